@@ -1,0 +1,12 @@
+/** One Temporal dev server and one workflow bundle serve the whole suite (test/support/global-setup.ts). */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    { displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], testTimeout: 60000 },
+  ],
+};
