@@ -1,0 +1,154 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { rootCertificates } from 'node:tls';
+import { Agent } from 'undici';
+import { ipLiteral, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+
+/** The HTTPS POST behind the delivery activity: one pooled undici Agent, no redirects, bounded body. */
+export interface SenderOptions {
+  allowPrivateTargets: boolean;
+  /** PEM bundle added to the trust store (the caller passes process.env.NODE_EXTRA_CA_CERTS). */
+  extraCaFile?: string;
+  responseBodyLimitBytes: number;
+  maxConnectionsPerOrigin?: number;
+}
+
+export interface SendResult {
+  statusCode: number;
+  /** At most responseBodyLimitBytes of the response body, utf8, may be cut. */
+  body: string;
+}
+
+export interface SendRequest { url: string; headers: Record<string, string>; body: string; timeoutMs: number }
+
+export interface HttpSender { send(req: SendRequest): Promise<SendResult>; close(): Promise<void> }
+
+/** Network-level failure; `code` is the underlying error code (ECONNREFUSED, EPRIVATETARGET, TIMEOUT, ...). */
+export class HttpSendError extends Error {
+  override readonly name = 'HttpSendError';
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+const tryRead = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Passing `ca` replaces Node's defaults, so system and extra CAs are added explicitly. */
+export function buildCaList(extraCaFile?: string): string[] {
+  const ca = [...rootCertificates];
+  for (const file of SYSTEM_BUNDLES) {
+    const pem = tryRead(file);
+    if (pem) { ca.push(pem); break; }
+  }
+  if (!extraCaFile) return ca;
+  const extra = tryRead(extraCaFile);
+  if (extra === undefined) throw new Error(`cannot read extra CA file ${extraCaFile}`);
+  return [...ca, extra];
+}
+
+function privateTargetError(host: string, address?: string): HttpSendError {
+  const what = address === undefined ? 'is a private address' : `resolves to private address ${address}`;
+  return new HttpSendError(`refused: ${host} ${what}`, 'EPRIVATETARGET');
+}
+
+/** Resolves like dns.lookup but refuses non-public addresses at connection time (defeats DNS rebinding). */
+function publicOnlyLookup(
+  hostname: string,
+  options: LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const bad = addresses.find((a) => !isPublicAddress(a.address));
+    if (bad) return callback(privateTargetError(hostname, bad.address), []);
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+    callback(null, first.address, first.family);
+  });
+}
+
+const USER_AGENT = 'plude-webhooks';
+const hasHeader = (h: Record<string, string>, name: string) => Object.keys(h).some((k) => k.toLowerCase() === name);
+
+const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_/;
+
+function toSendError(err: unknown, timedOut: boolean, timeoutMs: number): HttpSendError {
+  if (err instanceof HttpSendError) return err;
+  const e = err as { code?: unknown; message?: string; name?: string };
+  const code = typeof e.code === 'string' ? e.code : (e.name ?? 'ERROR');
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || e.name === 'TimeoutError') {
+    return new HttpSendError(`timeout after ${timeoutMs}ms`, 'TIMEOUT');
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new HttpSendError('connect timeout', code);
+  const message = e.message || String(err);
+  if (CERT_CODES.test(code)) return new HttpSendError(`certificate: ${message}`, code);
+  if (code === 'UND_ERR_SOCKET') return new HttpSendError(`socket: ${message}`, code);
+  return new HttpSendError(message, code);
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let received = 0;
+  for await (const chunk of body) {
+    const room = limit - received;
+    if (chunk.length > room) {
+      // Drop a trailing partial multi-byte sequence instead of emitting U+FFFD.
+      text += decoder.write(chunk.subarray(0, room));
+      body.destroy();
+      return text;
+    }
+    received += chunk.length;
+    text += decoder.write(chunk);
+  }
+  return text + decoder.end();
+}
+
+export function createHttpSender(opts: SenderOptions): HttpSender {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: opts.maxConnectionsPerOrigin ?? 16,
+    connect: {
+      ca: buildCaList(opts.extraCaFile),
+      ...(opts.allowPrivateTargets ? {} : { lookup: publicOnlyLookup }),
+    },
+  });
+
+  async function send(req: SendRequest): Promise<SendResult> {
+    const url = parseTargetUrl(req.url);
+    // IP literals never reach `lookup`, so check them here.
+    const literal = ipLiteral(url.hostname);
+    if (!opts.allowPrivateTargets && literal !== null && !isPublicAddress(literal)) {
+      throw privateTargetError(url.hostname);
+    }
+    const signal = AbortSignal.timeout(req.timeoutMs);
+    try {
+      const res = await agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: hasHeader(req.headers, 'user-agent') ? req.headers : { 'user-agent': USER_AGENT, ...req.headers },
+        body: req.body,
+        signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      });
+      const body = await readCapped(res.body, opts.responseBodyLimitBytes);
+      return { statusCode: res.statusCode, body };
+    } catch (err) {
+      throw toSendError(err, signal.aborted, req.timeoutMs);
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}

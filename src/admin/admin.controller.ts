@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { AdminGuard } from '../auth/admin.guard';
+import { AdminService } from './admin.service';
+import { type ApiTokenResponse, CreateEnvironmentRequest, type EnvironmentResponse } from './admin.dto';
+
+@Controller('admin/environments')
+@UseGuards(AdminGuard)
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Post()
+  @HttpCode(201)
+  createEnvironment(@Body() body: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
+    return this.admin.createEnvironment(body.id);
+  }
+
+  @Post(':id/tokens')
+  @HttpCode(201)
+  issueToken(@Param('id') environmentId: string): Promise<ApiTokenResponse> {
+    return this.admin.issueToken(environmentId);
+  }
+}

@@ -1,0 +1,26 @@
+import { Matches } from 'class-validator';
+import type { EnvironmentEntity } from '../persistence/entities';
+
+export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export class CreateEnvironmentRequest {
+  @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
+  id: string;
+}
+
+export class EnvironmentResponse {
+  id: string;
+  createdAt: string;
+
+  static from(environment: EnvironmentEntity): EnvironmentResponse {
+    return { id: environment.id, createdAt: environment.createdAt.toISOString() };
+  }
+}
+
+export class ApiTokenResponse {
+  /** Shown once; only its hash is stored. */
+  token: string;
+  id: string;
+  environmentId: string;
+  createdAt: string;
+}

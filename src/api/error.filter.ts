@@ -1,0 +1,72 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, type DomainErrorCode } from '../domain/errors';
+
+/** The one place where domain error codes become HTTP statuses. */
+export function statusFor(code: DomainErrorCode): number {
+  switch (code) {
+    case 'validation':
+    case 'invalid_url':
+    case 'private_target':
+    case 'unsupported_version':
+      return HttpStatus.BAD_REQUEST;
+    case 'unauthorized':
+      return HttpStatus.UNAUTHORIZED;
+    case 'forbidden':
+      return HttpStatus.FORBIDDEN;
+    case 'not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'conflict':
+      return HttpStatus.CONFLICT;
+    default: {
+      const unreachable: never = code;
+      throw new Error(`unmapped domain error code ${String(unreachable)}`);
+    }
+  }
+}
+
+const httpCodes: Record<number, string> = { 400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+function fromHttpException(exception: HttpException): ErrorBody {
+  const statusCode = exception.getStatus();
+  const response = exception.getResponse() as string | { message?: string | string[] };
+  const raw = typeof response === 'string' ? response : response.message ?? exception.message;
+  return { statusCode, error: httpCodes[statusCode] ?? 'http_error', message: Array.isArray(raw) ? raw.join('; ') : raw };
+}
+
+/** Errors raised by Express middleware (the JSON body parser) carry a 4xx `status` and `type`. */
+function fromMiddlewareError(exception: unknown): ErrorBody | null {
+  const err = exception as { status?: number; type?: string; message?: string };
+  if (typeof err?.status !== 'number' || err.status < 400 || err.status >= 500) return null;
+  if (err.type === 'entity.parse.failed') return { statusCode: 400, error: 'validation', message: 'request body is not valid JSON' };
+  if (err.type === 'entity.too.large') return { statusCode: 413, error: 'payload_too_large', message: 'request body is too large' };
+  return { statusCode: err.status, error: httpCodes[err.status] ?? 'http_error', message: err.message ?? 'bad request' };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    let body: ErrorBody | null;
+    if (exception instanceof DomainError) {
+      body = { statusCode: statusFor(exception.code), error: exception.code, message: exception.message };
+    } else if (exception instanceof HttpException) {
+      body = fromHttpException(exception);
+    } else {
+      body = fromMiddlewareError(exception);
+    }
+    if (!body) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      body = { statusCode: 500, error: 'internal', message: 'internal error' };
+    }
+    response.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { CONFIG } from '../api/tokens';
+import type { Config } from '../config/config';
+import { DomainError } from '../domain/errors';
+import { bearerToken } from './bearer';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  private readonly expected: Buffer | null;
+
+  constructor(@Inject(CONFIG) config: Config) {
+    this.expected = config.adminToken ? digest(config.adminToken) : null;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const token = bearerToken(context.switchToHttp().getRequest<Request>());
+    if (!this.expected || !token || !timingSafeEqual(digest(token), this.expected)) {
+      throw new DomainError('unauthorized', 'the admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError } from '../domain/errors';
+import { ApiTokenService } from './api-token.service';
+import { bearerToken } from './bearer';
+
+export interface AuthenticatedRequest extends Request {
+  environmentId: string;
+}
+
+const UNAUTHORIZED = 'a valid API token is required: Authorization: Bearer <token>';
+
+/**
+ * Every non-admin route: a live API token (else 401, one message for every case) whose environment is the one
+ * named by X-environment (else 403).
+ */
+@Injectable()
+export class TokenAuthGuard implements CanActivate {
+  constructor(private readonly tokens: ApiTokenService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    const environmentId = token ? await this.tokens.environmentOf(token) : null;
+    if (!environmentId) throw new DomainError('unauthorized', UNAUTHORIZED);
+    if (request.headers['x-environment'] !== environmentId) {
+      throw new DomainError('forbidden', 'X-environment must name the environment this API token belongs to');
+    }
+    request.environmentId = environmentId;
+    return true;
+  }
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 250ms, 5s, 10m, 1h or 72h` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z
+  .object({
+    PORT: port(3000),
+    HOST: z.string().default('127.0.0.1'),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    EMBEDDED_POSTGRES_PORT: port(54329),
+    ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    TEMPORAL_ADDRESS: optional,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
+    TEMPORAL_API_KEY: optional,
+    TEMPORAL_TLS_CERT: optional,
+    TEMPORAL_TLS_KEY: optional,
+    TEMPORAL_CLI_PATH: optional,
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    ALLOW_PRIVATE_TARGETS: bool(false),
+    DELIVERY_TIMEOUT: duration('10s'),
+    DELIVERY_WINDOW: duration('72h'),
+    RETRY_INITIAL_INTERVAL: duration('5s'),
+    RETRY_MAX_INTERVAL: duration('1h'),
+    RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
+    DISPATCH_RECOVERY_INTERVAL: duration('30s'),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
+    NODE_EXTRA_CA_CERTS: optional,
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+    }
+    if (env.RETRY_INITIAL_INTERVAL > env.RETRY_MAX_INTERVAL) {
+      ctx.addIssue({ code: 'custom', path: ['RETRY_INITIAL_INTERVAL'], message: 'must not exceed RETRY_MAX_INTERVAL' });
+    }
+  });
+
+type Env = z.output<typeof schema>;
+
+export interface Config {
+  http: { port: number; host: string };
+  dataDir: string;
+  database: { url?: string; embeddedPort: number };
+  adminToken?: string;
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certPath: string; keyPath: string };
+    cliPath?: string;
+    devServerPort: number;
+    uiPort: number;
+  };
+  delivery: {
+    allowPrivateTargets: boolean;
+    timeoutMs: number;
+    windowMs: number;
+    initialIntervalMs: number;
+    maximumIntervalMs: number;
+    backoffCoefficient: number;
+    responseBodyLimitBytes: number;
+    extraCaFile?: string;
+  };
+  dispatchRecoveryIntervalMs: number;
+  worker: { maxConcurrentActivities: number };
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates the environment once, at start-up. Throws a ConfigError that lists every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  return {
+    http: { port: env.PORT, host: env.HOST },
+    dataDir: env.DATA_DIR,
+    database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    adminToken: env.ADMIN_TOKEN,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY ? { certPath: env.TEMPORAL_TLS_CERT, keyPath: env.TEMPORAL_TLS_KEY } : undefined,
+      cliPath: env.TEMPORAL_CLI_PATH,
+      devServerPort: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+    },
+    delivery: {
+      allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+      timeoutMs: env.DELIVERY_TIMEOUT,
+      windowMs: env.DELIVERY_WINDOW,
+      initialIntervalMs: env.RETRY_INITIAL_INTERVAL,
+      maximumIntervalMs: env.RETRY_MAX_INTERVAL,
+      backoffCoefficient: 2,
+      responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
+      extraCaFile: env.NODE_EXTRA_CA_CERTS,
+    },
+    dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
+    worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+  };
+}

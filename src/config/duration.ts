@@ -1,0 +1,12 @@
+import ms from 'ms';
+
+/** Parses a duration in Temporal's format ("72h", "5s", "250ms") into milliseconds. */
+export function parseDuration(value: string): number | undefined {
+  const parsed = ms(value.trim() as ms.StringValue);
+  return typeof parsed === 'number' && Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
+}
+
+/** Formats milliseconds as a Temporal duration string, e.g. 3600000 → "1h". */
+export function formatDuration(milliseconds: number): string {
+  return ms(milliseconds);
+}

@@ -1,0 +1,39 @@
+/** Framework-free domain errors; the API layer maps `code` to an HTTP status. */
+export type DomainErrorCode =
+  | 'validation'
+  | 'invalid_url'
+  | 'private_target'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unsupported_version';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}
+
+export function notFound(kind: string, id: string): DomainError {
+  return new DomainError('not_found', `${kind} ${id} not found`, { kind, id });
+}
+
+export function validationError(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('validation', message, details);
+}
+
+export function conflict(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('conflict', message, details);
+}

@@ -1,0 +1,42 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** Standard Webhooks signing (https://www.standardwebhooks.com/): HMAC-SHA256, base64, `v1,` prefix. */
+const SECRET_PREFIX = 'whsec_';
+
+export function generateSigningSecret(): string {
+  return SECRET_PREFIX + randomBytes(32).toString('base64');
+}
+
+function secretKeyBytes(secret: string): Buffer {
+  const raw = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length === 0) throw new Error('signing secret is empty');
+  return key;
+}
+
+export function signPayload(secret: string, msgId: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secretKeyBytes(secret))
+    .update(`${msgId}.${timestampSeconds}.${body}`, 'utf8')
+    .digest('base64');
+  return `v1,${mac}`;
+}
+
+/** One signature per active secret (rotation overlap), space separated. */
+export function signatureHeader(secrets: string[], msgId: string, timestampSeconds: number, body: string): string {
+  if (secrets.length === 0) throw new Error('at least one signing secret is required');
+  return secrets.map((s) => signPayload(s, msgId, timestampSeconds, body)).join(' ');
+}
+
+export function webhookHeaders(input: {
+  msgId: string;
+  timestampSeconds: number;
+  body: string;
+  secrets: string[];
+}): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'webhook-id': input.msgId,
+    'webhook-timestamp': String(input.timestampSeconds),
+    'webhook-signature': signatureHeader(input.secrets, input.msgId, input.timestampSeconds, input.body),
+  };
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, validationError } from '../domain/errors';
+import { isId, newId } from '../domain/ids';
+import { EventRepository } from '../persistence/repositories/event.repository';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
+import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { EventResponse, type PublishEventRequest, PublishedEventResponse } from './event.dto';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly dispatcher: NotificationDispatcher,
+  ) {}
+
+  /**
+   * Stores the event with one notification per matching subscription (atomically: the stored notifications are
+   * the outbox), then starts their workflows before answering. If a start fails, the outbox row stays
+   * undispatched and DispatchRecovery starts it later: an accepted event is never lost.
+   */
+  async publish(environmentId: string, request: PublishEventRequest, idempotencyKey?: string): Promise<PublishedEventResponse> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
+    }
+    if (idempotencyKey) {
+      const existing = await this.events.findByIdempotencyKey(environmentId, idempotencyKey);
+      if (existing) return PublishedEventResponse.from(existing.event, existing.notificationCount);
+    }
+    const subscriptionIds = await this.subscriptions.findActiveIdsForEventType(environmentId, request.type);
+    const notifications = subscriptionIds.map((subscriptionId) => ({ id: newId('ntf'), subscriptionId }));
+    const stored = await this.events.insertWithNotifications({
+      id: newId('evt'),
+      environmentId,
+      type: request.type,
+      data: request.data,
+      idempotencyKey: idempotencyKey ?? null,
+      notifications,
+    });
+    if (stored.created && notifications.length > 0) {
+      const { event } = stored;
+      await this.dispatcher.dispatchAndRecord(
+        notifications.map((n) => ({
+          notificationId: n.id,
+          subscriptionId: n.subscriptionId,
+          environmentId,
+          eventId: event.id,
+          eventType: event.type,
+          eventCreatedAt: event.createdAt,
+        })),
+      );
+    }
+    return PublishedEventResponse.from(stored.event, stored.notificationCount);
+  }
+
+  async get(environmentId: string, id: string): Promise<EventResponse> {
+    const event = isId('evt', id) ? await this.events.findInEnvironment(environmentId, id) : null;
+    if (!event) throw notFound('event', id);
+    return EventResponse.from(event, await this.notifications.findByEvent(event.id));
+  }
+}

@@ -1,0 +1,56 @@
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createLogger } from './api/http-app';
+import { loadConfig } from './config/config';
+import { openDatabase } from './persistence/data-source';
+import { banner } from './runtime/banner';
+import { ensureSandbox, loadOrCreateAdminToken } from './runtime/first-run';
+import { startInfrastructure } from './runtime/infrastructure';
+import { startApiRole } from './runtime/api-role';
+import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
+import { temporalConnectionOptions } from './temporal/connection-options';
+import { createDeliveryWorker } from './temporal/worker';
+
+/**
+ * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
+ * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker.
+ */
+async function main(): Promise<void> {
+  let config = loadConfig();
+  const logger = createLogger(config, 'main');
+  const log = (line: string) => logger.log(line);
+  const infrastructure = await startInfrastructure(config, log);
+  const db = await openDatabase(infrastructure.databaseUrl);
+  const generatedAdmin = !config.adminToken;
+  if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };
+  const sandbox = generatedAdmin ? await ensureSandbox(db, config.dataDir) : undefined;
+
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, infrastructure.temporalAddress));
+  const worker = await createDeliveryWorker(connection, config, db);
+  const workerRun = worker.run();
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApiRole(config, db, client, true);
+
+  onShutdown(async () => {
+    await api.close();
+    await worker.shutdown();
+    await workerRun.catch(() => undefined);
+    await connection.close();
+    await db.destroy();
+    await infrastructure.stop();
+  }, log);
+  workerRun.catch((err: Error) => {
+    logger.error(`worker stopped: ${err.message}`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+  process.stdout.write(
+    banner({
+      apiUrl: api.url,
+      temporalUiUrl: infrastructure.temporalUiUrl,
+      adminToken: generatedAdmin ? config.adminToken : undefined,
+      sandbox,
+    }),
+  );
+}
+
+main().catch(exitOnStartupFailure);

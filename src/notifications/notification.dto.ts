@@ -1,0 +1,76 @@
+import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export class NotificationSummary {
+  id: string;
+  subscriptionId: string;
+  status: string;
+  attemptCount: number;
+
+  static from(notification: NotificationEntity): NotificationSummary {
+    return {
+      id: notification.id,
+      subscriptionId: notification.subscriptionId,
+      status: notification.status,
+      attemptCount: notification.attemptCount,
+    };
+  }
+}
+
+export class AttemptResponse {
+  number: number;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  succeeded: boolean;
+  statusCode: number | null;
+  error: string | null;
+  /** The first RESPONSE_BODY_LIMIT bytes of what the receiver answered. */
+  responseBody: string | null;
+
+  static from(attempt: AttemptEntity): AttemptResponse {
+    return {
+      number: attempt.number,
+      startedAt: attempt.startedAt.toISOString(),
+      endedAt: attempt.endedAt.toISOString(),
+      durationMs: attempt.durationMs,
+      succeeded: attempt.succeeded,
+      statusCode: attempt.statusCode,
+      error: attempt.error,
+      responseBody: attempt.responseBody,
+    };
+  }
+}
+
+export class NotificationResponse {
+  id: string;
+  eventId: string;
+  subscriptionId: string;
+  status: string;
+  attemptCount: number;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
+  nextAttemptAt: string | null;
+  completedAt: string | null;
+  /** The delivery window closes here: no attempt happens later. */
+  expiresAt: string;
+  attempts: AttemptResponse[];
+
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], windowMs: number): NotificationResponse {
+    return {
+      id: notification.id,
+      eventId: notification.eventId,
+      subscriptionId: notification.subscriptionId,
+      status: notification.status,
+      attemptCount: notification.attemptCount,
+      createdAt: notification.createdAt.toISOString(),
+      lastAttemptAt: iso(notification.lastAttemptAt),
+      nextAttemptAt: notification.status === 'pending' ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
+      completedAt: iso(notification.completedAt),
+      expiresAt: new Date(notification.createdAt.getTime() + windowMs).toISOString(),
+      attempts: attempts.map(AttemptResponse.from),
+    };
+  }
+}

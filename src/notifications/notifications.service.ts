@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../api/tokens';
+import type { Config } from '../config/config';
+import { notFound } from '../domain/errors';
+import { isId } from '../domain/ids';
+import type { NotificationEntity } from '../persistence/entities';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { AttemptResponse, NotificationResponse } from './notification.dto';
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async get(environmentId: string, id: string): Promise<NotificationResponse> {
+    const notification = await this.find(environmentId, id);
+    const attempts = await this.notifications.findAttempts(notification.id);
+    return NotificationResponse.from(notification, attempts, this.config.delivery.windowMs);
+  }
+
+  async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {
+    const notification = await this.find(environmentId, id);
+    return (await this.notifications.findAttempts(notification.id)).map(AttemptResponse.from);
+  }
+
+  private async find(environmentId: string, id: string): Promise<NotificationEntity> {
+    const notification = isId('ntf', id) ? await this.notifications.findInEnvironment(environmentId, id) : null;
+    if (!notification) throw notFound('notification', id);
+    return notification;
+  }
+}

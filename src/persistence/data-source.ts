@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { ENTITIES } from './entities';
+import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
+
+export const MIGRATIONS = [InitialSchema1764374400000];
+
+/** Arbitrary but fixed key for the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 7_358_201;
+
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName: options.applicationName ?? 'plude-webhooks',
+    extra: { max: options.poolSize ?? 20 },
+  });
+}
+
+/** Connects and applies pending migrations. Safe when the api and worker roles start at the same time. */
+export async function openDatabase(url: string, options: { poolSize?: number; applicationName?: string } = {}): Promise<DataSource> {
+  const dataSource = await createDataSource(url, options).initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+  return dataSource;
+}

@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type NotificationStatus = 'pending' | 'succeeded' | 'expired';
+
+/** One event for one subscription: delivered by exactly one Temporal workflow whose ID is this notification's ID. */
+@Entity('notifications')
+export class NotificationEntity {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column({ name: 'event_id', type: 'text' })
+  eventId: string;
+
+  @Column({ name: 'subscription_id', type: 'text' })
+  subscriptionId: string;
+
+  @Column({ name: 'environment_id', type: 'text' })
+  environmentId: string;
+
+  @Column('text')
+  status: NotificationStatus;
+
+  @Column({ name: 'attempt_count', type: 'integer' })
+  attemptCount: number;
+
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt: Date | null;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
+  dispatchedAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

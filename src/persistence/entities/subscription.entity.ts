@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
+
+@Entity('subscriptions')
+export class SubscriptionEntity {
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column({ name: 'environment_id', type: 'text' })
+  environmentId: string;
+
+  @Column('text')
+  url: string;
+
+  @Column({ name: 'event_types', type: 'text', array: true })
+  eventTypes: string[];
+
+  @Column('text')
+  status: SubscriptionStatus;
+
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason: string | null;
+
+  @Column({ name: 'consecutive_failures', type: 'integer' })
+  consecutiveFailures: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+}

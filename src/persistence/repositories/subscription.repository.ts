@@ -1,0 +1,64 @@
+import type { DataSource } from 'typeorm';
+import { SigningKeyEntity, SubscriptionEntity } from '../entities';
+
+export interface SubscriptionWithKey {
+  subscription: SubscriptionEntity;
+  signingKey: SigningKeyEntity;
+  created: boolean;
+}
+
+export interface NewSubscription {
+  id: string;
+  environmentId: string;
+  url: string;
+  /** undefined keeps the current filter of an existing subscription (and means "every type" for a new one). */
+  eventTypes?: string[];
+  signingKey: { id: string; secret: string };
+}
+
+export class SubscriptionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Creates the subscription for (environment, url), or returns the live one with its current signing key.
+   * Concurrent calls for the same URL serialise on the unique index, so both see one subscription and one key.
+   */
+  async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey> {
+    return this.db.transaction(async (tx) => {
+      const [row] = (await tx.query(
+        `INSERT INTO subscriptions (id, environment_id, url, event_types)
+         VALUES ($1, $2, $3, COALESCE($4::text[], '{}'))
+         ON CONFLICT (environment_id, url) WHERE deleted_at IS NULL
+         DO UPDATE SET event_types = COALESCE($4::text[], subscriptions.event_types),
+                       updated_at = CASE WHEN $4::text[] IS NULL OR $4::text[] = subscriptions.event_types
+                                    THEN subscriptions.updated_at ELSE now() END
+         RETURNING id, (xmax = 0) AS created`,
+        [input.id, input.environmentId, input.url, input.eventTypes ?? null],
+      )) as { id: string; created: boolean }[];
+      if (row.created) {
+        await tx.insert(SigningKeyEntity, { ...input.signingKey, subscriptionId: row.id, encryption: 'none' });
+      }
+      const subscription = await tx.findOneByOrFail(SubscriptionEntity, { id: row.id });
+      const signingKey = await tx
+        .getRepository(SigningKeyEntity)
+        .createQueryBuilder('key')
+        .where('key.subscriptionId = :id', { id: row.id })
+        .andWhere('(key.expiresAt IS NULL OR key.expiresAt > now())')
+        .orderBy('key.createdAt', 'DESC')
+        .getOneOrFail();
+      return { subscription, signingKey, created: row.created };
+    });
+  }
+
+  /** IDs of the active subscriptions of an environment whose filter lets this event type through. */
+  async findActiveIdsForEventType(environmentId: string, eventType: string): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT id FROM subscriptions
+       WHERE environment_id = $1 AND status = 'active' AND deleted_at IS NULL
+         AND (cardinality(event_types) = 0 OR $2 = ANY (event_types))
+       ORDER BY id`,
+      [environmentId, eventType],
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+}

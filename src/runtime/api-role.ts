@@ -1,0 +1,51 @@
+import type { Client } from '@temporalio/client';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DataSource } from 'typeorm';
+import { createHttpApp, createLogger } from '../api/http-app';
+import type { Config } from '../config/config';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { DispatchRecovery } from '../temporal/dispatch-recovery';
+import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+
+export interface ApiRole {
+  app: NestExpressApplication;
+  /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  recovery: DispatchRecovery;
+  close(): Promise<void>;
+}
+
+/**
+ * The API role: HTTP API plus the outbox recovery loop. `eager` starts workflows on the in-process worker
+ * (only valid when `client` sits on that worker's NativeConnection).
+ */
+export async function startApiRole(config: Config, db: DataSource, client: Client, eager: boolean): Promise<ApiRole> {
+  const logger = createLogger(config, 'api');
+  const warn = (message: string) => logger.warn(message);
+  const notifications = new NotificationRepository(db);
+  const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, warn);
+  const dispatcher = new NotificationDispatcher({
+    client,
+    notifications,
+    temporal: config.temporal,
+    delivery: config.delivery,
+    eager,
+    searchAttributes,
+    warn,
+  });
+  const app = await createHttpApp({ config, db, notifications, dispatcher });
+  await app.listen(config.http.port, config.http.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const recovery = new DispatchRecovery(notifications, dispatcher, warn);
+  recovery.start(config.dispatchRecoveryIntervalMs);
+  return {
+    app,
+    url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
+    recovery,
+    async close() {
+      await recovery.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+export interface BannerInput {
+  apiUrl: string;
+  temporalUiUrl: string | null;
+  adminToken?: string;
+  sandbox?: { environmentId: string; token: string };
+}
+
+/** What a new user needs to go straight on: where things are, the tokens, and a subscribe command to paste. */
+export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox }: BannerInput): string {
+  const lines = ['', 'plude-webhooks is ready', `  API:              ${apiUrl}`];
+  if (temporalUiUrl) lines.push(`  Temporal Web UI:  ${temporalUiUrl}  (one workflow per notification; its ID is the notification ID)`);
+  if (adminToken) lines.push(`  Admin token:      ${adminToken}`);
+  if (sandbox) {
+    lines.push(
+      `  Environment:      ${sandbox.environmentId}`,
+      `  API token:        ${sandbox.token}`,
+      '',
+      'Subscribe a notification URL:',
+      `  curl -X PUT \\`,
+      `      -H "Content-Type: application/json" \\`,
+      `      -H "Authorization: Bearer ${sandbox.token}" \\`,
+      `      -H "X-environment: ${sandbox.environmentId}" \\`,
+      `      -H "X-version: 2022-03" \\`,
+      `      -d '{ "url" : "https://receiver.example/hooks" }' \\`,
+      `      ${apiUrl}/webhooks/subscribe`,
+      '',
+      'Publish an event:',
+      `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${sandbox.token}" \\`,
+      `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "amount": 42 } }' \\`,
+      `      ${apiUrl}/events`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

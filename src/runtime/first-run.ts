@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ApiTokenService } from '../auth/api-token.service';
+import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
+
+export const SANDBOX = 'sandbox';
+
+async function readSecret(file: string): Promise<string | null> {
+  try {
+    return (await readFile(file, 'utf8')).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeSecret(file: string, value: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+}
+
+/** The admin token kept in the data folder, generated on the first start, so a restart prints the same one. */
+export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'admin-token');
+  const existing = await readSecret(file);
+  if (existing) return existing;
+  const token = `adm_${randomBytes(32).toString('base64url')}`;
+  await writeSecret(file, token);
+  return token;
+}
+
+/** Environment `sandbox` and a token for it, kept in the data folder so a new user can go straight on. */
+export async function ensureSandbox(db: DataSource, dataDir: string): Promise<{ environmentId: string; token: string }> {
+  await new EnvironmentRepository(db).create(SANDBOX);
+  const tokens = new ApiTokenService(new ApiTokenRepository(db));
+  const file = path.join(dataDir, 'sandbox-token');
+  const kept = await readSecret(file);
+  if (kept && (await tokens.environmentOf(kept)) === SANDBOX) return { environmentId: SANDBOX, token: kept };
+  const { token } = await tokens.issue(SANDBOX);
+  await writeSecret(file, token);
+  return { environmentId: SANDBOX, token };
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { Config } from '../config/config';
+import { startEmbeddedPostgres } from '../persistence/embedded-postgres';
+import { startTemporalDevServer } from '../temporal/dev-server';
+import { obtainTemporalCli } from '../temporal/temporal-cli';
+import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+
+export interface Infrastructure {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  embedded: { postgres: boolean; temporal: boolean };
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL and Temporal for `npm start`: the configured ones (DATABASE_URL, TEMPORAL_ADDRESS) or, when unset,
+ * an embedded PostgreSQL and a Temporal dev server, both keeping their data in DATA_DIR.
+ */
+export async function startInfrastructure(config: Config, log: (line: string) => void): Promise<Infrastructure> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((err: Error) => log(`stop failed: ${err.message}`));
+  };
+  try {
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, log });
+      stops.push(() => postgres.stop());
+      databaseUrl = postgres.url;
+    }
+    let temporalAddress = config.temporal.address;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      const cliPath = await obtainTemporalCli(log);
+      const server = await startTemporalDevServer({
+        cliPath,
+        dbFile: path.resolve(config.dataDir, 'temporal.db'),
+        port: config.temporal.devServerPort,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        searchAttributes: SEARCH_ATTRIBUTES,
+        log,
+      });
+      stops.push(() => server.stop());
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    }
+    return {
+      databaseUrl,
+      temporalAddress,
+      temporalUiUrl,
+      embedded: { postgres: !config.database.url, temporal: !config.temporal.address },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

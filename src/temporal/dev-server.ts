@@ -1,0 +1,171 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+
+export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'Double' | 'KeywordList';
+
+export interface DevServerOptions {
+  /** Absolute path of the Temporal CLI (see obtainTemporalCli). */
+  cliPath: string;
+  /** SQLite file for durable state; undefined = in-memory (lost when the server stops). */
+  dbFile?: string;
+  /** Front-end gRPC port on 127.0.0.1. */
+  port: number;
+  /** Web UI port; null/undefined = headless. */
+  uiPort?: number | null;
+  namespace: string;
+  searchAttributes: Record<string, SearchAttributeType>;
+  log: (line: string) => void;
+  /** How long to wait for the server to answer health checks (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface DevServerHandle {
+  /** host:port of the front-end gRPC service, e.g. 127.0.0.1:7233 */
+  address: string;
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const STOP_GRACE_MS = 10_000;
+const STDERR_TAIL = 40;
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (bind :0, read, close). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', rej);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close((err) => (err ? rej(err) : port ? res(port) : rej(new Error('no port assigned'))));
+    });
+  });
+}
+
+/** Command-line arguments for `temporal server start-dev`. */
+export function devServerArgs(opts: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', HOST, '--port', String(opts.port), '--log-level', 'warn'];
+  if (opts.uiPort != null) args.push('--ui-port', String(opts.uiPort));
+  else args.push('--headless');
+  if (opts.dbFile) {
+    args.push('--db-filename', resolve(opts.dbFile), '--sqlite-pragma', 'journal_mode=WAL');
+  }
+  if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const [name, type] of Object.entries(opts.searchAttributes)) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+  for (const kv of [
+    'system.enableActivityEagerExecution=true',
+    'matching.numTaskqueueReadPartitions=1',
+    'matching.numTaskqueueWritePartitions=1',
+  ]) {
+    args.push('--dynamic-config-value', kv);
+  }
+  // --http-port and --metrics-port are left out on purpose: the CLI then picks random free ports.
+  return args;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Starts `temporal server start-dev` and resolves once it answers gRPC health checks. */
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  if (opts.dbFile) mkdirSync(dirname(resolve(opts.dbFile)), { recursive: true });
+  const address = `${HOST}:${opts.port}`;
+  const uiUrl = opts.uiPort != null ? `http://${HOST}:${opts.uiPort}` : null;
+  const tail: string[] = [];
+  let muted = false; // shutdown produces a burst of harmless connection warnings
+  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const state: { exit?: { code: number | null; signal: NodeJS.Signals | null }; spawnError?: Error } = {};
+  const exitPromise = new Promise<void>((res) => {
+    child.once('exit', (code, signal) => {
+      state.exit = { code, signal };
+      res();
+    });
+    child.once('error', (err) => {
+      state.spawnError = err; // e.g. ENOENT: no 'exit' follows
+      res();
+    });
+  });
+  // The app owns signal handling; we only make sure the server never outlives this process.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  void exitPromise.then(() => process.removeListener('exit', killOnExit));
+  pipeLines(child, (line, isErr) => {
+    if (isErr) {
+      tail.push(line);
+      if (tail.length > STDERR_TAIL) tail.shift();
+    }
+    if (!muted) opts.log(line);
+  });
+
+  const stop = async (): Promise<void> => {
+    if (state.exit || state.spawnError) return;
+    muted = true;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  let lastError = 'no attempt made';
+  for (let attempt = 0; ; attempt++) {
+    if (state.spawnError) throw new Error(`cannot run ${opts.cliPath}: ${state.spawnError.message}`);
+    if (state.exit) {
+      const { code, signal } = state.exit;
+      throw new Error(
+        `temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail.join('\n')}`,
+      );
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      await stop();
+      throw new Error(`temporal dev server at ${address} not ready in time (${lastError}):\n${tail.join('\n')}`);
+    }
+    try {
+      await checkReady(address, opts.namespace, Math.min(2_000, remaining));
+      return { address, uiUrl, stop };
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await Promise.race([sleep(Math.min(100 * 2 ** attempt, 500)), exitPromise]);
+  }
+}
+
+/** One readiness probe: gRPC health SERVING, system info answered, namespace registered. */
+async function checkReady(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+  try {
+    const health = await connection.withDeadline(Date.now() + timeoutMs, () =>
+      connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
+    );
+    if (health.status !== 1 /* SERVING */) throw new Error(`health status ${health.status}`);
+    await connection.withDeadline(Date.now() + timeoutMs, () =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+function pipeLines(child: ChildProcess, onLine: (line: string, isErr: boolean) => void): void {
+  for (const [stream, isErr] of [
+    [child.stdout, false],
+    [child.stderr, true],
+  ] as const) {
+    let pending = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const parts = (pending + chunk).split(/\r?\n/);
+      pending = parts.pop() ?? '';
+      for (const p of parts) if (p.trim()) onLine(p, isErr);
+    });
+    stream?.on('end', () => pending.trim() && onLine(pending, isErr));
+  }
+}

@@ -1,0 +1,79 @@
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import type { Config } from '../config/config';
+import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
+import type { DeliverNotificationInput } from '../../workflows/types';
+
+const keys = {
+  environment: defineSearchAttributeKey('PludeEnvironment', SearchAttributeType.KEYWORD),
+  subscription: defineSearchAttributeKey('PludeSubscription', SearchAttributeType.KEYWORD),
+  event: defineSearchAttributeKey('PludeEvent', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('PludeEventType', SearchAttributeType.KEYWORD),
+};
+
+export interface DispatcherOptions {
+  client: Client;
+  notifications: NotificationRepository;
+  temporal: Config['temporal'];
+  delivery: Config['delivery'];
+  /** Eager start: only when a worker for the task queue runs in this process on the same connection. */
+  eager: boolean;
+  searchAttributes: boolean;
+  warn: (message: string) => void;
+}
+
+/** Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. */
+export class NotificationDispatcher {
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Starts the workflows; returns the IDs whose workflow now certainly exists. Never throws. */
+  async dispatch(dispatches: NotificationDispatch[]): Promise<string[]> {
+    const results = await Promise.allSettled(dispatches.map((d) => this.start(d)));
+    const started: string[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') started.push(dispatches[i].notificationId);
+      else this.options.warn(`workflow start for ${dispatches[i].notificationId} failed, recovery will retry: ${String(result.reason)}`);
+    });
+    return started;
+  }
+
+  /** dispatch(), then records the confirmed starts in the outbox without making the caller wait for it. */
+  async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
+    const started = await this.dispatch(dispatches);
+    this.options.notifications.markDispatched(started).catch((err: Error) => this.options.warn(`markDispatched failed: ${err.message}`));
+  }
+
+  private async start(d: NotificationDispatch): Promise<void> {
+    const { client, temporal, delivery, eager, searchAttributes } = this.options;
+    const input: DeliverNotificationInput = {
+      notificationId: d.notificationId,
+      eventCreatedAt: d.eventCreatedAt.toISOString(),
+      retry: {
+        initialIntervalMs: delivery.initialIntervalMs,
+        backoffCoefficient: delivery.backoffCoefficient,
+        maximumIntervalMs: delivery.maximumIntervalMs,
+        windowMs: delivery.windowMs,
+        attemptTimeoutMs: delivery.timeoutMs,
+      },
+    };
+    try {
+      await client.workflow.start('deliverNotification', {
+        workflowId: d.notificationId,
+        taskQueue: temporal.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        requestEagerStart: eager,
+        typedSearchAttributes: searchAttributes
+          ? new TypedSearchAttributes([
+              { key: keys.environment, value: d.environmentId },
+              { key: keys.subscription, value: d.subscriptionId },
+              { key: keys.event, value: d.eventId },
+              { key: keys.eventType, value: d.eventType },
+            ])
+          : undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}

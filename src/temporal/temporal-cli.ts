@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const SCRIPT = join('scripts', 'obtain-temporal.sh');
+
+/**
+ * The repository root: the nearest ancestor of this file holding package.json and the obtain
+ * script. Works from src/temporal (ts via swc/jest) and from dist/src/temporal (compiled).
+ */
+export function repoRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, SCRIPT))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the repository root (with ${SCRIPT}) above ${from}`);
+    dir = parent;
+  }
+}
+
+/**
+ * Runs scripts/obtain-temporal.sh: finds (or builds, which can take minutes) the Temporal CLI.
+ * Progress lines from the script's stderr go to `log`; resolves with the CLI's absolute path.
+ */
+export function obtainTemporalCli(log: (line: string) => void): Promise<string> {
+  const script = join(repoRoot(), SCRIPT);
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let stdout = '';
+    let pending = '';
+    const stderrLines: string[] = [];
+    const emit = (line: string): void => {
+      if (line.trim() === '') return;
+      stderrLines.push(line);
+      if (stderrLines.length > 40) stderrLines.shift();
+      log(line);
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (pending + chunk).split(/\r?\n/);
+      pending = parts.pop() ?? '';
+      parts.forEach(emit);
+    });
+    child.on('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      if (pending) emit(pending);
+      const path = stdout.trim();
+      if (code === 0 && path !== '') return resolve(path);
+      const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+      const details = stderrLines.length ? `:\n${stderrLines.join('\n')}` : '';
+      reject(new Error(`could not obtain the Temporal CLI (${SCRIPT} ${why})${details}`));
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from '../../activities';
+import { createHttpSender } from '../../activities/http/sender';
+import type { Config } from '../config/config';
+import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
+import { workflowSource } from './workflow-source';
+
+export interface DeliveryWorker {
+  worker: Worker;
+  /** Runs until shutdown() resolves the returned promise. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The worker role: polls the task queue, runs deliver-notification workflows and their signed-POST activity. */
+export async function createDeliveryWorker(
+  connection: NativeConnection,
+  config: Config,
+  db: DataSource,
+  options: { workflowBundlePath?: string } = {},
+): Promise<DeliveryWorker> {
+  const sender = createHttpSender({
+    allowPrivateTargets: config.delivery.allowPrivateTargets,
+    extraCaFile: config.delivery.extraCaFile,
+    responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
+  });
+  const activities = createActivities({
+    store: new DeliveryRepository(db),
+    sender,
+    schedule: {
+      initialIntervalMs: config.delivery.initialIntervalMs,
+      backoffCoefficient: config.delivery.backoffCoefficient,
+      maximumIntervalMs: config.delivery.maximumIntervalMs,
+      windowMs: config.delivery.windowMs,
+    },
+    deliveryTimeoutMs: config.delivery.timeoutMs,
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...workflowSource(options.workflowBundlePath),
+    activities,
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    shutdownGraceTime: '10s',
+  });
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    run() {
+      running ??= worker.run().finally(() => sender.close());
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A thin HTTP client for the API under test, speaking the same headers as the integrators' curl. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly auth: { token?: string; environment?: string; version?: string } = {},
+  ) {}
+
+  as(auth: { token?: string; environment?: string; version?: string }): ApiClient {
+    return new ApiClient(this.baseUrl, auth);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    if (this.auth.token !== undefined) all.authorization = `Bearer ${this.auth.token}`;
+    if (this.auth.environment !== undefined) all['x-environment'] = this.auth.environment;
+    if (this.auth.version !== undefined) all['x-version'] = this.auth.version;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  subscribe(url: unknown, eventTypes?: string[]) {
+    return this.request('PUT', '/webhooks/subscribe', eventTypes ? { url, eventTypes } : { url });
+  }
+
+  publish(type: string, data: unknown, idempotencyKey?: string) {
+    return this.request('POST', '/events', { type, data }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+  }
+}
+
+/** Awaits a condition checked against real state (database, API); fails with the last value seen. */
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await probe();
+  }
+  return last;
+}

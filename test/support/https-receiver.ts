@@ -1,0 +1,88 @@
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+
+export interface ReceivedRequest {
+  at: number;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How the receiver answers the n-th request (0-based). */
+export type Responder = (index: number, request: ReceivedRequest) => number;
+
+/** A real local HTTPS server with a self-signed certificate, recording what it receives. */
+export class HttpsReceiver {
+  readonly requests: ReceivedRequest[] = [];
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly caFile: string,
+    private readonly responder: Responder,
+  ) {}
+
+  static async start(responder: Responder = () => 200): Promise<HttpsReceiver> {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    });
+    const caFile = path.join(os.tmpdir(), `plude-receiver-${process.pid}-${Date.now()}.pem`);
+    await writeFile(caFile, pems.cert);
+    let receiver: HttpsReceiver | undefined;
+    const server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const request: ReceivedRequest = {
+          at: Date.now(),
+          path: req.url ?? '/',
+          headers: req.headers as Record<string, string>,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
+        const status = receiver!.record(request);
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+      });
+    });
+    receiver = new HttpsReceiver(server, caFile, responder);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return receiver;
+  }
+
+  url(pathname = '/hooks'): string {
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}${pathname}`;
+  }
+
+  /** Resolves once at least `count` requests have arrived. */
+  received(count: number): Promise<ReceivedRequest[]> {
+    if (this.requests.length >= count) return Promise.resolve(this.requests.slice());
+    return new Promise((resolve) => this.waiters.push({ count, resolve: () => resolve(this.requests.slice()) }));
+  }
+
+  forPath(pathname: string): ReceivedRequest[] {
+    return this.requests.filter((request) => request.path === pathname);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private record(request: ReceivedRequest): number {
+    const index = this.requests.push(request) - 1;
+    const status = this.responder(index, request);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.requests.length < waiter.count) return true;
+      waiter.resolve();
+      return false;
+    });
+    return status;
+  }
+}

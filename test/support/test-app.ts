@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { type Config, loadConfig } from '../../src/config/config';
+import { openDatabase } from '../../src/persistence/data-source';
+import { type ApiRole, startApiRole } from '../../src/runtime/api-role';
+import { temporalConnectionOptions } from '../../src/temporal/connection-options';
+import { createDeliveryWorker, type DeliveryWorker } from '../../src/temporal/worker';
+import { ApiClient } from './api-client';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  config: Config;
+  db: DataSource;
+  client: Client;
+  api: ApiRole;
+  worker: DeliveryWorker;
+  admin: ApiClient;
+  /** A fresh environment and an API client authenticated for it. */
+  newEnvironment(): Promise<{ id: string; token: string; api: ApiClient }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real thing in one process, as `npm start` wires it: API (eager workflow starts) and worker, against the
+ * suite's Temporal dev server and PostgreSQL database (test/support/global-setup.ts). Each app gets its own task
+ * queue, so workflows left running by one test file never reach another's worker.
+ */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    RETRY_INITIAL_INTERVAL: '200ms',
+    RETRY_MAX_INTERVAL: '2s',
+    DELIVERY_TIMEOUT: '5s',
+    DISPATCH_RECOVERY_INTERVAL: '1h',
+    LOG_LEVEL: 'error',
+    ...overrides,
+  });
+  const db = await openDatabase(config.database.url as string);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, config.temporal.address as string));
+  const worker = await createDeliveryWorker(connection, config, db, { workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE });
+  const running = worker.run();
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApiRole(config, db, client, true);
+  const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
+
+  return {
+    config,
+    db,
+    client,
+    api,
+    worker,
+    admin,
+    async newEnvironment() {
+      const id = `env-${randomBytes(5).toString('hex')}`;
+      const created = await admin.request('POST', '/admin/environments', { id });
+      if (created.status !== 201) throw new Error(`environment not created: ${JSON.stringify(created.body)}`);
+      const issued = await admin.request('POST', `/admin/environments/${id}/tokens`);
+      const token = issued.body.token as string;
+      return { id, token, api: new ApiClient(api.url, { token, environment: id, version: '2022-03' }) };
+    },
+    async close() {
+      await api.close();
+      await worker.shutdown();
+      await running;
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { generate } from 'selfsigned';
+import { buildCaList, createHttpSender, type HttpSender } from '../../activities/http/sender';
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+interface TestServer { server: Server; url: string; hits: string[]; connections: number }
+
+async function certificate() {
+  const altNames = [{ type: 2 as const, value: 'localhost' }, { type: 7 as const, ip: '127.0.0.1' }];
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec', algorithm: 'sha256', extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames }],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+async function startServer(tls: { key: string; cert: string }, handler: Handler): Promise<TestServer> {
+  const state = { hits: [] as string[], connections: 0 };
+  const server = createServer(tls, (req, res) => {
+    state.hits.push(`${req.method} ${req.url}`);
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => handler(req, body, res));
+  });
+  server.on('connection', () => state.connections++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, { server, url: `https://127.0.0.1:${port}` });
+}
+
+async function stopServer(s: TestServer | undefined): Promise<void> {
+  if (!s) return;
+  s.server.closeAllConnections(); // also ends the deliberately hung /hang request
+  await new Promise((resolve) => s.server.close(resolve));
+}
+
+/** Streams forever (honouring backpressure) until the client goes away. */
+function streamForever(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const chunk = Buffer.alloc(16 * 1024, 'x');
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  pump();
+}
+
+describe('createHttpSender (real local HTTPS)', () => {
+  let dir: string;
+  let main: TestServer, redirectTarget: TestServer, untrusted: TestServer;
+  let sender: HttpSender, strictSender: HttpSender;
+  let received: { body: string; headers: IncomingMessage['headers'] } | undefined;
+  let bigClosed: Promise<unknown>;
+  let resolveBigClosed: (v: unknown) => void;
+
+  beforeAll(async () => {
+    const [trusted, other] = await Promise.all([certificate(), certificate()]);
+    dir = mkdtempSync(join(tmpdir(), 'plude-sender-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, trusted.cert);
+    bigClosed = new Promise((r) => (resolveBigClosed = r));
+
+    redirectTarget = await startServer(trusted, (_req, _body, res) => res.end('you should not be here'));
+    main = await startServer(trusted, (req, body, res) => {
+      switch (req.url) {
+        case '/ok':
+          received = { body, headers: req.headers };
+          return void res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks!');
+        case '/redirect':
+          return void res.writeHead(302, { location: `${redirectTarget.url}/landing` }).end('moved');
+        case '/big':
+          res.on('close', () => resolveBigClosed(undefined));
+          return streamForever(res);
+        case '/utf8':
+          return void res.end('é'.repeat(10)); // 2 bytes each
+        case '/hang':
+          return; // never answers
+        default:
+          res.writeHead(404).end();
+      }
+    });
+    untrusted = await startServer(other, (_req, _body, res) => res.end('ok'));
+
+    const base = { extraCaFile: caFile, responseBodyLimitBytes: 1024 };
+    sender = createHttpSender({ ...base, allowPrivateTargets: true });
+    strictSender = createHttpSender({ ...base, allowPrivateTargets: false });
+  });
+
+  afterAll(async () => {
+    await Promise.all([sender?.close(), strictSender?.close()]);
+    await Promise.all([stopServer(main), stopServer(redirectTarget), stopServer(untrusted)]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (s: HttpSender, url: string, timeoutMs = 5000) =>
+    s.send({ url, headers: { 'content-type': 'application/json', 'webhook-id': 'ntf_1' }, body: '{"hello":"world"}', timeoutMs });
+
+  it('POSTs the body and headers and returns status and body', async () => {
+    await expect(post(sender, `${main.url}/ok`)).resolves.toEqual({ statusCode: 200, body: 'thanks!' });
+    expect(received?.body).toBe('{"hello":"world"}');
+    expect(received?.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'ntf_1' });
+    expect(main.hits).toContain('POST /ok');
+  });
+
+  it('returns a 302 as-is and does not follow the Location', async () => {
+    await expect(post(sender, `${main.url}/redirect`)).resolves.toEqual({ statusCode: 302, body: 'moved' });
+    expect(redirectTarget.hits).toEqual([]);
+    expect(redirectTarget.connections).toBe(0);
+  });
+
+  it('caps a large (endless) response body at the limit and stops reading', async () => {
+    const result = await post(sender, `${main.url}/big`);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe('x'.repeat(1024));
+    await bigClosed; // the server sees the connection go away instead of streaming forever
+  });
+
+  it('does not split a multi-byte character at the limit', async () => {
+    const small = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 5 });
+    await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé' }).finally(() => small.close());
+  });
+
+  it('rejects with a readable timeout error', async () => {
+    await expect(post(sender, `${main.url}/hang`, 300)).rejects.toMatchObject({ message: 'timeout after 300ms', code: 'TIMEOUT' });
+  });
+
+  it('refuses a private IP literal when private targets are not allowed', async () => {
+    const before = main.connections;
+    await expect(post(strictSender, `${main.url}/ok`)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(main.connections).toBe(before);
+  });
+
+  it('refuses a hostname resolving to a private address at connection time', async () => {
+    const before = main.connections;
+    const url = `${main.url.replace('127.0.0.1', 'localhost')}/ok`;
+    await expect(post(strictSender, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/localhost resolves to private address/) });
+    expect(main.connections).toBe(before);
+  });
+
+  it('rejects a certificate that is not trusted', async () => {
+    await expect(post(sender, `${untrusted.url}/`)).rejects.toMatchObject({ message: expect.stringMatching(/^certificate: /) });
+    expect(untrusted.hits).toEqual([]);
+  });
+
+  it('reports connection refused readably', async () => {
+    const tmp = await startServer(await certificate(), (_q, _b, res) => res.end());
+    await stopServer(tmp); // the port is now free and nothing listens on it
+    const port = new URL(tmp.url).port;
+    await expect(post(sender, `${tmp.url}/`)).rejects.toMatchObject({ message: `connect ECONNREFUSED 127.0.0.1:${port}`, code: 'ECONNREFUSED' });
+  });
+
+  it('refuses non-https urls', async () => {
+    await expect(post(sender, main.url.replace('https', 'http'))).rejects.toMatchObject({ code: 'invalid_url' });
+  });
+
+  it('trusts Node roots plus the extra CA file, and fails fast on an unreadable one', () => {
+    const ca = buildCaList(join(dir, 'ca.pem'));
+    expect(ca).toEqual(expect.arrayContaining([...rootCertificates]));
+    expect(ca[ca.length - 1]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(() => buildCaList(join(dir, 'missing.pem'))).toThrow(/cannot read extra CA file/);
+  });
+});

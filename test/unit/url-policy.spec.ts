@@ -1,0 +1,127 @@
+import { DomainError } from '../../src/domain/errors';
+import { assertPublicTarget, checkTargetUrl, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+
+const records: Record<string, string[]> = {
+  'example.com': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
+  'internal.example.com': ['10.1.2.3'],
+  'mixed.example.com': ['8.8.4.4', '192.168.0.7'],
+  'empty.example.com': [],
+};
+const resolve = jest.fn(async (host: string) => {
+  const found = records[host];
+  if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+  return found;
+});
+const strict = { allowPrivateTargets: false, resolve };
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DomainError);
+    return (err as DomainError).code + ': ' + (err as DomainError).message;
+  }
+  throw new Error('expected rejection');
+}
+
+describe('parseTargetUrl', () => {
+  const rejects = (raw: unknown, message: RegExp) => {
+    expect(() => parseTargetUrl(raw)).toThrow(DomainError);
+    expect(() => parseTargetUrl(raw)).toThrow(message);
+  };
+
+  it('accepts https urls', () => {
+    expect(parseTargetUrl('https://example.com/hooks?x=1').href).toBe('https://example.com/hooks?x=1');
+  });
+  it('rejects non-strings and garbage', () => {
+    rejects(42, /must be a string/);
+    rejects('', /must not be empty/);
+    rejects('not a url', /not a valid absolute URL/);
+  });
+  it('rejects http', () => rejects('http://example.com/', /url must use https \(got http:\)/));
+  it('rejects urls over 2048 chars', () => {
+    rejects('https://example.com/' + 'a'.repeat(2048), /at most 2048 characters/);
+    expect(() => parseTargetUrl('https://example.com/' + 'a'.repeat(2028))).not.toThrow();
+  });
+  it('rejects credentials', () => {
+    rejects('https://user:pw@example.com/', /credentials/);
+    rejects('https://user@example.com/', /credentials/);
+  });
+  it('rejects fragments', () => {
+    rejects('https://example.com/#frag', /fragment/);
+    rejects('https://example.com/#', /fragment/);
+  });
+  it('uses invalid_url as the code', () => {
+    expect(() => parseTargetUrl('ftp://example.com')).toThrow(expect.objectContaining({ code: 'invalid_url' }));
+  });
+});
+
+describe('isPublicAddress', () => {
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (ip) =>
+    expect(isPublicAddress(ip)).toBe(true),
+  );
+  it.each([
+    '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
+    '255.255.255.255', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::', 'fd12::1', '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1', '[::1]', 'not-an-ip', '',
+  ])('%s is not public', (ip) => expect(isPublicAddress(ip)).toBe(false));
+});
+
+describe('assertPublicTarget / checkTargetUrl', () => {
+  it.each([
+    'https://127.0.0.1/', 'https://[::1]/', 'https://[::ffff:10.0.0.1]/', 'https://169.254.169.254/latest/meta-data',
+    'https://192.168.1.1/', 'https://[fc00::]/', 'https://0x7f000001/', 'https://2130706433/',
+  ])('refuses %s', async (raw) => {
+    expect(await codeOf(checkTargetUrl(raw, strict))).toMatch(/^private_target: .*private address.*ALLOW_PRIVATE_TARGETS=true/);
+  });
+
+  it.each(['https://localhost/', 'https://LOCALHOST:8443/', 'https://api.localhost/', 'https://localhost./'])(
+    'refuses %s without resolving it',
+    async (raw) => {
+      resolve.mockClear();
+      expect(await codeOf(checkTargetUrl(raw, strict))).toMatch(/^private_target: /);
+      expect(resolve).not.toHaveBeenCalled();
+    },
+  );
+
+  it('allows a public IP literal without resolving', async () => {
+    resolve.mockClear();
+    await expect(checkTargetUrl('https://8.8.8.8/hook', strict)).resolves.toBeInstanceOf(URL);
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('allows a hostname resolving only to public addresses', async () => {
+    await expect(checkTargetUrl('https://example.com/hook', strict)).resolves.toHaveProperty('hostname', 'example.com');
+    expect(resolve).toHaveBeenCalledWith('example.com');
+  });
+
+  it('refuses a hostname resolving to a private address', async () => {
+    expect(await codeOf(checkTargetUrl('https://internal.example.com/', strict))).toBe(
+      'private_target: url host internal.example.com resolves to private address 10.1.2.3; set ALLOW_PRIVATE_TARGETS=true for local development',
+    );
+  });
+
+  it('refuses when any resolved address is private', async () => {
+    expect(await codeOf(checkTargetUrl('https://mixed.example.com/', strict))).toMatch(/192\.168\.0\.7/);
+  });
+
+  it('reports unresolvable hosts as invalid_url', async () => {
+    expect(await codeOf(checkTargetUrl('https://nope.example.com/', strict))).toBe(
+      'invalid_url: could not resolve host nope.example.com (ENOTFOUND)',
+    );
+    expect(await codeOf(checkTargetUrl('https://empty.example.com/', strict))).toMatch(/^invalid_url: could not resolve host/);
+  });
+
+  it('allows loopback and private names when allowPrivateTargets is set, without resolving', async () => {
+    resolve.mockClear();
+    const loose = { allowPrivateTargets: true, resolve };
+    await expect(checkTargetUrl('https://127.0.0.1:8443/', loose)).resolves.toBeInstanceOf(URL);
+    await expect(checkTargetUrl('https://localhost/', loose)).resolves.toBeInstanceOf(URL);
+    await expect(assertPublicTarget(new URL('https://internal.example.com/'), loose)).resolves.toBeUndefined();
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it('still applies the synchronous checks when private targets are allowed', async () => {
+    expect(await codeOf(checkTargetUrl('http://127.0.0.1/', { allowPrivateTargets: true }))).toMatch(/^invalid_url: url must use https/);
+  });
+});

@@ -1,0 +1,2 @@
+export { deliverNotification, notificationStateQuery } from './deliver-notification';
+export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus } from './types';
