@@ -1,0 +1,78 @@
+import { newId } from '../../src/domain/ids';
+import { EventRepository } from '../../src/persistence/repositories/event.repository';
+import { SubscriptionRepository } from '../../src/persistence/repositories/subscription.repository';
+import { waitFor } from '../support/api-client';
+import { HttpsReceiver } from '../support/https-receiver';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const WINDOW_MS = 2_000;
+
+describe('the delivery window', () => {
+  let receiver: HttpsReceiver;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start(() => 500);
+    app = await startTestApp({
+      NODE_EXTRA_CA_CERTS: receiver.caFile,
+      DELIVERY_WINDOW: `${WINDOW_MS}ms`,
+      RETRY_INITIAL_INTERVAL: '200ms',
+      RETRY_MAX_INTERVAL: '400ms',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.stop();
+  });
+
+  it('a receiver that always fails ends expired, with no attempt after the window', async () => {
+    const { api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/down'));
+    const published = await api.publish('report.ready', { report: 1 });
+    const deadline = Date.parse(published.body.createdAt) + WINDOW_MS;
+
+    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+    const id = event.body.notifications[0].id as string;
+    const outcome = await app.client.workflow.getHandle(id).result();
+    expect(outcome).toEqual({ notificationId: id, status: 'expired', deadline: new Date(deadline).toISOString() });
+
+    const notification = await api.request('GET', `/notifications/${id}`);
+    expect(notification.body.status).toBe('expired');
+    expect(notification.body.nextAttemptAt).toBeNull();
+    expect(notification.body.expiresAt).toBe(new Date(deadline).toISOString());
+    const attempts = notification.body.attempts as { startedAt: string; endedAt: string; statusCode: number }[];
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    for (const attempt of attempts) {
+      expect(attempt.statusCode).toBe(500);
+      expect(Date.parse(attempt.startedAt)).toBeLessThan(deadline);
+    }
+    // Every POST the receiver got is a recorded attempt, and all of them arrived inside the window.
+    const received = receiver.forPath('/down');
+    expect(received).toHaveLength(attempts.length);
+    for (const request of received) expect(request.at).toBeLessThanOrEqual(deadline + 50);
+  });
+
+  it('counts the window from the event, so a notification recovered after it closed expires without an attempt', async () => {
+    const { id: environmentId, api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/late'));
+    const [subscriptionId] = await new SubscriptionRepository(app.db).findActiveIdsForEventType(environmentId, 'report.ready');
+    // As if the process died right after storing the event, long enough ago for its window to have closed.
+    const notificationId = newId('ntf');
+    const stored = await new EventRepository(app.db).insertWithNotifications({
+      id: newId('evt'),
+      environmentId,
+      type: 'report.ready',
+      data: { report: 2 },
+      idempotencyKey: null,
+      notifications: [{ id: notificationId, subscriptionId }],
+    });
+    await app.db.query(`UPDATE events SET created_at = now() - interval '1 minute' WHERE id = $1`, [stored.event.id]);
+    await app.db.query(`UPDATE notifications SET created_at = now() - interval '1 minute' WHERE id = $1`, [notificationId]);
+
+    expect(await app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(await app.client.workflow.getHandle(notificationId).result()).toMatchObject({ status: 'expired' });
+    const notification = await api.request('GET', `/notifications/${notificationId}`);
+    expect(notification.body).toMatchObject({ status: 'expired', attemptCount: 0, attempts: [] });
+    expect(receiver.forPath('/late')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,55 @@
+import { newId } from '../../src/domain/ids';
+import { EventRepository } from '../../src/persistence/repositories/event.repository';
+import { SubscriptionRepository } from '../../src/persistence/repositories/subscription.repository';
+import { waitFor } from '../support/api-client';
+import { HttpsReceiver } from '../support/https-receiver';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('nothing accepted is lost', () => {
+  let receiver: HttpsReceiver;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    receiver = await HttpsReceiver.start();
+    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.stop();
+  });
+
+  it('a stored notification whose workflow never started is started by recovery and delivered', async () => {
+    const { id: environmentId, api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/recovered'));
+    const [subscriptionId] = await new SubscriptionRepository(app.db).findActiveIdsForEventType(environmentId, 'user.created');
+    // The state a crash between the database commit and the workflow start leaves behind.
+    const notificationId = newId('ntf');
+    await new EventRepository(app.db).insertWithNotifications({
+      id: newId('evt'),
+      environmentId,
+      type: 'user.created',
+      data: { user: 'u_1' },
+      idempotencyKey: null,
+      notifications: [{ id: notificationId, subscriptionId }],
+    });
+    await expect(app.client.workflow.getHandle(notificationId).describe()).rejects.toThrow(/not found/i);
+
+    expect(await app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    await waitFor(() => api.request('GET', `/notifications/${notificationId}`), (r) => r.body.status === 'succeeded');
+    expect(receiver.forPath('/recovered')).toHaveLength(1);
+    const [{ dispatched_at }] = await app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [notificationId]);
+    expect(dispatched_at).toBeInstanceOf(Date);
+  });
+
+  it('published notifications are marked dispatched once their workflow exists', async () => {
+    const { api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/dispatched'));
+    const published = await api.publish('user.created', { user: 'u_2' });
+    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
+    const rows = await waitFor(
+      () => app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [event.body.notifications[0].id]),
+      (r: { dispatched_at: Date | null }[]) => r[0].dispatched_at !== null,
+    );
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -1,0 +1,73 @@
+import { waitFor } from '../support/api-client';
+import { HttpsReceiver } from '../support/https-receiver';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('retries with exponential backoff', () => {
+  let receiver: HttpsReceiver;
+  let app: TestApp;
+  /** /held fails until the test lets it through. */
+  let held = true;
+
+  beforeAll(async () => {
+    // Per path: the first two requests fail with 500, the third succeeds.
+    const seen = new Map<string, number>();
+    receiver = await HttpsReceiver.start((_, request) => {
+      if (request.path === '/held') return held ? 503 : 200;
+      const n = (seen.get(request.path) ?? 0) + 1;
+      seen.set(request.path, n);
+      return n <= 2 ? 500 : 200;
+    });
+    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile, RETRY_INITIAL_INTERVAL: '300ms', RETRY_MAX_INTERVAL: '5s' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.stop();
+  });
+
+  it('500, 500, 200: three recorded attempts with growing gaps, then succeeded', async () => {
+    const { api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/flaky'));
+    const published = await api.publish('payment.failed', { payment: 'p_1' });
+
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications[0]?.status === 'succeeded',
+    );
+    const notification = await api.request('GET', `/notifications/${event.body.notifications[0].id}`);
+    expect(notification.body.status).toBe('succeeded');
+    expect(notification.body.attemptCount).toBe(3);
+    const attempts = notification.body.attempts as { number: number; startedAt: string; statusCode: number; succeeded: boolean; error: string | null }[];
+    expect(attempts.map((a) => [a.number, a.statusCode, a.succeeded])).toEqual([
+      [1, 500, false],
+      [2, 500, false],
+      [3, 200, true],
+    ]);
+    expect(attempts[0].error).toBe('receiver answered HTTP 500');
+
+    const starts = attempts.map((a) => Date.parse(a.startedAt));
+    const gaps = [starts[1] - starts[0], starts[2] - starts[1]];
+    expect(gaps[0]).toBeGreaterThanOrEqual(300);
+    expect(gaps[1]).toBeGreaterThanOrEqual(600);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]);
+    expect(receiver.forPath('/flaky')).toHaveLength(3);
+  });
+
+  it('shows the predicted next attempt while a notification is pending', async () => {
+    const { api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/held'));
+    const published = await api.publish('payment.failed', { payment: 'p_2' });
+    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+    const id = event.body.notifications[0].id;
+
+    const pending = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.attemptCount >= 1);
+    expect(pending.body.status).toBe('pending');
+    const n = pending.body.attemptCount as number;
+    const last = pending.body.attempts[n - 1];
+    expect(last.succeeded).toBe(false);
+    const backoff = Math.min(300 * 2 ** (n - 1), 5000);
+    expect(Date.parse(pending.body.nextAttemptAt)).toBe(Date.parse(last.endedAt) + backoff);
+
+    held = false;
+    await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+  });
+});
