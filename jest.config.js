@@ -3,10 +3,11 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 module.exports = {
   testEnvironment: 'node',
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
-    { displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], testTimeout: 60000 },
+    { displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
   ],
 };

@@ -8,6 +8,7 @@ import { ensureSandbox, loadOrCreateAdminToken } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
 import { startApiRole } from './runtime/api-role';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
+import { installTemporalRuntime } from './temporal/runtime';
 import { temporalConnectionOptions } from './temporal/connection-options';
 import { createDeliveryWorker } from './temporal/worker';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };
   const sandbox = generatedAdmin ? await ensureSandbox(db, config.dataDir) : undefined;
 
+  installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, infrastructure.temporalAddress));
   const worker = await createDeliveryWorker(connection, config, db);
   const workerRun = worker.run();

@@ -4,6 +4,7 @@ import { loadConfig } from './config/config';
 import { openDatabase } from './persistence/data-source';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
+import { installTemporalRuntime } from './temporal/runtime';
 import { temporalConnectionOptions } from './temporal/connection-options';
 import { createDeliveryWorker } from './temporal/worker';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const { databaseUrl, temporalAddress } = requireRoleSettings(config);
   const logger = createLogger(config, 'worker');
   const db = await openDatabase(databaseUrl);
+  installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   const worker = await createDeliveryWorker(connection, config, db);
   onShutdown(async () => {

@@ -34,7 +34,6 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
         initialInterval: retry.initialIntervalMs,
         backoffCoefficient: retry.backoffCoefficient,
         maximumInterval: retry.maximumIntervalMs,
-        maximumAttempts: 0,
         nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
       },
     });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -79,11 +79,12 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   const uiUrl = opts.uiPort != null ? `http://${HOST}:${opts.uiPort}` : null;
   const tail: string[] = [];
   let muted = false; // shutdown produces a burst of harmless connection warnings
-  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, args] = withParentDeathSignal(opts.cliPath, devServerArgs(opts));
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   const state: { exit?: { code: number | null; signal: NodeJS.Signals | null }; spawnError?: Error } = {};
   const exitPromise = new Promise<void>((res) => {
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       state.exit = { code, signal };
       res();
     });
@@ -129,8 +130,10 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
       throw new Error(`temporal dev server at ${address} not ready in time (${lastError}):\n${tail.join('\n')}`);
     }
     try {
-      await checkReady(address, opts.namespace, Math.min(2_000, remaining));
-      return { address, uiUrl, stop };
+      const probe = checkReady(address, opts.namespace, Math.min(2_000, remaining));
+      probe.catch(() => undefined);
+      await Promise.race([probe, exitPromise]);
+      if (!state.exit && !state.spawnError) return { address, uiUrl, stop };
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     }
@@ -138,10 +141,23 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   }
 }
 
+/**
+ * On Linux, `setpriv --pdeathsig TERM` (util-linux; it execs, so the pid stays the server's) makes
+ * the kernel stop the server even when this process dies without running exit handlers (SIGKILL,
+ * an unhandled SIGTERM). Elsewhere the process.on('exit') hook is all there is.
+ */
+function withParentDeathSignal(cmd: string, args: string[]): [string, string[]] {
+  const setpriv = '/usr/bin/setpriv';
+  if (process.platform !== 'linux' || !existsSync(setpriv)) return [cmd, args];
+  return [setpriv, ['--pdeathsig', 'TERM', '--', cmd, ...args]];
+}
+
 /** One readiness probe: gRPC health SERVING, system info answered, namespace registered. */
 async function checkReady(address: string, namespace: string, timeoutMs: number): Promise<void> {
-  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+  // lazy + ensureConnected so that a failed attempt's channel is closed too (connect() leaks it)
+  const connection = Connection.lazy({ address, connectTimeout: timeoutMs });
   try {
+    await connection.ensureConnected();
     const health = await connection.withDeadline(Date.now() + timeoutMs, () =>
       connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
     );

@@ -5,7 +5,7 @@ import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-const WINDOW_MS = 2_000;
+const WINDOW_MS = 3_500;
 
 describe('the delivery window', () => {
   let receiver: HttpsReceiver;
@@ -16,8 +16,8 @@ describe('the delivery window', () => {
     app = await startTestApp({
       NODE_EXTRA_CA_CERTS: receiver.caFile,
       DELIVERY_WINDOW: `${WINDOW_MS}ms`,
-      RETRY_INITIAL_INTERVAL: '200ms',
-      RETRY_MAX_INTERVAL: '400ms',
+      RETRY_INITIAL_INTERVAL: '1s',
+      RETRY_MAX_INTERVAL: '1s',
     });
   });
   afterAll(async () => {

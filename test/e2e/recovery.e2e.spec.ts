@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { newId } from '../../src/domain/ids';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { SubscriptionRepository } from '../../src/persistence/repositories/subscription.repository';
@@ -32,7 +33,7 @@ describe('nothing accepted is lost', () => {
       idempotencyKey: null,
       notifications: [{ id: notificationId, subscriptionId }],
     });
-    await expect(app.client.workflow.getHandle(notificationId).describe()).rejects.toThrow(/not found/i);
+    await expect(app.client.workflow.getHandle(notificationId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     expect(await app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
     await waitFor(() => api.request('GET', `/notifications/${notificationId}`), (r) => r.body.status === 'succeeded');

@@ -17,7 +17,7 @@ describe('retries with exponential backoff', () => {
       seen.set(request.path, n);
       return n <= 2 ? 500 : 200;
     });
-    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile, RETRY_INITIAL_INTERVAL: '300ms', RETRY_MAX_INTERVAL: '5s' });
+    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile, RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '10s' });
   });
   afterAll(async () => {
     await app?.close();
@@ -46,8 +46,8 @@ describe('retries with exponential backoff', () => {
 
     const starts = attempts.map((a) => Date.parse(a.startedAt));
     const gaps = [starts[1] - starts[0], starts[2] - starts[1]];
-    expect(gaps[0]).toBeGreaterThanOrEqual(300);
-    expect(gaps[1]).toBeGreaterThanOrEqual(600);
+    expect(gaps[0]).toBeGreaterThanOrEqual(1000);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2000);
     expect(gaps[1]).toBeGreaterThan(gaps[0]);
     expect(receiver.forPath('/flaky')).toHaveLength(3);
   });
@@ -64,7 +64,7 @@ describe('retries with exponential backoff', () => {
     const n = pending.body.attemptCount as number;
     const last = pending.body.attempts[n - 1];
     expect(last.succeeded).toBe(false);
-    const backoff = Math.min(300 * 2 ** (n - 1), 5000);
+    const backoff = Math.min(1000 * 2 ** (n - 1), 10_000);
     expect(Date.parse(pending.body.nextAttemptAt)).toBe(Date.parse(last.endedAt) + backoff);
 
     held = false;

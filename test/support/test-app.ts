@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { type Config, loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/persistence/data-source';
 import { type ApiRole, startApiRole } from '../../src/runtime/api-role';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/temporal/worker';
 import { ApiClient } from './api-client';
@@ -44,6 +45,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const db = await openDatabase(config.database.url as string);
+  installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, config.temporal.address as string));
   const worker = await createDeliveryWorker(connection, config, db, { workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE });
   const running = worker.run();
