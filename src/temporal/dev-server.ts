@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { constants, accessSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -74,6 +74,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Starts `temporal server start-dev` and resolves once it answers gRPC health checks. */
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  try {
+    accessSync(opts.cliPath, constants.X_OK);
+  } catch {
+    throw new Error(`Temporal CLI ${opts.cliPath} is missing or not executable`);
+  }
   if (opts.dbFile) mkdirSync(dirname(resolve(opts.dbFile)), { recursive: true });
   const address = `${HOST}:${opts.port}`;
   const uiUrl = opts.uiPort != null ? `http://${HOST}:${opts.uiPort}` : null;

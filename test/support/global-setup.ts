@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { type BundleOptions, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { Client } from 'pg';
 import { type DevServerHandle, freePort, startTemporalDevServer } from '../../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
@@ -98,6 +98,8 @@ async function bundle(dir: string): Promise<string | undefined> {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve(workflowsPath),
       logger: new DefaultLogger('WARN', ({ level, message }) => say(`[bundler] ${level} ${message}`)),
+      // an override outside the repo (e.g. a stub under /tmp) still resolves @temporalio/* from here
+      webpackConfigHook: override ? (config) => withRepoModules(config) : undefined,
     });
     const file = join(dir, 'workflow-bundle.js');
     await writeFile(file, code);
@@ -105,17 +107,14 @@ async function bundle(dir: string): Promise<string | undefined> {
   });
 }
 
-/** Only unit tests selected (`npm run test:unit`): they need no server, database or bundle. */
-function unitOnly(globalConfig: unknown): boolean {
-  const selected = (globalConfig as { selectProjects?: string[] } | undefined)?.selectProjects;
-  return Array.isArray(selected) && selected.length > 0 && !selected.includes('e2e');
+type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+
+function withRepoModules(config: WebpackConfig): WebpackConfig {
+  const modules = config.resolve?.modules ?? ['node_modules'];
+  return { ...config, resolve: { ...config.resolve, modules: [...modules, join(repoRoot(), 'node_modules')] } };
 }
 
-export default async function globalSetup(globalConfig?: unknown): Promise<void> {
-  if (unitOnly(globalConfig)) {
-    say('only unit tests selected: no Temporal server, database or workflow bundle');
-    return;
-  }
+export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const globals: TestGlobals = { tmpDir: await mkdtemp(join(tmpdir(), 'plude-test-')) };
   (globalThis as Record<string, unknown>)[TEST_GLOBALS_KEY] = globals;
