@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   let config = loadConfig();
   const logger = createLogger(config, 'main');
   const log = (line: string) => logger.log(line);
-  const infrastructure = await startInfrastructure(config, log);
+  const infrastructure = await startInfrastructure(config, log, (line) => logger.debug(line));
   const db = await openDatabase(infrastructure.databaseUrl);
   const generatedAdmin = !config.adminToken;
   if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };

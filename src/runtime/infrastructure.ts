@@ -17,7 +17,12 @@ export interface Infrastructure {
  * PostgreSQL and Temporal for `npm start`: the configured ones (DATABASE_URL, TEMPORAL_ADDRESS) or, when unset,
  * an embedded PostgreSQL and a Temporal dev server, both keeping their data in DATA_DIR.
  */
-export async function startInfrastructure(config: Config, log: (line: string) => void): Promise<Infrastructure> {
+export async function startInfrastructure(
+  config: Config,
+  log: (line: string) => void,
+  /** Receives the embedded servers' own output. */
+  debug: (line: string) => void,
+): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch((err: Error) => log(`stop failed: ${err.message}`));
@@ -25,7 +30,8 @@ export async function startInfrastructure(config: Config, log: (line: string) =>
   try {
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
-      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, log });
+      log(`starting embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort} (data in ${path.resolve(config.dataDir, 'postgres')})`);
+      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, log: debug });
       stops.push(() => postgres.stop());
       databaseUrl = postgres.url;
     }
@@ -33,6 +39,7 @@ export async function startInfrastructure(config: Config, log: (line: string) =>
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
       const cliPath = await obtainTemporalCli(log);
+      log(`starting Temporal dev server on 127.0.0.1:${config.temporal.devServerPort} (state in ${path.resolve(config.dataDir, 'temporal.db')})`);
       const server = await startTemporalDevServer({
         cliPath,
         dbFile: path.resolve(config.dataDir, 'temporal.db'),
@@ -40,7 +47,7 @@ export async function startInfrastructure(config: Config, log: (line: string) =>
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         searchAttributes: SEARCH_ATTRIBUTES,
-        log,
+        log: debug,
       });
       stops.push(() => server.stop());
       temporalAddress = server.address;
