@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { ipLiteral, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
 
@@ -119,7 +119,8 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     keepAliveTimeout: 30_000,
     connections: opts.maxConnectionsPerOrigin ?? 16,
     connect: {
-      ca: buildCaList(opts.extraCaFile),
+      // Parsed once: a `ca` list here would be parsed again for every new TLS connection.
+      secureContext: createSecureContext({ ca: buildCaList(opts.extraCaFile) }),
       ...(opts.allowPrivateTargets ? {} : { lookup: publicOnlyLookup }),
     },
   });

@@ -131,16 +131,15 @@ describe('createHttpSender (real local HTTPS)', () => {
   });
 
   it('refuses a private IP literal when private targets are not allowed', async () => {
-    const before = main.connections;
-    await expect(post(strictSender, `${main.url}/ok`)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/127\.0\.0\.1/) });
-    expect(main.connections).toBe(before);
+    // The redirect target never gets a connection from any test, so any connection here would show.
+    await expect(post(strictSender, `${redirectTarget.url}/ok`)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(redirectTarget.connections).toBe(0);
   });
 
   it('refuses a hostname resolving to a private address at connection time', async () => {
-    const before = main.connections;
-    const url = `${main.url.replace('127.0.0.1', 'localhost')}/ok`;
+    const url = `${redirectTarget.url.replace('127.0.0.1', 'localhost')}/ok`;
     await expect(post(strictSender, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/localhost resolves to private address/) });
-    expect(main.connections).toBe(before);
+    expect(redirectTarget.connections).toBe(0);
   });
 
   it('rejects a certificate that is not trusted', async () => {
