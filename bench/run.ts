@@ -2,79 +2,105 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { freePort, startTemporalDevServer } from '../src/temporal/dev-server';
+import { type DevServerHandle, freePort, startTemporalDevServer } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../src/temporal/temporal-cli';
 import { ApiClient } from '../test/support/api-client';
 import { HttpsReceiver } from '../test/support/https-receiver';
 import { startAppProcess } from './app-process';
-import { measureLatency, measureThroughput } from './measure';
+import { startBareProcess } from './bare/driver';
+import { measureLatency, measureThroughput, type Publish } from './measure';
 
 /**
- * `npm run bench`: the shipped `npm start` process (API + worker, eager workflow starts) against PostgreSQL and a
- * Temporal dev server with the same durable settings as `npm start` (SQLite file, WAL), with the load generator
- * and a real HTTPS receiver in this process.
+ * `npm run bench`, on this machine, each side against a fresh Temporal dev server with `npm start`'s durable
+ * settings (SQLite file, WAL) and a real HTTPS receiver in this process:
+ * - plude-webhooks: the built `npm start` process (API + worker, eager starts) with PostgreSQL;
+ * - baseline: a bare Temporal workflow doing the same signed POST (no API, no database), started eagerly.
  */
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
+const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+type Cleanup = (() => Promise<void>)[];
+
+async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHandle> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const server = await startTemporalDevServer({
+    cliPath,
+    dbFile: path.join(dir, 'temporal.db'),
+    port: await freePort(),
+    uiPort: null,
+    namespace: 'default',
+    searchAttributes: SEARCH_ATTRIBUTES,
+    log: () => undefined,
+  });
+  cleanup.push(() => server.stop());
+  return server;
+}
+
+async function database(cleanup: Cleanup): Promise<string> {
   const name = `plude_bench_${Date.now()}`;
   const admin = new PgClient({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  cleanup.push(async () => {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  });
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
-    },
+  return url.toString();
+}
+
+async function plude(cleanup: Cleanup, server: DevServerHandle, receiver: HttpsReceiver): Promise<Publish> {
+  const app = await startAppProcess(
+    { DATABASE_URL: await database(cleanup), TEMPORAL_ADDRESS: server.address, ADMIN_TOKEN, ALLOW_PRIVATE_TARGETS: 'true', NODE_EXTRA_CA_CERTS: receiver.caFile },
+    await freePort(),
+  );
+  cleanup.push(() => app.stop());
+  const admin = new ApiClient(app.url, { token: ADMIN_TOKEN });
+  await admin.request('POST', '/admin/environments', { id: 'bench' });
+  const { body } = await admin.request('POST', '/admin/environments/bench/tokens');
+  const api = new ApiClient(app.url, { token: body.token, environment: 'bench', version: '2022-03' });
+  await api.subscribe(receiver.url('/plude'));
+  return async (type, data) => {
+    const response = await api.publish(type, data);
+    if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${JSON.stringify(response.body)}`);
   };
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-'));
-  const cleanup: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
+async function side(name: string, cliPath: string, receiver: HttpsReceiver, make: (cleanup: Cleanup, server: DevServerHandle) => Promise<Publish>) {
+  const cleanup: Cleanup = [];
   try {
-    const server = await startTemporalDevServer({
-      cliPath: await obtainTemporalCli((line) => process.stderr.write(`${line}\n`)),
-      dbFile: path.join(dir, 'temporal.db'),
-      port: await freePort(),
-      uiPort: null,
-      namespace: 'default',
-      searchAttributes: SEARCH_ATTRIBUTES,
-      log: () => undefined,
-    });
-    cleanup.push(() => server.stop());
-    const database = await createDatabase();
-    cleanup.push(() => database.drop());
-    const receiver = await HttpsReceiver.start();
-    cleanup.push(() => receiver.stop());
-    const app = await startAppProcess(
-      {
-        DATABASE_URL: database.url,
-        TEMPORAL_ADDRESS: server.address,
-        ADMIN_TOKEN,
-        ALLOW_PRIVATE_TARGETS: 'true',
-        NODE_EXTRA_CA_CERTS: receiver.caFile,
-      },
-      await freePort(),
-    );
-    cleanup.push(() => app.stop());
-
-    const admin = new ApiClient(app.url, { token: ADMIN_TOKEN });
-    await admin.request('POST', '/admin/environments', { id: 'bench' });
-    const { body } = await admin.request('POST', '/admin/environments/bench/tokens');
-    const api = new ApiClient(app.url, { token: body.token, environment: 'bench', version: '2022-03' });
-    await api.subscribe(receiver.url('/bench'));
-
-    await measureLatency(api, receiver, Number(process.env.BENCH_LATENCY_EVENTS ?? 200), log);
-    await measureThroughput(api, receiver, Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 1000), Number(process.env.BENCH_CONCURRENCY ?? 16), log);
+    log(name);
+    const publish = await make(cleanup, await temporal(cleanup, cliPath));
+    const latency = await measureLatency(publish, receiver, LATENCY_EVENTS, log);
+    const rate = await measureThroughput(publish, receiver, THROUGHPUT_EVENTS, CONCURRENCY, log);
+    return { latency, rate };
   } finally {
     for (const fn of cleanup.reverse()) await fn().catch((err: Error) => process.stderr.write(`cleanup: ${err.message}\n`));
+  }
+}
+
+async function main(): Promise<void> {
+  const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
+  const receiver = await HttpsReceiver.start();
+  try {
+    const bare = await side('baseline: bare Temporal workflow, same signed POST', cliPath, receiver, async (cleanup, server) => {
+      const baseline = await startBareProcess({ TEMPORAL_ADDRESS: server.address, NODE_EXTRA_CA_CERTS: receiver.caFile }, receiver.url('/bare'));
+      cleanup.push(() => baseline.stop());
+      return baseline.publish;
+    });
+    const ours = await side('plude-webhooks: npm start process, API → PostgreSQL → Temporal → worker → receiver', cliPath, receiver, (cleanup, server) =>
+      plude(cleanup, server, receiver),
+    );
+    log(`plude-webhooks vs bare: throughput ${((100 * ours.rate) / bare.rate).toFixed(0)}%, publish → receive p50 ${ours.latency} ms (bare ${bare.latency} ms)`);
+  } finally {
+    await receiver.stop();
   }
 }
 

@@ -8,9 +8,15 @@ const TOKEN_PATTERN = /^pwh_[A-Za-z0-9_-]{43}$/;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Live tokens are remembered this long, sparing a query per request; a revocation takes effect within it. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+
 /** Issues API tokens (shown once, stored as SHA-256) and resolves a presented token to its environment. */
 @Injectable()
 export class ApiTokenService {
+  private readonly cache = new Map<string, { environmentId: string; until: number }>();
+
   constructor(private readonly tokens: ApiTokenRepository) {}
 
   async issue(environmentId: string): Promise<{ id: string; token: string; createdAt: Date }> {
@@ -27,6 +33,14 @@ export class ApiTokenService {
   /** The environment of a live token, or null for anything else (malformed, unknown, revoked). */
   async environmentOf(token: string): Promise<string | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    return this.tokens.findEnvironmentIdByHash(hashToken(token));
+    const hash = hashToken(token);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.environmentId;
+    const environmentId = await this.tokens.findEnvironmentIdByHash(hash);
+    if (environmentId) {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(hash, { environmentId, until: Date.now() + CACHE_TTL_MS });
+    }
+    return environmentId;
   }
 }

@@ -3,7 +3,6 @@ import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { EventResponse, type PublishEventRequest, PublishedEventResponse } from './event.dto';
 
@@ -13,7 +12,6 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export class EventsService {
   constructor(
     private readonly events: EventRepository,
-    private readonly subscriptions: SubscriptionRepository,
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
   ) {}
@@ -27,22 +25,15 @@ export class EventsService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
-    if (idempotencyKey) {
-      const existing = await this.events.findByIdempotencyKey(environmentId, idempotencyKey);
-      if (existing) return PublishedEventResponse.from(existing.event, existing.notificationCount);
-    }
-    const subscriptionIds = await this.subscriptions.findActiveIdsForEventType(environmentId, request.type);
-    const notifications = subscriptionIds.map((subscriptionId) => ({ id: newId('ntf'), subscriptionId }));
     const stored = await this.events.insertWithNotifications({
       id: newId('evt'),
       environmentId,
       type: request.type,
       data: request.data,
       idempotencyKey: idempotencyKey ?? null,
-      notifications,
     });
+    const { event, notifications } = stored;
     if (stored.created && notifications.length > 0) {
-      const { event } = stored;
       await this.dispatcher.dispatchAndRecord(
         notifications.map((n) => ({
           notificationId: n.id,
@@ -54,7 +45,7 @@ export class EventsService {
         })),
       );
     }
-    return PublishedEventResponse.from(stored.event, stored.notificationCount);
+    return PublishedEventResponse.from(event, notifications.length);
   }
 
   async get(environmentId: string, id: string): Promise<EventResponse> {

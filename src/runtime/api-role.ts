@@ -46,6 +46,7 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
     async close() {
       await recovery.stop();
       await app.close();
+      await dispatcher.flush();
     },
   };
 }

@@ -11,6 +11,9 @@ const keys = {
   eventType: defineSearchAttributeKey('PludeEventType', SearchAttributeType.KEYWORD),
 };
 
+/** How long confirmed starts wait to be recorded together. */
+const RECORD_DELAY_MS = 100;
+
 export interface DispatcherOptions {
   client: Client;
   notifications: NotificationRepository;
@@ -24,6 +27,9 @@ export interface DispatcherOptions {
 
 /** Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. */
 export class NotificationDispatcher {
+  private unrecorded: string[] = [];
+  private recordTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly options: DispatcherOptions) {}
 
   /** Starts the workflows; returns the IDs whose workflow now certainly exists. Never throws. */
@@ -37,10 +43,23 @@ export class NotificationDispatcher {
     return started;
   }
 
-  /** dispatch(), then records the confirmed starts in the outbox without making the caller wait for it. */
+  /**
+   * dispatch(), then records the confirmed starts in the outbox. The caller does not wait for that record: marks are
+   * batched (one UPDATE per RECORD_DELAY_MS), and a mark lost to a crash only makes recovery start the workflow
+   * again, which the server rejects as a duplicate.
+   */
   async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
     const started = await this.dispatch(dispatches);
-    this.options.notifications.markDispatched(started).catch((err: Error) => this.options.warn(`markDispatched failed: ${err.message}`));
+    this.unrecorded.push(...started);
+    this.recordTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+  }
+
+  /** Writes the pending dispatch marks now (also on shutdown). */
+  async flush(): Promise<void> {
+    clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    const ids = this.unrecorded.splice(0);
+    await this.options.notifications.markDispatched(ids).catch((err: Error) => this.options.warn(`recording dispatches failed: ${err.message}`));
   }
 
   private async start(d: NotificationDispatch): Promise<void> {

@@ -1,6 +1,5 @@
 import { newId } from '../../src/domain/ids';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
-import { SubscriptionRepository } from '../../src/persistence/repositories/subscription.repository';
 import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -55,17 +54,15 @@ describe('the delivery window', () => {
   it('counts the window from the event, so a notification recovered after it closed expires without an attempt', async () => {
     const { id: environmentId, api } = await app.newEnvironment();
     await api.subscribe(receiver.url('/late'));
-    const [subscriptionId] = await new SubscriptionRepository(app.db).findActiveIdsForEventType(environmentId, 'report.ready');
     // As if the process died right after storing the event, long enough ago for its window to have closed.
-    const notificationId = newId('ntf');
     const stored = await new EventRepository(app.db).insertWithNotifications({
       id: newId('evt'),
       environmentId,
       type: 'report.ready',
       data: { report: 2 },
       idempotencyKey: null,
-      notifications: [{ id: notificationId, subscriptionId }],
     });
+    const [{ id: notificationId }] = stored.notifications;
     await app.db.query(`UPDATE events SET created_at = now() - interval '1 minute' WHERE id = $1`, [stored.event.id]);
     await app.db.query(`UPDATE notifications SET created_at = now() - interval '1 minute' WHERE id = $1`, [notificationId]);
 

@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { newId } from '../../src/domain/ids';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
-import { SubscriptionRepository } from '../../src/persistence/repositories/subscription.repository';
 import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -22,17 +21,17 @@ describe('nothing accepted is lost', () => {
   it('a stored notification whose workflow never started is started by recovery and delivered', async () => {
     const { id: environmentId, api } = await app.newEnvironment();
     await api.subscribe(receiver.url('/recovered'));
-    const [subscriptionId] = await new SubscriptionRepository(app.db).findActiveIdsForEventType(environmentId, 'user.created');
     // The state a crash between the database commit and the workflow start leaves behind.
-    const notificationId = newId('ntf');
-    await new EventRepository(app.db).insertWithNotifications({
+    const stored = await new EventRepository(app.db).insertWithNotifications({
       id: newId('evt'),
       environmentId,
       type: 'user.created',
       data: { user: 'u_1' },
       idempotencyKey: null,
-      notifications: [{ id: notificationId, subscriptionId }],
     });
+    expect(stored.notifications).toHaveLength(1);
+    const [{ id: notificationId }] = stored.notifications;
+    expect(notificationId).toMatch(/^ntf_[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
     await expect(app.client.workflow.getHandle(notificationId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     expect(await app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);

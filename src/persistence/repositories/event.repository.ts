@@ -7,13 +7,12 @@ export interface NewEvent {
   type: string;
   data: unknown;
   idempotencyKey: string | null;
-  /** One notification per matching subscription, IDs chosen by the caller. */
-  notifications: { id: string; subscriptionId: string }[];
 }
 
 export interface StoredEvent {
   event: EventEntity;
-  notificationCount: number;
+  /** The notifications stored with the event: one per matching subscription. */
+  notifications: { id: string; subscriptionId: string }[];
   /** false when the idempotency key named an event that already existed: nothing new was stored. */
   created: boolean;
 }
@@ -25,24 +24,29 @@ interface EventRow {
   data: unknown;
   idempotency_key: string | null;
   created_at: Date;
+  notifications: { id: string; subscriptionId: string }[] | null;
 }
 
-const toEntity = (row: EventRow): EventEntity =>
-  Object.assign(new EventEntity(), {
+const toStored = (row: EventRow, created: boolean): StoredEvent => ({
+  event: Object.assign(new EventEntity(), {
     id: row.id,
     environmentId: row.environment_id,
     type: row.type,
     data: row.data,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
-  });
+  }),
+  notifications: row.notifications ?? [],
+  created,
+});
 
 export class EventRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Stores the event and its notifications in one statement (atomic, one round trip). With an idempotency key
-   * that is already taken nothing is stored and the original event is returned instead.
+   * Stores the event and one notification per active subscription whose filter matches, in one statement:
+   * atomic, and one round trip. With an idempotency key that is already taken nothing is stored and the
+   * original event is returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
     const rows = (await this.db.query(
@@ -53,36 +57,29 @@ export class EventRepository {
          RETURNING *
        ), notification AS (
          INSERT INTO notifications (id, event_id, subscription_id, environment_id, created_at)
-         SELECT n.id, event.id, n.subscription_id, event.environment_id, event.created_at
-         FROM event, unnest($6::text[], $7::text[]) AS n (id, subscription_id)
-         RETURNING 1
+         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, event.created_at
+         FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
+         WHERE s.status = 'active' AND s.deleted_at IS NULL AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types))
+         RETURNING id, subscription_id
        )
-       SELECT event.*, (SELECT count(*) FROM notification)::int AS notification_count FROM event`,
-      [
-        input.id,
-        input.environmentId,
-        input.type,
-        JSON.stringify(input.data),
-        input.idempotencyKey,
-        input.notifications.map((n) => n.id),
-        input.notifications.map((n) => n.subscriptionId),
-      ],
-    )) as (EventRow & { notification_count: number })[];
-    if (rows.length > 0) {
-      return { event: toEntity(rows[0]), notificationCount: rows[0].notification_count, created: true };
-    }
+       SELECT event.*, (SELECT json_agg(json_build_object('id', id, 'subscriptionId', subscription_id) ORDER BY id) FROM notification) AS notifications
+       FROM event`,
+      [input.id, input.environmentId, input.type, JSON.stringify(input.data), input.idempotencyKey],
+    )) as EventRow[];
+    if (rows.length > 0) return toStored(rows[0], true);
     const existing = await this.findByIdempotencyKey(input.environmentId, input.idempotencyKey as string);
     if (!existing) throw new Error(`event with idempotency key ${input.idempotencyKey} vanished`);
-    return { ...existing, created: false };
+    return existing;
   }
 
-  async findByIdempotencyKey(environmentId: string, key: string): Promise<Omit<StoredEvent, 'created'> | null> {
+  private async findByIdempotencyKey(environmentId: string, key: string): Promise<StoredEvent | null> {
     const rows = (await this.db.query(
-      `SELECT e.*, (SELECT count(*) FROM notifications n WHERE n.event_id = e.id)::int AS notification_count
+      `SELECT e.*, (SELECT json_agg(json_build_object('id', n.id, 'subscriptionId', n.subscription_id) ORDER BY n.id)
+                    FROM notifications n WHERE n.event_id = e.id) AS notifications
        FROM events e WHERE e.environment_id = $1 AND e.idempotency_key = $2`,
       [environmentId, key],
-    )) as (EventRow & { notification_count: number })[];
-    return rows[0] ? { event: toEntity(rows[0]), notificationCount: rows[0].notification_count } : null;
+    )) as EventRow[];
+    return rows[0] ? toStored(rows[0], false) : null;
   }
 
   async findInEnvironment(environmentId: string, id: string): Promise<EventEntity | null> {

@@ -49,16 +49,4 @@ export class SubscriptionRepository {
       return { subscription, signingKey, created: row.created };
     });
   }
-
-  /** IDs of the active subscriptions of an environment whose filter lets this event type through. */
-  async findActiveIdsForEventType(environmentId: string, eventType: string): Promise<string[]> {
-    const rows = (await this.db.query(
-      `SELECT id FROM subscriptions
-       WHERE environment_id = $1 AND status = 'active' AND deleted_at IS NULL
-         AND (cardinality(event_types) = 0 OR $2 = ANY (event_types))
-       ORDER BY id`,
-      [environmentId, eventType],
-    )) as { id: string }[];
-    return rows.map((row) => row.id);
-  }
 }

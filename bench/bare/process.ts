@@ -1,0 +1,39 @@
+import { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createHttpSender } from '../../activities/http/sender';
+import { generateSigningSecret } from '../../src/domain/signature';
+import { createBareActivities } from './activities';
+
+/**
+ * Child process of the bench: a worker running the bare workflow and a client on the same connection that starts
+ * one workflow (eagerly) per message from the parent, answering when the start returned.
+ */
+async function main(): Promise<void> {
+  const taskQueue = `bare-${process.pid}`;
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
+  const sender = createHttpSender({ allowPrivateTargets: true, extraCaFile: process.env.NODE_EXTRA_CA_CERTS, responseBodyLimitBytes: 4096 });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: require.resolve('./workflow'),
+    activities: createBareActivities(sender, generateSigningSecret()),
+    shutdownGraceTime: '5s',
+  });
+  const running = worker.run();
+  const client = new Client({ connection });
+  process.on('message', (message: { id: string; url: string; body: string }) => {
+    client.workflow
+      .start('bareDelivery', { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true })
+      .then(() => process.send!({ started: message.id }), (err: Error) => process.send!({ error: err.message }));
+  });
+  process.on('disconnect', () => {
+    worker.shutdown();
+    void running.then(() => sender.close()).then(() => connection.close());
+  });
+  process.send!({ ready: true });
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
