@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1' });
+    expect(config.temporal).toMatchObject({ namespace: 'default', taskQueue: 'plude-webhooks', devServerPort: 7233, uiPort: 8233 });
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.database.url).toBeUndefined();
+    expect(config.delivery).toMatchObject({
+      allowPrivateTargets: false,
+      timeoutMs: 10_000,
+      windowMs: 72 * 3_600_000,
+      initialIntervalMs: 5_000,
+      maximumIntervalMs: 3_600_000,
+      backoffCoefficient: 2,
+    });
+  });
+
+  it("reads durations in Temporal's format", () => {
+    const config = loadConfig({ DELIVERY_TIMEOUT: '250ms', DELIVERY_WINDOW: '2h', RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '10m' });
+    expect(config.delivery).toMatchObject({ timeoutMs: 250, windowMs: 7_200_000, initialIntervalMs: 1_000, maximumIntervalMs: 600_000 });
+  });
+
+  it('treats empty values as unset and reads booleans', () => {
+    const config = loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ', ALLOW_PRIVATE_TARGETS: 'true' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.delivery.allowPrivateTargets).toBe(true);
+  });
+
+  it('names every bad variable in one readable error', () => {
+    const attempt = () =>
+      loadConfig({ PORT: 'x', DELIVERY_WINDOW: 'forever', ALLOW_PRIVATE_TARGETS: 'maybe', DATABASE_URL: 'mysql://x' });
+    expect(attempt).toThrow(ConfigError);
+    for (const line of [
+      'PORT: must be a port number (0-65535)',
+      'DELIVERY_WINDOW: "forever" is not a duration',
+      'ALLOW_PRIVATE_TARGETS: ',
+      'DATABASE_URL: must be a postgres:// URL',
+    ]) {
+      expect(attempt).toThrow(`\n  ${line}`);
+    }
+  });
+
+  it('wants the mTLS certificate and key together', () => {
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);
+  });
+
+  it('refuses a first retry interval longer than the longest one', () => {
+    expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
+  });
+});
