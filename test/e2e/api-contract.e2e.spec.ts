@@ -1,35 +1,24 @@
 import { ApiClient } from '../support/api-client';
-import { HttpsReceiver } from '../support/https-receiver';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, useTestApp } from '../support/test-app';
 
 describe('API contract: idempotency, validation, authentication', () => {
-  let receiver: HttpsReceiver;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    receiver = await HttpsReceiver.start();
-    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await receiver?.stop();
-  });
+  const t = useTestApp();
 
   describe('idempotency', () => {
     it('subscribing the same URL again returns the same subscription and key', async () => {
-      const { api } = await app.newEnvironment();
-      const first = await api.subscribe(receiver.url('/same'));
-      const second = await api.subscribe(receiver.url('/same'));
+      const { api } = await t.app.newEnvironment();
+      const first = await api.subscribe(t.receiver.url('/same'));
+      const second = await api.subscribe(t.receiver.url('/same'));
       expect(second.status).toBe(200);
       expect(second.body).toEqual(first.body);
-      const other = await api.subscribe(receiver.url('/other'));
+      const other = await api.subscribe(t.receiver.url('/other'));
       expect(other.body.id).not.toBe(first.body.id);
       expect(other.body.signatureKey).not.toBe(first.body.signatureKey);
     });
 
     it('publishing with the same Idempotency-Key returns the original event and starts nothing new', async () => {
-      const { api } = await app.newEnvironment();
-      await api.subscribe(receiver.url('/idempotent'));
+      const { api } = await t.app.newEnvironment();
+      await api.subscribe(t.receiver.url('/idempotent'));
       const first = await api.publish('invoice.paid', { n: 1 }, 'key-123');
       const again = await api.publish('invoice.paid', { n: 1 }, 'key-123');
       expect(first.status).toBe(202);
@@ -38,7 +27,7 @@ describe('API contract: idempotency, validation, authentication', () => {
       const concurrent = await Promise.all([1, 2, 3].map(() => api.publish('invoice.paid', { n: 2 }, 'key-456')));
       expect(new Set(concurrent.map((r) => r.body.id)).size).toBe(1);
 
-      const [{ count }] = await app.db.query(`SELECT count(*)::int AS count FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.id = ANY ($1)`, [
+      const [{ count }] = await t.app.db.query(`SELECT count(*)::int AS count FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.id = ANY ($1)`, [
         [first.body.id, concurrent[0].body.id],
       ]);
       expect(count).toBe(2);
@@ -47,7 +36,7 @@ describe('API contract: idempotency, validation, authentication', () => {
 
   describe('400: bad input gets a clear reason', () => {
     let api: ApiClient;
-    beforeAll(async () => ({ api } = await app.newEnvironment()));
+    beforeAll(async () => ({ api } = await t.app.newEnvironment()));
 
     it.each([
       ['http:// URLs', { url: 'http://127.0.0.1/hooks' }, /https/],
@@ -63,10 +52,10 @@ describe('API contract: idempotency, validation, authentication', () => {
     });
 
     it('subscribe refuses private targets unless they are allowed', async () => {
-      const strict = await startTestApp({ ALLOW_PRIVATE_TARGETS: 'false', NODE_EXTRA_CA_CERTS: receiver.caFile });
+      const strict = await startTestApp({ ALLOW_PRIVATE_TARGETS: 'false', NODE_EXTRA_CA_CERTS: t.receiver.caFile });
       try {
         const { api: strictApi } = await strict.newEnvironment();
-        for (const url of [receiver.url('/private'), 'https://localhost/hooks', 'https://10.1.2.3/hooks', 'https://[::1]/hooks']) {
+        for (const url of [t.receiver.url('/private'), 'https://localhost/hooks', 'https://10.1.2.3/hooks', 'https://[::1]/hooks']) {
           const response = await strictApi.subscribe(url);
           expect(response.status).toBe(400);
           expect(response.body).toMatchObject({ error: 'private_target', message: expect.stringMatching(/ALLOW_PRIVATE_TARGETS/) });
@@ -77,11 +66,11 @@ describe('API contract: idempotency, validation, authentication', () => {
     });
 
     it('refuses an unknown X-version, and answers with the latest when none is given', async () => {
-      const { id, token } = await app.newEnvironment();
-      const unknown = await api.as({ token, environment: id, version: '2019-01' }).subscribe(receiver.url('/v'));
+      const { id, token } = await t.app.newEnvironment();
+      const unknown = await api.as({ token, environment: id, version: '2019-01' }).subscribe(t.receiver.url('/v'));
       expect(unknown.status).toBe(400);
       expect(unknown.body.message).toMatch(/2022-03/);
-      const none = await api.as({ token, environment: id }).subscribe(receiver.url('/v'));
+      const none = await api.as({ token, environment: id }).subscribe(t.receiver.url('/v'));
       expect(none.status).toBe(200);
       expect(none.headers.get('x-version')).toBe('2022-03');
     });
@@ -106,12 +95,12 @@ describe('API contract: idempotency, validation, authentication', () => {
 
   describe('401, 403, 404', () => {
     it('answers 401 with one body for a missing, unknown or malformed token', async () => {
-      const { id } = await app.newEnvironment();
-      const base = new ApiClient(app.api.url);
+      const { id } = await t.app.newEnvironment();
+      const base = new ApiClient(t.app.api.url);
       const responses = await Promise.all([
-        base.as({ environment: id }).subscribe(receiver.url('/x')),
-        base.as({ token: 'pwh_' + 'A'.repeat(43), environment: id }).subscribe(receiver.url('/x')),
-        base.as({ token: 'garbage', environment: id }).subscribe(receiver.url('/x')),
+        base.as({ environment: id }).subscribe(t.receiver.url('/x')),
+        base.as({ token: 'pwh_' + 'A'.repeat(43), environment: id }).subscribe(t.receiver.url('/x')),
+        base.as({ token: 'garbage', environment: id }).subscribe(t.receiver.url('/x')),
         base.request('POST', '/events', { type: 'a', data: {} }, { authorization: 'Basic dXNlcjpwYXNz', 'x-environment': id }),
       ]);
       for (const response of responses) expect([response.status, response.body]).toEqual([401, responses[0].body]);
@@ -119,18 +108,18 @@ describe('API contract: idempotency, validation, authentication', () => {
     });
 
     it('answers 403 when X-environment is not the token’s environment', async () => {
-      const mine = await app.newEnvironment();
-      const theirs = await app.newEnvironment();
-      const wrong = await mine.api.as({ token: mine.token, environment: theirs.id }).subscribe(receiver.url('/x'));
+      const mine = await t.app.newEnvironment();
+      const theirs = await t.app.newEnvironment();
+      const wrong = await mine.api.as({ token: mine.token, environment: theirs.id }).subscribe(t.receiver.url('/x'));
       expect(wrong.status).toBe(403);
-      const missing = await mine.api.as({ token: mine.token }).subscribe(receiver.url('/x'));
+      const missing = await mine.api.as({ token: mine.token }).subscribe(t.receiver.url('/x'));
       expect(missing.status).toBe(403);
     });
 
     it('hides another environment’s event and notification (404)', async () => {
-      const mine = await app.newEnvironment();
-      const theirs = await app.newEnvironment();
-      await theirs.api.subscribe(receiver.url('/theirs'));
+      const mine = await t.app.newEnvironment();
+      const theirs = await t.app.newEnvironment();
+      await theirs.api.subscribe(t.receiver.url('/theirs'));
       const published = await theirs.api.publish('secret.thing', { x: 1 });
       const event = await theirs.api.request('GET', `/events/${published.body.id}`);
       const notificationId = event.body.notifications[0].id;
@@ -143,12 +132,12 @@ describe('API contract: idempotency, validation, authentication', () => {
     });
 
     it('guards the admin API with ADMIN_TOKEN', async () => {
-      const anonymous = new ApiClient(app.api.url, { token: 'not-the-admin-token' });
+      const anonymous = new ApiClient(t.app.api.url, { token: 'not-the-admin-token' });
       expect((await anonymous.request('POST', '/admin/environments', { id: 'nope' })).status).toBe(401);
-      expect((await app.admin.request('POST', '/admin/environments', { id: 'Bad Id!' })).status).toBe(400);
-      const { id } = await app.newEnvironment();
-      expect((await app.admin.request('POST', '/admin/environments', { id })).status).toBe(409);
-      expect((await app.admin.request('POST', '/admin/environments/does-not-exist/tokens')).status).toBe(404);
+      expect((await t.app.admin.request('POST', '/admin/environments', { id: 'Bad Id!' })).status).toBe(400);
+      const { id } = await t.app.newEnvironment();
+      expect((await t.app.admin.request('POST', '/admin/environments', { id })).status).toBe(409);
+      expect((await t.app.admin.request('POST', '/admin/environments/does-not-exist/tokens')).status).toBe(404);
     });
   });
 });

@@ -1,25 +1,14 @@
 import { Webhook } from 'standardwebhooks';
 import { notificationStateQuery } from '../../workflows';
 import { waitFor } from '../support/api-client';
-import { HttpsReceiver } from '../support/https-receiver';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, PostgreSQL)', () => {
-  let receiver: HttpsReceiver;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    receiver = await HttpsReceiver.start();
-    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await receiver?.stop();
-  });
+  const t = useTestApp();
 
   it('delivers a notification the receiver can verify with standardwebhooks, and records the attempt', async () => {
-    const { id: environment, api } = await app.newEnvironment();
-    const url = receiver.url('/delivery');
+    const { id: environment, api } = await t.app.newEnvironment();
+    const url = t.receiver.url('/delivery');
     const subscribed = await api.subscribe(url);
     expect(subscribed.status).toBe(200);
     expect(subscribed.body).toEqual({
@@ -35,8 +24,8 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
     expect(published.status).toBe(202);
     expect(published.body).toEqual({ id: expect.stringMatching(/^evt_/), type: 'invoice.paid', createdAt: expect.any(String), notifications: 1 });
 
-    await waitFor(async () => receiver.forPath('/delivery').length, (n) => n >= 1);
-    const [request] = receiver.forPath('/delivery');
+    await waitFor(async () => t.receiver.forPath('/delivery').length, (n) => n >= 1);
+    const [request] = t.receiver.forPath('/delivery');
     const verified = new Webhook(subscribed.body.signatureKey).verify(request.body, {
       'webhook-id': request.headers['webhook-id'],
       'webhook-timestamp': request.headers['webhook-timestamp'],
@@ -64,7 +53,7 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
     expect(attempts.body).toEqual(notification.body.attempts);
 
     // Operators see the same delivery in Temporal: one workflow per notification, its ID the notification ID.
-    const handle = app.client.workflow.getHandle(notificationId);
+    const handle = t.app.client.workflow.getHandle(notificationId);
     expect(await handle.result()).toMatchObject({ notificationId, status: 'succeeded' });
     expect(await handle.query(notificationStateQuery)).toMatchObject({ status: 'succeeded' });
     const description = await handle.describe();
@@ -78,19 +67,19 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
   });
 
   it('starts one workflow per matching subscription and skips filtered-out ones', async () => {
-    const { api } = await app.newEnvironment();
-    await api.subscribe(receiver.url('/fanout-a'));
-    await api.subscribe(receiver.url('/fanout-b'), ['order.created']);
-    await api.subscribe(receiver.url('/fanout-c'), ['order.cancelled']);
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/fanout-a'));
+    await api.subscribe(t.receiver.url('/fanout-b'), ['order.created']);
+    await api.subscribe(t.receiver.url('/fanout-c'), ['order.cancelled']);
 
     const published = await api.publish('order.created', { order: 7 });
     expect(published.body.notifications).toBe(2);
-    await waitFor(async () => receiver.forPath('/fanout-a').length + receiver.forPath('/fanout-b').length, (n) => n === 2);
+    await waitFor(async () => t.receiver.forPath('/fanout-a').length + t.receiver.forPath('/fanout-b').length, (n) => n === 2);
     const event = await waitFor(
       () => api.request('GET', `/events/${published.body.id}`),
       (r) => r.body.notifications.every((n: { status: string }) => n.status === 'succeeded'),
     );
     expect(event.body.notifications).toHaveLength(2);
-    expect(receiver.forPath('/fanout-c')).toHaveLength(0);
+    expect(t.receiver.forPath('/fanout-c')).toHaveLength(0);
   });
 });

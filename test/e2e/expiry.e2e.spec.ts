@@ -1,38 +1,23 @@
-import { newId } from '../../src/domain/ids';
-import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { waitFor } from '../support/api-client';
-import { HttpsReceiver } from '../support/https-receiver';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { storeWithoutDispatch, useTestApp } from '../support/test-app';
 
 const WINDOW_MS = 3_500;
 
 describe('the delivery window', () => {
-  let receiver: HttpsReceiver;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    receiver = await HttpsReceiver.start(() => 500);
-    app = await startTestApp({
-      NODE_EXTRA_CA_CERTS: receiver.caFile,
-      DELIVERY_WINDOW: `${WINDOW_MS}ms`,
-      RETRY_INITIAL_INTERVAL: '1s',
-      RETRY_MAX_INTERVAL: '1s',
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await receiver?.stop();
+  const t = useTestApp({
+    responder: () => 500,
+    env: { DELIVERY_WINDOW: `${WINDOW_MS}ms`, RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '1s' },
   });
 
   it('a receiver that always fails ends expired, with no attempt after the window', async () => {
-    const { api } = await app.newEnvironment();
-    await api.subscribe(receiver.url('/down'));
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/down'));
     const published = await api.publish('report.ready', { report: 1 });
     const deadline = Date.parse(published.body.createdAt) + WINDOW_MS;
 
     const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
     const id = event.body.notifications[0].id as string;
-    const outcome = await app.client.workflow.getHandle(id).result();
+    const outcome = await t.app.client.workflow.getHandle(id).result();
     expect(outcome).toEqual({ notificationId: id, status: 'expired', deadline: new Date(deadline).toISOString() });
 
     const notification = await api.request('GET', `/notifications/${id}`);
@@ -46,30 +31,24 @@ describe('the delivery window', () => {
       expect(Date.parse(attempt.startedAt)).toBeLessThan(deadline);
     }
     // Every POST the receiver got is a recorded attempt, and all of them arrived inside the window.
-    const received = receiver.forPath('/down');
+    const received = t.receiver.forPath('/down');
     expect(received).toHaveLength(attempts.length);
     for (const request of received) expect(request.at).toBeLessThanOrEqual(deadline + 50);
   });
 
   it('counts the window from the event, so a notification recovered after it closed expires without an attempt', async () => {
-    const { id: environmentId, api } = await app.newEnvironment();
-    await api.subscribe(receiver.url('/late'));
+    const { id: environmentId, api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/late'));
     // As if the process died right after storing the event, long enough ago for its window to have closed.
-    const stored = await new EventRepository(app.db).insertWithNotifications({
-      id: newId('evt'),
-      environmentId,
-      type: 'report.ready',
-      data: { report: 2 },
-      idempotencyKey: null,
-    });
+    const stored = await storeWithoutDispatch(t.app, environmentId, 'report.ready', { report: 2 });
     const [{ id: notificationId }] = stored.notifications;
-    await app.db.query(`UPDATE events SET created_at = now() - interval '1 minute' WHERE id = $1`, [stored.event.id]);
-    await app.db.query(`UPDATE notifications SET created_at = now() - interval '1 minute' WHERE id = $1`, [notificationId]);
+    await t.app.db.query(`UPDATE events SET created_at = now() - interval '1 minute' WHERE id = $1`, [stored.event.id]);
+    await t.app.db.query(`UPDATE notifications SET created_at = now() - interval '1 minute' WHERE id = $1`, [notificationId]);
 
-    expect(await app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
-    expect(await app.client.workflow.getHandle(notificationId).result()).toMatchObject({ status: 'expired' });
+    expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.client.workflow.getHandle(notificationId).result()).toMatchObject({ status: 'expired' });
     const notification = await api.request('GET', `/notifications/${notificationId}`);
     expect(notification.body).toMatchObject({ status: 'expired', attemptCount: 0, attempts: [] });
-    expect(receiver.forPath('/late')).toHaveLength(0);
+    expect(t.receiver.forPath('/late')).toHaveLength(0);
   });
 });

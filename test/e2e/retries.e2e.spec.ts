@@ -1,32 +1,24 @@
 import { waitFor } from '../support/api-client';
-import { HttpsReceiver } from '../support/https-receiver';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 describe('retries with exponential backoff', () => {
-  let receiver: HttpsReceiver;
-  let app: TestApp;
   /** /held fails until the test lets it through. */
   let held = true;
-
-  beforeAll(async () => {
-    // Per path: the first two requests fail with 500, the third succeeds.
-    const seen = new Map<string, number>();
-    receiver = await HttpsReceiver.start((_, request) => {
+  // Per path: the first two requests fail with 500, the third succeeds.
+  const seen = new Map<string, number>();
+  const t = useTestApp({
+    responder: (_, request) => {
       if (request.path === '/held') return held ? 503 : 200;
       const n = (seen.get(request.path) ?? 0) + 1;
       seen.set(request.path, n);
       return n <= 2 ? 500 : 200;
-    });
-    app = await startTestApp({ NODE_EXTRA_CA_CERTS: receiver.caFile, RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '10s' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await receiver?.stop();
+    },
+    env: { RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '10s' },
   });
 
   it('500, 500, 200: three recorded attempts with growing gaps, then succeeded', async () => {
-    const { api } = await app.newEnvironment();
-    await api.subscribe(receiver.url('/flaky'));
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/flaky'));
     const published = await api.publish('payment.failed', { payment: 'p_1' });
 
     const event = await waitFor(
@@ -49,12 +41,12 @@ describe('retries with exponential backoff', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(1000);
     expect(gaps[1]).toBeGreaterThanOrEqual(2000);
     expect(gaps[1]).toBeGreaterThan(gaps[0]);
-    expect(receiver.forPath('/flaky')).toHaveLength(3);
+    expect(t.receiver.forPath('/flaky')).toHaveLength(3);
   });
 
   it('shows the predicted next attempt while a notification is pending', async () => {
-    const { api } = await app.newEnvironment();
-    await api.subscribe(receiver.url('/held'));
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/held'));
     const published = await api.publish('payment.failed', { payment: 'p_2' });
     const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
     const id = event.body.notifications[0].id;

@@ -8,7 +8,10 @@ import { type ApiRole, startApiRole } from '../../src/runtime/api-role';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { temporalConnectionOptions } from '../../src/temporal/connection-options';
 import { createDeliveryWorker, type DeliveryWorker } from '../../src/temporal/worker';
+import { newId } from '../../src/domain/ids';
+import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { ApiClient } from './api-client';
+import { HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -76,4 +79,26 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       await db.destroy();
     },
   };
+}
+
+/**
+ * One app and one HTTPS receiver for a test file: started before its tests, stopped after them. The app trusts the
+ * receiver's self-signed certificate.
+ */
+export function useTestApp(options: { responder?: Responder; env?: Record<string, string> } = {}): { app: TestApp; receiver: HttpsReceiver } {
+  const context = {} as { app: TestApp; receiver: HttpsReceiver };
+  beforeAll(async () => {
+    context.receiver = await HttpsReceiver.start(options.responder);
+    context.app = await startTestApp({ NODE_EXTRA_CA_CERTS: context.receiver.caFile, ...options.env });
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.receiver?.stop();
+  });
+  return context;
+}
+
+/** An event stored with its notifications but whose workflows were never started: what a crash right after the commit leaves. */
+export async function storeWithoutDispatch(app: TestApp, environmentId: string, type: string, data: Record<string, unknown>) {
+  return new EventRepository(app.db).insertWithNotifications({ id: newId('evt'), environmentId, type, data, idempotencyKey: null });
 }
