@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { newId } from '../src/domain/ids';
-import { deliveryDeadline, nextAttemptAt, type RetrySchedule } from '../src/domain/retry-schedule';
+import { nextAttemptAt, remainingWindowMs, type RetrySchedule } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
 import { renderNotificationBody } from './notification-body';
 import type { DeliveryStore, HttpSender, NotificationStatus } from './ports';
@@ -31,7 +31,7 @@ export function createActivities({ store, sender, schedule, deliveryTimeoutMs }:
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
 
       const startedAt = new Date();
-      const remainingMs = deliveryDeadline(delivery.event.createdAt, schedule.windowMs).getTime() - startedAt.getTime();
+      const remainingMs = remainingWindowMs(delivery.event.createdAt, schedule.windowMs, startedAt);
       if (remainingMs <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
 
       const body = renderNotificationBody(delivery.event);

@@ -6,7 +6,3 @@ export function parseDuration(value: string): number | undefined {
   return typeof parsed === 'number' && Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
 }
 
-/** Formats milliseconds as a Temporal duration string, e.g. 3600000 → "1h". */
-export function formatDuration(milliseconds: number): string {
-  return ms(milliseconds);
-}

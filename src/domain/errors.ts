@@ -22,10 +22,6 @@ export class DomainError extends Error {
   }
 }
 
-export function isDomainError(err: unknown): err is DomainError {
-  return err instanceof DomainError;
-}
-
 export function notFound(kind: string, id: string): DomainError {
   return new DomainError('not_found', `${kind} ${id} not found`, { kind, id });
 }

@@ -3,12 +3,14 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import type { Config } from '../config/config';
 import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
 import type { DeliverNotificationInput } from '../../workflows/types';
+import type { SearchAttributeName } from './search-attributes';
 
+const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
 const keys = {
-  environment: defineSearchAttributeKey('PludeEnvironment', SearchAttributeType.KEYWORD),
-  subscription: defineSearchAttributeKey('PludeSubscription', SearchAttributeType.KEYWORD),
-  event: defineSearchAttributeKey('PludeEvent', SearchAttributeType.KEYWORD),
-  eventType: defineSearchAttributeKey('PludeEventType', SearchAttributeType.KEYWORD),
+  environment: keyword('PludeEnvironment'),
+  subscription: keyword('PludeSubscription'),
+  event: keyword('PludeEvent'),
+  eventType: keyword('PludeEventType'),
 };
 
 /** How long confirmed starts wait to be recorded together. */
