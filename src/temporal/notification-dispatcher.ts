@@ -15,6 +15,8 @@ const keys = {
 
 /** How long confirmed starts wait to be recorded together. */
 const RECORD_DELAY_MS = 100;
+/** The longest a publish waits for its workflow starts (Temporal unreachable, say); the outbox covers the rest. */
+const START_WAIT_MS = 5_000;
 
 export interface DispatcherOptions {
   client: Client;
@@ -25,6 +27,7 @@ export interface DispatcherOptions {
   eager: boolean;
   searchAttributes: boolean;
   warn: (message: string) => void;
+  startWaitMs?: number;
 }
 
 /** Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. */
@@ -46,14 +49,19 @@ export class NotificationDispatcher {
   }
 
   /**
-   * dispatch(), then records the confirmed starts in the outbox. The caller does not wait for that record: marks are
-   * batched (one UPDATE per RECORD_DELAY_MS), and a mark lost to a crash only makes recovery start the workflow
-   * again, which the server rejects as a duplicate.
+   * dispatch(), then records the confirmed starts in the outbox. The caller waits for the starts (at most
+   * `startWaitMs`), not for the record: marks are batched (one UPDATE per RECORD_DELAY_MS), and a mark that is never
+   * written only makes recovery start the workflow again, which the server rejects as a duplicate.
    */
   async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
-    const started = await this.dispatch(dispatches);
-    this.unrecorded.push(...started);
-    this.recordTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+    const recorded = this.dispatch(dispatches).then((started) => {
+      this.unrecorded.push(...started);
+      this.recordTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.startWaitMs ?? START_WAIT_MS)));
+    await Promise.race([recorded, waited]);
+    clearTimeout(timer);
   }
 
   /** Writes the pending dispatch marks now (also on shutdown). */
@@ -61,6 +69,7 @@ export class NotificationDispatcher {
     clearTimeout(this.recordTimer);
     this.recordTimer = undefined;
     const ids = this.unrecorded.splice(0);
+    if (ids.length === 0) return;
     await this.options.notifications.markDispatched(ids).catch((err: Error) => this.options.warn(`recording dispatches failed: ${err.message}`));
   }
 
