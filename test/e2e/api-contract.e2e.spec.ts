@@ -16,6 +16,17 @@ describe('API contract: idempotency, validation, authentication', () => {
       expect(other.body.signatureKey).not.toBe(first.body.signatureKey);
     });
 
+    it('subscribing again with eventTypes replaces the filter, and keeps the key', async () => {
+      const { api } = await t.app.newEnvironment();
+      const first = await api.subscribe(t.receiver.url('/filtered'), ['a.created']);
+      const narrowed = await api.subscribe(t.receiver.url('/filtered'), ['b.created']);
+      expect(narrowed.body).toMatchObject({ id: first.body.id, signatureKey: first.body.signatureKey, eventTypes: ['b.created'] });
+      expect((await api.publish('a.created', {})).body.notifications).toBe(0);
+      expect((await api.publish('b.created', {})).body.notifications).toBe(1);
+      const unchanged = await api.subscribe(t.receiver.url('/filtered'));
+      expect(unchanged.body.eventTypes).toEqual(['b.created']);
+    });
+
     it('publishing with the same Idempotency-Key returns the original event and starts nothing new', async () => {
       const { api } = await t.app.newEnvironment();
       await api.subscribe(t.receiver.url('/idempotent'));

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { waitFor } from '../support/api-client';
-import { storeWithoutDispatch, useTestApp } from '../support/test-app';
+import { ApiClient, waitFor } from '../support/api-client';
+import { HttpsReceiver } from '../support/https-receiver';
+import { startTestApp, storeWithoutDispatch, type TestApp, useTestApp } from '../support/test-app';
 
 describe('nothing accepted is lost', () => {
   const t = useTestApp();
@@ -32,5 +33,33 @@ describe('nothing accepted is lost', () => {
       (r: { dispatched_at: Date | null }[]) => r[0].dispatched_at !== null,
     );
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe('a worker that goes away', () => {
+  it('leaves its pending notifications to the next worker on the task queue, which delivers them', async () => {
+    let answer = 503;
+    const receiver = await HttpsReceiver.start(() => answer);
+    const env = { NODE_EXTRA_CA_CERTS: receiver.caFile, TEMPORAL_TASK_QUEUE: `handover-${Date.now()}`, RETRY_INITIAL_INTERVAL: '1s' };
+    const first = await startTestApp(env);
+    let second: TestApp | undefined;
+    try {
+      const { id: environment, token, api } = await first.newEnvironment();
+      await api.subscribe(receiver.url('/handover'));
+      const published = await api.publish('order.shipped', { order: 9 });
+      const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.attemptCount >= 1);
+      const id = event.body.notifications[0].id as string;
+      await first.close();
+
+      answer = 200;
+      second = await startTestApp(env);
+      const secondApi = new ApiClient(second.api.url, { token, environment });
+      const done = await waitFor(() => secondApi.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+      expect(done.body.attempts.at(-1)).toMatchObject({ succeeded: true, statusCode: 200 });
+      expect(done.body.attempts.slice(0, -1).every((a: { statusCode: number }) => a.statusCode === 503)).toBe(true);
+    } finally {
+      await second?.close();
+      await receiver.stop();
+    }
   });
 });
