@@ -28,7 +28,26 @@ const DATABASE = 'plude';
  * async-exit-hook handlers (SIGINT/SIGTERM/SIGHUP/beforeExit) that stop clusters and then call
  * process.exit, so it is loaded only when an embedded cluster is actually wanted.
  */
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * Loads the package without the signal handlers it installs on import (they stop every cluster and exit at
+ * once, racing the app's own ordered shutdown, which stops this cluster last).
+ */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  try {
+    return await importEmbeddedPostgres();
+  } finally {
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+      }
+    }
+  }
+}
+
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   type Mod = { default: typeof EmbeddedPostgresClass };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

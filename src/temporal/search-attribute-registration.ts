@@ -1,5 +1,8 @@
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
+
+const { IndexedValueType } = temporal.api.enums.v1;
 
 /**
  * Makes sure the namespace knows the search attributes the workflows carry. Returns false when they are missing
@@ -11,8 +14,10 @@ export async function ensureSearchAttributes(client: Client, namespace: string, 
   const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !present.has(name));
   if (missing.length === 0) return true;
   try {
-    const indexed = Object.fromEntries(missing.map(([name, type]) => [name, `INDEXED_VALUE_TYPE_${type.toUpperCase()}`]));
-    await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes: indexed as never });
+    const searchAttributes = Object.fromEntries(
+      missing.map(([name, type]) => [name, IndexedValueType[`INDEXED_VALUE_TYPE_${type.toUpperCase()}` as keyof typeof IndexedValueType]]),
+    );
+    await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
     return true;
   } catch (err) {
     warn(
