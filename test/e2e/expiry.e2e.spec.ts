@@ -1,7 +1,7 @@
 import { waitFor } from '../support/api-client';
 import { storeWithoutDispatch, useTestApp } from '../support/test-app';
 
-const WINDOW_MS = 3_500;
+const WINDOW_MS = 4_500;
 
 describe('the delivery window', () => {
   const t = useTestApp({
