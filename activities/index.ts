@@ -2,12 +2,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, remainingWindowMs, type RetrySchedule } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
+import { NON_RETRYABLE } from '../workflows/types';
 import { renderNotificationBody } from './notification-body';
-import type { DeliveryStore, HttpSender, NotificationStatus } from './ports';
+import type { DeliverySender, DeliveryStore, NotificationStatus } from './ports';
 
 export interface ActivityDeps {
   store: DeliveryStore;
-  sender: HttpSender;
+  sender: DeliverySender;
   schedule: RetrySchedule;
   deliveryTimeoutMs: number;
 }
@@ -16,9 +17,6 @@ export interface DeliveryOutcome {
   status: NotificationStatus;
   attempt: number | null;
 }
-
-/** Failure types the workflow must not retry. */
-export const NON_RETRYABLE = { windowClosed: 'DeliveryWindowClosed', notFound: 'NotificationNotFound' } as const;
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 

@@ -1,3 +1,5 @@
+import type { HttpSender } from './http/sender';
+
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
 export type NotificationStatus = 'pending' | 'succeeded' | 'expired';
 
@@ -29,6 +31,5 @@ export interface DeliveryStore {
   markExpired(notificationId: string): Promise<void>;
 }
 
-export interface HttpSender {
-  send(request: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }): Promise<{ statusCode: number; body: string }>;
-}
+/** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */
+export type DeliverySender = Pick<HttpSender, 'send'>;

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import { type DevServerHandle, freePort, startTemporalDevServer } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../src/temporal/temporal-cli';
 import { ApiClient } from '../test/support/api-client';
 import { HttpsReceiver } from '../test/support/https-receiver';
+import { createScratchDatabase } from '../test/support/scratch-database';
 import { startAppProcess } from './app-process';
 import { startBareProcess } from './bare/driver';
 import { measureLatency, measureThroughput, type Publish } from './measure';
@@ -43,17 +43,9 @@ async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHan
 }
 
 async function database(cleanup: Cleanup): Promise<string> {
-  const name = `plude_bench_${Date.now()}`;
-  const admin = new PgClient({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  cleanup.push(async () => {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createScratchDatabase(ADMIN_URL, 'plude_bench');
+  cleanup.push(() => database.drop());
+  return database.url;
 }
 
 async function plude(cleanup: Cleanup, server: DevServerHandle, receiver: HttpsReceiver): Promise<Publish> {

@@ -1,17 +1,12 @@
-import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { createLogger } from './api/http-app';
 import { loadConfig } from './config/config';
 import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
 import { Closers } from './runtime/closers';
+import { startCombinedRoles } from './runtime/combined-roles';
 import { ensureSandbox, loadOrCreateAdminToken } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
-import { startApiRole } from './runtime/api-role';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
-import { installTemporalRuntime } from './temporal/runtime';
-import { temporalConnectionOptions } from './temporal/connection-options';
-import { createDeliveryWorker } from './temporal/worker';
 
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
@@ -31,17 +26,11 @@ async function main(closers: Closers): Promise<void> {
   if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };
   const sandbox = generatedAdmin ? await ensureSandbox(db, config.dataDir) : undefined;
 
-  installTemporalRuntime(config);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, infrastructure.temporalAddress));
-  closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, config, db);
-  worker.run().catch((err: Error) => {
+  const { api, workerRun } = await startCombinedRoles(config, db, infrastructure.temporalAddress, closers);
+  workerRun.catch((err: Error) => {
     logger.error(`worker stopped: ${err.message}`);
     process.kill(process.pid, 'SIGTERM');
   });
-  closers.add(() => worker.shutdown());
-  const api = await startApiRole(config, db, new Client({ connection, namespace: config.temporal.namespace }), true);
-  closers.add(() => api.close());
 
   process.stdout.write(
     banner({

@@ -1,14 +1,11 @@
 import { ActivityFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
-import type { DeliverNotificationInput, NotificationWorkflowState } from './types';
+import { type DeliverNotificationInput, NON_RETRYABLE, type NotificationWorkflowState } from './types';
 
 export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
 
 /** Time an attempt may take beyond the HTTP timeout: loading the notification and recording the attempt. */
 const ATTEMPT_OVERHEAD_MS = 5_000;
-
-/** Non-retryable failure types thrown by the activity (see activities/index.ts). */
-const NON_RETRYABLE_ERROR_TYPES = ['DeliveryWindowClosed', 'NotificationNotFound'];
 
 const { expireNotification } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30s',
@@ -34,7 +31,7 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
         initialInterval: retry.initialIntervalMs,
         backoffCoefficient: retry.backoffCoefficient,
         maximumInterval: retry.maximumIntervalMs,
-        nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+        nonRetryableErrorTypes: Object.values(NON_RETRYABLE),
       },
     });
     try {

@@ -1,3 +1,6 @@
+/** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
+export const NON_RETRYABLE = { windowClosed: 'DeliveryWindowClosed', notFound: 'NotificationNotFound' } as const;
+
 /** Input of the deliver-notification workflow: IDs and the event's creation time, never the payload. */
 export interface DeliverNotificationInput {
   notificationId: string;

@@ -1,8 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { HttpSender } from '../../activities/ports';
+import type { DeliverySender } from '../../activities/ports';
 import { webhookHeaders } from '../../src/domain/signature';
 
-export function createBareActivities(sender: HttpSender, secret: string) {
+export function createBareActivities(sender: DeliverySender, secret: string) {
   return {
     async post(url: string, body: string): Promise<void> {
       const msgId = Context.current().info.workflowExecution?.workflowId ?? 'bare';

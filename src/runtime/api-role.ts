@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DataSource } from 'typeorm';
 import { createHttpApp, createLogger } from '../api/http-app';
 import type { Config } from '../config/config';
@@ -9,7 +8,6 @@ import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 
 export interface ApiRole {
-  app: NestExpressApplication;
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   url: string;
   recovery: DispatchRecovery;
@@ -40,7 +38,6 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
   const recovery = new DispatchRecovery(notifications, dispatcher, warn);
   recovery.start(config.dispatchRecoveryIntervalMs);
   return {
-    app,
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
     recovery,
     async close() {

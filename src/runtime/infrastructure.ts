@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
+import { Closers } from './closers';
 import { startEmbeddedPostgres } from '../persistence/embedded-postgres';
 import { startTemporalDevServer } from '../temporal/dev-server';
 import { obtainTemporalCli } from '../temporal/temporal-cli';
@@ -9,7 +10,6 @@ export interface Infrastructure {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | null;
-  embedded: { postgres: boolean; temporal: boolean };
   stop(): Promise<void>;
 }
 
@@ -23,16 +23,14 @@ export async function startInfrastructure(
   /** Receives the embedded servers' own output. */
   debug: (line: string) => void,
 ): Promise<Infrastructure> {
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch((err: Error) => log(`stop failed: ${err.message}`));
-  };
+  const closers = new Closers();
+  const stop = () => closers.closeAll(log);
   try {
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       log(`starting embedded PostgreSQL on 127.0.0.1:${config.database.embeddedPort} (data in ${path.resolve(config.dataDir, 'postgres')})`);
       const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, log: debug });
-      stops.push(() => postgres.stop());
+      closers.add(() => postgres.stop());
       databaseUrl = postgres.url;
     }
     let temporalAddress = config.temporal.address;
@@ -49,7 +47,7 @@ export async function startInfrastructure(
         searchAttributes: SEARCH_ATTRIBUTES,
         log: debug,
       });
-      stops.push(() => server.stop());
+      closers.add(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
     }
@@ -57,7 +55,6 @@ export async function startInfrastructure(
       databaseUrl,
       temporalAddress,
       temporalUiUrl,
-      embedded: { postgres: !config.database.url, temporal: !config.temporal.address },
       stop,
     };
   } catch (err) {

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { constants, accessSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'Double' | 'KeywordList';
@@ -180,13 +181,6 @@ function pipeLines(child: ChildProcess, onLine: (line: string, isErr: boolean) =
     [child.stdout, false],
     [child.stderr, true],
   ] as const) {
-    let pending = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (pending + chunk).split(/\r?\n/);
-      pending = parts.pop() ?? '';
-      for (const p of parts) if (p.trim()) onLine(p, isErr);
-    });
-    stream?.on('end', () => pending.trim() && onLine(pending, isErr));
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => line.trim() && onLine(line, isErr));
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const SCRIPT = join('scripts', 'obtain-temporal.sh');
 
@@ -27,7 +28,6 @@ export function obtainTemporalCli(log: (line: string) => void): Promise<string> 
   return new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let stdout = '';
-    let pending = '';
     const stderrLines: string[] = [];
     const emit = (line: string): void => {
       if (line.trim() === '') return;
@@ -36,14 +36,9 @@ export function obtainTemporalCli(log: (line: string) => void): Promise<string> 
       log(line);
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (pending + chunk).split(/\r?\n/);
-      pending = parts.pop() ?? '';
-      parts.forEach(emit);
-    });
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', emit);
     child.on('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
     child.on('close', (code, signal) => {
-      if (pending) emit(pending);
       const path = stdout.trim();
       if (code === 0 && path !== '') return resolve(path);
       const why = signal ? `killed by ${signal}` : `exit code ${code}`;

@@ -7,7 +7,6 @@ import { DeliveryRepository } from '../persistence/repositories/delivery.reposit
 import { workflowSource } from './workflow-source';
 
 export interface DeliveryWorker {
-  worker: Worker;
   /** Runs until shutdown() resolves the returned promise. */
   run(): Promise<void>;
   shutdown(): Promise<void>;
@@ -28,12 +27,7 @@ export async function createDeliveryWorker(
   const activities = createActivities({
     store: new DeliveryRepository(db),
     sender,
-    schedule: {
-      initialIntervalMs: config.delivery.initialIntervalMs,
-      backoffCoefficient: config.delivery.backoffCoefficient,
-      maximumIntervalMs: config.delivery.maximumIntervalMs,
-      windowMs: config.delivery.windowMs,
-    },
+    schedule: config.delivery,
     deliveryTimeoutMs: config.delivery.timeoutMs,
   });
   const worker = await Worker.create({
@@ -47,7 +41,6 @@ export async function createDeliveryWorker(
   });
   let running: Promise<void> | undefined;
   return {
-    worker,
     run() {
       running ??= worker.run().finally(() => sender.close());
       return running;

@@ -1,26 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { type Config, loadConfig } from '../../src/config/config';
-import { openDatabase } from '../../src/persistence/data-source';
-import { type ApiRole, startApiRole } from '../../src/runtime/api-role';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { temporalConnectionOptions } from '../../src/temporal/connection-options';
-import { createDeliveryWorker, type DeliveryWorker } from '../../src/temporal/worker';
+import { loadConfig } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
+import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
+import type { ApiRole } from '../../src/runtime/api-role';
+import { Closers } from '../../src/runtime/closers';
+import { startCombinedRoles } from '../../src/runtime/combined-roles';
 import { ApiClient } from './api-client';
 import { HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
-  config: Config;
   db: DataSource;
   client: Client;
   api: ApiRole;
-  worker: DeliveryWorker;
   admin: ApiClient;
   /** A fresh environment and an API client authenticated for it. */
   newEnvironment(): Promise<{ id: string; token: string; api: ApiClient }>;
@@ -47,21 +43,18 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     LOG_LEVEL: 'error',
     ...overrides,
   });
+  const closers = new Closers();
   const db = await openDatabase(config.database.url as string);
-  installTemporalRuntime(config);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, config.temporal.address as string));
-  const worker = await createDeliveryWorker(connection, config, db, { workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE });
-  const running = worker.run();
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApiRole(config, db, client, true);
+  closers.add(() => db.destroy());
+  const { api, client } = await startCombinedRoles(config, db, config.temporal.address as string, closers, {
+    workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
+  });
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
 
   return {
-    config,
     db,
     client,
     api,
-    worker,
     admin,
     async newEnvironment() {
       const id = `env-${randomBytes(5).toString('hex')}`;
@@ -72,11 +65,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       return { id, token, api: new ApiClient(api.url, { token, environment: id, version: '2022-03' }) };
     },
     async close() {
-      await api.close();
-      await worker.shutdown();
-      await running;
-      await connection.close();
-      await db.destroy();
+      await closers.closeAll((line) => process.stderr.write(`test app: ${line}\n`));
     },
   };
 }
