@@ -1,76 +1,98 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { newId } from '../src/domain/ids';
-import { nextAttemptAt, remainingWindowMs, type RetrySchedule } from '../src/domain/retry-schedule';
+import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
-import { NON_RETRYABLE } from '../workflows/types';
+import { ATTEMPT_FAILED, type AttemptFailureDetails, type AttemptRequest, NON_RETRYABLE } from '../workflows/types';
 import { renderNotificationBody } from './notification-body';
 import type { DeliverySender, DeliveryStore, NotificationStatus } from './ports';
 
 export interface ActivityDeps {
   store: DeliveryStore;
   sender: DeliverySender;
-  schedule: RetrySchedule;
-  deliveryTimeoutMs: number;
 }
 
 export interface DeliveryOutcome {
+  /** The notification's status in the database after this attempt: the workflow adopts it. */
   status: NotificationStatus;
   attempt: number | null;
 }
 
+interface Answer {
+  statusCode: number | null;
+  responseBody: string | null;
+  retryAfter: string | null;
+  error: string | null;
+}
+
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-export function createActivities({ store, sender, schedule, deliveryTimeoutMs }: ActivityDeps) {
+export function createActivities({ store, sender }: ActivityDeps) {
+  async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
+    try {
+      const response = await sender.send({ url, headers, body, timeoutMs });
+      const error = isSuccess(response.statusCode) ? null : `receiver answered HTTP ${response.statusCode}`;
+      return { statusCode: response.statusCode, responseBody: response.body, retryAfter: response.retryAfter, error };
+    } catch (err) {
+      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
   return {
-    /** One signed POST of a notification. Throws (so Temporal retries) unless the receiver answered 2xx in time. */
-    async deliverNotification(notificationId: string): Promise<DeliveryOutcome> {
+    /**
+     * One signed POST of a notification, under the notification's own policy (the argument, never the worker's
+     * config). Returns on a timely 2xx. Otherwise it throws `AttemptFailed` with `nextRetryDelay` set to when the
+     * retry schedule says the next attempt starts, or a non-retryable `AttemptsExhausted` when none fits before
+     * `expiresAt`. The same function runs as the local first attempt and as the retrying activity.
+     */
+    async deliverAttempt(request: AttemptRequest): Promise<DeliveryOutcome> {
+      const { notificationId, policy } = request;
+      const expiresAt = new Date(request.expiresAt);
       const delivery = await store.loadDelivery(notificationId);
       if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
 
       const startedAt = new Date();
-      const remainingMs = remainingWindowMs(delivery.event.createdAt, schedule.windowMs, startedAt);
-      if (remainingMs <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+      const leftMs = remainingMs(expiresAt, startedAt);
+      if (leftMs <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
 
       const body = renderNotificationBody(delivery.event);
-      const headers = webhookHeaders({
-        msgId: notificationId,
-        timestampSeconds: Math.floor(startedAt.getTime() / 1000),
-        body,
-        secrets: delivery.secrets,
-      });
-      let statusCode: number | null = null;
-      let responseBody: string | null = null;
-      let error: string | null = null;
-      try {
-        const response = await sender.send({ url: delivery.url, headers, body, timeoutMs: Math.min(deliveryTimeoutMs, remainingMs) });
-        statusCode = response.statusCode;
-        responseBody = response.body;
-        if (!isSuccess(statusCode)) error = `receiver answered HTTP ${statusCode}`;
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
-      }
+      const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
+      const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
+      const answer = await post(delivery.url, headers, body, Math.min(policy.attemptTimeoutMs, leftMs));
       const endedAt = new Date();
-      const succeeded = error === null;
-      const attemptNumber = Context.current().info.attempt;
-      const number = await store.recordAttempt({
+      if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
+      const succeeded = answer.error === null;
+
+      const attempt = delivery.attemptCount + 1;
+      const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
+      const next = succeeded ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
+      const recorded = await store.recordAttempt({
         attemptId: newId('att'),
         notificationId,
         startedAt,
         endedAt,
-        statusCode,
-        error,
-        responseBody,
+        statusCode: answer.statusCode,
+        error: answer.error,
+        responseBody: answer.responseBody,
         succeeded,
-        nextAttemptAt: succeeded ? null : nextAttemptAt(schedule, attemptNumber, endedAt, delivery.event.createdAt),
+        retryAfterMs,
+        nextAttemptAt: next,
       });
-      if (!succeeded) throw ApplicationFailure.retryable(error ?? 'delivery failed', 'DeliveryFailed', { statusCode });
-      return { status: 'succeeded', attempt: number };
+      if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
+
+      const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
+      const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
+      if (next === null) {
+        throw ApplicationFailure.create({ message: `${message}; no attempt fits before the window closes`, type: NON_RETRYABLE.exhausted, nonRetryable: true, details: [details] });
+      }
+      // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
+      const nextRetryDelay = Math.max(1, next.getTime() - Date.now());
+      throw ApplicationFailure.create({ message, type: ATTEMPT_FAILED, details: [details], nextRetryDelay });
     },
 
-    /** Marks a notification whose delivery window closed without a 2xx. */
-    async expireNotification(notificationId: string): Promise<void> {
-      await store.markExpired(notificationId);
+    /** Marks a notification whose window closed without a 2xx; returns the final status, which the workflow adopts. */
+    async expireNotification(notificationId: string): Promise<NotificationStatus | null> {
+      return store.markExpired(notificationId);
     },
   };
 }

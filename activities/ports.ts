@@ -6,6 +6,8 @@ export type NotificationStatus = 'pending' | 'succeeded' | 'expired';
 export interface DeliveryContext {
   notificationId: string;
   status: NotificationStatus;
+  /** Attempts recorded so far: the next attempt is number attemptCount + 1. */
+  attemptCount: number;
   url: string;
   /** Every signing key of the subscription that has not expired; each one signs the notification. */
   secrets: string[];
@@ -20,15 +22,27 @@ export interface AttemptRecord {
   statusCode: number | null;
   error: string | null;
   responseBody: string | null;
+  /** A 2xx in time. A success that ends after the notification's expiresAt is not recorded as one. */
   succeeded: boolean;
+  /** What the receiver asked for with Retry-After (429/503), in milliseconds. */
+  retryAfterMs: number | null;
+  /** When the next attempt starts; null after a success or when none fits before the window closes. */
   nextAttemptAt: Date | null;
+}
+
+export interface RecordedAttempt {
+  /** The attempt's number: 1, 2, 3 … across the local first attempt and the retrying activity. */
+  number: number;
+  /** The notification's status after this attempt; `succeeded` and `expired` are final and never flip. */
+  status: NotificationStatus;
 }
 
 export interface DeliveryStore {
   loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
-  /** Stores the attempt and updates the notification in one statement; returns the attempt's number. */
-  recordAttempt(record: AttemptRecord): Promise<number>;
-  markExpired(notificationId: string): Promise<void>;
+  /** Stores the attempt and updates the notification in one statement. */
+  recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
+  /** Marks a still-pending notification expired; returns its final status either way (null when it is gone). */
+  markExpired(notificationId: string): Promise<NotificationStatus | null>;
 }
 
 /** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */

@@ -1,19 +1,51 @@
 /** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
-export const NON_RETRYABLE = { windowClosed: 'DeliveryWindowClosed', notFound: 'NotificationNotFound' } as const;
+export const NON_RETRYABLE = {
+  windowClosed: 'DeliveryWindowClosed',
+  notFound: 'NotificationNotFound',
+  /** The attempt failed and no further attempt fits before the notification expires. */
+  exhausted: 'AttemptsExhausted',
+} as const;
 
-/** Input of the deliver-notification workflow: IDs and the event's creation time, never the payload. */
+/** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
+export const ATTEMPT_FAILED = 'AttemptFailed';
+
+/** A notification's delivery policy, fixed when the notification was created (see src/domain/retry-schedule.ts). */
+export interface DeliveryPolicyInput {
+  initialIntervalMs: number;
+  maximumIntervalMs: number;
+  backoffCoefficient: number;
+  attemptTimeoutMs: number;
+}
+
+/** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
+export type FirstAttemptMode = 'local' | 'activity';
+
+/**
+ * Input of the deliver-notification workflow: IDs, times and the notification's own policy, never the payload.
+ * Everything the delivery path needs to decide when and how long to try comes from here, not from a worker's config.
+ */
 export interface DeliverNotificationInput {
   notificationId: string;
-  /** ISO-8601; the delivery window is counted from here, not from the workflow's start. */
+  /** ISO-8601 creation time of the event; the window is counted from here. */
   eventCreatedAt: string;
-  retry: {
-    initialIntervalMs: number;
-    backoffCoefficient: number;
-    maximumIntervalMs: number;
-    windowMs: number;
-    /** Upper bound of one HTTP attempt (DELIVERY_TIMEOUT). */
-    attemptTimeoutMs: number;
-  };
+  /** ISO-8601: no attempt starts later, an attempt in flight is cut off here. */
+  expiresAt: string;
+  policy: DeliveryPolicyInput;
+  firstAttempt: FirstAttemptMode;
+}
+
+/** What one attempt needs: passed to the activity as its argument. */
+export interface AttemptRequest {
+  notificationId: string;
+  expiresAt: string;
+  policy: DeliveryPolicyInput;
+}
+
+/** Carried by an `AttemptFailed` failure: which attempt failed and when the next one is due. */
+export interface AttemptFailureDetails {
+  attempt: number;
+  /** ISO-8601, or null when no further attempt fits before the window closes. */
+  nextAttemptAt: string | null;
 }
 
 export type NotificationWorkflowStatus = 'delivering' | 'succeeded' | 'expired';
@@ -22,5 +54,5 @@ export interface NotificationWorkflowState {
   notificationId: string;
   status: NotificationWorkflowStatus;
   /** When the delivery window closes (ISO-8601). */
-  deadline: string;
+  expiresAt: string;
 }

@@ -18,6 +18,8 @@ export interface SendResult {
   statusCode: number;
   /** At most responseBodyLimitBytes of the response body, utf8, may be cut. */
   body: string;
+  /** The response's Retry-After header, as sent; null without one. */
+  retryAfter: string | null;
 }
 
 export interface SendRequest { url: string; headers: Record<string, string>; body: string; timeoutMs: number }
@@ -145,7 +147,8 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
         bodyTimeout: req.timeoutMs,
       });
       const body = await readCapped(res.body, opts.responseBodyLimitBytes);
-      return { statusCode: res.statusCode, body };
+      const retryAfter = res.headers['retry-after'];
+      return { statusCode: res.statusCode, body, retryAfter: typeof retryAfter === 'string' ? retryAfter : null };
     } catch (err) {
       throw toSendError(err, signal.aborted, req.timeoutMs);
     }

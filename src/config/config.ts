@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { parseDuration } from './duration';
 
 const duration = (fallback: string) =>
@@ -27,6 +28,9 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
+const MAX_STORED_MS = 2_147_483_647;
+
 const schema = z
   .object({
     PORT: port(3000),
@@ -49,6 +53,7 @@ const schema = z
     DELIVERY_WINDOW: duration('72h'),
     RETRY_INITIAL_INTERVAL: duration('5s'),
     RETRY_MAX_INTERVAL: duration('1h'),
+    DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
     RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
     DISPATCH_RECOVERY_INTERVAL: duration('30s'),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
@@ -62,6 +67,13 @@ const schema = z
     }
     if (env.RETRY_INITIAL_INTERVAL > env.RETRY_MAX_INTERVAL) {
       ctx.addIssue({ code: 'custom', path: ['RETRY_INITIAL_INTERVAL'], message: 'must not exceed RETRY_MAX_INTERVAL' });
+    }
+    // Stored with every notification as integer milliseconds.
+    for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
+      if (env[name] > MAX_STORED_MS) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+    }
+    if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
+      ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });
     }
   });
 
@@ -89,6 +101,8 @@ export interface Config {
     initialIntervalMs: number;
     maximumIntervalMs: number;
     backoffCoefficient: number;
+    /** How a new notification's first attempt runs (fixed per notification, like its policy). */
+    firstAttempt: 'local' | 'activity';
     responseBodyLimitBytes: number;
     extraCaFile?: string;
   };
@@ -131,11 +145,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       initialIntervalMs: env.RETRY_INITIAL_INTERVAL,
       maximumIntervalMs: env.RETRY_MAX_INTERVAL,
       backoffCoefficient: 2,
+      firstAttempt: env.DELIVERY_FIRST_ATTEMPT,
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
       extraCaFile: env.NODE_EXTRA_CA_CERTS,
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+  };
+}
+
+/** The policy a notification created now gets, and keeps for its whole life whatever the configuration becomes. */
+export function deliveryPolicyOf(delivery: Config['delivery']): DeliveryPolicy {
+  return {
+    initialIntervalMs: delivery.initialIntervalMs,
+    maximumIntervalMs: delivery.maximumIntervalMs,
+    backoffCoefficient: delivery.backoffCoefficient,
+    attemptTimeoutMs: delivery.timeoutMs,
   };
 }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../api/tokens';
+import { type Config, deliveryPolicyOf } from '../config/config';
 import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
@@ -14,6 +16,7 @@ export class EventsService {
     private readonly events: EventRepository,
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /**
@@ -31,6 +34,8 @@ export class EventsService {
       type: request.type,
       data: request.data,
       idempotencyKey: idempotencyKey ?? null,
+      policy: deliveryPolicyOf(this.config.delivery),
+      windowMs: this.config.delivery.windowMs,
     });
     const { event, notifications } = stored;
     if (stored.created && notifications.length > 0) {
@@ -42,6 +47,8 @@ export class EventsService {
           eventId: event.id,
           eventType: event.type,
           eventCreatedAt: event.createdAt,
+          expiresAt: n.expiresAt,
+          policy: n.policy,
         })),
       );
     }

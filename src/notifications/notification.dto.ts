@@ -28,6 +28,10 @@ export class AttemptResponse {
   error: string | null;
   /** The first RESPONSE_BODY_LIMIT bytes of what the receiver answered. */
   responseBody: string | null;
+  /** What the receiver asked for with Retry-After on a 429 or 503, in milliseconds. */
+  retryAfterMs: number | null;
+  /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
+  nextAttemptAt: string | null;
 
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
@@ -39,6 +43,8 @@ export class AttemptResponse {
       statusCode: attempt.statusCode,
       error: attempt.error,
       responseBody: attempt.responseBody,
+      retryAfterMs: attempt.retryAfterMs,
+      nextAttemptAt: iso(attempt.nextAttemptAt),
     };
   }
 }
@@ -54,11 +60,13 @@ export class NotificationResponse {
   /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
   nextAttemptAt: string | null;
   completedAt: string | null;
-  /** The delivery window closes here: no attempt happens later. */
+  /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
   expiresAt: string;
+  /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
+  policy: { initialIntervalMs: number; maximumIntervalMs: number; backoffCoefficient: number; attemptTimeoutMs: number };
   attempts: AttemptResponse[];
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], windowMs: number): NotificationResponse {
+  static from(notification: NotificationEntity, attempts: AttemptEntity[]): NotificationResponse {
     return {
       id: notification.id,
       eventId: notification.eventId,
@@ -69,7 +77,13 @@ export class NotificationResponse {
       lastAttemptAt: iso(notification.lastAttemptAt),
       nextAttemptAt: notification.status === 'pending' ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
       completedAt: iso(notification.completedAt),
-      expiresAt: new Date(notification.createdAt.getTime() + windowMs).toISOString(),
+      expiresAt: notification.expiresAt.toISOString(),
+      policy: {
+        initialIntervalMs: notification.retryInitialIntervalMs,
+        maximumIntervalMs: notification.retryMaximumIntervalMs,
+        backoffCoefficient: notification.retryBackoffCoefficient,
+        attemptTimeoutMs: notification.attemptTimeoutMs,
+      },
       attempts: attempts.map(AttemptResponse.from),
     };
   }

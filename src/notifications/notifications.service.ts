@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '../api/tokens';
-import type { Config } from '../config/config';
+import { Injectable } from '@nestjs/common';
 import { notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
@@ -9,15 +7,12 @@ import { AttemptResponse, NotificationResponse } from './notification.dto';
 
 @Injectable()
 export class NotificationsService {
-  constructor(
-    private readonly notifications: NotificationRepository,
-    @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  constructor(private readonly notifications: NotificationRepository) {}
 
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
     const attempts = await this.notifications.findAttempts(notification.id);
-    return NotificationResponse.from(notification, attempts, this.config.delivery.windowMs);
+    return NotificationResponse.from(notification, attempts);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {

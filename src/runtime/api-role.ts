@@ -27,7 +27,7 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
     client,
     notifications,
     temporal: config.temporal,
-    delivery: config.delivery,
+    firstAttempt: config.delivery.firstAttempt,
     eager,
     searchAttributes,
     warn,

@@ -2,7 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config/config';
 import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
-import type { DeliverNotificationInput } from '../../workflows/types';
+import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
 import type { SearchAttributeName } from './search-attributes';
 
 const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
@@ -22,7 +22,8 @@ export interface DispatcherOptions {
   client: Client;
   notifications: NotificationRepository;
   temporal: Config['temporal'];
-  delivery: Config['delivery'];
+  /** How the first attempt of the notifications this process starts runs. */
+  firstAttempt: FirstAttemptMode;
   /** Eager start: only when a worker for the task queue runs in this process on the same connection. */
   eager: boolean;
   searchAttributes: boolean;
@@ -74,17 +75,13 @@ export class NotificationDispatcher {
   }
 
   private async start(d: NotificationDispatch): Promise<void> {
-    const { client, temporal, delivery, eager, searchAttributes } = this.options;
+    const { client, temporal, firstAttempt, eager, searchAttributes } = this.options;
     const input: DeliverNotificationInput = {
       notificationId: d.notificationId,
       eventCreatedAt: d.eventCreatedAt.toISOString(),
-      retry: {
-        initialIntervalMs: delivery.initialIntervalMs,
-        backoffCoefficient: delivery.backoffCoefficient,
-        maximumIntervalMs: delivery.maximumIntervalMs,
-        windowMs: delivery.windowMs,
-        attemptTimeoutMs: delivery.timeoutMs,
-      },
+      expiresAt: d.expiresAt.toISOString(),
+      policy: d.policy,
+      firstAttempt,
     };
     try {
       await client.workflow.start('deliverNotification', {

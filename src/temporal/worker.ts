@@ -24,12 +24,8 @@ export async function createDeliveryWorker(
     extraCaFile: config.delivery.extraCaFile,
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
   });
-  const activities = createActivities({
-    store: new DeliveryRepository(db),
-    sender,
-    schedule: config.delivery,
-    deliveryTimeoutMs: config.delivery.timeoutMs,
-  });
+  // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
+  const activities = createActivities({ store: new DeliveryRepository(db), sender });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -6,7 +6,7 @@ const WINDOW_MS = 4_500;
 describe('the delivery window', () => {
   const t = useTestApp({
     responder: () => 500,
-    env: { DELIVERY_WINDOW: `${WINDOW_MS}ms`, RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '1s' },
+    env: { DELIVERY_WINDOW: `${WINDOW_MS}ms`, DELIVERY_TIMEOUT: '1s', RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '1s' },
   });
 
   it('a receiver that always fails ends expired, with no attempt after the window', async () => {
@@ -18,12 +18,14 @@ describe('the delivery window', () => {
     const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
     const id = event.body.notifications[0].id as string;
     const outcome = await t.app.client.workflow.getHandle(id).result();
-    expect(outcome).toEqual({ notificationId: id, status: 'expired', deadline: new Date(deadline).toISOString() });
+    expect(outcome).toEqual({ notificationId: id, status: 'expired', expiresAt: new Date(deadline).toISOString() });
 
     const notification = await api.request('GET', `/notifications/${id}`);
     expect(notification.body.status).toBe('expired');
     expect(notification.body.nextAttemptAt).toBeNull();
     expect(notification.body.expiresAt).toBe(new Date(deadline).toISOString());
+    // Expired at expiresAt, never before it.
+    expect(Date.parse(notification.body.completedAt)).toBeGreaterThanOrEqual(deadline);
     const attempts = notification.body.attempts as { startedAt: string; endedAt: string; statusCode: number }[];
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     for (const attempt of attempts) {
@@ -43,7 +45,10 @@ describe('the delivery window', () => {
     const stored = await storeWithoutDispatch(t.app, environmentId, 'report.ready', { report: 2 });
     const [{ id: notificationId }] = stored.notifications;
     await t.app.db.query(`UPDATE events SET created_at = now() - interval '1 minute' WHERE id = $1`, [stored.event.id]);
-    await t.app.db.query(`UPDATE notifications SET created_at = now() - interval '1 minute' WHERE id = $1`, [notificationId]);
+    await t.app.db.query(
+      `UPDATE notifications SET created_at = now() - interval '1 minute', expires_at = now() - interval '1 minute' + $2 * interval '1 ms' WHERE id = $1`,
+      [notificationId, WINDOW_MS],
+    );
 
     expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
     expect(await t.app.client.workflow.getHandle(notificationId).result()).toMatchObject({ status: 'expired' });

@@ -13,8 +13,15 @@ export interface ReceivedRequest {
   body: string;
 }
 
-/** How the receiver answers the n-th request (0-based). */
-export type Responder = (index: number, request: ReceivedRequest) => number;
+/** An answer: its status, optional headers, and how long the receiver waits before sending it. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
+
+/** How the receiver answers the n-th request (0-based): a status code, or a fuller answer. */
+export type Responder = (index: number, request: ReceivedRequest) => number | Answer;
 
 /** A real local HTTPS server with a self-signed certificate, recording what it receives. */
 export class HttpsReceiver {
@@ -45,8 +52,14 @@ export class HttpsReceiver {
           headers: req.headers as Record<string, string>,
           body: Buffer.concat(chunks).toString('utf8'),
         };
-        const status = receiver!.record(request);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+        const given = receiver!.record(request);
+        const answer = typeof given === 'number' ? { status: given } : given;
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(`status ${answer.status}`);
+        };
+        if (answer.delayMs) setTimeout(send, answer.delayMs);
+        else send();
       });
     });
     receiver = new HttpsReceiver(server, caFile, responder);
@@ -75,7 +88,7 @@ export class HttpsReceiver {
     await once(this.server, 'close');
   }
 
-  private record(request: ReceivedRequest): number {
+  private record(request: ReceivedRequest): number | Answer {
     const index = this.requests.push(request) - 1;
     const status = this.responder(index, request);
     this.waiters = this.waiters.filter((waiter) => {

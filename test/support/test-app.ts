@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../src/config/config';
+import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
@@ -14,6 +14,7 @@ import { HttpsReceiver, type Responder } from './https-receiver';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
+  config: Config;
   db: DataSource;
   client: Client;
   api: ApiRole;
@@ -52,6 +53,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
 
   return {
+    config,
     db,
     client,
     api,
@@ -89,5 +91,13 @@ export function useTestApp(options: { responder?: Responder; env?: Record<string
 
 /** An event stored with its notifications but whose workflows were never started: what a crash right after the commit leaves. */
 export async function storeWithoutDispatch(app: TestApp, environmentId: string, type: string, data: Record<string, unknown>) {
-  return new EventRepository(app.db).insertWithNotifications({ id: newId('evt'), environmentId, type, data, idempotencyKey: null });
+  return new EventRepository(app.db).insertWithNotifications({
+    id: newId('evt'),
+    environmentId,
+    type,
+    data,
+    idempotencyKey: null,
+    policy: deliveryPolicyOf(app.config.delivery),
+    windowMs: app.config.delivery.windowMs,
+  });
 }

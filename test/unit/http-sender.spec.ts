@@ -77,6 +77,8 @@ describe('createHttpSender (real local HTTPS)', () => {
         case '/big':
           res.on('close', () => resolveBigClosed(undefined));
           return streamForever(res);
+        case '/busy':
+          return void res.writeHead(429, { 'retry-after': '120' }).end('slow down');
         case '/utf8':
           return void res.end('é'.repeat(10)); // 2 bytes each
         case '/hang':
@@ -102,14 +104,18 @@ describe('createHttpSender (real local HTTPS)', () => {
     s.send({ url, headers: { 'content-type': 'application/json', 'webhook-id': 'ntf_1' }, body: '{"hello":"world"}', timeoutMs });
 
   it('POSTs the body and headers and returns status and body', async () => {
-    await expect(post(sender, `${main.url}/ok`)).resolves.toEqual({ statusCode: 200, body: 'thanks!' });
+    await expect(post(sender, `${main.url}/ok`)).resolves.toEqual({ statusCode: 200, body: 'thanks!', retryAfter: null });
     expect(received?.body).toBe('{"hello":"world"}');
     expect(received?.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'ntf_1' });
     expect(main.hits).toContain('POST /ok');
   });
 
+  it("returns a receiver's Retry-After as it was sent", async () => {
+    await expect(post(sender, `${main.url}/busy`)).resolves.toEqual({ statusCode: 429, body: 'slow down', retryAfter: '120' });
+  });
+
   it('returns a 302 as-is and does not follow the Location', async () => {
-    await expect(post(sender, `${main.url}/redirect`)).resolves.toEqual({ statusCode: 302, body: 'moved' });
+    await expect(post(sender, `${main.url}/redirect`)).resolves.toEqual({ statusCode: 302, body: 'moved', retryAfter: null });
     expect(redirectTarget.hits).toEqual([]);
     expect(redirectTarget.connections).toBe(0);
   });
@@ -123,7 +129,7 @@ describe('createHttpSender (real local HTTPS)', () => {
 
   it('does not split a multi-byte character at the limit', async () => {
     const small = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 5 });
-    await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé' }).finally(() => small.close());
+    await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé', retryAfter: null }).finally(() => small.close());
   });
 
   it('rejects with a readable timeout error', async () => {

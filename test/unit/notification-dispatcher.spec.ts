@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch, NotificationRepository } from '../../src/persistence/repositories/notification.repository';
 import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
 
-const config = loadConfig({ RETRY_INITIAL_INTERVAL: '2s', RETRY_MAX_INTERVAL: '30m', DELIVERY_WINDOW: '24h', DELIVERY_TIMEOUT: '3s' });
+const config = loadConfig({});
 const dispatch = (id: string): NotificationDispatch => ({
   notificationId: id,
   subscriptionId: 'sub_1',
@@ -11,6 +11,8 @@ const dispatch = (id: string): NotificationDispatch => ({
   eventId: 'evt_1',
   eventType: 'invoice.paid',
   eventCreatedAt: new Date('2026-01-02T03:04:05.678Z'),
+  expiresAt: new Date('2026-01-03T03:04:05.678Z'),
+  policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
 });
 
 function setup(start: (options: { workflowId: string }) => Promise<unknown>) {
@@ -22,7 +24,7 @@ function setup(start: (options: { workflowId: string }) => Promise<unknown>) {
     client: client as unknown as Client,
     notifications: notifications as unknown as NotificationRepository,
     temporal: config.temporal,
-    delivery: config.delivery,
+    firstAttempt: 'local',
     eager: true,
     searchAttributes: false,
     warn: (message) => warnings.push(message),
@@ -32,7 +34,7 @@ function setup(start: (options: { workflowId: string }) => Promise<unknown>) {
 }
 
 describe('NotificationDispatcher', () => {
-  it('starts one workflow per notification, ID = notification ID, duplicates rejected, IDs and times only', async () => {
+  it('starts one workflow per notification, ID = notification ID, duplicates rejected, IDs, times and the stored policy only', async () => {
     const { dispatcher, client } = setup(async () => undefined);
     await dispatcher.dispatch([dispatch('ntf_a')]);
     expect(client.workflow.start).toHaveBeenCalledWith('deliverNotification', {
@@ -45,7 +47,9 @@ describe('NotificationDispatcher', () => {
         {
           notificationId: 'ntf_a',
           eventCreatedAt: '2026-01-02T03:04:05.678Z',
-          retry: { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 1_800_000, windowMs: 86_400_000, attemptTimeoutMs: 3_000 },
+          expiresAt: '2026-01-03T03:04:05.678Z',
+          policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
+          firstAttempt: 'local',
         },
       ],
     });

@@ -37,4 +37,20 @@ export class NotificationEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** The event's creation plus the delivery window at the time the notification was created. */
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ name: 'retry_initial_interval_ms', type: 'integer' })
+  retryInitialIntervalMs: number;
+
+  @Column({ name: 'retry_maximum_interval_ms', type: 'integer' })
+  retryMaximumIntervalMs: number;
+
+  @Column({ name: 'retry_backoff_coefficient', type: 'double precision' })
+  retryBackoffCoefficient: number;
+
+  @Column({ name: 'attempt_timeout_ms', type: 'integer' })
+  attemptTimeoutMs: number;
 }

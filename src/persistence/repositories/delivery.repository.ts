@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { AttemptRecord, DeliveryContext, DeliveryStore, NotificationStatus } from '../../../activities/ports';
+import type { AttemptRecord, DeliveryContext, DeliveryStore, NotificationStatus, RecordedAttempt } from '../../../activities/ports';
 
 interface DeliveryRow {
   status: NotificationStatus;
+  attempt_count: number;
   url: string;
   secrets: string[] | null;
   event_id: string;
@@ -15,13 +16,54 @@ interface DeliveryRow {
 /** PostgreSQL text cannot hold NUL characters, which a receiver's response body may contain. */
 const storable = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
 
+/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $11). */
+function attemptParameters(record: AttemptRecord): unknown[] {
+  const row = {
+    id: record.attemptId,
+    notificationId: record.notificationId,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    durationMs: record.endedAt.getTime() - record.startedAt.getTime(),
+    statusCode: record.statusCode,
+    error: storable(record.error),
+    succeeded: record.succeeded,
+    responseBody: storable(record.responseBody),
+    nextAttemptAt: record.nextAttemptAt,
+    retryAfterMs: record.retryAfterMs,
+  };
+  return Object.values(row);
+}
+
+/**
+ * Stores the attempt and updates the notification in one statement. A success counts only while the notification
+ * is pending and only if it ended by the notification's expires_at, so an attempt that finishes late never turns an
+ * expired notification into a succeeded one (markExpired, likewise, only touches pending ones).
+ */
+const RECORD_ATTEMPT = `
+  WITH notification AS (
+    UPDATE notifications
+    SET attempt_count = attempt_count + 1,
+        last_attempt_at = $3,
+        next_attempt_at = CASE WHEN status = 'pending' AND NOT $8 THEN $10::timestamptz END,
+        status = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN 'succeeded' ELSE status END,
+        completed_at = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN $4::timestamptz ELSE completed_at END
+    WHERE id = $2
+    RETURNING attempt_count, status
+  ), attempt AS (
+    INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
+                          response_body, next_attempt_at, retry_after_ms)
+    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM notification
+    RETURNING number
+  )
+  SELECT attempt.number, notification.status FROM attempt, notification`;
+
 /** The worker's side of storage: one query to load a delivery, one statement to record an attempt. */
 export class DeliveryRepository implements DeliveryStore {
   constructor(private readonly db: DataSource) {}
 
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
     const rows = (await this.db.query(
-      `SELECT n.status, s.url, e.id AS event_id, e.type, e.environment_id, e.created_at, e.data::text AS data_json,
+      `SELECT n.status, n.attempt_count, s.url, e.id AS event_id, e.type, e.environment_id, e.created_at, e.data::text AS data_json,
               (SELECT array_agg(k.secret ORDER BY k.created_at DESC) FROM signing_keys k
                 WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS secrets
        FROM notifications n
@@ -35,48 +77,30 @@ export class DeliveryRepository implements DeliveryStore {
     return {
       notificationId,
       status: row.status,
+      attemptCount: row.attempt_count,
       url: row.url,
       secrets: row.secrets ?? [],
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
     };
   }
 
-  async recordAttempt(record: AttemptRecord): Promise<number> {
-    const rows = (await this.db.query(
-      `WITH notification AS (
-         UPDATE notifications
-         SET attempt_count = attempt_count + 1,
-             last_attempt_at = $3,
-             next_attempt_at = CASE WHEN $8 THEN NULL ELSE $10::timestamptz END,
-             status = CASE WHEN $8 AND status = 'pending' THEN 'succeeded' ELSE status END,
-             completed_at = CASE WHEN $8 AND status = 'pending' THEN $4::timestamptz ELSE completed_at END
-         WHERE id = $2
-         RETURNING attempt_count
-       )
-       INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, response_body, succeeded)
-       SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $9, $8 FROM notification
-       RETURNING number`,
-      [
-        record.attemptId,
-        record.notificationId,
-        record.startedAt,
-        record.endedAt,
-        record.endedAt.getTime() - record.startedAt.getTime(),
-        record.statusCode,
-        storable(record.error),
-        record.succeeded,
-        storable(record.responseBody),
-        record.nextAttemptAt,
-      ],
-    )) as { number: number }[];
-    return rows[0]?.number ?? 0;
+  async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
+    const rows = (await this.db.query(RECORD_ATTEMPT, attemptParameters(record))) as RecordedAttempt[];
+    const recorded = rows[0];
+    if (!recorded) throw new Error(`notification ${record.notificationId} not found while recording an attempt`);
+    return recorded;
   }
 
-  async markExpired(notificationId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE notifications SET status = 'expired', completed_at = now(), next_attempt_at = NULL
-       WHERE id = $1 AND status = 'pending'`,
+  async markExpired(notificationId: string): Promise<NotificationStatus | null> {
+    const rows = (await this.db.query(
+      `WITH expired AS (
+         UPDATE notifications SET status = 'expired', completed_at = now(), next_attempt_at = NULL
+         WHERE id = $1 AND status = 'pending'
+         RETURNING status
+       )
+       SELECT status FROM expired UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM expired)`,
       [notificationId],
-    );
+    )) as { status: NotificationStatus }[];
+    return rows[0]?.status ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { DeliveryPolicy } from '../../domain/retry-schedule';
 import { EventEntity } from '../entities';
 
 export interface NewEvent {
@@ -7,12 +8,29 @@ export interface NewEvent {
   type: string;
   data: unknown;
   idempotencyKey: string | null;
+  /** The delivery policy its notifications get and keep; they expire `windowMs` after the event. */
+  policy: DeliveryPolicy;
+  windowMs: number;
+}
+
+export interface StoredNotification {
+  id: string;
+  subscriptionId: string;
+  expiresAt: Date;
+  policy: DeliveryPolicy;
+}
+
+interface NotificationJson {
+  id: string;
+  subscriptionId: string;
+  expiresAt: string;
+  policy: DeliveryPolicy;
 }
 
 export interface StoredEvent {
   event: EventEntity;
   /** The notifications stored with the event: one per matching subscription. */
-  notifications: { id: string; subscriptionId: string }[];
+  notifications: StoredNotification[];
   /** false when the idempotency key named an event that already existed: nothing new was stored. */
   created: boolean;
 }
@@ -24,8 +42,13 @@ interface EventRow {
   data: unknown;
   idempotency_key: string | null;
   created_at: Date;
-  notifications: { id: string; subscriptionId: string }[] | null;
+  notifications: NotificationJson[] | null;
 }
+
+/** The notification columns as JSON, so one statement returns the event with its notifications. */
+const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'expiresAt', ${n}.expires_at,
+  'policy', json_build_object('initialIntervalMs', ${n}.retry_initial_interval_ms, 'maximumIntervalMs', ${n}.retry_maximum_interval_ms,
+    'backoffCoefficient', ${n}.retry_backoff_coefficient, 'attemptTimeoutMs', ${n}.attempt_timeout_ms))`;
 
 const toStored = (row: EventRow, created: boolean): StoredEvent => ({
   event: Object.assign(new EventEntity(), {
@@ -36,7 +59,7 @@ const toStored = (row: EventRow, created: boolean): StoredEvent => ({
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
   }),
-  notifications: row.notifications ?? [],
+  notifications: (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) })),
   created,
 });
 
@@ -56,15 +79,28 @@ export class EventRepository {
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING *
        ), notification AS (
-         INSERT INTO notifications (id, event_id, subscription_id, environment_id, created_at)
-         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, event.created_at
+         INSERT INTO notifications (id, event_id, subscription_id, environment_id, created_at, expires_at,
+                                    retry_initial_interval_ms, retry_maximum_interval_ms, retry_backoff_coefficient, attempt_timeout_ms)
+         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, event.created_at,
+                event.created_at + make_interval(secs => $6::float8 / 1000), $7, $8, $9, $10
          FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
          WHERE s.status = 'active' AND s.deleted_at IS NULL AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types))
-         RETURNING id, subscription_id
+         RETURNING *
        )
-       SELECT event.*, (SELECT json_agg(json_build_object('id', id, 'subscriptionId', subscription_id) ORDER BY id) FROM notification) AS notifications
+       SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
        FROM event`,
-      [input.id, input.environmentId, input.type, JSON.stringify(input.data), input.idempotencyKey],
+      [
+        input.id,
+        input.environmentId,
+        input.type,
+        JSON.stringify(input.data),
+        input.idempotencyKey,
+        input.windowMs,
+        input.policy.initialIntervalMs,
+        input.policy.maximumIntervalMs,
+        input.policy.backoffCoefficient,
+        input.policy.attemptTimeoutMs,
+      ],
     )) as EventRow[];
     if (rows.length > 0) return toStored(rows[0], true);
     const existing = await this.findByIdempotencyKey(input.environmentId, input.idempotencyKey as string);
@@ -74,8 +110,7 @@ export class EventRepository {
 
   private async findByIdempotencyKey(environmentId: string, key: string): Promise<StoredEvent | null> {
     const rows = (await this.db.query(
-      `SELECT e.*, (SELECT json_agg(json_build_object('id', n.id, 'subscriptionId', n.subscription_id) ORDER BY n.id)
-                    FROM notifications n WHERE n.event_id = e.id) AS notifications
+      `SELECT e.*, (SELECT json_agg(${NOTIFICATION_JSON('n')} ORDER BY n.id) FROM notifications n WHERE n.event_id = e.id) AS notifications
        FROM events e WHERE e.environment_id = $1 AND e.idempotency_key = $2`,
       [environmentId, key],
     )) as EventRow[];
