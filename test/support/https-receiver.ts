@@ -27,6 +27,7 @@ export type Responder = (index: number, request: ReceivedRequest) => number | An
 export class HttpsReceiver {
   readonly requests: ReceivedRequest[] = [];
   private waiters: { count: number; resolve: () => void }[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly server: Server,
@@ -58,7 +59,7 @@ export class HttpsReceiver {
           if (res.destroyed) return;
           res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(`status ${answer.status}`);
         };
-        if (answer.delayMs) setTimeout(send, answer.delayMs);
+        if (answer.delayMs) receiver!.later(send, answer.delayMs);
         else send();
       });
     });
@@ -83,9 +84,18 @@ export class HttpsReceiver {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close');
+  }
+
+  private later(work: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, delayMs);
+    this.timers.add(timer);
   }
 
   private record(request: ReceivedRequest): number | Answer {
