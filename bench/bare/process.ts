@@ -5,7 +5,7 @@ import { generateSigningSecret } from '../../src/domain/signature';
 import { createBareActivities } from './activities';
 
 /**
- * Child process of the bench: a worker running the bare workflow and a client on the same connection that starts
+ * Child process of the bench: a worker running the bare workflow (BARE_SHAPE `activity` or `local`) and a client on the same connection that starts
  * one workflow (eagerly) per message from the parent, answering when the start returned.
  */
 async function main(): Promise<void> {
@@ -21,9 +21,10 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   const client = new Client({ connection });
+  const workflowType = process.env.BARE_SHAPE === 'local' ? 'bareDeliveryLocalFirst' : 'bareDelivery';
   process.on('message', (message: { id: string; url: string; body: string }) => {
     client.workflow
-      .start('bareDelivery', { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true })
+      .start(workflowType, { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true })
       .then(() => process.send!({ started: message.id }), (err: Error) => process.send!({ error: err.message }));
   });
   process.on('disconnect', () => {
