@@ -16,9 +16,17 @@ export interface ReceivedRequest {
 /** How the receiver answers the n-th request (0-based). */
 export type Responder = (index: number, request: ReceivedRequest) => number;
 
+export interface ReceiverOptions {
+  /** Answers this long after a request has arrived (a slow receiver); at once when unset. */
+  answerAfterMs?: number;
+}
+
 /** A real local HTTPS server with a self-signed certificate, recording what it receives. */
 export class HttpsReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** Requests received and not yet answered, now and at most. */
+  inFlight = 0;
+  maxInFlight = 0;
   private waiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(
@@ -27,7 +35,7 @@ export class HttpsReceiver {
     private readonly responder: Responder,
   ) {}
 
-  static async start(responder: Responder = () => 200): Promise<HttpsReceiver> {
+  static async start(responder: Responder = () => 200, options: ReceiverOptions = {}): Promise<HttpsReceiver> {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
@@ -46,7 +54,11 @@ export class HttpsReceiver {
           body: Buffer.concat(chunks).toString('utf8'),
         };
         const status = receiver!.record(request);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+        const answer = () => void res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+        receiver!.maxInFlight = Math.max(receiver!.maxInFlight, ++receiver!.inFlight);
+        res.on('close', () => receiver!.inFlight--);
+        if (options.answerAfterMs === undefined) answer();
+        else setTimeout(answer, options.answerAfterMs);
       });
     });
     receiver = new HttpsReceiver(server, caFile, responder);
