@@ -147,9 +147,9 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
   }
 
   /**
-   * The agent's pool would queue requests past `connections` and an AbortSignal made before agent.request would
-   * count that wait. Admitting at most `connections` requests per origin here means the agent never queues one, and
-   * a request's timeout starts when it has a connection of its own.
+   * The agent's pool queues requests past `connections`, and an AbortSignal made before agent.request counts that
+   * wait. Admitting at most `connections` requests per origin here leaves the pool a connection for every request
+   * it gets, so the wait (if any) happens here, before the request's timeout starts.
    */
   const slotsByOrigin = new Map<string, Slots>();
   async function connectionSlot<T>(origin: string, work: () => Promise<T>): Promise<T> {
