@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { ipLiteral, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+import { Slots } from '../../src/runtime/slots';
 
 /** The HTTPS POST behind the delivery activity: one pooled undici Agent, no redirects, bounded body. */
 export interface SenderOptions {
@@ -11,7 +12,11 @@ export interface SenderOptions {
   /** PEM bundle added to the trust store (the caller passes process.env.NODE_EXTRA_CA_CERTS). */
   extraCaFile?: string;
   responseBodyLimitBytes: number;
-  maxConnectionsPerOrigin?: number;
+  /**
+   * Connections kept per receiver origin. The worker passes its activity concurrency, so that a delivery never
+   * waits for another delivery to the same origin; past this number requests wait for a connection, untimed.
+   */
+  maxConnectionsPerOrigin: number;
 }
 
 export interface SendResult {
@@ -22,7 +27,13 @@ export interface SendResult {
   retryAfter: string | null;
 }
 
-export interface SendRequest { url: string; headers: Record<string, string>; body: string; timeoutMs: number }
+export interface SendRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Budget of the attempt: connecting, sending and the whole response. It starts once the request has a connection slot. */
+  timeoutMs: number;
+}
 
 export interface HttpSender { send(req: SendRequest): Promise<SendResult>; close(): Promise<void> }
 
@@ -119,7 +130,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
 export function createHttpSender(opts: SenderOptions): HttpSender {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
-    connections: opts.maxConnectionsPerOrigin ?? 16,
+    connections: opts.maxConnectionsPerOrigin,
     connect: {
       // Parsed once: a `ca` list here would be parsed again for every new TLS connection.
       secureContext: createSecureContext({ ca: buildCaList(opts.extraCaFile) }),
@@ -134,6 +145,26 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     if (!opts.allowPrivateTargets && literal !== null && !isPublicAddress(literal)) {
       throw privateTargetError(url.hostname);
     }
+    return connectionSlot(url.origin, () => exchange(url, req));
+  }
+
+  /**
+   * The agent's pool queues requests past `connections`, and an AbortSignal made before agent.request counts that
+   * wait. Admitting at most `connections` requests per origin here leaves the pool a connection for every request
+   * it gets, so the wait (if any) happens here, before the request's timeout starts.
+   */
+  const slotsByOrigin = new Map<string, Slots>();
+  async function connectionSlot<T>(origin: string, work: () => Promise<T>): Promise<T> {
+    let slots = slotsByOrigin.get(origin);
+    if (!slots) slotsByOrigin.set(origin, (slots = new Slots(opts.maxConnectionsPerOrigin)));
+    try {
+      return await slots.run(work);
+    } finally {
+      if (slots.idle && slotsByOrigin.get(origin) === slots) slotsByOrigin.delete(origin);
+    }
+  }
+
+  async function exchange(url: URL, req: SendRequest): Promise<SendResult> {
     const signal = AbortSignal.timeout(req.timeoutMs);
     try {
       const res = await agent.request({

@@ -4,6 +4,9 @@ import { createHttpSender } from '../../activities/http/sender';
 import { generateSigningSecret } from '../../src/domain/signature';
 import { createBareActivities } from './activities';
 
+/** The SDK's default, made explicit so that the sender's pool matches it, as in the app's worker. */
+const MAX_CONCURRENT_ACTIVITIES = 100;
+
 /**
  * Child process of the bench: a worker running the bare workflow (BARE_SHAPE `activity` or `local`) and a client on the same connection that starts
  * one workflow (eagerly) per message from the parent, answering when the start returned.
@@ -11,8 +14,14 @@ import { createBareActivities } from './activities';
 async function main(): Promise<void> {
   const taskQueue = `bare-${process.pid}`;
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
-  const sender = createHttpSender({ allowPrivateTargets: true, extraCaFile: process.env.NODE_EXTRA_CA_CERTS, responseBodyLimitBytes: 4096 });
+  const sender = createHttpSender({
+    allowPrivateTargets: true,
+    extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
+    responseBodyLimitBytes: 4096,
+    maxConnectionsPerOrigin: MAX_CONCURRENT_ACTIVITIES,
+  });
   const worker = await Worker.create({
+    maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
     connection,
     taskQueue,
     workflowsPath: require.resolve('./workflow'),

@@ -21,8 +21,9 @@ export class EventsService {
 
   /**
    * Stores the event with one notification per matching subscription (atomically: the stored notifications are
-   * the outbox), then starts their workflows before answering. If a start fails, the outbox row stays
-   * undispatched and DispatchRecovery starts it later: an accepted event is never lost.
+   * the outbox), then starts their workflows, a bounded number at a time, and answers once they are started or
+   * after the dispatcher's start wait; starts not done by then carry on in the background. If a start fails, the
+   * outbox row stays undispatched and DispatchRecovery starts it later: an accepted event is never lost.
    */
   async publish(environmentId: string, request: PublishEventRequest, idempotencyKey?: string): Promise<PublishedEventResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {

@@ -41,9 +41,10 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
     recovery,
     async close() {
-      await recovery.stop();
-      await app.close();
-      await dispatcher.flush();
+      const recoveryStopped = recovery.stop(); // no new batch; the current one ends with the dispatcher below
+      await app.close(); // no new publishes
+      await dispatcher.close(); // queued starts left to recovery, those in flight awaited, confirmed ones recorded
+      await recoveryStopped;
     },
   };
 }

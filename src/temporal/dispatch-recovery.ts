@@ -3,21 +3,35 @@ import type { NotificationDispatcher } from './notification-dispatcher';
 
 /** How long a stored notification may go unconfirmed before recovery starts its workflow. */
 const GRACE_MS = 10_000;
-const BATCH = 500;
+/** Rows claimed at a time. At MAX_CONCURRENT_STARTS and START_TIMEOUT_MS a batch ends well within its lease. */
+const BATCH = 100;
+/**
+ * How long a claim keeps other recovery passes (in this process or another) off a row. A row whose start failed
+ * keeps its claim, so it is tried again once the claim runs out, and never holds up the rows behind it.
+ */
+const CLAIM_LEASE_MS = 120_000;
+
+export interface RecoveryOptions {
+  batchSize?: number;
+  claimLeaseMs?: number;
+}
 
 /**
  * The outbox's other half: finds notifications whose workflow start was never confirmed (the process died
- * between storing the event and starting, or Temporal was unreachable) and starts them. Starting twice is
- * harmless: the workflow ID is the notification ID and duplicates are rejected.
+ * between storing the event and starting, or Temporal was unreachable) and starts them. Any number of API processes
+ * may run it: rows are claimed (FOR UPDATE SKIP LOCKED, with a lease), so each is started by one of them. Starting
+ * twice would still be harmless: the workflow ID is the notification ID and duplicates are rejected.
  */
 export class DispatchRecovery {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly warn: (message: string) => void,
+    private readonly options: RecoveryOptions = {},
   ) {}
 
   /** Runs one pass now, then one every `intervalMs`. */
@@ -33,22 +47,33 @@ export class DispatchRecovery {
     this.timer = setTimeout(tick, 0).unref();
   }
 
+  /** Asks a running pass to end after its current batch, and waits for it. */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopping = true;
     await this.running;
   }
 
-  /** One pass; returns how many notifications it started. */
+  /**
+   * One pass: claims batches of unconfirmed rows until none is left that this pass has not claimed, and starts
+   * them. A failed start does not end the pass. Returns how many notifications it started.
+   */
   async runOnce(graceMs = GRACE_MS): Promise<number> {
+    const passStartedAt = await this.notifications.databaseNow();
     let total = 0;
-    for (;;) {
-      const batch = await this.notifications.findUndispatched(graceMs, BATCH);
-      if (batch.length === 0) return total;
+    while (!this.stopping) {
+      const batch = await this.notifications.claimUndispatched({
+        olderThanMs: graceMs,
+        notClaimedSince: passStartedAt,
+        leaseMs: this.options.claimLeaseMs ?? CLAIM_LEASE_MS,
+        limit: this.options.batchSize ?? BATCH,
+      });
+      if (batch.length === 0) break;
       const started = await this.dispatcher.dispatch(batch);
       await this.notifications.markDispatched(started);
       total += started.length;
-      if (started.length < batch.length) return total;
     }
+    return total;
   }
 }

@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config/config';
 import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
+import { Slots, SlotsClosedError } from '../runtime/slots';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
 import type { SearchAttributeName } from './search-attributes';
 
@@ -15,8 +16,12 @@ const keys = {
 
 /** How long confirmed starts wait to be recorded together. */
 const RECORD_DELAY_MS = 100;
-/** The longest a publish waits for its workflow starts (Temporal unreachable, say); the outbox covers the rest. */
+/** The longest a publish waits for its workflow starts; the rest go on in the background. */
 const START_WAIT_MS = 5_000;
+/** Starts in flight at once in this process, publishes and recovery together: a fan-out to 1,000 queues here. */
+const MAX_CONCURRENT_STARTS = 32;
+/** Deadline of one start call, counted from when it gets one of the MAX_CONCURRENT_STARTS slots. */
+const START_TIMEOUT_MS = 10_000;
 
 export interface DispatcherOptions {
   client: Client;
@@ -29,49 +34,119 @@ export interface DispatcherOptions {
   searchAttributes: boolean;
   warn: (message: string) => void;
   startWaitMs?: number;
+  maxConcurrentStarts?: number;
+  startTimeoutMs?: number;
 }
 
-/** Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. */
+/** A start that did not answer by its deadline (the gRPC deadline should have ended it first). */
+class StartDeadlineError extends Error {
+  override readonly name = 'StartDeadlineError';
+}
+
+/**
+ * Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. At most
+ * `maxConcurrentStarts` starts are in flight at once; each has a deadline.
+ */
 export class NotificationDispatcher {
   private unrecorded: string[] = [];
   private recordTimer: NodeJS.Timeout | undefined;
+  private readonly slots: Slots;
+  /** Every start this process has begun and not yet seen settle, so that close() can wait for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing = false;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.slots = new Slots(options.maxConcurrentStarts ?? MAX_CONCURRENT_STARTS);
+  }
 
   /** Starts the workflows; returns the IDs whose workflow now certainly exists. Never throws. */
   async dispatch(dispatches: NotificationDispatch[]): Promise<string[]> {
-    const results = await Promise.allSettled(dispatches.map((d) => this.start(d)));
+    const results = await Promise.allSettled(dispatches.map((d) => this.startInSlot(d)));
     const started: string[] = [];
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') started.push(dispatches[i].notificationId);
-      else this.options.warn(`workflow start for ${dispatches[i].notificationId} failed, recovery will retry: ${String(result.reason)}`);
+      else this.warnFailed(dispatches[i], result.reason);
     });
     return started;
   }
 
   /**
-   * dispatch(), then records the confirmed starts in the outbox. The caller waits for the starts (at most
-   * `startWaitMs`), not for the record: marks are batched (one UPDATE per RECORD_DELAY_MS), and a mark that is never
-   * written only makes recovery start the workflow again, which the server rejects as a duplicate.
+   * Starts the workflows and records each confirmed start in the outbox as it comes. The caller waits for the
+   * starts at most `startWaitMs`; those still queued or in flight then carry on in the background and are recorded
+   * when confirmed, so a big fan-out does not wait for the recovery loop. Marks are batched (one UPDATE per
+   * RECORD_DELAY_MS); a mark that is never written only makes recovery start the workflow again, which the server
+   * rejects as a duplicate.
    */
   async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
-    const recorded = this.dispatch(dispatches).then((started) => {
-      this.unrecorded.push(...started);
-      this.recordTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
-    });
+    const all = Promise.all(
+      dispatches.map((d) =>
+        this.startInSlot(d).then(
+          () => this.record(d.notificationId),
+          (err: unknown) => this.warnFailed(d, err),
+        ),
+      ),
+    );
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.startWaitMs ?? START_WAIT_MS)));
-    await Promise.race([recorded, waited]);
+    await Promise.race([all, waited]);
     clearTimeout(timer);
   }
 
-  /** Writes the pending dispatch marks now (also on shutdown). */
+  /** Writes the pending dispatch marks now. */
   async flush(): Promise<void> {
     clearTimeout(this.recordTimer);
     this.recordTimer = undefined;
     const ids = this.unrecorded.splice(0);
     if (ids.length === 0) return;
     await this.options.notifications.markDispatched(ids).catch((err: Error) => this.options.warn(`recording dispatches failed: ${err.message}`));
+  }
+
+  /**
+   * Shutdown: starts still waiting for a slot are not begun (their notifications stay in the outbox for
+   * recovery), those in flight are awaited (each ends by its deadline), then every confirmed start is recorded.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const notBegun = this.slots.close();
+    if (notBegun > 0) this.options.warn(`shutting down: ${notBegun} workflow starts not begun, recovery will start them`);
+    await Promise.allSettled([...this.inFlight]);
+    await this.flush();
+  }
+
+  private startInSlot(d: NotificationDispatch): Promise<void> {
+    const started = this.slots.run(() => this.startWithDeadline(d));
+    this.inFlight.add(started);
+    void started.catch(() => undefined).finally(() => this.inFlight.delete(started));
+    return started;
+  }
+
+  /**
+   * The start call runs under a gRPC deadline (client.withDeadline; the worker's NativeConnection honours a
+   * deadline but not an AbortSignal). The local timer only guarantees that the caller is answered even if the
+   * transport kept retrying past it.
+   */
+  private async startWithDeadline(d: NotificationDispatch): Promise<void> {
+    const timeoutMs = this.options.startTimeoutMs ?? START_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StartDeadlineError(`no answer within the start deadline of ${timeoutMs}ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.options.client.withDeadline(Date.now() + timeoutMs, () => this.start(d)), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private record(notificationId: string): void {
+    this.unrecorded.push(notificationId);
+    this.recordTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+  }
+
+  private warnFailed(d: NotificationDispatch, reason: unknown): void {
+    // close() reports the starts it did not begin once, not one line each.
+    if (this.closing && reason instanceof SlotsClosedError) return;
+    this.options.warn(`workflow start for ${d.notificationId} failed, recovery will retry: ${String(reason)}`);
   }
 
   private async start(d: NotificationDispatch): Promise<void> {

@@ -23,6 +23,8 @@ export async function createDeliveryWorker(
     allowPrivateTargets: config.delivery.allowPrivateTargets,
     extraCaFile: config.delivery.extraCaFile,
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
+    // One connection per activity slot: a delivery never waits behind other deliveries to the same receiver.
+    maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
   });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = createActivities({ store: new DeliveryRepository(db), sender });

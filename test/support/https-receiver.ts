@@ -23,9 +23,17 @@ export interface Answer {
 /** How the receiver answers the n-th request (0-based): a status code, or a fuller answer. */
 export type Responder = (index: number, request: ReceivedRequest) => number | Answer;
 
+export interface ReceiverOptions {
+  /** Answers this long after a request has arrived (a slow receiver); at once when unset. */
+  answerAfterMs?: number;
+}
+
 /** A real local HTTPS server with a self-signed certificate, recording what it receives. */
 export class HttpsReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** Requests received and not yet answered, now and at most. */
+  inFlight = 0;
+  maxInFlight = 0;
   private waiters: { count: number; resolve: () => void }[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -35,7 +43,7 @@ export class HttpsReceiver {
     private readonly responder: Responder,
   ) {}
 
-  static async start(responder: Responder = () => 200): Promise<HttpsReceiver> {
+  static async start(responder: Responder = () => 200, options: ReceiverOptions = {}): Promise<HttpsReceiver> {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
@@ -55,11 +63,14 @@ export class HttpsReceiver {
         };
         const given = receiver!.record(request);
         const answer = typeof given === 'number' ? { status: given } : given;
+        receiver!.maxInFlight = Math.max(receiver!.maxInFlight, ++receiver!.inFlight);
+        res.on('close', () => receiver!.inFlight--);
         const send = () => {
           if (res.destroyed) return;
           res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(`status ${answer.status}`);
         };
-        if (answer.delayMs) receiver!.later(send, answer.delayMs);
+        const delayMs = answer.delayMs ?? options.answerAfterMs;
+        if (delayMs) receiver!.later(send, delayMs);
         else send();
       });
     });

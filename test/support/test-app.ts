@@ -9,7 +9,7 @@ import type { ApiRole } from '../../src/runtime/api-role';
 import { Closers } from '../../src/runtime/closers';
 import { startCombinedRoles } from '../../src/runtime/combined-roles';
 import { ApiClient } from './api-client';
-import { HttpsReceiver, type Responder } from './https-receiver';
+import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -76,10 +76,12 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
  * One app and one HTTPS receiver for a test file: started before its tests, stopped after them. The app trusts the
  * receiver's self-signed certificate.
  */
-export function useTestApp(options: { responder?: Responder; env?: Record<string, string> } = {}): { app: TestApp; receiver: HttpsReceiver } {
+export function useTestApp(
+  options: { responder?: Responder; receiver?: ReceiverOptions; env?: Record<string, string> } = {},
+): { app: TestApp; receiver: HttpsReceiver } {
   const context = {} as { app: TestApp; receiver: HttpsReceiver };
   beforeAll(async () => {
-    context.receiver = await HttpsReceiver.start(options.responder);
+    context.receiver = await HttpsReceiver.start(options.responder, options.receiver);
     context.app = await startTestApp({ NODE_EXTRA_CA_CERTS: context.receiver.caFile, ...options.env });
   });
   afterAll(async () => {

@@ -51,11 +51,16 @@ function streamForever(res: ServerResponse): void {
   pump();
 }
 
+/** How long /slow takes to answer. */
+const SLOW_ANSWER_MS = 300;
+
 describe('createHttpSender (real local HTTPS)', () => {
   let dir: string;
   let main: TestServer, redirectTarget: TestServer, untrusted: TestServer;
   let sender: HttpSender, strictSender: HttpSender;
   let received: { body: string; headers: IncomingMessage['headers'] } | undefined;
+  /** /slow requests being answered now, and the most at once. */
+  const slow = { inFlight: 0, maxInFlight: 0 };
   let bigClosed: Promise<unknown>;
   let resolveBigClosed: (v: unknown) => void;
 
@@ -83,13 +88,17 @@ describe('createHttpSender (real local HTTPS)', () => {
           return void res.end('é'.repeat(10)); // 2 bytes each
         case '/hang':
           return; // never answers
+        case '/slow':
+          slow.maxInFlight = Math.max(slow.maxInFlight, ++slow.inFlight);
+          res.on('close', () => slow.inFlight--);
+          return void setTimeout(() => res.end('slow'), SLOW_ANSWER_MS);
         default:
           res.writeHead(404).end();
       }
     });
     untrusted = await startServer(other, (_req, _body, res) => res.end('ok'));
 
-    const base = { extraCaFile: caFile, responseBodyLimitBytes: 1024 };
+    const base = { extraCaFile: caFile, responseBodyLimitBytes: 1024, maxConnectionsPerOrigin: 16 };
     sender = createHttpSender({ ...base, allowPrivateTargets: true });
     strictSender = createHttpSender({ ...base, allowPrivateTargets: false });
   });
@@ -128,12 +137,40 @@ describe('createHttpSender (real local HTTPS)', () => {
   });
 
   it('does not split a multi-byte character at the limit', async () => {
-    const small = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 5 });
+    const small = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 5, maxConnectionsPerOrigin: 1 });
     await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé', retryAfter: null }).finally(() => small.close());
   });
 
   it('rejects with a readable timeout error', async () => {
     await expect(post(sender, `${main.url}/hang`, 300)).rejects.toMatchObject({ message: 'timeout after 300ms', code: 'TIMEOUT' });
+  });
+
+  describe('under load (the per-attempt timeout starts when the request has a connection)', () => {
+    const concurrently = (s: HttpSender, n: number, timeoutMs: number) =>
+      Promise.allSettled(Array.from({ length: n }, () => post(s, `${main.url}/slow`, timeoutMs)));
+    const outcomes = (results: PromiseSettledResult<unknown>[]) =>
+      results.map((r) => (r.status === 'fulfilled' ? r.value : { rejected: (r.reason as Error).message }));
+    let loadSender: HttpSender | undefined;
+    beforeEach(() => {
+      slow.maxInFlight = 0;
+    });
+    afterEach(() => loadSender?.close());
+
+    it('sends 64 concurrent requests (more than the old pool of 16) at once, and all succeed within the timeout', async () => {
+      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 64 });
+      // Queued behind a pool of 16, the last of four waves of 300ms would answer after 1.2s, past the timeout.
+      const results = await concurrently(loadSender, 64, 1_000);
+      expect(outcomes(results)).toEqual(Array(64).fill({ statusCode: 200, body: 'slow', retryAfter: null }));
+      expect(slow.maxInFlight).toBeGreaterThan(16);
+    });
+
+    it('gives a request that waited for a connection its whole timeout, and never opens more than the limit', async () => {
+      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 4 });
+      // Four waves of 300ms: the last answers 1.2s after the requests were made, but 300ms after it went out.
+      const results = await concurrently(loadSender, 16, 800);
+      expect(outcomes(results)).toEqual(Array(16).fill({ statusCode: 200, body: 'slow', retryAfter: null }));
+      expect(slow.maxInFlight).toBe(4);
+    });
   });
 
   it('refuses a private IP literal when private targets are not allowed', async () => {

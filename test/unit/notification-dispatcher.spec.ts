@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch, NotificationRepository } from '../../src/persistence/repositories/notification.repository';
 import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
+import { waitFor } from '../support/api-client';
 
 const config = loadConfig({});
 const dispatch = (id: string): NotificationDispatch => ({
@@ -15,10 +16,19 @@ const dispatch = (id: string): NotificationDispatch => ({
   policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
 });
 
-function setup(start: (options: { workflowId: string }) => Promise<unknown>) {
+type Start = (options: { workflowId: string }) => Promise<unknown>;
+
+function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeoutMs?: number } = {}) {
   const marked: string[][] = [];
   const warnings: string[] = [];
-  const client = { workflow: { start: jest.fn((_type: string, options: { workflowId: string }) => start(options)) } };
+  const deadlines: number[] = [];
+  const client = {
+    workflow: { start: jest.fn((_type: string, options: { workflowId: string }) => start(options)) },
+    withDeadline: jest.fn(<R>(deadline: number, fn: () => Promise<R>) => {
+      deadlines.push(deadline);
+      return fn();
+    }),
+  };
   const notifications = { markDispatched: jest.fn(async (ids: string[]) => void marked.push(ids)) };
   const dispatcher = new NotificationDispatcher({
     client: client as unknown as Client,
@@ -29,9 +39,35 @@ function setup(start: (options: { workflowId: string }) => Promise<unknown>) {
     searchAttributes: false,
     warn: (message) => warnings.push(message),
     startWaitMs: 50,
+    startTimeoutMs: 1_000,
+    ...options,
   });
-  return { dispatcher, client, marked, warnings };
+  return { dispatcher, client, marked, warnings, deadlines };
 }
+
+/** A start that answers when the test says so. */
+function gate() {
+  const pending = new Map<string, () => void>();
+  const start: Start = ({ workflowId }) => new Promise<void>((resolve) => pending.set(workflowId, resolve));
+  const open = (id: string) => {
+    pending.get(id)?.();
+    pending.delete(id);
+  };
+  return { start, pending, open, openAll: () => [...pending.keys()].forEach(open) };
+}
+
+/** Starts that answer on the next turn of the event loop, counting how many are in flight at once. */
+function counted() {
+  const state = { inFlight: 0, maxInFlight: 0 };
+  const start: Start = async () => {
+    state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    state.inFlight--;
+  };
+  return { start, state };
+}
+
+const ids = (n: number, prefix = 'ntf_') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 
 describe('NotificationDispatcher', () => {
   it('starts one workflow per notification, ID = notification ID, duplicates rejected, IDs, times and the stored policy only', async () => {
@@ -67,9 +103,86 @@ describe('NotificationDispatcher', () => {
   });
 
   it('answers after startWaitMs when Temporal does not answer, and records nothing it did not see started', async () => {
-    const { dispatcher, marked } = setup(() => new Promise(() => undefined));
+    const { dispatcher, marked } = setup(() => new Promise(() => undefined), { startTimeoutMs: 200 });
     await dispatcher.dispatchAndRecord([dispatch('ntf_stuck')]);
-    await dispatcher.flush();
+    await dispatcher.close();
     expect(marked).toEqual([]);
+  });
+
+  it('keeps at most 32 starts in flight: a fan-out to 1,000 subscriptions does not fire 1,000 starts', async () => {
+    const { start, state } = counted();
+    const { dispatcher, client } = setup(start);
+    const started = await dispatcher.dispatch(ids(1_000).map(dispatch));
+    expect(started).toEqual(ids(1_000));
+    expect(client.workflow.start).toHaveBeenCalledTimes(1_000);
+    expect(state.maxInFlight).toBe(32);
+  });
+
+  it('starts the next queued notification only when a start in flight settles', async () => {
+    const { start, pending, open, openAll } = gate();
+    const { dispatcher, client } = setup(start, { maxConcurrentStarts: 3 });
+    const dispatched = dispatcher.dispatch(ids(5).map(dispatch));
+    await waitFor(async () => pending.size, (n) => n === 3);
+    expect(client.workflow.start).toHaveBeenCalledTimes(3);
+    open('ntf_0001');
+    await waitFor(async () => client.workflow.start.mock.calls.length, (n) => n === 4);
+    expect([...pending.keys()]).toEqual(['ntf_0000', 'ntf_0002', 'ntf_0003']);
+    openAll();
+    await waitFor(async () => pending.size, (n) => n === 1);
+    openAll();
+    await expect(dispatched).resolves.toEqual(ids(5));
+  });
+
+  it('gives every start a deadline, and counts a start that outlives it as failed', async () => {
+    const { dispatcher, warnings, deadlines } = setup(() => new Promise(() => undefined), { startTimeoutMs: 100 });
+    const before = Date.now();
+    await expect(dispatcher.dispatch([dispatch('ntf_hung')])).resolves.toEqual([]);
+    expect(deadlines).toHaveLength(1);
+    expect(deadlines[0]).toBeGreaterThanOrEqual(before + 100);
+    expect(deadlines[0]).toBeLessThanOrEqual(Date.now());
+    expect(warnings).toEqual([expect.stringMatching(/ntf_hung failed, recovery will retry: StartDeadlineError: .*deadline of 100ms/)]);
+  });
+
+  it('runs the start call inside the deadline, not before it', async () => {
+    let insideDeadline = false;
+    const { dispatcher, client } = setup(async () => expect(insideDeadline).toBe(true));
+    client.withDeadline.mockImplementation(async (_deadline, fn) => {
+      insideDeadline = true;
+      try {
+        return await fn();
+      } finally {
+        insideDeadline = false;
+      }
+    });
+    await expect(dispatcher.dispatch([dispatch('ntf_a')])).resolves.toEqual(['ntf_a']);
+  });
+
+  it('keeps starting past the wait before the answer, and records each start once confirmed', async () => {
+    const { start, pending, open, openAll } = gate();
+    const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2 });
+    await dispatcher.dispatchAndRecord(ids(4).map(dispatch)); // answers after startWaitMs, nothing started yet
+    expect(marked).toEqual([]);
+    open('ntf_0000');
+    await waitFor(async () => marked.flat(), (m) => m.includes('ntf_0000')); // the batched mark, no recovery involved
+    await waitFor(async () => pending.size, (n) => n === 2); // the queue moved on after the caller was answered
+    openAll();
+    await waitFor(async () => pending.size, (n) => n === 1);
+    openAll();
+    await waitFor(async () => marked.flat().sort(), (m) => m.length === 4);
+  });
+
+  it('on close, leaves queued starts to recovery, waits for those in flight and records them', async () => {
+    const { start, pending, open } = gate();
+    const { dispatcher, client, marked, warnings } = setup(start, { maxConcurrentStarts: 2 });
+    await dispatcher.dispatchAndRecord(ids(5).map(dispatch));
+    const closed = dispatcher.close();
+    open('ntf_0000');
+    open('ntf_0001');
+    await closed;
+    expect(client.workflow.start).toHaveBeenCalledTimes(2);
+    expect(marked.flat()).toEqual(['ntf_0000', 'ntf_0001']);
+    expect(warnings).toEqual(['shutting down: 3 workflow starts not begun, recovery will start them']);
+    await expect(dispatcher.dispatch([dispatch('ntf_late')])).resolves.toEqual([]);
+    expect(pending.size).toBe(0);
   });
 });

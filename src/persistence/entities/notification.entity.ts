@@ -35,6 +35,10 @@ export class NotificationEntity {
   @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
   dispatchedAt: Date | null;
 
+  /** Until when a recovery pass holds this outbox row (src/temporal/dispatch-recovery.ts). */
+  @Column({ name: 'dispatch_claimed_until', type: 'timestamptz', nullable: true })
+  dispatchClaimedUntil: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

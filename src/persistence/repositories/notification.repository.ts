@@ -66,16 +66,31 @@ export class NotificationRepository {
     await this.db.query(`UPDATE notifications SET dispatched_at = now() WHERE id = ANY ($1::text[]) AND dispatched_at IS NULL`, [ids]);
   }
 
-  /** Notifications stored more than `olderThanMs` ago whose workflow start was never confirmed (the outbox). */
-  async findUndispatched(olderThanMs: number, limit: number): Promise<NotificationDispatch[]> {
-    const rows = (await this.db.query(
-      `SELECT n.id, n.subscription_id, n.environment_id, n.event_id, e.type, e.created_at, n.expires_at,
-              n.retry_initial_interval_ms, n.retry_maximum_interval_ms, n.retry_backoff_coefficient, n.attempt_timeout_ms
-       FROM notifications n JOIN events e ON e.id = n.event_id
-       WHERE n.dispatched_at IS NULL AND n.created_at < now() - make_interval(secs => $1::float8 / 1000)
-       ORDER BY n.created_at LIMIT $2`,
-      [olderThanMs, limit],
-    )) as DispatchRow[];
+  /** The database's clock: claims are compared with it, never with this process's. */
+  async databaseNow(): Promise<Date> {
+    const [{ now }] = (await this.db.query(`SELECT now() AS now`)) as { now: Date }[];
+    return now;
+  }
+
+  /**
+   * Claims up to `limit` notifications stored more than `olderThanMs` ago whose workflow start was never confirmed
+   * (the outbox) and that nobody has claimed since `notClaimedSince`: each for `leaseMs`, oldest first. Rows that
+   * another process is claiming right now are skipped, not waited for, so concurrent claimers never get the same row.
+   */
+  async claimUndispatched(claim: { olderThanMs: number; notClaimedSince: Date; leaseMs: number; limit: number }): Promise<NotificationDispatch[]> {
+    const [rows] = (await this.db.query(
+      `UPDATE notifications n SET dispatch_claimed_until = now() + make_interval(secs => $3::float8 / 1000)
+       FROM events e
+       WHERE e.id = n.event_id AND n.id IN (
+         SELECT id FROM notifications
+         WHERE dispatched_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+           AND (dispatch_claimed_until IS NULL OR dispatch_claimed_until < $2)
+         ORDER BY created_at LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING n.id, n.subscription_id, n.environment_id, n.event_id, e.type, e.created_at, n.expires_at,
+                 n.retry_initial_interval_ms, n.retry_maximum_interval_ms, n.retry_backoff_coefficient, n.attempt_timeout_ms`,
+      [claim.olderThanMs, claim.notClaimedSince, claim.leaseMs, claim.limit],
+    )) as [DispatchRow[], number];
     return rows.map(toDispatch);
   }
 }
