@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
@@ -9,6 +9,8 @@ import type { DeliverySender, DeliveryStore, NotificationStatus } from './ports'
 export interface ActivityDeps {
   store: DeliveryStore;
   sender: DeliverySender;
+  /** A subscription with no 2xx for this long while its attempts fail is disabled (0: never). */
+  autoDisableAfterMs: number;
 }
 
 export interface DeliveryOutcome {
@@ -26,7 +28,10 @@ interface Answer {
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-export function createActivities({ store, sender }: ActivityDeps) {
+const held = (subscriptionId: string, why: string) =>
+  ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
+
+export function createActivities({ store, sender, autoDisableAfterMs }: ActivityDeps) {
   async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
     try {
       const response = await sender.send({ url, headers, body, timeoutMs });
@@ -50,6 +55,7 @@ export function createActivities({ store, sender }: ActivityDeps) {
       const delivery = await store.loadDelivery(notificationId);
       if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
+      if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
 
       const startedAt = new Date();
       const leftMs = remainingMs(expiresAt, startedAt);
@@ -65,7 +71,12 @@ export function createActivities({ store, sender }: ActivityDeps) {
 
       const attempt = delivery.attemptCount + 1;
       const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
-      const next = succeeded ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
+      // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
+      const gone = answer.statusCode === 410;
+      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
+      if (disabled) log.warn('subscription disabled', { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
+      const isHeld = disabled !== null || gone;
+      const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
       const recorded = await store.recordAttempt({
         attemptId: newId('att'),
         notificationId,
@@ -79,6 +90,7 @@ export function createActivities({ store, sender }: ActivityDeps) {
         nextAttemptAt: next,
       });
       if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
+      if (isHeld) throw held(delivery.subscriptionId, 'disabled');
 
       const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
       const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
@@ -93,6 +105,11 @@ export function createActivities({ store, sender }: ActivityDeps) {
     /** Marks a notification whose window closed without a 2xx; returns the final status, which the workflow adopts. */
     async expireNotification(notificationId: string): Promise<NotificationStatus | null> {
       return store.markExpired(notificationId);
+    },
+
+    /** Records that a notification's workflow was cancelled (its subscription deleted, or an operator's cancel). */
+    async cancelNotification(notificationId: string): Promise<NotificationStatus | null> {
+      return store.markCancelled(notificationId);
     },
   };
 }

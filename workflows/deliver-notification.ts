@@ -1,4 +1,17 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  TemporalFailure,
+} from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
 import {
   ATTEMPT_FAILED,
@@ -7,56 +20,64 @@ import {
   type DeliverNotificationInput,
   NON_RETRYABLE,
   type NotificationWorkflowState,
+  RELEASE_SIGNAL,
 } from './types';
 
 export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
+export const releaseSignal = defineSignal(RELEASE_SIGNAL);
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */
 const ATTEMPT_OVERHEAD_MS = 5_000;
+/** A held notification looks at its subscription again this often, in case a release signal was lost. */
+const HOLD_RECHECK_MS = 3_600_000;
 
-const { expireNotification } = proxyActivities<DeliveryActivities>({
+const { expireNotification, cancelNotification } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-  summary: 'mark the notification expired',
+  summary: 'record the final status',
 });
 
-/** A failed attempt's error: an ActivityFailure, or (from a local activity) the activity's own ApplicationFailure. */
-const isAttemptError = (err: unknown): err is ActivityFailure | ApplicationFailure => err instanceof ActivityFailure || err instanceof ApplicationFailure;
-
-/** The failure details of an attempt the activity recorded; undefined when it failed before recording one. */
-function attemptDetails(err: ActivityFailure | ApplicationFailure): AttemptFailureDetails | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (!(cause instanceof ApplicationFailure) || (cause.type !== ATTEMPT_FAILED && cause.type !== NON_RETRYABLE.exhausted)) return undefined;
-  return cause.details?.[0] as AttemptFailureDetails | undefined;
-}
+/** What became of one try: the database's final status, a held subscription, the next attempt's time, or the end. */
+type Step = { done: 'succeeded' | 'expired' | 'cancelled' } | { held: true } | { nextAttemptAt: number } | { over: true };
 
 /**
- * Attempt 1 as a local activity: it runs inside the workflow task that eager start hands to the worker, so a
- * receiver that answers 2xx at once costs one workflow task. Returns true on success, or when the next attempt is due
- * (null: none fits before the window closes).
+ * Reads a failed try: an ActivityFailure, or (from a local activity) the failure itself. Anything that is not a
+ * Temporal failure is a bug and fails the workflow task, so it is retried once fixed.
  */
-async function firstAttemptLocally(request: AttemptRequest): Promise<true | { nextAttemptAt: number | null }> {
+function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
+  if (isCancellation(err) || !(err instanceof TemporalFailure)) throw err;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === NON_RETRYABLE.held) return { held: true };
+    const details = cause.details?.[0] as AttemptFailureDetails | undefined;
+    if (cause.type === ATTEMPT_FAILED && details?.nextAttemptAt) return { nextAttemptAt: Date.parse(details.nextAttemptAt) };
+    if (Object.values(NON_RETRYABLE).includes(cause.type as never)) return { over: true };
+  }
+  // No attempt was recorded (the database was unreachable, or the local try timed out): the retrying activity takes
+  // over after the initial interval. For the retrying activity itself, its retries ran out at the deadline.
+  return local ? { nextAttemptAt: Date.now() + request.policy.initialIntervalMs } : { over: true };
+}
+
+const doneOf = (status: string): Step => (status === 'succeeded' || status === 'expired' || status === 'cancelled' ? { done: status } : { over: true });
+
+/** Attempt 1 as a local activity: it runs inside the workflow task that eager start hands to the worker. */
+async function firstAttemptLocally(request: AttemptRequest): Promise<Step> {
   const { deliverAttempt } = proxyLocalActivities<DeliveryActivities>({
     startToCloseTimeout: request.policy.attemptTimeoutMs + ATTEMPT_OVERHEAD_MS,
     retry: { maximumAttempts: 1 },
     summary: 'attempt 1, inside the first workflow task',
   });
   try {
-    const outcome = await deliverAttempt(request);
-    return outcome.status === 'succeeded' || { nextAttemptAt: null };
+    return doneOf((await deliverAttempt(request)).status);
   } catch (err) {
-    if (!isAttemptError(err)) throw err;
-    const details = attemptDetails(err);
-    // No attempt was recorded (the database was unreachable, say): try again after the initial interval.
-    if (!details) return { nextAttemptAt: Date.now() + request.policy.initialIntervalMs };
-    return { nextAttemptAt: details.nextAttemptAt === null ? null : Date.parse(details.nextAttemptAt) };
+    return stepOf(err, request, true);
   }
 }
 
-/** Attempts with backoff until a 2xx or until no attempt fits; the activity sets each retry's delay itself. */
-async function retryingAttempts(request: AttemptRequest, expiresAt: number): Promise<boolean> {
+/** Attempts with backoff until a 2xx, a hold, or no attempt fits; the activity sets each retry's delay itself. */
+async function retryingAttempts(request: AttemptRequest, expiresAt: number): Promise<Step> {
   const remaining = expiresAt - Date.now();
-  if (remaining <= 0) return false;
+  if (remaining <= 0) return { over: true };
   const { policy } = request;
   const { deliverAttempt } = proxyActivities<DeliveryActivities>({
     scheduleToCloseTimeout: remaining,
@@ -70,43 +91,57 @@ async function retryingAttempts(request: AttemptRequest, expiresAt: number): Pro
     summary: `attempts with backoff until ${request.expiresAt}`,
   });
   try {
-    return (await deliverAttempt(request)).status === 'succeeded';
+    return doneOf((await deliverAttempt(request)).status);
   } catch (err) {
-    if (err instanceof ActivityFailure) return false;
-    throw err;
+    return stepOf(err, request, false);
   }
 }
 
 /**
  * Delivers one notification (one event to one subscription) under the policy it was created with. The first attempt
  * runs as a local activity (or as the regular one, `firstAttempt: 'activity'`); if it fails, the retrying activity
- * takes over when the schedule says, until a 2xx or until no attempt fits before `expiresAt`. The notification
- * expires at `expiresAt`, not before, and the workflow's final status is the one the database holds.
+ * takes over when the schedule says, until a 2xx or until no attempt fits before `expiresAt`. While the subscription
+ * is paused or disabled the workflow waits for the `release` signal (or `expiresAt`) without attempting. The
+ * notification expires at `expiresAt`, not before, and the workflow's final status is the one the database holds.
  */
 export async function deliverNotification(input: DeliverNotificationInput): Promise<NotificationWorkflowState> {
   const { notificationId } = input;
   const expiresAt = Date.parse(input.expiresAt);
   const state: NotificationWorkflowState = { notificationId, status: 'delivering', expiresAt: input.expiresAt };
   setHandler(notificationStateQuery, () => state);
+  let released = false;
+  setHandler(releaseSignal, () => void (released = true));
   const request: AttemptRequest = { notificationId, expiresAt: input.expiresAt, policy: input.policy };
 
-  let delivered = false;
-  let retry = Date.now() < expiresAt;
-  if (retry && input.firstAttempt === 'local') {
-    const first = await firstAttemptLocally(request);
-    delivered = first === true;
-    if (first !== true) {
-      retry = first.nextAttemptAt !== null;
-      if (first.nextAttemptAt !== null && first.nextAttemptAt > Date.now()) await sleep(first.nextAttemptAt - Date.now());
+  try {
+    let local = input.firstAttempt === 'local';
+    while (Date.now() < expiresAt) {
+      released = false;
+      const step = local ? await firstAttemptLocally(request) : await retryingAttempts(request, expiresAt);
+      local = false;
+      if ('done' in step) {
+        state.status = step.done;
+        return state;
+      }
+      if ('over' in step) break;
+      if ('held' in step) {
+        state.status = 'held';
+        await condition(() => released, Math.max(1, Math.min(expiresAt - Date.now(), HOLD_RECHECK_MS)));
+        state.status = 'delivering';
+      } else if (step.nextAttemptAt > Date.now()) {
+        await sleep(step.nextAttemptAt - Date.now());
+      }
     }
-  }
-  if (!delivered && retry) delivered = await retryingAttempts(request, expiresAt);
-  if (delivered) {
-    state.status = 'succeeded';
+    // The last attempt may have failed well before the window closes: the notification expires at expiresAt.
+    if (expiresAt > Date.now()) await sleep(expiresAt - Date.now());
+    const final = await expireNotification(notificationId);
+    state.status = final === 'succeeded' || final === 'cancelled' ? final : 'expired';
     return state;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancelled (its subscription was deleted, or an operator cancelled it): record that, then end as cancelled.
+    const final = await CancellationScope.nonCancellable(() => cancelNotification(notificationId));
+    state.status = final === 'succeeded' || final === 'expired' ? final : 'cancelled';
+    throw err;
   }
-  // The last attempt may have failed well before the window closes: the notification expires at expiresAt.
-  if (expiresAt > Date.now()) await sleep(expiresAt - Date.now());
-  state.status = (await expireNotification(notificationId)) === 'succeeded' ? 'succeeded' : 'expired';
-  return state;
 }

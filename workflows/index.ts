@@ -1,2 +1,2 @@
-export { deliverNotification, notificationStateQuery } from './deliver-notification';
+export { deliverNotification, notificationStateQuery, releaseSignal } from './deliver-notification';
 export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus } from './types';

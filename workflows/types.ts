@@ -4,7 +4,12 @@ export const NON_RETRYABLE = {
   notFound: 'NotificationNotFound',
   /** The attempt failed and no further attempt fits before the notification expires. */
   exhausted: 'AttemptsExhausted',
+  /** The subscription is paused or disabled: no attempt until it is active again (the `release` signal). */
+  held: 'SubscriptionHeld',
 } as const;
+
+/** Sent by the API to a held notification's workflow when its subscription is active again. */
+export const RELEASE_SIGNAL = 'release';
 
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';
@@ -48,7 +53,7 @@ export interface AttemptFailureDetails {
   nextAttemptAt: string | null;
 }
 
-export type NotificationWorkflowStatus = 'delivering' | 'succeeded' | 'expired';
+export type NotificationWorkflowStatus = 'delivering' | 'held' | 'succeeded' | 'expired' | 'cancelled';
 
 export interface NotificationWorkflowState {
   notificationId: string;

@@ -15,6 +15,21 @@ const duration = (fallback: string) =>
       return parsed;
     });
 
+/** A duration, or `0` for "never". */
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (value.trim() === '0') return 0;
+      const parsed = parseDuration(value);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 10m, 1h or 5d, or 0 for never` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -56,6 +71,7 @@ const schema = z
     DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
     RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
     DISPATCH_RECOVERY_INTERVAL: duration('30s'),
+    AUTO_DISABLE_AFTER: durationOrOff('5d'),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
     NODE_EXTRA_CA_CERTS: optional,
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
@@ -107,7 +123,11 @@ export interface Config {
     extraCaFile?: string;
   };
   dispatchRecoveryIntervalMs: number;
-  worker: { maxConcurrentActivities: number };
+  worker: {
+    maxConcurrentActivities: number;
+    /** A subscription with no 2xx for this long while its attempts fail is disabled; 0: never. */
+    autoDisableAfterMs: number;
+  };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
 }
 
@@ -150,7 +170,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       extraCaFile: env.NODE_EXTRA_CA_CERTS,
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
-    worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES },
+    worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

@@ -3,9 +3,16 @@ import { ENTITIES } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
 import { IdFunction1764378000000 } from './migrations/1764378000000-id-function';
 import { NotificationPolicy1764800000000 } from './migrations/1764800000000-notification-policy';
+import { SubscriptionLifecycle1764810000000 } from './migrations/1764810000000-subscription-lifecycle';
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
 
-export const MIGRATIONS = [InitialSchema1764374400000, IdFunction1764378000000, NotificationPolicy1764800000000, DispatchClaims1764900000000];
+export const MIGRATIONS = [
+  InitialSchema1764374400000,
+  IdFunction1764378000000,
+  NotificationPolicy1764800000000,
+  SubscriptionLifecycle1764810000000,
+  DispatchClaims1764900000000,
+];
 
 /** Arbitrary but fixed key for the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 7_358_201;

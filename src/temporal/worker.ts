@@ -27,7 +27,7 @@ export async function createDeliveryWorker(
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
   });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
-  const activities = createActivities({ store: new DeliveryRepository(db), sender });
+  const activities = createActivities({ store: new DeliveryRepository(db), sender, autoDisableAfterMs: config.worker.autoDisableAfterMs });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type NotificationStatus = 'pending' | 'succeeded' | 'expired';
+export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
 
 /** One event for one subscription: delivered by exactly one Temporal workflow whose ID is this notification's ID. */
 @Entity('notifications')
@@ -16,6 +16,10 @@ export class NotificationEntity {
 
   @Column({ name: 'environment_id', type: 'text' })
   environmentId: string;
+
+  /** The subscription's URL when the notification was created: a later change of URL does not reach it. */
+  @Column('text')
+  url: string;
 
   @Column('text')
   status: NotificationStatus;

@@ -22,8 +22,9 @@ export class SubscriptionEntity {
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason: string | null;
 
-  @Column({ name: 'consecutive_failures', type: 'integer' })
-  consecutiveFailures: number;
+  /** The first failed attempt since the last 2xx; null while healthy. Auto-disable counts from here. */
+  @Column({ name: 'failing_since', type: 'timestamptz', nullable: true })
+  failingSince: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,10 +1,20 @@
 import type { DataSource } from 'typeorm';
-import type { AttemptRecord, DeliveryContext, DeliveryStore, NotificationStatus, RecordedAttempt } from '../../../activities/ports';
+import type {
+  AttemptRecord,
+  DeliveryContext,
+  DeliveryStore,
+  DisabledReason,
+  NotificationStatus,
+  RecordedAttempt,
+  SubscriptionStatus,
+} from '../../../activities/ports';
 
 interface DeliveryRow {
   status: NotificationStatus;
   attempt_count: number;
   url: string;
+  subscription_id: string;
+  subscription_status: SubscriptionStatus;
   secrets: string[] | null;
   event_id: string;
   type: string;
@@ -48,7 +58,11 @@ const RECORD_ATTEMPT = `
         status = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN 'succeeded' ELSE status END,
         completed_at = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN $4::timestamptz ELSE completed_at END
     WHERE id = $2
-    RETURNING attempt_count, status
+    RETURNING attempt_count, status, subscription_id
+  ), healthy AS (
+    -- A 2xx ends the subscription's failing streak (written only when there was one).
+    UPDATE subscriptions SET failing_since = NULL
+    WHERE $8 AND id = (SELECT subscription_id FROM notification) AND failing_since IS NOT NULL
   ), attempt AS (
     INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
                           response_body, next_attempt_at, retry_after_ms)
@@ -63,7 +77,7 @@ export class DeliveryRepository implements DeliveryStore {
 
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
     const rows = (await this.db.query(
-      `SELECT n.status, n.attempt_count, s.url, e.id AS event_id, e.type, e.environment_id, e.created_at, e.data::text AS data_json,
+      `SELECT n.status, n.attempt_count, n.url, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id, e.created_at, e.data::text AS data_json,
               (SELECT array_agg(k.secret ORDER BY k.created_at DESC) FROM signing_keys k
                 WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS secrets
        FROM notifications n
@@ -79,6 +93,8 @@ export class DeliveryRepository implements DeliveryStore {
       status: row.status,
       attemptCount: row.attempt_count,
       url: row.url,
+      subscriptionId: row.subscription_id,
+      subscriptionStatus: row.subscription_status,
       secrets: row.secrets ?? [],
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
     };
@@ -92,14 +108,44 @@ export class DeliveryRepository implements DeliveryStore {
   }
 
   async markExpired(notificationId: string): Promise<NotificationStatus | null> {
+    return this.finish(notificationId, 'expired');
+  }
+
+  async markCancelled(notificationId: string): Promise<NotificationStatus | null> {
+    return this.finish(notificationId, 'cancelled');
+  }
+
+  async noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null> {
     const rows = (await this.db.query(
-      `WITH expired AS (
-         UPDATE notifications SET status = 'expired', completed_at = now(), next_attempt_at = NULL
+      `WITH disabling AS (
+         SELECT CASE WHEN $3 THEN 'gone'
+                     WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
+                END AS reason
+         FROM subscriptions WHERE id = $1 AND status = 'active'
+       )
+       UPDATE subscriptions s
+       SET failing_since = COALESCE(s.failing_since, $2),
+           status = CASE WHEN d.reason IS NULL THEN s.status ELSE 'disabled' END,
+           disabled_reason = COALESCE(d.reason, s.disabled_reason),
+           updated_at = CASE WHEN d.reason IS NULL THEN s.updated_at ELSE now() END
+       FROM disabling d
+       WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
+       RETURNING d.reason`,
+      [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
+    )) as [{ reason: DisabledReason | null }[], number];
+    return rows[0]?.[0]?.reason ?? null;
+  }
+
+  /** Ends a still-pending notification with `status`; returns its final status either way (null when it is gone). */
+  private async finish(notificationId: string, status: 'expired' | 'cancelled'): Promise<NotificationStatus | null> {
+    const rows = (await this.db.query(
+      `WITH finished AS (
+         UPDATE notifications SET status = $2, completed_at = now(), next_attempt_at = NULL
          WHERE id = $1 AND status = 'pending'
          RETURNING status
        )
-       SELECT status FROM expired UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM expired)`,
-      [notificationId],
+       SELECT status FROM finished UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM finished)`,
+      [notificationId, status],
     )) as { status: NotificationStatus }[];
     return rows[0]?.status ?? null;
   }

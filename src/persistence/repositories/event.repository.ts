@@ -67,7 +67,8 @@ export class EventRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Stores the event and one notification per active subscription whose filter matches, in one statement:
+   * Stores the event and one notification per subscription whose filter matches, in one statement (paused and
+   * disabled subscriptions too: their notifications are held until they are active again, or expire):
    * atomic, and one round trip. With an idempotency key that is already taken nothing is stored and the
    * original event is returned instead.
    */
@@ -79,12 +80,12 @@ export class EventRepository {
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING *
        ), notification AS (
-         INSERT INTO notifications (id, event_id, subscription_id, environment_id, created_at, expires_at,
+         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at,
                                     retry_initial_interval_ms, retry_maximum_interval_ms, retry_backoff_coefficient, attempt_timeout_ms)
-         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, event.created_at,
+         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, s.url, event.created_at,
                 event.created_at + make_interval(secs => $6::float8 / 1000), $7, $8, $9, $10
          FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
-         WHERE s.status = 'active' AND s.deleted_at IS NULL AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types))
+         WHERE s.deleted_at IS NULL AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types))
          RETURNING *
        )
        SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
