@@ -7,6 +7,7 @@ import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationSignals } from '../temporal/notification-signals';
 import { ApiTokenService } from '../auth/api-token.service';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
@@ -15,6 +16,7 @@ export interface CoreDeps {
   db: DataSource;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
+  signals: NotificationSignals;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -33,6 +35,7 @@ export class CoreModule {
       { provide: DATA_SOURCE, useValue: deps.db },
       { provide: NotificationRepository, useValue: deps.notifications },
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
+      { provide: NotificationSignals, useValue: deps.signals },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       repository(SubscriptionRepository),

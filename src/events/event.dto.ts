@@ -1,6 +1,6 @@
 import { IsObject, Matches } from 'class-validator';
 import type { EventEntity, NotificationEntity } from '../persistence/entities';
-import { EVENT_TYPE } from '../subscriptions/subscription.dto';
+import { EVENT_TYPE } from '../domain/event-type';
 import { NotificationSummary } from '../notifications/notification.dto';
 
 export class PublishEventRequest {

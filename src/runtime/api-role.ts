@@ -5,6 +5,7 @@ import type { Config } from '../config/config';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { DispatchRecovery } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationSignals } from '../temporal/notification-signals';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 
 export interface ApiRole {
@@ -32,7 +33,8 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
     searchAttributes,
     warn,
   });
-  const app = await createHttpApp({ config, db, notifications, dispatcher });
+  const signals = new NotificationSignals(client, warn);
+  const app = await createHttpApp({ config, db, notifications, dispatcher, signals });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const recovery = new DispatchRecovery(notifications, dispatcher, warn);
@@ -44,6 +46,7 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
       const recoveryStopped = recovery.stop(); // no new batch; the current one ends with the dispatcher below
       await app.close(); // no new publishes
       await dispatcher.close(); // queued starts left to recovery, those in flight awaited, confirmed ones recorded
+      await signals.close(); // releases and cancels in flight awaited; the database already says what they say
       await recoveryStopped;
     },
   };

@@ -1,21 +1,49 @@
-import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
 import type { SigningKeyEntity, SubscriptionEntity } from '../persistence/entities';
 
-/** Event types look like `invoice.paid`: letters, digits and . _ : - , at most 128 characters. */
-export const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const EVENT_TYPE_MESSAGE = 'event types are 1-128 characters of letters, digits and . _ : - (e.g. invoice.paid)';
+const EventTypes = () => (target: object, key: string) => {
+  IsOptional()(target, key);
+  IsArray()(target, key);
+  ArrayMaxSize(100)(target, key);
+  ArrayUnique()(target, key);
+  Matches(EVENT_TYPE, { each: true, message: EVENT_TYPE_MESSAGE })(target, key);
+};
 
 export class SubscribeRequest {
   /** Checked by the URL policy, which gives the precise reason for a refusal. */
   @Allow()
   url: unknown;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ArrayUnique()
-  @Matches(EVENT_TYPE, { each: true, message: EVENT_TYPE_MESSAGE })
+  @EventTypes()
   eventTypes?: string[];
+}
+
+export class UpdateSubscriptionRequest {
+  /** Checked by the URL policy, like subscribe. */
+  @Allow()
+  url?: unknown;
+
+  @EventTypes()
+  eventTypes?: string[];
+
+  @IsOptional()
+  @IsIn(['active', 'paused'], { message: 'status must be "active" or "paused"' })
+  status?: 'active' | 'paused';
+}
+
+export class ListSubscriptionsQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 100' })
+  @Min(1, { message: 'limit must be an integer from 1 to 100' })
+  @Max(100, { message: 'limit must be an integer from 1 to 100' })
+  limit?: number;
+
+  @IsOptional()
+  @IsString({ message: 'after must be a subscription ID (the nextCursor of the previous page)' })
+  after?: string;
 }
 
 export class SubscriptionResponse {
@@ -35,4 +63,35 @@ export class SubscriptionResponse {
       createdAt: subscription.createdAt.toISOString(),
     };
   }
+}
+
+/** A subscription as the management routes show it: never its signing keys. */
+export class SubscriptionView {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  status: 'active' | 'paused' | 'disabled';
+  /** Why a disabled subscription was disabled: `gone` (the receiver answered 410) or `failing`. */
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+
+  static from(subscription: SubscriptionEntity): SubscriptionView {
+    return {
+      id: subscription.id,
+      url: subscription.url,
+      eventTypes: subscription.eventTypes,
+      status: subscription.status,
+      disabledReason: subscription.disabledReason,
+      createdAt: subscription.createdAt.toISOString(),
+      updatedAt: subscription.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class SubscriptionPage {
+  /** Newest first. */
+  items: SubscriptionView[];
+  /** Pass as `after` for the next page; null on the last one. */
+  nextCursor: string | null;
 }

@@ -1,29 +1,84 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../api/tokens';
 import type { Config } from '../config/config';
-import { newId } from '../domain/ids';
+import { notFound, validationError } from '../domain/errors';
+import { isId, newId } from '../domain/ids';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
-import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
-import { SubscriptionResponse } from './subscription.dto';
+import type { SubscriptionEntity } from '../persistence/entities';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { type SubscriptionChanges, SubscriptionRepository } from '../persistence/repositories/subscription.repository';
+import { NotificationSignals } from '../temporal/notification-signals';
+import { type ListSubscriptionsQuery, SubscriptionPage, SubscriptionResponse, type UpdateSubscriptionRequest, SubscriptionView } from './subscription.dto';
+
+const DEFAULT_PAGE = 20;
 
 @Injectable()
 export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly signals: NotificationSignals,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
   async subscribe(environmentId: string, rawUrl: unknown, eventTypes?: string[]): Promise<SubscriptionResponse> {
-    const url = await checkTargetUrl(rawUrl, { allowPrivateTargets: this.config.delivery.allowPrivateTargets });
+    const url = await this.checkUrl(rawUrl);
     const { subscription, signingKey } = await this.subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
-      url: url.href,
+      url,
       eventTypes,
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
     });
     return SubscriptionResponse.from(subscription, signingKey);
+  }
+
+  async list(environmentId: string, query: ListSubscriptionsQuery): Promise<SubscriptionPage> {
+    if (query.after !== undefined && !isId('sub', query.after)) {
+      throw validationError('after must be a subscription ID (the nextCursor of the previous page)');
+    }
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const rows = await this.subscriptions.listLive(environmentId, limit + 1, query.after);
+    const items = rows.slice(0, limit).map(SubscriptionView.from);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  async get(environmentId: string, id: string): Promise<SubscriptionView> {
+    return SubscriptionView.from(await this.find(environmentId, id));
+  }
+
+  /**
+   * Changes URL, event types or status. Notifications already created keep the URL they were created with. Making a
+   * paused or disabled subscription active releases its held notifications: each is attempted at once.
+   */
+  async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
+    await this.find(environmentId, id);
+    const changes: SubscriptionChanges = { eventTypes: request.eventTypes, status: request.status };
+    if (request.url !== undefined) changes.url = await this.checkUrl(request.url);
+    const updated = await this.subscriptions.update(environmentId, id, changes);
+    if (!updated) throw notFound('subscription', id);
+    if (updated.before.status !== 'active' && updated.after.status === 'active') {
+      void this.signals.release(await this.notifications.pendingIdsOf(id));
+    }
+    return SubscriptionView.from(updated.after);
+  }
+
+  /** Deletes the subscription; its pending notifications end as `cancelled` and their workflows are cancelled. */
+  async remove(environmentId: string, id: string): Promise<void> {
+    const cancelled = isId('sub', id) ? await this.subscriptions.softDelete(environmentId, id) : null;
+    if (cancelled === null) throw notFound('subscription', id);
+    void this.signals.cancel(cancelled);
+  }
+
+  private async find(environmentId: string, id: string): Promise<SubscriptionEntity> {
+    const subscription = isId('sub', id) ? await this.subscriptions.findLive(environmentId, id) : null;
+    if (!subscription) throw notFound('subscription', id);
+    return subscription;
+  }
+
+  private async checkUrl(rawUrl: unknown): Promise<string> {
+    return (await checkTargetUrl(rawUrl, { allowPrivateTargets: this.config.delivery.allowPrivateTargets })).href;
   }
 }

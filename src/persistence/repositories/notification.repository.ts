@@ -56,6 +56,14 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
   }
 
+  /** IDs of a subscription's pending notifications (held ones among them). */
+  async pendingIdsOf(subscriptionId: string): Promise<string[]> {
+    const rows = (await this.db.query(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId])) as {
+      id: string;
+    }[];
+    return rows.map((row) => row.id);
+  }
+
   async findAttempts(notificationId: string): Promise<AttemptEntity[]> {
     return this.db.getRepository(AttemptEntity).find({ where: { notificationId }, order: { number: 'ASC' } });
   }

@@ -1,5 +1,7 @@
-import type { DataSource } from 'typeorm';
+import { type DataSource, QueryFailedError } from 'typeorm';
+import { conflict } from '../../domain/errors';
 import { SigningKeyEntity, SubscriptionEntity } from '../entities';
+import type { SubscriptionStatus } from '../entities/subscription.entity';
 
 export interface SubscriptionWithKey {
   subscription: SubscriptionEntity;
@@ -15,6 +17,14 @@ export interface NewSubscription {
   eventTypes?: string[];
   signingKey: { id: string; secret: string };
 }
+
+export interface SubscriptionChanges {
+  url?: string;
+  eventTypes?: string[];
+  status?: Extract<SubscriptionStatus, 'active' | 'paused'>;
+}
+
+const isUniqueViolation = (err: unknown) => err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
 
 export class SubscriptionRepository {
   constructor(private readonly db: DataSource) {}
@@ -47,6 +57,81 @@ export class SubscriptionRepository {
         .orderBy('key.createdAt', 'DESC')
         .getOneOrFail();
       return { subscription, signingKey, created: row.created };
+    });
+  }
+
+  /** Live (not deleted) subscriptions of an environment, newest first, after the cursor (an ID) if given. */
+  async listLive(environmentId: string, limit: number, after?: string): Promise<SubscriptionEntity[]> {
+    return this.db
+      .getRepository(SubscriptionEntity)
+      .createQueryBuilder('s')
+      .where('s.environmentId = :environmentId AND s.deletedAt IS NULL', { environmentId })
+      .andWhere(after === undefined ? 'TRUE' : 's.id < :after', { after })
+      .orderBy('s.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async findLive(environmentId: string, id: string): Promise<SubscriptionEntity | null> {
+    return this.db
+      .getRepository(SubscriptionEntity)
+      .createQueryBuilder('s')
+      .where('s.id = :id AND s.environmentId = :environmentId AND s.deletedAt IS NULL', { id, environmentId })
+      .getOne();
+  }
+
+  /**
+   * Applies the changes; returns the subscription before and after, or null when there is no live one. Making it
+   * active again clears a disabled one's reason and its failing streak. A URL another live subscription of the
+   * environment has is a conflict.
+   */
+  async update(environmentId: string, id: string, changes: SubscriptionChanges): Promise<{ before: SubscriptionEntity; after: SubscriptionEntity } | null> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const before = await tx
+          .getRepository(SubscriptionEntity)
+          .createQueryBuilder('s')
+          .setLock('pessimistic_write')
+          .where('s.id = :id AND s.environmentId = :environmentId AND s.deletedAt IS NULL', { id, environmentId })
+          .getOne();
+        if (!before) return null;
+        const statusChange = changes.status !== undefined && changes.status !== before.status;
+        await tx.query(
+          `UPDATE subscriptions
+           SET url = COALESCE($2, url), event_types = COALESCE($3::text[], event_types), status = COALESCE($4, status),
+               disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
+               failing_since = CASE WHEN $5 AND $4 = 'active' THEN NULL ELSE failing_since END,
+               updated_at = now()
+           WHERE id = $1`,
+          [id, changes.url ?? null, changes.eventTypes ?? null, changes.status ?? null, statusChange],
+        );
+        const after = await tx.findOneByOrFail(SubscriptionEntity, { id });
+        return { before, after };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('another subscription of this environment already has this URL');
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes a live subscription and ends its pending notifications as `cancelled`, in one transaction. Returns the
+   * cancelled notifications' IDs (their workflows are to be cancelled), or null when there is no live subscription.
+   */
+  async softDelete(environmentId: string, id: string): Promise<string[] | null> {
+    return this.db.transaction(async (tx) => {
+      const [deleted] = (await tx.query(
+        `UPDATE subscriptions SET deleted_at = now(), updated_at = now()
+         WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL RETURNING id`,
+        [id, environmentId],
+      )) as [{ id: string }[], number];
+      if (deleted.length === 0) return null;
+      const [cancelled] = (await tx.query(
+        `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
+         WHERE subscription_id = $1 AND status = 'pending' RETURNING id`,
+        [id],
+      )) as [{ id: string }[], number];
+      return cancelled.map((row) => row.id);
     });
   }
 }

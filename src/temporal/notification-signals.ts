@@ -1,0 +1,53 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { RELEASE_SIGNAL } from '../../workflows/types';
+import { Slots } from '../runtime/slots';
+
+const CONCURRENCY = 16;
+const CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * Tells running notification workflows what the API changed: `release` (the subscription is active again: attempt
+ * now) and `cancel` (the subscription was deleted). The database is changed first and decides; a signal or cancel
+ * that is lost only delays the workflow until it next looks (a held workflow re-checks hourly, a cancelled
+ * notification makes no further attempt). Calls run in the background, a bounded number at a time.
+ */
+export class NotificationSignals {
+  private readonly slots = new Slots(CONCURRENCY);
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Resolves once every workflow has been signalled (or the attempt failed and was logged). */
+  release(notificationIds: string[]): Promise<void> {
+    return this.each(notificationIds, 'release', (handle) => handle.signal(RELEASE_SIGNAL));
+  }
+
+  cancel(notificationIds: string[]): Promise<void> {
+    return this.each(notificationIds, 'cancel', (handle) => handle.cancel());
+  }
+
+  /** Waits for the calls in flight (shutdown). */
+  async close(): Promise<void> {
+    this.slots.close();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private each(ids: string[], what: string, call: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<unknown>): Promise<void> {
+    const all = Promise.all(
+      ids.map((id) =>
+        this.slots
+          .run(() => this.client.withDeadline(Date.now() + CALL_TIMEOUT_MS, () => call(this.client.workflow.getHandle(id))))
+          .catch((err: unknown) => {
+            // A workflow that has already closed needs nothing.
+            if (!(err instanceof WorkflowNotFoundError)) this.warn(`${what} of ${id} failed: ${String(err)}`);
+          }),
+      ),
+    ).then(() => undefined);
+    this.inFlight.add(all);
+    void all.finally(() => this.inFlight.delete(all));
+    return all;
+  }
+}
