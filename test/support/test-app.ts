@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { createLogger } from '../../src/api/http-app';
 import { loadConfig } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
@@ -44,7 +45,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const closers = new Closers();
-  const db = await openDatabase(config.database.url as string);
+  const db = await openDatabase(config.database.url as string, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   const { api, client } = await startCombinedRoles(config, db, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
