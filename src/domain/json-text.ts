@@ -1,4 +1,4 @@
-/** JSON handled as text: a nesting check that never recurses. */
+/** JSON handled as text: a nesting check that never recurses, and objects with members spliced in verbatim. */
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -29,4 +29,22 @@ export function nestsDeeperThan(json: Uint8Array, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** JSON text that `stringifyWithRaw` copies as it is, instead of serialising a value. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * The JSON text of an object whose members are serialised as JSON.stringify would, except RawJson members, which
+ * are spliced in verbatim: the publisher's `data` keeps its key order, its number digits and its escapes.
+ */
+export function stringifyWithRaw(object: Record<string, unknown>): string {
+  const members: string[] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined) continue;
+    members.push(`${JSON.stringify(key)}:${value instanceof RawJson ? value.text : JSON.stringify(value)}`);
+  }
+  return `{${members.join(',')}}`;
 }

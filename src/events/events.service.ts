@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { eventDataJson } from '../domain/event-data';
 import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
@@ -20,8 +21,9 @@ export class EventsService {
    * Stores the event with one notification per matching subscription (atomically: the stored notifications are
    * the outbox), then starts their workflows before answering. If a start fails, the outbox row stays
    * undispatched and DispatchRecovery starts it later: an accepted event is never lost.
+   * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised.
    */
-  async publish(environmentId: string, request: PublishEventRequest, idempotencyKey?: string): Promise<PublishedEventResponse> {
+  async publish(environmentId: string, request: PublishEventRequest, bodyText: string, idempotencyKey?: string): Promise<PublishedEventResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
@@ -29,7 +31,7 @@ export class EventsService {
       id: newId('evt'),
       environmentId,
       type: request.type,
-      data: request.data,
+      dataJson: eventDataJson(bodyText),
       idempotencyKey: idempotencyKey ?? null,
     });
     const { event, notifications } = stored;
@@ -48,9 +50,10 @@ export class EventsService {
     return PublishedEventResponse.from(event, notifications.length);
   }
 
-  async get(environmentId: string, id: string): Promise<EventResponse> {
+  /** The EventResponse's JSON text (see EventResponse.json). */
+  async get(environmentId: string, id: string): Promise<string> {
     const event = isId('evt', id) ? await this.events.findInEnvironment(environmentId, id) : null;
     if (!event) throw notFound('event', id);
-    return EventResponse.from(event, await this.notifications.findByEvent(event.id));
+    return EventResponse.json(event, await this.notifications.findByEvent(event.id));
   }
 }

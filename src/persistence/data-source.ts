@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
 import { IdFunction1764378000000 } from './migrations/1764378000000-id-function';
+import { ExactEventData1764460800000 } from './migrations/1764460800000-exact-event-data';
 import { QueryLogger } from './query-logger';
 
-export const MIGRATIONS = [InitialSchema1764374400000, IdFunction1764378000000];
+export const MIGRATIONS = [InitialSchema1764374400000, IdFunction1764378000000, ExactEventData1764460800000];
 
 export interface DatabaseOptions {
   poolSize?: number;

@@ -90,5 +90,6 @@ export function useTestApp(options: { responder?: Responder; env?: Record<string
 
 /** An event stored with its notifications but whose workflows were never started: what a crash right after the commit leaves. */
 export async function storeWithoutDispatch(app: TestApp, environmentId: string, type: string, data: Record<string, unknown>) {
-  return new EventRepository(app.db).insertWithNotifications({ id: newId('evt'), environmentId, type, data, idempotencyKey: null });
+  const dataJson = JSON.stringify(data);
+  return new EventRepository(app.db).insertWithNotifications({ id: newId('evt'), environmentId, type, dataJson, idempotencyKey: null });
 }

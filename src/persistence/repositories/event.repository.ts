@@ -5,7 +5,8 @@ export interface NewEvent {
   id: string;
   environmentId: string;
   type: string;
-  data: unknown;
+  /** The exact JSON text of `data`, stored as it is. */
+  dataJson: string;
   idempotencyKey: string | null;
 }
 
@@ -21,24 +22,25 @@ interface EventRow {
   id: string;
   environment_id: string;
   type: string;
-  data: unknown;
+  data_json: string;
   idempotency_key: string | null;
   created_at: Date;
-  notifications: { id: string; subscriptionId: string }[] | null;
 }
 
-const toStored = (row: EventRow, created: boolean): StoredEvent => ({
-  event: Object.assign(new EventEntity(), {
+/** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
+
+const toEntity = (row: EventRow): EventEntity =>
+  Object.assign(new EventEntity(), {
     id: row.id,
     environmentId: row.environment_id,
     type: row.type,
-    data: row.data,
+    dataJson: row.data_json,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
-  }),
-  notifications: row.notifications ?? [],
-  created,
-});
+  });
+
+type NotificationsRow = { notifications: { id: string; subscriptionId: string }[] | null };
 
 export class EventRepository {
   constructor(private readonly db: DataSource) {}
@@ -52,9 +54,9 @@ export class EventRepository {
     const rows = (await this.db.query(
       `WITH event AS (
          INSERT INTO events (id, environment_id, type, data, idempotency_key)
-         VALUES ($1, $2, $3, $4::jsonb, $5)
+         VALUES ($1, $2, $3, $4::json, $5)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING *
+         RETURNING id, environment_id, type, idempotency_key, created_at
        ), notification AS (
          INSERT INTO notifications (id, event_id, subscription_id, environment_id, created_at)
          SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, event.created_at
@@ -64,9 +66,13 @@ export class EventRepository {
        )
        SELECT event.*, (SELECT json_agg(json_build_object('id', id, 'subscriptionId', subscription_id) ORDER BY id) FROM notification) AS notifications
        FROM event`,
-      [input.id, input.environmentId, input.type, JSON.stringify(input.data), input.idempotencyKey],
-    )) as EventRow[];
-    if (rows.length > 0) return toStored(rows[0], true);
+      [input.id, input.environmentId, input.type, input.dataJson, input.idempotencyKey],
+    )) as (Omit<EventRow, 'data_json'> & NotificationsRow)[];
+    if (rows.length > 0) {
+      // The stored text is the input text: no need to send it back.
+      const event = toEntity({ ...rows[0], data_json: input.dataJson });
+      return { event, notifications: rows[0].notifications ?? [], created: true };
+    }
     const existing = await this.findByIdempotencyKey(input.environmentId, input.idempotencyKey as string);
     if (!existing) throw new Error(`event with idempotency key ${input.idempotencyKey} vanished`);
     return existing;
@@ -74,15 +80,20 @@ export class EventRepository {
 
   private async findByIdempotencyKey(environmentId: string, key: string): Promise<StoredEvent | null> {
     const rows = (await this.db.query(
-      `SELECT e.*, (SELECT json_agg(json_build_object('id', n.id, 'subscriptionId', n.subscription_id) ORDER BY n.id)
-                    FROM notifications n WHERE n.event_id = e.id) AS notifications
+      `SELECT ${EVENT_COLUMNS},
+              (SELECT json_agg(json_build_object('id', n.id, 'subscriptionId', n.subscription_id) ORDER BY n.id)
+               FROM notifications n WHERE n.event_id = e.id) AS notifications
        FROM events e WHERE e.environment_id = $1 AND e.idempotency_key = $2`,
       [environmentId, key],
-    )) as EventRow[];
-    return rows[0] ? toStored(rows[0], false) : null;
+    )) as (EventRow & NotificationsRow)[];
+    return rows[0] ? { event: toEntity(rows[0]), notifications: rows[0].notifications ?? [], created: false } : null;
   }
 
   async findInEnvironment(environmentId: string, id: string): Promise<EventEntity | null> {
-    return this.db.getRepository(EventEntity).findOneBy({ id, environmentId });
+    const rows = (await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [
+      id,
+      environmentId,
+    ])) as EventRow[];
+    return rows[0] ? toEntity(rows[0]) : null;
   }
 }
