@@ -12,8 +12,9 @@ export class EventEntity {
   type: string;
 
   /**
-   * The publisher's exact JSON text of `data`: a `json` column keeps its input as it is (key order, every digit,
-   * escapes such as \u0000, which `jsonb` refuses). Read it as `data::text`: the pg driver would parse it into JS.
+   * The publisher's exact JSON text of `data`: a `json` column keeps its input as it is (key order, whitespace,
+   * escapes such as \u0000, which `jsonb` refuses). Read it as `data::text`: the pg driver would parse it into JS,
+   * reordering integer-like keys and rounding integers beyond 2^53.
    */
   @Column({ name: 'data', type: 'json' })
   dataJson: string;

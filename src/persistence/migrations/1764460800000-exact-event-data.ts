@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * events.data becomes `json`, which stores its input text exactly: receivers get the publisher's key order, every
- * digit of numbers beyond 2^53 and escapes such as \u0000 (which `jsonb` refuses). Existing rows keep the text
- * jsonb made of them. Rewrites the table under an exclusive lock, once.
+ * events.data becomes `json`, which stores its input text exactly, so receivers get the publisher's key order,
+ * whitespace and escapes; `jsonb` reorders keys and refuses \u0000. Existing rows keep the text jsonb made of them.
+ * Rewrites the table under an exclusive lock, once.
  */
 export class ExactEventData1764460800000 implements MigrationInterface {
   name = 'ExactEventData1764460800000';
@@ -12,7 +12,7 @@ export class ExactEventData1764460800000 implements MigrationInterface {
     await db.query(`ALTER TABLE events ALTER COLUMN data TYPE json USING data::json`);
   }
 
-  /** Fails on rows whose data jsonb cannot hold (\u0000); their duplicate keys and key order are lost. */
+  /** Fails on rows whose data jsonb cannot hold (\u0000); key order and whitespace are lost. */
   async down(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE events ALTER COLUMN data TYPE jsonb USING data::jsonb`);
   }
