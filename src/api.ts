@@ -15,7 +15,7 @@ async function main(closers: Closers): Promise<void> {
   const logger = createLogger(config, 'api');
   onShutdown(() => closers.closeAll((line) => logger.log(line)), (line) => logger.log(line));
   if (!config.adminToken) logger.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
-  const db = await openDatabase(databaseUrl);
+  const db = await openDatabase(databaseUrl, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());

@@ -20,7 +20,7 @@ async function main(closers: Closers): Promise<void> {
 
   const infrastructure = await startInfrastructure(config, log, (line) => logger.debug(line));
   closers.add(() => infrastructure.stop());
-  const db = await openDatabase(infrastructure.databaseUrl);
+  const db = await openDatabase(infrastructure.databaseUrl, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   const generatedAdmin = !config.adminToken;
   if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };

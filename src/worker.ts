@@ -15,7 +15,7 @@ async function main(closers: Closers): Promise<void> {
   const { databaseUrl, temporalAddress } = requireRoleSettings(config);
   const logger = createLogger(config, 'worker');
   onShutdown(() => closers.closeAll((line) => logger.log(line)), (line) => logger.log(line));
-  const db = await openDatabase(databaseUrl);
+  const db = await openDatabase(databaseUrl, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../domain/errors';
 import { ApiTokenService } from '../auth/api-token.service';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { ApiTokenResponse, EnvironmentResponse } from './admin.dto';
+import { ApiTokenResponse, ENVIRONMENT_ID, EnvironmentResponse } from './admin.dto';
 
 @Injectable()
 export class AdminService {
@@ -18,7 +18,8 @@ export class AdminService {
   }
 
   async issueToken(environmentId: string): Promise<ApiTokenResponse> {
-    if (!(await this.environments.exists(environmentId))) throw notFound('environment', environmentId);
+    // An ID that cannot exist never reaches the database (a NUL character would make PostgreSQL fail).
+    if (!ENVIRONMENT_ID.test(environmentId) || !(await this.environments.exists(environmentId))) throw notFound('environment', environmentId);
     const issued = await this.tokens.issue(environmentId);
     return { token: issued.token, id: issued.id, environmentId, createdAt: issued.createdAt.toISOString() };
   }

@@ -1,6 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type LoggerService } from '@nestjs/common';
 import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorCode } from '../domain/errors';
+import { requestIdOf } from './request-id';
 
 /** The one place where domain error codes become HTTP statuses. */
 export function statusFor(code: DomainErrorCode): number {
@@ -18,6 +20,8 @@ export function statusFor(code: DomainErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case 'conflict':
       return HttpStatus.CONFLICT;
+    case 'unsupported_media_type':
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     default: {
       const unreachable: never = code;
       throw new Error(`unmapped domain error code ${String(unreachable)}`);
@@ -25,7 +29,14 @@ export function statusFor(code: DomainErrorCode): number {
   }
 }
 
-const httpCodes: Record<number, string> = { 400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
+const httpCodes: Record<number, string> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 interface ErrorBody {
   statusCode: number;
@@ -49,9 +60,23 @@ function fromMiddlewareError(exception: unknown): ErrorBody | null {
   return { statusCode: err.status, error: httpCodes[err.status] ?? 'http_error', message: err.message ?? 'bad request' };
 }
 
+/**
+ * What the log says about an unexpected error: its stack, never the request body. A failed query's message can
+ * quote a parameter (`invalid input syntax for type integer: "…"`), so it is reduced to its SQLSTATE; the data
+ * source's logger has already logged the query (src/persistence/query-logger.ts).
+ */
+function describe(exception: unknown): string {
+  if (exception instanceof QueryFailedError) {
+    const code = (exception.driverError as { code?: string } | undefined)?.code ?? 'unknown';
+    const frames = exception.stack?.split('\n').slice(1).join('\n') ?? '';
+    return `QueryFailedError (SQLSTATE ${code})\n${frames}`;
+  }
+  return exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ErrorFilter');
+  constructor(private readonly logger: Pick<LoggerService, 'error'> = new Logger('ErrorFilter')) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
@@ -64,7 +89,7 @@ export class ErrorFilter implements ExceptionFilter {
       body = fromMiddlewareError(exception);
     }
     if (!body) {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      this.logger.error(`request ${requestIdOf(response)} failed: ${describe(exception)}`);
       body = { statusCode: 500, error: 'internal', message: 'internal error' };
     }
     response.status(body.statusCode).json(body);

@@ -1,10 +1,13 @@
-import { ConsoleLogger, type LogLevel, ValidationPipe } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Config } from '../config/config';
 import { AppModule } from './app.module';
 import type { CoreDeps } from './core.module';
 import { ErrorFilter } from './error.filter';
+import { requireJsonBody, verifyJsonBody } from './json-body';
+import { assignRequestId } from './request-id';
+import { RequestValidationPipe } from './validation.pipe';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -21,16 +24,12 @@ export async function createHttpApp(deps: CoreDeps): Promise<NestExpressApplicat
     logger: createLogger(deps.config),
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  // In this order: an ID for every request (errors included), 415 for bodies that are not JSON, then the parser.
+  app.use(assignRequestId);
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: '1mb', verify: verifyJsonBody });
   app.disable('x-powered-by');
   app.useGlobalFilters(new ErrorFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      stopAtFirstError: true,
-      validationError: { target: false, value: false },
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   return app;
 }

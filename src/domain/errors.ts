@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'unsupported_version';
+  | 'unsupported_version'
+  | 'unsupported_media_type';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

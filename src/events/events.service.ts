@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../api/tokens';
 import { type Config, deliveryPolicyOf } from '../config/config';
+import { eventDataJson } from '../domain/event-data';
 import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
@@ -24,8 +25,9 @@ export class EventsService {
    * the outbox), then starts their workflows, a bounded number at a time, and answers once they are started or
    * after the dispatcher's start wait; starts not done by then carry on in the background. If a start fails, the
    * outbox row stays undispatched and DispatchRecovery starts it later: an accepted event is never lost.
+   * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised.
    */
-  async publish(environmentId: string, request: PublishEventRequest, idempotencyKey?: string): Promise<PublishedEventResponse> {
+  async publish(environmentId: string, request: PublishEventRequest, bodyText: string, idempotencyKey?: string): Promise<PublishedEventResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
@@ -33,7 +35,7 @@ export class EventsService {
       id: newId('evt'),
       environmentId,
       type: request.type,
-      data: request.data,
+      dataJson: eventDataJson(bodyText),
       idempotencyKey: idempotencyKey ?? null,
       policy: deliveryPolicyOf(this.config.delivery),
       windowMs: this.config.delivery.windowMs,
@@ -56,9 +58,10 @@ export class EventsService {
     return PublishedEventResponse.from(event, notifications.length);
   }
 
-  async get(environmentId: string, id: string): Promise<EventResponse> {
+  /** The EventResponse's JSON text (see EventResponse.json). */
+  async get(environmentId: string, id: string): Promise<string> {
     const event = isId('evt', id) ? await this.events.findInEnvironment(environmentId, id) : null;
     if (!event) throw notFound('event', id);
-    return EventResponse.from(event, await this.notifications.findByEvent(event.id));
+    return EventResponse.json(event, await this.notifications.findByEvent(event.id));
   }
 }

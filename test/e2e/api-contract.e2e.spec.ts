@@ -98,13 +98,13 @@ describe('API contract: idempotency, validation, authentication', () => {
       expect(response.body.message).toMatch(message);
     });
 
-    it('refuses a body over 1 MB (413) and a body that is not JSON (400)', async () => {
+    it('refuses a body over 1 MB (413) and a body that is not JSON (415)', async () => {
       const huge = await api.request('POST', '/events', { type: 'a.b', data: { blob: 'x'.repeat(1_100_000) } });
       expect(huge.status).toBe(413);
       expect(huge.body.error).toBe('payload_too_large');
       const text = await api.request('POST', '/events', 'type=a.b', { 'content-type': 'text/plain' });
-      expect(text.status).toBe(400);
-      expect(text.body.message).toMatch(/type/);
+      expect(text.status).toBe(415);
+      expect(text.body.message).toMatch(/application\/json/);
     });
 
     it('refuses a bad Idempotency-Key', async () => {

@@ -76,7 +76,7 @@ describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', (
         id: newId('evt'),
         environmentId,
         type: 'claims.tested',
-        data: {},
+        dataJson: '{}',
         idempotencyKey: null,
         policy: deliveryPolicyOf(config.delivery),
         windowMs: config.delivery.windowMs,

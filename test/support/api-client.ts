@@ -16,17 +16,22 @@ export class ApiClient {
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    const encoded = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await this.send(method, path, encoded, { 'content-type': 'application/json', ...headers });
+    return { status: response.status, body: response.text ? JSON.parse(response.text) : undefined, headers: response.headers };
+  }
+
+  /**
+   * The body exactly as given, with the auth headers and `headers` only: no Content-Type unless given (fetch adds
+   * text/plain to a string body, and none to a Uint8Array). The answer as text.
+   */
+  async send(method: string, path: string, body: string | Uint8Array | undefined, headers: Record<string, string> = {}) {
+    const all: Record<string, string> = { ...headers };
     if (this.auth.token !== undefined) all.authorization = `Bearer ${this.auth.token}`;
     if (this.auth.environment !== undefined) all['x-environment'] = this.auth.environment;
     if (this.auth.version !== undefined) all['x-version'] = this.auth.version;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: all,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: all, body });
+    return { status: response.status, text: await response.text(), headers: response.headers };
   }
 
   subscribe(url: unknown, eventTypes?: string[]) {

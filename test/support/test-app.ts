@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { createLogger } from '../../src/api/http-app';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
@@ -45,7 +46,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const closers = new Closers();
-  const db = await openDatabase(config.database.url as string);
+  const db = await openDatabase(config.database.url as string, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   const { api, client } = await startCombinedRoles(config, db, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
@@ -97,7 +98,7 @@ export async function storeWithoutDispatch(app: TestApp, environmentId: string, 
     id: newId('evt'),
     environmentId,
     type,
-    data,
+    dataJson: JSON.stringify(data),
     idempotencyKey: null,
     policy: deliveryPolicyOf(app.config.delivery),
     windowMs: app.config.delivery.windowMs,

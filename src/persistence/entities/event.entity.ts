@@ -11,8 +11,13 @@ export class EventEntity {
   @Column('text')
   type: string;
 
-  @Column('jsonb')
-  data: unknown;
+  /**
+   * The publisher's exact JSON text of `data`: a `json` column keeps its input as it is (key order, whitespace,
+   * escapes such as \u0000, which `jsonb` refuses). Read it as `data::text`: the pg driver would parse it into JS,
+   * reordering integer-like keys and rounding integers beyond 2^53.
+   */
+  @Column({ name: 'data', type: 'json' })
+  dataJson: string;
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;

@@ -6,7 +6,8 @@ export interface NewEvent {
   id: string;
   environmentId: string;
   type: string;
-  data: unknown;
+  /** The exact JSON text of `data`, stored as it is. */
+  dataJson: string;
   idempotencyKey: string | null;
   /** The delivery policy its notifications get and keep; they expire `windowMs` after the event. */
   policy: DeliveryPolicy;
@@ -39,46 +40,50 @@ interface EventRow {
   id: string;
   environment_id: string;
   type: string;
-  data: unknown;
+  data_json: string;
   idempotency_key: string | null;
   created_at: Date;
-  notifications: NotificationJson[] | null;
 }
+
+type NotificationsRow = { notifications: NotificationJson[] | null };
+
+/** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'expiresAt', ${n}.expires_at,
   'policy', json_build_object('initialIntervalMs', ${n}.retry_initial_interval_ms, 'maximumIntervalMs', ${n}.retry_maximum_interval_ms,
     'backoffCoefficient', ${n}.retry_backoff_coefficient, 'attemptTimeoutMs', ${n}.attempt_timeout_ms))`;
 
-const toStored = (row: EventRow, created: boolean): StoredEvent => ({
-  event: Object.assign(new EventEntity(), {
+const toEntity = (row: EventRow): EventEntity =>
+  Object.assign(new EventEntity(), {
     id: row.id,
     environmentId: row.environment_id,
     type: row.type,
-    data: row.data,
+    dataJson: row.data_json,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
-  }),
-  notifications: (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) })),
-  created,
-});
+  });
+
+const toNotifications = (row: NotificationsRow): StoredNotification[] =>
+  (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) }));
 
 export class EventRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
    * Stores the event and one notification per subscription whose filter matches, in one statement (paused and
-   * disabled subscriptions too: their notifications are held until they are active again, or expire):
-   * atomic, and one round trip. With an idempotency key that is already taken nothing is stored and the
-   * original event is returned instead.
+   * disabled subscriptions too: their notifications are held until they are active again, or expire): atomic, and
+   * one round trip. With an idempotency key that is already taken nothing is stored and the original event is
+   * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
     const rows = (await this.db.query(
       `WITH event AS (
          INSERT INTO events (id, environment_id, type, data, idempotency_key)
-         VALUES ($1, $2, $3, $4::jsonb, $5)
+         VALUES ($1, $2, $3, $4::json, $5)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING *
+         RETURNING id, environment_id, type, idempotency_key, created_at
        ), notification AS (
          INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at,
                                     retry_initial_interval_ms, retry_maximum_interval_ms, retry_backoff_coefficient, attempt_timeout_ms)
@@ -94,7 +99,7 @@ export class EventRepository {
         input.id,
         input.environmentId,
         input.type,
-        JSON.stringify(input.data),
+        input.dataJson,
         input.idempotencyKey,
         input.windowMs,
         input.policy.initialIntervalMs,
@@ -102,8 +107,12 @@ export class EventRepository {
         input.policy.backoffCoefficient,
         input.policy.attemptTimeoutMs,
       ],
-    )) as EventRow[];
-    if (rows.length > 0) return toStored(rows[0], true);
+    )) as (Omit<EventRow, 'data_json'> & NotificationsRow)[];
+    if (rows.length > 0) {
+      // The stored text is the input text: no need to send it back.
+      const event = toEntity({ ...rows[0], data_json: input.dataJson });
+      return { event, notifications: toNotifications(rows[0]), created: true };
+    }
     const existing = await this.findByIdempotencyKey(input.environmentId, input.idempotencyKey as string);
     if (!existing) throw new Error(`event with idempotency key ${input.idempotencyKey} vanished`);
     return existing;
@@ -111,14 +120,19 @@ export class EventRepository {
 
   private async findByIdempotencyKey(environmentId: string, key: string): Promise<StoredEvent | null> {
     const rows = (await this.db.query(
-      `SELECT e.*, (SELECT json_agg(${NOTIFICATION_JSON('n')} ORDER BY n.id) FROM notifications n WHERE n.event_id = e.id) AS notifications
+      `SELECT ${EVENT_COLUMNS},
+              (SELECT json_agg(${NOTIFICATION_JSON('n')} ORDER BY n.id) FROM notifications n WHERE n.event_id = e.id) AS notifications
        FROM events e WHERE e.environment_id = $1 AND e.idempotency_key = $2`,
       [environmentId, key],
-    )) as EventRow[];
-    return rows[0] ? toStored(rows[0], false) : null;
+    )) as (EventRow & NotificationsRow)[];
+    return rows[0] ? { event: toEntity(rows[0]), notifications: toNotifications(rows[0]), created: false } : null;
   }
 
   async findInEnvironment(environmentId: string, id: string): Promise<EventEntity | null> {
-    return this.db.getRepository(EventEntity).findOneBy({ id, environmentId });
+    const rows = (await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [
+      id,
+      environmentId,
+    ])) as EventRow[];
+    return rows[0] ? toEntity(rows[0]) : null;
   }
 }

@@ -1,0 +1,21 @@
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { validationError } from '../domain/errors';
+
+const isJsonObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The DTO checks, after one of our own: a route that takes a body gets a JSON object, else a 400 (a request without
+ * a body reaches here with none, one with `[…]` with an array).
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && !isJsonObject(value)) {
+      throw validationError('the request body must be a JSON object, sent with Content-Type: application/json');
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { waitFor } from '../support/api-client';
+import { type Credentials, environmentBodies, eventBodies, headers, pathIds, subscribeBodies } from '../support/input-arbitraries';
+import { ADMIN_TOKEN, useTestApp } from '../support/test-app';
+
+/**
+ * Property: whatever arrives (any body, content type or header), the API answers below 500, and every 4xx carries
+ * a message. Publishing goes to environments without subscriptions and subscribing to environments that never get
+ * an event (the "other" credentials too, which a request may mix with the right ones), so that accepted input
+ * starts no deliveries.
+ */
+describe('hostile input never gets a 5xx (property-based)', () => {
+  const t = useTestApp();
+  let publisher: Credentials;
+  let otherPublisher: Credentials;
+  let subscriber: Credentials;
+  let otherSubscriber: Credentials;
+  let admin: Credentials;
+  const known = { event: '', notification: '', environment: '' };
+  /** The statuses each route answered: the generators must reach past the first checks to be worth anything. */
+  const seen = new Map<string, Set<number>>();
+
+  beforeAll(async () => {
+    const credentials = async () => {
+      const { id, token, api } = await t.app.newEnvironment();
+      return { token, environment: id, api };
+    };
+    const [publishing, subscribing] = [await credentials(), await credentials()];
+    [publisher, subscriber, otherPublisher, otherSubscriber] = [publishing, subscribing, await credentials(), await credentials()];
+    admin = { token: ADMIN_TOKEN, environment: '' };
+    // One delivered notification, so that the GET routes also see IDs that exist.
+    await subscribing.api.subscribe(t.receiver.url('/fuzz'));
+    const published = await subscribing.api.publish('fuzz.seed', { n: 1 });
+    const event = await waitFor(
+      () => subscribing.api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications[0]?.status === 'succeeded',
+    );
+    Object.assign(known, { event: published.body.id, notification: event.body.notifications[0].id, environment: publishing.environment });
+  });
+
+  async function send(method: string, path: string, headerValues: Record<string, string | undefined>, body?: string | Uint8Array) {
+    const defined = Object.fromEntries(Object.entries(headerValues).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const response = await fetch(`${t.app.api.url}${path}`, { method, headers: defined, body });
+    const text = await response.text();
+    const context = `${method} ${path} ${JSON.stringify(defined)} body=${JSON.stringify(typeof body === 'string' ? body.slice(0, 200) : body)}`;
+    if (response.status >= 500) throw new Error(`answered ${response.status} ${text} to ${context}`);
+    if (response.status >= 400) {
+      const message = (JSON.parse(text) as { message?: unknown }).message;
+      if (typeof message !== 'string' || message.trim() === '') throw new Error(`answered ${response.status} without a message (${text}) to ${context}`);
+    }
+    const route = `${method} ${path.split('/')[1]}`;
+    seen.set(route, (seen.get(route) ?? new Set()).add(response.status));
+    return response.status;
+  }
+
+  it('PUT /webhooks/subscribe', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(subscriber, otherSubscriber), subscribeBodies, async (h, body) => {
+        await send('PUT', '/webhooks/subscribe', h, body);
+      }),
+      { numRuns: 70 },
+    );
+    expect([...(seen.get('PUT webhooks') ?? [])]).toEqual(expect.arrayContaining([200, 400, 415]));
+  });
+
+  it('POST /events', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(publisher, otherPublisher), eventBodies, async (h, body) => {
+        await send('POST', '/events', h, body);
+      }),
+      { numRuns: 150 },
+    );
+    expect([...(seen.get('POST events') ?? [])]).toEqual(expect.arrayContaining([202, 400, 401, 403, 415]));
+  });
+
+  it.each([
+    ['/events/:id', () => pathIds(known.event, known.notification).map((id) => `/events/${id}`)],
+    ['/notifications/:id', () => pathIds(known.notification, known.event).map((id) => `/notifications/${id}`)],
+    ['/notifications/:id/attempts', () => pathIds(known.notification).map((id) => `/notifications/${id}/attempts`)],
+  ])('GET %s', async (_, paths) => {
+    await fc.assert(
+      fc.asyncProperty(headers(subscriber, publisher), paths(), async (h, path) => {
+        await send('GET', path, h);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('POST /admin/environments', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(admin, subscriber), environmentBodies, async (h, body) => {
+        await send('POST', '/admin/environments', h, body);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('POST /admin/environments/:id/tokens', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(admin, subscriber), pathIds(known.environment), fc.option(environmentBodies), async (h, id, body) => {
+        await send('POST', `/admin/environments/${id}/tokens`, h, body ?? undefined);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('published events reached no receiver: the fuzzing started no deliveries', async () => {
+    expect(t.receiver.requests.map((request) => request.path)).toEqual(['/fuzz']);
+  });
+});

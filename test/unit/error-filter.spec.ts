@@ -1,0 +1,53 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { ErrorFilter, statusFor } from '../../src/api/error.filter';
+import { DomainError } from '../../src/domain/errors';
+
+/** Just enough of Express's response for the filter: what it answered, and res.locals with the request ID. */
+function fakeHost(requestId = 'req-123') {
+  const sent: { status?: number; body?: unknown } = {};
+  const response = {
+    locals: { requestId },
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    json(body: unknown) {
+      sent.body = body;
+    },
+  };
+  const request = { body: { secret: 'whsec_payload-secret' } };
+  const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => request }) } as unknown as ArgumentsHost;
+  return { host, sent };
+}
+
+describe('ErrorFilter', () => {
+  it('maps domain errors through the one map, 415 included, without logging them', () => {
+    const lines: string[] = [];
+    const { host, sent } = fakeHost();
+    new ErrorFilter({ error: (line: string) => lines.push(line) }).catch(new DomainError('unsupported_media_type', 'send JSON'), host);
+    expect(sent).toEqual({ status: 415, body: { statusCode: 415, error: 'unsupported_media_type', message: 'send JSON' } });
+    expect(statusFor('unsupported_media_type')).toBe(415);
+    expect(lines).toEqual([]);
+  });
+
+  it('answers 500 to anything else and logs it once, with the request ID and without the body', () => {
+    const lines: string[] = [];
+    const { host, sent } = fakeHost('req-abc');
+    new ErrorFilter({ error: (line: string) => lines.push(line) }).catch(new TypeError('boom'), host);
+    expect(sent).toEqual({ status: 500, body: { statusCode: 500, error: 'internal', message: 'internal error' } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^request req-abc failed: TypeError: boom/);
+    expect(lines[0]).not.toContain('whsec_payload-secret');
+  });
+
+  it('logs a failed query by its SQLSTATE, not its message, which can quote a parameter', () => {
+    const lines: string[] = [];
+    const driverError = Object.assign(new Error('invalid input syntax for type integer: "pwh_secret-token"'), { code: '22P02' });
+    const { host } = fakeHost();
+    new ErrorFilter({ error: (line: string) => lines.push(line) }).catch(new QueryFailedError('SELECT $1::int', ['pwh_secret-token'], driverError), host);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/QueryFailedError \(SQLSTATE 22P02\)/);
+    expect(lines[0]).not.toContain('pwh_secret-token');
+  });
+});
