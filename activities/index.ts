@@ -11,6 +11,8 @@ export interface ActivityDeps {
   sender: DeliverySender;
   /** A subscription with no 2xx for this long while its attempts fail is disabled (0: never). */
   autoDisableAfterMs: number;
+  /** Where a disabled subscription is reported; the activity's own logger (the worker's) by default. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface DeliveryOutcome {
@@ -31,7 +33,7 @@ const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 const held = (subscriptionId: string, why: string) =>
   ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
 
-export function createActivities({ store, sender, autoDisableAfterMs }: ActivityDeps) {
+export function createActivities({ store, sender, autoDisableAfterMs, warn = (message, fields) => log.warn(message, fields) }: ActivityDeps) {
   async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
     try {
       const response = await sender.send({ url, headers, body, timeoutMs });
@@ -74,7 +76,7 @@ export function createActivities({ store, sender, autoDisableAfterMs }: Activity
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
       const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
-      if (disabled) log.warn('subscription disabled', { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
+      if (disabled) warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
       const isHeld = disabled !== null || gone;
       const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
       const recorded = await store.recordAttempt({

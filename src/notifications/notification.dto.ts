@@ -66,7 +66,11 @@ export class NotificationResponse {
   policy: { initialIntervalMs: number; maximumIntervalMs: number; backoffCoefficient: number; attemptTimeoutMs: number };
   attempts: AttemptResponse[];
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[]): NotificationResponse {
+  /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
+  held: 'paused' | 'disabled' | null;
+
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null): NotificationResponse {
+    const held = notification.status === 'pending' && (subscriptionStatus === 'paused' || subscriptionStatus === 'disabled') ? subscriptionStatus : null;
     return {
       id: notification.id,
       eventId: notification.eventId,
@@ -75,7 +79,8 @@ export class NotificationResponse {
       attemptCount: notification.attemptCount,
       createdAt: notification.createdAt.toISOString(),
       lastAttemptAt: iso(notification.lastAttemptAt),
-      nextAttemptAt: notification.status === 'pending' ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
+      nextAttemptAt: notification.status === 'pending' && !held ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
+      held,
       completedAt: iso(notification.completedAt),
       expiresAt: notification.expiresAt.toISOString(),
       policy: {

@@ -11,8 +11,11 @@ export class NotificationsService {
 
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
-    const attempts = await this.notifications.findAttempts(notification.id);
-    return NotificationResponse.from(notification, attempts);
+    const [attempts, subscriptionStatus] = await Promise.all([
+      this.notifications.findAttempts(notification.id),
+      notification.status === 'pending' ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
+    ]);
+    return NotificationResponse.from(notification, attempts, subscriptionStatus);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {

@@ -56,6 +56,11 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
   }
 
+  async subscriptionStatusOf(subscriptionId: string): Promise<string | null> {
+    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: string }[];
+    return rows[0]?.status ?? null;
+  }
+
   /** IDs of a subscription's pending notifications (held ones among them). */
   async pendingIdsOf(subscriptionId: string): Promise<string[]> {
     const rows = (await this.db.query(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId])) as {

@@ -96,15 +96,19 @@ export class SubscriptionRepository {
           .getOne();
         if (!before) return null;
         const statusChange = changes.status !== undefined && changes.status !== before.status;
-        await tx.query(
-          `UPDATE subscriptions
+        // A URL that another live subscription has is refused here; the unique index catches a concurrent one.
+        const [, updated] = (await tx.query(
+          `UPDATE subscriptions s
            SET url = COALESCE($2, url), event_types = COALESCE($3::text[], event_types), status = COALESCE($4, status),
                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
                failing_since = CASE WHEN $5 AND $4 = 'active' THEN NULL ELSE failing_since END,
                updated_at = now()
-           WHERE id = $1`,
+           WHERE id = $1 AND NOT EXISTS (
+             SELECT 1 FROM subscriptions o
+             WHERE o.environment_id = s.environment_id AND o.url = $2 AND o.id <> s.id AND o.deleted_at IS NULL)`,
           [id, changes.url ?? null, changes.eventTypes ?? null, changes.status ?? null, statusChange],
-        );
+        )) as [unknown, number];
+        if (updated === 0) throw conflict('another subscription of this environment already has this URL');
         const after = await tx.findOneByOrFail(SubscriptionEntity, { id });
         return { before, after };
       });

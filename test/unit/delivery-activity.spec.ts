@@ -1,0 +1,82 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { createActivities } from '../../activities';
+import type { AttemptRecord, DeliveryContext, DeliveryStore } from '../../activities/ports';
+import type { SendResult } from '../../activities/http/sender';
+
+const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
+
+function setup(answer: SendResult, options: { subscriptionStatus?: DeliveryContext['subscriptionStatus']; disables?: 'gone' | 'failing' | null } = {}) {
+  const recorded: AttemptRecord[] = [];
+  const warnings: { message: string; fields: Record<string, unknown> }[] = [];
+  const failures: { gone: boolean; autoDisableAfterMs: number }[] = [];
+  const sent: string[] = [];
+  const store: DeliveryStore = {
+    loadDelivery: async (notificationId) => ({
+      notificationId,
+      status: 'pending',
+      attemptCount: 2,
+      url: 'https://receiver.example/hooks',
+      subscriptionId: 'sub_1',
+      subscriptionStatus: options.subscriptionStatus ?? 'active',
+      secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+      event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}' },
+    }),
+    recordAttempt: async (record) => {
+      recorded.push(record);
+      return { number: 3, status: record.succeeded ? 'succeeded' : 'pending' };
+    },
+    markExpired: async () => 'expired',
+    markCancelled: async () => 'cancelled',
+    noteFailure: async (_id, failure) => {
+      failures.push(failure);
+      return options.disables ?? (failure.gone ? 'gone' : null);
+    },
+  };
+  const sender = { send: async (req: { url: string }) => (sent.push(req.url), answer) };
+  const activities = createActivities({ store, sender, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
+  const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(err instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(err)}`);
+  return err;
+}
+
+describe('the delivery activity (stubbed store and sender)', () => {
+  it('a 410 disables the subscription, says so at warn level, and holds instead of scheduling a retry', async () => {
+    const t = setup({ statusCode: 410, body: 'gone', retryAfter: null });
+    const failure = await failureOf(t.run());
+    expect(failure).toMatchObject({ type: 'SubscriptionHeld', nonRetryable: true });
+    expect(t.failures).toEqual([{ at: expect.any(Date), gone: true, autoDisableAfterMs: 60_000 }]);
+    expect(t.warnings).toEqual([{ message: 'subscription sub_1 disabled: gone', fields: { subscriptionId: 'sub_1', reason: 'gone', notificationId: 'ntf_1' } }]);
+    expect(t.recorded[0]).toMatchObject({ statusCode: 410, succeeded: false, nextAttemptAt: null });
+  });
+
+  it('a failing streak that reaches AUTO_DISABLE_AFTER disables it as failing', async () => {
+    const t = setup({ statusCode: 500, body: '', retryAfter: null }, { disables: 'failing' });
+    expect(await failureOf(t.run())).toMatchObject({ type: 'SubscriptionHeld' });
+    expect(t.warnings.map((w) => w.fields.reason)).toEqual(['failing']);
+  });
+
+  it('a paused subscription is held before anything is sent or recorded', async () => {
+    const t = setup({ statusCode: 200, body: '', retryAfter: null }, { subscriptionStatus: 'paused' });
+    expect(await failureOf(t.run())).toMatchObject({ type: 'SubscriptionHeld', message: 'held: subscription sub_1 is paused' });
+    expect(t.sent).toEqual([]);
+    expect(t.recorded).toEqual([]);
+  });
+
+  it('a 503 with Retry-After sets the next retry delay from it, numbered after the attempts already made', async () => {
+    const t = setup({ statusCode: 503, body: '', retryAfter: '120' });
+    const failure = await failureOf(t.run());
+    const [record] = t.recorded;
+    expect(record.retryAfterMs).toBe(120_000);
+    // Attempt 3's own backoff would be 20 s: the receiver's 120 s wins.
+    expect(record.nextAttemptAt!.getTime()).toBe(record.endedAt.getTime() + 120_000);
+    expect(failure).toMatchObject({ type: 'AttemptFailed', message: 'attempt 3 → HTTP 503' });
+    expect(failure.details).toEqual([{ attempt: 3, nextAttemptAt: record.nextAttemptAt!.toISOString() }]);
+    expect(Number(failure.nextRetryDelay)).toBeGreaterThan(119_000);
+    expect(t.warnings).toEqual([]);
+  });
+});
