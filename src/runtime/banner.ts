@@ -1,15 +1,23 @@
+import type { Kept } from './first-run';
+
 export interface BannerInput {
   apiUrl: string;
   temporalUiUrl: string | null;
   adminToken?: string;
   sandbox?: { environmentId: string; token: string };
+  /** The generated master key (none when ENCRYPTION_KEY is set); its value is never shown. */
+  masterKey?: Pick<Kept<unknown>, 'file' | 'created'>;
 }
 
 /** What a new user needs to go straight on: where things are, the tokens, and a subscribe command to paste. */
-export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox }: BannerInput): string {
+export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox, masterKey }: BannerInput): string {
   const lines = ['', 'plude-webhooks is ready', `  API:              ${apiUrl}`];
   if (temporalUiUrl) lines.push(`  Temporal Web UI:  ${temporalUiUrl}  (one workflow per notification; its ID is the notification ID)`);
   if (adminToken) lines.push(`  Admin token:      ${adminToken}`);
+  if (masterKey) {
+    const where = masterKey.created ? `generated into ${masterKey.file}` : `kept in ${masterKey.file}`;
+    lines.push(`  Master key:       ${where}  (it seals the signing keys: back it up with the database)`);
+  }
   if (sandbox) {
     lines.push(
       `  Environment:      ${sandbox.environmentId}`,

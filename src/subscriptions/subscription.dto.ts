@@ -1,5 +1,6 @@
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsOptional, Matches } from 'class-validator';
-import type { SigningKeyEntity, SubscriptionEntity } from '../persistence/entities';
+import type { SubscriptionEntity } from '../persistence/entities';
+import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
 /** Event types look like `invoice.paid`: letters, digits and . _ : - , at most 128 characters. */
 export const EVENT_TYPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -26,7 +27,7 @@ export class SubscriptionResponse {
   eventTypes: string[];
   createdAt: string;
 
-  static from(subscription: SubscriptionEntity, key: SigningKeyEntity): SubscriptionResponse {
+  static from(subscription: SubscriptionEntity, key: SigningKey): SubscriptionResponse {
     return {
       id: subscription.id,
       url: subscription.url,
