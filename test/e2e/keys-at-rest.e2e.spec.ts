@@ -41,25 +41,27 @@ async function columnsContaining(db: DataSource, strings: string[], bytes: Buffe
 describe('signing keys sealed at rest', () => {
   const t = useTestApp();
 
-  it('after subscribing and delivering, no column of any table holds a key, its base64 body or its bytes', async () => {
+  it('after subscribing, rotating and delivering, no column of any table holds a key, its base64 body or its bytes', async () => {
     const { api } = await t.app.newEnvironment();
     const url = t.receiver.url('/at-rest');
     const subscribed = await api.subscribe(url);
+    const rotated = await api.request('POST', `/webhooks/subscriptions/${subscribed.body.id}/rotate-key`, { overlap: '1h' });
+    expect(rotated.status).toBe(200);
     await api.publish('key.sealed', { n: 1 });
     const [request] = await waitFor(async () => t.receiver.forPath('/at-rest'), (found) => found.length === 1);
     expect(() => new Webhook(subscribed.body.signatureKey).verify(request.body, request.headers)).not.toThrow();
     await waitFor(() => t.app.db.query(`SELECT count(*)::int AS n FROM attempts a JOIN notifications n ON n.id = a.notification_id WHERE n.subscription_id = $1`, [subscribed.body.id]), ([{ n }]) => n === 1);
 
-    const keys = [subscribed.body.signatureKey as string];
+    const keys = [subscribed.body.signatureKey as string, rotated.body.signatureKey as string];
     const bodies = keys.map((key) => key.slice('whsec_'.length));
     const raw = bodies.map((body) => Buffer.from(body, 'base64'));
     expect(await columnsContaining(t.app.db, [...keys, ...bodies, ...raw.map((b) => b.toString('hex'))], raw)).toEqual([]);
 
     // The search finds what is there: the URL as text, a stored ciphertext as bytes.
-    const [{ ciphertext }] = await t.app.db.query(`SELECT ciphertext FROM signing_keys WHERE subscription_id = $1`, [subscribed.body.id]);
+    const [{ ciphertext }] = await t.app.db.query(`SELECT ciphertext FROM signing_keys WHERE id = $1`, [rotated.body.id]);
     expect(await columnsContaining(t.app.db, [url], [])).toEqual(['public.subscriptions.url']);
     expect(await columnsContaining(t.app.db, [], [ciphertext])).toEqual(['public.signing_keys.ciphertext']);
-    const [stored] = await t.app.db.query(`SELECT encryption, secret, master_key_id FROM signing_keys WHERE subscription_id = $1`, [subscribed.body.id]);
+    const [stored] = await t.app.db.query(`SELECT encryption, secret, master_key_id FROM signing_keys WHERE id = $1`, [rotated.body.id]);
     expect(stored).toEqual({ encryption: 'aes-256-gcm', secret: null, master_key_id: t.app.keyRing.currentId });
   });
 
@@ -125,6 +127,9 @@ describe('signing keys sealed at rest', () => {
 
       app = await start({ ENCRYPTION_KEY: newKey });
       await deliversWithLegacyKey();
+      const rotated = await app.admin.request('POST', `/admin/environments/${legacy.environment}/tokens`);
+      const api = new ApiClient(app.api.url, { token: rotated.body.token, environment: legacy.environment });
+      expect((await api.request('POST', `/webhooks/subscriptions/${legacy.subscription}/rotate-key`, { overlap: '0s' })).status).toBe(200);
     });
   });
 });

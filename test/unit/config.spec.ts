@@ -53,6 +53,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
   });
 
+  it('reads a duration that is not one, even an empty one, as a bad variable', () => {
+    expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(/DELIVERY_TIMEOUT: "" is not a duration/);
+  });
+
   describe('master keys', () => {
     const [key, previous] = [randomBytes(32), randomBytes(32)];
 

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type KeyRing, SEALING_ALGORITHM } from '../../crypto/key-ring';
+import { liveKeysAfterRotation } from '../../domain/signing-keys';
 
 /** A signing key as the services use it: the secret in the clear, in memory only. */
 export interface SigningKey {
@@ -31,6 +32,11 @@ export function openSigningKey(keyRing: KeyRing, stored: StoredSigningKey): stri
 
 /** SQL: the columns of a stored key under the names of StoredSigningKey. */
 const STORED_COLUMNS = `k.id, k.encryption, k.secret, k.master_key_id AS "masterKeyId", k.iv, k.ciphertext, k.auth_tag AS tag`;
+
+export type Rotation =
+  | { outcome: 'rotated'; key: SigningKey }
+  | { outcome: 'not_found' }
+  | { outcome: 'too_many_keys'; live: number; nextExpiry: Date | null };
 
 export interface SealReport {
   /** Keys sealed (or sealed again) under the current master key. */
@@ -69,6 +75,41 @@ export class SigningKeyRepository {
     )) as (StoredSigningKey & { createdAt: Date })[];
     if (!row) throw new Error(`subscription ${subscriptionId} has no live signing key`);
     return { id: row.id, subscriptionId, secret: openSigningKey(this.keyRing, row), createdAt: row.createdAt };
+  }
+
+  /**
+   * Adds `key` as the subscription's newest key and caps every older one at now + overlap (0: retired at once).
+   * Keys already expired are deleted. Refused, changing nothing, when more than `maxLive` keys would then sign.
+   * The subscription row is locked, so concurrent rotations of one subscription take turns.
+   */
+  async rotate(input: {
+    environmentId: string;
+    subscriptionId: string;
+    overlapMs: number;
+    maxLive: number;
+    key: { id: string; secret: string };
+  }): Promise<Rotation> {
+    return this.db.transaction(async (tx) => {
+      const found = (await tx.query(
+        `SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`,
+        [input.subscriptionId, input.environmentId],
+      )) as unknown[];
+      if (found.length === 0) return { outcome: 'not_found' };
+      await tx.query(`DELETE FROM signing_keys WHERE subscription_id = $1 AND expires_at <= now()`, [input.subscriptionId]);
+      const live = (await tx.query(`SELECT expires_at FROM signing_keys WHERE subscription_id = $1 ORDER BY expires_at`, [
+        input.subscriptionId,
+      ])) as { expires_at: Date | null }[];
+      if (liveKeysAfterRotation(live.length, input.overlapMs) > input.maxLive) {
+        return { outcome: 'too_many_keys', live: live.length, nextExpiry: live[0]?.expires_at ?? null };
+      }
+      await tx.query(
+        `UPDATE signing_keys SET expires_at = LEAST(COALESCE(expires_at, 'infinity'), now() + $2 * interval '1 millisecond')
+         WHERE subscription_id = $1`,
+        [input.subscriptionId, input.overlapMs],
+      );
+      const createdAt = await this.insert(tx, { ...input.key, subscriptionId: input.subscriptionId });
+      return { outcome: 'rotated', key: { ...input.key, subscriptionId: input.subscriptionId, createdAt } };
+    });
   }
 
   /**
