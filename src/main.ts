@@ -26,9 +26,9 @@ async function main(closers: Closers): Promise<void> {
   const keyRing = new KeyRing(config.encryption.key ?? masterKey!.value, config.encryption.previousKey);
   const db = await openDatabase(infrastructure.databaseUrl, keyRing);
   closers.add(() => db.destroy());
-  const generatedAdmin = !config.adminToken;
-  if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };
-  const sandbox = generatedAdmin ? await ensureSandbox(db, config.dataDir) : undefined;
+  const adminToken = config.adminToken ? undefined : await loadOrCreateAdminToken(config.dataDir);
+  if (adminToken) config = { ...config, adminToken: adminToken.value };
+  const sandbox = adminToken ? await ensureSandbox(db, config.dataDir) : undefined;
 
   const { api, workerRun } = await startCombinedRoles(config, db, keyRing, infrastructure.temporalAddress, closers);
   workerRun.catch((err: Error) => {
@@ -40,7 +40,7 @@ async function main(closers: Closers): Promise<void> {
     banner({
       apiUrl: api.url,
       temporalUiUrl: infrastructure.temporalUiUrl,
-      adminToken: generatedAdmin ? config.adminToken : undefined,
+      adminToken,
       sandbox,
       masterKey,
     }),

@@ -6,6 +6,7 @@ import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-s
 import { IdFunction1764378000000 } from './migrations/1764378000000-id-function';
 import { NotificationPolicy1764800000000 } from './migrations/1764800000000-notification-policy';
 import { SealedSigningKeys1764850000000 } from './migrations/1764850000000-sealed-signing-keys';
+import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-last-used';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   IdFunction1764378000000,
   NotificationPolicy1764800000000,
   SealedSigningKeys1764850000000,
+  TokenLastUsed1764860000000,
 ];
 
 /** Arbitrary but fixed key for the advisory lock that serialises migrations across processes. */

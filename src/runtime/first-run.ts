@@ -10,7 +10,7 @@ import { EnvironmentRepository } from '../persistence/repositories/environment.r
 
 export const SANDBOX = 'sandbox';
 
-/** A secret `npm start` keeps in the data folder: `created` on the run that generated it. */
+/** A secret `npm start` keeps in the data folder: `created` on the run that generated it, the only run that shows it. */
 export interface Kept<T> {
   value: T;
   file: string;
@@ -31,14 +31,14 @@ async function writeSecret(file: string, value: string): Promise<void> {
   await writeFile(file, `${value}\n`, { mode: 0o600 });
 }
 
-/** The admin token kept in the data folder, generated on the first start, so a restart prints the same one. */
-export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'admin-token');
+/** The admin token kept in the data folder, generated on the first start. */
+export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<string>> {
+  const file = path.resolve(dataDir, 'admin-token');
   const existing = await readSecret(file);
-  if (existing) return existing;
+  if (existing) return { value: existing, file, created: false };
   const token = `adm_${randomBytes(32).toString('base64url')}`;
   await writeSecret(file, token);
-  return token;
+  return { value: token, file, created: true };
 }
 
 /**
@@ -58,14 +58,14 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
   return { value: key, file, created: true };
 }
 
-/** Environment `sandbox` and a token for it, kept in the data folder so a new user can go straight on. */
-export async function ensureSandbox(db: DataSource, dataDir: string): Promise<{ environmentId: string; token: string }> {
+/** Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. */
+export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
   await new EnvironmentRepository(db).create(SANDBOX);
   const tokens = new ApiTokenService(new ApiTokenRepository(db));
-  const file = path.join(dataDir, 'sandbox-token');
+  const file = path.resolve(dataDir, 'sandbox-token');
   const kept = await readSecret(file);
-  if (kept && (await tokens.environmentOf(kept)) === SANDBOX) return { environmentId: SANDBOX, token: kept };
+  if (kept && (await tokens.isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
   const { token } = await tokens.issue(SANDBOX);
   await writeSecret(file, token);
-  return { environmentId: SANDBOX, token };
+  return { environmentId: SANDBOX, value: token, file, created: true };
 }
