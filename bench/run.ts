@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,8 @@ import { measureLatency, measureThroughput, type Publish } from './measure';
  */
 const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** Given, so the built `npm start` process writes no master key into the checkout's data folder. */
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -59,6 +62,7 @@ async function plude(cleanup: Cleanup, server: DevServerHandle, receiver: HttpsR
       DATABASE_URL: await database(cleanup),
       TEMPORAL_ADDRESS: server.address,
       ADMIN_TOKEN,
+      ENCRYPTION_KEY,
       ALLOW_PRIVATE_TARGETS: 'true',
       NODE_EXTRA_CA_CERTS: receiver.caFile,
       DELIVERY_FIRST_ATTEMPT: shape,

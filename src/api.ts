@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createLogger } from './api/http-app';
 import { loadConfig } from './config/config';
+import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { startApiRole } from './runtime/api-role';
 import { Closers } from './runtime/closers';
@@ -11,15 +12,16 @@ import { temporalConnectionOptions } from './temporal/connection-options';
 /** `npm run start:api`: the API role alone, against DATABASE_URL and TEMPORAL_ADDRESS. */
 async function main(closers: Closers): Promise<void> {
   const config = loadConfig();
-  const { databaseUrl, temporalAddress } = requireRoleSettings(config);
+  const { databaseUrl, temporalAddress, encryptionKey } = requireRoleSettings(config);
+  const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
   const logger = createLogger(config, 'api');
   onShutdown(() => closers.closeAll((line) => logger.log(line)), (line) => logger.log(line));
   if (!config.adminToken) logger.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
-  const db = await openDatabase(databaseUrl, { logger: createLogger(config, 'database') });
+  const db = await openDatabase(databaseUrl, keyRing, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const api = await startApiRole(config, db, new Client({ connection, namespace: config.temporal.namespace }), false);
+  const api = await startApiRole(config, db, keyRing, new Client({ connection, namespace: config.temporal.namespace }), false);
   closers.add(() => api.close());
   logger.log(`listening on ${api.url}`);
 }

@@ -1,16 +1,18 @@
 import { createLogger } from './api/http-app';
 import { loadConfig } from './config/config';
+import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
 import { Closers } from './runtime/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
-import { ensureSandbox, loadOrCreateAdminToken } from './runtime/first-run';
+import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
- * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker.
+ * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker. The admin
+ * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR.
  */
 async function main(closers: Closers): Promise<void> {
   let config = loadConfig();
@@ -20,13 +22,15 @@ async function main(closers: Closers): Promise<void> {
 
   const infrastructure = await startInfrastructure(config, log, (line) => logger.debug(line));
   closers.add(() => infrastructure.stop());
-  const db = await openDatabase(infrastructure.databaseUrl, { logger: createLogger(config, 'database') });
+  const masterKey = config.encryption.key ? undefined : await loadOrCreateMasterKey(config.dataDir);
+  const keyRing = new KeyRing(config.encryption.key ?? masterKey!.value, config.encryption.previousKey);
+  const db = await openDatabase(infrastructure.databaseUrl, keyRing, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
-  const generatedAdmin = !config.adminToken;
-  if (generatedAdmin) config = { ...config, adminToken: await loadOrCreateAdminToken(config.dataDir) };
-  const sandbox = generatedAdmin ? await ensureSandbox(db, config.dataDir) : undefined;
+  const adminToken = config.adminToken ? undefined : await loadOrCreateAdminToken(config.dataDir);
+  if (adminToken) config = { ...config, adminToken: adminToken.value };
+  const sandbox = adminToken ? await ensureSandbox(db, config.dataDir) : undefined;
 
-  const { api, workerRun } = await startCombinedRoles(config, db, infrastructure.temporalAddress, closers);
+  const { api, workerRun } = await startCombinedRoles(config, db, keyRing, infrastructure.temporalAddress, closers);
   workerRun.catch((err: Error) => {
     logger.error(`worker stopped: ${err.message}`);
     process.kill(process.pid, 'SIGTERM');
@@ -36,8 +40,9 @@ async function main(closers: Closers): Promise<void> {
     banner({
       apiUrl: api.url,
       temporalUiUrl: infrastructure.temporalUiUrl,
-      adminToken: generatedAdmin ? config.adminToken : undefined,
+      adminToken,
       sandbox,
+      masterKey,
     }),
   );
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '../auth/admin.guard';
 import { AdminService } from './admin.service';
-import { type ApiTokenResponse, CreateEnvironmentRequest, type EnvironmentResponse } from './admin.dto';
+import { CreateEnvironmentRequest, type EnvironmentResponse } from './admin.dto';
 
 @Controller('admin/environments')
 @UseGuards(AdminGuard)
@@ -12,11 +12,5 @@ export class AdminController {
   @HttpCode(201)
   createEnvironment(@Body() body: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
     return this.admin.createEnvironment(body.id);
-  }
-
-  @Post(':id/tokens')
-  @HttpCode(201)
-  issueToken(@Param('id') environmentId: string): Promise<ApiTokenResponse> {
-    return this.admin.issueToken(environmentId);
   }
 }

@@ -1,5 +1,5 @@
 import { Matches } from 'class-validator';
-import type { EnvironmentEntity } from '../persistence/entities';
+import type { ApiTokenEntity, EnvironmentEntity } from '../persistence/entities';
 
 export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -23,4 +23,25 @@ export class ApiTokenResponse {
   id: string;
   environmentId: string;
   createdAt: string;
+}
+
+/** A token as the admin API lists it: never the token nor its hash. */
+export class ApiTokenSummaryResponse {
+  id: string;
+  /** The token's first 12 characters, to tell tokens apart. */
+  prefix: string;
+  createdAt: string;
+  /** To about a minute; null until the token authenticates a request. */
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+
+  static from(token: ApiTokenEntity): ApiTokenSummaryResponse {
+    return {
+      id: token.id,
+      prefix: token.tokenPrefix,
+      createdAt: token.createdAt.toISOString(),
+      lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+      revokedAt: token.revokedAt?.toISOString() ?? null,
+    };
+  }
 }

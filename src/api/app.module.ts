@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { CoreModule, type CoreDeps } from './core.module';
 import { HealthController } from './health.controller';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(deps: CoreDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, EventsModule, NotificationsModule],
+      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventsModule, NotificationsModule],
       controllers: [HealthController],
     };
   }

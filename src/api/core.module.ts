@@ -1,10 +1,12 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
+import type { KeyRing } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { NotificationSignals } from '../temporal/notification-signals';
@@ -14,6 +16,8 @@ import { CONFIG, DATA_SOURCE } from './tokens';
 export interface CoreDeps {
   config: Config;
   db: DataSource;
+  /** Built once per process from the configuration; seals and opens signing keys. */
+  keyRing: KeyRing;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
@@ -25,11 +29,12 @@ const repository = <T>(type: new (db: DataSource) => T): Provider => ({
   inject: [DATA_SOURCE],
 });
 
-/** Shared, process-wide values: config, database, repositories and the Temporal dispatcher. */
+/** Shared, process-wide values: config, database, repositories (those of signing keys hold the key ring) and the Temporal dispatcher. */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(deps: CoreDeps): DynamicModule {
+    const signingKeys = new SigningKeyRepository(deps.db, deps.keyRing);
     const providers: Provider[] = [
       { provide: CONFIG, useValue: deps.config },
       { provide: DATA_SOURCE, useValue: deps.db },
@@ -38,7 +43,8 @@ export class CoreModule {
       { provide: NotificationSignals, useValue: deps.signals },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
-      repository(SubscriptionRepository),
+      { provide: SigningKeyRepository, useValue: signingKeys },
+      { provide: SubscriptionRepository, useValue: new SubscriptionRepository(deps.db, signingKeys) },
       repository(EventRepository),
       ApiTokenService,
     ];

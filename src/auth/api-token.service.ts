@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { newId } from '../domain/ids';
+import type { ApiTokenEntity } from '../persistence/entities';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 
 export const TOKEN_PREFIX = 'pwh_';
@@ -8,14 +9,19 @@ const TOKEN_PATTERN = /^pwh_[A-Za-z0-9_-]{43}$/;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Live tokens are remembered this long, sparing a query per request; a revocation takes effect within it. */
-const CACHE_TTL_MS = 30_000;
+/**
+ * Live tokens are remembered this long, sparing a query per request. A revocation made through this process takes
+ * effect at once (it evicts the token); other processes notice it when their entry expires, within this time.
+ */
+export const TOKEN_CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 10_000;
 
-/** Issues API tokens (shown once, stored as SHA-256) and resolves a presented token to its environment. */
+/** Issues API tokens (shown once, stored as SHA-256), resolves a presented token to its environment, revokes them. */
 @Injectable()
 export class ApiTokenService {
   private readonly cache = new Map<string, { environmentId: string; until: number }>();
+  /** Counts revocations, so a lookup that raced with one does not cache what it read before it. */
+  private revocations = 0;
 
   constructor(private readonly tokens: ApiTokenRepository) {}
 
@@ -30,17 +36,41 @@ export class ApiTokenService {
     return { id: stored.id, token, createdAt: stored.createdAt };
   }
 
-  /** The environment of a live token, or null for anything else (malformed, unknown, revoked). */
+  /**
+   * The environment of a live token, or null for anything else (malformed, unknown, revoked). A lookup in the
+   * database also records the use (at most once a minute per token); a cached answer writes nothing.
+   */
   async environmentOf(token: string): Promise<string | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const hash = hashToken(token);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.environmentId;
-    const environmentId = await this.tokens.findEnvironmentIdByHash(hash);
-    if (environmentId) {
+    const revocations = this.revocations;
+    const environmentId = await this.tokens.authenticate(hash);
+    if (environmentId && revocations === this.revocations) {
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
-      this.cache.set(hash, { environmentId, until: Date.now() + CACHE_TTL_MS });
+      this.cache.set(hash, { environmentId, until: Date.now() + TOKEN_CACHE_TTL_MS });
+    } else {
+      this.cache.delete(hash);
     }
     return environmentId;
+  }
+
+  /** Whether `token` is a live token of `environmentId`, without counting as a use. */
+  async isLive(token: string, environmentId: string): Promise<boolean> {
+    return TOKEN_PATTERN.test(token) && (await this.tokens.findEnvironmentIdByHash(hashToken(token))) === environmentId;
+  }
+
+  list(environmentId: string): Promise<ApiTokenEntity[]> {
+    return this.tokens.listByEnvironment(environmentId);
+  }
+
+  /** Revokes the token and forgets it here at once. False when the environment has no such token. */
+  async revoke(environmentId: string, tokenId: string): Promise<boolean> {
+    const hash = await this.tokens.revoke(environmentId, tokenId);
+    if (hash === null) return false;
+    this.revocations += 1;
+    this.cache.delete(hash);
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMasterKey } from '../crypto/key-ring';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { parseDuration } from './duration';
 
@@ -43,6 +44,17 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A master key: base64 of 32 bytes. Its value never appears in a message. */
+const masterKey = optional.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const key = parseMasterKey(value);
+  if (!key) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`' });
+    return z.NEVER;
+  }
+  return key;
+});
+
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
 const MAX_STORED_MS = 2_147_483_647;
 
@@ -54,6 +66,8 @@ const schema = z
     DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
     EMBEDDED_POSTGRES_PORT: port(54329),
     ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    ENCRYPTION_KEY: masterKey,
+    ENCRYPTION_KEY_PREVIOUS: masterKey,
     TEMPORAL_ADDRESS: optional,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
@@ -100,6 +114,8 @@ export interface Config {
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   adminToken?: string;
+  /** Master keys sealing the signing keys at rest: `key` seals and opens, `previousKey` only opens (rotation). */
+  encryption: { key?: Buffer; previousKey?: Buffer };
   temporal: {
     address?: string;
     namespace: string;
@@ -148,6 +164,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,
+    encryption: { key: env.ENCRYPTION_KEY, previousKey: env.ENCRYPTION_KEY_PREVIOUS },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,

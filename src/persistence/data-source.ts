@@ -1,13 +1,18 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConfigError } from '../config/config';
+import type { KeyRing } from '../crypto/key-ring';
 import { ENTITIES } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
 import { IdFunction1764378000000 } from './migrations/1764378000000-id-function';
 import { ExactEventData1764460800000 } from './migrations/1764460800000-exact-event-data';
 import { NotificationPolicy1764800000000 } from './migrations/1764800000000-notification-policy';
 import { SubscriptionLifecycle1764810000000 } from './migrations/1764810000000-subscription-lifecycle';
+import { SealedSigningKeys1764850000000 } from './migrations/1764850000000-sealed-signing-keys';
+import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-last-used';
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
 import { QueryLogger } from './query-logger';
+import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
 export const MIGRATIONS = [
   InitialSchema1764374400000,
@@ -15,6 +20,8 @@ export const MIGRATIONS = [
   ExactEventData1764460800000,
   NotificationPolicy1764800000000,
   SubscriptionLifecycle1764810000000,
+  SealedSigningKeys1764850000000,
+  TokenLastUsed1764860000000,
   DispatchClaims1764900000000,
 ];
 
@@ -42,16 +49,44 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
   });
 }
 
-/** Connects and applies pending migrations. Safe when the api and worker roles start at the same time. */
-export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<DataSource> {
+/** Why a process must not start: live signing keys that no master key it holds can open. */
+function unreadableKeys(unreadable: SealReport['unreadable'], keyRing: KeyRing): ConfigError {
+  const sealedBy = unreadable.map(({ masterKeyId, count }) => `${count} by master key ${masterKeyId}`).join(', ');
+  const holds = `ENCRYPTION_KEY is master key ${keyRing.currentId}` + (keyRing.previousId ? `, ENCRYPTION_KEY_PREVIOUS is ${keyRing.previousId}` : '');
+  return new ConfigError(
+    `Invalid configuration:\n  ENCRYPTION_KEY: the database holds live signing keys sealed ${sealedBy}; ${holds}. ` +
+      'Start with the master key that sealed them (as ENCRYPTION_KEY_PREVIOUS while rotating to a new one).',
+  );
+}
+
+/**
+ * Connects, applies pending migrations, then seals every signing key not yet sealed under the current master key
+ * (plaintext keys from before sealing, keys sealed by ENCRYPTION_KEY_PREVIOUS), all under one lock, so it is safe
+ * when the api and worker roles start at the same time. Refuses to go on when live keys are sealed by a master key
+ * the key ring does not hold: every delivery to them would fail.
+ */
+export async function openDatabase(url: string, keyRing: KeyRing, options: DatabaseOptions = {}): Promise<DataSource> {
   const dataSource = await createDataSource(url, options).initialize();
+  try {
+    await underMigrationLock(dataSource, async () => {
+      await dataSource.runMigrations({ transaction: 'each' });
+      const { unreadable } = await new SigningKeyRepository(dataSource, keyRing).sealStored();
+      if (unreadable.length > 0) throw unreadableKeys(unreadable, keyRing);
+    });
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    throw err;
+  }
+  return dataSource;
+}
+
+async function underMigrationLock(dataSource: DataSource, work: () => Promise<void>): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await work();
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
-  return dataSource;
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createHttpApp, createLogger } from '../api/http-app';
 import type { Config } from '../config/config';
+import type { KeyRing } from '../crypto/key-ring';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { DispatchRecovery } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
@@ -19,7 +20,7 @@ export interface ApiRole {
  * The API role: HTTP API plus the outbox recovery loop. `eager` starts workflows on the in-process worker
  * (only valid when `client` sits on that worker's NativeConnection).
  */
-export async function startApiRole(config: Config, db: DataSource, client: Client, eager: boolean): Promise<ApiRole> {
+export async function startApiRole(config: Config, db: DataSource, keyRing: KeyRing, client: Client, eager: boolean): Promise<ApiRole> {
   const logger = createLogger(config, 'api');
   const warn = (message: string) => logger.warn(message);
   const notifications = new NotificationRepository(db);
@@ -34,7 +35,7 @@ export async function startApiRole(config: Config, db: DataSource, client: Clien
     warn,
   });
   const signals = new NotificationSignals(client, warn);
-  const app = await createHttpApp({ config, db, notifications, dispatcher, signals });
+  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const recovery = new DispatchRecovery(notifications, dispatcher, warn);

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
+import type { KeyRing } from '../crypto/key-ring';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createDeliveryWorker } from '../temporal/worker';
@@ -22,6 +23,7 @@ export interface CombinedRoles {
 export async function startCombinedRoles(
   config: Config,
   db: DataSource,
+  keyRing: KeyRing,
   temporalAddress: string,
   closers: Closers,
   options: { workflowBundlePath?: string } = {},
@@ -29,11 +31,11 @@ export async function startCombinedRoles(
   installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, config, db, options);
+  const worker = await createDeliveryWorker(connection, config, db, keyRing, options);
   const workerRun = worker.run();
   closers.add(() => worker.shutdown());
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApiRole(config, db, client, true);
+  const api = await startApiRole(config, db, keyRing, client, true);
   closers.add(() => api.close());
   return { api, client, workerRun };
 }

@@ -3,16 +3,26 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '../auth/api-token.service';
+import { ConfigError } from '../config/config';
+import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 
 export const SANDBOX = 'sandbox';
 
+/** A secret `npm start` keeps in the data folder: `created` on the run that generated it, the only run that shows it. */
+export interface Kept<T> {
+  value: T;
+  file: string;
+  created: boolean;
+}
+
 async function readSecret(file: string): Promise<string | null> {
   try {
     return (await readFile(file, 'utf8')).trim() || null;
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
 }
 
@@ -21,24 +31,41 @@ async function writeSecret(file: string, value: string): Promise<void> {
   await writeFile(file, `${value}\n`, { mode: 0o600 });
 }
 
-/** The admin token kept in the data folder, generated on the first start, so a restart prints the same one. */
-export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'admin-token');
+/** The admin token kept in the data folder, generated on the first start. */
+export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<string>> {
+  const file = path.resolve(dataDir, 'admin-token');
   const existing = await readSecret(file);
-  if (existing) return existing;
+  if (existing) return { value: existing, file, created: false };
   const token = `adm_${randomBytes(32).toString('base64url')}`;
   await writeSecret(file, token);
-  return token;
+  return { value: token, file, created: true };
 }
 
-/** Environment `sandbox` and a token for it, kept in the data folder so a new user can go straight on. */
-export async function ensureSandbox(db: DataSource, dataDir: string): Promise<{ environmentId: string; token: string }> {
+/**
+ * The master key that seals signing keys, kept in the data folder (base64), generated on the first start. A file
+ * that holds something else stops the start: replacing it would leave every sealed signing key unreadable.
+ */
+export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffer>> {
+  const file = path.resolve(dataDir, 'master-key');
+  const existing = await readSecret(file);
+  if (existing) {
+    const key = parseMasterKey(existing);
+    if (!key) throw new ConfigError(`Invalid configuration:\n  ENCRYPTION_KEY: ${file} does not hold a master key (32 bytes in base64)`);
+    return { value: key, file, created: false };
+  }
+  const key = generateMasterKey();
+  await writeSecret(file, key.toString('base64'));
+  return { value: key, file, created: true };
+}
+
+/** Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. */
+export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
   await new EnvironmentRepository(db).create(SANDBOX);
   const tokens = new ApiTokenService(new ApiTokenRepository(db));
-  const file = path.join(dataDir, 'sandbox-token');
+  const file = path.resolve(dataDir, 'sandbox-token');
   const kept = await readSecret(file);
-  if (kept && (await tokens.environmentOf(kept)) === SANDBOX) return { environmentId: SANDBOX, token: kept };
+  if (kept && (await tokens.isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
   const { token } = await tokens.issue(SANDBOX);
   await writeSecret(file, token);
-  return { environmentId: SANDBOX, token };
+  return { environmentId: SANDBOX, value: token, file, created: true };
 }

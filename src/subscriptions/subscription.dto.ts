@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
-import type { SigningKeyEntity, SubscriptionEntity } from '../persistence/entities';
+import type { SubscriptionEntity } from '../persistence/entities';
+import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
 const EventTypes = () => (target: object, key: string) => {
   IsOptional()(target, key);
@@ -54,7 +55,7 @@ export class SubscriptionResponse {
   eventTypes: string[];
   createdAt: string;
 
-  static from(subscription: SubscriptionEntity, key: SigningKeyEntity): SubscriptionResponse {
+  static from(subscription: SubscriptionEntity, key: SigningKey): SubscriptionResponse {
     return {
       id: subscription.id,
       url: subscription.url,

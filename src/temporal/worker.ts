@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import type { Config } from '../config/config';
+import type { KeyRing } from '../crypto/key-ring';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { workflowSource } from './workflow-source';
 
@@ -17,6 +18,7 @@ export async function createDeliveryWorker(
   connection: NativeConnection,
   config: Config,
   db: DataSource,
+  keyRing: KeyRing,
   options: { workflowBundlePath?: string } = {},
 ): Promise<DeliveryWorker> {
   const sender = createHttpSender({
@@ -27,7 +29,7 @@ export async function createDeliveryWorker(
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
   });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
-  const activities = createActivities({ store: new DeliveryRepository(db), sender, autoDisableAfterMs: config.worker.autoDisableAfterMs });
+  const activities = createActivities({ store: new DeliveryRepository(db, keyRing), sender, autoDisableAfterMs: config.worker.autoDisableAfterMs });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -79,7 +79,7 @@ describe('attempts until the end of the window', () => {
       const { id: environmentId, api } = await t.app.newEnvironment();
       await api.subscribe(t.receiver.url('/records'));
       const stored = await storeWithoutDispatch(t.app, environmentId, 'window.test', { n: 1 });
-      return { repository: new DeliveryRepository(t.app.db), id: stored.notifications[0].id, expiresAt: stored.notifications[0].expiresAt };
+      return { repository: new DeliveryRepository(t.app.db, t.app.keyRing), id: stored.notifications[0].id, expiresAt: stored.notifications[0].expiresAt };
     }
     const attempt = (notificationId: string, endedAt: Date, succeeded: boolean) => ({
       attemptId: newId('att'),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection, type WorkflowStartOptions } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { deliveryPolicyOf, loadConfig } from '../../src/config/config';
+import { KeyRing } from '../../src/crypto/key-ring';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
@@ -9,6 +10,7 @@ import { NotificationRepository } from '../../src/persistence/repositories/notif
 import { DispatchRecovery, type RecoveryOptions } from '../../src/temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { ENCRYPTION_KEY } from '../support/test-app';
 
 /**
  * Recovery as several API processes run it: each instance has its own database pool and dispatcher, against a
@@ -16,7 +18,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-
  * Nothing polls the task queue: the workflows only have to exist.
  */
 describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', () => {
-  const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `claims-${randomBytes(4).toString('hex')}` });
+  const config = loadConfig({ ...process.env, ENCRYPTION_KEY, TEMPORAL_TASK_QUEUE: `claims-${randomBytes(4).toString('hex')}` });
   let scratch: ScratchDatabase;
   let connection: Connection;
   let temporal: Client;
@@ -24,7 +26,8 @@ describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', (
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(process.env.DATABASE_URL as string, 'plude_claims');
-    pools.push(await openDatabase(scratch.url, { poolSize: 4 }), await openDatabase(scratch.url, { poolSize: 4 }));
+    const keyRing = new KeyRing(config.encryption.key as Buffer);
+    pools.push(await openDatabase(scratch.url, keyRing, { poolSize: 4 }), await openDatabase(scratch.url, keyRing, { poolSize: 4 }));
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
     temporal = new Client({ connection, namespace: config.temporal.namespace });
   });

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '../../src/api/http-app';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
+import { KeyRing } from '../../src/crypto/key-ring';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
@@ -13,10 +14,13 @@ import { ApiClient } from './api-client';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The suite's master key: every app on the suite's database must open the keys the others sealed. */
+export const ENCRYPTION_KEY = createHash('sha256').update('plude-webhooks test master key').digest('base64');
 
 export interface TestApp {
   config: Config;
   db: DataSource;
+  keyRing: KeyRing;
   client: Client;
   api: ApiRole;
   admin: ApiClient;
@@ -36,6 +40,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     PORT: '0',
     HOST: '127.0.0.1',
     ADMIN_TOKEN,
+    ENCRYPTION_KEY,
     ALLOW_PRIVATE_TARGETS: 'true',
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     RETRY_INITIAL_INTERVAL: '200ms',
@@ -45,10 +50,11 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     LOG_LEVEL: 'error',
     ...overrides,
   });
+  const keyRing = new KeyRing(config.encryption.key as Buffer, config.encryption.previousKey);
   const closers = new Closers();
-  const db = await openDatabase(config.database.url as string, { logger: createLogger(config, 'database') });
+  const db = await openDatabase(config.database.url as string, keyRing, { logger: createLogger(config, 'database') });
   closers.add(() => db.destroy());
-  const { api, client } = await startCombinedRoles(config, db, config.temporal.address as string, closers, {
+  const { api, client } = await startCombinedRoles(config, db, keyRing, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
@@ -56,6 +62,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   return {
     config,
     db,
+    keyRing,
     client,
     api,
     admin,

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/config/config';
+import { requireRoleSettings } from '../../src/runtime/role-settings';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -49,5 +51,40 @@ describe('loadConfig', () => {
 
   it('refuses a first retry interval longer than the longest one', () => {
     expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
+  });
+
+  it('reads a duration that is not one, even an empty one, as a bad variable', () => {
+    expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(/DELIVERY_TIMEOUT: "" is not a duration/);
+  });
+
+  describe('master keys', () => {
+    const [key, previous] = [randomBytes(32), randomBytes(32)];
+
+    it('reads ENCRYPTION_KEY and ENCRYPTION_KEY_PREVIOUS as 32 bytes of base64', () => {
+      const config = loadConfig({ ENCRYPTION_KEY: key.toString('base64'), ENCRYPTION_KEY_PREVIOUS: ` ${previous.toString('base64')} ` });
+      expect(config.encryption).toEqual({ key, previousKey: previous });
+      expect(loadConfig({ ENCRYPTION_KEY: '' }).encryption).toEqual({ key: undefined, previousKey: undefined });
+    });
+
+    it('names a bad master key without repeating its value', () => {
+      const short = randomBytes(16).toString('base64');
+      const attempt = () => loadConfig({ ENCRYPTION_KEY: short, ENCRYPTION_KEY_PREVIOUS: 'not-base64!' });
+      expect(attempt).toThrow('\n  ENCRYPTION_KEY: must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`');
+      expect(attempt).toThrow('\n  ENCRYPTION_KEY_PREVIOUS: must be 32 bytes in base64');
+      expect(attempt).not.toThrow(short);
+    });
+
+    it('is required, with DATABASE_URL, when a role runs alone; every missing one is named at once', () => {
+      const attempt = () => requireRoleSettings(loadConfig({}));
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/\n {2}DATABASE_URL: required when a role runs alone.*\n {2}ENCRYPTION_KEY: required when a role runs alone/s);
+      expect(() => requireRoleSettings(loadConfig({ DATABASE_URL: 'postgres://db/plude' }))).toThrow(/ENCRYPTION_KEY: required.*openssl rand -base64 32/);
+      expect(requireRoleSettings(loadConfig({ DATABASE_URL: 'postgres://db/plude', ENCRYPTION_KEY: key.toString('base64') }))).toEqual({
+        databaseUrl: 'postgres://db/plude',
+        temporalAddress: '127.0.0.1:7233',
+        encryptionKey: key,
+      });
+    });
   });
 });

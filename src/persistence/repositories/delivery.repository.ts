@@ -8,6 +8,11 @@ import type {
   RecordedAttempt,
   SubscriptionStatus,
 } from '../../../activities/ports';
+import type { KeyRing } from '../../crypto/key-ring';
+import { openSigningKey, type StoredSigningKey } from './signing-key.repository';
+
+/** A live signing key as loadDelivery's JSON carries it: StoredSigningKey with its bytea columns in base64. */
+type StoredKeyJson = Omit<StoredSigningKey, 'iv' | 'ciphertext' | 'tag'> & { iv: string | null; ciphertext: string | null; tag: string | null };
 
 interface DeliveryRow {
   status: NotificationStatus;
@@ -15,7 +20,8 @@ interface DeliveryRow {
   url: string;
   subscription_id: string;
   subscription_status: SubscriptionStatus;
-  secrets: string[] | null;
+  /** The live signing keys as stored (sealed; bytea as base64), newest first. */
+  keys: StoredKeyJson[] | null;
   event_id: string;
   type: string;
   environment_id: string;
@@ -25,6 +31,9 @@ interface DeliveryRow {
 
 /** PostgreSQL text cannot hold NUL characters, which a receiver's response body may contain. */
 const storable = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
+
+const bytes = (base64: string | null) => (base64 === null ? null : Buffer.from(base64, 'base64'));
+const fromJson = (key: StoredKeyJson): StoredSigningKey => ({ ...key, iv: bytes(key.iv), ciphertext: bytes(key.ciphertext), tag: bytes(key.tag) });
 
 /** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $11). */
 function attemptParameters(record: AttemptRecord): unknown[] {
@@ -73,13 +82,20 @@ const RECORD_ATTEMPT = `
 
 /** The worker's side of storage: one query to load a delivery, one statement to record an attempt. */
 export class DeliveryRepository implements DeliveryStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly keyRing: KeyRing,
+  ) {}
 
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
     const rows = (await this.db.query(
-      `SELECT n.status, n.attempt_count, n.url, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id, e.created_at, e.data::text AS data_json,
-              (SELECT array_agg(k.secret ORDER BY k.created_at DESC) FROM signing_keys k
-                WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS secrets
+      `SELECT n.status, n.attempt_count, n.url, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id,
+              e.created_at, e.data::text AS data_json,
+              (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
+                                                 'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
+                                                 'tag', encode(k.auth_tag, 'base64')) ORDER BY k.created_at DESC, k.id DESC)
+                 FROM signing_keys k
+                WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys
        FROM notifications n
        JOIN subscriptions s ON s.id = n.subscription_id
        JOIN events e ON e.id = n.event_id
@@ -95,7 +111,7 @@ export class DeliveryRepository implements DeliveryStore {
       url: row.url,
       subscriptionId: row.subscription_id,
       subscriptionStatus: row.subscription_status,
-      secrets: row.secrets ?? [],
+      secrets: (row.keys ?? []).map((key) => openSigningKey(this.keyRing, fromJson(key))),
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
     };
   }

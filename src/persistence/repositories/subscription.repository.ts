@@ -1,11 +1,12 @@
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { conflict } from '../../domain/errors';
-import { SigningKeyEntity, SubscriptionEntity } from '../entities';
+import { SubscriptionEntity } from '../entities';
 import type { SubscriptionStatus } from '../entities/subscription.entity';
+import type { SigningKey, SigningKeyRepository } from './signing-key.repository';
 
 export interface SubscriptionWithKey {
   subscription: SubscriptionEntity;
-  signingKey: SigningKeyEntity;
+  signingKey: SigningKey;
   created: boolean;
 }
 
@@ -27,7 +28,10 @@ export interface SubscriptionChanges {
 const isUniqueViolation = (err: unknown) => err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
 
 export class SubscriptionRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly signingKeys: SigningKeyRepository,
+  ) {}
 
   /**
    * Creates the subscription for (environment, url), or returns the live one with its current signing key.
@@ -45,17 +49,9 @@ export class SubscriptionRepository {
          RETURNING id, (xmax = 0) AS created`,
         [input.id, input.environmentId, input.url, input.eventTypes ?? null],
       )) as { id: string; created: boolean }[];
-      if (row.created) {
-        await tx.insert(SigningKeyEntity, { ...input.signingKey, subscriptionId: row.id, encryption: 'none' });
-      }
+      if (row.created) await this.signingKeys.insert(tx, { ...input.signingKey, subscriptionId: row.id });
       const subscription = await tx.findOneByOrFail(SubscriptionEntity, { id: row.id });
-      const signingKey = await tx
-        .getRepository(SigningKeyEntity)
-        .createQueryBuilder('key')
-        .where('key.subscriptionId = :id', { id: row.id })
-        .andWhere('(key.expiresAt IS NULL OR key.expiresAt > now())')
-        .orderBy('key.createdAt', 'DESC')
-        .getOneOrFail();
+      const signingKey = await this.signingKeys.newest(tx, row.id);
       return { subscription, signingKey, created: row.created };
     });
   }

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { ApiTokenService } from '../auth/api-token.service';
+import { notFound } from '../domain/errors';
+import { isId } from '../domain/ids';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
+import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from './admin.dto';
+
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    private readonly environments: EnvironmentRepository,
+    private readonly tokens: ApiTokenService,
+  ) {}
+
+  async issue(environmentId: string): Promise<ApiTokenResponse> {
+    await this.requireEnvironment(environmentId);
+    const issued = await this.tokens.issue(environmentId);
+    return { token: issued.token, id: issued.id, environmentId, createdAt: issued.createdAt.toISOString() };
+  }
+
+  async list(environmentId: string): Promise<ApiTokenSummaryResponse[]> {
+    await this.requireEnvironment(environmentId);
+    return (await this.tokens.list(environmentId)).map(ApiTokenSummaryResponse.from);
+  }
+
+  /** Takes effect at once in this process; see TOKEN_CACHE_TTL_MS for the others. Revoking again is a no-op. */
+  async revoke(environmentId: string, tokenId: string): Promise<void> {
+    if (!isId('tok', tokenId) || !(await this.tokens.revoke(environmentId, tokenId))) throw notFound('token', tokenId);
+  }
+
+  private async requireEnvironment(environmentId: string): Promise<void> {
+    // An ID that cannot exist never reaches the database (a NUL character would make PostgreSQL fail).
+    if (!ENVIRONMENT_ID.test(environmentId) || !(await this.environments.exists(environmentId))) throw notFound('environment', environmentId);
+  }
+}
