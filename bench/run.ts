@@ -1,38 +1,34 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startEmbeddedPostgres } from '../src/persistence/embedded-postgres';
 import { type DevServerHandle, freePort, startTemporalDevServer } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../src/temporal/temporal-cli';
-import { ApiClient } from '../test/support/api-client';
-import { HttpsReceiver } from '../test/support/https-receiver';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { startAppProcess } from './app-process';
-import { startBareProcess } from './bare/driver';
-import { measureLatency, measureThroughput, type Publish } from './measure';
+import { latencyChart } from './chart';
+import { benchmarksMarkdown } from './markdown';
+import { closedLoop, fanOut, lowLoad, openLoop } from './measure';
+import { BenchReceiver } from './receiver';
+import { type Results, tables, targets } from './report';
+import { barePost, bareWorkflow, plude, type Target } from './targets';
 
 /**
- * `npm run bench`, on this machine, each side against a fresh Temporal dev server with `npm start`'s durable
- * settings (SQLite file, WAL) and a real HTTPS receiver in this process, in two workflow shapes:
- * - `activity`: every attempt is the regular activity (DELIVERY_FIRST_ATTEMPT=activity, the shape before issue 6);
- * - `local`: the first attempt is a local activity inside the first workflow task (the default).
- * For each shape: a bare Temporal workflow doing the same signed POST (no API, no database), started eagerly, and
- * plude-webhooks as the built `npm start` process (API + worker, eager starts) with PostgreSQL.
+ * `npm run bench [-- --write]`: every figure of BENCHMARKS.md in one run on this machine (see bench/markdown.ts).
+ * BENCH_SECONDS (30), BENCH_LATENCY_EVENTS (200), BENCH_FANOUT (1000) shorten or lengthen it;
+ * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  */
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-/** Given, so the built `npm start` process writes no master key into the checkout's data folder. */
-const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
-const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SHAPES = ['activity', 'local'] as const;
+const FANOUT = Number(process.env.BENCH_FANOUT ?? 1000);
+const PUBLISHERS = 16;
+const WORKERS = 2;
+const ROOT = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-type Shape = (typeof SHAPES)[number];
-type Cleanup = (() => Promise<void>)[];
-interface SideResult { name: string; latency: number; rate: number }
+type Cleanup = (() => Promise<unknown>)[];
 
 async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHandle> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-'));
@@ -50,81 +46,131 @@ async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHan
   return server;
 }
 
-async function database(cleanup: Cleanup): Promise<string> {
-  const database = await createScratchDatabase(ADMIN_URL, 'plude_bench');
-  cleanup.push(() => database.drop());
-  return database.url;
+/** Temporal history length of the first-try delivery of one more event. */
+async function historyOf(target: Target, server: DevServerHandle, receiver: BenchReceiver): Promise<number> {
+  const tag = `history-${Date.now()}`;
+  await target.publish(tag);
+  await receiver.arrival(tag);
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(await target.workflowIdOf!(tag));
+    await handle.result();
+    return (await handle.fetchHistory()).events?.length ?? 0;
+  } finally {
+    await connection.close();
+  }
 }
 
-async function plude(cleanup: Cleanup, server: DevServerHandle, receiver: HttpsReceiver, shape: Shape): Promise<Publish> {
-  const app = await startAppProcess(
-    {
-      DATABASE_URL: await database(cleanup),
-      TEMPORAL_ADDRESS: server.address,
-      ADMIN_TOKEN,
-      ENCRYPTION_KEY,
-      ALLOW_PRIVATE_TARGETS: 'true',
-      NODE_EXTRA_CA_CERTS: receiver.caFile,
-      DELIVERY_FIRST_ATTEMPT: shape,
-    },
-    await freePort(),
-  );
-  cleanup.push(() => app.stop());
-  const admin = new ApiClient(app.url, { token: ADMIN_TOKEN });
-  await admin.request('POST', '/admin/environments', { id: 'bench' });
-  const { body } = await admin.request('POST', '/admin/environments/bench/tokens');
-  const api = new ApiClient(app.url, { token: body.token, environment: 'bench', version: '2022-03' });
-  await api.subscribe(receiver.url(`/plude-${shape}`));
-  return async (type, data) => {
-    const response = await api.publish(type, data);
-    if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${JSON.stringify(response.body)}`);
-  };
-}
-
-async function side(name: string, cliPath: string, receiver: HttpsReceiver, make: (cleanup: Cleanup, server: DevServerHandle) => Promise<Publish>): Promise<SideResult> {
+async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Promise<T> {
   const cleanup: Cleanup = [];
   try {
-    log(name);
-    const publish = await make(cleanup, await temporal(cleanup, cliPath));
-    const latency = await measureLatency(publish, receiver, LATENCY_EVENTS, log);
-    const rate = await measureThroughput(publish, receiver, THROUGHPUT_EVENTS, CONCURRENCY, log);
-    return { name, latency, rate };
+    return await work(cleanup);
   } finally {
     for (const fn of cleanup.reverse()) await fn().catch((err: Error) => process.stderr.write(`cleanup: ${err.message}\n`));
   }
 }
 
-function table(results: Record<Shape, { bare: SideResult; ours: SideResult }>): string[] {
-  const rows = ['| shape | bare p50 | plude-webhooks p50 | bare deliveries/s | plude-webhooks deliveries/s | plude / bare |', '|---|---|---|---|---|---|'];
-  for (const shape of SHAPES) {
-    const { bare, ours } = results[shape];
-    rows.push(
-      `| ${shape === 'local' ? 'first attempt local' : 'one regular activity'} | ${bare.latency.toFixed(0)} ms | ${ours.latency.toFixed(0)} ms | ` +
-        `${bare.rate.toFixed(1)} | ${ours.rate.toFixed(1)} | ${((100 * ours.rate) / bare.rate).toFixed(0)}% |`,
-    );
-  }
-  return rows;
+async function postgresAdminUrl(cleanup: Cleanup): Promise<string> {
+  if (process.env.BENCH_DATABASE_ADMIN_URL) return process.env.BENCH_DATABASE_ADMIN_URL;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-pg-'));
+  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as user postgres, who must be able to enter it
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => undefined });
+  cleanup.push(() => pg.stop());
+  const url = new URL(pg.url);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+function temporalVersion(cliPath: string): string {
+  const reported = execFileSync(cliPath, ['--version'], { encoding: 'utf8' }).trim();
+  return reported.includes('0.0.0-DEV') ? 'v1.5.1 (built with go install; Server 1.29.1)' : reported;
 }
 
 async function main(): Promise<void> {
+  const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
-  const receiver = await HttpsReceiver.start();
-  const results = {} as Record<Shape, { bare: SideResult; ours: SideResult }>;
+  const receiver = await BenchReceiver.start();
+  const started = Date.now();
   try {
-    for (const shape of SHAPES) {
-      const bare = await side(`baseline (${shape}): bare Temporal workflow, same signed POST`, cliPath, receiver, async (cleanup, server) => {
-        const env = { TEMPORAL_ADDRESS: server.address, NODE_EXTRA_CA_CERTS: receiver.caFile, BARE_SHAPE: shape };
-        const baseline = await startBareProcess(env, receiver.url(`/bare-${shape}`));
-        cleanup.push(() => baseline.stop());
-        return baseline.publish;
+    const r = await withCleanup(async (outer) => {
+      const adminUrl = await postgresAdminUrl(outer);
+      const database = async (cleanup: Cleanup) => {
+        const db = await createScratchDatabase(adminUrl, 'plude_bench');
+        cleanup.push(() => db.drop());
+        return db.url;
+      };
+      log('bare signed POST loop');
+      const post = barePost(receiver);
+      const barePostResult = { low: await lowLoad(post, receiver, LATENCY_EVENTS), capacity: await closedLoop(post, receiver, undefined, PUBLISHERS, SECONDS) };
+      await post.stop();
+
+      log('bare workflow, one regular activity');
+      const bareActivity = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const target = await bareWorkflow('activity', server.address, receiver);
+        cleanup.push(() => target.stop());
+        const low = await lowLoad(target, receiver, LATENCY_EVENTS);
+        return { low, history: await historyOf(target, server, receiver), capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS) };
       });
-      const ours = await side(`plude-webhooks (${shape}): npm start process, API → PostgreSQL → Temporal → worker → receiver`, cliPath, receiver, (cleanup, server) =>
-        plude(cleanup, server, receiver, shape),
-      );
-      results[shape] = { bare, ours };
-    }
+
+      log('plude-webhooks (npm start)');
+      const ours = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
+        cleanup.push(() => target.stop());
+        const low = await lowLoad(target, receiver, LATENCY_EVENTS);
+        const history = await historyOf(target, server, receiver);
+        const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
+        const halfRate = capacity.perSecond / 2;
+        const half = await openLoop(target, receiver, halfRate, SECONDS);
+        return { low, history, capacity, halfRate, half, fanOut: await fanOut(target, receiver, FANOUT) };
+      });
+
+      log('bare workflow, first attempt local');
+      const bareLocal = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const target = await bareWorkflow('local', server.address, receiver);
+        cleanup.push(() => target.stop());
+        const low = await lowLoad(target, receiver, LATENCY_EVENTS);
+        const history = await historyOf(target, server, receiver);
+        const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
+        return { low, history, capacity, half: await openLoop(target, receiver, ours.halfRate, SECONDS) };
+      });
+
+      log(`plude-webhooks (start:api + ${WORKERS} × start:worker)`);
+      const split = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'split', workers: WORKERS });
+        cleanup.push(() => target.stop());
+        await lowLoad(target, receiver, 20);
+        return { capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS), workers: WORKERS };
+      });
+
+      const cpus = os.cpus();
+      const machine = {
+        cores: cpus.length,
+        cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+        node: process.version,
+        temporal: temporalVersion(cliPath),
+        date: new Date().toISOString().slice(0, 10),
+        command: 'npm run bench -- --write',
+      };
+      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, split } satisfies Results;
+    });
+
     log('');
-    for (const row of table(results)) log(row);
+    for (const line of [...targets(r), '', ...tables(r)]) log(line);
+    log(`bench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (write) {
+      const chart = latencyChart(`publish → receive at half load (${r.plude.halfRate.toFixed(1)} events/s, ${SECONDS} s)`, [
+        { name: 'plude-webhooks (npm start)', values: r.plude.half },
+        { name: 'bare workflow, first attempt local', values: r.bareLocal.half },
+      ]);
+      await writeFile(path.join(ROOT, 'docs', 'bench-half-load.svg'), `${chart}\n`);
+      await writeFile(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(r, 'docs/bench-half-load.svg'));
+      log('wrote BENCHMARKS.md and docs/bench-half-load.svg');
+    }
   } finally {
     await receiver.stop();
   }

@@ -5,6 +5,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function summary(values: number[]): string {
-  return `p50 ${percentile(values, 50).toFixed(1)} ms, p90 ${percentile(values, 90).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms (n=${values.length})`;
-}
+export const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`);
+
+/** `p50 / p90 / p99` of a sample, in ms. */
+export const spread = (values: number[], ps = [50, 90, 99]) => ps.map((p) => ms(percentile(values, p))).join(' / ');

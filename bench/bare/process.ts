@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   process.on('message', (message: { id: string; url: string; body: string }) => {
     client.workflow
       .start(workflowType, { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true })
-      .then(() => process.send!({ started: message.id }), (err: Error) => process.send!({ error: err.message }));
+      .then(() => process.send!({ started: message.id }), (err: Error) => process.send!({ failed: message.id, error: err.message }));
   });
   process.on('disconnect', () => {
     worker.shutdown();

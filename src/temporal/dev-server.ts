@@ -27,6 +27,8 @@ export interface DevServerHandle {
   /** host:port of the front-end gRPC service, e.g. 127.0.0.1:7233 */
   address: string;
   uiUrl: string | null;
+  /** The server process (for the bench's CPU and memory readings). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -139,7 +141,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
       const probe = checkReady(address, opts.namespace, Math.min(2_000, remaining));
       probe.catch(() => undefined);
       await Promise.race([probe, exitPromise]);
-      if (!state.exit && !state.spawnError) return { address, uiUrl, stop };
+      if (!state.exit && !state.spawnError) return { address, uiUrl, pid: child.pid, stop };
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
     }

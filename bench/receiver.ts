@@ -1,0 +1,93 @@
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+
+/**
+ * The bench's receiver: a real local HTTPS server that answers 204 at once and tells the load generator when the
+ * POST carrying a given tag (`"tag":"…"` in the event data) arrived. The first arrival of a tag counts.
+ */
+interface Tagged {
+  first: number;
+  last: number;
+  count: number;
+  waiters: { count: number; resolve: (tagged: Tagged) => void }[];
+}
+
+export class BenchReceiver {
+  private readonly tags = new Map<string, Tagged>();
+  count = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly caFile: string,
+  ) {}
+
+  static async start(): Promise<BenchReceiver> {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    });
+    const caFile = path.join(os.tmpdir(), `plude-bench-receiver-${process.pid}.pem`);
+    await writeFile(caFile, pems.cert);
+    let receiver: BenchReceiver | undefined;
+    const server = createServer({ key: pems.private, cert: pems.cert, keepAliveTimeout: 60_000 }, (req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        receiver!.record(body);
+        res.writeHead(204).end();
+      });
+    });
+    receiver = new BenchReceiver(server, caFile);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return receiver;
+  }
+
+  url(pathname: string): string {
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}${pathname}`;
+  }
+
+  /** Resolves with the arrival time (performance.now()) of the first POST that carries `tag`. */
+  async arrival(tag: string): Promise<number> {
+    return (await this.arrivals(tag, 1)).first;
+  }
+
+  /** Resolves once `count` POSTs carrying `tag` arrived: the first and the last arrival times. */
+  arrivals(tag: string, count: number): Promise<{ first: number; last: number }> {
+    const tagged = this.tagged(tag);
+    if (tagged.count >= count) return Promise.resolve(tagged);
+    return new Promise((resolve) => tagged.waiters.push({ count, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private tagged(tag: string): Tagged {
+    let tagged = this.tags.get(tag);
+    if (!tagged) this.tags.set(tag, (tagged = { first: 0, last: 0, count: 0, waiters: [] }));
+    return tagged;
+  }
+
+  private record(body: string): void {
+    const at = performance.now();
+    this.count++;
+    const tag = /"tag":"([^"]+)"/.exec(body)?.[1];
+    if (tag === undefined) return;
+    const tagged = this.tagged(tag);
+    if (tagged.count++ === 0) tagged.first = at;
+    tagged.last = at;
+    tagged.waiters = tagged.waiters.filter((waiter) => {
+      if (tagged.count < waiter.count) return true;
+      waiter.resolve(tagged);
+      return false;
+    });
+  }
+}

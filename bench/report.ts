@@ -1,0 +1,86 @@
+import type { Capacity, FanOut, Latency } from './measure';
+import { ms, percentile, spread } from './stats';
+
+export interface Results {
+  machine: { cores: number; cpu: string; node: string; temporal: string; date: string; command: string };
+  seconds: number;
+  barePost: { low: Latency; capacity: Capacity };
+  bareActivity: { low: Latency; capacity: Capacity; history: number };
+  bareLocal: { low: Latency; capacity: Capacity; half: number[]; history: number };
+  plude: { low: Latency; capacity: Capacity; half: number[]; halfRate: number; history: number; fanOut: FanOut };
+  split: { capacity: Capacity; workers: number };
+}
+
+const rate = (c: Capacity) => `${c.perSecond.toFixed(1)}/s`;
+const cpu = (seconds: number) => (seconds > 0 ? `${(seconds * 1000).toFixed(2)} ms` : '–');
+
+export function tables(r: Results): string[] {
+  const rows: string[] = [];
+  const add = (...lines: string[]) => rows.push(...lines, '');
+  add(
+    '### Latency at low load (one event at a time; p50 / p90 / p99)',
+    '| | publish → accepted | publish → POST received |',
+    '|---|---|---|',
+    `| bare signed POST loop | – | ${spread(r.barePost.low.received)} |`,
+    `| bare workflow, one regular activity | ${spread(r.bareActivity.low.ack)} | ${spread(r.bareActivity.low.received)} |`,
+    `| bare workflow, first attempt local | ${spread(r.bareLocal.low.ack)} | ${spread(r.bareLocal.low.received)} |`,
+    `| **plude-webhooks** (npm start) | ${spread(r.plude.low.ack)} | ${spread(r.plude.low.received)} |`,
+  );
+  const capRow = (name: string, c: Capacity) =>
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
+  add(
+    `### Capacity (closed loop: 16 publishers, each waits for its event to arrive; ${r.seconds} s)`,
+    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | peak RSS |',
+    '|---|---|---|---|---|---|---|',
+    capRow('bare signed POST loop', r.barePost.capacity),
+    capRow('bare workflow, one regular activity', r.bareActivity.capacity),
+    capRow('bare workflow, first attempt local', r.bareLocal.capacity),
+    capRow('**plude-webhooks** (npm start)', r.plude.capacity),
+    capRow(`plude-webhooks (start:api + ${r.split.workers} × start:worker)`, r.split.capacity),
+  );
+  const halfRow = (name: string, values: number[]) => `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(percentile(values, 100))} |`;
+  add(
+    `### Latency at half load (open loop: ${r.plude.halfRate.toFixed(1)} events/s, half of plude-webhooks' capacity; ${r.seconds} s)`,
+    '| | p50 | p99 | max |',
+    '|---|---|---|---|',
+    halfRow('bare workflow, first attempt local', r.bareLocal.half),
+    halfRow('**plude-webhooks** (npm start)', r.plude.half),
+  );
+  const f = r.plude.fanOut;
+  add(
+    `### Fan-out (one event to ${f.subscriptions} subscriptions of one environment, one receiver host)`,
+    '| publish → 202 | publish → last of the POSTs received |',
+    '|---|---|',
+    `| ${ms(f.acceptedMs)} | ${ms(f.lastReceivedMs)} |`,
+  );
+  add(
+    '### Temporal history of a first-try delivery',
+    '| bare, one regular activity | bare, first attempt local | plude-webhooks |',
+    '|---|---|---|',
+    `| ${r.bareActivity.history} events | ${r.bareLocal.history} events | ${r.plude.history} events |`,
+  );
+  return rows;
+}
+
+export function targets(r: Results): string[] {
+  const local = r.bareLocal;
+  const capacityTarget = 0.9 * local.capacity.perSecond;
+  const p50 = percentile(r.plude.low.received, 50);
+  const p50Target = Math.min(20, 1.5 * percentile(local.low.received, 50));
+  const halfP99 = percentile(r.plude.half, 99);
+  const fanTarget = (1.2 * r.plude.fanOut.subscriptions * 1000) / r.plude.capacity.perSecond;
+  const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
+    `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
+  const pct = (a: number, b: number) => `${((100 * (a - b)) / b).toFixed(0)} %`;
+  return [
+    '| target | goal | measured | result |',
+    '|---|---|---|---|',
+    row('capacity', `≥ 0.9 × bare first-attempt-local (${capacityTarget.toFixed(1)}/s)`, rate(r.plude.capacity), r.plude.capacity.perSecond >= capacityTarget, pct(capacityTarget, r.plude.capacity.perSecond)),
+    row('publish → receive p50, low load', `≤ 1.5 × bare local and ≤ 20 ms (${ms(p50Target)})`, ms(p50), p50 <= p50Target, pct(p50, p50Target)),
+    row('publish → receive p99, half load', '≤ 100 ms', ms(halfP99), halfP99 <= 100, pct(halfP99, 100)),
+    row('fan-out: 202', '≤ 2 s', ms(r.plude.fanOut.acceptedMs), r.plude.fanOut.acceptedMs <= 2000, pct(r.plude.fanOut.acceptedMs, 2000)),
+    row('fan-out: all delivered', `≤ 1.2 × 1,000 / capacity (${ms(fanTarget)})`, ms(r.plude.fanOut.lastReceivedMs), r.plude.fanOut.lastReceivedMs <= fanTarget, pct(r.plude.fanOut.lastReceivedMs, fanTarget)),
+    row('history of a first-try delivery', '≤ 6 events', `${r.plude.history} events`, r.plude.history <= 6, `${r.plude.history - 6} events`),
+    row('memory during capacity run', '≤ 300 MB RSS', `${r.plude.capacity.peakRssMb.toFixed(0)} MB`, r.plude.capacity.peakRssMb <= 300, pct(r.plude.capacity.peakRssMb, 300)),
+  ];
+}
