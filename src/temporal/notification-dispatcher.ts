@@ -72,20 +72,20 @@ export class NotificationDispatcher {
 
   /**
    * Starts the workflows and records each confirmed start in the outbox as it comes. The caller waits for the
-   * starts at most `startWaitMs`; those still queued or in flight then carry on in the background and are recorded
-   * when confirmed, so a big fan-out does not wait for the recovery loop. Marks are batched (one UPDATE per
-   * RECORD_DELAY_MS); a mark that is never written only makes recovery start the workflow again, which the server
-   * rejects as a duplicate.
+   * first batch of starts (as many as run at once), at most `startWaitMs`: the stored notifications are the durable
+   * outbox, so a fan-out to 1,000 subscriptions answers without waiting for 1,000 starts. The rest carry on in the
+   * background and are recorded when confirmed, so a big fan-out does not wait for the recovery loop either. Marks
+   * are batched (one UPDATE per RECORD_DELAY_MS); a mark that is never written only makes recovery start the
+   * workflow again, which the server rejects as a duplicate.
    */
   async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
-    const all = Promise.all(
-      dispatches.map((d) =>
-        this.startInSlot(d).then(
-          () => this.record(d.notificationId),
-          (err: unknown) => this.warnFailed(d, err),
-        ),
+    const starts = dispatches.map((d) =>
+      this.startInSlot(d).then(
+        () => this.record(d.notificationId),
+        (err: unknown) => this.warnFailed(d, err),
       ),
     );
+    const all = Promise.all(starts.slice(0, this.slots.size));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.startWaitMs ?? START_WAIT_MS)));
     await Promise.race([all, waited]);

@@ -18,7 +18,7 @@ const dispatch = (id: string): NotificationDispatch => ({
 
 type Start = (options: { workflowId: string }) => Promise<unknown>;
 
-function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeoutMs?: number } = {}) {
+function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeoutMs?: number; startWaitMs?: number } = {}) {
   const marked: string[][] = [];
   const warnings: string[] = [];
   const deadlines: number[] = [];
@@ -169,6 +169,21 @@ describe('NotificationDispatcher', () => {
     await waitFor(async () => pending.size, (n) => n === 1);
     openAll();
     await waitFor(async () => marked.flat().sort(), (m) => m.length === 4);
+  });
+
+  it('answers a fan-out once its first batch of starts is in, not after every start', async () => {
+    const { start, pending, openAll } = gate();
+    // startWaitMs of a minute: only the first batch can have released the caller.
+    const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2, startWaitMs: 60_000 });
+    const answered = dispatcher.dispatchAndRecord(ids(6).map(dispatch));
+    await waitFor(async () => pending.size, (n) => n === 2);
+    openAll(); // the first two start
+    await answered;
+    expect(pending.size).toBe(2); // the next two are still in flight, the last two queued
+    openAll();
+    await waitFor(async () => pending.size, (n) => n === 2);
+    openAll();
+    await waitFor(async () => marked.flat().length, (n) => n === 6);
   });
 
   it('on close, leaves queued starts to recovery, waits for those in flight and records them', async () => {
