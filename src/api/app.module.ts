@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(deps: CoreDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventsModule, NotificationsModule],
+      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventTypesModule, EventsModule, NotificationsModule],
       controllers: [HealthController],
     };
   }

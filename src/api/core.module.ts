@@ -5,6 +5,7 @@ import type { KeyRing } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { EventRepository } from '../persistence/repositories/event.repository';
+import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
@@ -46,6 +47,7 @@ export class CoreModule {
       { provide: SigningKeyRepository, useValue: signingKeys },
       { provide: SubscriptionRepository, useValue: new SubscriptionRepository(deps.db, signingKeys) },
       repository(EventRepository),
+      repository(EventTypeRepository),
       ApiTokenService,
     ];
     return { module: CoreModule, providers, exports: providers };
