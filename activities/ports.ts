@@ -1,3 +1,4 @@
+import type { DeliveryTrigger } from '../workflows/types';
 import type { HttpSender } from './http/sender';
 
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
@@ -34,6 +35,8 @@ export interface AttemptRecord {
   retryAfterMs: number | null;
   /** When the next attempt starts; null after a success or when none fits before the window closes. */
   nextAttemptAt: Date | null;
+  /** The first delivery of the notification, or a redelivery (numbering goes on across both). */
+  trigger: DeliveryTrigger;
 }
 
 export interface RecordedAttempt {
@@ -47,8 +50,11 @@ export interface DeliveryStore {
   loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
   /** Stores the attempt and updates the notification in one statement. */
   recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
-  /** Marks a still-pending notification expired; returns its final status either way (null when it is gone). */
-  markExpired(notificationId: string): Promise<NotificationStatus | null>;
+  /**
+   * Marks a still-pending notification expired, if its window is the one that closed (`expiresAt`, when given, is at
+   * or after its expires_at); returns its final status either way (null when it is gone).
+   */
+  markExpired(notificationId: string, expiresAt: Date | null): Promise<NotificationStatus | null>;
   /** Marks a still-pending notification cancelled (its workflow was cancelled); returns its final status. */
   markCancelled(notificationId: string): Promise<NotificationStatus | null>;
   /**

@@ -1,2 +1,2 @@
 export { deliverNotification, notificationStateQuery, releaseSignal } from './deliver-notification';
-export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus } from './types';
+export type { DeliverNotificationInput, DeliveryTrigger, NotificationWorkflowState, NotificationWorkflowStatus } from './types';

@@ -22,6 +22,9 @@ export interface DeliveryPolicyInput {
   attemptTimeoutMs: number;
 }
 
+/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
+export type DeliveryTrigger = 'initial' | 'redeliver';
+
 /** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
 export type FirstAttemptMode = 'local' | 'activity';
 
@@ -37,6 +40,11 @@ export interface DeliverNotificationInput {
   expiresAt: string;
   policy: DeliveryPolicyInput;
   firstAttempt: FirstAttemptMode;
+  /**
+   * Recorded with each attempt of this run. A redelivery is a new run of the same workflow ID, with the fresh
+   * window the redelivery gave. Absent in the input of runs started before redeliveries existed: `initial`.
+   */
+  trigger?: DeliveryTrigger;
 }
 
 /** What one attempt needs: passed to the activity as its argument. */
@@ -44,6 +52,8 @@ export interface AttemptRequest {
   notificationId: string;
   expiresAt: string;
   policy: DeliveryPolicyInput;
+  /** What the attempts of this run are recorded as; `initial` when absent. */
+  trigger?: DeliveryTrigger;
 }
 
 /** Carried by an `AttemptFailed` failure: which attempt failed and when the next one is due. */

@@ -57,6 +57,8 @@ export class EventsService {
           eventCreatedAt: event.createdAt,
           expiresAt: n.expiresAt,
           policy: n.policy,
+          url: n.url,
+          trigger: 'initial',
         })),
       );
     }

@@ -32,6 +32,8 @@ export class AttemptResponse {
   retryAfterMs: number | null;
   /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
   nextAttemptAt: string | null;
+  /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
+  trigger: 'initial' | 'redeliver';
 
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
@@ -45,6 +47,7 @@ export class AttemptResponse {
       responseBody: attempt.responseBody,
       retryAfterMs: attempt.retryAfterMs,
       nextAttemptAt: iso(attempt.nextAttemptAt),
+      trigger: attempt.trigger,
     };
   }
 }
@@ -60,6 +63,8 @@ export class NotificationResponse {
   /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
   nextAttemptAt: string | null;
   completedAt: string | null;
+  /** The last redelivery (null if never): it gave the notification its current window and policy. */
+  redeliveredAt: string | null;
   /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
   expiresAt: string;
   /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
@@ -82,6 +87,7 @@ export class NotificationResponse {
       nextAttemptAt: notification.status === 'pending' && !held ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
       held,
       completedAt: iso(notification.completedAt),
+      redeliveredAt: iso(notification.redeliveredAt),
       expiresAt: notification.expiresAt.toISOString(),
       policy: {
         initialIntervalMs: notification.retryInitialIntervalMs,
@@ -92,4 +98,14 @@ export class NotificationResponse {
       attempts: attempts.map(AttemptResponse.from),
     };
   }
+}
+
+/** The answer to a redelivery: the notification is pending again, with a new window. */
+export class RedeliveryResponse {
+  id: string;
+  status: 'pending';
+  /** The new window's end: DELIVERY_WINDOW from the redelivery. */
+  expiresAt: string;
+  /** The retry policy the redelivery runs under: the configuration of the process that accepted it. */
+  policy: NotificationResponse['policy'];
 }

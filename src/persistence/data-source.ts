@@ -12,6 +12,7 @@ import { SealedSigningKeys1764850000000 } from './migrations/1764850000000-seale
 import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-last-used';
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
 import { EventTypes1764950000000 } from './migrations/1764950000000-event-types';
+import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   TokenLastUsed1764860000000,
   DispatchClaims1764900000000,
   EventTypes1764950000000,
+  Redelivery1764960000000,
 ];
 
 export interface DatabaseOptions {

@@ -17,6 +17,8 @@ export interface NewEvent {
 export interface StoredNotification {
   id: string;
   subscriptionId: string;
+  /** The subscription's URL, which the notification keeps. */
+  url: string;
   expiresAt: Date;
   policy: DeliveryPolicy;
 }
@@ -24,6 +26,7 @@ export interface StoredNotification {
 interface NotificationJson {
   id: string;
   subscriptionId: string;
+  url: string;
   expiresAt: string;
   policy: DeliveryPolicy;
 }
@@ -51,7 +54,7 @@ type NotificationsRow = { notifications: NotificationJson[] | null };
 const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
-const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'expiresAt', ${n}.expires_at,
+const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at,
   'policy', json_build_object('initialIntervalMs', ${n}.retry_initial_interval_ms, 'maximumIntervalMs', ${n}.retry_maximum_interval_ms,
     'backoffCoefficient', ${n}.retry_backoff_coefficient, 'attemptTimeoutMs', ${n}.attempt_timeout_ms))`;
 
