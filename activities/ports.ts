@@ -1,4 +1,5 @@
-import type { DeliveryTrigger } from '../workflows/types';
+import type { NotificationDispatch } from '../src/persistence/repositories/notification.repository';
+import type { DeliveryTrigger, RecoveryCursor } from '../workflows/types';
 import type { HttpSender } from './http/sender';
 
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
@@ -67,3 +68,17 @@ export interface DeliveryStore {
 
 /** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */
 export type DeliverySender = Pick<HttpSender, 'send'>;
+
+/** What the recovery activities need from storage. Implemented by src/persistence/repositories/recovery.repository.ts. */
+export interface RecoveryStore {
+  /** Redelivers the expired and cancelled notifications of the next page of the range; where the next page starts. */
+  redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number, graceMs: number): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }>;
+  complete(recoveryId: string): Promise<void>;
+}
+
+/** Starts redeliveries' workflows, a bounded number at a time, and records the starts it saw confirmed. */
+export interface RedeliveryStarter {
+  /** Never throws; returns the IDs whose run now certainly exists. */
+  dispatch(dispatches: NotificationDispatch[]): Promise<string[]>;
+  markDispatched(ids: string[]): Promise<void>;
+}

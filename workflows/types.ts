@@ -71,3 +71,27 @@ export interface NotificationWorkflowState {
   /** When the delivery window closes (ISO-8601). */
   expiresAt: string;
 }
+
+/** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */
+export interface RecoveryCursor {
+  at: string;
+  id: string;
+}
+
+/** Input of the recover-subscription workflow: the recovery's ID (its range and policy are in the database). */
+export interface RecoverSubscriptionInput {
+  recoveryId: string;
+  /** null: from the start of the range. A run that continues as new carries it on. */
+  after: RecoveryCursor | null;
+  /** Notifications looked at per page. */
+  pageSize: number;
+  /** Pages per run: then the workflow continues as new, so its history stays small whatever the range holds. */
+  pagesPerRun: number;
+}
+
+/** What one page did: where the next starts (null: the range is done), how many it redelivered and started. */
+export interface RecoveryPage {
+  next: RecoveryCursor | null;
+  redelivered: number;
+  started: number;
+}

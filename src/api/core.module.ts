@@ -11,6 +11,8 @@ import { SigningKeyRepository } from '../persistence/repositories/signing-key.re
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { RecoveryWorkflows } from '../temporal/recovery-workflows';
+import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { ApiTokenService } from '../auth/api-token.service';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
@@ -22,6 +24,7 @@ export interface CoreDeps {
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
+  recoveryWorkflows: RecoveryWorkflows;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -42,12 +45,14 @@ export class CoreModule {
       { provide: NotificationRepository, useValue: deps.notifications },
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
+      { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       { provide: SigningKeyRepository, useValue: signingKeys },
       { provide: SubscriptionRepository, useValue: new SubscriptionRepository(deps.db, signingKeys) },
       repository(EventRepository),
       repository(EventTypeRepository),
+      repository(RecoveryRepository),
       ApiTokenService,
     ];
     return { module: CoreModule, providers, exports: providers };

@@ -22,6 +22,8 @@ export function statusFor(code: DomainErrorCode): number {
       return HttpStatus.CONFLICT;
     case 'unprocessable':
       return HttpStatus.UNPROCESSABLE_ENTITY;
+    case 'unavailable':
+      return HttpStatus.SERVICE_UNAVAILABLE;
     case 'unsupported_media_type':
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     default: {

@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  | 'unavailable'
   | 'unsupported_version'
   | 'unsupported_media_type';
 

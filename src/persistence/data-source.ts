@@ -13,6 +13,7 @@ import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-las
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
 import { EventTypes1764950000000 } from './migrations/1764950000000-event-types';
 import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
+import { Recoveries1764970000000 } from './migrations/1764970000000-recoveries';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   DispatchClaims1764900000000,
   EventTypes1764950000000,
   Redelivery1764960000000,
+  Recoveries1764970000000,
 ];
 
 export interface DatabaseOptions {

@@ -7,6 +7,7 @@ import { NotificationRepository } from '../persistence/repositories/notification
 import { DispatchRecovery } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 
 export interface ApiRole {
@@ -35,7 +36,8 @@ export async function startApiRole(config: Config, db: DataSource, keyRing: KeyR
     warn,
   });
   const signals = new NotificationSignals(client, warn);
-  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals });
+  const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
+  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const recovery = new DispatchRecovery(notifications, dispatcher, warn);

@@ -4,10 +4,11 @@ import { EnvironmentEntity } from './environment.entity';
 import { EventEntity } from './event.entity';
 import { EventTypeEntity } from './event-type.entity';
 import { NotificationEntity } from './notification.entity';
+import { RecoveryEntity } from './recovery.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SubscriptionEntity } from './subscription.entity';
 
-export { ApiTokenEntity, AttemptEntity, EnvironmentEntity, EventEntity, EventTypeEntity, NotificationEntity, SigningKeyEntity, SubscriptionEntity };
+export { ApiTokenEntity, AttemptEntity, EnvironmentEntity, EventEntity, EventTypeEntity, NotificationEntity, RecoveryEntity, SigningKeyEntity, SubscriptionEntity };
 
 export const ENTITIES = [
   EnvironmentEntity,
@@ -18,4 +19,5 @@ export const ENTITIES = [
   NotificationEntity,
   AttemptEntity,
   EventTypeEntity,
+  RecoveryEntity,
 ];

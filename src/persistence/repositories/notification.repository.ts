@@ -76,23 +76,24 @@ export interface RedeliveryRequest {
   graceMs: number;
 }
 
-/**
- * Makes a finished notification pending again with a fresh window and policy, and puts it back in the outbox
- * (dispatched_at NULL, claimed for the grace period so that recovery leaves the first start to the caller).
- */
-export const REDELIVER_SET = `status = 'pending', completed_at = NULL, next_attempt_at = now(), redelivered_at = now(),
-  dispatched_at = NULL, dispatch_claimed_until = now() + make_interval(secs => $GRACE::float8 / 1000),
-  expires_at = now() + make_interval(secs => $WINDOW::float8 / 1000), retry_initial_interval_ms = $INITIAL,
-  retry_maximum_interval_ms = $MAXIMUM, retry_backoff_coefficient = $BACKOFF, attempt_timeout_ms = $TIMEOUT`;
-
-/** REDELIVER_SET with its parameters numbered from `first`, and their values. */
-export function redeliverSet(first: number, request: Pick<RedeliveryRequest, 'windowMs' | 'policy' | 'graceMs'>): { sql: string; values: unknown[] } {
-  const names = ['GRACE', 'WINDOW', 'INITIAL', 'MAXIMUM', 'BACKOFF', 'TIMEOUT'];
-  const { policy } = request;
-  const values = [request.graceMs, request.windowMs, policy.initialIntervalMs, policy.maximumIntervalMs, policy.backoffCoefficient, policy.attemptTimeoutMs];
-  const sql = names.reduce((text, name, i) => text.replace(`$${name}`, () => `$${first + i}`), REDELIVER_SET);
-  return { sql, values };
+/** SQL expressions for what a redelivery sets: parameters ($n) or columns of a recovery (r.window_ms, …). */
+export interface RedeliverValues {
+  graceMs: string;
+  windowMs: string;
+  initialIntervalMs: string;
+  maximumIntervalMs: string;
+  backoffCoefficient: string;
+  attemptTimeoutMs: string;
 }
+
+/**
+ * SET clause that makes a finished notification pending again with a fresh window and policy, and puts it back in
+ * the outbox (dispatched_at NULL), claimed for the grace period so that recovery leaves the first start to the caller.
+ */
+export const redeliverSet = (v: RedeliverValues) => `status = 'pending', completed_at = NULL, next_attempt_at = now(), redelivered_at = now(),
+  dispatched_at = NULL, dispatch_claimed_until = now() + make_interval(secs => ${v.graceMs}::float8 / 1000),
+  expires_at = now() + make_interval(secs => ${v.windowMs}::float8 / 1000), retry_initial_interval_ms = ${v.initialIntervalMs},
+  retry_maximum_interval_ms = ${v.maximumIntervalMs}, retry_backoff_coefficient = ${v.backoffCoefficient}, attempt_timeout_ms = ${v.attemptTimeoutMs}`;
 
 export class NotificationRepository {
   constructor(private readonly db: DataSource) {}
@@ -138,11 +139,17 @@ export class NotificationRepository {
       if (!found) return { outcome: 'not_found' };
       if (found.subscription_deleted) return { outcome: 'subscription_deleted' };
       if (found.status === 'pending') return { outcome: 'pending' };
-      const set = redeliverSet(2, request);
-      const [rows] = (await tx.query(
-        `UPDATE notifications n SET ${set.sql} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`,
-        [request.notificationId, ...set.values],
-      )) as [DispatchRow[], number];
+      const set = redeliverSet({ graceMs: '$2', windowMs: '$3', initialIntervalMs: '$4', maximumIntervalMs: '$5', backoffCoefficient: '$6', attemptTimeoutMs: '$7' });
+      const { policy } = request;
+      const [rows] = (await tx.query(`UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`, [
+        request.notificationId,
+        request.graceMs,
+        request.windowMs,
+        policy.initialIntervalMs,
+        policy.maximumIntervalMs,
+        policy.backoffCoefficient,
+        policy.attemptTimeoutMs,
+      ])) as [DispatchRow[], number];
       return { outcome: 'redelivered', dispatch: toDispatch(rows[0]) };
     });
   }
