@@ -19,11 +19,12 @@ import {
   type AttemptRequest,
   type DeliverNotificationInput,
   NON_RETRYABLE,
+  NOTIFICATION_STATE_QUERY,
   type NotificationWorkflowState,
   RELEASE_SIGNAL,
 } from './types';
 
-export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
+export const notificationStateQuery = defineQuery<NotificationWorkflowState>(NOTIFICATION_STATE_QUERY);
 export const releaseSignal = defineSignal(RELEASE_SIGNAL);
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */

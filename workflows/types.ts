@@ -11,6 +11,9 @@ export const NON_RETRYABLE = {
 /** Sent by the API to a held notification's workflow when its subscription is active again. */
 export const RELEASE_SIGNAL = 'release';
 
+/** The deliver-notification workflow's query: its NotificationWorkflowState. */
+export const NOTIFICATION_STATE_QUERY = 'notificationState';
+
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';
 

@@ -10,6 +10,7 @@ import { NotificationRepository } from '../persistence/repositories/notification
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
@@ -25,6 +26,7 @@ export interface CoreDeps {
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
   recoveryWorkflows: RecoveryWorkflows;
+  inspector: NotificationInspector;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -46,6 +48,7 @@ export class CoreModule {
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
       { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
+      { provide: NotificationInspector, useValue: deps.inspector },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       { provide: SigningKeyRepository, useValue: signingKeys },

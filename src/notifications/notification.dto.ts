@@ -1,4 +1,5 @@
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
+import type { LiveDelivery } from '../temporal/notification-inspector';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -74,7 +75,10 @@ export class NotificationResponse {
   /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
   held: 'paused' | 'disabled' | null;
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null): NotificationResponse {
+  /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */
+  temporal: LiveDelivery | null;
+
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null, live: LiveDelivery | null = null): NotificationResponse {
     const held = notification.status === 'pending' && (subscriptionStatus === 'paused' || subscriptionStatus === 'disabled') ? subscriptionStatus : null;
     return {
       id: notification.id,
@@ -96,6 +100,7 @@ export class NotificationResponse {
         attemptTimeoutMs: notification.attemptTimeoutMs,
       },
       attempts: attempts.map(AttemptResponse.from),
+      temporal: live,
     };
   }
 }

@@ -7,6 +7,7 @@ import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { GRACE_MS } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationInspector } from '../temporal/notification-inspector';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
 
 @Injectable()
@@ -14,16 +15,24 @@ export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly inspector: NotificationInspector,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /**
+   * The notification as the database has it and, while it is pending, what Temporal knows besides (the retrying
+   * activity's attempt, its last failure, the next retry, whether the workflow holds it), read under a short
+   * deadline: when Temporal cannot answer in time, `temporal` is null and the rest is answered all the same.
+   */
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
-    const [attempts, subscriptionStatus] = await Promise.all([
+    const pending = notification.status === 'pending';
+    const [attempts, subscriptionStatus, live] = await Promise.all([
       this.notifications.findAttempts(notification.id),
-      notification.status === 'pending' ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
+      pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
+      pending ? this.inspector.inspect(notification.id) : null,
     ]);
-    return NotificationResponse.from(notification, attempts, subscriptionStatus);
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, live);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {
