@@ -52,14 +52,14 @@ describe('redelivering one notification', () => {
   it('refuses a pending notification (409), answers one of two concurrent redeliveries, and hides other environments’ (404)', async () => {
     const { api } = await t.app.newEnvironment();
     const other = await t.app.newEnvironment();
-    const { body: paused } = await api.subscribe(t.receiver.url('/held'));
+    const { body: paused } = await api.subscribe(t.receiver.url('/held'), ['order.paid']);
     await api.request('PATCH', `/webhooks/subscriptions/${paused.id}`, { status: 'paused' });
     const published = await api.publish('order.paid', { n: 2 });
     const held = (await api.request('GET', `/events/${published.body.id}`)).body.notifications[0].id;
     const pending = await api.request('POST', `/notifications/${held}/redeliver`);
     expect([pending.status, pending.body.message]).toEqual([409, expect.stringMatching(/still pending/)]);
 
-    await api.subscribe(t.receiver.url('/twice'));
+    await api.subscribe(t.receiver.url('/twice'), ['order.shipped']);
     const id = await delivered(api, 'order.shipped');
     const statuses = await Promise.all([1, 2].map(async () => (await api.request('POST', `/notifications/${id}/redeliver`)).status));
     expect(statuses.sort()).toEqual([202, 409]);
