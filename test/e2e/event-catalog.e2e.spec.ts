@@ -158,8 +158,10 @@ describe('the sandbox of a first start', () => {
 
   it('comes with two example types, and the README’s publish passes their schema', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'plude-sandbox-'));
+    let prefix: string | undefined;
     try {
       const sandbox = await ensureSandbox(t.app.db, dataDir);
+      prefix = sandbox.value.slice(0, 12);
       await ensureSandbox(t.app.db, dataDir); // again: nothing doubles
       const api = new ApiClient(t.app.api.url, { token: sandbox.value, environment: sandbox.environmentId });
       const catalog = await api.request('GET', '/webhooks/event-types');
@@ -167,6 +169,10 @@ describe('the sandbox of a first start', () => {
       expect((await api.publish('invoice.paid', { invoice: 'in_42', amount: 4200 })).status).toBe(202);
       expect((await api.publish('invoice.paid', { invoice: 'in_42' })).status).toBe(422);
     } finally {
+      // The suite shares one database: leave no live sandbox token behind for api-tokens.e2e.spec.ts to find.
+      const tokens = await t.app.admin.request('GET', '/admin/environments/sandbox/tokens');
+      const mine = (tokens.body as { id: string; prefix: string }[]).find((token) => token.prefix === prefix);
+      if (mine) await t.app.admin.request('DELETE', `/admin/environments/sandbox/tokens/${mine.id}`);
       await rm(dataDir, { recursive: true, force: true });
     }
   });
