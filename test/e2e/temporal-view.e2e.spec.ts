@@ -1,6 +1,6 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { freePort } from '../../src/temporal/dev-server';
 import { NotificationInspector } from '../../src/temporal/notification-inspector';
 import { type ApiClient, waitFor } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
@@ -81,17 +81,21 @@ describe('what an operator sees of a notification in Temporal', () => {
 
 describe('when Temporal cannot be reached', () => {
   it('the inspector answers null within its deadline, so the API answers from the database alone', async () => {
-    // Nothing listens on this port: a real client, a real connection refused.
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 300 });
+    // A server that accepts connections and never answers: a real client waits for it until its deadline. Without
+    // the client's retry interceptor (interceptors: []), nothing of the call outlives the test.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connection = Connection.lazy({ address: `127.0.0.1:${(silent.address() as AddressInfo).port}`, connectTimeout: 300, interceptors: [] });
     try {
       const inspector = new NotificationInspector(new Client({ connection }), 500);
       const started = Date.now();
       expect(await inspector.inspect('ntf_01KBZ7XQ8M3V5J2N4R6T8W0Y1A')).toBeNull();
       expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
-      // Closing a channel with a connection attempt still under way makes gRPC throw later: let the attempt fail first.
-      await connection.ensureConnected().catch(() => undefined);
       await connection.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
