@@ -90,6 +90,7 @@ export function createActivities({ store, sender, autoDisableAfterMs, warn = (me
         succeeded,
         retryAfterMs,
         nextAttemptAt: next,
+        trigger: request.trigger ?? 'initial',
       });
       if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
       if (isHeld) throw held(delivery.subscriptionId, 'disabled');
@@ -104,9 +105,12 @@ export function createActivities({ store, sender, autoDisableAfterMs, warn = (me
       throw ApplicationFailure.create({ message, type: ATTEMPT_FAILED, details: [details], nextRetryDelay });
     },
 
-    /** Marks a notification whose window closed without a 2xx; returns the final status, which the workflow adopts. */
-    async expireNotification(notificationId: string): Promise<NotificationStatus | null> {
-      return store.markExpired(notificationId);
+    /**
+     * Marks a notification whose window closed without a 2xx; returns the final status, which the workflow adopts.
+     * `expiresAt` is the run's own: a notification redelivered since (a later expiresAt) is left alone.
+     */
+    async expireNotification(notificationId: string, expiresAt?: string): Promise<NotificationStatus | null> {
+      return store.markExpired(notificationId, expiresAt ? new Date(expiresAt) : null);
     },
 
     /** Records that a notification's workflow was cancelled (its subscription deleted, or an operator's cancel). */

@@ -1,3 +1,5 @@
+import type { NotificationDispatch } from '../src/persistence/repositories/notification.repository';
+import type { DeliveryTrigger, RecoveryCursor } from '../workflows/types';
 import type { HttpSender } from './http/sender';
 
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
@@ -34,6 +36,8 @@ export interface AttemptRecord {
   retryAfterMs: number | null;
   /** When the next attempt starts; null after a success or when none fits before the window closes. */
   nextAttemptAt: Date | null;
+  /** The first delivery of the notification, or a redelivery (numbering goes on across both). */
+  trigger: DeliveryTrigger;
 }
 
 export interface RecordedAttempt {
@@ -47,8 +51,11 @@ export interface DeliveryStore {
   loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
   /** Stores the attempt and updates the notification in one statement. */
   recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
-  /** Marks a still-pending notification expired; returns its final status either way (null when it is gone). */
-  markExpired(notificationId: string): Promise<NotificationStatus | null>;
+  /**
+   * Marks a still-pending notification expired, if its window is the one that closed (`expiresAt`, when given, is at
+   * or after its expires_at); returns its final status either way (null when it is gone).
+   */
+  markExpired(notificationId: string, expiresAt: Date | null): Promise<NotificationStatus | null>;
   /** Marks a still-pending notification cancelled (its workflow was cancelled); returns its final status. */
   markCancelled(notificationId: string): Promise<NotificationStatus | null>;
   /**
@@ -61,3 +68,17 @@ export interface DeliveryStore {
 
 /** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */
 export type DeliverySender = Pick<HttpSender, 'send'>;
+
+/** What the recovery activities need from storage. Implemented by src/persistence/repositories/recovery.repository.ts. */
+export interface RecoveryStore {
+  /** Redelivers the expired and cancelled notifications of the next page of the range; where the next page starts. */
+  redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number, graceMs: number): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }>;
+  complete(recoveryId: string): Promise<void>;
+}
+
+/** Starts redeliveries' workflows, a bounded number at a time, and records the starts it saw confirmed. */
+export interface RedeliveryStarter {
+  /** Never throws; returns the IDs whose run now certainly exists. */
+  dispatch(dispatches: NotificationDispatch[]): Promise<string[]>;
+  markDispatched(ids: string[]): Promise<void>;
+}

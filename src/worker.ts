@@ -22,7 +22,7 @@ async function main(closers: Closers): Promise<void> {
   installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, config, db, keyRing);
+  const worker = await createDeliveryWorker(connection, config, db, keyRing, { warn: (message) => logger.warn(message) });
   closers.add(() => worker.shutdown());
   logger.log(`polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
   await worker.run();

@@ -19,11 +19,12 @@ import {
   type AttemptRequest,
   type DeliverNotificationInput,
   NON_RETRYABLE,
+  NOTIFICATION_STATE_QUERY,
   type NotificationWorkflowState,
   RELEASE_SIGNAL,
 } from './types';
 
-export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
+export const notificationStateQuery = defineQuery<NotificationWorkflowState>(NOTIFICATION_STATE_QUERY);
 export const releaseSignal = defineSignal(RELEASE_SIGNAL);
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */
@@ -111,7 +112,7 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
   setHandler(notificationStateQuery, () => state);
   let released = false;
   setHandler(releaseSignal, () => void (released = true));
-  const request: AttemptRequest = { notificationId, expiresAt: input.expiresAt, policy: input.policy };
+  const request: AttemptRequest = { notificationId, expiresAt: input.expiresAt, policy: input.policy, trigger: input.trigger ?? 'initial' };
 
   try {
     let local = input.firstAttempt === 'local';
@@ -134,7 +135,8 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
     }
     // The last attempt may have failed well before the window closes: the notification expires at expiresAt.
     if (expiresAt > Date.now()) await sleep(expiresAt - Date.now());
-    const final = await expireNotification(notificationId);
+    // With this run's expiresAt: a late retry of this call never expires a later redelivery of the notification.
+    const final = await expireNotification(notificationId, input.expiresAt);
     state.status = final === 'succeeded' || final === 'cancelled' ? final : 'expired';
     return state;
   } catch (err) {

@@ -1,2 +1,3 @@
 export { deliverNotification, notificationStateQuery, releaseSignal } from './deliver-notification';
-export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus } from './types';
+export { recoverSubscription } from './recover-subscription';
+export type { DeliverNotificationInput, DeliveryTrigger, NotificationWorkflowState, NotificationWorkflowStatus, RecoverSubscriptionInput } from './types';

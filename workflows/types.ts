@@ -11,6 +11,9 @@ export const NON_RETRYABLE = {
 /** Sent by the API to a held notification's workflow when its subscription is active again. */
 export const RELEASE_SIGNAL = 'release';
 
+/** The deliver-notification workflow's query: its NotificationWorkflowState. */
+export const NOTIFICATION_STATE_QUERY = 'notificationState';
+
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';
 
@@ -21,6 +24,9 @@ export interface DeliveryPolicyInput {
   backoffCoefficient: number;
   attemptTimeoutMs: number;
 }
+
+/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
+export type DeliveryTrigger = 'initial' | 'redeliver';
 
 /** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
 export type FirstAttemptMode = 'local' | 'activity';
@@ -37,6 +43,11 @@ export interface DeliverNotificationInput {
   expiresAt: string;
   policy: DeliveryPolicyInput;
   firstAttempt: FirstAttemptMode;
+  /**
+   * Recorded with each attempt of this run. A redelivery is a new run of the same workflow ID, with the fresh
+   * window the redelivery gave. Absent in the input of runs started before redeliveries existed: `initial`.
+   */
+  trigger?: DeliveryTrigger;
 }
 
 /** What one attempt needs: passed to the activity as its argument. */
@@ -44,6 +55,8 @@ export interface AttemptRequest {
   notificationId: string;
   expiresAt: string;
   policy: DeliveryPolicyInput;
+  /** What the attempts of this run are recorded as; `initial` when absent. */
+  trigger?: DeliveryTrigger;
 }
 
 /** Carried by an `AttemptFailed` failure: which attempt failed and when the next one is due. */
@@ -60,4 +73,28 @@ export interface NotificationWorkflowState {
   status: NotificationWorkflowStatus;
   /** When the delivery window closes (ISO-8601). */
   expiresAt: string;
+}
+
+/** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */
+export interface RecoveryCursor {
+  at: string;
+  id: string;
+}
+
+/** Input of the recover-subscription workflow: the recovery's ID (its range and policy are in the database). */
+export interface RecoverSubscriptionInput {
+  recoveryId: string;
+  /** null: from the start of the range. A run that continues as new carries it on. */
+  after: RecoveryCursor | null;
+  /** Notifications looked at per page. */
+  pageSize: number;
+  /** Pages per run: then the workflow continues as new, so its history stays small whatever the range holds. */
+  pagesPerRun: number;
+}
+
+/** What one page did: where the next starts (null: the range is done), how many it redelivered and started. */
+export interface RecoveryPage {
+  next: RecoveryCursor | null;
+  redelivered: number;
+  started: number;
 }

@@ -5,11 +5,15 @@ import type { KeyRing } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { EventRepository } from '../persistence/repositories/event.repository';
+import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { RecoveryWorkflows } from '../temporal/recovery-workflows';
+import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { ApiTokenService } from '../auth/api-token.service';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
@@ -21,6 +25,8 @@ export interface CoreDeps {
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
+  recoveryWorkflows: RecoveryWorkflows;
+  inspector: NotificationInspector;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -41,11 +47,15 @@ export class CoreModule {
       { provide: NotificationRepository, useValue: deps.notifications },
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
+      { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
+      { provide: NotificationInspector, useValue: deps.inspector },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       { provide: SigningKeyRepository, useValue: signingKeys },
       { provide: SubscriptionRepository, useValue: new SubscriptionRepository(deps.db, signingKeys) },
       repository(EventRepository),
+      repository(EventTypeRepository),
+      repository(RecoveryRepository),
       ApiTokenService,
     ];
     return { module: CoreModule, providers, exports: providers };

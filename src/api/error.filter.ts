@@ -20,6 +20,10 @@ export function statusFor(code: DomainErrorCode): number {
       return HttpStatus.NOT_FOUND;
     case 'conflict':
       return HttpStatus.CONFLICT;
+    case 'unprocessable':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case 'unavailable':
+      return HttpStatus.SERVICE_UNAVAILABLE;
     case 'unsupported_media_type':
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     default: {
@@ -36,12 +40,15 @@ const httpCodes: Record<number, string> = {
   404: 'not_found',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  422: 'unprocessable',
 };
 
 interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** The reasons one by one, when a domain error lists them (a 422's schema violations, with their JSON pointers). */
+  errors?: unknown[];
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {
@@ -83,6 +90,7 @@ export class ErrorFilter implements ExceptionFilter {
     let body: ErrorBody | null;
     if (exception instanceof DomainError) {
       body = { statusCode: statusFor(exception.code), error: exception.code, message: exception.message };
+      if (Array.isArray(exception.details?.errors)) body.errors = exception.details.errors;
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
     } else {

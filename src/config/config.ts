@@ -86,6 +86,8 @@ const schema = z
     RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
     DISPATCH_RECOVERY_INTERVAL: duration('30s'),
     AUTO_DISABLE_AFTER: durationOrOff('5d'),
+    RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+    RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
     NODE_EXTRA_CA_CERTS: optional,
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
@@ -139,6 +141,8 @@ export interface Config {
     extraCaFile?: string;
   };
   dispatchRecoveryIntervalMs: number;
+  /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
+  recovery: { pageSize: number; pagesPerRun: number };
   worker: {
     maxConcurrentActivities: number;
     /** A subscription with no 2xx for this long while its attempts fail is disabled; 0: never. */
@@ -187,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       extraCaFile: env.NODE_EXTRA_CA_CERTS,
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
+    recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
     worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };

@@ -7,6 +7,8 @@ export type DomainErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'unprocessable'
+  | 'unavailable'
   | 'unsupported_version'
   | 'unsupported_media_type';
 
@@ -33,4 +35,9 @@ export function validationError(message: string, details?: Record<string, unknow
 
 export function conflict(message: string, details?: Record<string, unknown>): DomainError {
   return new DomainError('conflict', message, details);
+}
+
+/** Well-formed input that breaks a rule of the domain (event data that does not match its type's schema, …): 422. */
+export function unprocessable(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('unprocessable', message, details);
 }

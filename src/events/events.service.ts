@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../api/tokens';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { eventDataJson } from '../domain/event-data';
+import { EventSchemas } from '../event-types/event-schemas';
 import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
@@ -17,6 +18,7 @@ export class EventsService {
     private readonly events: EventRepository,
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly schemas: EventSchemas,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -25,17 +27,20 @@ export class EventsService {
    * the outbox), then starts their workflows, a bounded number at a time, and answers once they are started or
    * after the dispatcher's start wait; starts not done by then carry on in the background. If a start fails, the
    * outbox row stays undispatched and DispatchRecovery starts it later: an accepted event is never lost.
-   * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised.
+   * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised. A declared
+   * type's data must match its schema, and an archived type is refused (422, nothing stored).
    */
   async publish(environmentId: string, request: PublishEventRequest, bodyText: string, idempotencyKey?: string): Promise<PublishedEventResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
+    const dataJson = eventDataJson(bodyText);
+    await this.schemas.checkPublish(environmentId, request.type, request.data);
     const stored = await this.events.insertWithNotifications({
       id: newId('evt'),
       environmentId,
       type: request.type,
-      dataJson: eventDataJson(bodyText),
+      dataJson,
       idempotencyKey: idempotencyKey ?? null,
       policy: deliveryPolicyOf(this.config.delivery),
       windowMs: this.config.delivery.windowMs,
@@ -52,6 +57,8 @@ export class EventsService {
           eventCreatedAt: event.createdAt,
           expiresAt: n.expiresAt,
           policy: n.policy,
+          url: n.url,
+          trigger: 'initial',
         })),
       );
     }

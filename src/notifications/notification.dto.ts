@@ -1,4 +1,5 @@
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
+import type { LiveDelivery } from '../temporal/notification-inspector';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -32,6 +33,8 @@ export class AttemptResponse {
   retryAfterMs: number | null;
   /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
   nextAttemptAt: string | null;
+  /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
+  trigger: 'initial' | 'redeliver';
 
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
@@ -45,6 +48,7 @@ export class AttemptResponse {
       responseBody: attempt.responseBody,
       retryAfterMs: attempt.retryAfterMs,
       nextAttemptAt: iso(attempt.nextAttemptAt),
+      trigger: attempt.trigger,
     };
   }
 }
@@ -60,6 +64,8 @@ export class NotificationResponse {
   /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
   nextAttemptAt: string | null;
   completedAt: string | null;
+  /** The last redelivery (null if never): it gave the notification its current window and policy. */
+  redeliveredAt: string | null;
   /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
   expiresAt: string;
   /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
@@ -69,7 +75,10 @@ export class NotificationResponse {
   /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
   held: 'paused' | 'disabled' | null;
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null): NotificationResponse {
+  /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */
+  temporal: LiveDelivery | null;
+
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null, live: LiveDelivery | null = null): NotificationResponse {
     const held = notification.status === 'pending' && (subscriptionStatus === 'paused' || subscriptionStatus === 'disabled') ? subscriptionStatus : null;
     return {
       id: notification.id,
@@ -82,6 +91,7 @@ export class NotificationResponse {
       nextAttemptAt: notification.status === 'pending' && !held ? iso(notification.nextAttemptAt ?? notification.createdAt) : null,
       held,
       completedAt: iso(notification.completedAt),
+      redeliveredAt: iso(notification.redeliveredAt),
       expiresAt: notification.expiresAt.toISOString(),
       policy: {
         initialIntervalMs: notification.retryInitialIntervalMs,
@@ -90,6 +100,17 @@ export class NotificationResponse {
         attemptTimeoutMs: notification.attemptTimeoutMs,
       },
       attempts: attempts.map(AttemptResponse.from),
+      temporal: live,
     };
   }
+}
+
+/** The answer to a redelivery: the notification is pending again, with a new window. */
+export class RedeliveryResponse {
+  id: string;
+  status: 'pending';
+  /** The new window's end: DELIVERY_WINDOW from the redelivery. */
+  expiresAt: string;
+  /** The retry policy the redelivery runs under: the configuration of the process that accepted it. */
+  policy: NotificationResponse['policy'];
 }

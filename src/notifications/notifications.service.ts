@@ -1,26 +1,72 @@
-import { Injectable } from '@nestjs/common';
-import { notFound } from '../domain/errors';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../api/tokens';
+import { type Config, deliveryPolicyOf } from '../config/config';
+import { conflict, notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { AttemptResponse, NotificationResponse } from './notification.dto';
+import { GRACE_MS } from '../temporal/dispatch-recovery';
+import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationInspector } from '../temporal/notification-inspector';
+import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
 
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly notifications: NotificationRepository) {}
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly inspector: NotificationInspector,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
+  /**
+   * The notification as the database has it and, while it is pending, what Temporal knows besides (the retrying
+   * activity's attempt, its last failure, the next retry, whether the workflow holds it), read under a short
+   * deadline: when Temporal cannot answer in time, `temporal` is null and the rest is answered all the same.
+   */
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
-    const [attempts, subscriptionStatus] = await Promise.all([
+    const pending = notification.status === 'pending';
+    const [attempts, subscriptionStatus, live] = await Promise.all([
       this.notifications.findAttempts(notification.id),
-      notification.status === 'pending' ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
+      pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
+      pending ? this.inspector.inspect(notification.id) : null,
     ]);
-    return NotificationResponse.from(notification, attempts, subscriptionStatus);
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, live);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {
     const notification = await this.find(environmentId, id);
     return (await this.notifications.findAttempts(notification.id)).map(AttemptResponse.from);
+  }
+
+  /**
+   * Delivers a notification that succeeded, expired or was cancelled again: same webhook-id, a fresh window
+   * (DELIVERY_WINDOW from now) and this process's retry policy, its attempts numbered on. It is recorded first (an
+   * outbox row), then its workflow's new run is started, so recovery starts it if the start fails. A pending
+   * notification (still being delivered) and one whose subscription was deleted are a 409.
+   */
+  async redeliver(environmentId: string, id: string): Promise<RedeliveryResponse> {
+    const redelivery = isId('ntf', id)
+      ? await this.notifications.redeliver({
+          environmentId,
+          notificationId: id,
+          windowMs: this.config.delivery.windowMs,
+          policy: deliveryPolicyOf(this.config.delivery),
+          graceMs: GRACE_MS,
+        })
+      : ({ outcome: 'not_found' } as const);
+    switch (redelivery.outcome) {
+      case 'not_found':
+        throw notFound('notification', id);
+      case 'pending':
+        throw conflict(`notification ${id} is still pending: it is being delivered (or held); redeliver it once it has ended`);
+      case 'subscription_deleted':
+        throw conflict(`notification ${id} cannot be redelivered: its subscription was deleted`);
+    }
+    const { dispatch } = redelivery;
+    await this.dispatcher.dispatchAndRecord([dispatch]);
+    return { id, status: 'pending', expiresAt: dispatch.expiresAt.toISOString(), policy: dispatch.policy };
   }
 
   private async find(environmentId: string, id: string): Promise<NotificationEntity> {

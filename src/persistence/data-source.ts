@@ -11,6 +11,9 @@ import { SubscriptionLifecycle1764810000000 } from './migrations/1764810000000-s
 import { SealedSigningKeys1764850000000 } from './migrations/1764850000000-sealed-signing-keys';
 import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-last-used';
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
+import { EventTypes1764950000000 } from './migrations/1764950000000-event-types';
+import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
+import { Recoveries1764970000000 } from './migrations/1764970000000-recoveries';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -23,6 +26,9 @@ export const MIGRATIONS = [
   SealedSigningKeys1764850000000,
   TokenLastUsed1764860000000,
   DispatchClaims1764900000000,
+  EventTypes1764950000000,
+  Redelivery1764960000000,
+  Recoveries1764970000000,
 ];
 
 export interface DatabaseOptions {

@@ -6,7 +6,9 @@ import type { KeyRing } from '../crypto/key-ring';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { DispatchRecovery } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 
 export interface ApiRole {
@@ -35,7 +37,9 @@ export async function startApiRole(config: Config, db: DataSource, keyRing: KeyR
     warn,
   });
   const signals = new NotificationSignals(client, warn);
-  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals });
+  const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
+  const inspector = new NotificationInspector(client);
+  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows, inspector });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const recovery = new DispatchRecovery(notifications, dispatcher, warn);

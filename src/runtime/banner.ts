@@ -42,8 +42,10 @@ export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox, masterKey }
       '',
       'Publish an event:',
       `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${bearer}" \\`,
-      `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "amount": 42 } }' \\`,
+      `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "invoice": "in_42", "amount": 4200 } }' \\`,
       `      ${apiUrl}/events`,
+      '',
+      `Its event types: curl -H "Authorization: Bearer ${bearer}" -H "X-environment: ${sandbox.environmentId}" ${apiUrl}/webhooks/event-types`,
     );
   }
   return `${lines.join('\n')}\n`;

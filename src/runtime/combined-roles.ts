@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import { createLogger } from '../api/http-app';
 import type { Config } from '../config/config';
 import type { KeyRing } from '../crypto/key-ring';
 import { temporalConnectionOptions } from '../temporal/connection-options';
@@ -31,7 +32,8 @@ export async function startCombinedRoles(
   installTemporalRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, config, db, keyRing, options);
+  const logger = createLogger(config, 'worker');
+  const worker = await createDeliveryWorker(connection, config, db, keyRing, { ...options, warn: (message) => logger.warn(message) });
   const workerRun = worker.run();
   closers.add(() => worker.shutdown());
   const client = new Client({ connection, namespace: config.temporal.namespace });

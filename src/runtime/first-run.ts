@@ -7,6 +7,8 @@ import { ConfigError } from '../config/config';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
+import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
+import { SANDBOX_EVENT_TYPES } from './sandbox-catalog';
 
 export const SANDBOX = 'sandbox';
 
@@ -58,9 +60,14 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
   return { value: key, file, created: true };
 }
 
-/** Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. */
+/**
+ * Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
+ * as it is), and a live token for it, kept in the data folder so a new user can go straight on.
+ */
 export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
   await new EnvironmentRepository(db).create(SANDBOX);
+  const types = new EventTypeRepository(db);
+  for (const type of SANDBOX_EVENT_TYPES) await types.declareIfMissing({ ...type, environmentId: SANDBOX });
   const tokens = new ApiTokenService(new ApiTokenRepository(db));
   const file = path.resolve(dataDir, 'sandbox-token');
   const kept = await readSecret(file);

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
+import { EVENT_TYPE_FILTER, EVENT_TYPE_FILTER_MESSAGE } from '../domain/event-type';
 import type { SubscriptionEntity } from '../persistence/entities';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
@@ -9,7 +9,7 @@ const EventTypes = () => (target: object, key: string) => {
   IsArray()(target, key);
   ArrayMaxSize(100)(target, key);
   ArrayUnique()(target, key);
-  Matches(EVENT_TYPE, { each: true, message: EVENT_TYPE_MESSAGE })(target, key);
+  Matches(EVENT_TYPE_FILTER, { each: true, message: EVENT_TYPE_FILTER_MESSAGE })(target, key);
 };
 
 export class SubscribeRequest {

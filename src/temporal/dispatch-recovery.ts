@@ -1,8 +1,8 @@
 import type { NotificationRepository } from '../persistence/repositories/notification.repository';
 import type { NotificationDispatcher } from './notification-dispatcher';
 
-/** How long a stored notification may go unconfirmed before recovery starts its workflow. */
-const GRACE_MS = 10_000;
+/** How long a stored (or redelivered) notification may go unconfirmed before recovery starts its workflow. */
+export const GRACE_MS = 10_000;
 /** Rows claimed at a time. At MAX_CONCURRENT_STARTS and START_TIMEOUT_MS a batch ends well within its lease. */
 const BATCH = 100;
 /**
@@ -20,7 +20,9 @@ export interface RecoveryOptions {
  * The outbox's other half: finds notifications whose workflow start was never confirmed (the process died
  * between storing the event and starting, or Temporal was unreachable) and starts them. Any number of API processes
  * may run it: rows are claimed (FOR UPDATE SKIP LOCKED, with a lease), so each is started by one of them. Starting
- * twice would still be harmless: the workflow ID is the notification ID and duplicates are rejected.
+ * twice would still be harmless: the workflow ID is the notification ID and duplicates are rejected (a redelivery
+ * allows a new run only after the earlier one closed, and only pending notifications are started: see
+ * NotificationDispatcher.start). Rows of notifications that are no longer pending leave the outbox unstarted.
  */
 export class DispatchRecovery {
   private timer: NodeJS.Timeout | undefined;
@@ -60,6 +62,7 @@ export class DispatchRecovery {
    * them. A failed start does not end the pass. Returns how many notifications it started.
    */
   async runOnce(graceMs = GRACE_MS): Promise<number> {
+    await this.notifications.settleFinished();
     const passStartedAt = await this.notifications.databaseNow();
     let total = 0;
     while (!this.stopping) {

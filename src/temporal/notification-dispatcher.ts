@@ -5,6 +5,7 @@ import type { NotificationDispatch, NotificationRepository } from '../persistenc
 import { Slots, SlotsClosedError } from '../runtime/slots';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
 import type { SearchAttributeName } from './search-attributes';
+import { deliveryDetails, deliverySummary } from './workflow-metadata';
 
 const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
 const keys = {
@@ -149,22 +150,35 @@ export class NotificationDispatcher {
     this.options.warn(`workflow start for ${d.notificationId} failed, recovery will retry: ${String(reason)}`);
   }
 
+  /**
+   * A first delivery is started with REJECT_DUPLICATE: whatever happens to the outbox mark (a lost write, a second
+   * recovery pass), a notification never gets a second run by accident, and a start that finds the workflow there
+   * counts as done. A redelivery is started with ALLOW_DUPLICATE: a new run is allowed only once the earlier run has
+   * closed (a running one is rejected), which is the point of a redelivery. Its duplicate is not "done": the run
+   * found may be the earlier one, still closing, so the row stays in the outbox and recovery tries again; recovery
+   * starts only notifications that are still pending, and every run ends by writing a final status, so a redelivery
+   * whose run has ended is never started again.
+   */
   private async start(d: NotificationDispatch): Promise<void> {
     const { client, temporal, firstAttempt, eager, searchAttributes } = this.options;
+    const redelivery = d.trigger === 'redeliver';
     const input: DeliverNotificationInput = {
       notificationId: d.notificationId,
       eventCreatedAt: d.eventCreatedAt.toISOString(),
       expiresAt: d.expiresAt.toISOString(),
       policy: d.policy,
       firstAttempt,
+      trigger: d.trigger,
     };
     try {
       await client.workflow.start('deliverNotification', {
         workflowId: d.notificationId,
         taskQueue: temporal.taskQueue,
         args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: redelivery ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         requestEagerStart: eager,
+        staticSummary: deliverySummary(d),
+        staticDetails: deliveryDetails(d),
         typedSearchAttributes: searchAttributes
           ? new TypedSearchAttributes([
               { key: keys.environment, value: d.environmentId },
@@ -175,7 +189,7 @@ export class NotificationDispatcher {
           : undefined,
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || redelivery) throw err;
     }
   }
 }

@@ -92,26 +92,33 @@ describe('attempts until the end of the window', () => {
       succeeded,
       retryAfterMs: null,
       nextAttemptAt: null,
+      trigger: 'initial' as const,
     });
 
     it('a success that ends after expiresAt does not make the notification succeeded', async () => {
       const { repository, id, expiresAt } = await storedNotification();
       const late = await repository.recordAttempt(attempt(id, new Date(expiresAt.getTime() + 1), true));
       expect(late).toEqual({ number: 1, status: 'pending' });
-      expect(await repository.markExpired(id)).toBe('expired');
+      expect(await repository.markExpired(id, expiresAt)).toBe('expired');
     });
 
     it('an expired notification stays expired when an attempt still in flight succeeds', async () => {
       const { repository, id, expiresAt } = await storedNotification();
-      expect(await repository.markExpired(id)).toBe('expired');
+      expect(await repository.markExpired(id, expiresAt)).toBe('expired');
       const inFlight = await repository.recordAttempt(attempt(id, new Date(expiresAt.getTime() - 1), true));
       expect(inFlight).toEqual({ number: 1, status: 'expired' });
+    });
+
+    it('expiring an earlier window leaves a notification whose window is later pending (a redelivery’s)', async () => {
+      const { repository, id, expiresAt } = await storedNotification();
+      expect(await repository.markExpired(id, new Date(expiresAt.getTime() - 1_000))).toBe('pending');
+      expect(await repository.markExpired(id, expiresAt)).toBe('expired');
     });
 
     it('a succeeded notification stays succeeded when the workflow expires it late, and says so', async () => {
       const { repository, id, expiresAt } = await storedNotification();
       expect(await repository.recordAttempt(attempt(id, new Date(expiresAt.getTime() - 1), true))).toEqual({ number: 1, status: 'succeeded' });
-      expect(await repository.markExpired(id)).toBe('succeeded');
+      expect(await repository.markExpired(id, expiresAt)).toBe('succeeded');
       expect(await repository.recordAttempt(attempt(id, new Date(expiresAt.getTime() - 1), false))).toEqual({ number: 2, status: 'succeeded' });
     });
   });

@@ -24,7 +24,10 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** The suite's Temporal server: TEMPORAL_ADDRESS when set, else one dev server for every test file. */
+/**
+ * The suite's Temporal server: TEMPORAL_ADDRESS when set (with TEMPORAL_UI_URL, its Web UI, for the browser test),
+ * else one dev server for every test file, with its Web UI on a free port (TEMPORAL_UI_URL) for the browser test.
+ */
 async function temporal(globals: TestGlobals): Promise<string> {
   if (process.env.TEMPORAL_ADDRESS) {
     say(`using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
@@ -35,7 +38,7 @@ async function temporal(globals: TestGlobals): Promise<string> {
     startTemporalDevServer({
       cliPath,
       port: await freePort(),
-      uiPort: null,
+      uiPort: await freePort(),
       namespace: 'default',
       searchAttributes: SEARCH_ATTRIBUTES,
       log: (line) => say(`[temporal] ${line}`),
@@ -79,4 +82,5 @@ export default async function globalSetup(): Promise<void> {
     throw [address, databaseUrl, bundlePath].map((r) => (r.status === 'rejected' ? r.reason : null)).find(Boolean);
   }
   Object.assign(process.env, { TEMPORAL_ADDRESS: address.value, DATABASE_URL: databaseUrl.value, TEST_WORKFLOW_BUNDLE: bundlePath.value });
+  if (globals.server?.uiUrl) process.env.TEMPORAL_UI_URL = globals.server.uiUrl;
 }

@@ -31,6 +31,13 @@ describe('ErrorFilter', () => {
     expect(lines).toEqual([]);
   });
 
+  it('answers 422 for unprocessable input, with the reasons one by one when the error lists them', () => {
+    const { host, sent } = fakeHost();
+    const errors = [{ instancePath: '/amount', keyword: 'type', message: 'must be integer' }];
+    new ErrorFilter({ error: () => undefined }).catch(new DomainError('unprocessable', 'data does not match', { errors, kind: 'hidden' }), host);
+    expect(sent).toEqual({ status: 422, body: { statusCode: 422, error: 'unprocessable', message: 'data does not match', errors } });
+  });
+
   it('answers 500 to anything else and logs it once, with the request ID and without the body', () => {
     const lines: string[] = [];
     const { host, sent } = fakeHost('req-abc');

@@ -5,7 +5,7 @@ import { NotificationDispatcher } from '../../src/temporal/notification-dispatch
 import { waitFor } from '../support/api-client';
 
 const config = loadConfig({});
-const dispatch = (id: string): NotificationDispatch => ({
+const dispatch = (id: string, trigger: NotificationDispatch['trigger'] = 'initial'): NotificationDispatch => ({
   notificationId: id,
   subscriptionId: 'sub_1',
   environmentId: 'sandbox',
@@ -14,6 +14,8 @@ const dispatch = (id: string): NotificationDispatch => ({
   eventCreatedAt: new Date('2026-01-02T03:04:05.678Z'),
   expiresAt: new Date('2026-01-03T03:04:05.678Z'),
   policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
+  url: 'https://user:pw@receiver.example:8443/hooks/secret-path?token=s3cr3t',
+  trigger,
 });
 
 type Start = (options: { workflowId: string }) => Promise<unknown>;
@@ -79,6 +81,8 @@ describe('NotificationDispatcher', () => {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
       typedSearchAttributes: undefined,
+      staticSummary: 'invoice.paid → receiver.example:8443',
+      staticDetails: '- subscription: `sub_1`\n- event: `evt_1`\n- environment: `sandbox`\n- trigger: initial',
       args: [
         {
           notificationId: 'ntf_a',
@@ -86,9 +90,27 @@ describe('NotificationDispatcher', () => {
           expiresAt: '2026-01-03T03:04:05.678Z',
           policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
           firstAttempt: 'local',
+          trigger: 'initial',
         },
       ],
     });
+  });
+
+  it('starts a redelivery as a new run of the same workflow ID, allowed only once the earlier run has closed', async () => {
+    const { dispatcher, client } = setup(async () => undefined);
+    await dispatcher.dispatch([dispatch('ntf_a', 'redeliver')]);
+    const [[, options]] = client.workflow.start.mock.calls as unknown as [string, { workflowId: string; workflowIdReusePolicy: string; args: { trigger: string }[] }][];
+    expect(options).toMatchObject({ workflowId: 'ntf_a', workflowIdReusePolicy: 'ALLOW_DUPLICATE', args: [{ trigger: 'redeliver' }] });
+  });
+
+  it('leaves a redelivery that finds a running workflow in the outbox: the run found may be the earlier one', async () => {
+    const { dispatcher, marked, warnings } = setup(async ({ workflowId }) => {
+      throw new WorkflowExecutionAlreadyStartedError('exists', workflowId, 'deliverNotification');
+    });
+    await dispatcher.dispatchAndRecord([dispatch('ntf_first'), dispatch('ntf_again', 'redeliver')]);
+    await dispatcher.flush();
+    expect(marked).toEqual([['ntf_first']]);
+    expect(warnings).toEqual([expect.stringContaining('ntf_again failed, recovery will retry')]);
   });
 
   it('counts an already started workflow as started, and leaves failed starts to recovery', async () => {
@@ -112,7 +134,7 @@ describe('NotificationDispatcher', () => {
   it('keeps at most 32 starts in flight: a fan-out to 1,000 subscriptions does not fire 1,000 starts', async () => {
     const { start, state } = counted();
     const { dispatcher, client } = setup(start);
-    const started = await dispatcher.dispatch(ids(1_000).map(dispatch));
+    const started = await dispatcher.dispatch(ids(1_000).map((id) => dispatch(id)));
     expect(started).toEqual(ids(1_000));
     expect(client.workflow.start).toHaveBeenCalledTimes(1_000);
     expect(state.maxInFlight).toBe(32);
@@ -121,7 +143,7 @@ describe('NotificationDispatcher', () => {
   it('starts the next queued notification only when a start in flight settles', async () => {
     const { start, pending, open, openAll } = gate();
     const { dispatcher, client } = setup(start, { maxConcurrentStarts: 3 });
-    const dispatched = dispatcher.dispatch(ids(5).map(dispatch));
+    const dispatched = dispatcher.dispatch(ids(5).map((id) => dispatch(id)));
     await waitFor(async () => pending.size, (n) => n === 3);
     expect(client.workflow.start).toHaveBeenCalledTimes(3);
     open('ntf_0001');
@@ -160,7 +182,7 @@ describe('NotificationDispatcher', () => {
   it('keeps starting past the wait before the answer, and records each start once confirmed', async () => {
     const { start, pending, open, openAll } = gate();
     const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2 });
-    await dispatcher.dispatchAndRecord(ids(4).map(dispatch)); // answers after startWaitMs, nothing started yet
+    await dispatcher.dispatchAndRecord(ids(4).map((id) => dispatch(id))); // answers after startWaitMs, nothing started yet
     expect(marked).toEqual([]);
     open('ntf_0000');
     await waitFor(async () => marked.flat(), (m) => m.includes('ntf_0000')); // the batched mark, no recovery involved
@@ -189,7 +211,7 @@ describe('NotificationDispatcher', () => {
   it('on close, leaves queued starts to recovery, waits for those in flight and records them', async () => {
     const { start, pending, open } = gate();
     const { dispatcher, client, marked, warnings } = setup(start, { maxConcurrentStarts: 2 });
-    await dispatcher.dispatchAndRecord(ids(5).map(dispatch));
+    await dispatcher.dispatchAndRecord(ids(5).map((id) => dispatch(id)));
     const closed = dispatcher.close();
     open('ntf_0000');
     open('ntf_0001');

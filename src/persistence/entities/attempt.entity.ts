@@ -1,5 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+export type AttemptTrigger = 'initial' | 'redeliver';
+
 /** One HTTP POST of a notification, successful or not. */
 @Entity('attempts')
 export class AttemptEntity {
@@ -40,4 +42,8 @@ export class AttemptEntity {
   /** When the next attempt was planned to start, as this attempt's failure decided; null after a success or the last one. */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
+
+  /** What made the attempt: the event's publish (`initial`) or a redelivery of the notification. */
+  @Column('text')
+  trigger: AttemptTrigger;
 }

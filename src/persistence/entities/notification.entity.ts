@@ -46,6 +46,10 @@ export class NotificationEntity {
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** The last time it was redelivered (it got a new window, and its workflow a new run); null if never. */
+  @Column({ name: 'redelivered_at', type: 'timestamptz', nullable: true })
+  redeliveredAt: Date | null;
+
   /** The event's creation plus the delivery window at the time the notification was created. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

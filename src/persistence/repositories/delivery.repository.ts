@@ -35,7 +35,7 @@ const storable = (text: string | null) => (text === null ? null : text.replace(/
 const bytes = (base64: string | null) => (base64 === null ? null : Buffer.from(base64, 'base64'));
 const fromJson = (key: StoredKeyJson): StoredSigningKey => ({ ...key, iv: bytes(key.iv), ciphertext: bytes(key.ciphertext), tag: bytes(key.tag) });
 
-/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $11). */
+/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $12). */
 function attemptParameters(record: AttemptRecord): unknown[] {
   const row = {
     id: record.attemptId,
@@ -49,6 +49,7 @@ function attemptParameters(record: AttemptRecord): unknown[] {
     responseBody: storable(record.responseBody),
     nextAttemptAt: record.nextAttemptAt,
     retryAfterMs: record.retryAfterMs,
+    trigger: record.trigger,
   };
   return Object.values(row);
 }
@@ -74,8 +75,8 @@ const RECORD_ATTEMPT = `
     WHERE $8 AND id = (SELECT subscription_id FROM notification) AND failing_since IS NOT NULL
   ), attempt AS (
     INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
-                          response_body, next_attempt_at, retry_after_ms)
-    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM notification
+                          response_body, next_attempt_at, retry_after_ms, trigger)
+    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM notification
     RETURNING number
   )
   SELECT attempt.number, notification.status FROM attempt, notification`;
@@ -123,12 +124,12 @@ export class DeliveryRepository implements DeliveryStore {
     return recorded;
   }
 
-  async markExpired(notificationId: string): Promise<NotificationStatus | null> {
-    return this.finish(notificationId, 'expired');
+  async markExpired(notificationId: string, expiresAt: Date | null): Promise<NotificationStatus | null> {
+    return this.finish(notificationId, 'expired', expiresAt);
   }
 
   async markCancelled(notificationId: string): Promise<NotificationStatus | null> {
-    return this.finish(notificationId, 'cancelled');
+    return this.finish(notificationId, 'cancelled', null);
   }
 
   async noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null> {
@@ -152,16 +153,20 @@ export class DeliveryRepository implements DeliveryStore {
     return rows[0]?.[0]?.reason ?? null;
   }
 
-  /** Ends a still-pending notification with `status`; returns its final status either way (null when it is gone). */
-  private async finish(notificationId: string, status: 'expired' | 'cancelled'): Promise<NotificationStatus | null> {
+  /**
+   * Ends a still-pending notification with `status`; returns its final status either way (null when it is gone).
+   * With `windowEnd`, only a notification whose expires_at is not later (to the millisecond, as the workflow got it):
+   * one that was redelivered since has a new window, which a late call for the old one must not close.
+   */
+  private async finish(notificationId: string, status: 'expired' | 'cancelled', windowEnd: Date | null): Promise<NotificationStatus | null> {
     const rows = (await this.db.query(
       `WITH finished AS (
          UPDATE notifications SET status = $2, completed_at = now(), next_attempt_at = NULL
-         WHERE id = $1 AND status = 'pending'
+         WHERE id = $1 AND status = 'pending' AND ($3::timestamptz IS NULL OR date_trunc('milliseconds', expires_at) <= $3)
          RETURNING status
        )
        SELECT status FROM finished UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM finished)`,
-      [notificationId, status],
+      [notificationId, status, windowEnd],
     )) as { status: NotificationStatus }[];
     return rows[0]?.status ?? null;
   }

@@ -17,6 +17,8 @@ export interface NewEvent {
 export interface StoredNotification {
   id: string;
   subscriptionId: string;
+  /** The subscription's URL, which the notification keeps. */
+  url: string;
   expiresAt: Date;
   policy: DeliveryPolicy;
 }
@@ -24,6 +26,7 @@ export interface StoredNotification {
 interface NotificationJson {
   id: string;
   subscriptionId: string;
+  url: string;
   expiresAt: string;
   policy: DeliveryPolicy;
 }
@@ -51,7 +54,7 @@ type NotificationsRow = { notifications: NotificationJson[] | null };
 const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
-const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'expiresAt', ${n}.expires_at,
+const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at,
   'policy', json_build_object('initialIntervalMs', ${n}.retry_initial_interval_ms, 'maximumIntervalMs', ${n}.retry_maximum_interval_ms,
     'backoffCoefficient', ${n}.retry_backoff_coefficient, 'attemptTimeoutMs', ${n}.attempt_timeout_ms))`;
 
@@ -72,9 +75,9 @@ export class EventRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Stores the event and one notification per subscription whose filter matches, in one statement (paused and
-   * disabled subscriptions too: their notifications are held until they are active again, or expire): atomic, and
-   * one round trip. With an idempotency key that is already taken nothing is stored and the original event is
+   * Stores the event and one notification per subscription whose filter matches (a type, or a prefix with a
+   * trailing wildcard), in one statement (paused and disabled subscriptions too: their notifications are held until
+   * they are active again, or expire): atomic, and one round trip. With an idempotency key that is already taken nothing is stored and the original event is
    * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
@@ -90,7 +93,10 @@ export class EventRepository {
          SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, s.url, event.created_at,
                 event.created_at + make_interval(secs => $6::float8 / 1000), $7, $8, $9, $10
          FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
-         WHERE s.deleted_at IS NULL AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types))
+         WHERE s.deleted_at IS NULL
+           AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types)
+                -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
+                OR EXISTS (SELECT 1 FROM unnest(s.event_types) p WHERE right(p, 2) = '.*' AND starts_with(event.type, left(p, -1))))
          RETURNING *
        )
        SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications

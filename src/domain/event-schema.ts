@@ -1,0 +1,51 @@
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { unprocessable, validationError } from './errors';
+
+/** One reason data does not match a schema: where (a JSON pointer into the data, '' for the whole) and why. */
+export interface SchemaViolation {
+  instancePath: string;
+  keyword: string;
+  message: string;
+}
+
+/** Checks data against one compiled schema; returns every violation (none: the data matches). */
+export type EventDataCheck = (data: unknown) => SchemaViolation[];
+
+/** A 422 lists at most this many violations (ajv collects them all). */
+const MAX_LISTED = 50;
+
+const violation = (error: ErrorObject): SchemaViolation => ({
+  instancePath: error.instancePath,
+  keyword: error.keyword,
+  message: error.message ?? error.keyword,
+});
+
+/**
+ * Compiles a JSON Schema (draft 2020-12) with ajv. Each schema gets an ajv instance of its own, so that a `$id` or
+ * `$ref` in one environment's schema never resolves against another's; nothing is fetched (a remote `$ref` is an
+ * error). Strict mode refuses unknown keywords, which are usually typos (`requird`). Formats (`date-time`, `email`,
+ * `uri`, …) are checked. A schema that does not compile is a 400.
+ */
+export function compileEventSchema(schema: unknown): EventDataCheck {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    if (typeof schema !== 'boolean') throw validationError('schema must be a JSON Schema: an object (or true/false)');
+  }
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, logger: false });
+  addFormats(ajv);
+  let validate: ReturnType<typeof ajv.compile>;
+  try {
+    validate = ajv.compile(schema as object | boolean);
+  } catch (err) {
+    throw validationError(`schema is not a valid JSON Schema (draft 2020-12): ${(err as Error).message}`);
+  }
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).map(violation));
+}
+
+/** A 422 naming the violations, each with its JSON pointer: `${what} does not match the schema: /amount must be integer`. */
+export function schemaMismatch(what: string, violations: SchemaViolation[]): Error {
+  const listed = violations.slice(0, MAX_LISTED);
+  const reasons = listed.map((v) => `${v.instancePath || '(root)'} ${v.message}`).join('; ');
+  const more = violations.length > listed.length ? ` (and ${violations.length - listed.length} more)` : '';
+  return unprocessable(`${what} does not match the schema: ${reasons}${more}`, { errors: listed });
+}

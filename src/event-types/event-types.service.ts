@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, validationError } from '../domain/errors';
+import { compileEventSchema, schemaMismatch } from '../domain/event-schema';
+import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
+import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
+import { renderCatalogPage } from './catalog-page';
+import { type DeclareEventTypeRequest, type EventTypeList, EventTypeView } from './event-type.dto';
+
+@Injectable()
+export class EventTypesService {
+  constructor(private readonly types: EventTypeRepository) {}
+
+  /**
+   * Declares the type (or replaces its declaration, bringing an archived one back). The schema must compile
+   * (400 otherwise) and the example must match it (422 otherwise, with every violation).
+   */
+  async declare(environmentId: string, name: string, request: DeclareEventTypeRequest): Promise<EventTypeView> {
+    if (!EVENT_TYPE.test(name)) throw validationError(`event type ${JSON.stringify(name)} is not valid: ${EVENT_TYPE_MESSAGE}`);
+    const schema = request.schema ?? null;
+    const example = request.example ?? null;
+    if (schema !== null) {
+      const check = compileEventSchema(schema);
+      const violations = example === null ? [] : check(example);
+      if (violations.length > 0) throw schemaMismatch('example', violations);
+    }
+    return EventTypeView.from(await this.types.declare({ environmentId, name, description: request.description, schema, example }));
+  }
+
+  async archive(environmentId: string, name: string): Promise<void> {
+    if (!(await this.types.archive(environmentId, name))) throw notFound('event type', name);
+  }
+
+  async list(environmentId: string): Promise<EventTypeList> {
+    return { items: (await this.types.listByEnvironment(environmentId)).map(EventTypeView.from) };
+  }
+
+  async page(environmentId: string): Promise<string> {
+    return renderCatalogPage(environmentId, (await this.list(environmentId)).items);
+  }
+}

@@ -1,0 +1,108 @@
+import type { DataSource } from 'typeorm';
+import { EventTypeEntity } from '../entities';
+
+export interface EventTypeDeclaration {
+  environmentId: string;
+  name: string;
+  description: string;
+  /** null: no schema, any object is accepted. */
+  schema: unknown;
+  example: Record<string, unknown> | null;
+}
+
+/** What a publish needs to know of its event's type: whether it is archived, and its schema at this version. */
+export interface PublishedType {
+  /** The schema's version (updated_at to the microsecond, as text): compiled schemas are cached by it. */
+  version: string;
+  archived: boolean;
+  /** Only when the caller does not already hold this version (see findForPublish); null: no schema. */
+  schema?: unknown;
+}
+
+interface EventTypeRow {
+  environment_id: string;
+  name: string;
+  description: string;
+  schema: unknown;
+  example: Record<string, unknown> | null;
+  archived_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toEntity = (row: EventTypeRow): EventTypeEntity =>
+  Object.assign(new EventTypeEntity(), {
+    environmentId: row.environment_id,
+    name: row.name,
+    description: row.description,
+    schema: row.schema,
+    example: row.example,
+    archivedAt: row.archived_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+export class EventTypeRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Declares the type, or replaces its description, schema and example; a declaration brings an archived type
+   * back. Each declaration is a new version of the schema (updated_at).
+   */
+  async declare(input: EventTypeDeclaration): Promise<EventTypeEntity> {
+    const [row] = (await this.db.query(
+      `INSERT INTO event_types (environment_id, name, description, schema, example)
+       VALUES ($1, $2, $3, $4::json, $5::json)
+       ON CONFLICT (environment_id, name) DO UPDATE
+       SET description = EXCLUDED.description, schema = EXCLUDED.schema, example = EXCLUDED.example,
+           archived_at = NULL, updated_at = clock_timestamp()
+       RETURNING *`,
+      [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
+    )) as EventTypeRow[];
+    return toEntity(row);
+  }
+
+  /** Declares the type unless the environment already has it (archived or not); true when it was added. */
+  async declareIfMissing(input: EventTypeDeclaration): Promise<boolean> {
+    const [, inserted] = (await this.db.query(
+      `INSERT INTO event_types (environment_id, name, description, schema, example)
+       VALUES ($1, $2, $3, $4::json, $5::json) ON CONFLICT (environment_id, name) DO NOTHING`,
+      [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
+    )) as [unknown, number];
+    return inserted > 0;
+  }
+
+  /** Archives the type (again: keeps the first archiving's time); false when the environment has no such type. */
+  async archive(environmentId: string, name: string): Promise<boolean> {
+    const [, updated] = (await this.db.query(
+      `UPDATE event_types SET archived_at = COALESCE(archived_at, now()) WHERE environment_id = $1 AND name = $2`,
+      [environmentId, name],
+    )) as [unknown, number];
+    return updated > 0;
+  }
+
+  /** Every type of the environment, archived ones included, by name (byte order, the same for every locale). */
+  async listByEnvironment(environmentId: string): Promise<EventTypeEntity[]> {
+    const rows = (await this.db.query(`SELECT * FROM event_types WHERE environment_id = $1 ORDER BY name COLLATE "C"`, [environmentId])) as EventTypeRow[];
+    return rows.map(toEntity);
+  }
+
+  /**
+   * The type as a publish sees it, or null for an undeclared type. The schema comes back only when its version is
+   * not `knownVersion` (the one the caller has compiled), so a cached schema costs one small indexed read.
+   */
+  async findForPublish(environmentId: string, name: string, knownVersion: string | null): Promise<PublishedType | null> {
+    const [row] = (await this.db.query(
+      `SELECT updated_at::text AS version, archived_at IS NOT NULL AS archived,
+              CASE WHEN updated_at::text IS DISTINCT FROM $3 THEN schema::text END AS schema_text
+       FROM event_types WHERE environment_id = $1 AND name = $2`,
+      [environmentId, name, knownVersion],
+    )) as { version: string; archived: boolean; schema_text: string | null }[];
+    if (!row) return null;
+    const found: PublishedType = { version: row.version, archived: row.archived };
+    if (row.version !== knownVersion) found.schema = row.schema_text === null ? null : JSON.parse(row.schema_text);
+    return found;
+  }
+}

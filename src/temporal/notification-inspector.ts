@@ -1,0 +1,57 @@
+import type { Client } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { NOTIFICATION_STATE_QUERY, type NotificationWorkflowState } from '../../workflows/types';
+
+/** What Temporal knows of a pending notification that the database does not. */
+export interface LiveDelivery {
+  /** The workflow's status (RUNNING while it delivers or holds). */
+  workflowStatus: string;
+  /** The retrying activity's attempt as Temporal counts it (what the Web UI shows); null when no activity is scheduled. */
+  activityAttempt: number | null;
+  /** The last failure Temporal recorded for it, e.g. "attempt 4 → HTTP 500". */
+  lastFailure: string | null;
+  /** When Temporal will run the next attempt, while it waits to retry. */
+  nextRetryAt: string | null;
+  /** From the workflow's own query: waiting for its subscription to be active again; null if the query got no answer. */
+  held: boolean | null;
+}
+
+/** Long enough for a healthy server on a busy machine, short enough that a request never waits on an unhealthy one. */
+const DEADLINE_MS = 1_000;
+
+/**
+ * Reads a notification's workflow (describe, and its notificationState query) under a short deadline. Never throws:
+ * when Temporal is unreachable, slow, or has no such workflow, the answer is null and the caller has the database.
+ */
+export class NotificationInspector {
+  constructor(
+    private readonly client: Client,
+    private readonly deadlineMs = DEADLINE_MS,
+  ) {}
+
+  async inspect(notificationId: string): Promise<LiveDelivery | null> {
+    let timer: NodeJS.Timeout | undefined;
+    // The gRPC deadline ends the calls; the timer only makes sure the caller is answered if the transport lingers.
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.deadlineMs + 100)));
+    try {
+      const read = this.client.withDeadline(Date.now() + this.deadlineMs, () => this.read(notificationId));
+      return await Promise.race([read.catch(() => null), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async read(notificationId: string): Promise<LiveDelivery> {
+    const handle = this.client.workflow.getHandle(notificationId);
+    const [description, state] = await Promise.all([handle.describe(), handle.query<NotificationWorkflowState>(NOTIFICATION_STATE_QUERY).catch(() => null)]);
+    const activity = description.raw.pendingActivities?.[0];
+    const next = optionalTsToDate(activity?.nextAttemptScheduleTime);
+    return {
+      workflowStatus: description.status.name,
+      activityAttempt: activity?.attempt ?? null,
+      lastFailure: activity?.lastFailure?.message ?? null,
+      nextRetryAt: next ? next.toISOString() : null,
+      held: state ? state.status === 'held' : null,
+    };
+  }
+}
