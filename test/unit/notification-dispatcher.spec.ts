@@ -197,7 +197,7 @@ describe('NotificationDispatcher', () => {
     const { start, pending, openAll } = gate();
     // startWaitMs of a minute: only the first batch can have released the caller.
     const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2, startWaitMs: 60_000 });
-    const answered = dispatcher.dispatchAndRecord(ids(6).map(dispatch));
+    const answered = dispatcher.dispatchAndRecord(ids(6).map((id) => dispatch(id)));
     await waitFor(async () => pending.size, (n) => n === 2);
     openAll(); // the first two start
     await answered;
