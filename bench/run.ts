@@ -8,6 +8,7 @@ import { obtainTemporalCli } from '../src/temporal/temporal-cli';
 import { ApiClient } from '../test/support/api-client';
 import { HttpsReceiver } from '../test/support/https-receiver';
 import { createScratchDatabase } from '../test/support/scratch-database';
+import { type SuitePostgres, startSuitePostgres } from '../test/support/suite-postgres';
 import { startAppProcess } from './app-process';
 import { startBareProcess } from './bare/driver';
 import { measureLatency, measureThroughput, type Publish } from './measure';
@@ -20,7 +21,8 @@ import { measureLatency, measureThroughput, type Publish } from './measure';
  * For each shape: a bare Temporal workflow doing the same signed POST (no API, no database), started eagerly, and
  * plude-webhooks as the built `npm start` process (API + worker, eager starts) with PostgreSQL.
  */
-const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** An existing PostgreSQL server to measure against; an embedded one (as the tests use) otherwise. */
+const ADMIN_URL = process.env.BENCH_DATABASE_ADMIN_URL || undefined;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 /** Given, so the built `npm start` process writes no master key into the checkout's data folder. */
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -50,16 +52,16 @@ async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHan
   return server;
 }
 
-async function database(cleanup: Cleanup): Promise<string> {
-  const database = await createScratchDatabase(ADMIN_URL, 'plude_bench');
+async function database(cleanup: Cleanup, postgres: SuitePostgres): Promise<string> {
+  const database = await createScratchDatabase(postgres.adminUrl, 'plude_bench');
   cleanup.push(() => database.drop());
   return database.url;
 }
 
-async function plude(cleanup: Cleanup, server: DevServerHandle, receiver: HttpsReceiver, shape: Shape): Promise<Publish> {
+async function plude(cleanup: Cleanup, server: DevServerHandle, postgres: SuitePostgres, receiver: HttpsReceiver, shape: Shape): Promise<Publish> {
   const app = await startAppProcess(
     {
-      DATABASE_URL: await database(cleanup),
+      DATABASE_URL: await database(cleanup, postgres),
       TEMPORAL_ADDRESS: server.address,
       ADMIN_TOKEN,
       ENCRYPTION_KEY,
@@ -109,6 +111,8 @@ function table(results: Record<Shape, { bare: SideResult; ours: SideResult }>): 
 async function main(): Promise<void> {
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await HttpsReceiver.start();
+  const postgres = await startSuitePostgres(ADMIN_URL, () => undefined);
+  log(`PostgreSQL: ${postgres.description}`);
   const results = {} as Record<Shape, { bare: SideResult; ours: SideResult }>;
   try {
     for (const shape of SHAPES) {
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
         return baseline.publish;
       });
       const ours = await side(`plude-webhooks (${shape}): npm start process, API → PostgreSQL → Temporal → worker → receiver`, cliPath, receiver, (cleanup, server) =>
-        plude(cleanup, server, receiver, shape),
+        plude(cleanup, server, postgres, receiver, shape),
       );
       results[shape] = { bare, ours };
     }
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
     for (const row of table(results)) log(row);
   } finally {
     await receiver.stop();
+    await postgres.stop();
   }
 }
 

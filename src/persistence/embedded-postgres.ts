@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   log: (line: string) => void;
+  /** More `-c name=value` settings for the server (the tests turn durability off). */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -102,7 +104,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog,
     onError: (e: unknown) => onLog(e instanceof Error ? e.message : String(e)),
   });
