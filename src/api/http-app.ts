@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import type { CoreDeps } from './core.module';
 import { ErrorFilter } from './error.filter';
 import { requireJsonBody, verifyJsonBody } from './json-body';
+import { serveApiDocs } from './openapi';
 import { assignRequestId } from './request-id';
 import { RequestValidationPipe } from './validation.pipe';
 
@@ -31,5 +32,6 @@ export async function createHttpApp(deps: CoreDeps): Promise<NestExpressApplicat
   app.disable('x-powered-by');
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new RequestValidationPipe());
+  serveApiDocs(app);
   return app;
 }

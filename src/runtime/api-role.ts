@@ -1,3 +1,4 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createHttpApp, createLogger } from '../api/http-app';
@@ -12,6 +13,8 @@ import { ensureSearchAttributes } from '../temporal/search-attribute-registratio
 export interface ApiRole {
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The running HTTP app (its routes, for the OpenAPI tests). */
+  http: NestExpressApplication;
   recovery: DispatchRecovery;
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function startApiRole(config: Config, db: DataSource, keyRing: KeyR
   recovery.start(config.dispatchRecoveryIntervalMs);
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
+    http: app,
     recovery,
     async close() {
       const recoveryStopped = recovery.stop(); // no new batch; the current one ends with the dispatcher below
