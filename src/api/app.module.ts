@@ -5,15 +5,14 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { CoreModule, type CoreDeps } from './core.module';
-import { HealthController } from './health.controller';
 
 @Module({})
 export class AppModule {
-  static forRoot(deps: CoreDeps): DynamicModule {
+  /** The API's modules, after `infrastructure` (request logging, health and metrics). */
+  static forRoot(deps: CoreDeps, infrastructure: DynamicModule[]): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventsModule, NotificationsModule],
-      controllers: [HealthController],
+      imports: [...infrastructure, CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventsModule, NotificationsModule],
     };
   }
 }

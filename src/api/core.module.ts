@@ -10,6 +10,7 @@ import { SigningKeyRepository } from '../persistence/repositories/signing-key.re
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { Metrics } from '../observability/metrics';
 import { ApiTokenService } from '../auth/api-token.service';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
@@ -21,6 +22,8 @@ export interface CoreDeps {
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
+  /** The process's metrics (published events, created notifications). */
+  metrics: Metrics;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -41,6 +44,7 @@ export class CoreModule {
       { provide: NotificationRepository, useValue: deps.notifications },
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
+      { provide: Metrics, useValue: deps.metrics },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       { provide: SigningKeyRepository, useValue: signingKeys },

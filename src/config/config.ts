@@ -77,6 +77,8 @@ const schema = z
     TEMPORAL_CLI_PATH: optional,
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
+    TEMPORAL_METRICS_PORT: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535).optional()),
+    WORKER_PORT: port(3001),
     ALLOW_PRIVATE_TARGETS: bool(false),
     DELIVERY_TIMEOUT: duration('10s'),
     DELIVERY_WINDOW: duration('72h'),
@@ -125,6 +127,8 @@ export interface Config {
     cliPath?: string;
     devServerPort: number;
     uiPort: number;
+    /** Port (on 127.0.0.1) of the SDK's Prometheus exporter; a free one when unset. /metrics includes what it serves. */
+    metricsPort?: number;
   };
   delivery: {
     allowPrivateTargets: boolean;
@@ -140,6 +144,8 @@ export interface Config {
   };
   dispatchRecoveryIntervalMs: number;
   worker: {
+    /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
+    port: number;
     maxConcurrentActivities: number;
     /** A subscription with no 2xx for this long while its attempts fail is disabled; 0: never. */
     autoDisableAfterMs: number;
@@ -174,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       cliPath: env.TEMPORAL_CLI_PATH,
       devServerPort: env.TEMPORAL_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+      metricsPort: env.TEMPORAL_METRICS_PORT,
     },
     delivery: {
       allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
@@ -187,7 +194,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       extraCaFile: env.NODE_EXTRA_CA_CERTS,
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
-    worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
+    worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

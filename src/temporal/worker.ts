@@ -1,24 +1,22 @@
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
-import type { Config } from '../config/config';
-import type { KeyRing } from '../crypto/key-ring';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
+import type { RoleDeps } from '../runtime/role-deps';
 import { workflowSource } from './workflow-source';
 
 export interface DeliveryWorker {
   /** Runs until shutdown() resolves the returned promise. */
   run(): Promise<void>;
   shutdown(): Promise<void>;
+  /** True while it polls its task queue. */
+  isRunning(): boolean;
 }
 
 /** The worker role: polls the task queue, runs deliver-notification workflows and their signed-POST activity. */
 export async function createDeliveryWorker(
   connection: NativeConnection,
-  config: Config,
-  db: DataSource,
-  keyRing: KeyRing,
+  { config, db, keyRing, metrics }: RoleDeps,
   options: { workflowBundlePath?: string } = {},
 ): Promise<DeliveryWorker> {
   const sender = createHttpSender({
@@ -29,7 +27,8 @@ export async function createDeliveryWorker(
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
   });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
-  const activities = createActivities({ store: new DeliveryRepository(db, keyRing), sender, autoDisableAfterMs: config.worker.autoDisableAfterMs });
+  const store = new DeliveryRepository(db, keyRing);
+  const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -45,6 +44,7 @@ export async function createDeliveryWorker(
       running ??= worker.run().finally(() => sender.close());
       return running;
     },
+    isRunning: () => worker.getState() === 'RUNNING',
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

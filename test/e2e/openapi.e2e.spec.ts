@@ -83,7 +83,10 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     };
 
     // Operations
-    await check('GET', '/health', admin.request('GET', '/health'));
+    await check('GET', '/health/live', admin.request('GET', '/health/live'));
+    await check('GET', '/health/ready', admin.request('GET', '/health/ready'));
+    const scrape = await admin.send('GET', '/metrics', undefined);
+    await check('GET', '/metrics', Promise.resolve({ status: scrape.status, body: scrape.text, headers: scrape.headers }));
 
     // Admin
     const created = `env-openapi-${Date.now()}`;

@@ -41,11 +41,12 @@ export class ResponseChecker {
     for (const header of Object.keys(described.headers ?? {})) {
       if (header === 'X-Request-Id' && !response.headers.get(header)) throw new Error(`${method} ${template} ${response.status}: no ${header} header`);
     }
-    const schema = described.content?.['application/json']?.schema;
+    const type = response.headers.get('content-type')?.split(';')[0].trim() || 'application/json';
+    const schema = described.content?.[type]?.schema;
     if (response.body === undefined) {
       if (schema) throw new Error(`${method} ${template} ${response.status}: no body, but the document describes one`);
     } else {
-      if (!schema) throw new Error(`${method} ${template} ${response.status}: a body, but the document describes none`);
+      if (!schema) throw new Error(`${method} ${template} ${response.status}: a body of ${type}, but the document describes none`);
       const validate = this.ajv.compile({ ...schema, components: this.document.components });
       if (!validate(response.body)) {
         throw new Error(`${method} ${template} ${response.status}: the body does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body)}`);
