@@ -6,8 +6,8 @@ import { freePort } from './dev-server';
 
 const LEVELS: Record<Config['log']['level'], LogLevel> = { error: 'ERROR', warn: 'WARN', log: 'INFO', debug: 'DEBUG', verbose: 'TRACE' };
 
-/** The SDK's own routine news at INFO: a worker's state changes and a workflow bundle made at start-up. */
-const ROUTINE = /^(Worker state changed|Workflow bundle created|No Nexus services registered)|webpack|Hash: |asset workflow-bundle/;
+/** The SDK's own routine news at INFO: a worker starting and changing state, a workflow bundle made at start-up. */
+const ROUTINE = /^(Worker state changed|Initializing worker|Workflow bundle created|No Nexus services registered)|webpack|asset workflow-bundle/;
 
 /**
  * The Temporal SDK's logs (the SDK, its native core, workflow and activity `log` calls) into the process's logger:
