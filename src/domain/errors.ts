@@ -16,7 +16,6 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     Object.setPrototypeOf(this, new.target.prototype);
@@ -24,13 +23,13 @@ export class DomainError extends Error {
 }
 
 export function notFound(kind: string, id: string): DomainError {
-  return new DomainError('not_found', `${kind} ${id} not found`, { kind, id });
+  return new DomainError('not_found', `${kind} ${id} not found`);
 }
 
-export function validationError(message: string, details?: Record<string, unknown>): DomainError {
-  return new DomainError('validation', message, details);
+export function validationError(message: string): DomainError {
+  return new DomainError('validation', message);
 }
 
-export function conflict(message: string, details?: Record<string, unknown>): DomainError {
-  return new DomainError('conflict', message, details);
+export function conflict(message: string): DomainError {
+  return new DomainError('conflict', message);
 }

