@@ -126,6 +126,3 @@ export function serveApiDocs(app: INestApplication): void {
     swaggerOptions: { validatorUrl: 'none' },
   });
 }
-
-/** The routes that serve the document itself (and the reference page's files), not described in it. */
-export const DOCUMENT_ROUTES = ['/docs', '/openapi.json'];
