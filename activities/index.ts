@@ -1,16 +1,20 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { attemptOutcome } from '../src/domain/delivery';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
 import { ATTEMPT_FAILED, type AttemptFailureDetails, type AttemptRequest, NON_RETRYABLE } from '../workflows/types';
 import { renderNotificationBody } from './notification-body';
-import type { DeliverySender, DeliveryStore, NotificationStatus } from './ports';
+import { HttpSendError } from './http/sender';
+import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
 
 export interface ActivityDeps {
   store: DeliveryStore;
   sender: DeliverySender;
   /** A subscription with no 2xx for this long while its attempts fail is disabled (0: never). */
   autoDisableAfterMs: number;
+  /** Counts attempts by outcome and the latency of deliveries; none by default. */
+  metrics?: DeliveryMetrics;
   /** Where a disabled subscription is reported; the activity's own logger (the worker's) by default. */
   warn?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -26,6 +30,7 @@ interface Answer {
   responseBody: string | null;
   retryAfter: string | null;
   error: string | null;
+  timedOut: boolean;
 }
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
@@ -33,14 +38,17 @@ const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 const held = (subscriptionId: string, why: string) =>
   ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
 
-export function createActivities({ store, sender, autoDisableAfterMs, warn = (message, fields) => log.warn(message, fields) }: ActivityDeps) {
+const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
+
+export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => log.warn(message, fields) }: ActivityDeps) {
   async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
     try {
       const response = await sender.send({ url, headers, body, timeoutMs });
       const error = isSuccess(response.statusCode) ? null : `receiver answered HTTP ${response.statusCode}`;
-      return { statusCode: response.statusCode, responseBody: response.body, retryAfter: response.retryAfter, error };
+      return { statusCode: response.statusCode, responseBody: response.body, retryAfter: response.retryAfter, error, timedOut: false };
     } catch (err) {
-      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err) };
+      const timedOut = err instanceof HttpSendError && err.code === 'TIMEOUT';
+      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err), timedOut };
     }
   }
 
@@ -92,6 +100,8 @@ export function createActivities({ store, sender, autoDisableAfterMs, warn = (me
         nextAttemptAt: next,
         trigger: request.trigger ?? 'initial',
       });
+      metrics.attempt(attemptOutcome(answer.statusCode, answer.timedOut));
+      if (succeeded && recorded.status === 'succeeded') metrics.delivered(endedAt.getTime() - delivery.event.createdAt.getTime());
       if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
       if (isHeld) throw held(delivery.subscriptionId, 'disabled');
 

@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { BUILT_BUNDLE } from '../src/temporal/workflow-source';
 
 /** `npm run build` bundles the workflow code once, so workers start without bundling it again. */
 async function main(): Promise<void> {
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  // The bundler's webpack report is for LOG_LEVEL=debug; warnings and errors always show.
+  const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'verbose';
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger(verbose ? 'INFO' : 'WARN') });
   await writeFile(BUILT_BUNDLE, code);
   process.stdout.write(`workflow bundle written to ${BUILT_BUNDLE} in ${Date.now() - started} ms\n`);
 }

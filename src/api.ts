@@ -1,10 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { createLogger } from './api/http-app';
 import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { startApiRole } from './runtime/api-role';
 import { Closers } from './runtime/closers';
+import { createAppLogger } from './runtime/logger';
+import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 import { temporalConnectionOptions } from './temporal/connection-options';
@@ -14,16 +15,18 @@ async function main(closers: Closers): Promise<void> {
   const config = loadConfig();
   const { databaseUrl, temporalAddress, encryptionKey } = requireRoleSettings(config);
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
-  const logger = createLogger(config, 'api');
-  onShutdown(() => closers.closeAll((line) => logger.log(line)), (line) => logger.log(line));
-  if (!config.adminToken) logger.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
-  const db = await openDatabase(databaseUrl, keyRing, { logger: createLogger(config, 'database') });
+  const logger = createAppLogger(config.log);
+  const log = logger.child({ context: 'api' });
+  onShutdown(() => closers.closeAll((line) => log.info(line)), (line) => log.info(line));
+  if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
+  const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const api = await startApiRole(config, db, keyRing, new Client({ connection, namespace: config.temporal.namespace }), false);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApiRole({ config, db, keyRing, logger, metrics: processMetrics({ db }) }, client, false);
   closers.add(() => api.close());
-  logger.log(`listening on ${api.url}`);
+  log.info(`listening on ${api.url}`);
 }
 
 const closers = new Closers();

@@ -1,4 +1,3 @@
-import { createLogger } from './api/http-app';
 import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
@@ -7,7 +6,10 @@ import { Closers } from './runtime/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
 import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
+import { createAppLogger } from './runtime/logger';
+import { processMetrics } from './runtime/role-deps';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
+import { installTemporalRuntime } from './temporal/runtime';
 
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
@@ -16,23 +18,26 @@ import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
  */
 async function main(closers: Closers): Promise<void> {
   let config = loadConfig();
-  const logger = createLogger(config, 'main');
-  const log = (line: string) => logger.log(line);
+  const logger = createAppLogger(config.log);
+  const main = logger.child({ context: 'main' });
+  const log = (line: string) => main.info(line);
   onShutdown(() => closers.closeAll(log), log);
 
-  const infrastructure = await startInfrastructure(config, log, (line) => logger.debug(line));
+  const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());
   const masterKey = config.encryption.key ? undefined : await loadOrCreateMasterKey(config.dataDir);
   const keyRing = new KeyRing(config.encryption.key ?? masterKey!.value, config.encryption.previousKey);
-  const db = await openDatabase(infrastructure.databaseUrl, keyRing, { logger: createLogger(config, 'database') });
+  const db = await openDatabase(infrastructure.databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   const adminToken = config.adminToken ? undefined : await loadOrCreateAdminToken(config.dataDir);
   if (adminToken) config = { ...config, adminToken: adminToken.value };
   const sandbox = adminToken ? await ensureSandbox(db, config.dataDir) : undefined;
 
-  const { api, workerRun } = await startCombinedRoles(config, db, keyRing, infrastructure.temporalAddress, closers);
+  const temporal = await installTemporalRuntime(config, logger);
+  const metrics = processMetrics({ db, temporalSdkUrl: temporal.metricsUrl });
+  const { api, workerRun } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, infrastructure.temporalAddress, closers);
   workerRun.catch((err: Error) => {
-    logger.error(`worker stopped: ${err.message}`);
+    main.error(`worker stopped: ${err.message}`);
     process.kill(process.pid, 'SIGTERM');
   });
 

@@ -1,30 +1,41 @@
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger } from './api/http-app';
+import { createWorkerHttpApp } from './api/http-app';
 import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
+import { postgresCheck, temporalCheck, workerCheck } from './observability/readiness';
 import { openDatabase } from './persistence/data-source';
 import { Closers } from './runtime/closers';
+import { createAppLogger } from './runtime/logger';
+import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
-import { installTemporalRuntime } from './temporal/runtime';
 import { temporalConnectionOptions } from './temporal/connection-options';
+import { installTemporalRuntime } from './temporal/runtime';
 import { createDeliveryWorker } from './temporal/worker';
 
-/** `npm run start:worker`: the worker role alone, against DATABASE_URL and TEMPORAL_ADDRESS. */
+/**
+ * `npm run start:worker`: the worker role alone, against DATABASE_URL and TEMPORAL_ADDRESS, with /health/live,
+ * /health/ready and /metrics on WORKER_PORT.
+ */
 async function main(closers: Closers): Promise<void> {
   const config = loadConfig();
   const { databaseUrl, temporalAddress, encryptionKey } = requireRoleSettings(config);
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
-  const logger = createLogger(config, 'worker');
-  onShutdown(() => closers.closeAll((line) => logger.log(line)), (line) => logger.log(line));
-  const db = await openDatabase(databaseUrl, keyRing, { logger: createLogger(config, 'database') });
+  const logger = createAppLogger(config.log);
+  const log = logger.child({ context: 'worker' });
+  onShutdown(() => closers.closeAll((line) => log.info(line)), (line) => log.info(line));
+  const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
-  installTemporalRuntime(config);
+  const temporal = await installTemporalRuntime(config, logger);
+  const metrics = processMetrics({ temporalSdkUrl: temporal.metricsUrl });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, config, db, keyRing, { warn: (message) => logger.warn(message) });
+  const worker = await createDeliveryWorker(connection, { config, db, keyRing, logger, metrics });
   closers.add(() => worker.shutdown());
-  logger.log(`polling task queue ${config.temporal.taskQueue} on ${temporalAddress}`);
+  const http = await createWorkerHttpApp(logger, metrics, [postgresCheck(db), temporalCheck(connection), workerCheck(worker)]);
+  await http.listen(config.worker.port, config.http.host);
+  closers.add(() => http.close());
+  log.info(`polling task queue ${config.temporal.taskQueue} on ${temporalAddress}; health and metrics on port ${config.worker.port}`);
   await worker.run();
 }
 

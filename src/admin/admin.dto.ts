@@ -1,15 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import type { ApiTokenEntity, EnvironmentEntity } from '../persistence/entities';
 
 export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export class CreateEnvironmentRequest {
+  @ApiProperty({ pattern: ENVIRONMENT_ID.source, example: 'production', description: '1-63 characters of a-z, 0-9, _ and -' })
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
   id: string;
 }
 
 export class EnvironmentResponse {
+  @ApiProperty({ example: 'production' })
   id: string;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   static from(environment: EnvironmentEntity): EnvironmentResponse {
@@ -19,20 +24,36 @@ export class EnvironmentResponse {
 
 export class ApiTokenResponse {
   /** Shown once; only its hash is stored. */
+  @ApiProperty({ description: 'The token, shown this once: only its SHA-256 hash is stored', example: 'pwh_…' })
   token: string;
+
+  @ApiProperty({ example: 'tok_01J…' })
   id: string;
+
+  @ApiProperty()
   environmentId: string;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
 
 /** A token as the admin API lists it: never the token nor its hash. */
 export class ApiTokenSummaryResponse {
+  @ApiProperty({ example: 'tok_01J…' })
   id: string;
+
   /** The token's first 12 characters, to tell tokens apart. */
+  @ApiProperty({ description: 'The token’s first 12 characters, to tell tokens apart', example: 'pwh_Zq3xY7aB' })
   prefix: string;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
   /** To about a minute; null until the token authenticates a request. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'To about a minute and a half; null until the token authenticates a request' })
   lastUsedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   revokedAt: string | null;
 
   static from(token: ApiTokenEntity): ApiTokenSummaryResponse {

@@ -1,27 +1,33 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { AdminRoutes, ApiErrors, Answers } from '../api/openapi';
 import { AdminGuard } from '../auth/admin.guard';
-import type { ApiTokenResponse, ApiTokenSummaryResponse } from './admin.dto';
+import { ApiTokenResponse, ApiTokenSummaryResponse } from './admin.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 /** An environment's API tokens, for the admin token: issue, list, revoke. */
 @Controller('admin/environments/:id/tokens')
 @UseGuards(AdminGuard)
+@AdminRoutes('admin')
+@ApiErrors(404)
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
   @Post()
   @HttpCode(201)
+  @Answers(201, ApiTokenResponse, 'A new API token, shown this once')
   issue(@Param('id') environmentId: string): Promise<ApiTokenResponse> {
     return this.tokens.issue(environmentId);
   }
 
   @Get()
+  @Answers(200, [ApiTokenSummaryResponse], 'The environment’s tokens, revoked ones included; never a token or its hash')
   list(@Param('id') environmentId: string): Promise<ApiTokenSummaryResponse[]> {
     return this.tokens.list(environmentId);
   }
 
   @Delete(':tokenId')
   @HttpCode(204)
+  @Answers(204, null, 'Revoked (again 204 for a revoked token)')
   revoke(@Param('id') environmentId: string, @Param('tokenId') tokenId: string): Promise<void> {
     return this.tokens.revoke(environmentId, tokenId);
   }

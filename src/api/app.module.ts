@@ -7,15 +7,24 @@ import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { CoreModule, type CoreDeps } from './core.module';
-import { HealthController } from './health.controller';
 
 @Module({})
 export class AppModule {
-  static forRoot(deps: CoreDeps): DynamicModule {
+  /** The API's modules, after `infrastructure` (request logging, health and metrics). */
+  static forRoot(deps: CoreDeps, infrastructure: DynamicModule[]): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), AdminModule, SubscriptionsModule, SigningKeysModule, EventTypesModule, EventsModule, NotificationsModule, RecoveriesModule],
-      controllers: [HealthController],
+      imports: [
+        ...infrastructure,
+        CoreModule.forRoot(deps),
+        AdminModule,
+        SubscriptionsModule,
+        SigningKeysModule,
+        EventTypesModule,
+        EventsModule,
+        NotificationsModule,
+        RecoveriesModule,
+      ],
     };
   }
 }

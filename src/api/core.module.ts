@@ -14,6 +14,7 @@ import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
+import { Metrics } from '../observability/metrics';
 import { ApiTokenService } from '../auth/api-token.service';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
@@ -27,6 +28,8 @@ export interface CoreDeps {
   signals: NotificationSignals;
   recoveryWorkflows: RecoveryWorkflows;
   inspector: NotificationInspector;
+  /** The process's metrics (published events, created notifications). */
+  metrics: Metrics;
 }
 
 const repository = <T>(type: new (db: DataSource) => T): Provider => ({
@@ -49,6 +52,7 @@ export class CoreModule {
       { provide: NotificationSignals, useValue: deps.signals },
       { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
       { provide: NotificationInspector, useValue: deps.inspector },
+      { provide: Metrics, useValue: deps.metrics },
       repository(EnvironmentRepository),
       repository(ApiTokenRepository),
       { provide: SigningKeyRepository, useValue: signingKeys },

@@ -58,6 +58,15 @@ function fromHttpException(exception: HttpException): ErrorBody {
   return { statusCode, error: httpCodes[statusCode] ?? 'http_error', message: Array.isArray(raw) ? raw.join('; ') : raw };
 }
 
+/**
+ * Terminus's answer when a readiness check fails (src/observability/health.controller.ts): a 503 whose body is the
+ * report of every check, kept as it is, so that a prober sees which dependency is down.
+ */
+function healthReport(exception: HttpException): object | null {
+  const response = exception.getResponse();
+  return exception.getStatus() === 503 && typeof response === 'object' && response !== null && 'details' in response ? response : null;
+}
+
 /** Errors raised by Express middleware (the JSON body parser) carry a 4xx `status` and `type`. */
 function fromMiddlewareError(exception: unknown): ErrorBody | null {
   const err = exception as { status?: number; type?: string; message?: string };
@@ -87,6 +96,11 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const report = exception instanceof HttpException ? healthReport(exception) : null;
+    if (report) {
+      response.status(503).json(report);
+      return;
+    }
     let body: ErrorBody | null;
     if (exception instanceof DomainError) {
       body = { statusCode: statusFor(exception.code), error: exception.code, message: exception.message };

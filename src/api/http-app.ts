@@ -1,35 +1,50 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Config } from '../config/config';
+import type { Metrics } from '../observability/metrics';
+import { ObservabilityModule } from '../observability/observability.module';
+import type { ReadinessCheck } from '../observability/readiness';
+import type { AppLogger } from '../runtime/logger';
 import { AppModule } from './app.module';
 import type { CoreDeps } from './core.module';
 import { ErrorFilter } from './error.filter';
 import { requireJsonBody, verifyJsonBody } from './json-body';
+import { serveApiDocs } from './openapi';
 import { assignRequestId } from './request-id';
+import { logRequests, nestLogger } from './request-logging';
 import { RequestValidationPipe } from './validation.pipe';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+export interface HttpAppDeps extends CoreDeps {
+  logger: AppLogger;
+  /** What /health/ready checks. */
+  readiness: ReadinessCheck[];
+}
 
-export function createLogger(config: Config, context?: string): ConsoleLogger {
-  const logLevels = LEVELS.slice(0, LEVELS.indexOf(config.log.level) + 1);
-  const logger = new ConsoleLogger({ json: config.log.format === 'json', logLevels, prefix: 'plude' });
-  if (context) logger.setContext(context);
-  return logger;
+/** Nest logs through the process's logger; every request gets an ID and a log line first. */
+async function createApp(module: DynamicModule, logger: AppLogger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: nestLogger(logger), bodyParser: false });
+  app.use(assignRequestId);
+  app.use(logRequests(logger));
+  app.disable('x-powered-by');
+  app.useGlobalFilters(new ErrorFilter());
+  return app;
 }
 
 /** The HTTP API, configured but not yet listening. */
-export async function createHttpApp(deps: CoreDeps): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), {
-    logger: createLogger(deps.config),
-    bodyParser: false,
-  });
-  // In this order: an ID for every request (errors included), 415 for bodies that are not JSON, then the parser.
-  app.use(assignRequestId);
+export async function createHttpApp(deps: HttpAppDeps): Promise<NestExpressApplication> {
+  const app = await createApp(AppModule.forRoot(deps, [ObservabilityModule.forRoot(deps.metrics, deps.readiness)]), deps.logger);
+  // In this order: an ID and a log line for every request (in createApp), 415 for bodies that are not JSON, then the parser.
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonBody });
-  app.disable('x-powered-by');
-  app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(new RequestValidationPipe());
+  serveApiDocs(app);
   return app;
+}
+
+@Module({})
+class WorkerHttpModule {}
+
+/** A worker started alone answers /health/live, /health/ready and /metrics on WORKER_PORT, and nothing else. */
+export async function createWorkerHttpApp(logger: AppLogger, metrics: Metrics, readiness: ReadinessCheck[]): Promise<NestExpressApplication> {
+  return createApp({ module: WorkerHttpModule, imports: [ObservabilityModule.forRoot(metrics, readiness)] }, logger);
 }

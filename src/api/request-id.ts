@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../domain/ids';
 
 /** What a client may name its own request with: short, printable, no spaces or quotes (it ends up in logs). */
-const SANE_REQUEST_ID = /^[\w.:/+=@-]{1,128}$/;
+export const SANE_REQUEST_ID = /^[\w.:/+=@-]{1,128}$/;
 
 /** Every request gets an ID: the caller's `X-Request-Id` when it is sane, else a new `req_…`; echoed in the response. */
 export function assignRequestId(request: Request, response: Response, next: NextFunction): void {

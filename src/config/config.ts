@@ -58,56 +58,61 @@ const masterKey = optional.transform((value, ctx) => {
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
 const MAX_STORED_MS = 2_147_483_647;
 
-const schema = z
-  .object({
-    PORT: port(3000),
-    HOST: z.string().default('127.0.0.1'),
-    DATA_DIR: z.string().default('./data'),
-    DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
-    EMBEDDED_POSTGRES_PORT: port(54329),
-    ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-    ENCRYPTION_KEY: masterKey,
-    ENCRYPTION_KEY_PREVIOUS: masterKey,
-    TEMPORAL_ADDRESS: optional,
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
-    TEMPORAL_API_KEY: optional,
-    TEMPORAL_TLS_CERT: optional,
-    TEMPORAL_TLS_KEY: optional,
-    TEMPORAL_CLI_PATH: optional,
-    TEMPORAL_PORT: port(7233),
-    TEMPORAL_UI_PORT: port(8233),
-    ALLOW_PRIVATE_TARGETS: bool(false),
-    DELIVERY_TIMEOUT: duration('10s'),
-    DELIVERY_WINDOW: duration('72h'),
-    RETRY_INITIAL_INTERVAL: duration('5s'),
-    RETRY_MAX_INTERVAL: duration('1h'),
-    DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
-    RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
-    DISPATCH_RECOVERY_INTERVAL: duration('30s'),
-    AUTO_DISABLE_AFTER: durationOrOff('5d'),
-    RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
-    RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
-    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
-    NODE_EXTRA_CA_CERTS: optional,
-    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-    LOG_FORMAT: z.enum(['text', 'json']).default('text'),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
-    }
-    if (env.RETRY_INITIAL_INTERVAL > env.RETRY_MAX_INTERVAL) {
-      ctx.addIssue({ code: 'custom', path: ['RETRY_INITIAL_INTERVAL'], message: 'must not exceed RETRY_MAX_INTERVAL' });
-    }
-    // Stored with every notification as integer milliseconds.
-    for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
-      if (env[name] > MAX_STORED_MS) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
-    }
-    if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
-      ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });
-    }
-  });
+const variables = z.object({
+  PORT: port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
+  EMBEDDED_POSTGRES_PORT: port(54329),
+  ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ENCRYPTION_KEY: masterKey,
+  ENCRYPTION_KEY_PREVIOUS: masterKey,
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
+  TEMPORAL_API_KEY: optional,
+  TEMPORAL_TLS_CERT: optional,
+  TEMPORAL_TLS_KEY: optional,
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_METRICS_PORT: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535).optional()),
+  WORKER_PORT: port(3001),
+  ALLOW_PRIVATE_TARGETS: bool(false),
+  DELIVERY_TIMEOUT: duration('10s'),
+  DELIVERY_WINDOW: duration('72h'),
+  RETRY_INITIAL_INTERVAL: duration('5s'),
+  RETRY_MAX_INTERVAL: duration('1h'),
+  DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
+  RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
+  DISPATCH_RECOVERY_INTERVAL: duration('30s'),
+  AUTO_DISABLE_AFTER: durationOrOff('5d'),
+  RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
+  NODE_EXTRA_CA_CERTS: optional,
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+});
+
+/** Every environment variable the configuration reads (README's table and .env.example list them all). */
+export const CONFIG_VARIABLES = Object.keys(variables.shape);
+
+const schema = variables.superRefine((env, ctx) => {
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+  }
+  if (env.RETRY_INITIAL_INTERVAL > env.RETRY_MAX_INTERVAL) {
+    ctx.addIssue({ code: 'custom', path: ['RETRY_INITIAL_INTERVAL'], message: 'must not exceed RETRY_MAX_INTERVAL' });
+  }
+  // Stored with every notification as integer milliseconds.
+  for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
+    if (env[name] > MAX_STORED_MS) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+  }
+  if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
+    ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });
+  }
+});
 
 type Env = z.output<typeof schema>;
 
@@ -127,6 +132,8 @@ export interface Config {
     cliPath?: string;
     devServerPort: number;
     uiPort: number;
+    /** Port (on 127.0.0.1) of the SDK's Prometheus exporter; a free one when unset. /metrics includes what it serves. */
+    metricsPort?: number;
   };
   delivery: {
     allowPrivateTargets: boolean;
@@ -144,6 +151,8 @@ export interface Config {
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
   worker: {
+    /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
+    port: number;
     maxConcurrentActivities: number;
     /** A subscription with no 2xx for this long while its attempts fail is disabled; 0: never. */
     autoDisableAfterMs: number;
@@ -178,6 +187,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       cliPath: env.TEMPORAL_CLI_PATH,
       devServerPort: env.TEMPORAL_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
+      metricsPort: env.TEMPORAL_METRICS_PORT,
     },
     delivery: {
       allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
@@ -192,7 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
-    worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
+    worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

@@ -18,6 +18,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** What the answer adds to the message: the schema violations of a 422 (`errors`); nothing else is output. */
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
@@ -26,11 +27,11 @@ export class DomainError extends Error {
 }
 
 export function notFound(kind: string, id: string): DomainError {
-  return new DomainError('not_found', `${kind} ${id} not found`, { kind, id });
+  return new DomainError('not_found', `${kind} ${id} not found`);
 }
 
-export function validationError(message: string, details?: Record<string, unknown>): DomainError {
-  return new DomainError('validation', message, details);
+export function validationError(message: string): DomainError {
+  return new DomainError('validation', message);
 }
 
 export function conflict(message: string, details?: Record<string, unknown>): DomainError {

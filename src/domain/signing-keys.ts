@@ -17,9 +17,9 @@ export const MAX_LIVE_SIGNING_KEYS = 10;
 export function rotationOverlapMs(requested: string | undefined, parsed: number | undefined): number {
   if (requested === undefined) return DEFAULT_ROTATION_OVERLAP_MS;
   if (parsed === undefined) {
-    throw validationError(`overlap "${requested}" is not a duration like 0s, 30m, 24h or 7d`, { field: 'overlap' });
+    throw validationError(`overlap "${requested}" is not a duration like 0s, 30m, 24h or 7d`);
   }
-  if (parsed > MAX_ROTATION_OVERLAP_MS) throw validationError('overlap must be at most 7d', { field: 'overlap' });
+  if (parsed > MAX_ROTATION_OVERLAP_MS) throw validationError('overlap must be at most 7d');
   return Math.round(parsed);
 }
 

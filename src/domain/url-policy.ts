@@ -68,7 +68,7 @@ function isLocalhostName(hostname: string): boolean {
 }
 
 function refused(host: string, what: string): DomainError {
-  return new DomainError('private_target', `url host ${host} ${what}; ${PRIVATE_HINT}`, { host });
+  return new DomainError('private_target', `url host ${host} ${what}; ${PRIVATE_HINT}`);
 }
 
 export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Promise<void> {
@@ -86,9 +86,9 @@ export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Prom
     addresses = await resolve(host);
   } catch (err) {
     const reason = (err as { code?: string }).code ?? (err as Error).message;
-    throw new DomainError('invalid_url', `could not resolve host ${host} (${reason})`, { host });
+    throw new DomainError('invalid_url', `could not resolve host ${host} (${reason})`);
   }
-  if (addresses.length === 0) throw new DomainError('invalid_url', `could not resolve host ${host} (no addresses)`, { host });
+  if (addresses.length === 0) throw new DomainError('invalid_url', `could not resolve host ${host} (no addresses)`);
   const bad = addresses.find((a) => !isPublicAddress(a));
   if (bad !== undefined) throw refused(host, `resolves to private address ${bad}`);
 }

@@ -1,23 +1,29 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
 import { RawJsonBody } from '../api/raw-body.decorator';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
-import { PublishEventRequest, type PublishedEventResponse } from './event.dto';
+import { EventResponse, PublishEventRequest, PublishedEventResponse } from './event.dto';
 import { EventsService } from './events.service';
 
 @Controller('events')
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('events')
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
   @HttpCode(202)
+  @TakesJson(PublishEventRequest)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters: the same key again returns the first event', schema: { type: 'string' } })
+  @Answers(202, PublishedEventResponse, 'Stored, with its notifications; their deliveries have started or will')
   publish(
     @EnvironmentId() environmentId: string,
     @Body() body: PublishEventRequest,
     @RawJsonBody() bodyText: string,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('Idempotency-Key') idempotencyKey?: string,
   ): Promise<PublishedEventResponse> {
     return this.events.publish(environmentId, body, bodyText, idempotencyKey);
   }
@@ -25,6 +31,8 @@ export class EventsController {
   /** The EventResponse as JSON text: `data` is the publisher's own text, which res.json would re-serialise. */
   @Get(':id')
   @Header('Content-Type', 'application/json; charset=utf-8')
+  @Answers(200, EventResponse, 'The event and its notifications')
+  @ApiErrors(404)
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<string> {
     return this.events.get(environmentId, id);
   }

@@ -7,6 +7,7 @@ import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { Metrics } from '../observability/metrics';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
 import { EventResponse, type PublishEventRequest, PublishedEventResponse } from './event.dto';
 
@@ -19,6 +20,7 @@ export class EventsService {
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly schemas: EventSchemas,
+    private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -46,6 +48,7 @@ export class EventsService {
       windowMs: this.config.delivery.windowMs,
     });
     const { event, notifications } = stored;
+    if (stored.created) this.metrics.published(notifications.length);
     if (stored.created && notifications.length > 0) {
       await this.dispatcher.dispatchAndRecord(
         notifications.map((n) => ({

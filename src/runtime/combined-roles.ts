@@ -1,14 +1,10 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import type { DataSource } from 'typeorm';
-import { createLogger } from '../api/http-app';
-import type { Config } from '../config/config';
-import type { KeyRing } from '../crypto/key-ring';
 import { temporalConnectionOptions } from '../temporal/connection-options';
-import { installTemporalRuntime } from '../temporal/runtime';
 import { createDeliveryWorker } from '../temporal/worker';
 import { type ApiRole, startApiRole } from './api-role';
 import type { Closers } from './closers';
+import type { RoleDeps } from './role-deps';
 
 export interface CombinedRoles {
   api: ApiRole;
@@ -19,25 +15,22 @@ export interface CombinedRoles {
 
 /**
  * The worker and the API in one process on one connection, the API starting workflows eagerly on that worker:
- * what `npm start` runs, and what the end-to-end tests run. Everything started is added to `closers`.
+ * what `npm start` runs, and what the end-to-end tests run. The Temporal runtime must be installed first
+ * (src/temporal/runtime.ts). Everything started is added to `closers`.
  */
 export async function startCombinedRoles(
-  config: Config,
-  db: DataSource,
-  keyRing: KeyRing,
+  deps: RoleDeps,
   temporalAddress: string,
   closers: Closers,
   options: { workflowBundlePath?: string } = {},
 ): Promise<CombinedRoles> {
-  installTemporalRuntime(config);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(deps.config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const logger = createLogger(config, 'worker');
-  const worker = await createDeliveryWorker(connection, config, db, keyRing, { ...options, warn: (message) => logger.warn(message) });
+  const worker = await createDeliveryWorker(connection, deps, options);
   const workerRun = worker.run();
   closers.add(() => worker.shutdown());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApiRole(config, db, keyRing, client, true);
+  const client = new Client({ connection, namespace: deps.config.temporal.namespace });
+  const api = await startApiRole(deps, client, true);
   closers.add(() => api.close());
   return { api, client, workerRun };
 }

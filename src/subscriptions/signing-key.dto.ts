@@ -1,8 +1,10 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
 export class RotateKeyRequest {
   /** How long the older keys keep signing: a duration like 0s, 30m, 24h (the default) or 7d (the most). */
+  @ApiPropertyOptional({ description: 'How long the older keys keep signing: 0s to 7d', default: '24h', example: '24h' })
   @IsOptional()
   @IsString({ message: 'overlap must be a duration string like "24h"' })
   overlap?: string;
@@ -10,8 +12,13 @@ export class RotateKeyRequest {
 
 /** The new key only: older keys are never returned. */
 export class SigningKeyResponse {
+  @ApiProperty({ example: 'key_01J…' })
   id: string;
+
+  @ApiProperty({ description: 'The new signing key', example: 'whsec_…' })
   signatureKey: string;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   static from(key: SigningKey): SigningKeyResponse {

@@ -35,7 +35,6 @@ export class SigningKeysService {
         throw conflict(
           `subscription ${subscriptionId} already has ${rotation.live} live signing keys, and at most ${MAX_LIVE_SIGNING_KEYS} sign at once; ` +
             `${next}. Rotate with {"overlap": "0s"} to retire every older key now.`,
-          { live: rotation.live, nextExpiry: rotation.nextExpiry?.toISOString() ?? null },
         );
       }
     }

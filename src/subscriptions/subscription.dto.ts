@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE_FILTER, EVENT_TYPE_FILTER_MESSAGE } from '../domain/event-type';
@@ -5,6 +6,13 @@ import type { SubscriptionEntity } from '../persistence/entities';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
 const EventTypes = () => (target: object, key: string) => {
+  ApiPropertyOptional({
+    type: [String],
+    maxItems: 100,
+    uniqueItems: true,
+    description: 'The event types to receive; empty or left out: every type',
+    example: ['invoice.paid'],
+  })(target, key);
   IsOptional()(target, key);
   IsArray()(target, key);
   ArrayMaxSize(100)(target, key);
@@ -14,6 +22,7 @@ const EventTypes = () => (target: object, key: string) => {
 
 export class SubscribeRequest {
   /** Checked by the URL policy, which gives the precise reason for a refusal. */
+  @ApiProperty({ type: String, format: 'uri', example: 'https://receiver.example/hooks', description: 'An https: URL of a public host' })
   @Allow()
   url: unknown;
 
@@ -23,18 +32,21 @@ export class SubscribeRequest {
 
 export class UpdateSubscriptionRequest {
   /** Checked by the URL policy, like subscribe. */
+  @ApiPropertyOptional({ type: String, format: 'uri', description: 'A new URL, for events published from now on' })
   @Allow()
   url?: unknown;
 
   @EventTypes()
   eventTypes?: string[];
 
+  @ApiPropertyOptional({ enum: ['active', 'paused'], description: 'active also re-enables a disabled subscription' })
   @IsOptional()
   @IsIn(['active', 'paused'], { message: 'status must be "active" or "paused"' })
   status?: 'active' | 'paused';
 }
 
 export class ListSubscriptionsQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 100' })
@@ -42,17 +54,27 @@ export class ListSubscriptionsQuery {
   @Max(100, { message: 'limit must be an integer from 1 to 100' })
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString({ message: 'after must be a subscription ID (the nextCursor of the previous page)' })
   after?: string;
 }
 
 export class SubscriptionResponse {
+  @ApiProperty({ example: 'sub_01J…' })
   id: string;
+
+  @ApiProperty({ format: 'uri' })
   url: string;
+
+  @ApiProperty({ description: 'The newest signing key', example: 'whsec_…' })
   signatureKey: string;
+
   /** Empty: every event type. */
+  @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   static from(subscription: SubscriptionEntity, key: SigningKey): SubscriptionResponse {
@@ -68,13 +90,26 @@ export class SubscriptionResponse {
 
 /** A subscription as the management routes show it: never its signing keys. */
 export class SubscriptionView {
+  @ApiProperty({ example: 'sub_01J…' })
   id: string;
+
+  @ApiProperty({ format: 'uri' })
   url: string;
+
+  @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
+
+  @ApiProperty({ enum: ['active', 'paused', 'disabled'] })
   status: 'active' | 'paused' | 'disabled';
+
   /** Why a disabled subscription was disabled: `gone` (the receiver answered 410) or `failing`. */
+  @ApiProperty({ enum: ['gone', 'failing'], nullable: true, description: 'Why a disabled subscription was disabled' })
   disabledReason: string | null;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
   static from(subscription: SubscriptionEntity): SubscriptionView {
@@ -92,7 +127,10 @@ export class SubscriptionView {
 
 export class SubscriptionPage {
   /** Newest first. */
+  @ApiProperty({ type: [SubscriptionView], description: 'Newest first' })
   items: SubscriptionView[];
+
   /** Pass as `after` for the next page; null on the last one. */
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
   nextCursor: string | null;
 }

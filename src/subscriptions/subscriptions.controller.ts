@@ -1,45 +1,57 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
 import {
   ListSubscriptionsQuery,
   SubscribeRequest,
-  type SubscriptionPage,
-  type SubscriptionResponse,
-  type SubscriptionView,
+  SubscriptionPage,
+  SubscriptionResponse,
+  SubscriptionView,
   UpdateSubscriptionRequest,
 } from './subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Controller('webhooks')
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Put('subscribe')
   @HttpCode(200)
+  @TakesJson(SubscribeRequest)
+  @Answers(200, SubscriptionResponse, 'The subscription and its signing key (the same again for a URL already subscribed)')
   subscribe(@EnvironmentId() environmentId: string, @Body() body: SubscribeRequest): Promise<SubscriptionResponse> {
     return this.subscriptions.subscribe(environmentId, body.url, body.eventTypes);
   }
 
   @Get('subscriptions')
+  @Answers(200, SubscriptionPage, 'A page of subscriptions, newest first')
   list(@EnvironmentId() environmentId: string, @Query() query: ListSubscriptionsQuery): Promise<SubscriptionPage> {
     return this.subscriptions.list(environmentId, query);
   }
 
   @Get('subscriptions/:id')
+  @Answers(200, SubscriptionView, 'The subscription, without its signing keys')
+  @ApiErrors(404)
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<SubscriptionView> {
     return this.subscriptions.get(environmentId, id);
   }
 
   @Patch('subscriptions/:id')
+  @TakesJson(UpdateSubscriptionRequest)
+  @Answers(200, SubscriptionView, 'The subscription as changed')
+  @ApiErrors(404, 409)
   update(@EnvironmentId() environmentId: string, @Param('id') id: string, @Body() body: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     return this.subscriptions.update(environmentId, id, body);
   }
 
   @Delete('subscriptions/:id')
   @HttpCode(204)
+  @Answers(204, null, 'Deleted; its pending notifications end as cancelled')
+  @ApiErrors(404)
   remove(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<void> {
     return this.subscriptions.remove(environmentId, id);
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
+import { LastLines } from '../runtime/last-lines';
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'Double' | 'KeywordList';
 
@@ -85,7 +86,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   if (opts.dbFile) mkdirSync(dirname(resolve(opts.dbFile)), { recursive: true });
   const address = `${HOST}:${opts.port}`;
   const uiUrl = opts.uiPort != null ? `http://${HOST}:${opts.uiPort}` : null;
-  const tail: string[] = [];
+  const tail = new LastLines(STDERR_TAIL);
   let muted = false; // shutdown produces a burst of harmless connection warnings
   const [cmd, args] = withParentDeathSignal(opts.cliPath, devServerArgs(opts));
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -106,10 +107,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   process.on('exit', killOnExit);
   void exitPromise.then(() => process.removeListener('exit', killOnExit));
   pipeLines(child, (line, isErr) => {
-    if (isErr) {
-      tail.push(line);
-      if (tail.length > STDERR_TAIL) tail.shift();
-    }
+    if (isErr) tail.push(line);
     if (!muted) opts.log(line);
   });
 
@@ -129,13 +127,13 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     if (state.exit) {
       const { code, signal } = state.exit;
       throw new Error(
-        `temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail.join('\n')}`,
+        `temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail}`,
       );
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       await stop();
-      throw new Error(`temporal dev server at ${address} not ready in time (${lastError}):\n${tail.join('\n')}`);
+      throw new Error(`temporal dev server at ${address} not ready in time (${lastError}):\n${tail}`);
     }
     try {
       const probe = checkReady(address, opts.namespace, Math.min(2_000, remaining));

@@ -14,6 +14,8 @@ const CLAIM_LEASE_MS = 120_000;
 export interface RecoveryOptions {
   batchSize?: number;
   claimLeaseMs?: number;
+  /** Told how many workflows each batch started (the metrics count them). */
+  onStarted?: (count: number) => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export class DispatchRecovery {
       if (batch.length === 0) break;
       const started = await this.dispatcher.dispatch(batch);
       await this.notifications.markDispatched(started);
+      if (started.length > 0) this.options.onStarted?.(started.length);
       total += started.length;
     }
     return total;

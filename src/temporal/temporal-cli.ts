@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LastLines } from '../runtime/last-lines';
 
 const SCRIPT = join('scripts', 'obtain-temporal.sh');
 
@@ -28,11 +29,10 @@ export function obtainTemporalCli(log: (line: string) => void): Promise<string> 
   return new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let stdout = '';
-    const stderrLines: string[] = [];
+    const stderrLines = new LastLines(40);
     const emit = (line: string): void => {
       if (line.trim() === '') return;
       stderrLines.push(line);
-      if (stderrLines.length > 40) stderrLines.shift();
       log(line);
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -42,7 +42,7 @@ export function obtainTemporalCli(log: (line: string) => void): Promise<string> 
       const path = stdout.trim();
       if (code === 0 && path !== '') return resolve(path);
       const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-      const details = stderrLines.length ? `:\n${stderrLines.join('\n')}` : '';
+      const details = stderrLines.length ? `:\n${stderrLines}` : '';
       reject(new Error(`could not obtain the Temporal CLI (${SCRIPT} ${why})${details}`));
     });
   });

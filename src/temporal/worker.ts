@@ -1,14 +1,12 @@
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import { createRecoveryActivities } from '../../activities/recovery';
-import type { Config } from '../config/config';
-import type { KeyRing } from '../crypto/key-ring';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
+import type { RoleDeps } from '../runtime/role-deps';
 import { GRACE_MS } from './dispatch-recovery';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { ensureSearchAttributes } from './search-attribute-registration';
@@ -18,6 +16,8 @@ export interface DeliveryWorker {
   /** Runs until shutdown() resolves the returned promise. */
   run(): Promise<void>;
   shutdown(): Promise<void>;
+  /** True while it polls its task queue. */
+  isRunning(): boolean;
 }
 
 /**
@@ -26,12 +26,10 @@ export interface DeliveryWorker {
  */
 export async function createDeliveryWorker(
   connection: NativeConnection,
-  config: Config,
-  db: DataSource,
-  keyRing: KeyRing,
-  options: { workflowBundlePath?: string; warn?: (message: string) => void } = {},
+  { config, db, keyRing, metrics, logger }: RoleDeps,
+  options: { workflowBundlePath?: string } = {},
 ): Promise<DeliveryWorker> {
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const warn = (message: string) => logger.warn(message);
   const sender = createHttpSender({
     allowPrivateTargets: config.delivery.allowPrivateTargets,
     extraCaFile: config.delivery.extraCaFile,
@@ -53,7 +51,7 @@ export async function createDeliveryWorker(
   const starter = { dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d), markDispatched: (ids: string[]) => notifications.markDispatched(ids) };
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
-    ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, autoDisableAfterMs: config.worker.autoDisableAfterMs }),
+    ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs }),
     ...createRecoveryActivities({ store: new RecoveryRepository(db), starter, graceMs: GRACE_MS }),
   };
   const worker = await Worker.create({
@@ -71,6 +69,7 @@ export async function createDeliveryWorker(
       running ??= worker.run().finally(() => Promise.all([sender.close(), dispatcher.close()]));
       return running;
     },
+    isRunning: () => worker.getState() === 'RUNNING',
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;

@@ -7,7 +7,7 @@ import { generateSigningSecret } from '../../src/domain/signature';
 import { MIGRATIONS } from '../../src/persistence/data-source';
 import { SealedSigningKeys1764850000000 } from '../../src/persistence/migrations/1764850000000-sealed-signing-keys';
 import { ApiClient, waitFor } from '../support/api-client';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../support/scratch-database';
 import { ENCRYPTION_KEY, startTestApp, type TestApp, useTestApp } from '../support/test-app';
 
 /** Every column of every table that can hold text or bytes: where a leaked key would be. */
@@ -73,7 +73,7 @@ describe('signing keys sealed at rest', () => {
     let app: TestApp | undefined;
 
     beforeAll(async () => {
-      scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', 'plude_keys');
+      scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_keys');
       const previous = new DataSource({ type: 'postgres', url: scratch.url, migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(SealedSigningKeys1764850000000)) });
       await previous.initialize();
       await previous.runMigrations();

@@ -92,7 +92,7 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
 
   describe('X-Request-Id', () => {
     it('echoes a sane incoming ID, on success and on errors', async () => {
-      const ok = await api.send('GET', '/health', undefined, { 'x-request-id': 'trace-42.a:b' });
+      const ok = await api.send('GET', '/health/live', undefined, { 'x-request-id': 'trace-42.a:b' });
       expect(ok.headers.get('x-request-id')).toBe('trace-42.a:b');
       const failed = await api.send('POST', '/events', 'nope', { 'content-type': 'text/plain', 'x-request-id': 'trace-43' });
       expect(failed.status).toBe(415);
@@ -102,7 +102,7 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
     it('makes a new one when there is none, or when the incoming one is not sane', async () => {
       const ids = [];
       for (const incoming of [undefined, undefined, 'has spaces', 'x'.repeat(129), '"quoted"', 'é']) {
-        const response = await api.send('GET', '/health', undefined, incoming === undefined ? {} : { 'x-request-id': incoming });
+        const response = await api.send('GET', '/health/live', undefined, incoming === undefined ? {} : { 'x-request-id': incoming });
         ids.push(response.headers.get('x-request-id'));
       }
       for (const id of ids) expect(id).toMatch(/^req_[0-9A-Z]{26}$/);

@@ -6,10 +6,12 @@ import { type DevServerHandle, freePort, startTemporalDevServer } from '../../sr
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../../src/temporal/temporal-cli';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
+import { type SuitePostgres, startSuitePostgres } from './suite-postgres';
 
 /** What global-teardown.ts undoes; kept on globalThis (same process). */
 export interface TestGlobals {
   server?: DevServerHandle;
+  postgres?: SuitePostgres;
   database?: ScratchDatabase;
   tmpDir: string;
 }
@@ -47,10 +49,17 @@ async function temporal(globals: TestGlobals): Promise<string> {
   return globals.server.address;
 }
 
-async function database(globals: TestGlobals): Promise<string> {
-  const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The suite's PostgreSQL: the server TEST_DATABASE_URL names, else an embedded one for this run (its own output is
+ * left out; a failed start quotes its last lines). Test files that
+ * need databases of their own create them on it through TEST_DATABASE_ADMIN_URL (set below).
+ */
+async function database(globals: TestGlobals): Promise<{ adminUrl: string; url: string }> {
+  globals.postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.TEST_DATABASE_URL || undefined, () => undefined));
+  say(`PostgreSQL: ${globals.postgres.description}`);
+  const adminUrl = globals.postgres.adminUrl;
   globals.database = await timed('test database created', () => createScratchDatabase(adminUrl, 'plude_test'));
-  return globals.database.url;
+  return { adminUrl, url: globals.database.url };
 }
 
 /** The workflow code, bundled once for every worker in the suite. */
@@ -68,7 +77,7 @@ async function bundle(dir: string): Promise<string> {
 
 /** Undoes whatever the setup got to; also used by global-teardown.ts. */
 export async function releaseTestGlobals(globals: TestGlobals): Promise<void> {
-  await Promise.all([globals.server?.stop(), globals.database?.drop()]);
+  await Promise.all([globals.server?.stop(), globals.database?.drop().finally(() => globals.postgres?.stop())]);
   await rm(globals.tmpDir, { recursive: true, force: true });
 }
 
@@ -76,11 +85,16 @@ export default async function globalSetup(): Promise<void> {
   const globals: TestGlobals = { tmpDir: await mkdtemp(join(tmpdir(), 'plude-test-')) };
   (globalThis as Record<string, unknown>)[TEST_GLOBALS_KEY] = globals;
   // allSettled: on a failure, wait for the other steps before undoing what they started.
-  const [address, databaseUrl, bundlePath] = await Promise.allSettled([temporal(globals), database(globals), bundle(globals.tmpDir)]);
-  if (address.status === 'rejected' || databaseUrl.status === 'rejected' || bundlePath.status === 'rejected') {
+  const [address, postgres, bundlePath] = await Promise.allSettled([temporal(globals), database(globals), bundle(globals.tmpDir)]);
+  if (address.status === 'rejected' || postgres.status === 'rejected' || bundlePath.status === 'rejected') {
     await releaseTestGlobals(globals).catch(() => undefined); // Jest runs no globalTeardown after a failed setup
-    throw [address, databaseUrl, bundlePath].map((r) => (r.status === 'rejected' ? r.reason : null)).find(Boolean);
+    throw [address, postgres, bundlePath].map((r) => (r.status === 'rejected' ? r.reason : null)).find(Boolean);
   }
-  Object.assign(process.env, { TEMPORAL_ADDRESS: address.value, DATABASE_URL: databaseUrl.value, TEST_WORKFLOW_BUNDLE: bundlePath.value });
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: address.value,
+    DATABASE_URL: postgres.value.url,
+    TEST_DATABASE_ADMIN_URL: postgres.value.adminUrl,
+    TEST_WORKFLOW_BUNDLE: bundlePath.value,
+  });
   if (globals.server?.uiUrl) process.env.TEMPORAL_UI_URL = globals.server.uiUrl;
 }

@@ -23,3 +23,10 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => onServer(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
+
+/** The suite's PostgreSQL server (test/support/global-setup.ts), where a test file may create databases of its own. */
+export function suiteAdminUrl(): string {
+  const url = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!url) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run the tests with `npm test` (its global setup provides the server)');
+  return url;
+}

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { createLogger } from '../../src/api/http-app';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
 import { KeyRing } from '../../src/crypto/key-ring';
 import { newId } from '../../src/domain/ids';
@@ -10,6 +9,10 @@ import { EventRepository } from '../../src/persistence/repositories/event.reposi
 import type { ApiRole } from '../../src/runtime/api-role';
 import { Closers } from '../../src/runtime/closers';
 import { startCombinedRoles } from '../../src/runtime/combined-roles';
+import { type AppLogger, createAppLogger } from '../../src/runtime/logger';
+import { processMetrics } from '../../src/runtime/role-deps';
+import type { Metrics } from '../../src/observability/metrics';
+import { installTemporalRuntime, type TemporalRuntime } from '../../src/temporal/runtime';
 import { ApiClient } from './api-client';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 
@@ -23,6 +26,7 @@ export interface TestApp {
   keyRing: KeyRing;
   client: Client;
   api: ApiRole;
+  metrics: Metrics;
   admin: ApiClient;
   /** A fresh environment and an API client authenticated for it. */
   newEnvironment(): Promise<{ id: string; token: string; api: ApiClient }>;
@@ -34,7 +38,10 @@ export interface TestApp {
  * suite's Temporal dev server and PostgreSQL database (test/support/global-setup.ts). Each app gets its own task
  * queue, so workflows left running by one test file never reach another's worker.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/** The Temporal runtime of this test file (each has its own module registry), installed by its first app. */
+let temporalRuntime: Promise<TemporalRuntime> | undefined;
+
+export async function startTestApp(overrides: Record<string, string> = {}, options: { logger?: AppLogger } = {}): Promise<TestApp> {
   const config = loadConfig({
     ...process.env,
     PORT: '0',
@@ -52,9 +59,12 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   });
   const keyRing = new KeyRing(config.encryption.key as Buffer, config.encryption.previousKey);
   const closers = new Closers();
-  const db = await openDatabase(config.database.url as string, keyRing, { logger: createLogger(config, 'database') });
+  const logger = options.logger ?? createAppLogger(config.log);
+  const db = await openDatabase(config.database.url as string, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
-  const { api, client } = await startCombinedRoles(config, db, keyRing, config.temporal.address as string, closers, {
+  temporalRuntime ??= installTemporalRuntime(config, logger);
+  const metrics = processMetrics({ db, temporalSdkUrl: (await temporalRuntime).metricsUrl });
+  const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
@@ -65,6 +75,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     keyRing,
     client,
     api,
+    metrics,
     admin,
     async newEnvironment() {
       const id = `env-${randomBytes(5).toString('hex')}`;

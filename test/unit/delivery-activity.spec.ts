@@ -1,11 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { AttemptRecord, DeliveryContext, DeliveryStore } from '../../activities/ports';
-import type { SendResult } from '../../activities/http/sender';
+import { HttpSendError, type SendResult } from '../../activities/http/sender';
+import { attemptOutcome } from '../../src/domain/delivery';
 
 const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
 
-function setup(answer: SendResult, options: { subscriptionStatus?: DeliveryContext['subscriptionStatus']; disables?: 'gone' | 'failing' | null } = {}) {
+function setup(
+  answer: SendResult,
+  options: { subscriptionStatus?: DeliveryContext['subscriptionStatus']; disables?: 'gone' | 'failing' | null; throws?: Error } = {},
+) {
+  const counted: string[] = [];
   const recorded: AttemptRecord[] = [];
   const warnings: { message: string; fields: Record<string, unknown> }[] = [];
   const failures: { gone: boolean; autoDisableAfterMs: number }[] = [];
@@ -32,10 +37,17 @@ function setup(answer: SendResult, options: { subscriptionStatus?: DeliveryConte
       return options.disables ?? (failure.gone ? 'gone' : null);
     },
   };
-  const sender = { send: async (req: { url: string }) => (sent.push(req.url), answer) };
-  const activities = createActivities({ store, sender, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
+  const sender = {
+    send: async (req: { url: string }) => {
+      sent.push(req.url);
+      if (options.throws) throw options.throws;
+      return answer;
+    },
+  };
+  const metrics = { attempt: (outcome: string) => counted.push(outcome), delivered: (ms: number) => counted.push(`delivered after ${ms >= 0 ? 'some' : 'negative'} ms`) };
+  const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
-  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -78,5 +90,38 @@ describe('the delivery activity (stubbed store and sender)', () => {
     expect(failure.details).toEqual([{ attempt: 3, nextAttemptAt: record.nextAttemptAt!.toISOString() }]);
     expect(Number(failure.nextRetryDelay)).toBeGreaterThan(119_000);
     expect(t.warnings).toEqual([]);
+  });
+});
+
+describe('the metrics of an attempt (the port createActivities gets)', () => {
+  it('a 2xx counts as 2xx and as a delivery with its latency', async () => {
+    const t = setup({ statusCode: 204, body: '', retryAfter: null });
+    await t.run();
+    expect(t.counted).toEqual(['2xx', 'delivered after some ms']);
+  });
+
+  it('a 5xx, a timeout and a network error count as such, and deliver nothing', async () => {
+    const failed = setup({ statusCode: 503, body: '', retryAfter: null });
+    await failureOf(failed.run());
+    const timedOut = setup({ statusCode: 0, body: '', retryAfter: null }, { throws: new HttpSendError('timeout after 10000ms', 'TIMEOUT') });
+    await failureOf(timedOut.run());
+    const refused = setup({ statusCode: 0, body: '', retryAfter: null }, { throws: new HttpSendError('connect ECONNREFUSED', 'ECONNREFUSED') });
+    await failureOf(refused.run());
+    expect([...failed.counted, ...timedOut.counted, ...refused.counted]).toEqual(['5xx', 'timeout', 'network_error']);
+  });
+});
+
+describe('attemptOutcome: how the metrics count an attempt', () => {
+  it.each([
+    [200, false, '2xx'],
+    [204, false, '2xx'],
+    [301, false, '3xx'],
+    [404, false, '4xx'],
+    [429, false, '4xx'],
+    [503, false, '5xx'],
+    [null, true, 'timeout'],
+    [null, false, 'network_error'],
+  ] as const)('status %s, timed out %s: %s', (status, timedOut, outcome) => {
+    expect(attemptOutcome(status, timedOut)).toBe(outcome);
   });
 });

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
+import type { NotificationStatus } from '../../domain/delivery';
 
 /** One event for one subscription: delivered by exactly one Temporal workflow whose ID is this notification's ID. */
 @Entity('notifications')

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { SubscriptionStatus } from '../../domain/delivery';
 
-export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
+export type { SubscriptionStatus };
 
 @Entity('subscriptions')
 export class SubscriptionEntity {

@@ -7,7 +7,7 @@ import type {
   NotificationStatus,
   RecordedAttempt,
   SubscriptionStatus,
-} from '../../../activities/ports';
+} from '../../domain/delivery';
 import type { KeyRing } from '../../crypto/key-ring';
 import { openSigningKey, type StoredSigningKey } from './signing-key.repository';
 

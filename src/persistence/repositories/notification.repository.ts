@@ -119,6 +119,12 @@ export class NotificationRepository {
     return rows.map((row) => row.id);
   }
 
+  /** How many notifications are pending (held ones among them): the partial index on pending rows answers it. */
+  async countPending(): Promise<number> {
+    const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM notifications WHERE status = 'pending'`)) as { count: number }[];
+    return count;
+  }
+
   async findAttempts(notificationId: string): Promise<AttemptEntity[]> {
     return this.db.getRepository(AttemptEntity).find({ where: { notificationId }, order: { number: 'ASC' } });
   }

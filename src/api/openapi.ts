@@ -1,0 +1,128 @@
+import { applyDecorators, type INestApplication } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiProperty,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+  DocumentBuilder,
+  type OpenAPIObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import type { HeadersObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { API_VERSIONS, LATEST_API_VERSION } from '../auth/api-version.guard';
+import { toOpenApi31 } from './openapi-31';
+import { SANE_REQUEST_ID } from './request-id';
+
+/**
+ * The OpenAPI document is generated from the controllers and DTOs. A new route takes, besides its Nest decorators:
+ * - on its controller, `@ApiTokenRoutes('tag')` (TokenAuthGuard + ApiVersionGuard) or `@AdminRoutes('tag')` (AdminGuard);
+ * - `@Answers(status, ResponseDto, 'what it returns')` for its success, and `@ApiErrors(…)` for the errors its service raises;
+ * - `@TakesJson(RequestDto)` when it takes a body;
+ * - `@ApiProperty` on every field of its DTOs (`nullable: true` for `… | null`).
+ * test/e2e/openapi.e2e.spec.ts checks that every route served is described, and that real answers match.
+ */
+
+export const API_TOKEN = 'apiToken';
+export const ADMIN_TOKEN = 'adminToken';
+
+/** The body of every error answer (src/api/error.filter.ts). */
+export class ErrorResponse {
+  @ApiProperty({ description: 'The HTTP status, repeated', example: 404 })
+  statusCode: number;
+
+  @ApiProperty({
+    description:
+      'A stable code: validation, invalid_url, private_target, unsupported_version, unauthorized, forbidden, not_found, conflict, ' +
+      'payload_too_large, unsupported_media_type, internal',
+    example: 'not_found',
+  })
+  error: string;
+
+  @ApiProperty({ description: 'Why, for a person', example: 'subscription sub_01J… not found' })
+  message: string;
+}
+
+const REQUEST_ID: HeadersObject = {
+  'X-Request-Id': {
+    description: 'The request ID: the X-Request-Id sent (at most 128 of letters, digits and `_ . : / + = @ -`), else a new `req_…`',
+    schema: { type: 'string' },
+  },
+};
+
+/** Headers of every answer of an API-token route. */
+const VERSIONED: HeadersObject = {
+  ...REQUEST_ID,
+  'X-version': { description: 'The API version that answered (on every answer past the authentication)', schema: { type: 'string', enum: [...API_VERSIONS] } },
+};
+
+const ERRORS: Record<number, string> = {
+  400: 'Invalid input: the message says which part',
+  401: 'No valid token: `Authorization: Bearer <token>`',
+  403: 'X-environment does not name the API token’s environment',
+  404: 'Not found (or another environment’s)',
+  409: 'Conflicts with what is stored: the message says what',
+  413: 'The body is larger than 1 MB',
+  415: 'A body that is not `Content-Type: application/json` in UTF-8',
+  500: 'An unexpected failure, logged with the request ID',
+};
+
+/** Error answers, each with the shared ErrorResponse body. */
+export const ApiErrors = (...statuses: (keyof typeof ERRORS)[]) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], type: ErrorResponse, headers: REQUEST_ID })));
+
+/** A success answer: its status, body type (none for 204; `[Dto]` for a list) and what it is. */
+export const Answers = (status: number, type: (new () => object) | [new () => object] | null, description: string) =>
+  ApiResponse({ status, description, headers: REQUEST_ID, ...(type ? { type } : {}) });
+
+/** A route's JSON body, described by its request DTO; a body route can also get 413 and 415. */
+export const TakesJson = (type: new () => object, required = true) => applyDecorators(ApiBody({ type, required }), ApiErrors(413, 415));
+
+const RequestIdHeader = () =>
+  ApiHeader({ name: 'X-Request-Id', required: false, description: 'Your own ID for the request, echoed in the answer and the logs', schema: { type: 'string', pattern: SANE_REQUEST_ID.source } });
+
+/** A controller whose routes take an API token, X-environment and X-version (TokenAuthGuard, ApiVersionGuard). */
+export const ApiTokenRoutes = (tag: string) =>
+  applyDecorators(
+    ApiTags(tag),
+    ApiSecurity(API_TOKEN),
+    RequestIdHeader(),
+    ApiHeader({ name: 'X-environment', required: true, description: 'The environment of the API token', schema: { type: 'string' } }),
+    ApiHeader({
+      name: 'X-version',
+      required: false,
+      description: `The API version; the latest (${LATEST_API_VERSION}) when left out`,
+      schema: { type: 'string', enum: [...API_VERSIONS] },
+    }),
+    ApiResponse({ status: 400, description: `${ERRORS[400]}; also an unsupported X-version`, type: ErrorResponse, headers: VERSIONED }),
+    ApiErrors(401, 403, 500),
+  );
+
+/** A controller of the admin API (AdminGuard). */
+export const AdminRoutes = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 500));
+
+/** The document, from the routes of `app` (after its modules are loaded). */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('plude-webhooks')
+    .setDescription(
+      'Self-hosted webhook delivery: publish events, and every subscribed URL gets a signed HTTPS POST (Standard Webhooks), ' +
+        'retried for up to 72 hours. Every answer carries an X-Request-Id; errors have one shape (ErrorResponse).',
+    )
+    .setVersion(LATEST_API_VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An environment’s API token (`pwh_…`), with X-environment naming its environment' }, API_TOKEN)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN of the deployment' }, ADMIN_TOKEN)
+    .build();
+  return toOpenApi31(SwaggerModule.createDocument(app, config));
+}
+
+/** The document at /openapi.json and a readable reference at /docs (Swagger UI, served from this process). */
+export function serveApiDocs(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: '/openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'plude-webhooks API',
+    swaggerOptions: { validatorUrl: 'none' },
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The vocabulary of a delivery, shared by the activity that makes it (activities/), the storage that records it
+ * (src/persistence) and the metrics that count it (src/observability): framework-free, imported by all three, so
+ * none of them imports another.
+ */
+
+import type { DeliveryTrigger } from '../../workflows/types';
+
+export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
+export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
+export type DisabledReason = 'gone' | 'failing';
+
+export interface DeliveryContext {
+  notificationId: string;
+  status: NotificationStatus;
+  /** Attempts recorded so far: the next attempt is number attemptCount + 1. */
+  attemptCount: number;
+  /** The URL the notification was created with. */
+  url: string;
+  subscriptionId: string;
+  /** Paused or disabled: the notification is held, no attempt is made. */
+  subscriptionStatus: SubscriptionStatus;
+  /** Every signing key of the subscription that has not expired; each one signs the notification. */
+  secrets: string[];
+  event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string };
+}
+
+export interface AttemptRecord {
+  attemptId: string;
+  notificationId: string;
+  startedAt: Date;
+  endedAt: Date;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  /** A 2xx in time. A success that ends after the notification's expiresAt is not recorded as one. */
+  succeeded: boolean;
+  /** What the receiver asked for with Retry-After (429/503), in milliseconds. */
+  retryAfterMs: number | null;
+  /** When the next attempt starts; null after a success or when none fits before the window closes. */
+  nextAttemptAt: Date | null;
+  /** The first delivery of the notification, or a redelivery (numbering goes on across both). */
+  trigger: DeliveryTrigger;
+}
+
+export interface RecordedAttempt {
+  /** The attempt's number: 1, 2, 3 … across the local first attempt and the retrying activity. */
+  number: number;
+  /** The notification's status after this attempt; `succeeded` and `expired` are final and never flip. */
+  status: NotificationStatus;
+}
+
+/** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
+export interface DeliveryStore {
+  loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
+  /** Stores the attempt and updates the notification in one statement. */
+  recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
+  /**
+   * Marks a still-pending notification expired, if its window is the one that closed (`expiresAt`, when given, is at
+   * or after its expires_at); returns its final status either way (null when it is gone).
+   */
+  markExpired(notificationId: string, expiresAt: Date | null): Promise<NotificationStatus | null>;
+  /** Marks a still-pending notification cancelled (its workflow was cancelled); returns its final status. */
+  markCancelled(notificationId: string): Promise<NotificationStatus | null>;
+  /**
+   * After a failed attempt: remembers since when the subscription has been failing, and disables it when the
+   * receiver answered 410 Gone or when it has had no 2xx for `autoDisableAfterMs` (0: never). Returns the reason
+   * when this call disabled it.
+   */
+  noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null>;
+}
+
+
+/** How an attempt ended, as the metrics count it: the class of the receiver's status, a timeout or a network error. */
+export type AttemptOutcome = '2xx' | '3xx' | '4xx' | '5xx' | 'timeout' | 'network_error';
+
+export function attemptOutcome(statusCode: number | null, timedOut: boolean): AttemptOutcome {
+  if (statusCode === null) return timedOut ? 'timeout' : 'network_error';
+  if (statusCode >= 500) return '5xx';
+  if (statusCode >= 400) return '4xx';
+  if (statusCode >= 300 || statusCode < 200) return '3xx';
+  return '2xx';
+}
+
+/** What the delivery activity reports to the process's metrics. Implemented by src/observability/metrics.ts. */
+export interface DeliveryMetrics {
+  attempt(outcome: AttemptOutcome): void;
+  /** A notification delivered: the time from its event's creation to the 2xx. */
+  delivered(latencyMs: number): void;
+}

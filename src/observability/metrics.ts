@@ -1,0 +1,81 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AttemptOutcome, DeliveryMetrics } from '../domain/delivery';
+
+/** Seconds from an event's creation to the 2xx: a first attempt at once, up to retries days later. */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600];
+
+export interface MetricsOptions {
+  /** The number of pending notifications, read when scraped (the API role, which has the database). */
+  pendingNotifications?: () => Promise<number>;
+  /** The Temporal SDK's Prometheus endpoint (src/temporal/runtime.ts), appended to every scrape. */
+  temporalSdkUrl?: string;
+}
+
+/**
+ * A process's metrics, in Prometheus text through prom-client, all named `plude_*`. One per process, shared by the
+ * roles it runs. No label carries a URL, a path or a payload: only the outcome class of an attempt.
+ */
+export class Metrics implements DeliveryMetrics {
+  readonly registry = new Registry();
+  private readonly eventsPublished = new Counter({ name: 'plude_events_published_total', help: 'Events accepted (not counting idempotent repeats)', registers: [this.registry] });
+  private readonly notificationsCreated = new Counter({ name: 'plude_notifications_created_total', help: 'Notifications created: one per event and matching subscription', registers: [this.registry] });
+  private readonly attempts = new Counter({
+    name: 'plude_delivery_attempts_total',
+    help: 'Delivery attempts by outcome: the class of the receiver’s status, a timeout, or a network error',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'plude_delivery_latency_seconds',
+    help: 'From the event’s creation to the 2xx that delivered the notification',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly recoveryStarts = new Counter({ name: 'plude_recovery_starts_total', help: 'Workflows started by the dispatch recovery loop (their first start was not confirmed)', registers: [this.registry] });
+
+  constructor(private readonly options: MetricsOptions = {}) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });
+    for (const outcome of ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network_error'] satisfies AttemptOutcome[]) this.attempts.inc({ outcome }, 0);
+    const pending = options.pendingNotifications;
+    if (pending) {
+      new Gauge({
+        name: 'plude_notifications_pending',
+        help: 'Notifications still being delivered (pending), read from the database when scraped',
+        registers: [this.registry],
+        async collect() {
+          this.set(await pending());
+        },
+      });
+    }
+  }
+
+  published(notifications: number): void {
+    this.eventsPublished.inc();
+    this.notificationsCreated.inc(notifications);
+  }
+
+  attempt(outcome: AttemptOutcome): void {
+    this.attempts.inc({ outcome });
+  }
+
+  delivered(latencyMs: number): void {
+    this.latency.observe(latencyMs / 1000);
+  }
+
+  recovered(started: number): void {
+    this.recoveryStarts.inc(started);
+  }
+
+  /** The scrape: this registry, then the Temporal SDK's metrics (worker task slots, polls, latencies). */
+  async text(): Promise<string> {
+    const own = await this.registry.metrics();
+    if (!this.options.temporalSdkUrl) return own;
+    try {
+      const response = await fetch(this.options.temporalSdkUrl, { signal: AbortSignal.timeout(2000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return `${own}\n${await response.text()}`;
+    } catch (err) {
+      return `${own}\n# Temporal SDK metrics unavailable: ${(err as Error).message}\n`;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Loads a compose file with the Compose Specification's own loader (the library Docker Compose uses), which
+// interpolates, validates against the compose-spec schema and normalises it, then prints the project as JSON for
+// test/e2e/compose-file.e2e.spec.ts to check. Usage: go run . <compose file>; variables come from this process's
+// environment only (no .env file is read), so a test controls exactly what is set.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: go run . <compose file>")
+		os.Exit(2)
+	}
+	file, err := filepath.Abs(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if name, value, ok := strings.Cut(kv, "="); ok {
+			env[name] = value
+		}
+	}
+	details := types.ConfigDetails{
+		WorkingDir:  filepath.Dir(file),
+		ConfigFiles: []types.ConfigFile{{Filename: file}},
+		Environment: env,
+	}
+	project, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
+		o.SetProjectName("plude-webhooks", true)
+		o.ResolvePaths = true
+	})
+	if err != nil {
+		fail(err)
+	}
+	out, err := json.MarshalIndent(project, "", "  ")
+	if err != nil {
+		fail(err)
+	}
+	fmt.Println(string(out))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}

@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { type ApiResponse, waitFor } from '../support/api-client';
+import { documentedRoutes, type OpenApiDocument, ResponseChecker, servedRoutes } from '../support/openapi-check';
+import { useTestApp } from '../support/test-app';
+
+/**
+ * Validates `document` with @seriousme/openapi-schema-validator against the OpenAPI 3.1 schema, in a child process:
+ * the package is ESM-only, which Jest's module loader does not import.
+ */
+function validateOpenApi(document: unknown): Promise<{ valid: boolean; errors?: unknown }> {
+  const script = `
+    let text = '';
+    process.stdin.on('data', (chunk) => (text += chunk)).on('end', async () => {
+      const { Validator } = await import('@seriousme/openapi-schema-validator');
+      const validator = new Validator();
+      const result = await validator.validate(JSON.parse(text));
+      process.stdout.write(JSON.stringify({ ...result, version: validator.version }));
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['-e', script], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+    child.stdin!.end(JSON.stringify(document));
+  });
+}
+
+/** The routes that serve the document and the reference page: not described in the document. */
+const isDocumentRoute = (route: string) => / \/openapi\.json$| \/docs(\/.*)?$/.test(route);
+
+describe('OpenAPI: /openapi.json and /docs', () => {
+  const t = useTestApp();
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    const response = await fetch(`${t.app.api.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApiDocument;
+  });
+
+  it('is a valid OpenAPI 3.1 document, with the two security schemes', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    const result = await validateOpenApi(document);
+    expect(result).toMatchObject({ valid: true, version: '3.1' });
+    expect(document.components).toMatchObject({
+      securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' }, adminToken: { type: 'http', scheme: 'bearer' } },
+    });
+  });
+
+  it('the validator refuses a broken document (the check above can fail)', async () => {
+    const broken = { ...document, paths: { '/x': { get: { responses: { 200: { description: 1 } } } } } };
+    expect((await validateOpenApi(broken)).valid).toBe(false);
+  });
+
+  it('describes every route the app serves, and the app serves every route it describes', () => {
+    const served = servedRoutes(t.app.api.http).filter((route) => !isDocumentRoute(route));
+    const documented = documentedRoutes(document);
+    expect(served.length).toBeGreaterThan(10);
+    expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it('describes the headers: X-environment, X-version and the API token on API routes, Idempotency-Key on publish', () => {
+    const publish = document.paths['/events'].post as unknown as { parameters: { name: string; in: string; required: boolean }[]; security: object[] };
+    const headers = publish.parameters.filter((p) => p.in === 'header').map((p) => `${p.name} ${p.required ? 'required' : 'optional'}`);
+    expect(headers.sort()).toEqual(['Idempotency-Key optional', 'X-Request-Id optional', 'X-environment required', 'X-version optional']);
+    expect(publish.security).toEqual([{ apiToken: [] }]);
+    const admin = document.paths['/admin/environments'].post as unknown as { security: object[] };
+    expect(admin.security).toEqual([{ adminToken: [] }]);
+  });
+
+  it('serves a readable reference at /docs', async () => {
+    const response = await fetch(`${t.app.api.url}/docs`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toContain('swagger-ui');
+  });
+
+  it('every route answers as the document says, successes and errors alike', async () => {
+    const checker = new ResponseChecker(document);
+    const { id: environment, token, api } = await t.app.newEnvironment();
+    const admin = t.app.admin;
+    const check = async (method: string, template: string, answer: Promise<ApiResponse>) => {
+      const response = await answer;
+      checker.check(method, template, response);
+      return response;
+    };
+
+    // Operations
+    await check('GET', '/health/live', admin.request('GET', '/health/live'));
+    await check('GET', '/health/ready', admin.request('GET', '/health/ready'));
+    const scrape = await admin.send('GET', '/metrics', undefined);
+    await check('GET', '/metrics', Promise.resolve({ status: scrape.status, body: scrape.text, headers: scrape.headers }));
+
+    // Admin
+    const created = `env-openapi-${Date.now()}`;
+    await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: created }));
+    await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: created })); // 409
+    await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: 'Not Valid' })); // 400
+    await check('POST', '/admin/environments', admin.as({}).request('POST', '/admin/environments', { id: 'x' })); // 401
+    const issued = await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', `/admin/environments/${created}/tokens`));
+    await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', '/admin/environments/nowhere/tokens')); // 404
+    await check('GET', '/admin/environments/{id}/tokens', admin.request('GET', `/admin/environments/${created}/tokens`));
+    await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/${issued.body.id}`));
+    await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/tok_nothing`)); // 404
+
+    // Subscriptions
+    const subscribed = await check('PUT', '/webhooks/subscribe', api.subscribe(t.receiver.url('/openapi'), ['openapi.checked']));
+    await check('PUT', '/webhooks/subscribe', api.subscribe('http://plain.example/hooks')); // 400
+    await check('PUT', '/webhooks/subscribe', api.as({ token, environment: 'elsewhere' }).subscribe(t.receiver.url('/x'))); // 403
+    await check('PUT', '/webhooks/subscribe', api.as({ token, environment, version: '1999-01' }).subscribe(t.receiver.url('/x'))); // 400
+    await check('PUT', '/webhooks/subscribe', api.request('PUT', '/webhooks/subscribe', 'url=x', { 'content-type': 'text/plain' })); // 415
+    await check('PUT', '/webhooks/subscribe', api.request('PUT', '/webhooks/subscribe', { url: 'x'.repeat(1_100_000) })); // 413
+    const id = subscribed.body.id as string;
+    await check('GET', '/webhooks/subscriptions', api.request('GET', '/webhooks/subscriptions?limit=5'));
+    await check('GET', '/webhooks/subscriptions', api.request('GET', '/webhooks/subscriptions?limit=500')); // 400
+    await check('GET', '/webhooks/subscriptions/{id}', api.request('GET', `/webhooks/subscriptions/${id}`));
+    await check('GET', '/webhooks/subscriptions/{id}', api.request('GET', '/webhooks/subscriptions/sub_nothing')); // 404
+    await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { eventTypes: [] }));
+    await check('POST', '/webhooks/subscriptions/{id}/rotate-key', api.request('POST', `/webhooks/subscriptions/${id}/rotate-key`, { overlap: '1h' }));
+
+    // Events and notifications
+    const published = await check('POST', '/events', api.publish('openapi.checked', { n: 1, nested: { ok: true } }));
+    await check('POST', '/events', api.publish('openapi.checked', [1] as unknown as object)); // 400
+    await check('POST', '/events', api.as({}).publish('openapi.checked', {})); // 401
+    const event = await waitFor(
+      () => check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`)),
+      (r) => r.body.notifications[0]?.status === 'succeeded',
+    );
+    await check('GET', '/events/{id}', api.request('GET', '/events/evt_nothing')); // 404
+    const notification = event.body.notifications[0].id as string;
+    await check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`));
+    await check('GET', '/notifications/{id}/attempts', api.request('GET', `/notifications/${notification}/attempts`));
+    await check('GET', '/notifications/{id}/attempts', api.request('GET', '/notifications/ntf_nothing/attempts')); // 404
+    await check('DELETE', '/webhooks/subscriptions/{id}', api.request('DELETE', `/webhooks/subscriptions/${id}`));
+
+    // Every operation of the document was answered with a success at least once.
+    const succeeded = new Set([...checker.seen].filter((seen) => / 2\d\d$/.test(seen)).map((seen) => seen.replace(/ \d+$/, '')));
+    const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.filter((operation) => !succeeded.has(operation))).toEqual([]);
+  });
+
+  it('the response check can fail: a body that does not match its schema is refused', () => {
+    const checker = new ResponseChecker(document);
+    const wrong = { status: 200, body: { status: 'ok', items: 'not a list' }, headers: new Headers({ 'x-request-id': 'r' }) };
+    expect(() => checker.check('GET', '/webhooks/subscriptions', wrong)).toThrow(/does not match its schema/);
+    expect(() => checker.check('GET', '/webhooks/subscriptions', { ...wrong, status: 418 })).toThrow(/does not list/);
+  });
+});
