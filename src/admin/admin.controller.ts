@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '../auth/admin.guard';
 import { AdminService } from './admin.service';
-import { CreateEnvironmentRequest, type EnvironmentResponse } from './admin.dto';
+import { CreateEnvironmentRequest, type EnvironmentResponse, UpdateEnvironmentRequest } from './admin.dto';
 
 @Controller('admin/environments')
 @UseGuards(AdminGuard)
@@ -11,6 +11,16 @@ export class AdminController {
   @Post()
   @HttpCode(201)
   createEnvironment(@Body() body: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
-    return this.admin.createEnvironment(body.id);
+    return this.admin.createEnvironment(body);
+  }
+
+  @Get(':id')
+  getEnvironment(@Param('id') id: string): Promise<EnvironmentResponse> {
+    return this.admin.getEnvironment(id);
+  }
+
+  @Patch(':id')
+  updateEnvironment(@Param('id') id: string, @Body() body: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
+    return this.admin.updateEnvironment(id, body);
   }
 }

@@ -1,19 +1,34 @@
-import { Matches } from 'class-validator';
+import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import type { ApiTokenEntity, EnvironmentEntity } from '../persistence/entities';
 
 export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+const ALLOW_PRIVATE_TARGETS_MESSAGE = 'allowPrivateTargets must be true or false';
+
 export class CreateEnvironmentRequest {
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
   id: string;
+
+  /** Subscriptions may target private, loopback and link-local addresses (false unless given). */
+  @IsOptional()
+  @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
+  allowPrivateTargets?: boolean;
+}
+
+export class UpdateEnvironmentRequest {
+  @IsOptional()
+  @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
+  allowPrivateTargets?: boolean;
 }
 
 export class EnvironmentResponse {
   id: string;
+  /** Its own setting; ALLOW_PRIVATE_TARGETS=true allows private targets in every environment whatever this says. */
+  allowPrivateTargets: boolean;
   createdAt: string;
 
   static from(environment: EnvironmentEntity): EnvironmentResponse {
-    return { id: environment.id, createdAt: environment.createdAt.toISOString() };
+    return { id: environment.id, allowPrivateTargets: environment.allowPrivateTargets, createdAt: environment.createdAt.toISOString() };
   }
 }
 

@@ -11,6 +11,7 @@ import { SubscriptionLifecycle1764810000000 } from './migrations/1764810000000-s
 import { SealedSigningKeys1764850000000 } from './migrations/1764850000000-sealed-signing-keys';
 import { TokenLastUsed1764860000000 } from './migrations/1764860000000-token-last-used';
 import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch-claims';
+import { EnvironmentPrivateTargets1764970000000 } from './migrations/1764970000000-environment-private-targets';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   SealedSigningKeys1764850000000,
   TokenLastUsed1764860000000,
   DispatchClaims1764900000000,
+  EnvironmentPrivateTargets1764970000000,
 ];
 
 export interface DatabaseOptions {
