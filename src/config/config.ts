@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
+import { DEFAULT_DATA_DIR } from '../runtime/data-files';
 import { parseDuration } from './duration';
 
 const duration = (fallback: string) =>
@@ -62,7 +63,7 @@ const schema = z
   .object({
     PORT: port(3000),
     HOST: z.string().default('127.0.0.1'),
-    DATA_DIR: z.string().default('./data'),
+    DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
     DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
     EMBEDDED_POSTGRES_PORT: port(54329),
     ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -136,7 +137,8 @@ export interface Config {
     /** How a new notification's first attempt runs (fixed per notification, like its policy). */
     firstAttempt: 'local' | 'activity';
     responseBodyLimitBytes: number;
-    extraCaFile?: string;
+    /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
+    extraCaFiles: string[];
   };
   dispatchRecoveryIntervalMs: number;
   worker: {
@@ -184,7 +186,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       backoffCoefficient: 2,
       firstAttempt: env.DELIVERY_FIRST_ATTEMPT,
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
-      extraCaFile: env.NODE_EXTRA_CA_CERTS,
+      extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     worker: { maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },

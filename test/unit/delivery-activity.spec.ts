@@ -1,21 +1,29 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { AttemptRecord, DeliveryContext, DeliveryStore } from '../../activities/ports';
-import type { SendResult } from '../../activities/http/sender';
+import type { SendRequest, SendResult } from '../../activities/http/sender';
 
 const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
 
-function setup(answer: SendResult, options: { subscriptionStatus?: DeliveryContext['subscriptionStatus']; disables?: 'gone' | 'failing' | null } = {}) {
+interface SetupOptions {
+  subscriptionStatus?: DeliveryContext['subscriptionStatus'];
+  disables?: 'gone' | 'failing' | null;
+  allowPrivateTargets?: boolean;
+}
+
+function setup(answer: SendResult, options: SetupOptions = {}) {
   const recorded: AttemptRecord[] = [];
   const warnings: { message: string; fields: Record<string, unknown> }[] = [];
   const failures: { gone: boolean; autoDisableAfterMs: number }[] = [];
   const sent: string[] = [];
+  const requests: SendRequest[] = [];
   const store: DeliveryStore = {
     loadDelivery: async (notificationId) => ({
       notificationId,
       status: 'pending',
       attemptCount: 2,
       url: 'https://receiver.example/hooks',
+      allowPrivateTargets: options.allowPrivateTargets ?? false,
       subscriptionId: 'sub_1',
       subscriptionStatus: options.subscriptionStatus ?? 'active',
       secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
@@ -32,10 +40,10 @@ function setup(answer: SendResult, options: { subscriptionStatus?: DeliveryConte
       return options.disables ?? (failure.gone ? 'gone' : null);
     },
   };
-  const sender = { send: async (req: { url: string }) => (sent.push(req.url), answer) };
+  const sender = { send: async (req: SendRequest) => (sent.push(req.url), requests.push(req), answer) };
   const activities = createActivities({ store, sender, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
-  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, requests };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -78,5 +86,14 @@ describe('the delivery activity (stubbed store and sender)', () => {
     expect(failure.details).toEqual([{ attempt: 3, nextAttemptAt: record.nextAttemptAt!.toISOString() }]);
     expect(Number(failure.nextRetryDelay)).toBeGreaterThan(119_000);
     expect(t.warnings).toEqual([]);
+  });
+
+  it('lets the sender reach private addresses only for a notification whose environment allows them', async () => {
+    const strict = setup({ statusCode: 200, body: '', retryAfter: null });
+    const loose = setup({ statusCode: 200, body: '', retryAfter: null }, { allowPrivateTargets: true });
+    await strict.run();
+    await loose.run();
+    expect(strict.requests.map((r) => r.allowPrivateTargets)).toEqual([false]);
+    expect(loose.requests.map((r) => r.allowPrivateTargets)).toEqual([true]);
   });
 });
