@@ -7,8 +7,9 @@ import { ConfigError } from '../config/config';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
+import { DATA_FILES, SANDBOX } from './data-files';
 
-export const SANDBOX = 'sandbox';
+export { SANDBOX };
 
 /** A secret `npm start` keeps in the data folder: `created` on the run that generated it, the only run that shows it. */
 export interface Kept<T> {
@@ -33,7 +34,7 @@ async function writeSecret(file: string, value: string): Promise<void> {
 
 /** The admin token kept in the data folder, generated on the first start. */
 export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<string>> {
-  const file = path.resolve(dataDir, 'admin-token');
+  const file = path.resolve(dataDir, DATA_FILES.adminToken);
   const existing = await readSecret(file);
   if (existing) return { value: existing, file, created: false };
   const token = `adm_${randomBytes(32).toString('base64url')}`;
@@ -46,7 +47,7 @@ export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<stri
  * that holds something else stops the start: replacing it would leave every sealed signing key unreadable.
  */
 export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffer>> {
-  const file = path.resolve(dataDir, 'master-key');
+  const file = path.resolve(dataDir, DATA_FILES.masterKey);
   const existing = await readSecret(file);
   if (existing) {
     const key = parseMasterKey(existing);
@@ -58,11 +59,15 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
   return { value: key, file, created: true };
 }
 
-/** Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. */
+/**
+ * Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. The
+ * sandbox is created allowing private targets, so that `plude listen` can receive on localhost; an existing one
+ * keeps whatever it was given.
+ */
 export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
-  await new EnvironmentRepository(db).create(SANDBOX);
+  await new EnvironmentRepository(db).create(SANDBOX, { allowPrivateTargets: true });
   const tokens = new ApiTokenService(new ApiTokenRepository(db));
-  const file = path.resolve(dataDir, 'sandbox-token');
+  const file = path.resolve(dataDir, DATA_FILES.sandboxToken);
   const kept = await readSecret(file);
   if (kept && (await tokens.isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
   const { token } = await tokens.issue(SANDBOX);
