@@ -5,6 +5,7 @@ import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
 import { Closers } from './runtime/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
+import { loadOrCreateDevCa } from './runtime/dev-ca';
 import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
@@ -13,12 +14,16 @@ import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
  * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker. The admin
  * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR.
+ * Receivers' certificates may also come from DATA_DIR's development CA, which `plude listen` issues its own from.
  */
 async function main(closers: Closers): Promise<void> {
   let config = loadConfig();
   const logger = createLogger(config, 'main');
   const log = (line: string) => logger.log(line);
   onShutdown(() => closers.closeAll(log), log);
+
+  const devCa = await loadOrCreateDevCa(config.dataDir);
+  config = { ...config, delivery: { ...config.delivery, extraCaFiles: [...config.delivery.extraCaFiles, devCa.certFile] } };
 
   const infrastructure = await startInfrastructure(config, log, (line) => logger.debug(line));
   closers.add(() => infrastructure.stop());
@@ -43,6 +48,9 @@ async function main(closers: Closers): Promise<void> {
       adminToken,
       sandbox,
       masterKey,
+      devCa,
+      dataDir: config.dataDir,
+      cwd: process.cwd(),
     }),
   );
 }
