@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_DATA_DIR, SANDBOX } from '../../runtime/data-files';
 import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../runtime/dev-ca';
 import { segment } from '../client';
 import type { SubscribedView } from '../commands/subscriptions';
 import { ApiError, CliError, usageError } from '../errors';
 import { action, type ActionScope, type CliContext } from '../program';
+import { DEFAULT_URL } from '../settings';
 import { describeReceived, Inbox } from './inbox';
 import { LocalReceiver } from './local-receiver';
 
@@ -102,7 +104,12 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
   out.event({ stopped: true, subscriptionId, deleted: true }, `Stopped. Subscription ${subscriptionId} deleted.`);
 }
 
-function ready({ out, settings, options }: ActionScope<ListenOptions>, url: string, subscribed: SubscribedView): void {
+/** The settings are plude's defaults: nothing set, the checkout's ./data. */
+const onDefaults = ({ settings, io }: ActionScope<ListenOptions>) =>
+  settings.url === DEFAULT_URL && settings.environment === SANDBOX && settings.dataDir === path.resolve(io.cwd, DEFAULT_DATA_DIR);
+
+function ready(scope: ActionScope<ListenOptions>, url: string, subscribed: SubscribedView): void {
+  const { out, settings, options } = scope;
   const types = subscribed.eventTypes.length === 0 ? 'every event type' : subscribed.eventTypes.join(', ');
   out.event(
     { listening: url, environment: settings.environment, subscriptionId: subscribed.id, signatureKey: subscribed.signatureKey, forward: options.forward ?? null },
@@ -111,7 +118,8 @@ function ready({ out, settings, options }: ActionScope<ListenOptions>, url: stri
       `  subscription ${subscribed.id} in environment ${settings.environment}, for ${types}`,
       `  signature key ${subscribed.signatureKey}`,
       ...(options.forward ? [`  forwarding each one to ${options.forward}, answering with its status code`] : []),
-      '  Publish an event from another terminal: npx plude events publish invoice.paid --data \'{"amount": 42}\'',
+      // Only where the same command, typed elsewhere, finds the same settings.
+      ...(onDefaults(scope) ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"amount": 42}\''] : []),
       '  Ctrl-C stops, and deletes the subscription.',
     ].join('\n'),
   );

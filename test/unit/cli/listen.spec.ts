@@ -62,6 +62,8 @@ describe('plude listen (stub API, real HTTPS)', () => {
     const { cli, url, ca } = await listen();
     expect(JSON.parse(api.made('PUT', '/webhooks/subscribe')[0].body)).toEqual({ url });
     expect(cli.stdout).toContain(`Ready. Receiving notifications at ${url}\n  subscription ${SUB} in environment sandbox, for every event type\n  signature key ${KEY}`);
+    // PLUDE_URL names the API: a bare `npx plude events publish` in another terminal would not reach it, so none is suggested.
+    expect(cli.stdout).not.toContain('Publish an event');
 
     const first = notification('ntf_1', 'invoice.paid');
     expect(await post(url, ca, first.body, first.headers)).toEqual({ status: 200, body: 'verified' });
