@@ -64,13 +64,6 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
   settings.token(); // no token: say so before anything starts
   checkForward(options.forward);
 
-  let interrupted = false;
-  let wake = () => {};
-  const stopListening = io.onInterrupt(() => {
-    interrupted = true;
-    stopListening(); // a second Ctrl-C ends the process at once
-    wake();
-  });
   const ca = await loadOrCreateDevCa(settings.dataDir);
   if (ca.created) out.say(`Generated a development CA in ${path.dirname(ca.certFile)}: npm start trusts it from its next start.`);
   let inbox: Inbox | undefined;
@@ -84,6 +77,14 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
       out.event({ ...received, at: received.at.toISOString() }, describeReceived(received));
       return answer;
     },
+  });
+  // From here on a Ctrl-C ends with the subscription deleted (one during the subscribe, once it is made).
+  let interrupted = false;
+  let wake = () => {};
+  const stopListening = io.onInterrupt(() => {
+    interrupted = true;
+    stopListening(); // a second Ctrl-C ends the process at once
+    wake();
   });
   let subscriptionId: string | undefined;
   try {
