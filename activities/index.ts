@@ -4,6 +4,7 @@ import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
 import { ATTEMPT_FAILED, type AttemptFailureDetails, type AttemptRequest, NON_RETRYABLE } from '../workflows/types';
+import type { SendRequest } from './http/sender';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
@@ -41,9 +42,9 @@ const held = (subscriptionId: string, why: string) =>
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
 
 export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => log.warn(message, fields) }: ActivityDeps) {
-  async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
+  async function post(request: SendRequest): Promise<Answer> {
     try {
-      const response = await sender.send({ url, headers, body, timeoutMs });
+      const response = await sender.send(request);
       const error = isSuccess(response.statusCode) ? null : `receiver answered HTTP ${response.statusCode}`;
       return { statusCode: response.statusCode, responseBody: response.body, retryAfter: response.retryAfter, error, timedOut: false };
     } catch (err) {
@@ -74,7 +75,8 @@ export function createActivities({ store, sender, autoDisableAfterMs, metrics = 
       const body = renderNotificationBody(delivery.event);
       const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
       const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
-      const answer = await post(delivery.url, headers, body, Math.min(policy.attemptTimeoutMs, leftMs));
+      const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
+      const answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
       const endedAt = new Date();
       if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
       const succeeded = answer.error === null;

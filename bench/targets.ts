@@ -23,7 +23,7 @@ export interface Target {
 
 /** The physical limit without durability: the bench process signs and POSTs directly. */
 export function barePost(receiver: BenchReceiver): Target {
-  const sender = createHttpSender({ allowPrivateTargets: true, extraCaFile: receiver.caFile, responseBodyLimitBytes: 4096, maxConnectionsPerOrigin: 100 });
+  const sender = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [receiver.caFile], responseBodyLimitBytes: 4096, maxConnectionsPerOrigin: 100 });
   const secret = generateSigningSecret();
   const url = receiver.url('/bare-post');
   return {

@@ -4,6 +4,7 @@ import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
 import { Closers } from './runtime/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
+import { loadOrCreateDevCa } from './runtime/dev-ca';
 import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './runtime/infrastructure';
 import { createAppLogger } from './runtime/logger';
@@ -15,6 +16,7 @@ import { installTemporalRuntime } from './temporal/runtime';
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
  * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker. The admin
  * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR.
+ * Receivers' certificates may also come from DATA_DIR's development CA, which `plude listen` issues its own from.
  */
 async function main(closers: Closers): Promise<void> {
   let config = loadConfig();
@@ -22,6 +24,9 @@ async function main(closers: Closers): Promise<void> {
   const main = logger.child({ context: 'main' });
   const log = (line: string) => main.info(line);
   onShutdown(() => closers.closeAll(log), log);
+
+  const devCa = await loadOrCreateDevCa(config.dataDir);
+  config = { ...config, delivery: { ...config.delivery, extraCaFiles: [...config.delivery.extraCaFiles, devCa.certFile] } };
 
   const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());
@@ -48,6 +53,9 @@ async function main(closers: Closers): Promise<void> {
       adminToken,
       sandbox,
       masterKey,
+      devCa,
+      dataDir: config.dataDir,
+      cwd: process.cwd(),
     }),
   );
 }

@@ -6,11 +6,16 @@ import { Agent } from 'undici';
 import { ipLiteral, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
 import { Slots } from '../../src/runtime/slots';
 
-/** The HTTPS POST behind the delivery activity: one pooled undici Agent, no redirects, bounded body. */
+/**
+ * The HTTPS POST behind the delivery activity: pooled undici Agents, no redirects, bounded body. One Agent refuses
+ * private addresses when it connects; the other, for the environments that allow private targets (or for everyone
+ * with ALLOW_PRIVATE_TARGETS), is made when a request first needs it.
+ */
 export interface SenderOptions {
+  /** Every request may reach private addresses (ALLOW_PRIVATE_TARGETS). */
   allowPrivateTargets: boolean;
-  /** PEM bundle added to the trust store (the caller passes process.env.NODE_EXTRA_CA_CERTS). */
-  extraCaFile?: string;
+  /** PEM bundles added to the trust store: NODE_EXTRA_CA_CERTS, and for `npm start` its development CA. */
+  extraCaFiles?: string[];
   responseBodyLimitBytes: number;
   /**
    * Connections kept per receiver origin. The worker passes its activity concurrency, so that a delivery never
@@ -33,6 +38,8 @@ export interface SendRequest {
   body: string;
   /** Budget of the attempt: connecting, sending and the whole response. It starts once the request has a connection slot. */
   timeoutMs: number;
+  /** This request may reach private addresses (its environment allows private targets). */
+  allowPrivateTargets?: boolean;
 }
 
 export interface HttpSender { send(req: SendRequest): Promise<SendResult>; close(): Promise<void> }
@@ -56,16 +63,18 @@ const tryRead = (file: string): string | undefined => {
 };
 
 /** Passing `ca` replaces Node's defaults, so system and extra CAs are added explicitly. */
-export function buildCaList(extraCaFile?: string): string[] {
+export function buildCaList(extraCaFiles: string[] = []): string[] {
   const ca = [...rootCertificates];
   for (const file of SYSTEM_BUNDLES) {
     const pem = tryRead(file);
     if (pem) { ca.push(pem); break; }
   }
-  if (!extraCaFile) return ca;
-  const extra = tryRead(extraCaFile);
-  if (extra === undefined) throw new Error(`cannot read extra CA file ${extraCaFile}`);
-  return [...ca, extra];
+  for (const file of extraCaFiles) {
+    const extra = tryRead(file);
+    if (extra === undefined) throw new Error(`cannot read extra CA file ${file}`);
+    ca.push(extra);
+  }
+  return ca;
 }
 
 function privateTargetError(host: string, address?: string): HttpSendError {
@@ -128,24 +137,27 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
 }
 
 export function createHttpSender(opts: SenderOptions): HttpSender {
-  const agent = new Agent({
-    keepAliveTimeout: 30_000,
-    connections: opts.maxConnectionsPerOrigin,
-    connect: {
-      // Parsed once: a `ca` list here would be parsed again for every new TLS connection.
-      secureContext: createSecureContext({ ca: buildCaList(opts.extraCaFile) }),
-      ...(opts.allowPrivateTargets ? {} : { lookup: publicOnlyLookup }),
-    },
-  });
+  // Parsed once: a `ca` list in the agents' options would be parsed again for every new TLS connection.
+  const secureContext = createSecureContext({ ca: buildCaList(opts.extraCaFiles) });
+  const newAgent = (privateTargets: boolean) =>
+    new Agent({
+      keepAliveTimeout: 30_000,
+      connections: opts.maxConnectionsPerOrigin,
+      connect: { secureContext, ...(privateTargets ? {} : { lookup: publicOnlyLookup }) },
+    });
+  const publicOnly = opts.allowPrivateTargets ? null : newAgent(false);
+  let anyTarget: Agent | null = null;
+  const agentFor = (privateTargets: boolean): Agent => (privateTargets || !publicOnly ? (anyTarget ??= newAgent(true)) : publicOnly);
 
   async function send(req: SendRequest): Promise<SendResult> {
     const url = parseTargetUrl(req.url);
+    const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
     // IP literals never reach `lookup`, so check them here.
     const literal = ipLiteral(url.hostname);
-    if (!opts.allowPrivateTargets && literal !== null && !isPublicAddress(literal)) {
+    if (!privateTargets && literal !== null && !isPublicAddress(literal)) {
       throw privateTargetError(url.hostname);
     }
-    return connectionSlot(url.origin, () => exchange(url, req));
+    return connectionSlot(url.origin, () => exchange(agentFor(privateTargets), url, req));
   }
 
   /**
@@ -164,7 +176,7 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     }
   }
 
-  async function exchange(url: URL, req: SendRequest): Promise<SendResult> {
+  async function exchange(agent: Agent, url: URL, req: SendRequest): Promise<SendResult> {
     const signal = AbortSignal.timeout(req.timeoutMs);
     try {
       const res = await agent.request({
@@ -185,5 +197,10 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     }
   }
 
-  return { send, close: () => agent.close() };
+  return {
+    send,
+    async close() {
+      await Promise.all([publicOnly?.close(), anyTarget?.close()]);
+    },
+  };
 }

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
   const sender = createHttpSender({
     allowPrivateTargets: true,
-    extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
+    extraCaFiles: process.env.NODE_EXTRA_CA_CERTS ? [process.env.NODE_EXTRA_CA_CERTS] : [],
     responseBodyLimitBytes: 4096,
     maxConnectionsPerOrigin: MAX_CONCURRENT_ACTIVITIES,
   });

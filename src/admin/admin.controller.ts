@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminRoutes, ApiErrors, Answers, TakesJson } from '../api/openapi';
 import { AdminGuard } from '../auth/admin.guard';
 import { AdminService } from './admin.service';
-import { CreateEnvironmentRequest, EnvironmentResponse } from './admin.dto';
+import { CreateEnvironmentRequest, EnvironmentResponse, UpdateEnvironmentRequest } from './admin.dto';
 
 @Controller('admin/environments')
 @UseGuards(AdminGuard)
@@ -16,6 +16,16 @@ export class AdminController {
   @Answers(201, EnvironmentResponse, 'The environment')
   @ApiErrors(409)
   createEnvironment(@Body() body: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
-    return this.admin.createEnvironment(body.id);
+    return this.admin.createEnvironment(body);
+  }
+
+  @Get(':id')
+  getEnvironment(@Param('id') id: string): Promise<EnvironmentResponse> {
+    return this.admin.getEnvironment(id);
+  }
+
+  @Patch(':id')
+  updateEnvironment(@Param('id') id: string, @Body() body: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
+    return this.admin.updateEnvironment(id, body);
   }
 }

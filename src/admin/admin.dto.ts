@@ -1,24 +1,39 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import type { ApiTokenEntity, EnvironmentEntity } from '../persistence/entities';
 
 export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const ALLOW_PRIVATE_TARGETS_MESSAGE = 'allowPrivateTargets must be true or false';
 
 export class CreateEnvironmentRequest {
   @ApiProperty({ pattern: ENVIRONMENT_ID.source, example: 'production', description: '1-63 characters of a-z, 0-9, _ and -' })
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
   id: string;
+
+  /** Subscriptions may target private, loopback and link-local addresses (false unless given). */
+  @IsOptional()
+  @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
+  allowPrivateTargets?: boolean;
+}
+
+export class UpdateEnvironmentRequest {
+  @IsOptional()
+  @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
+  allowPrivateTargets?: boolean;
 }
 
 export class EnvironmentResponse {
   @ApiProperty({ example: 'production' })
   id: string;
+  /** Its own setting; ALLOW_PRIVATE_TARGETS=true allows private targets in every environment whatever this says. */
+  allowPrivateTargets: boolean;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   static from(environment: EnvironmentEntity): EnvironmentResponse {
-    return { id: environment.id, createdAt: environment.createdAt.toISOString() };
+    return { id: environment.id, allowPrivateTargets: environment.allowPrivateTargets, createdAt: environment.createdAt.toISOString() };
   }
 }
 

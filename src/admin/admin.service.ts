@@ -1,15 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { conflict } from '../domain/errors';
+import { conflict, notFound } from '../domain/errors';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { EnvironmentResponse } from './admin.dto';
+import { type CreateEnvironmentRequest, ENVIRONMENT_ID, EnvironmentResponse, type UpdateEnvironmentRequest } from './admin.dto';
 
 @Injectable()
 export class AdminService {
   constructor(private readonly environments: EnvironmentRepository) {}
 
-  async createEnvironment(id: string): Promise<EnvironmentResponse> {
-    const environment = await this.environments.create(id);
-    if (!environment) throw conflict(`environment ${id} already exists`);
+  async createEnvironment(request: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
+    const environment = await this.environments.create(request.id, { allowPrivateTargets: request.allowPrivateTargets ?? false });
+    if (!environment) throw conflict(`environment ${request.id} already exists`);
+    return EnvironmentResponse.from(environment);
+  }
+
+  async getEnvironment(id: string): Promise<EnvironmentResponse> {
+    // An ID that cannot exist never reaches the database (a NUL character would make PostgreSQL fail).
+    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.find(id) : null;
+    if (!environment) throw notFound('environment', id);
+    return EnvironmentResponse.from(environment);
+  }
+
+  async updateEnvironment(id: string, request: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
+    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.update(id, { allowPrivateTargets: request.allowPrivateTargets }) : null;
+    if (!environment) throw notFound('environment', id);
     return EnvironmentResponse.from(environment);
   }
 }

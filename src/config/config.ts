@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
+import { DEFAULT_DATA_DIR } from '../runtime/data-files';
 import { parseDuration } from './duration';
 
 const duration = (fallback: string) =>
@@ -61,7 +62,7 @@ const MAX_STORED_MS = 2_147_483_647;
 const variables = z.object({
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
-  DATA_DIR: z.string().default('./data'),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
   EMBEDDED_POSTGRES_PORT: port(54329),
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -145,7 +146,8 @@ export interface Config {
     /** How a new notification's first attempt runs (fixed per notification, like its policy). */
     firstAttempt: 'local' | 'activity';
     responseBodyLimitBytes: number;
-    extraCaFile?: string;
+    /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
+    extraCaFiles: string[];
   };
   dispatchRecoveryIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
@@ -198,7 +200,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       backoffCoefficient: 2,
       firstAttempt: env.DELIVERY_FIRST_ATTEMPT,
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
-      extraCaFile: env.NODE_EXTRA_CA_CERTS,
+      extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
     },
     dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },

@@ -17,6 +17,8 @@ export interface DeliveryContext {
   attemptCount: number;
   /** The URL the notification was created with. */
   url: string;
+  /** The event's environment allows private targets: the sender may connect to private addresses for it. */
+  allowPrivateTargets: boolean;
   subscriptionId: string;
   /** Paused or disabled: the notification is held, no attempt is made. */
   subscriptionStatus: SubscriptionStatus;

@@ -11,7 +11,8 @@ export interface UrlPolicyOptions {
 }
 
 export const MAX_URL_LENGTH = 2048;
-const PRIVATE_HINT = 'set ALLOW_PRIVATE_TARGETS=true for local development';
+const PRIVATE_HINT =
+  'the environment does not allow private targets (admin API: PATCH /admin/environments/:id {"allowPrivateTargets": true}; ALLOW_PRIVATE_TARGETS=true allows them everywhere)';
 
 export async function defaultResolve(hostname: string): Promise<string[]> {
   const results = await dnsPromises.lookup(hostname, { all: true, verbatim: true });

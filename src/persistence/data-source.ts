@@ -14,6 +14,7 @@ import { DispatchClaims1764900000000 } from './migrations/1764900000000-dispatch
 import { EventTypes1764950000000 } from './migrations/1764950000000-event-types';
 import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
 import { Recoveries1764970000000 } from './migrations/1764970000000-recoveries';
+import { EnvironmentPrivateTargets1764980000000 } from './migrations/1764980000000-environment-private-targets';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   EventTypes1764950000000,
   Redelivery1764960000000,
   Recoveries1764970000000,
+  EnvironmentPrivateTargets1764980000000,
 ];
 
 export interface DatabaseOptions {

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { DEFAULT_URL } from '../cli/settings';
 import type { Kept } from './first-run';
+import { DEFAULT_DATA_DIR } from './data-files';
 
 export interface BannerInput {
   apiUrl: string;
@@ -8,16 +11,30 @@ export interface BannerInput {
   sandbox?: Kept<string> & { environmentId: string };
   /** The generated master key (none when ENCRYPTION_KEY is set); its value is never shown. */
   masterKey?: Pick<Kept<unknown>, 'file' | 'created'>;
+  /** The development CA that this process trusts for receivers and that `plude listen` issues its certificate from. */
+  devCa?: { certFile: string; created: boolean };
+  /** DATA_DIR as configured, and the folder npm start runs in: where `npx plude` works and finds the data folder. */
+  dataDir?: string;
+  cwd?: string;
 }
 
-const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** A generated token is shown on the run that generated it only; later runs say where it is kept. */
 const token = (kept: Kept<string>) =>
   kept.created ? `${kept.value}  (saved in ${kept.file}; shown on this first start only)` : `kept in ${kept.file}`;
 
-/** What a new user needs to go straight on: where things are, the tokens, and a subscribe command to paste. */
-export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox, masterKey }: BannerInput): string {
+/** `cd <checkout> && [PLUDE_URL=… DATA_DIR=…] npx plude`: what runs plude against this process from any terminal. */
+function pludeCommand(apiUrl: string, dataDir: string, cwd: string): string {
+  const settings: string[] = [];
+  if (apiUrl !== DEFAULT_URL) settings.push(`PLUDE_URL=${shellQuote(apiUrl)}`);
+  if (path.resolve(cwd, dataDir) !== path.resolve(cwd, DEFAULT_DATA_DIR)) settings.push(`DATA_DIR=${shellQuote(path.resolve(cwd, dataDir))}`);
+  return `cd ${shellQuote(cwd)} && ${[...settings, 'npx plude'].join(' ')}`;
+}
+
+/** What a new user needs to go straight on: where things are, the tokens, and the commands to paste. */
+export function banner(input: BannerInput): string {
+  const { apiUrl, temporalUiUrl, adminToken, sandbox, masterKey, devCa } = input;
   const lines = ['', 'plude-webhooks is ready', `  API:              ${apiUrl}`];
   if (temporalUiUrl) lines.push(`  Temporal Web UI:  ${temporalUiUrl}  (one workflow per notification; its ID is the notification ID)`);
   if (adminToken) lines.push(`  Admin token:      ${token(adminToken)}`);
@@ -25,27 +42,30 @@ export function banner({ apiUrl, temporalUiUrl, adminToken, sandbox, masterKey }
     const where = masterKey.created ? `generated into ${masterKey.file}` : `kept in ${masterKey.file}`;
     lines.push(`  Master key:       ${where}  (it seals the signing keys: back it up with the database)`);
   }
+  if (devCa) {
+    const where = devCa.created ? `generated into ${devCa.certFile}` : `kept in ${devCa.certFile}`;
+    lines.push(`  Development CA:   ${where}  (trusted for receivers besides the system's; plude listen's certificates)`);
+  }
   if (sandbox) {
     const bearer = sandbox.created ? sandbox.value : `$(cat ${shellQuote(sandbox.file)})`;
+    const plude = pludeCommand(apiUrl, input.dataDir ?? DEFAULT_DATA_DIR, input.cwd ?? process.cwd());
     lines.push(
       `  Environment:      ${sandbox.environmentId}`,
       `  API token:        ${token(sandbox)}`,
       '',
-      'Subscribe a notification URL:',
-      `  curl -X PUT \\`,
-      `      -H "Content-Type: application/json" \\`,
-      `      -H "Authorization: Bearer ${bearer}" \\`,
-      `      -H "X-environment: ${sandbox.environmentId}" \\`,
-      `      -H "X-version: 2022-03" \\`,
-      `      -d '{ "url" : "https://receiver.example/hooks" }' \\`,
-      `      ${apiUrl}/webhooks/subscribe`,
+      'Receive notifications on this machine: in another terminal, run',
+      `  ${plude} listen`,
+      'It subscribes https://localhost:4443/webhooks and prints a line for each notification, with its signature verified.',
       '',
-      'Publish an event:',
+      'Then publish an event, from a third terminal:',
+      `  ${plude} events publish invoice.paid --data '{"amount": 42}'`,
+      'or with curl:',
       `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${bearer}" \\`,
       `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "invoice": "in_42", "amount": 4200 } }' \\`,
       `      ${apiUrl}/events`,
       '',
       `Its event types: curl -H "Authorization: Bearer ${bearer}" -H "X-environment: ${sandbox.environmentId}" ${apiUrl}/webhooks/event-types`,
+      `A receiver on a real host: ${plude} subscriptions create https://your-host.example/hooks (npx plude --help for more).`,
     );
   }
   return `${lines.join('\n')}\n`;

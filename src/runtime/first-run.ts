@@ -8,9 +8,10 @@ import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
+import { DATA_FILES, SANDBOX } from './data-files';
 import { SANDBOX_EVENT_TYPES } from './sandbox-catalog';
 
-export const SANDBOX = 'sandbox';
+export { SANDBOX };
 
 /** A secret `npm start` keeps in the data folder: `created` on the run that generated it, the only run that shows it. */
 export interface Kept<T> {
@@ -35,7 +36,7 @@ async function writeSecret(file: string, value: string): Promise<void> {
 
 /** The admin token kept in the data folder, generated on the first start. */
 export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<string>> {
-  const file = path.resolve(dataDir, 'admin-token');
+  const file = path.resolve(dataDir, DATA_FILES.adminToken);
   const existing = await readSecret(file);
   if (existing) return { value: existing, file, created: false };
   const token = `adm_${randomBytes(32).toString('base64url')}`;
@@ -48,7 +49,7 @@ export async function loadOrCreateAdminToken(dataDir: string): Promise<Kept<stri
  * that holds something else stops the start: replacing it would leave every sealed signing key unreadable.
  */
 export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffer>> {
-  const file = path.resolve(dataDir, 'master-key');
+  const file = path.resolve(dataDir, DATA_FILES.masterKey);
   const existing = await readSecret(file);
   if (existing) {
     const key = parseMasterKey(existing);
@@ -61,15 +62,17 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
 }
 
 /**
- * Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
- * as it is), and a live token for it, kept in the data folder so a new user can go straight on.
+* Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
+ * as it is), and a live token for it, kept in the data folder so a new user can go straight on. The sandbox is
+ * created allowing private targets, so that `plude listen` can receive on localhost; an existing one keeps whatever
+ * it was given.
  */
 export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
-  await new EnvironmentRepository(db).create(SANDBOX);
+  await new EnvironmentRepository(db).create(SANDBOX, { allowPrivateTargets: true });
   const types = new EventTypeRepository(db);
   for (const type of SANDBOX_EVENT_TYPES) await types.declareIfMissing({ ...type, environmentId: SANDBOX });
   const tokens = new ApiTokenService(new ApiTokenRepository(db));
-  const file = path.resolve(dataDir, 'sandbox-token');
+  const file = path.resolve(dataDir, DATA_FILES.sandboxToken);
   const kept = await readSecret(file);
   if (kept && (await tokens.isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
   const { token } = await tokens.issue(SANDBOX);

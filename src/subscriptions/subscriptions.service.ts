@@ -6,6 +6,7 @@ import { isId, newId } from '../domain/ids';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
 import type { SubscriptionEntity } from '../persistence/entities';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { type SubscriptionChanges, SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationSignals } from '../temporal/notification-signals';
@@ -18,13 +19,14 @@ export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly notifications: NotificationRepository,
+    private readonly environments: EnvironmentRepository,
     private readonly signals: NotificationSignals,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
   async subscribe(environmentId: string, rawUrl: unknown, eventTypes?: string[]): Promise<SubscriptionResponse> {
-    const url = await this.checkUrl(rawUrl);
+    const url = await this.checkUrl(environmentId, rawUrl);
     const { subscription, signingKey } = await this.subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
@@ -56,7 +58,7 @@ export class SubscriptionsService {
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
     const changes: SubscriptionChanges = { eventTypes: request.eventTypes, status: request.status };
-    if (request.url !== undefined) changes.url = await this.checkUrl(request.url);
+    if (request.url !== undefined) changes.url = await this.checkUrl(environmentId, request.url);
     const updated = await this.subscriptions.update(environmentId, id, changes);
     if (!updated) throw notFound('subscription', id);
     if (updated.before.status !== 'active' && updated.after.status === 'active') {
@@ -78,7 +80,9 @@ export class SubscriptionsService {
     return subscription;
   }
 
-  private async checkUrl(rawUrl: unknown): Promise<string> {
-    return (await checkTargetUrl(rawUrl, { allowPrivateTargets: this.config.delivery.allowPrivateTargets })).href;
+  /** The URL policy, with private targets allowed by ALLOW_PRIVATE_TARGETS or by the environment's own setting. */
+  private async checkUrl(environmentId: string, rawUrl: unknown): Promise<string> {
+    const allowPrivateTargets = this.config.delivery.allowPrivateTargets || (await this.environments.allowsPrivateTargets(environmentId));
+    return (await checkTargetUrl(rawUrl, { allowPrivateTargets })).href;
   }
 }

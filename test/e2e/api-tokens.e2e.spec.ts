@@ -108,6 +108,8 @@ describe('admin API: an environment’s tokens', () => {
     it('is created once, kept in the data folder, and replaced only after it is revoked', async () => {
       const first = await ensureSandbox(t.app.db, dataDir);
       expect(first).toEqual({ environmentId: SANDBOX, value: expect.stringMatching(/^pwh_/), file: path.join(dataDir, 'sandbox-token'), created: true });
+      // plude listen receives on localhost: the sandbox may deliver there.
+      expect((await t.app.admin.request('GET', `/admin/environments/${SANDBOX}`)).body).toMatchObject({ id: SANDBOX, allowPrivateTargets: true });
       const again = await ensureSandbox(t.app.db, dataDir);
       expect(again).toEqual({ ...first, created: false });
       expect((await tokensOf(SANDBOX)).body.find((listed: { prefix: string }) => listed.prefix === first.value.slice(0, 12)).lastUsedAt).toBeNull();

@@ -95,6 +95,18 @@ describe('hostile input never gets a 5xx (property-based)', () => {
     );
   });
 
+  it('GET and PATCH /admin/environments/:id', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(admin, subscriber), pathIds(known.environment), fc.option(environmentBodies), async (h, id, body) => {
+        await send('GET', `/admin/environments/${id}`, h);
+        await send('PATCH', `/admin/environments/${id}`, h, body ?? undefined);
+      }),
+      { numRuns: 80 },
+    );
+    expect([...(seen.get('GET admin') ?? [])]).toEqual(expect.arrayContaining([200, 404]));
+    expect([...(seen.get('PATCH admin') ?? [])]).toEqual(expect.arrayContaining([400, 404]));
+  });
+
   it('POST /admin/environments/:id/tokens', async () => {
     await fc.assert(
       fc.asyncProperty(headers(admin, subscriber), pathIds(known.environment), fc.option(environmentBodies), async (h, id, body) => {

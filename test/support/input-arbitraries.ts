@@ -104,7 +104,12 @@ export const subscribeBodies = bodies(
 );
 
 export const environmentBodies = bodies(
-  fc.record({ id: fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/), printable, oddJsonValue) }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
+  fc
+    .record(
+      { id: fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/), printable, oddJsonValue), allowPrivateTargets: fc.oneof(fc.boolean(), oddJsonValue) },
+      { requiredKeys: [] },
+    )
+    .map((body) => JSON.stringify(body)),
 );
 
 /** A path segment: real IDs, look-alikes, odd characters and broken percent-encoding. */

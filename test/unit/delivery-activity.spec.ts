@@ -1,26 +1,32 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { AttemptRecord, DeliveryContext, DeliveryStore } from '../../activities/ports';
-import { HttpSendError, type SendResult } from '../../activities/http/sender';
+import { HttpSendError, type SendRequest, type SendResult } from '../../activities/http/sender';
 import { attemptOutcome } from '../../src/domain/delivery';
 
 const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
 
-function setup(
-  answer: SendResult,
-  options: { subscriptionStatus?: DeliveryContext['subscriptionStatus']; disables?: 'gone' | 'failing' | null; throws?: Error } = {},
-) {
+interface SetupOptions {
+  subscriptionStatus?: DeliveryContext['subscriptionStatus'];
+  disables?: 'gone' | 'failing' | null;
+  allowPrivateTargets?: boolean;
+  throws?: Error;
+}
+
+function setup(answer: SendResult, options: SetupOptions = {}) {
   const counted: string[] = [];
   const recorded: AttemptRecord[] = [];
   const warnings: { message: string; fields: Record<string, unknown> }[] = [];
   const failures: { gone: boolean; autoDisableAfterMs: number }[] = [];
   const sent: string[] = [];
+  const requests: SendRequest[] = [];
   const store: DeliveryStore = {
     loadDelivery: async (notificationId) => ({
       notificationId,
       status: 'pending',
       attemptCount: 2,
       url: 'https://receiver.example/hooks',
+      allowPrivateTargets: options.allowPrivateTargets ?? false,
       subscriptionId: 'sub_1',
       subscriptionStatus: options.subscriptionStatus ?? 'active',
       secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
@@ -38,8 +44,9 @@ function setup(
     },
   };
   const sender = {
-    send: async (req: { url: string }) => {
+    send: async (req: SendRequest) => {
       sent.push(req.url);
+      requests.push(req);
       if (options.throws) throw options.throws;
       return answer;
     },
@@ -47,7 +54,7 @@ function setup(
   const metrics = { attempt: (outcome: string) => counted.push(outcome), delivered: (ms: number) => counted.push(`delivered after ${ms >= 0 ? 'some' : 'negative'} ms`) };
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
-  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -90,6 +97,15 @@ describe('the delivery activity (stubbed store and sender)', () => {
     expect(failure.details).toEqual([{ attempt: 3, nextAttemptAt: record.nextAttemptAt!.toISOString() }]);
     expect(Number(failure.nextRetryDelay)).toBeGreaterThan(119_000);
     expect(t.warnings).toEqual([]);
+  });
+
+  it('lets the sender reach private addresses only for a notification whose environment allows them', async () => {
+    const strict = setup({ statusCode: 200, body: '', retryAfter: null });
+    const loose = setup({ statusCode: 200, body: '', retryAfter: null }, { allowPrivateTargets: true });
+    await strict.run();
+    await loose.run();
+    expect(strict.requests.map((r) => r.allowPrivateTargets)).toEqual([false]);
+    expect(loose.requests.map((r) => r.allowPrivateTargets)).toEqual([true]);
   });
 });
 

@@ -59,6 +59,20 @@ describe('banner', () => {
     expect(text).toContain('Master key:       kept in /srv/data/master-key');
   });
 
+  it('tells the story that works on a fresh checkout: plude listen, then a publish, each from the checkout', () => {
+    const text = banner({ ...base, sandbox: { ...sandbox, created: true }, devCa: { certFile: '/srv/data/dev-ca/ca.pem', created: true }, cwd: '/srv/plude', dataDir: './data' });
+    expect(text).toContain('Development CA:   generated into /srv/data/dev-ca/ca.pem');
+    expect(text).toContain('\n  cd /srv/plude && npx plude listen\n');
+    expect(text).toContain(`\n  cd /srv/plude && npx plude events publish invoice.paid --data '{"amount": 42}'\n`);
+    expect(text).toContain('-H "Authorization: Bearer pwh_secret-api-token"');
+    expect(text).not.toContain('receiver.example');
+  });
+
+  it('names the API and the data folder to plude when they are not its defaults', () => {
+    const text = banner({ ...base, apiUrl: 'http://127.0.0.1:3101', sandbox: { ...sandbox, created: false }, cwd: "/home/o'neil/plude", dataDir: '/tmp/plude data' });
+    expect(text).toContain(`\n  cd '/home/o'\\''neil/plude' && PLUDE_URL=http://127.0.0.1:3101 DATA_DIR='/tmp/plude data' npx plude listen\n`);
+  });
+
   it('says nothing of tokens and keys that come from the environment', () => {
     const text = banner(base);
     expect(text).not.toMatch(/Admin token|API token|Master key/);

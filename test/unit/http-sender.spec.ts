@@ -98,7 +98,7 @@ describe('createHttpSender (real local HTTPS)', () => {
     });
     untrusted = await startServer(other, (_req, _body, res) => res.end('ok'));
 
-    const base = { extraCaFile: caFile, responseBodyLimitBytes: 1024, maxConnectionsPerOrigin: 16 };
+    const base = { extraCaFiles: [caFile], responseBodyLimitBytes: 1024, maxConnectionsPerOrigin: 16 };
     sender = createHttpSender({ ...base, allowPrivateTargets: true });
     strictSender = createHttpSender({ ...base, allowPrivateTargets: false });
   });
@@ -137,7 +137,7 @@ describe('createHttpSender (real local HTTPS)', () => {
   });
 
   it('does not split a multi-byte character at the limit', async () => {
-    const small = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 5, maxConnectionsPerOrigin: 1 });
+    const small = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [join(dir, 'ca.pem')], responseBodyLimitBytes: 5, maxConnectionsPerOrigin: 1 });
     await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé', retryAfter: null }).finally(() => small.close());
   });
 
@@ -157,7 +157,7 @@ describe('createHttpSender (real local HTTPS)', () => {
     afterEach(() => loadSender?.close());
 
     it('sends 64 concurrent requests (more than the old pool of 16) at once, and all succeed within the timeout', async () => {
-      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 64 });
+      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [join(dir, 'ca.pem')], responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 64 });
       // All 64 reach the receiver together (none queues behind a pool of 16). The timeout is generous: 64 TLS
       // handshakes at once on a busy 2-core machine take a while, and speed is the bench's business.
       const results = await concurrently(loadSender, 64, 5_000);
@@ -166,7 +166,7 @@ describe('createHttpSender (real local HTTPS)', () => {
     });
 
     it('gives a request that waited for a connection its whole timeout, and never opens more than the limit', async () => {
-      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFile: join(dir, 'ca.pem'), responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 4 });
+      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [join(dir, 'ca.pem')], responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 4 });
       // Four waves of 300ms: the last answers 1.2s after the requests were made, but 300ms after it went out.
       const results = await concurrently(loadSender, 16, 800);
       expect(outcomes(results)).toEqual(Array(16).fill({ statusCode: 200, body: 'slow', retryAfter: null }));
@@ -186,6 +186,16 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(redirectTarget.connections).toBe(0);
   });
 
+  it('reaches private addresses for a request that may (its environment allows them), and still refuses one that may not', async () => {
+    const byLocalhost = `${main.url.replace('127.0.0.1', 'localhost')}/ok`;
+    const allowed = (url: string) => strictSender.send({ url, headers: {}, body: '{}', timeoutMs: 5000, allowPrivateTargets: true });
+    await expect(allowed(`${main.url}/ok`)).resolves.toMatchObject({ statusCode: 200 });
+    await expect(allowed(byLocalhost)).resolves.toMatchObject({ statusCode: 200 });
+    // The kept-alive connections to these origins belong to the other agent: no request that may not reach them uses one.
+    await expect(post(strictSender, `${main.url}/ok`)).rejects.toMatchObject({ code: 'EPRIVATETARGET' });
+    await expect(post(strictSender, byLocalhost)).rejects.toMatchObject({ code: 'EPRIVATETARGET' });
+  });
+
   it('rejects a certificate that is not trusted', async () => {
     await expect(post(sender, `${untrusted.url}/`)).rejects.toMatchObject({ message: expect.stringMatching(/^certificate: /) });
     expect(untrusted.hits).toEqual([]);
@@ -202,10 +212,12 @@ describe('createHttpSender (real local HTTPS)', () => {
     await expect(post(sender, main.url.replace('https', 'http'))).rejects.toMatchObject({ code: 'invalid_url' });
   });
 
-  it('trusts Node roots plus the extra CA file, and fails fast on an unreadable one', () => {
-    const ca = buildCaList(join(dir, 'ca.pem'));
+  it('trusts Node roots plus each extra CA file, and fails fast on an unreadable one', () => {
+    writeFileSync(join(dir, 'second.pem'), '-----BEGIN CERTIFICATE-----\nsecond\n-----END CERTIFICATE-----\n');
+    const ca = buildCaList([join(dir, 'ca.pem'), join(dir, 'second.pem')]);
     expect(ca).toEqual(expect.arrayContaining([...rootCertificates]));
-    expect(ca[ca.length - 1]).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(() => buildCaList(join(dir, 'missing.pem'))).toThrow(/cannot read extra CA file/);
+    expect(ca[ca.length - 2]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(ca[ca.length - 1]).toContain('second');
+    expect(() => buildCaList([join(dir, 'ca.pem'), join(dir, 'missing.pem')])).toThrow(/cannot read extra CA file .*missing\.pem/);
   });
 });

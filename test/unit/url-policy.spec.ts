@@ -72,7 +72,7 @@ describe('assertPublicTarget / checkTargetUrl', () => {
     'https://127.0.0.1/', 'https://[::1]/', 'https://[::ffff:10.0.0.1]/', 'https://169.254.169.254/latest/meta-data',
     'https://192.168.1.1/', 'https://[fc00::]/', 'https://0x7f000001/', 'https://2130706433/',
   ])('refuses %s', async (raw) => {
-    expect(await codeOf(checkTargetUrl(raw, strict))).toMatch(/^private_target: .*private address.*ALLOW_PRIVATE_TARGETS=true/);
+    expect(await codeOf(checkTargetUrl(raw, strict))).toMatch(/^private_target: .*private address.*does not allow private targets.*"allowPrivateTargets": true.*ALLOW_PRIVATE_TARGETS=true/);
   });
 
   it.each(['https://localhost/', 'https://LOCALHOST:8443/', 'https://api.localhost/', 'https://localhost./'])(
@@ -97,7 +97,8 @@ describe('assertPublicTarget / checkTargetUrl', () => {
 
   it('refuses a hostname resolving to a private address', async () => {
     expect(await codeOf(checkTargetUrl('https://internal.example.com/', strict))).toBe(
-      'private_target: url host internal.example.com resolves to private address 10.1.2.3; set ALLOW_PRIVATE_TARGETS=true for local development',
+      'private_target: url host internal.example.com resolves to private address 10.1.2.3; the environment does not allow private targets ' +
+        '(admin API: PATCH /admin/environments/:id {"allowPrivateTargets": true}; ALLOW_PRIVATE_TARGETS=true allows them everywhere)',
     );
   });
 

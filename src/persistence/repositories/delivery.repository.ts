@@ -18,6 +18,7 @@ interface DeliveryRow {
   status: NotificationStatus;
   attempt_count: number;
   url: string;
+  allow_private_targets: boolean;
   subscription_id: string;
   subscription_status: SubscriptionStatus;
   /** The live signing keys as stored (sealed; bytea as base64), newest first. */
@@ -90,7 +91,7 @@ export class DeliveryRepository implements DeliveryStore {
 
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
     const rows = (await this.db.query(
-      `SELECT n.status, n.attempt_count, n.url, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id,
+      `SELECT n.status, n.attempt_count, n.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id,
               e.created_at, e.data::text AS data_json,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
                                                  'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
@@ -100,6 +101,7 @@ export class DeliveryRepository implements DeliveryStore {
        FROM notifications n
        JOIN subscriptions s ON s.id = n.subscription_id
        JOIN events e ON e.id = n.event_id
+       JOIN environments env ON env.id = e.environment_id
        WHERE n.id = $1`,
       [notificationId],
     )) as DeliveryRow[];
@@ -110,6 +112,7 @@ export class DeliveryRepository implements DeliveryStore {
       status: row.status,
       attemptCount: row.attempt_count,
       url: row.url,
+      allowPrivateTargets: row.allow_private_targets,
       subscriptionId: row.subscription_id,
       subscriptionStatus: row.subscription_status,
       secrets: (row.keys ?? []).map((key) => openSigningKey(this.keyRing, fromJson(key))),

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { segment } from '../client';
+import { jsonOption } from '../json-input';
+import { fields, table } from '../output';
+import { action, type CliContext } from '../program';
+
+interface EventTypeView {
+  name: string;
+  description?: string;
+  schema?: unknown;
+  example?: unknown;
+}
+
+/** GET /webhooks/event-types: a list, or a page of one. */
+const itemsOf = (answer: EventTypeView[] | { items?: EventTypeView[] }) => (Array.isArray(answer) ? answer : (answer.items ?? []));
+
+export function registerEventTypes(program: Command, context: CliContext): void {
+  const eventTypes = program.command('event-types').description("the environment's catalog of event types (API token)");
+
+  eventTypes
+    .command('list')
+    .description('list the event types (GET /webhooks/event-types)')
+    .action(
+      action<[]>(context, async ({ client, out }) => {
+        const answer = await client.api<EventTypeView[] | { items?: EventTypeView[] }>('GET', '/webhooks/event-types');
+        const items = itemsOf(answer);
+        out.result(answer, () => (items.length === 0 ? 'no event types' : table(['NAME', 'DESCRIPTION'], items.map((t) => [t.name, t.description]))));
+      }),
+    );
+
+  eventTypes
+    .command('put <name>')
+    .description('describe an event type, creating or replacing it (PUT /event-types/:name)')
+    .requiredOption('--description <text>', 'what the event means, for integrators')
+    .option('--schema <json>', "a JSON Schema of the event's data, or @schema.json")
+    .option('--example <json>', 'an example of its data, or @example.json')
+    .action(
+      action<[string], { description: string; schema?: string; example?: string }>(context, async ({ client, out, options }, name) => {
+        const members = [`"description":${JSON.stringify(options.description)}`];
+        if (options.schema !== undefined) members.push(`"schema":${jsonOption('--schema', options.schema)}`);
+        if (options.example !== undefined) members.push(`"example":${jsonOption('--example', options.example, 'any')}`);
+        const saved = await client.api<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
+        out.result(saved ?? { name, description: options.description }, () =>
+          fields([
+            ['event type', saved?.name ?? name],
+            ['description', saved?.description ?? options.description],
+          ]),
+        );
+      }),
+    );
+}

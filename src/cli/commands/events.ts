@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { segment } from '../client';
+import { jsonOption } from '../json-input';
+import { fields, table } from '../output';
+import { action, type CliContext } from '../program';
+
+interface PublishedEvent {
+  id: string;
+  type: string;
+  createdAt: string;
+  notifications: number;
+}
+
+interface EventView {
+  id: string;
+  type: string;
+  createdAt: string;
+  data: unknown;
+  notifications: { id: string; subscriptionId: string; status: string; attemptCount: number }[];
+}
+
+export function registerEvents(program: Command, context: CliContext): void {
+  const events = program.command('events').description('publish events and follow them (API token)');
+
+  events
+    .command('publish <type>')
+    .description('publish an event to every subscription of the environment that takes its type (POST /events)')
+    .option('--data <json>', "the event's data: a JSON object, or @file.json", '{}')
+    .option('--idempotency-key <key>', 'the same key again returns the original event and starts nothing')
+    .action(
+      action<[string], { data: string; idempotencyKey?: string }>(context, async ({ client, out, options }, type) => {
+        const data = jsonOption('--data', options.data);
+        const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
+        const jsonText = `{"type":${JSON.stringify(type)},"data":${data}}`;
+        const event = await client.api<PublishedEvent>('POST', '/events', { jsonText, headers });
+        const plural = event.notifications === 1 ? 'notification' : 'notifications';
+        out.result(event, () => `event ${event.id} (${event.type}) published: ${event.notifications} ${plural}`);
+      }),
+    );
+
+  events
+    .command('get <id>')
+    .description('show an event, its data and its notifications (GET /events/:id)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const { value: event, text } = await client.apiText<EventView>('GET', `/events/${segment(id)}`);
+        out.resultText(text, () => [
+          ...fields([
+            ['event', event.id],
+            ['type', event.type],
+            ['created', event.createdAt],
+            ['data', event.data],
+          ]),
+          '',
+          ...(event.notifications.length === 0
+            ? ['no notifications (no subscription took this type)']
+            : table(['NOTIFICATION', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS'], event.notifications.map((n) => [n.id, n.subscriptionId, n.status, n.attemptCount]))),
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { segment } from '../client';
+import { fields, table } from '../output';
+import { action, type CliContext } from '../program';
+
+interface AttemptView {
+  number: number;
+  startedAt: string;
+  durationMs: number;
+  succeeded: boolean;
+  statusCode: number | null;
+  error: string | null;
+  nextAttemptAt: string | null;
+}
+
+interface NotificationView {
+  id: string;
+  eventId: string;
+  subscriptionId: string;
+  status: string;
+  held: string | null;
+  attemptCount: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  completedAt: string | null;
+  expiresAt: string;
+  attempts: AttemptView[];
+}
+
+const outcome = (a: AttemptView) => (a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '-'));
+
+function describe(n: NotificationView): string[] {
+  return [
+    ...fields([
+      ['notification', n.id],
+      ['event', n.eventId],
+      ['subscription', n.subscriptionId],
+      ['status', n.held ? `${n.status}, held (${n.held})` : n.status],
+      ['attempts', n.attemptCount],
+      ['next attempt', n.nextAttemptAt],
+      ['completed', n.completedAt],
+      ['expires', n.expiresAt],
+    ]),
+    ...(n.attempts.length === 0
+      ? []
+      : ['', ...table(['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT'], n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt]))]),
+  ];
+}
+
+export function registerNotifications(program: Command, context: CliContext): void {
+  const notifications = program.command('notifications').description('one event for one subscription, and its attempts (API token)');
+
+  notifications
+    .command('get <id>')
+    .description('show a notification and its attempts (GET /notifications/:id)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const notification = await client.api<NotificationView>('GET', `/notifications/${segment(id)}`);
+        out.result(notification, () => describe(notification));
+      }),
+    );
+
+  notifications
+    .command('redeliver <id>')
+    .description('deliver a notification again (POST /notifications/:id/redeliver)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const answer = await client.api('POST', `/notifications/${segment(id)}/redeliver`);
+        out.result(answer ?? { id, redelivery: 'accepted' }, () => [
+          `redelivery of ${id} accepted`,
+          `follow it: plude notifications get ${id}`,
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,150 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { segment } from '../client';
+import { fields, table } from '../output';
+import { action, type CliContext } from '../program';
+
+export interface SubscriptionView {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  status: 'active' | 'paused' | 'disabled';
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What PUT /webhooks/subscribe answers: the one place besides rotate-key where a signing key is shown. */
+export interface SubscribedView {
+  id: string;
+  url: string;
+  signatureKey: string;
+  eventTypes: string[];
+  createdAt: string;
+}
+
+interface SubscriptionPage {
+  items: SubscriptionView[];
+  nextCursor: string | null;
+}
+
+interface SigningKeyView {
+  id: string;
+  signatureKey: string;
+  createdAt: string;
+}
+
+const path = (id: string) => `/webhooks/subscriptions/${segment(id)}`;
+
+const describe = (s: SubscriptionView) =>
+  fields([
+    ['subscription', s.id],
+    ['url', s.url],
+    ['status', s.disabledReason ? `${s.status} (${s.disabledReason})` : s.status],
+    ['event types', s.eventTypes.length === 0 ? 'every type' : s.eventTypes],
+    ['created', s.createdAt],
+    ['updated', s.updatedAt],
+  ]);
+
+export function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidArgumentError('an integer from 1 to 100');
+  return limit;
+}
+
+export function registerSubscriptions(program: Command, context: CliContext): void {
+  const subscriptions = program.command('subscriptions').description("the environment's subscriptions (API token)");
+
+  subscriptions
+    .command('create <url>')
+    .description('subscribe a notification URL, or get the live subscription of that URL (PUT /webhooks/subscribe)')
+    .option('--event-type <type...>', 'only these event types (every type by default)')
+    .action(
+      action<[string], { eventType?: string[] }>(context, async ({ client, out, options }, url) => {
+        const body = { url, ...(options.eventType ? { eventTypes: options.eventType } : {}) };
+        const subscribed = await client.api<SubscribedView>('PUT', '/webhooks/subscribe', { body });
+        out.result(subscribed, () =>
+          fields([
+            ['subscription', subscribed.id],
+            ['url', subscribed.url],
+            ['signature key', subscribed.signatureKey],
+            ['event types', subscribed.eventTypes.length === 0 ? 'every type' : subscribed.eventTypes],
+            ['created', subscribed.createdAt],
+          ]),
+        );
+      }),
+    );
+
+  subscriptions
+    .command('list')
+    .description('list subscriptions, newest first (GET /webhooks/subscriptions)')
+    .option('--limit <n>', 'at most this many (1-100)', parseLimit, 20)
+    .option('--after <cursor>', 'the page after this cursor (printed under a full page)')
+    .action(
+      action<[], { limit: number; after?: string }>(context, async ({ client, out, options }) => {
+        const query = new URLSearchParams({ limit: String(options.limit), ...(options.after ? { after: options.after } : {}) });
+        const page = await client.api<SubscriptionPage>('GET', `/webhooks/subscriptions?${query}`);
+        out.result(page, () => [
+          ...(page.items.length === 0
+            ? ['no subscriptions']
+            : table(
+                ['ID', 'STATUS', 'URL', 'EVENT TYPES', 'CREATED'],
+                page.items.map((s) => [s.id, s.status, s.url, s.eventTypes.length === 0 ? '*' : s.eventTypes, s.createdAt]),
+              )),
+          ...(page.nextCursor ? ['', `more: plude subscriptions list --after ${page.nextCursor}`] : []),
+        ]);
+      }),
+    );
+
+  subscriptions
+    .command('get <id>')
+    .description('show a subscription (GET /webhooks/subscriptions/:id)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const subscription = await client.api<SubscriptionView>('GET', path(id));
+        out.result(subscription, () => describe(subscription));
+      }),
+    );
+
+  for (const [name, status, what] of [
+    ['pause', 'paused', 'hold its notifications until it is resumed'],
+    ['resume', 'active', 'make it active again: held notifications are attempted at once'],
+  ] as const) {
+    subscriptions
+      .command(`${name} <id>`)
+      .description(`${what} (PATCH /webhooks/subscriptions/:id {"status": "${status}"})`)
+      .action(
+        action<[string]>(context, async ({ client, out }, id) => {
+          const subscription = await client.api<SubscriptionView>('PATCH', path(id), { body: { status } });
+          out.result(subscription, () => `subscription ${subscription.id} is ${subscription.status}`);
+        }),
+      );
+  }
+
+  subscriptions
+    .command('delete <id>')
+    .description('delete a subscription; its pending notifications end as cancelled (DELETE /webhooks/subscriptions/:id)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        await client.api('DELETE', path(id));
+        out.result({ id, deleted: true }, () => `subscription ${id} deleted`);
+      }),
+    );
+
+  subscriptions
+    .command('rotate-key <id>')
+    .description('a new signing key; the older ones keep signing for the overlap (POST /webhooks/subscriptions/:id/rotate-key)')
+    .option('--overlap <duration>', 'how long the older keys keep signing: 0s to 7d (24h by default)')
+    .action(
+      action<[string], { overlap?: string }>(context, async ({ client, out, options }, id) => {
+        const body = options.overlap === undefined ? undefined : { overlap: options.overlap };
+        const key = await client.api<SigningKeyView>('POST', `${path(id)}/rotate-key`, { body });
+        out.result(key, () =>
+          fields([
+            ['key', key.id],
+            ['signature key', key.signatureKey],
+            ['created', key.createdAt],
+          ]),
+        );
+      }),
+    );
+}

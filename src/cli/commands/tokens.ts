@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { segment } from '../client';
+import { fields, table } from '../output';
+import { action, type CliContext } from '../program';
+
+interface IssuedToken {
+  token: string;
+  id: string;
+  environmentId: string;
+  createdAt: string;
+}
+
+interface TokenSummary {
+  id: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const tokensOf = (environment: string) => `/admin/environments/${segment(environment)}/tokens`;
+
+export function registerTokens(program: Command, context: CliContext): void {
+  const tokens = program
+    .command('tokens')
+    .description("an environment's API tokens (admin token); the environment is --environment / PLUDE_ENVIRONMENT");
+
+  tokens
+    .command('create')
+    .description('issue an API token, shown once (POST /admin/environments/:id/tokens)')
+    .action(
+      action<[]>(context, async ({ client, out, settings }) => {
+        const issued = await client.admin<IssuedToken>('POST', tokensOf(settings.environment));
+        out.result(issued, () => [
+          ...fields([
+            ['token', issued.token],
+            ['id', issued.id],
+            ['environment', issued.environmentId],
+            ['created', issued.createdAt],
+          ]),
+          '',
+          'The token is shown this once: only its hash is stored.',
+        ]);
+      }),
+    );
+
+  tokens
+    .command('list')
+    .description("list the environment's tokens, never the tokens themselves (GET /admin/environments/:id/tokens)")
+    .action(
+      action<[]>(context, async ({ client, out, settings }) => {
+        const listed = await client.admin<TokenSummary[]>('GET', tokensOf(settings.environment));
+        out.result(listed, () =>
+          listed.length === 0
+            ? `environment ${settings.environment} has no tokens`
+            : table(
+                ['ID', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
+                listed.map((t) => [t.id, t.prefix, t.createdAt, t.lastUsedAt, t.revokedAt]),
+              ),
+        );
+      }),
+    );
+
+  tokens
+    .command('revoke <tokenId>')
+    .description('revoke a token (DELETE /admin/environments/:id/tokens/:tokenId)')
+    .action(
+      action<[string]>(context, async ({ client, out, settings }, tokenId) => {
+        await client.admin('DELETE', `${tokensOf(settings.environment)}/${segment(tokenId)}`);
+        out.result({ id: tokenId, revoked: true }, () => `token ${tokenId} revoked`);
+      }),
+    );
+}

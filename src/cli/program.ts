@@ -1,0 +1,101 @@
+import { Command, CommanderError } from 'commander';
+import { PludeClient } from './client';
+import { registerEnvironments } from './commands/environments';
+import { registerEvents } from './commands/events';
+import { registerEventTypes } from './commands/event-types';
+import { registerNotifications } from './commands/notifications';
+import { registerRecover } from './commands/recover';
+import { registerSubscriptions } from './commands/subscriptions';
+import { registerTokens } from './commands/tokens';
+import { CliError, EXIT } from './errors';
+import type { CliIo } from './io';
+import { registerListen } from './listen/listen-command';
+import { Output } from './output';
+import { type GlobalOptions, resolveSettings, type Settings } from './settings';
+
+export interface CliContext {
+  io: CliIo;
+  /** The HTTP client's fetch (tests may pass their own); the global one by default. */
+  fetch?: typeof fetch;
+}
+
+/** What a command's action gets: the client, where to print, the settings and its own options. */
+export interface ActionScope<O = Record<string, unknown>> {
+  client: PludeClient;
+  out: Output;
+  settings: Settings;
+  io: CliIo;
+  options: O;
+}
+
+/**
+ * Wraps a command's action: commander calls it with the positional arguments, the options and the command; the
+ * action gets its scope (made from the global options) and the positional arguments.
+ */
+export function action<A extends unknown[], O = Record<string, unknown>>(
+  context: CliContext,
+  run: (scope: ActionScope<O>, ...args: A) => Promise<void>,
+): (...received: unknown[]) => Promise<void> {
+  return async (...received) => {
+    const command = received[received.length - 1] as Command;
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const settings = resolveSettings(globals, context.io.env, context.io.cwd);
+    const scope: ActionScope<O> = {
+      client: new PludeClient(settings, context.fetch),
+      out: new Output(context.io, globals.json === true),
+      settings,
+      io: context.io,
+      options: command.opts<O & Record<string, unknown>>(),
+    };
+    await run(scope, ...(received.slice(0, -2) as A));
+  };
+}
+
+const HELP_FOOTER = `
+Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_ENVIRONMENT, PLUDE_ADMIN_TOKEN and DATA_DIR. With none
+set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that npm start keeps in
+./data (admin-token, sandbox-token).
+
+Exit codes: 0 done, 1 failed (the API refused or could not be reached), 2 wrong usage.`;
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('plude')
+    .description('Operate plude-webhooks and receive its notifications locally, through its HTTP API.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => context.io.stdout(text), writeErr: (text) => context.io.stderr(text) })
+    .showHelpAfterError('(add --help for usage)')
+    .option('--url <url>', 'the API base URL (PLUDE_URL; default http://127.0.0.1:3000)')
+    .option('--environment <id>', 'the environment (PLUDE_ENVIRONMENT; default sandbox)')
+    .option('--token <token>', "the environment's API token (PLUDE_TOKEN; default: the data folder's sandbox-token)")
+    .option('--admin-token <token>', "the admin token (PLUDE_ADMIN_TOKEN; default: the data folder's admin-token)")
+    .option('--data-dir <dir>', "npm start's data folder (DATA_DIR; default ./data)")
+    .option('--json', 'print JSON for scripts instead of text')
+    .addHelpText('after', HELP_FOOTER);
+  registerListen(program, context);
+  registerEvents(program, context);
+  registerNotifications(program, context);
+  registerSubscriptions(program, context);
+  registerRecover(program, context);
+  registerEventTypes(program, context);
+  registerEnvironments(program, context);
+  registerTokens(program, context);
+  return program;
+}
+
+/** Runs one command line (without `node plude`); resolves to its exit code. */
+export async function run(argv: string[], io: CliIo, options: { fetch?: typeof fetch } = {}): Promise<number> {
+  const program = buildProgram({ io, fetch: options.fetch });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    // Commander has already said what was wrong (or shown the help that was asked for).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof CliError) {
+      io.stderr(`plude: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`plude: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.failure;
+  }
+}

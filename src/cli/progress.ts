@@ -1,0 +1,47 @@
+/** What GET /recoveries/:id answers. */
+export interface RecoveryProgress {
+  status: string;
+  total: number;
+  started: number;
+  succeeded: number;
+  expired: number;
+}
+
+/** Statuses of a recovery still under way; any other one is where it ended. */
+const UNDER_WAY = new Set(['pending', 'queued', 'running', 'started', 'in_progress']);
+
+export const isUnderWay = (progress: RecoveryProgress) => UNDER_WAY.has(progress.status);
+
+/**
+ * `[####====......]  8/20 started, 4 succeeded, 0 expired (running)`: `#` for notifications that ended (succeeded
+ * or expired), `=` for those started and still pending, `.` for those not started yet.
+ */
+export function progressBar(progress: RecoveryProgress, width = 30): string {
+  const { total, started, succeeded, expired, status } = progress;
+  const cells = (count: number) => (total === 0 ? 0 : Math.round((width * Math.min(count, total)) / total));
+  const ended = cells(succeeded + expired);
+  const running = Math.max(0, cells(started) - ended);
+  const bar = '#'.repeat(ended) + '='.repeat(running) + '.'.repeat(Math.max(0, width - ended - running));
+  return `[${bar}] ${started}/${total} started, ${succeeded} succeeded, ${expired} expired (${status})`;
+}
+
+/** Draws a bar in place on a terminal (one line, redrawn); elsewhere prints a line each time it changes. */
+export class ProgressLine {
+  private last = '';
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly tty: boolean,
+  ) {}
+
+  update(line: string): void {
+    if (line === this.last) return;
+    this.last = line;
+    this.write(this.tty ? `\r\x1b[K${line}` : `${line}\n`);
+  }
+
+  /** Ends the redrawn line. */
+  done(): void {
+    if (this.tty && this.last) this.write('\n');
+  }
+}

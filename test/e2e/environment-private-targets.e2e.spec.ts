@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { ApiClient, waitFor } from '../support/api-client';
+import { useTestApp } from '../support/test-app';
+
+/** A public address that no test ever sends to: its subscription's URL is changed in the database before any publish. */
+const PUBLIC_BUT_NEVER_CONTACTED = 'https://93.184.215.14/hooks';
+
+describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)', () => {
+  const t = useTestApp({ env: { ALLOW_PRIVATE_TARGETS: 'false' } });
+
+  async function environment(allowPrivateTargets?: boolean) {
+    const id = `env-${randomBytes(5).toString('hex')}`;
+    const created = await t.app.admin.request('POST', '/admin/environments', allowPrivateTargets === undefined ? { id } : { id, allowPrivateTargets });
+    expect(created.status).toBe(201);
+    const { token } = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
+    return { id, created: created.body, api: new ApiClient(t.app.api.url, { token, environment: id, version: '2022-03' }) };
+  }
+
+  it('the admin API creates, shows and changes whether an environment allows them', async () => {
+    const loose = await environment(true);
+    expect(loose.created).toEqual({ id: loose.id, allowPrivateTargets: true, createdAt: expect.any(String) });
+    const strict = await environment();
+    expect(strict.created).toMatchObject({ allowPrivateTargets: false });
+
+    expect((await t.app.admin.request('GET', `/admin/environments/${loose.id}`)).body).toEqual(loose.created);
+    const changed = await t.app.admin.request('PATCH', `/admin/environments/${loose.id}`, { allowPrivateTargets: false });
+    expect(changed).toMatchObject({ status: 200, body: { ...loose.created, allowPrivateTargets: false } });
+    expect((await t.app.admin.request('GET', `/admin/environments/${loose.id}`)).body.allowPrivateTargets).toBe(false);
+    // An empty PATCH changes nothing.
+    expect((await t.app.admin.request('PATCH', `/admin/environments/${loose.id}`, {})).body.allowPrivateTargets).toBe(false);
+  });
+
+  it.each([
+    ['POST', '/admin/environments', { id: 'env-bad-flag', allowPrivateTargets: 'yes' }, 400, 'allowPrivateTargets must be true or false'],
+    ['PATCH', '/admin/environments/sandbox-nope', { allowPrivateTargets: true }, 404, 'environment sandbox-nope not found'],
+    ['GET', '/admin/environments/nope', undefined, 404, 'environment nope not found'],
+    ['GET', '/admin/environments/NOT%00VALID', undefined, 404, 'not found'],
+    ['PATCH', '/admin/environments/nope', { colour: 'red' }, 400, 'property colour should not exist'],
+  ])('%s %s gets a 4xx that says why', async (method, path, body, status, message) => {
+    const response = await t.app.admin.request(method, path, body);
+    expect(response.status).toBe(status);
+    expect(response.body.message).toContain(message);
+  });
+
+  it('needs the admin token', async () => {
+    const anonymous = t.app.admin.as({});
+    expect((await anonymous.request('GET', '/admin/environments/whatever')).status).toBe(401);
+    expect((await anonymous.request('PATCH', '/admin/environments/whatever', { allowPrivateTargets: true })).status).toBe(401);
+  });
+
+  it('an environment that allows them subscribes 127.0.0.1 and gets its deliveries; another in the same process is refused at subscribe and at delivery', async () => {
+    const loose = await environment(true);
+    const strict = await environment(false);
+
+    const subscribed = await loose.api.subscribe(t.receiver.url('/allowed'));
+    expect(subscribed.status).toBe(200);
+    expect((await loose.api.publish('invoice.paid', { n: 1 })).status).toBe(202);
+    await waitFor(async () => t.receiver.forPath('/allowed').length, (n) => n === 1);
+
+    const refused = await strict.api.subscribe(t.receiver.url('/refused'));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'private_target', message: expect.stringContaining('does not allow private targets') });
+    const moved = await strict.api.subscribe(PUBLIC_BUT_NEVER_CONTACTED);
+    expect(moved.status).toBe(200);
+    const patched = await strict.api.request('PATCH', `/webhooks/subscriptions/${moved.body.id}`, { url: t.receiver.url('/patched') });
+    expect(patched).toMatchObject({ status: 400, body: { error: 'private_target' } });
+
+    // DNS rebinding: the name passed the check, and now resolves to a loopback address. The sender refuses to connect.
+    const rebound = t.receiver.url('/rebound').replace('127.0.0.1', 'localhost');
+    await t.app.db.query(`UPDATE subscriptions SET url = $2 WHERE id = $1`, [moved.body.id, rebound]);
+    const published = await strict.api.publish('invoice.paid', { n: 2 });
+    expect(published.status).toBe(202);
+    const event = await waitFor(() => strict.api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications?.length === 1);
+    const notificationId = event.body.notifications[0].id as string;
+    const attempts = await waitFor(() => strict.api.request('GET', `/notifications/${notificationId}/attempts`), (r) => r.body.length >= 1);
+    expect(attempts.body[0]).toMatchObject({ number: 1, succeeded: false, statusCode: null, error: expect.stringMatching(/^refused: localhost resolves to private address (127\.0\.0\.1|::1)$/) });
+    expect(t.receiver.forPath('/rebound')).toEqual([]);
+    expect(t.receiver.forPath('/allowed')).toHaveLength(1);
+  });
+
+  it('a change of the setting applies to the next subscribe', async () => {
+    const later = await environment();
+    expect((await later.api.subscribe(t.receiver.url('/later'))).status).toBe(400);
+    await t.app.admin.request('PATCH', `/admin/environments/${later.id}`, { allowPrivateTargets: true });
+    expect((await later.api.subscribe(t.receiver.url('/later'))).status).toBe(200);
+  });
+});

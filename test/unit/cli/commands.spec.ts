@@ -1,0 +1,158 @@
+import { runCli } from '../../support/cli-harness';
+import { StubApi } from '../../support/stub-api';
+
+const TOKEN = 'pwh_stub-token';
+const ADMIN = 'adm_stub-admin-token';
+const SUB = 'sub_01KAAAAAAAAAAAAAAAAAAAAAAA';
+const subscription = {
+  id: SUB,
+  url: 'https://hooks.example/in',
+  eventTypes: [],
+  status: 'active',
+  disabledReason: null,
+  createdAt: '2025-12-01T09:00:00.000Z',
+  updatedAt: '2025-12-01T09:00:00.000Z',
+};
+
+/** The command layer against a stub of the API: the requests each command makes, and what it prints. */
+describe('plude commands (stub API)', () => {
+  let api: StubApi;
+  beforeAll(async () => (api = await StubApi.start()));
+  afterAll(() => api.stop());
+  beforeEach(() => api.reset());
+
+  const plude = (...argv: string[]) =>
+    runCli(argv, { env: { PLUDE_URL: api.url, PLUDE_TOKEN: TOKEN, PLUDE_ENVIRONMENT: 'staging', PLUDE_ADMIN_TOKEN: ADMIN } });
+
+  it('sends the API token, the environment and the version on API routes', async () => {
+    api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: subscription });
+    const { code, stdout } = await plude('subscriptions', 'get', SUB);
+    expect(code).toBe(0);
+    const [request] = api.requests;
+    expect(request.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-environment': 'staging', 'x-version': '2022-03' });
+    expect(stdout).toContain(`subscription:  ${SUB}`);
+    expect(stdout).toContain('event types:   every type');
+  });
+
+  it('prints the API JSON with --json, for scripts', async () => {
+    api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: subscription });
+    const { code, stdout } = await plude('subscriptions', 'get', SUB, '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(subscription);
+  });
+
+  it('lists subscriptions a page at a time, and says how to get the next', async () => {
+    api.on('GET', '/webhooks/subscriptions?limit=1&after=sub_prev', { status: 200, body: { items: [subscription], nextCursor: SUB } });
+    const { code, stdout } = await plude('subscriptions', 'list', '--limit', '1', '--after', 'sub_prev');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ID +STATUS +URL +EVENT TYPES +CREATED\n/);
+    expect(stdout).toContain(`${SUB}  active  https://hooks.example/in  *`);
+    expect(stdout).toContain(`more: plude subscriptions list --after ${SUB}`);
+  });
+
+  it.each([
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ])('%s is a PATCH of the status', async (command, status) => {
+    api.on('PATCH', `/webhooks/subscriptions/${SUB}`, { status: 200, body: { ...subscription, status } });
+    const { code, stdout } = await plude('subscriptions', command, SUB);
+    expect(code).toBe(0);
+    expect(JSON.parse(api.requests[0].body)).toEqual({ status });
+    expect(api.requests[0].headers['content-type']).toBe('application/json');
+    expect(stdout).toBe(`subscription ${SUB} is ${status}\n`);
+  });
+
+  it('deletes a subscription, and rotates a key with or without an overlap', async () => {
+    api.on('DELETE', `/webhooks/subscriptions/${SUB}`, { status: 204 });
+    api.on('POST', `/webhooks/subscriptions/${SUB}/rotate-key`, { status: 200, body: { id: 'key_1', signatureKey: 'whsec_new', createdAt: 'now' } });
+    expect(await plude('subscriptions', 'delete', SUB, '--json')).toMatchObject({ code: 0, stdout: `{\n  "id": "${SUB}",\n  "deleted": true\n}\n` });
+    expect((await plude('subscriptions', 'rotate-key', SUB)).stdout).toContain('signature key:  whsec_new');
+    await plude('subscriptions', 'rotate-key', SUB, '--overlap', '0s');
+    const [, withoutBody, withOverlap] = api.requests;
+    expect([withoutBody.body, withoutBody.headers['content-type']]).toEqual(['', undefined]);
+    expect(JSON.parse(withOverlap.body)).toEqual({ overlap: '0s' });
+  });
+
+  it("publishes an event with the user's data exactly as typed, and an idempotency key", async () => {
+    api.on('POST', '/events', { status: 202, body: { id: 'evt_1', type: 'invoice.paid', createdAt: 'now', notifications: 2 } });
+    const data = '{"amount": 12345678901234567890, "b": 1, "a": 2}';
+    const { code, stdout } = await plude('events', 'publish', 'invoice.paid', '--data', data, '--idempotency-key', 'k-1');
+    expect(code).toBe(0);
+    expect(api.requests[0].body).toBe(`{"type":"invoice.paid","data":${data}}`);
+    expect(api.requests[0].headers['idempotency-key']).toBe('k-1');
+    expect(stdout).toBe('event evt_1 (invoice.paid) published: 2 notifications\n');
+  });
+
+  it('shows a notification with its attempts', async () => {
+    api.on('GET', '/notifications/ntf_1', {
+      status: 200,
+      body: {
+        id: 'ntf_1', eventId: 'evt_1', subscriptionId: SUB, status: 'pending', held: null, attemptCount: 1, createdAt: 't0',
+        nextAttemptAt: 't2', completedAt: null, expiresAt: 't9',
+        attempts: [{ number: 1, startedAt: 't1', durationMs: 12, succeeded: false, statusCode: 503, error: 'receiver answered HTTP 503', nextAttemptAt: 't2' }],
+      },
+    });
+    const { code, stdout } = await plude('notifications', 'get', 'ntf_1');
+    expect(code).toBe(0);
+    expect(stdout).toContain('status:        pending');
+    expect(stdout).toMatch(/#  STARTED  TOOK  OUTCOME   NEXT ATTEMPT\n1  t1       12ms  HTTP 503  t2/);
+  });
+
+  it('creates, shows and changes environments with the admin token', async () => {
+    const environment = { id: 'production', allowPrivateTargets: false, createdAt: 'now' };
+    api.on('POST', '/admin/environments', { status: 201, body: environment });
+    api.on('GET', '/admin/environments/production', { status: 200, body: environment });
+    api.on('PATCH', '/admin/environments/production', { status: 200, body: { ...environment, allowPrivateTargets: true } });
+    expect((await plude('environments', 'create', 'production')).stdout).toContain('private targets:  refused (unless ALLOW_PRIVATE_TARGETS=true)');
+    await plude('environments', 'create', 'production', '--allow-private-targets');
+    expect((await plude('environments', 'get', 'production', '--json')).stdout).toBe(`${JSON.stringify(environment, null, 2)}\n`);
+    expect((await plude('environments', 'update', 'production', '--allow-private-targets')).stdout).toContain('private targets:  allowed');
+    await plude('environments', 'update', 'production', '--no-allow-private-targets');
+    expect(api.requests.map((r) => [r.method, r.headers.authorization, r.body])).toEqual([
+      ['POST', `Bearer ${ADMIN}`, '{"id":"production"}'],
+      ['POST', `Bearer ${ADMIN}`, '{"id":"production","allowPrivateTargets":true}'],
+      ['GET', `Bearer ${ADMIN}`, ''],
+      ['PATCH', `Bearer ${ADMIN}`, '{"allowPrivateTargets":true}'],
+      ['PATCH', `Bearer ${ADMIN}`, '{"allowPrivateTargets":false}'],
+    ]);
+    expect(api.requests.every((r) => r.headers['x-environment'] === undefined)).toBe(true);
+  });
+
+  it("issues, lists and revokes the environment's tokens", async () => {
+    api.on('POST', '/admin/environments/staging/tokens', { status: 201, body: { token: 'pwh_new', id: 'tok_1', environmentId: 'staging', createdAt: 'now' } });
+    api.on('GET', '/admin/environments/staging/tokens', { status: 200, body: [{ id: 'tok_1', prefix: 'pwh_new', createdAt: 'then', lastUsedAt: null, revokedAt: null }] });
+    api.on('DELETE', '/admin/environments/staging/tokens/tok_1', { status: 204 });
+    expect((await plude('tokens', 'create')).stdout).toContain('token:        pwh_new');
+    expect((await plude('tokens', 'list')).stdout).toBe('ID     PREFIX   CREATED  LAST USED  REVOKED\ntok_1  pwh_new  then     -          -\n');
+    expect(await plude('tokens', 'revoke', 'tok_1')).toMatchObject({ code: 0, stdout: 'token tok_1 revoked\n' });
+  });
+
+  it('exits 1 with the API’s own message when it refuses', async () => {
+    api.on('GET', '/notifications/ntf_gone', { status: 404, body: { statusCode: 404, error: 'not_found', message: 'notification ntf_gone not found' } });
+    expect(await plude('notifications', 'get', 'ntf_gone')).toEqual({ code: 1, stdout: '', stderr: 'plude: HTTP 404 not_found: notification ntf_gone not found\n' });
+  });
+
+  it.each([
+    [['subscriptions', 'list', '--limit', '0'], /--limit <n>' argument '0' is invalid/],
+    [['subscriptions', 'get'], /missing required argument 'id'/],
+    [['subscriptions', 'frobnicate'], /unknown command 'frobnicate'/],
+    [['events', 'publish', 'a.b', '--data', '[1]'], /--data must be a JSON object/],
+    [['events', 'publish', 'a.b', '--data', '{'], /--data is not valid JSON/],
+    [['environments', 'update', 'x'], /nothing to change/],
+    [['subscriptions'], /Usage: plude subscriptions/],
+    [[], /Usage: plude /],
+  ])('exits 2 for wrong usage: plude %j', async (argv, message) => {
+    const { code, stderr } = await plude(...(argv as string[]));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('has --help on every command, exit 0', async () => {
+    for (const argv of [[], ['listen'], ['subscriptions'], ['subscriptions', 'rotate-key'], ['recover'], ['event-types', 'put'], ['tokens', 'revoke']]) {
+      const { code, stdout } = await plude(...argv, '--help');
+      expect([argv, code]).toEqual([argv, 0]);
+      expect(stdout).toMatch(new RegExp(`^Usage: plude ${argv.join(' ')}`));
+    }
+  });
+});
