@@ -5,12 +5,15 @@ export interface RecoveryProgress {
   started: number;
   succeeded: number;
   expired: number;
+  /** Redelivered and not yet ended. */
+  pending?: number;
 }
 
-/** Statuses of a recovery still under way; any other one is where it ended. */
+/** Statuses of a recovery still starting its redeliveries; any other one is where that ended. */
 const UNDER_WAY = new Set(['pending', 'queued', 'running', 'started', 'in_progress']);
 
-export const isUnderWay = (progress: RecoveryProgress) => UNDER_WAY.has(progress.status);
+/** Still starting redeliveries, or some of those it started have not ended yet (succeeded or expired). */
+export const isUnderWay = (progress: RecoveryProgress) => UNDER_WAY.has(progress.status) || (progress.status === 'completed' && (progress.pending ?? 0) > 0);
 
 /**
  * `[####====......]  8/20 started, 4 succeeded, 0 expired (running)`: `#` for notifications that ended (succeeded
