@@ -8,6 +8,8 @@ export interface Results {
   bareActivity: { low: Latency; capacity: Capacity; history: number };
   bareLocal: { low: Latency; capacity: Capacity; half: number[]; history: number };
   plude: { low: Latency; capacity: Capacity; half: number[]; halfRate: number; history: number; fanOut: FanOut };
+  /** The service with DELIVERY_FIRST_ATTEMPT=activity: every attempt a regular activity (half the events and time). */
+  pludeActivity: { low: Latency; capacity: Capacity };
   split: { capacity: Capacity; workers: number };
 }
 
@@ -25,6 +27,7 @@ export function tables(r: Results): string[] {
     `| bare workflow, one regular activity | ${spread(r.bareActivity.low.ack)} | ${spread(r.bareActivity.low.received)} |`,
     `| bare workflow, first attempt local | ${spread(r.bareLocal.low.ack)} | ${spread(r.bareLocal.low.received)} |`,
     `| **plude-webhooks** (npm start) | ${spread(r.plude.low.ack)} | ${spread(r.plude.low.received)} |`,
+    `| plude-webhooks, every attempt a regular activity | ${spread(r.pludeActivity.low.ack)} | ${spread(r.pludeActivity.low.received)} |`,
   );
   const capRow = (name: string, c: Capacity) =>
     `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
@@ -36,6 +39,7 @@ export function tables(r: Results): string[] {
     capRow('bare workflow, one regular activity', r.bareActivity.capacity),
     capRow('bare workflow, first attempt local', r.bareLocal.capacity),
     capRow('**plude-webhooks** (npm start)', r.plude.capacity),
+    capRow(`plude-webhooks, every attempt a regular activity (${r.seconds / 2} s)`, r.pludeActivity.capacity),
     capRow(`plude-webhooks (start:api + ${r.split.workers} × start:worker)`, r.split.capacity),
   );
   const halfRow = (name: string, values: number[]) => `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(percentile(values, 100))} |`;

@@ -127,6 +127,16 @@ async function main(): Promise<void> {
         return { low, history, capacity, halfRate, half, fanOut: await fanOut(target, receiver, FANOUT) };
       });
 
+      log('plude-webhooks (npm start), every attempt a regular activity: the shape before the first attempt went local');
+      const pludeActivity = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const env = { DELIVERY_FIRST_ATTEMPT: 'activity' };
+        const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined', env });
+        cleanup.push(() => target.stop());
+        const low = await lowLoad(target, receiver, LATENCY_EVENTS / 2);
+        return { low, capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS / 2) };
+      });
+
       log('bare workflow, first attempt local');
       const bareLocal = await withCleanup(async (cleanup) => {
         const server = await temporal(cleanup, cliPath);
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString().slice(0, 10),
         command: 'npm run bench -- --write',
       };
-      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, split } satisfies Results;
+      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, pludeActivity, split } satisfies Results;
     });
 
     log('');

@@ -88,6 +88,9 @@ export interface PludeOptions {
   /** `combined`: `npm start`'s process; `split`: `start:api` plus `workers` × `start:worker`. */
   topology: 'combined' | 'split';
   workers?: number;
+  /** More settings for the processes (e.g. DELIVERY_FIRST_ATTEMPT). */
+  env?: Record<string, string>;
+  name?: string;
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -104,6 +107,7 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
     NODE_EXTRA_CA_CERTS: options.receiver.caFile,
     PORT: String(port),
     LOG_LEVEL: 'log',
+    ...options.env,
   };
   const children: Child[] = [];
   try {
@@ -124,7 +128,7 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
   await api.subscribe(options.receiver.url(`/plude-${options.topology}`));
   const events = new Map<string, string>();
   return {
-    name: options.topology === 'combined' ? 'plude-webhooks (npm start)' : `plude-webhooks (api + ${options.workers ?? 2} workers)`,
+    name: options.name ?? (options.topology === 'combined' ? 'plude-webhooks (npm start)' : `plude-webhooks (api + ${options.workers ?? 2} workers)`),
     pids: children.map((c) => c.pid),
     api,
     admin,
