@@ -209,5 +209,9 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const wrong = { status: 200, body: { status: 'ok', items: 'not a list' }, headers: new Headers({ 'x-request-id': 'r' }) };
     expect(() => checker.check('GET', '/webhooks/subscriptions', wrong)).toThrow(/does not match its schema/);
     expect(() => checker.check('GET', '/webhooks/subscriptions', { ...wrong, status: 418 })).toThrow(/does not list/);
+    // A field the DTO answers without describing it is refused too.
+    const undescribed = { ...wrong, body: { items: [], nextCursor: null, total: 0 } };
+    expect(() => checker.check('GET', '/webhooks/subscriptions', undescribed)).toThrow(/must NOT have additional properties/);
+    expect(() => checker.check('GET', '/webhooks/subscriptions', { ...undescribed, body: { items: [], nextCursor: null } })).not.toThrow();
   });
 });
