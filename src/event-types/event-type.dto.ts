@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { Allow, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { EventTypeEntity } from '../persistence/entities';
 
 /** A JSON Schema as it is declared: an object, or true/false. */
 const JSON_SCHEMA = { oneOf: [{ type: 'object' as const, additionalProperties: true }, { type: 'boolean' as const }] };
 
 export class DeclareEventTypeRequest {
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'An invoice was paid in full', description: 'What the event means, for integrators' })
+  /** Stored as PostgreSQL text, which cannot hold a NUL character. */
+  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'An invoice was paid in full', description: 'What the event means, for integrators (no NUL character)' })
   @IsString({ message: 'description must be a string of 1-2000 characters' })
   @Length(1, 2000, { message: 'description must be a string of 1-2000 characters' })
+  @Matches(/^[^\u0000]*$/, { message: 'description must not contain a NUL character (\\u0000)' })
   description: string;
 
   /** A JSON Schema (draft 2020-12) for `data`; checked by compiling it (src/domain/event-schema.ts). */
