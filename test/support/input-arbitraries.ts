@@ -113,21 +113,26 @@ export const environmentBodies = bodies(
 );
 
 /**
- * Schemas for `data`: mostly ones that compile (most of which the odd examples below do not match), then ones that
- * must not: typos, remote and missing references, broken patterns, unknown formats, `$async`, self-references
- * without end, and JSON that is no schema at all.
+ * Schemas for `data`: mostly ones that compile, some that the odd examples below almost never match and some that
+ * they mostly do, then ones that must not compile: typos, remote and missing references, broken patterns, unknown
+ * formats, `$async`, self-references without end, and JSON that is no schema at all.
  */
 const eventSchema = fc.oneof(
   {
-    weight: 6,
+    weight: 4,
     arbitrary: fc.constantFrom<unknown>(
       { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
-      { type: 'object', additionalProperties: false },
+      { type: 'object', minProperties: 1, additionalProperties: false },
+      false,
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
       { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'email' } } },
       { type: 'object', properties: { d: { $ref: '#/$defs/d' } }, $defs: { d: { type: 'object', properties: { d: { $ref: '#/$defs/d' } } } } },
       { $id: 'https://plude.example/fuzz', type: 'object', properties: { self: { $ref: '#' } } },
       true,
-      false,
       null,
       {},
     ),
@@ -155,11 +160,11 @@ const eventSchema = fc.oneof(
   { weight: 1, arbitrary: oddJsonValue },
 );
 
-const description = fc.oneof({ weight: 6, arbitrary: printable }, fc.constantFrom('', 'd'.repeat(2001)), oddJsonValue);
+const description = fc.oneof({ weight: 12, arbitrary: printable }, fc.constantFrom('', 'd'.repeat(2001), 'a NUL \u0000 inside'), oddJsonValue);
 
 /** The text of a declaration (PUT /event-types/:name): description, schema and example, mostly all three. */
 const declarationJson = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }).map((body) => JSON.stringify(body)) },
+  { weight: 12, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }).map((body) => JSON.stringify(body)) },
   { weight: 2, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)) },
   fc.tuple(description, fc.constantFrom('name', 'archived', '__proto__')).map(([text, extra]) => `{"description":${JSON.stringify(text)},${JSON.stringify(extra)}:true}`),
   nested.map((schema) => `{"description":"deep","schema":{"allOf":[${schema}]},"example":{}}`),
@@ -169,7 +174,7 @@ export const declarationBodies = bodies(declarationJson);
 
 /** An event type in a path: mostly a valid one (a few, so that some are declared again and archived). */
 export const eventTypeNames = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('fuzz.declared', 'fuzz.other', 'Fuzz:Declared-1_x') },
+  { weight: 6, arbitrary: fc.constantFrom('fuzz.declared', 'fuzz.other', 'Fuzz:Declared-1_x') },
   { weight: 2, arbitrary: fc.stringMatching(/^[a-z][a-z0-9._:-]{0,20}$/) },
   fc.constantFrom('x'.repeat(129), 'has%20space', '.starts.with.dot', '%2Fslash', '%00'),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
@@ -201,10 +206,11 @@ const timeValue = fc.oneof(
   oddJsonValue,
 );
 
-/** The text of a recovery's body: since, and until most of the time. */
+/** The text of a recovery's body: mostly a range in order (or since alone), else since and until of any kind. */
 export const recoverBodies = bodies(
   fc.oneof(
-    { weight: 8, arbitrary: fc.record({ since: timeValue, until: timeValue }, { requiredKeys: ['since'] }).map((body) => JSON.stringify(body)) },
+    { weight: 6, arbitrary: fc.tuple(isoTime, isoTime).map(([a, b]) => JSON.stringify(a < b ? { since: a, until: b } : { since: b })) },
+    { weight: 4, arbitrary: fc.record({ since: timeValue, until: timeValue }, { requiredKeys: ['since'] }).map((body) => JSON.stringify(body)) },
     fc.record({ since: timeValue, until: timeValue, colour: oddJsonValue }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
   ),
 );
