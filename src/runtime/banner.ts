@@ -58,7 +58,7 @@ export function banner(input: BannerInput): string {
       'It subscribes https://localhost:4443/webhooks and prints a line for each notification, with its signature verified.',
       '',
       'Then publish an event, from a third terminal:',
-      `  ${plude} events publish invoice.paid --data '{"amount": 42}'`,
+      `  ${plude} events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'`,
       'or with curl:',
       `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${bearer}" \\`,
       `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "invoice": "in_42", "amount": 4200 } }' \\`,

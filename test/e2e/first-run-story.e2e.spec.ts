@@ -69,7 +69,7 @@ describe('a first run, following the banner', () => {
     const listen = /^ {2}(cd .+ npx plude listen)$/m.exec(banner)?.[1];
     const publish = /^ {2}(cd .+ npx plude events publish .+)$/m.exec(banner)?.[1];
     expect(listen).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude listen`);
-    expect(publish).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude events publish invoice.paid --data '{"amount": 42}'`);
+    expect(publish).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'`);
 
     // New terminals, opened anywhere: the printed commands go to the checkout themselves.
     terminal = Terminal.open(tmpdir());

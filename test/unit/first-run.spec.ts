@@ -63,7 +63,7 @@ describe('banner', () => {
     const text = banner({ ...base, sandbox: { ...sandbox, created: true }, devCa: { certFile: '/srv/data/dev-ca/ca.pem', created: true }, cwd: '/srv/plude', dataDir: './data' });
     expect(text).toContain('Development CA:   generated into /srv/data/dev-ca/ca.pem');
     expect(text).toContain('\n  cd /srv/plude && npx plude listen\n');
-    expect(text).toContain(`\n  cd /srv/plude && npx plude events publish invoice.paid --data '{"amount": 42}'\n`);
+    expect(text).toContain(`\n  cd /srv/plude && npx plude events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'\n`);
     expect(text).toContain('-H "Authorization: Bearer pwh_secret-api-token"');
     expect(text).not.toContain('receiver.example');
   });

@@ -120,7 +120,7 @@ function ready(scope: ActionScope<ListenOptions>, url: string, subscribed: Subsc
       `  signature key ${subscribed.signatureKey}`,
       ...(options.forward ? [`  forwarding each one to ${options.forward}, answering with its status code`] : []),
       // Only where the same command, typed elsewhere, finds the same settings.
-      ...(onDefaults(scope) ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"amount": 42}\''] : []),
+      ...(onDefaults(scope) ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"invoice": "in_42", "amount": 4200}\''] : []),
       '  Ctrl-C stops, and deletes the subscription.',
     ].join('\n'),
   );
