@@ -20,11 +20,16 @@ export class AdminController {
   }
 
   @Get(':id')
+  @Answers(200, EnvironmentResponse, 'The environment')
+  @ApiErrors(404)
   getEnvironment(@Param('id') id: string): Promise<EnvironmentResponse> {
     return this.admin.getEnvironment(id);
   }
 
   @Patch(':id')
+  @TakesJson(UpdateEnvironmentRequest)
+  @Answers(200, EnvironmentResponse, 'The environment as changed')
+  @ApiErrors(404)
   updateEnvironment(@Param('id') id: string, @Body() body: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
     return this.admin.updateEnvironment(id, body);
   }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import type { ApiTokenEntity, EnvironmentEntity } from '../persistence/entities';
 
@@ -6,18 +6,22 @@ export const ENVIRONMENT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 const ALLOW_PRIVATE_TARGETS_MESSAGE = 'allowPrivateTargets must be true or false';
 
+const ALLOW_PRIVATE_TARGETS_DESCRIPTION = 'Subscriptions may target private, loopback and link-local addresses';
+
 export class CreateEnvironmentRequest {
   @ApiProperty({ pattern: ENVIRONMENT_ID.source, example: 'production', description: '1-63 characters of a-z, 0-9, _ and -' })
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
   id: string;
 
   /** Subscriptions may target private, loopback and link-local addresses (false unless given). */
+  @ApiPropertyOptional({ default: false, description: ALLOW_PRIVATE_TARGETS_DESCRIPTION })
   @IsOptional()
   @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
   allowPrivateTargets?: boolean;
 }
 
 export class UpdateEnvironmentRequest {
+  @ApiPropertyOptional({ description: `${ALLOW_PRIVATE_TARGETS_DESCRIPTION}; left out: unchanged` })
   @IsOptional()
   @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
   allowPrivateTargets?: boolean;
@@ -26,7 +30,9 @@ export class UpdateEnvironmentRequest {
 export class EnvironmentResponse {
   @ApiProperty({ example: 'production' })
   id: string;
+
   /** Its own setting; ALLOW_PRIVATE_TARGETS=true allows private targets in every environment whatever this says. */
+  @ApiProperty({ description: `${ALLOW_PRIVATE_TARGETS_DESCRIPTION}: this environment’s own setting (ALLOW_PRIVATE_TARGETS=true allows them everywhere)` })
   allowPrivateTargets: boolean;
 
   @ApiProperty({ format: 'date-time' })

@@ -1,12 +1,15 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiHeader,
   ApiProperty,
+  ApiPropertyOptional,
   ApiResponse,
   ApiSecurity,
   ApiTags,
   DocumentBuilder,
+  getSchemaPath,
   type OpenAPIObject,
   SwaggerModule,
 } from '@nestjs/swagger';
@@ -27,6 +30,18 @@ import { SANE_REQUEST_ID } from './request-id';
 export const API_TOKEN = 'apiToken';
 export const ADMIN_TOKEN = 'adminToken';
 
+/** One reason data does not match a schema (src/domain/event-schema.ts's SchemaViolation). */
+export class SchemaViolationResponse {
+  @ApiProperty({ description: 'A JSON pointer into the data; empty for the whole', example: '/amount' })
+  instancePath: string;
+
+  @ApiProperty({ description: 'The JSON Schema keyword that failed', example: 'type' })
+  keyword: string;
+
+  @ApiProperty({ example: 'must be integer' })
+  message: string;
+}
+
 /** The body of every error answer (src/api/error.filter.ts). */
 export class ErrorResponse {
   @ApiProperty({ description: 'The HTTP status, repeated', example: 404 })
@@ -35,13 +50,17 @@ export class ErrorResponse {
   @ApiProperty({
     description:
       'A stable code: validation, invalid_url, private_target, unsupported_version, unauthorized, forbidden, not_found, conflict, ' +
-      'payload_too_large, unsupported_media_type, internal',
+      'payload_too_large, unsupported_media_type, unprocessable, unavailable, internal',
     example: 'not_found',
   })
   error: string;
 
   @ApiProperty({ description: 'Why, for a person', example: 'subscription sub_01J… not found' })
   message: string;
+
+  /** The reasons one by one, when there are several: a 422's schema violations. */
+  @ApiPropertyOptional({ type: [SchemaViolationResponse], description: 'A 422 for data that does not match a schema: every violation (at most 50)' })
+  errors?: SchemaViolationResponse[];
 }
 
 const REQUEST_ID: HeadersObject = {
@@ -65,16 +84,34 @@ const ERRORS: Record<number, string> = {
   409: 'Conflicts with what is stored: the message says what',
   413: 'The body is larger than 1 MB',
   415: 'A body that is not `Content-Type: application/json` in UTF-8',
+  422: 'Well-formed, but refused by a rule: the message says which; for data that does not match a schema, `errors` lists every violation',
   500: 'An unexpected failure, logged with the request ID',
+  503: 'Temporal could not be reached: nothing was done, ask again',
 };
 
 /** Error answers, each with the shared ErrorResponse body. */
 export const ApiErrors = (...statuses: (keyof typeof ERRORS)[]) =>
   applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], type: ErrorResponse, headers: REQUEST_ID })));
 
-/** A success answer: its status, body type (none for 204; `[Dto]` for a list) and what it is. */
-export const Answers = (status: number, type: (new () => object) | [new () => object] | null, description: string) =>
-  ApiResponse({ status, description, headers: REQUEST_ID, ...(type ? { type } : {}) });
+/**
+ * A success answer: its status, body type (none for 204; `[Dto]` for a list) and what it is. `alternatives` are
+ * other media types of the same answer, each a text body, for a client whose Accept asks for one (`text/html`: …).
+ */
+export const Answers = (
+  status: number,
+  type: (new () => object) | [new () => object] | null,
+  description: string,
+  alternatives: Record<string, string> = {},
+) => {
+  if (!type || Object.keys(alternatives).length === 0) return ApiResponse({ status, description, headers: REQUEST_ID, ...(type ? { type } : {}) });
+  const model = Array.isArray(type) ? type[0] : type;
+  const json = Array.isArray(type) ? { type: 'array' as const, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
+  const texts = Object.entries(alternatives).map(([mediaType, what]) => [mediaType, { schema: { type: 'string' as const, description: what } }]);
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiResponse({ status, description, headers: REQUEST_ID, content: { 'application/json': { schema: json }, ...Object.fromEntries(texts) } }),
+  );
+};
 
 /** A route's JSON body, described by its request DTO; a body route can also get 413 and 415. */
 export const TakesJson = (type: new () => object, required = true) => applyDecorators(ApiBody({ type, required }), ApiErrors(413, 415));

@@ -21,11 +21,16 @@ const violation = (error: ErrorObject): SchemaViolation => ({
   message: error.message ?? error.keyword,
 });
 
+const ENDLESS = 'it refers to itself without end (a $ref or $dynamicRef back to a schema already checking the same data)';
+
 /**
  * Compiles a JSON Schema (draft 2020-12) with ajv. Each schema gets an ajv instance of its own, so that a `$id` or
  * `$ref` in one environment's schema never resolves against another's; nothing is fetched (a remote `$ref` is an
  * error). Strict mode refuses unknown keywords, which are usually typos (`requird`). Formats (`date-time`, `email`,
- * `uri`, …) are checked. A schema that does not compile is a 400.
+ * `uri`, …) are checked. A schema that does not compile is a 400, and so are two that compile but cannot check:
+ * `$async: true` (ajv would answer with a promise, whose rejection nothing awaits) and one that refers to itself
+ * without end (`{"$ref": "#"}`: ajv's code recurses until the stack overflows). One that does so only for some data
+ * is a 422 for that data.
  */
 export function compileEventSchema(schema: unknown): EventDataCheck {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
@@ -39,7 +44,23 @@ export function compileEventSchema(schema: unknown): EventDataCheck {
   } catch (err) {
     throw validationError(`schema is not a valid JSON Schema (draft 2020-12): ${(err as Error).message}`);
   }
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).map(violation));
+  if ((validate as { $async?: unknown }).$async === true) throw validationError('schema must not be $async: event data is checked synchronously');
+  const check: EventDataCheck = (data) => {
+    let valid: boolean;
+    try {
+      valid = validate(data) as boolean;
+    } catch (err) {
+      if (err instanceof RangeError) throw unprocessable(`the schema cannot check this data: ${ENDLESS}`);
+      throw err;
+    }
+    return valid ? [] : (validate.errors ?? []).map(violation);
+  };
+  try {
+    check({});
+  } catch {
+    throw validationError(`schema is not a valid JSON Schema (draft 2020-12): ${ENDLESS}`);
+  }
+  return check;
 }
 
 /** A 422 naming the violations, each with its JSON pointer: `${what} does not match the schema: /amount must be integer`. */

@@ -1,20 +1,25 @@
 import { Controller, Get, Header, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Answers, ApiTokenRoutes } from '../api/openapi';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { CATALOG_PAGE_CSP } from './catalog-page';
-import type { EventTypeList } from './event-type.dto';
+import { EventTypeList } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 /** Integrators read the catalog: JSON, or a readable page for a client that asks for text/html. */
 @Controller('webhooks')
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('event types')
 export class CatalogController {
   constructor(private readonly types: EventTypesService) {}
 
   @Get('event-types')
   @Header('Vary', 'Accept')
+  @Answers(200, EventTypeList, 'The catalog: every event type, archived ones included', {
+    'text/html': 'For `Accept: text/html`: the catalog as a readable page (each type with an example body and its schema)',
+  })
   list(@EnvironmentId() environmentId: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<EventTypeList | string> {
     if (request.accepts(['application/json', 'text/html']) !== 'text/html') return this.types.list(environmentId);
     response.type('html').setHeader('Content-Security-Policy', CATALOG_PAGE_CSP);

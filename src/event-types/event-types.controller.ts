@@ -1,24 +1,31 @@
 import { Body, Controller, Delete, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
-import { DeclareEventTypeRequest, type EventTypeView } from './event-type.dto';
+import { DeclareEventTypeRequest, EventTypeView } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 /** Services declare and archive the event types they publish. */
 @Controller('event-types')
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('event types')
 export class EventTypesController {
   constructor(private readonly types: EventTypesService) {}
 
   @Put(':name')
   @HttpCode(200)
+  @TakesJson(DeclareEventTypeRequest)
+  @Answers(200, EventTypeView, 'The type as declared (a new declaration replaces the old one and brings an archived type back)')
+  @ApiErrors(422)
   declare(@EnvironmentId() environmentId: string, @Param('name') name: string, @Body() body: DeclareEventTypeRequest): Promise<EventTypeView> {
     return this.types.declare(environmentId, name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
+  @Answers(204, null, 'Archived: it stays listed, and publishing it is refused (422) until it is declared again')
+  @ApiErrors(404)
   archive(@EnvironmentId() environmentId: string, @Param('name') name: string): Promise<void> {
     return this.types.archive(environmentId, name);
   }

@@ -27,7 +27,8 @@ export class EventTypesService {
   }
 
   async archive(environmentId: string, name: string): Promise<void> {
-    if (!(await this.types.archive(environmentId, name))) throw notFound('event type', name);
+    // A name that cannot be declared never reaches the database (a NUL character would make PostgreSQL fail).
+    if (!EVENT_TYPE.test(name) || !(await this.types.archive(environmentId, name))) throw notFound('event type', name);
   }
 
   async list(environmentId: string): Promise<EventTypeList> {

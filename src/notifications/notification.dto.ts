@@ -62,7 +62,9 @@ export class AttemptResponse {
   /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one' })
   nextAttemptAt: string | null;
+
   /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
+  @ApiProperty({ enum: ['initial', 'redeliver'], description: 'What the attempt delivered for: the event’s publish, or a redelivery (numbering goes on across both)' })
   trigger: 'initial' | 'redeliver';
 
   static from(attempt: AttemptEntity): AttemptResponse {
@@ -80,6 +82,24 @@ export class AttemptResponse {
       trigger: attempt.trigger,
     };
   }
+}
+
+/** What Temporal knows of a pending notification (src/temporal/notification-inspector.ts). */
+export class LiveDeliveryView implements LiveDelivery {
+  @ApiProperty({ example: 'RUNNING', description: 'The workflow’s status (RUNNING while it delivers or holds)' })
+  workflowStatus: string;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The retrying activity’s attempt as Temporal counts it; null when no activity is scheduled' })
+  activityAttempt: number | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'attempt 4 → HTTP 500', description: 'The last failure Temporal recorded for the activity' })
+  lastFailure: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When Temporal will run the next attempt, while it waits to retry' })
+  nextRetryAt: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'The workflow waits for its subscription to be active again; null if its query got no answer' })
+  held: boolean | null;
 }
 
 /** The retry policy a notification was created with. */
@@ -125,8 +145,11 @@ export class NotificationResponse {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
+
   /** The last redelivery (null if never): it gave the notification its current window and policy. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery: it gave the notification its current window and policy' })
   redeliveredAt: string | null;
+
   /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
   @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later' })
   expiresAt: string;
@@ -143,6 +166,7 @@ export class NotificationResponse {
   held: 'paused' | 'disabled' | null;
 
   /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */
+  @ApiProperty({ type: LiveDeliveryView, nullable: true, description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s' })
   temporal: LiveDelivery | null;
 
   static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null, live: LiveDelivery | null = null): NotificationResponse {
@@ -174,10 +198,17 @@ export class NotificationResponse {
 
 /** The answer to a redelivery: the notification is pending again, with a new window. */
 export class RedeliveryResponse {
+  @ApiProperty({ example: 'ntf_01J…' })
   id: string;
+
+  @ApiProperty({ enum: ['pending'] })
   status: 'pending';
+
   /** The new window's end: DELIVERY_WINDOW from the redelivery. */
+  @ApiProperty({ format: 'date-time', description: 'The new window’s end: DELIVERY_WINDOW from the redelivery' })
   expiresAt: string;
+
   /** The retry policy the redelivery runs under: the configuration of the process that accepted it. */
+  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the redelivery runs under: the configuration of the process that accepted it' })
   policy: NotificationResponse['policy'];
 }

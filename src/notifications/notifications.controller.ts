@@ -27,6 +27,8 @@ export class NotificationsController {
 
   @Post(':id/redeliver')
   @HttpCode(202)
+  @Answers(202, RedeliveryResponse, 'Pending again under a fresh window (same webhook-id, attempts numbered on); its delivery has started or will')
+  @ApiErrors(409)
   redeliver(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<RedeliveryResponse> {
     return this.notifications.redeliver(environmentId, id);
   }

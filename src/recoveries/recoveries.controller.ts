@@ -1,22 +1,29 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
 import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { TokenAuthGuard } from '../auth/token-auth.guard';
-import { RecoverRequest, type RecoveryStarted, type RecoveryView } from './recovery.dto';
+import { RecoverRequest, RecoveryStarted, RecoveryView } from './recovery.dto';
 import { RecoveriesService } from './recoveries.service';
 
 @Controller()
 @UseGuards(TokenAuthGuard, ApiVersionGuard)
+@ApiTokenRoutes('recoveries')
+@ApiErrors(404)
 export class RecoveriesController {
   constructor(private readonly recoveries: RecoveriesService) {}
 
   @Post('webhooks/subscriptions/:id/recover')
   @HttpCode(202)
+  @TakesJson(RecoverRequest)
+  @Answers(202, RecoveryStarted, 'Accepted: the notifications of the range that expired or were cancelled are being redelivered')
+  @ApiErrors(409, 503)
   recover(@EnvironmentId() environmentId: string, @Param('id') id: string, @Body() body: RecoverRequest): Promise<RecoveryStarted> {
     return this.recoveries.recover(environmentId, id, body);
   }
 
   @Get('recoveries/:id')
+  @Answers(200, RecoveryView, 'The recovery and what became of its redeliveries so far')
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<RecoveryView> {
     return this.recoveries.get(environmentId, id);
   }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { RecoveryProgress } from '../persistence/repositories/recovery.repository';
 
@@ -7,11 +8,13 @@ const ISO_MESSAGE = (name: string) => `${name} must be an ISO-8601 time with its
 
 export class RecoverRequest {
   /** The first event creation time of the range (inclusive). */
+  @ApiProperty({ format: 'date-time', pattern: ISO_TIME.source, example: '2026-01-02T03:04:05Z', description: 'The range starts here (inclusive): events created from then on' })
   @IsString({ message: ISO_MESSAGE('since') })
   @Matches(ISO_TIME, { message: ISO_MESSAGE('since') })
   since: string;
 
   /** The end of the range (exclusive); now when left out. */
+  @ApiPropertyOptional({ format: 'date-time', pattern: ISO_TIME.source, description: 'The range ends here (exclusive); now when left out' })
   @IsOptional()
   @IsString({ message: ISO_MESSAGE('until') })
   @Matches(ISO_TIME, { message: ISO_MESSAGE('until') })
@@ -19,27 +22,53 @@ export class RecoverRequest {
 }
 
 export class RecoveryStarted {
+  @ApiProperty({ example: 'rcv_01J…' })
   id: string;
+
   /** How many notifications of the range had not succeeded: the recovery redelivers them. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'How many notifications of the range expired or were cancelled: the recovery redelivers them' })
   notifications: number;
 }
 
 export class RecoveryView {
+  @ApiProperty({ example: 'rcv_01J…' })
   id: string;
+
+  @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
+
+  @ApiProperty({ format: 'date-time' })
   since: string;
+
+  @ApiProperty({ format: 'date-time' })
   until: string;
+
   /** `running` while redeliveries are being started, `completed` once all are, `failed` if it never started. */
+  @ApiProperty({ enum: ['running', 'completed', 'failed'], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
   status: string;
+
   /** Notifications of the range that had not succeeded when the recovery was accepted. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Notifications of the range that had not succeeded when the recovery was accepted' })
   total: number;
+
   /** Redelivered, their workflow started (or already done). */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Redelivered: their workflow started (or already done)' })
   started: number;
+
   /** What became of the redeliveries so far. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Redeliveries that succeeded so far' })
   succeeded: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Redeliveries that expired' })
   expired: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Redeliveries still pending' })
   pending: number;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
 
   static from({ recovery, started, succeeded, expired, pending }: RecoveryProgress): RecoveryView {

@@ -1,13 +1,27 @@
 import fc from 'fast-check';
 import { waitFor } from '../support/api-client';
-import { type Credentials, environmentBodies, eventBodies, headers, pathIds, subscribeBodies } from '../support/input-arbitraries';
+import {
+  accepts,
+  type Credentials,
+  declarationBodies,
+  environmentBodies,
+  eventBodies,
+  eventData,
+  eventTypeNames,
+  headers,
+  pathIds,
+  recoverBodies,
+  subscribeBodies,
+} from '../support/input-arbitraries';
 import { ADMIN_TOKEN, useTestApp } from '../support/test-app';
 
 /**
  * Property: whatever arrives (any body, content type or header), the API answers below 500, and every 4xx carries
  * a message. Publishing goes to environments without subscriptions and subscribing to environments that never get
  * an event (the "other" credentials too, which a request may mix with the right ones), so that accepted input
- * starts no deliveries.
+ * starts no deliveries. Event types are declared (and their events published) in an environment of their own, so
+ * that the publishing above never meets a schema; recoveries recover the one subscription, whose one notification
+ * succeeded, so they redeliver nothing.
  */
 describe('hostile input never gets a 5xx (property-based)', () => {
   const t = useTestApp();
@@ -15,8 +29,9 @@ describe('hostile input never gets a 5xx (property-based)', () => {
   let otherPublisher: Credentials;
   let subscriber: Credentials;
   let otherSubscriber: Credentials;
+  let cataloguer: Credentials;
   let admin: Credentials;
-  const known = { event: '', notification: '', environment: '' };
+  const known = { event: '', notification: '', environment: '', subscription: '', recovery: '' };
   /** The statuses each route answered: the generators must reach past the first checks to be worth anything. */
   const seen = new Map<string, Set<number>>();
 
@@ -26,16 +41,23 @@ describe('hostile input never gets a 5xx (property-based)', () => {
       return { token, environment: id, api };
     };
     const [publishing, subscribing] = [await credentials(), await credentials()];
-    [publisher, subscriber, otherPublisher, otherSubscriber] = [publishing, subscribing, await credentials(), await credentials()];
+    [publisher, subscriber, otherPublisher, otherSubscriber, cataloguer] = [publishing, subscribing, await credentials(), await credentials(), await credentials()];
     admin = { token: ADMIN_TOKEN, environment: '' };
-    // One delivered notification, so that the GET routes also see IDs that exist.
-    await subscribing.api.subscribe(t.receiver.url('/fuzz'));
+    // One delivered notification and one recovery, so that the GET routes also see IDs that exist.
+    const { body: subscription } = await subscribing.api.subscribe(t.receiver.url('/fuzz'));
     const published = await subscribing.api.publish('fuzz.seed', { n: 1 });
     const event = await waitFor(
       () => subscribing.api.request('GET', `/events/${published.body.id}`),
       (r) => r.body.notifications[0]?.status === 'succeeded',
     );
-    Object.assign(known, { event: published.body.id, notification: event.body.notifications[0].id, environment: publishing.environment });
+    const recovery = await subscribing.api.request('POST', `/webhooks/subscriptions/${subscription.id}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' });
+    Object.assign(known, {
+      event: published.body.id,
+      notification: event.body.notifications[0].id,
+      environment: publishing.environment,
+      subscription: subscription.id,
+      recovery: recovery.body.id,
+    });
   });
 
   async function send(method: string, path: string, headerValues: Record<string, string | undefined>, body?: string | Uint8Array) {
@@ -77,6 +99,7 @@ describe('hostile input never gets a 5xx (property-based)', () => {
     ['/events/:id', () => pathIds(known.event, known.notification).map((id) => `/events/${id}`)],
     ['/notifications/:id', () => pathIds(known.notification, known.event).map((id) => `/notifications/${id}`)],
     ['/notifications/:id/attempts', () => pathIds(known.notification).map((id) => `/notifications/${id}/attempts`)],
+    ['/recoveries/:id', () => pathIds(known.recovery, known.subscription).map((id) => `/recoveries/${id}`)],
   ])('GET %s', async (_, paths) => {
     await fc.assert(
       fc.asyncProperty(headers(subscriber, publisher), paths(), async (h, path) => {
@@ -84,6 +107,39 @@ describe('hostile input never gets a 5xx (property-based)', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('PUT and DELETE /event-types/:name, and publishing the types declared', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(cataloguer, otherPublisher), eventTypeNames, declarationBodies, eventData, fc.boolean(), async (h, name, body, data, archive) => {
+        await send('PUT', `/event-types/${name}`, h, body);
+        await send('POST', '/events', h, JSON.stringify({ type: decodeURIComponent(name), data }));
+        if (archive) await send('DELETE', `/event-types/${name}`, h);
+      }),
+      { numRuns: 150 },
+    );
+    expect([...(seen.get('PUT event-types') ?? [])]).toEqual(expect.arrayContaining([200, 400, 422]));
+  });
+
+  it('GET /webhooks/event-types, as JSON or as a page', async () => {
+    await fc.assert(
+      fc.asyncProperty(headers(cataloguer, otherPublisher), accepts, async (h, accept) => {
+        await send('GET', '/webhooks/event-types', { ...h, accept });
+      }),
+      { numRuns: 30 },
+    );
+    expect([...(seen.get('GET webhooks') ?? [])]).toContain(200);
+  });
+
+  it('POST /webhooks/subscriptions/:id/recover', async () => {
+    const ids = fc.oneof({ weight: 2, arbitrary: fc.constant(known.subscription) }, pathIds(known.subscription, 'sub_00000000000000000000000000'));
+    await fc.assert(
+      fc.asyncProperty(headers(subscriber, otherSubscriber), ids, recoverBodies, async (h, id, body) => {
+        await send('POST', `/webhooks/subscriptions/${id}/recover`, h, body);
+      }),
+      { numRuns: 120 },
+    );
+    expect([...(seen.get('POST webhooks') ?? [])]).toEqual(expect.arrayContaining([202, 400, 404]));
   });
 
   it('POST /admin/environments', async () => {

@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { deliveryPolicyOf } from '../../src/config/config';
+import { newId } from '../../src/domain/ids';
+import { RecoveryRepository } from '../../src/persistence/repositories/recovery.repository';
+import { RecoveryWorkflows } from '../../src/temporal/recovery-workflows';
 import { type ApiResponse, waitFor } from '../support/api-client';
 import { documentedRoutes, type OpenApiDocument, ResponseChecker, servedRoutes } from '../support/openapi-check';
 import { useTestApp } from '../support/test-app';
@@ -90,10 +94,16 @@ describe('OpenAPI: /openapi.json and /docs', () => {
 
     // Admin
     const created = `env-openapi-${Date.now()}`;
-    await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: created }));
+    await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: created, allowPrivateTargets: true }));
     await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: created })); // 409
     await check('POST', '/admin/environments', admin.request('POST', '/admin/environments', { id: 'Not Valid' })); // 400
     await check('POST', '/admin/environments', admin.as({}).request('POST', '/admin/environments', { id: 'x' })); // 401
+    await check('GET', '/admin/environments/{id}', admin.request('GET', `/admin/environments/${created}`));
+    await check('GET', '/admin/environments/{id}', admin.request('GET', '/admin/environments/nowhere')); // 404
+    const changed = await check('PATCH', '/admin/environments/{id}', admin.request('PATCH', `/admin/environments/${created}`, { allowPrivateTargets: false }));
+    expect(changed.body).toMatchObject({ id: created, allowPrivateTargets: false });
+    await check('PATCH', '/admin/environments/{id}', admin.request('PATCH', `/admin/environments/${created}`, { allowPrivateTargets: 'yes' })); // 400
+    await check('PATCH', '/admin/environments/{id}', admin.request('PATCH', '/admin/environments/nowhere', { allowPrivateTargets: true })); // 404
     const issued = await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', `/admin/environments/${created}/tokens`));
     await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', '/admin/environments/nowhere/tokens')); // 404
     await check('GET', '/admin/environments/{id}/tokens', admin.request('GET', `/admin/environments/${created}/tokens`));
@@ -115,10 +125,28 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { eventTypes: [] }));
     await check('POST', '/webhooks/subscriptions/{id}/rotate-key', api.request('POST', `/webhooks/subscriptions/${id}/rotate-key`, { overlap: '1h' }));
 
+    // Event catalog
+    const declaration = { description: 'Checked by the OpenAPI test', schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } }, example: { n: 1 } };
+    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', declaration));
+    const badExample = await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', { ...declaration, example: { n: 'one' } })); // 422
+    expect(badExample.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
+    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', { ...declaration, schema: { requird: ['n'] } })); // 400
+    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.archived', { description: 'Archived at once' }));
+    await check('DELETE', '/event-types/{name}', api.request('DELETE', '/event-types/openapi.archived'));
+    await check('DELETE', '/event-types/{name}', api.request('DELETE', '/event-types/openapi.nothing')); // 404
+    const catalog = await check('GET', '/webhooks/event-types', api.request('GET', '/webhooks/event-types'));
+    expect(catalog.body.items.map((type: { name: string }) => type.name)).toEqual(['openapi.archived', 'openapi.checked']);
+    const page = await api.send('GET', '/webhooks/event-types', undefined, { accept: 'text/html' });
+    await check('GET', '/webhooks/event-types', Promise.resolve({ status: page.status, body: page.text, headers: page.headers }));
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+
     // Events and notifications
     const published = await check('POST', '/events', api.publish('openapi.checked', { n: 1, nested: { ok: true } }));
     await check('POST', '/events', api.publish('openapi.checked', [1] as unknown as object)); // 400
     await check('POST', '/events', api.as({}).publish('openapi.checked', {})); // 401
+    const mismatch = await check('POST', '/events', api.publish('openapi.checked', { n: 'one' })); // 422, with the violations
+    expect(mismatch.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
+    await check('POST', '/events', api.publish('openapi.archived', {})); // 422, archived
     const event = await waitFor(
       () => check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`)),
       (r) => r.body.notifications[0]?.status === 'succeeded',
@@ -128,6 +156,46 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`));
     await check('GET', '/notifications/{id}/attempts', api.request('GET', `/notifications/${notification}/attempts`));
     await check('GET', '/notifications/{id}/attempts', api.request('GET', '/notifications/ntf_nothing/attempts')); // 404
+    await check('POST', '/notifications/{id}/redeliver', api.request('POST', `/notifications/${notification}/redeliver`));
+    await check('POST', '/notifications/{id}/redeliver', api.request('POST', '/notifications/ntf_nothing/redeliver')); // 404
+    await waitFor(
+      () => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`)),
+      (r) => r.body.status === 'succeeded' && r.body.attempts.at(-1)?.trigger === 'redeliver',
+    );
+    // A notification its paused subscription holds: pending, with what Temporal knows of it, and not redelivered (409).
+    await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { status: 'paused' }));
+    const heldEvent = await check('POST', '/events', api.publish('openapi.checked', { n: 2 }));
+    const held = (await check('GET', '/events/{id}', api.request('GET', `/events/${heldEvent.body.id}`))).body.notifications[0].id as string;
+    await waitFor(() => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${held}`)), (r) => r.body.temporal !== null);
+    await check('POST', '/notifications/{id}/redeliver', api.request('POST', `/notifications/${held}/redeliver`)); // 409
+
+    // Recoveries
+    const recover = (body: object, subscription = id) => api.request('POST', `/webhooks/subscriptions/${subscription}/recover`, body);
+    const recovery = await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: new Date(Date.now() - 3_600_000).toISOString() }));
+    await waitFor(() => check('GET', '/recoveries/{id}', api.request('GET', `/recoveries/${recovery.body.id}`)), (r) => r.body.status === 'completed');
+    await check('GET', '/recoveries/{id}', api.request('GET', '/recoveries/rcv_nothing')); // 404
+    await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: 'yesterday' })); // 400
+    await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: '2020-01-01T00:00:00Z' }, 'sub_nothing')); // 404
+    // A recovery still running over January 2020 (as if its workflow were busy) refuses an overlapping one.
+    const running = await new RecoveryRepository(t.app.db).create({
+      id: newId('rcv'),
+      environmentId: environment,
+      subscriptionId: id,
+      since: new Date('2020-01-01T00:00:00Z'),
+      until: new Date('2020-02-01T00:00:00Z'),
+      windowMs: 60_000,
+      policy: deliveryPolicyOf(t.app.config.delivery),
+    });
+    expect(running.outcome).toBe('created');
+    await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: '2020-01-15T00:00:00Z', until: '2020-03-01T00:00:00Z' })); // 409
+    // Temporal refuses the start: 503, nothing redelivered.
+    const start = jest.spyOn(t.app.api.http.get(RecoveryWorkflows), 'start').mockRejectedValueOnce(new Error('14 UNAVAILABLE: connection refused'));
+    try {
+      await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: '2019-01-01T00:00:00Z', until: '2019-02-01T00:00:00Z' })); // 503
+    } finally {
+      start.mockRestore();
+    }
+
     await check('DELETE', '/webhooks/subscriptions/{id}', api.request('DELETE', `/webhooks/subscriptions/${id}`));
 
     // Every operation of the document was answered with a success at least once.
@@ -141,5 +209,9 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const wrong = { status: 200, body: { status: 'ok', items: 'not a list' }, headers: new Headers({ 'x-request-id': 'r' }) };
     expect(() => checker.check('GET', '/webhooks/subscriptions', wrong)).toThrow(/does not match its schema/);
     expect(() => checker.check('GET', '/webhooks/subscriptions', { ...wrong, status: 418 })).toThrow(/does not list/);
+    // A field the DTO answers without describing it is refused too.
+    const undescribed = { ...wrong, body: { items: [], nextCursor: null, total: 0 } };
+    expect(() => checker.check('GET', '/webhooks/subscriptions', undescribed)).toThrow(/must NOT have additional properties/);
+    expect(() => checker.check('GET', '/webhooks/subscriptions', { ...undescribed, body: { items: [], nextCursor: null } })).not.toThrow();
   });
 });

@@ -53,13 +53,13 @@ const eventType = fc.oneof(
 );
 
 /** Mostly an object (what `data` must be), with odd keys and values. */
-const oddData = fc.oneof({ weight: 4, arbitrary: fc.dictionary(fc.string({ unit: oddUnit, maxLength: 5 }), oddJsonValue, { maxKeys: 5 }) }, oddJsonValue);
+export const eventData = fc.oneof({ weight: 4, arbitrary: fc.dictionary(fc.string({ unit: oddUnit, maxLength: 5 }), oddJsonValue, { maxKeys: 5 }) }, oddJsonValue);
 
 /** The text of an event-shaped body: valid more often than not, so that the checks past the parser run too. */
 const eventJson = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ type: eventType, data: oddData }).map((body) => JSON.stringify(body)) },
-  fc.record({ type: eventType, data: oddData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
-  fc.tuple(eventType, oddData, fc.constantFrom('colour', 'type', 'data', '1')).map(
+  { weight: 12, arbitrary: fc.record({ type: eventType, data: eventData }).map((body) => JSON.stringify(body)) },
+  fc.record({ type: eventType, data: eventData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
+  fc.tuple(eventType, eventData, fc.constantFrom('colour', 'type', 'data', '1')).map(
     ([type, data, extra]) => `{"type":${JSON.stringify(type)},"data":${JSON.stringify(data)},${JSON.stringify(extra)}:{"x":1}}`,
   ),
   nested.map((data) => `{"type":"deep.thing","data":{"d":${data}}}`),
@@ -110,6 +110,109 @@ export const environmentBodies = bodies(
       { requiredKeys: [] },
     )
     .map((body) => JSON.stringify(body)),
+);
+
+/**
+ * Schemas for `data`: mostly ones that compile, some that the odd examples below almost never match and some that
+ * they mostly do, then ones that must not compile: typos, remote and missing references, broken patterns, unknown
+ * formats, `$async`, self-references without end, and JSON that is no schema at all.
+ */
+const eventSchema = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
+      { type: 'object', minProperties: 1, additionalProperties: false },
+      false,
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(
+      { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'email' } } },
+      { type: 'object', properties: { d: { $ref: '#/$defs/d' } }, $defs: { d: { type: 'object', properties: { d: { $ref: '#/$defs/d' } } } } },
+      { $id: 'https://plude.example/fuzz', type: 'object', properties: { self: { $ref: '#' } } },
+      true,
+      null,
+      {},
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<unknown>(
+      { requird: ['n'] },
+      { type: 'objekt' },
+      { $ref: 'https://example.com/schema.json' },
+      { $ref: '#/$defs/missing' },
+      { $schema: 'http://json-schema.org/draft-04/schema#' },
+      { type: 'object', properties: { s: { type: 'string', pattern: '(' } } },
+      { type: 'object', properties: { s: { format: 'no-such-format' } } },
+      { $async: true, type: 'string' },
+      { $ref: '#' },
+      { $dynamicRef: '#meta' },
+      { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, properties: { x: { $ref: '#/$defs/a' } } },
+      { type: 'object', properties: { a: { if: { type: 'string' }, then: { $ref: '#/properties/a' } } } },
+      { minLength: -1 },
+      '{"type":"object"}',
+      [],
+    ),
+  },
+  { weight: 1, arbitrary: oddJsonValue },
+);
+
+const description = fc.oneof({ weight: 12, arbitrary: printable }, fc.constantFrom('', 'd'.repeat(2001), 'a NUL \u0000 inside'), oddJsonValue);
+
+/** The text of a declaration (PUT /event-types/:name): description, schema and example, mostly all three. */
+const declarationJson = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }).map((body) => JSON.stringify(body)) },
+  { weight: 2, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)) },
+  fc.tuple(description, fc.constantFrom('name', 'archived', '__proto__')).map(([text, extra]) => `{"description":${JSON.stringify(text)},${JSON.stringify(extra)}:true}`),
+  nested.map((schema) => `{"description":"deep","schema":{"allOf":[${schema}]},"example":{}}`),
+);
+
+export const declarationBodies = bodies(declarationJson);
+
+/** An event type in a path: mostly a valid one (a few, so that some are declared again and archived). */
+export const eventTypeNames = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('fuzz.declared', 'fuzz.other', 'Fuzz:Declared-1_x') },
+  { weight: 2, arbitrary: fc.stringMatching(/^[a-z][a-z0-9._:-]{0,20}$/) },
+  fc.constantFrom('x'.repeat(129), 'has%20space', '.starts.with.dot', '%2Fslash', '%00'),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
+);
+
+/** Accept headers for the catalog, which answers JSON or, for text/html, a page. */
+export const accepts = fc.oneof(
+  fc.constantFrom(undefined, 'text/html', 'application/json', '*/*', 'text/html;q=0.1, application/json;q=0.05', 'image/png', '', ';;', 'text/html;q=abc'),
+  headerText,
+);
+
+/** Times for a recovery's range: mostly ISO-8601 with a zone, then look-alikes and other JSON. */
+const isoTime = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+const timeValue = fc.oneof(
+  { weight: 6, arbitrary: isoTime },
+  fc.constantFrom(
+    'yesterday',
+    '',
+    '2026-01-02T03:04:05',
+    '2026-13-45T25:61:61Z',
+    '2026-02-30T00:00:00Z',
+    '2026-01-02T03:04:05+99:99',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.999999999Z',
+    '2026-01-02T03:04:05.123456789-12:00',
+    '2026-01-02T03:04Z',
+  ),
+  printable,
+  oddJsonValue,
+);
+
+/** The text of a recovery's body: mostly a range in order (or since alone), else since and until of any kind. */
+export const recoverBodies = bodies(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(isoTime, isoTime).map(([a, b]) => JSON.stringify(a < b ? { since: a, until: b } : { since: b })) },
+    { weight: 4, arbitrary: fc.record({ since: timeValue, until: timeValue }, { requiredKeys: ['since'] }).map((body) => JSON.stringify(body)) },
+    fc.record({ since: timeValue, until: timeValue, colour: oddJsonValue }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
+  ),
 );
 
 /** A path segment: real IDs, look-alikes, odd characters and broken percent-encoding. */

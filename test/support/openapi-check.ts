@@ -24,13 +24,36 @@ export function documentedRoutes(document: OpenApiDocument): string[] {
   );
 }
 
-/** Checks real answers against the document: each status must be documented, and each body must match its schema. */
+type Schema = { [key: string]: unknown };
+
+/**
+ * The DTO schemas (components) closed: an object schema with `properties` and no word on `additionalProperties`
+ * allows no other property, so that a field a DTO answers without its `@ApiProperty` is caught, not let through.
+ */
+function closed(schema: Schema): Schema {
+  const map = (schemas: unknown) => Object.fromEntries(Object.entries(schemas as Record<string, Schema>).map(([key, value]) => [key, closed(value)]));
+  const out: Schema = { ...schema };
+  if (schema.properties) out.properties = map(schema.properties);
+  if (schema.items) out.items = closed(schema.items as Schema);
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(schema[key])) out[key] = (schema[key] as Schema[]).map(closed);
+  if (schema.properties && !('additionalProperties' in schema)) out.additionalProperties = false;
+  return out;
+}
+
+/**
+ * Checks real answers against the document: each status must be documented, and each body must match its schema,
+ * with no property its DTO does not describe.
+ */
 export class ResponseChecker {
   private readonly ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+  private readonly components: Record<string, unknown>;
   /** `METHOD /template status` of every answer checked. */
   readonly seen = new Set<string>();
 
-  constructor(private readonly document: OpenApiDocument) {}
+  constructor(private readonly document: OpenApiDocument) {
+    const schemas = document.components.schemas as Record<string, Schema>;
+    this.components = { ...document.components, schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, closed(schema)])) };
+  }
 
   /** Throws, saying what differs, unless `response` is one the document describes for `method template`. */
   check(method: string, template: string, response: ApiResponse): void {
@@ -47,7 +70,7 @@ export class ResponseChecker {
       if (schema) throw new Error(`${method} ${template} ${response.status}: no body, but the document describes one`);
     } else {
       if (!schema) throw new Error(`${method} ${template} ${response.status}: a body of ${type}, but the document describes none`);
-      const validate = this.ajv.compile({ ...schema, components: this.document.components });
+      const validate = this.ajv.compile({ ...schema, components: this.components });
       if (!validate(response.body)) {
         throw new Error(`${method} ${template} ${response.status}: the body does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body)}`);
       }

@@ -43,6 +43,18 @@ describe('event schemas (ajv, draft 2020-12)', () => {
     }
   });
 
+  it('refuses schemas that compile but cannot check: $async, and references to themselves without end', () => {
+    for (const schema of [{ $async: true, type: 'object' }, { $ref: '#' }, { allOf: [{ $ref: '#' }] }, { $dynamicRef: '#meta' }]) {
+      expect(() => compileEventSchema(schema)).toThrow(expect.objectContaining({ code: 'validation' }));
+    }
+  });
+
+  it('a schema that refers to itself without end only for some data is a 422 for that data', () => {
+    const loops = compileEventSchema({ type: 'object', properties: { a: { if: { type: 'string' }, then: { $ref: '#/properties/a' } } } });
+    expect(loops({ a: 1 })).toEqual([]);
+    expect(() => loops({ a: 'x' })).toThrow(expect.objectContaining({ code: 'unprocessable', message: expect.stringMatching(/refers to itself without end/) }));
+  });
+
   it('keeps one schema’s $id away from another’s', () => {
     const a = compileEventSchema({ $id: 'https://plude.example/same', type: 'string' });
     const b = compileEventSchema({ $id: 'https://plude.example/same', type: 'integer' });
