@@ -115,7 +115,8 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
       children.push(await startRole('main', { ...env, LOG_LEVEL: 'warn' }, 'is ready'));
     } else {
       children.push(await startRole('api', env, 'listening on'));
-      for (let i = 0; i < (options.workers ?? 2); i++) children.push(await startRole('worker', env, 'polling task queue'));
+      // Each worker alone serves its health and metrics on a port of its own.
+      for (let i = 0; i < (options.workers ?? 2); i++) children.push(await startRole('worker', { ...env, WORKER_PORT: String(await freePort()) }, 'polling task queue'));
     }
   } catch (err) {
     for (const child of children) await child.stop();
