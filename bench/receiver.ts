@@ -1,10 +1,7 @@
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { generate } from 'selfsigned';
+import { localhostCertificate } from '../test/support/https-receiver';
 
 /**
  * The bench's receiver: a real local HTTPS server that answers 204 at once and tells the load generator when the
@@ -27,14 +24,9 @@ export class BenchReceiver {
   ) {}
 
   static async start(): Promise<BenchReceiver> {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
-    });
-    const caFile = path.join(os.tmpdir(), `plude-bench-receiver-${process.pid}.pem`);
-    await writeFile(caFile, pems.cert);
+    const { key, cert, caFile } = await localhostCertificate('plude-bench-receiver');
     let receiver: BenchReceiver | undefined;
-    const server = createServer({ key: pems.private, cert: pems.cert, keepAliveTimeout: 60_000 }, (req, res) => {
+    const server = createServer({ key, cert, keepAliveTimeout: 60_000 }, (req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {

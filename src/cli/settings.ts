@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_FILES, DEFAULT_DATA_DIR, SANDBOX } from '../runtime/data-files';
+import { DATA_FILES, defaultDataDir, SANDBOX } from '../runtime/data-files';
 import { usageError } from './errors';
 
 /** The options every command takes (see program.ts), before defaults. */
@@ -45,7 +45,7 @@ function readToken(file: string): string | undefined {
 export function resolveSettings(options: GlobalOptions, env: Record<string, string | undefined>, cwd: string): Settings {
   const url = (nonEmpty(options.url) ?? nonEmpty(env.PLUDE_URL) ?? DEFAULT_URL).replace(/\/+$/, '');
   const environment = nonEmpty(options.environment) ?? nonEmpty(env.PLUDE_ENVIRONMENT) ?? SANDBOX;
-  const dataDir = path.resolve(cwd, nonEmpty(options.dataDir) ?? nonEmpty(env.DATA_DIR) ?? DEFAULT_DATA_DIR);
+  const dataDir = path.resolve(cwd, nonEmpty(options.dataDir) ?? nonEmpty(env.DATA_DIR) ?? defaultDataDir);
   const sandboxTokenFile = path.join(dataDir, DATA_FILES.sandboxToken);
   const adminTokenFile = path.join(dataDir, DATA_FILES.adminToken);
   return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
-import { DEFAULT_DATA_DIR } from '../runtime/data-files';
+import { defaultDataDir } from '../runtime/data-files';
 import { parseDuration } from './duration';
 
 const duration = (fallback: string) =>
@@ -57,12 +57,12 @@ const masterKey = optional.transform((value, ctx) => {
 });
 
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
-const MAX_STORED_MS = 2_147_483_647;
+const maxStoredMs = 2_147_483_647;
 
 const variables = z.object({
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
-  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
+  DATA_DIR: z.string().default(defaultDataDir),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
   EMBEDDED_POSTGRES_PORT: port(54329),
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -97,7 +97,7 @@ const variables = z.object({
 });
 
 /** Every environment variable the configuration reads (README's table and .env.example list them all). */
-export const CONFIG_VARIABLES = Object.keys(variables.shape);
+export const configVariableNames = Object.keys(variables.shape);
 
 const schema = variables.superRefine((env, ctx) => {
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
@@ -108,7 +108,7 @@ const schema = variables.superRefine((env, ctx) => {
   }
   // Stored with every notification as integer milliseconds.
   for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
-    if (env[name] > MAX_STORED_MS) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+    if (env[name] > maxStoredMs) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
   }
   if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
     ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });

@@ -24,12 +24,12 @@ export interface ApiRole {
  * The API role: HTTP API plus the outbox recovery loop. `eager` starts workflows on the in-process worker
  * (only valid when `client` sits on that worker's NativeConnection).
  */
-export async function startApiRole(deps: RoleDeps, client: Client, eager: boolean): Promise<ApiRole> {
+export async function startApiRole(deps: RoleDeps, client: Client, eager: boolean, registered?: { searchAttributes: boolean }): Promise<ApiRole> {
   const { config, db, keyRing, metrics } = deps;
   const logger = deps.logger.child({ context: 'api' });
   const warn = (message: string) => logger.warn(message);
   const notifications = new NotificationRepository(db);
-  const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, warn);
+  const searchAttributes = registered?.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn));
   const dispatcher = new NotificationDispatcher({
     client,
     notifications,

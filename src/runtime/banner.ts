@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_URL } from '../cli/settings';
 import type { Kept } from './first-run';
-import { DEFAULT_DATA_DIR } from './data-files';
+import { defaultDataDir } from './data-files';
 
 export interface BannerInput {
   apiUrl: string;
@@ -28,7 +28,7 @@ const token = (kept: Kept<string>) =>
 function pludeCommand(apiUrl: string, dataDir: string, cwd: string): string {
   const settings: string[] = [];
   if (apiUrl !== DEFAULT_URL) settings.push(`PLUDE_URL=${shellQuote(apiUrl)}`);
-  if (path.resolve(cwd, dataDir) !== path.resolve(cwd, DEFAULT_DATA_DIR)) settings.push(`DATA_DIR=${shellQuote(path.resolve(cwd, dataDir))}`);
+  if (path.resolve(cwd, dataDir) !== path.resolve(cwd, defaultDataDir)) settings.push(`DATA_DIR=${shellQuote(path.resolve(cwd, dataDir))}`);
   return `cd ${shellQuote(cwd)} && ${[...settings, 'npx plude'].join(' ')}`;
 }
 
@@ -48,7 +48,7 @@ export function banner(input: BannerInput): string {
   }
   if (sandbox) {
     const bearer = sandbox.created ? sandbox.value : `$(cat ${shellQuote(sandbox.file)})`;
-    const plude = pludeCommand(apiUrl, input.dataDir ?? DEFAULT_DATA_DIR, input.cwd ?? process.cwd());
+    const plude = pludeCommand(apiUrl, input.dataDir ?? defaultDataDir, input.cwd ?? process.cwd());
     lines.push(
       `  Environment:      ${sandbox.environmentId}`,
       `  API token:        ${token(sandbox)}`,

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectionOptions } from '../temporal/connection-options';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { createDeliveryWorker } from '../temporal/worker';
 import { type ApiRole, startApiRole } from './api-role';
 import type { Closers } from './closers';
@@ -26,11 +27,13 @@ export async function startCombinedRoles(
 ): Promise<CombinedRoles> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(deps.config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, deps, options);
+  const client = new Client({ connection, namespace: deps.config.temporal.namespace });
+  // Checked once for both roles: each would otherwise describe (and perhaps register) them itself.
+  const searchAttributes = await ensureSearchAttributes(client, deps.config.temporal.namespace, (message) => deps.logger.warn(message));
+  const worker = await createDeliveryWorker(connection, deps, { ...options, searchAttributes });
   const workerRun = worker.run();
   closers.add(() => worker.shutdown());
-  const client = new Client({ connection, namespace: deps.config.temporal.namespace });
-  const api = await startApiRole(deps, client, true);
+  const api = await startApiRole(deps, client, true, { searchAttributes });
   closers.add(() => api.close());
   return { api, client, workerRun };
 }

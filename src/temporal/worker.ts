@@ -27,7 +27,8 @@ export interface DeliveryWorker {
 export async function createDeliveryWorker(
   connection: NativeConnection,
   { config, db, keyRing, metrics, logger }: RoleDeps,
-  options: { workflowBundlePath?: string } = {},
+  /** `searchAttributes`: whether they are registered, when the caller has already made sure (npm start's one process). */
+  options: { workflowBundlePath?: string; searchAttributes?: boolean } = {},
 ): Promise<DeliveryWorker> {
   const warn = (message: string) => logger.warn(message);
   const sender = createHttpSender({
@@ -45,7 +46,7 @@ export async function createDeliveryWorker(
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
     eager: false,
-    searchAttributes: await ensureSearchAttributes(client, config.temporal.namespace, warn),
+    searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     warn,
   });
   const starter = { dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d), markDispatched: (ids: string[]) => notifications.markDispatched(ids) };

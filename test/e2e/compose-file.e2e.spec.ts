@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_VARIABLES } from '../../src/config/config';
+import { configVariableNames } from '../../src/config/config';
 
 const ROOT = join(__dirname, '../..');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
@@ -95,9 +95,9 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
     const set = new Set([...example.matchAll(/^(\w+)=/gm)].map(([, name]) => name));
     const mentioned = new Set([...example.matchAll(/^#? ?(\w+)=/gm)].map(([, name]) => name));
     expect([...composeVariables].filter((name) => !set.has(name))).toEqual([]);
-    expect(CONFIG_VARIABLES.filter((name) => !mentioned.has(name))).toEqual([]);
+    expect(configVariableNames.filter((name) => !mentioned.has(name))).toEqual([]);
     const tableRows = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
     const documented = new Set(tableRows.flatMap((row) => [...row.split(' | ')[0].matchAll(/`(\w+)`/g)].map(([, name]) => name)));
-    expect(CONFIG_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
+    expect(configVariableNames.filter((name) => !documented.has(name))).toEqual([]);
   });
 });

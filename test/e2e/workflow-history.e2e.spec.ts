@@ -59,7 +59,12 @@ describe("a notification's workflow history", () => {
     expect(summaryOf(marker!)).toBe('attempt 1, inside the first workflow task');
     expect(marker!.markerRecordedEventAttributes?.failure?.message).toBe('attempt 1 → HTTP 500');
     const timer = events.find((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
-    expect(Number(timer!.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0)).toBeLessThanOrEqual(1);
+    // The retrying activity waits for the schedule: RETRY_INITIAL_INTERVAL (1 s) after attempt 1 ended, counted from
+    // the workflow task's time, which may be a few ms before that end.
+    const wait = timer!.timerStartedEventAttributes!.startToFireTimeout!;
+    const waitMs = Number(wait.seconds ?? 0) * 1000 + (wait.nanos ?? 0) / 1e6;
+    expect(waitMs).toBeGreaterThan(500);
+    expect(waitMs).toBeLessThanOrEqual(1100);
     const scheduled = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     expect(scheduled).toHaveLength(1);
     expect(summaryOf(scheduled[0])).toMatch(/^attempts with backoff until \d{4}-\d\d-\d\dT/);

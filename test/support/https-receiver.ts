@@ -28,6 +28,20 @@ export interface ReceiverOptions {
   answerAfterMs?: number;
 }
 
+/**
+ * A self-signed certificate for localhost and 127.0.0.1, its PEM also written to a file for NODE_EXTRA_CA_CERTS:
+ * what the test receivers and the bench's receiver serve.
+ */
+export async function localhostCertificate(prefix: string): Promise<{ key: string; cert: string; caFile: string }> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+  });
+  const caFile = path.join(os.tmpdir(), `${prefix}-${process.pid}-${Date.now()}.pem`);
+  await writeFile(caFile, pems.cert);
+  return { key: pems.private, cert: pems.cert, caFile };
+}
+
 /** A real local HTTPS server with a self-signed certificate, recording what it receives. */
 export class HttpsReceiver {
   readonly requests: ReceivedRequest[] = [];
@@ -44,14 +58,9 @@ export class HttpsReceiver {
   ) {}
 
   static async start(responder: Responder = () => 200, options: ReceiverOptions = {}): Promise<HttpsReceiver> {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
-    });
-    const caFile = path.join(os.tmpdir(), `plude-receiver-${process.pid}-${Date.now()}.pem`);
-    await writeFile(caFile, pems.cert);
+    const { key, cert, caFile } = await localhostCertificate('plude-receiver');
     let receiver: HttpsReceiver | undefined;
-    const server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    const server = createServer({ key, cert }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {

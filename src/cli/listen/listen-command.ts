@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_DATA_DIR, SANDBOX } from '../../runtime/data-files';
+import { defaultDataDir, SANDBOX } from '../../runtime/data-files';
 import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../runtime/dev-ca';
 import { segment } from '../client';
 import type { SubscribedView } from '../commands/subscriptions';
@@ -107,7 +107,7 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
 
 /** The settings are plude's defaults: nothing set, the checkout's ./data. */
 const onDefaults = ({ settings, io }: ActionScope<ListenOptions>) =>
-  settings.url === DEFAULT_URL && settings.environment === SANDBOX && settings.dataDir === path.resolve(io.cwd, DEFAULT_DATA_DIR);
+  settings.url === DEFAULT_URL && settings.environment === SANDBOX && settings.dataDir === path.resolve(io.cwd, defaultDataDir);
 
 function ready(scope: ActionScope<ListenOptions>, url: string, subscribed: SubscribedView): void {
   const { out, settings, options } = scope;
