@@ -1,0 +1,84 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generate } from 'selfsigned';
+import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../../src/runtime/dev-ca';
+
+/**
+ * Certificates for the chaos receivers: one local CA per test process (its PEM in `caFile`, which the service gets
+ * through NODE_EXTRA_CA_CERTS), one leaf it issues for every good receiver, and the leaves that must fail verification.
+ */
+export interface ServerCertificate {
+  key: string;
+  cert: string;
+}
+
+export interface ChaosCa {
+  /** The CA certificate's file: what the service trusts. */
+  caFile: string;
+  /** The CA certificate (PEM): what a test client trusts. */
+  cert: string;
+  key: string;
+  /** The leaf every good receiver serves: localhost, 127.0.0.1 and ::1, valid 30 days. */
+  localhost: ServerCertificate;
+}
+
+const DAY_MS = 86_400_000;
+const LEAF = { keyType: 'ec', algorithm: 'sha256' } as const;
+const SERVER_USAGE = [
+  { name: 'basicConstraints', cA: false },
+  { name: 'keyUsage', digitalSignature: true, critical: true },
+  { name: 'extKeyUsage', serverAuth: true },
+] as const;
+const LOOPBACK_NAMES = [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] as const;
+
+let shared: Promise<ChaosCa> | undefined;
+
+/** This process's chaos CA, generated (into a fresh temporary folder) on first use. */
+export function chaosCa(): Promise<ChaosCa> {
+  shared ??= createChaosCa().catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}
+
+/** A new CA, independent of the shared one (the development CA's code, in a temporary data folder). */
+export async function createChaosCa(): Promise<ChaosCa> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'plude-chaos-ca-'));
+  const ca = await loadOrCreateDevCa(dir);
+  return { caFile: ca.certFile, cert: ca.cert, key: ca.key, localhost: await issueLocalhostCertificate(ca) };
+}
+
+/** A self-signed certificate for the loopback names, in no CA file: verification fails with DEPTH_ZERO_SELF_SIGNED_CERT. */
+export async function untrustedSelfSigned(): Promise<ServerCertificate> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    ...LEAF,
+    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [...LOOPBACK_NAMES] }],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+/** Issued by `ca` for the loopback names, but expired a day ago: CERT_HAS_EXPIRED. */
+export async function expiredCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    ...LEAF,
+    ca: { cert: ca.cert, key: ca.key },
+    notBeforeDate: new Date(Date.now() - 30 * DAY_MS),
+    notAfterDate: new Date(Date.now() - DAY_MS),
+    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [...LOOPBACK_NAMES] }],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+/** Issued by `ca`, valid, for wrong.example only (no loopback name): ERR_TLS_CERT_ALTNAME_INVALID. */
+export async function wrongHostCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
+  const pems = await generate([{ name: 'commonName', value: 'wrong.example' }], {
+    ...LEAF,
+    ca: { cert: ca.cert, key: ca.key },
+    notBeforeDate: new Date(Date.now() - 60_000),
+    notAfterDate: new Date(Date.now() + 30 * DAY_MS),
+    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [{ type: 2, value: 'wrong.example' }] }],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
