@@ -61,7 +61,7 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
 
   afterAll(async () => {
     await connection?.close();
-    await server?.stop();
+    await server?.close();
     await postgres?.stop();
   }, 60_000);
 

@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
@@ -27,6 +26,8 @@ export interface TemporalServerHandle {
   start(): Promise<void>;
   /** stop() then start(). */
   restart(): Promise<void>;
+  /** stop() and remove the config folder for good (the databases stay; drop them with the PostgreSQL server). */
+  close(): Promise<void>;
   /** The server's last output lines. */
   logTail(): string;
   /** How long each step of the first start took, in ms (binaries, databases with schemas, server ready, namespace usable). */
@@ -72,7 +73,6 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
   const schemaMs = lap();
   const ports = await allocatePorts();
   const dir = await mkdtemp(join(tmpdir(), 'plude-temporal-server-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const args = await writeServerConfig(dir, ports, dbs.db, dbs.visibility);
   const address = `${HOST}:${ports.frontendGrpc}`;
   const tail = new LastLines(200);
@@ -116,19 +116,24 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
       await stop();
       await start();
     },
+    close: async () => {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
     logTail: () => tail.toString(),
     timings: { obtainMs, schemaMs, readyMs: 0, namespaceMs: 0 },
   };
   // The first start waits for the front end only: the namespace does not exist yet.
-  lap();
-  const proc = await launch(null);
-  handle.timings.readyMs = lap();
   try {
+    lap();
+    const proc = await launch(null);
+    handle.timings.readyMs = lap();
     await registerNamespace(address, namespace);
     await waitReady(address, namespace, proc, readyTimeoutMs, tail);
     handle.timings.namespaceMs = lap();
   } catch (err) {
-    await proc.kill();
+    await handle.kill();
+    await rm(dir, { recursive: true, force: true });
     throw err;
   }
   return handle;
