@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorCode } from '../domain/errors';
+import { isDatabaseUnavailable } from '../persistence/database-unavailable';
 import { requestIdOf } from './request-id';
 
 /** The one place where domain error codes become HTTP statuses. */
@@ -90,6 +91,15 @@ function describe(exception: unknown): string {
   return exception instanceof Error ? exception.stack ?? exception.message : String(exception);
 }
 
+/** What a 503 for an unavailable database tells the caller to wait, in seconds. */
+const DATABASE_RETRY_AFTER_S = 2;
+
+function describeUnavailable(exception: unknown): string {
+  const cause = exception instanceof QueryFailedError ? exception.driverError : exception;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : (cause as Error)?.message ?? 'unknown';
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Pick<LoggerService, 'error'> = new Logger('ErrorFilter')) {}
@@ -107,6 +117,11 @@ export class ErrorFilter implements ExceptionFilter {
       if (Array.isArray(exception.details?.errors)) body.errors = exception.details.errors;
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
+    } else if (isDatabaseUnavailable(exception)) {
+      // Nothing was stored (a publish commits its event and notifications in one transaction): the caller retries.
+      this.logger.error(`request ${requestIdOf(response)}: the database is unavailable (${describeUnavailable(exception)})`);
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+      body = { statusCode: 503, error: 'unavailable', message: 'the database is unavailable; retry the request later' };
     } else {
       body = fromMiddlewareError(exception);
     }

@@ -43,6 +43,16 @@ export interface DatabaseOptions {
 /** Arbitrary but fixed key for the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 7_358_201;
 
+/**
+ * Every pooled connection gets an 'error' listener of its own. The pool listens while a connection is idle and
+ * TypeORM while it is checked out, but an error a server sends as it shuts down (57P01) can arrive in between, and an
+ * EventEmitter 'error' without a listener ends the process: the chaos suite's F3 saw an API and a worker die that
+ * way when PostgreSQL stopped. The pool and the query runners still drop the broken connection and fail its queries.
+ */
+function keepErrorsFromCrashing(client: { on(event: 'error', listener: (err: Error) => void): unknown }): void {
+  client.on('error', () => undefined);
+}
+
 export function createDataSource(url: string, options: DatabaseOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -53,7 +63,8 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     migrationsRun: false,
     logger: new QueryLogger(options.logger ?? new Logger('database')),
     applicationName: options.applicationName ?? 'plude-webhooks',
-    extra: { max: options.poolSize ?? 20 },
+    // A server that does not answer fails a checkout after 5 s (a request then gets 503) instead of hanging it.
+    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5_000, onConnect: keepErrorsFromCrashing },
   });
 }
 

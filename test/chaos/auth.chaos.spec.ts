@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { ApiClient } from '../support/api-client';
+import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../support/test-app';
+import { chaosCase } from './support/chaos-case';
+import { row, settleAndCount, subscribeReceivers } from './support/case-kit';
+import { failFirst, ReceiverFleet } from './support/fleet';
+import { Ledger } from './support/ledger';
+import { type ChaosEnvironment, startTopology, type Topology } from './support/topology';
+
+/** Who may do what, on 2 × start:api and 2 × start:worker logging at LOG_LEVEL=verbose (A3 reads every line). */
+describe('auth', () => {
+  let fleet: ReceiverFleet;
+  let topology: Topology;
+  let mine: ChaosEnvironment;
+  let theirs: ChaosEnvironment;
+  /** Every secret and payload of the run, which A3 looks for in the logs. */
+  const secrets = new Map<string, string>([['admin token', ADMIN_TOKEN], ['master key', ENCRYPTION_KEY]]);
+
+  beforeAll(async () => {
+    fleet = await ReceiverFleet.start();
+    topology = await startTopology({ caFile: fleet.caFile, env: { LOG_LEVEL: 'verbose' } });
+    [mine, theirs] = [await topology.newEnvironment(), await topology.newEnvironment()];
+    secrets.set('API token', mine.token).set('other API token', theirs.token);
+  }, 180_000);
+
+  afterAll(async () => {
+    await topology?.stop();
+    await fleet?.stop();
+  });
+
+  chaosCase('A1', 'one 401 for every bad token', '9 kinds of bad credentials on POST /events and GET /webhooks/subscriptions', async () => {
+    const revoked = await topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
+    await topology.admin.request('DELETE', `/admin/environments/${mine.id}/tokens/${revoked.body.id}`);
+    const kinds: Record<string, Record<string, string>> = {
+      'no Authorization': {},
+      'Basic scheme': { authorization: 'Basic dXNlcjpwYXNz' },
+      'Bearer without a token': { authorization: 'Bearer ' },
+      'malformed token': { authorization: 'Bearer not-a-token' },
+      'unknown well-formed token': { authorization: `Bearer pwh_${randomBytes(32).toString('base64url')}` },
+      'revoked token': { authorization: `Bearer ${revoked.body.token}` },
+      'token missing its last character': { authorization: `Bearer ${mine.token.slice(0, -1)}` },
+      'the admin token': { authorization: `Bearer ${ADMIN_TOKEN}` },
+      'lower-case scheme and junk': { authorization: `bearer ${mine.token}x` },
+    };
+    const bodies = new Set<string>();
+    let requests = 0;
+    for (const [kind, auth] of Object.entries(kinds)) {
+      for (const [method, path, body] of [['POST', '/events', '{"type":"a1.x","data":{}}'], ['GET', '/webhooks/subscriptions', undefined]] as const) {
+        const api = topology.apis[requests++ % topology.apis.length];
+        const response = await fetch(`${api.url}${path}`, { method, body, headers: { 'content-type': 'application/json', 'x-environment': mine.id, 'x-version': '2022-03', ...auth } });
+        expect({ kind, status: response.status }).toEqual({ kind, status: 401 });
+        bodies.add(await response.text());
+      }
+    }
+    expect(bodies.size).toBe(1);
+    return { counted: `${requests} requests, ${Object.keys(kinds).length} kinds, 1 distinct 401 body` };
+  });
+
+  chaosCase('A2', 'another environment’s resources are 404', 'every route that takes an ID, with the other environment’s IDs and a valid token', async () => {
+    // Their subscription, event, notification and recovery.
+    const { keys, ids } = await subscribeReceivers(theirs, fleet, 'a2-', [() => 200]);
+    const ledger = new Ledger();
+    const published = await ledger.publish(theirs, 'a2.theirs', { n: 1 });
+    await settleAndCount(topology, ledger, fleet, keys, 60_000);
+    const { rows } = await topology.db.query<{ id: string }>('SELECT id FROM notifications WHERE event_id = $1', [published.body.id]);
+    const recovery = await theirs.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' });
+    expect(recovery.status).toBe(202);
+    await theirs.clients[0].request('PUT', '/event-types/a2.theirs', { description: 'theirs' });
+    const [sub, evt, ntf, rec] = [ids[0], published.body.id, rows[0].id, recovery.body.id];
+    const routes: [string, string, unknown?][] = [
+      ['GET', `/events/${evt}`],
+      ['GET', `/notifications/${ntf}`],
+      ['GET', `/notifications/${ntf}/attempts`],
+      ['POST', `/notifications/${ntf}/redeliver`, {}],
+      ['GET', `/webhooks/subscriptions/${sub}`],
+      ['PATCH', `/webhooks/subscriptions/${sub}`, { status: 'paused' }],
+      ['POST', `/webhooks/subscriptions/${sub}/rotate-key`, {}],
+      ['POST', `/webhooks/subscriptions/${sub}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' }],
+      ['GET', `/recoveries/${rec}`],
+      ['DELETE', `/event-types/a2.theirs`],
+      ['DELETE', `/webhooks/subscriptions/${sub}`],
+    ];
+    for (const [method, path, body] of routes) {
+      const response = await mine.clients[0].request(method, path, body);
+      expect({ route: `${method} ${path}`, status: response.status }).toEqual({ route: `${method} ${path}`, status: 404 });
+    }
+    // Nothing of theirs changed: the subscription is still active and its type still declared.
+    expect((await theirs.clients[0].request('GET', `/webhooks/subscriptions/${sub}`)).body.status).toBe('active');
+    const listed = await mine.clients[0].request('GET', '/webhooks/subscriptions');
+    expect(listed.body.items).toEqual([]);
+    return { counted: `${routes.length} routes answered 404; their subscription untouched` };
+  });
+
+  chaosCase('A4', 'per-token rate limit', 'a third start:api with RATE_LIMIT=5/s; 20 requests at once with one token, then with a second token of the same environment', async () => {
+    const limited = await topology.addProcess('api', { RATE_LIMIT: '5/s' });
+    const second = await topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
+    secrets.set('second API token', second.body.token);
+    const client = (token: string) => new ApiClient(limited.url, { token, environment: mine.id, version: '2022-03' });
+    const burst = await Promise.all(Array.from({ length: 20 }, () => client(mine.token).request('GET', '/webhooks/subscriptions')));
+    const limitedAnswers = burst.filter((r) => r.status === 429);
+    expect(burst.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(limitedAnswers.length).toBeGreaterThan(0);
+    expect(burst.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    for (const r of limitedAnswers) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(typeof r.body.message).toBe('string');
+    }
+    // Another token is not throttled by the first one's burst.
+    expect((await client(second.body.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
+    // After Retry-After the first token passes again.
+    await new Promise((resolve) => setTimeout(resolve, Number(limitedAnswers[0].headers.get('retry-after')) * 1000));
+    expect((await client(mine.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
+    return { counted: `20 at once: ${burst.length - limitedAnswers.length} × 200, ${limitedAnswers.length} × 429 with Retry-After ${limitedAnswers[0].headers.get('retry-after')} s` };
+  });
+
+  chaosCase('A3', 'no secret in any log line', 'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4) at LOG_LEVEL=verbose; every line of every process searched', async () => {
+    const marker = `payload-marker-${randomBytes(6).toString('hex')}`;
+    const { keys, ids } = await subscribeReceivers(mine, fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
+    for (const [id, [key]] of keys) secrets.set(`signing key of ${id}`, key);
+    const rotated = await mine.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/rotate-key`, {});
+    expect(rotated.status).toBe(200);
+    secrets.set('rotated signing key', rotated.body.signatureKey);
+    keys.get(ids[0])!.push(rotated.body.signatureKey);
+    const ledger = new Ledger();
+    for (let n = 0; n < 10; n++) await ledger.publish(mine, 'a3.secret', { marker, n });
+    secrets.set('payload', marker);
+    const counted = await settleAndCount(topology, ledger, fleet, keys, 120_000);
+    const processes = topology.processes;
+    const lines = processes.flatMap((p) => p.lines);
+    expect(lines.length).toBeGreaterThan(100);
+    const leaks = [...secrets].flatMap(([what, secret]) => lines.filter((line) => line.includes(secret)).map((line) => `${what}: ${line.slice(0, 300)}`));
+    expect(leaks).toEqual([]);
+    return row(counted, `${lines.length} log lines of ${processes.length} processes, ${secrets.size} secrets, 0 found`);
+  });
+});

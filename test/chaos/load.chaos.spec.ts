@@ -1,0 +1,79 @@
+import { chaosCase } from './support/chaos-case';
+import { mergeKeys, publishAtRate, row, settleAndCount, subscribeReceivers } from './support/case-kit';
+import { failFirst, ReceiverFleet } from './support/fleet';
+import { Ledger, percentile, settled } from './support/ledger';
+import { startTopology, type Topology } from './support/topology';
+
+/** Load on the production topology: 2 × start:api, 2 × start:worker, PostgreSQL-backed Temporal. */
+describe('load', () => {
+  let fleet: ReceiverFleet;
+  let topology: Topology;
+
+  beforeAll(async () => {
+    fleet = await ReceiverFleet.start();
+    // 10 s attempts: L3's receiver answers after 9 s, which is on time.
+    topology = await startTopology({ caFile: fleet.caFile, env: { DELIVERY_TIMEOUT: '10s' } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await topology?.stop();
+    await fleet?.stop();
+  });
+
+  chaosCase('L1', 'steady load with failing receivers', '30 events/s for 60 s to 5 subscriptions; 2 of the 5 receivers answer 500 twice to every notification before a 200', async () => {
+    const env = await topology.newEnvironment();
+    const { keys } = await subscribeReceivers(env, fleet, 'l1-', [failFirst(2), failFirst(2), () => 200, () => 200, () => 200]);
+    const ledger = new Ledger();
+    await publishAtRate(ledger, env, 'load.steady', 1800, 30);
+    expect(ledger.accepted.size).toBe(1800);
+    const counted = await settleAndCount(topology, ledger, fleet, keys, 600_000);
+    expect(counted.delivered).toBe(9000);
+    return row(counted, `publish p95 ${percentile(ledger.publishMs, 95).toFixed(0)} ms`);
+  }, 900_000);
+
+  chaosCase('L2', 'a burst', '500 events published at once (32 requests in flight) to 5 subscriptions', async () => {
+    const env = await topology.newEnvironment();
+    const { keys } = await subscribeReceivers(env, fleet, 'l2-', [() => 200, () => 200, () => 200, () => 200, () => 200]);
+    const ledger = new Ledger();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 500) await ledger.publish(env, 'load.burst', { n: next++ });
+      }),
+    );
+    expect(ledger.accepted.size).toBe(500);
+    const counted = await settleAndCount(topology, ledger, fleet, keys, 600_000);
+    expect(counted.delivered).toBe(2500);
+    return row(counted, `publish p95 ${percentile(ledger.publishMs, 95).toFixed(0)} ms`);
+  }, 900_000);
+
+  chaosCase('L3', 'one slow receiver', 'one receiver answers every request after 9 s; 4 others at once; 10 events/s for 20 s, a baseline run first', async () => {
+    const env = await topology.newEnvironment();
+    const fast = await subscribeReceivers(env, fleet, 'l3-fast-', [() => 200, () => 200, () => 200, () => 200]);
+    // Baseline: the same load with no slow receiver.
+    const baseline = new Ledger();
+    await publishAtRate(baseline, env, 'load.slow', 200, 10);
+    await settled(topology.db, baseline, 300_000);
+    const slow = await subscribeReceivers(env, fleet, 'l3-slow-', [() => ({ status: 200, delayMs: 9_000 })]);
+    const ledger = new Ledger();
+    await publishAtRate(ledger, env, 'load.slow', 200, 10);
+    // The fast receivers get theirs as quickly as without the slow one: compare publish → receipt.
+    const counted = await settleAndCount(topology, ledger, fleet, mergeKeys(fast.keys, slow.keys), 300_000);
+    expect(counted.delivered).toBe(1000);
+    const fastLatency = async (l: Ledger) => {
+      const { rows } = await topology.db.query<{ ms: number }>(
+        `SELECT extract(epoch FROM a.ended_at - e.created_at) * 1000 AS ms FROM attempts a JOIN notifications n ON n.id = a.notification_id
+           JOIN events e ON e.id = n.event_id WHERE n.event_id = ANY($1) AND n.subscription_id = ANY($2) AND a.succeeded`,
+        [[...l.accepted.keys()], [...fast.keys.keys()]],
+      );
+      return percentile(rows.map((r) => Number(r.ms)), 95);
+    };
+    const [before, during] = [await fastLatency(baseline), await fastLatency(ledger)];
+    const publishBefore = percentile(baseline.publishMs, 95);
+    const publishDuring = percentile(ledger.publishMs, 95);
+    // Generous bounds on a 2-core machine: the slow receiver must not add seconds (its 9 s would show).
+    expect(during).toBeLessThan(Math.max(2 * before, before + 1_000));
+    expect(publishDuring).toBeLessThan(Math.max(2 * publishBefore, publishBefore + 250));
+    return row(counted, `fast receivers p95 publish → 2xx ${before.toFixed(0)} ms alone, ${during.toFixed(0)} ms beside the slow one; publish p95 ${publishBefore.toFixed(0)} → ${publishDuring.toFixed(0)} ms`);
+  }, 600_000);
+});
