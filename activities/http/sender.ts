@@ -115,6 +115,18 @@ const publicOnlyLookup = (lookup: LookupFunction) => (
 };
 
 const USER_AGENT = 'plude-webhooks';
+/** An RFC 9110 header name, and a value without CR, LF, NUL or other control characters (tab aside). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const UNSAFE_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Every outgoing header is ours (src/domain/signature.ts), but a CR or LF must never reach the wire whatever made it. */
+function assertSafeHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(value)) {
+      throw new HttpSendError(`refused: header ${JSON.stringify(name)} has a control character or is not a header name`, 'EHEADER');
+    }
+  }
+}
 const hasHeader = (h: Record<string, string>, name: string) => Object.keys(h).some((k) => k.toLowerCase() === name);
 
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_/;
@@ -167,6 +179,7 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
 
   async function send(req: SendRequest): Promise<SendResult> {
     const url = parseTargetUrl(req.url);
+    assertSafeHeaders(req.headers);
     const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
     // IP literals never reach `lookup`, so check them here.
     const literal = ipLiteral(url.hostname);

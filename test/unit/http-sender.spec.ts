@@ -254,6 +254,18 @@ describe('createHttpSender (real local HTTPS)', () => {
     await expect(post(sender, `${tmp.url}/`)).rejects.toMatchObject({ message: `connect ECONNREFUSED 127.0.0.1:${port}`, code: 'ECONNREFUSED' });
   });
 
+  it.each([
+    ['a CR LF in a value', { 'webhook-id': 'ntf_1\r\nx-injected: 1' }],
+    ['a lone LF in a value', { 'webhook-id': 'ntf_1\nx-injected: 1' }],
+    ['a NUL in a value', { 'webhook-id': 'ntf_1\u0000' }],
+    ['a CR LF in a name', { 'x-a\r\nx-injected': '1' }],
+    ['a space in a name', { 'webhook id': '1' }],
+  ])('refuses a header with %s before it connects', async (_, headers) => {
+    const hits = main.hits.length;
+    await expect(sender.send({ url: `${main.url}/ok`, headers, body: '{}', timeoutMs: 5000 })).rejects.toMatchObject({ code: 'EHEADER', message: expect.stringMatching(/^refused: header /) });
+    expect(main.hits.length).toBe(hits);
+  });
+
   it('refuses non-https urls', async () => {
     await expect(post(sender, main.url.replace('https', 'http'))).rejects.toMatchObject({ code: 'invalid_url' });
   });
