@@ -22,7 +22,19 @@ export interface SenderOptions {
    * waits for another delivery to the same origin; past this number requests wait for a connection, untimed.
    */
   maxConnectionsPerOrigin: number;
+  /**
+   * How the agent that refuses private addresses resolves a host name when it connects (dns.lookup's shape):
+   * node:dns's lookup unless given (tests).
+   */
+  lookup?: LookupFunction;
 }
+
+/** dns.lookup, as the sender calls it: always with `all: true`. */
+export type LookupFunction = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 export interface SendResult {
   statusCode: number;
@@ -82,13 +94,16 @@ function privateTargetError(host: string, address?: string): HttpSendError {
   return new HttpSendError(`refused: ${host} ${what}`, 'EPRIVATETARGET');
 }
 
-/** Resolves like dns.lookup but refuses non-public addresses at connection time (defeats DNS rebinding). */
-function publicOnlyLookup(
+/**
+ * Resolves like dns.lookup but refuses non-public addresses at connection time (defeats DNS rebinding): the
+ * addresses checked are the ones the connection then uses, whatever an earlier lookup answered.
+ */
+const publicOnlyLookup = (lookup: LookupFunction) => (
   hostname: string,
   options: LookupOptions,
   callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+): void => {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const bad = addresses.find((a) => !isPublicAddress(a.address));
     if (bad) return callback(privateTargetError(hostname, bad.address), []);
@@ -97,9 +112,21 @@ function publicOnlyLookup(
     if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
     callback(null, first.address, first.family);
   });
-}
+};
 
 const USER_AGENT = 'plude-webhooks';
+/** An RFC 9110 header name, and a value without CR, LF, NUL or other control characters (tab aside). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const UNSAFE_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Every outgoing header is ours (src/domain/signature.ts), but a CR or LF must never reach the wire whatever made it. */
+function assertSafeHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(value)) {
+      throw new HttpSendError(`refused: header ${JSON.stringify(name)} has a control character or is not a header name`, 'EHEADER');
+    }
+  }
+}
 const hasHeader = (h: Record<string, string>, name: string) => Object.keys(h).some((k) => k.toLowerCase() === name);
 
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_/;
@@ -139,11 +166,12 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
 export function createHttpSender(opts: SenderOptions): HttpSender {
   // Parsed once: a `ca` list in the agents' options would be parsed again for every new TLS connection.
   const secureContext = createSecureContext({ ca: buildCaList(opts.extraCaFiles) });
+  const lookup = publicOnlyLookup(opts.lookup ?? (dnsLookup as LookupFunction));
   const newAgent = (privateTargets: boolean) =>
     new Agent({
       keepAliveTimeout: 30_000,
       connections: opts.maxConnectionsPerOrigin,
-      connect: { secureContext, ...(privateTargets ? {} : { lookup: publicOnlyLookup }) },
+      connect: { secureContext, ...(privateTargets ? {} : { lookup }) },
     });
   const publicOnly = opts.allowPrivateTargets ? null : newAgent(false);
   let anyTarget: Agent | null = null;
@@ -151,6 +179,7 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
 
   async function send(req: SendRequest): Promise<SendResult> {
     const url = parseTargetUrl(req.url);
+    assertSafeHeaders(req.headers);
     const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
     // IP literals never reach `lookup`, so check them here.
     const literal = ipLiteral(url.hostname);

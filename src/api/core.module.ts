@@ -16,6 +16,7 @@ import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { Metrics } from '../observability/metrics';
 import { ApiTokenService } from '../auth/api-token.service';
+import { RateLimiter } from '../auth/rate-limiter';
 import { CONFIG, DATA_SOURCE } from './tokens';
 
 export interface CoreDeps {
@@ -61,6 +62,7 @@ export class CoreModule {
       repository(EventTypeRepository),
       repository(RecoveryRepository),
       ApiTokenService,
+      RateLimiter,
     ];
     return { module: CoreModule, providers, exports: providers };
   }

@@ -27,6 +27,8 @@ export function statusFor(code: DomainErrorCode): number {
       return HttpStatus.SERVICE_UNAVAILABLE;
     case 'unsupported_media_type':
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+    case 'rate_limited':
+      return HttpStatus.TOO_MANY_REQUESTS;
     default: {
       const unreachable: never = code;
       throw new Error(`unmapped domain error code ${String(unreachable)}`);
@@ -42,6 +44,7 @@ const httpCodes: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'unprocessable',
+  429: 'rate_limited',
 };
 
 interface ErrorBody {
@@ -115,6 +118,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       body = { statusCode: statusFor(exception.code), error: exception.code, message: exception.message };
       if (Array.isArray(exception.details?.errors)) body.errors = exception.details.errors;
+      const retryAfter = exception.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
     } else if (isDatabaseUnavailable(exception)) {

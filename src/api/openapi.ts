@@ -50,7 +50,7 @@ export class ErrorResponse {
   @ApiProperty({
     description:
       'A stable code: validation, invalid_url, private_target, unsupported_version, unauthorized, forbidden, not_found, conflict, ' +
-      'payload_too_large, unsupported_media_type, unprocessable, unavailable, internal',
+      'payload_too_large, unsupported_media_type, unprocessable, rate_limited, unavailable, internal',
     example: 'not_found',
   })
   error: string;
@@ -85,13 +85,23 @@ const ERRORS: Record<number, string> = {
   413: 'The body is larger than 1 MB',
   415: 'A body that is not `Content-Type: application/json` in UTF-8',
   422: 'Well-formed, but refused by a rule: the message says which; for data that does not match a schema, `errors` lists every violation',
+  429: 'Too many requests with this token (RATE_LIMIT, counted by each API process): ask again after Retry-After seconds',
   500: 'An unexpected failure, logged with the request ID',
   503: 'Temporal could not be reached: nothing was done, ask again',
 };
 
+/** What a 429 adds. */
+const RETRY_AFTER: HeadersObject = {
+  'Retry-After': { description: 'Whole seconds (at least 1) until this token may make a request again', schema: { type: 'integer', minimum: 1 } },
+};
+
 /** Error answers, each with the shared ErrorResponse body. */
 export const ApiErrors = (...statuses: (keyof typeof ERRORS)[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERRORS[status], type: ErrorResponse, headers: REQUEST_ID })));
+  applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: ERRORS[status], type: ErrorResponse, headers: status === 429 ? { ...REQUEST_ID, ...RETRY_AFTER } : REQUEST_ID }),
+    ),
+  );
 
 /**
  * A success answer: its status, body type (none for 204; `[Dto]` for a list) and what it is. `alternatives` are
@@ -133,11 +143,11 @@ export const ApiTokenRoutes = (tag: string) =>
       schema: { type: 'string', enum: [...API_VERSIONS] },
     }),
     ApiResponse({ status: 400, description: `${ERRORS[400]}; also an unsupported X-version`, type: ErrorResponse, headers: VERSIONED }),
-    ApiErrors(401, 403, 500),
+    ApiErrors(401, 403, 429, 500),
   );
 
 /** A controller of the admin API (AdminGuard). */
-export const AdminRoutes = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 500));
+export const AdminRoutes = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 429, 500));
 
 /** The document, from the routes of `app` (after its modules are loaded). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {

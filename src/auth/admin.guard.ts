@@ -5,15 +5,19 @@ import { CONFIG } from '../api/tokens';
 import type { Config } from '../config/config';
 import { DomainError } from '../domain/errors';
 import { bearerToken } from './bearer';
+import { RateLimiter } from './rate-limiter';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
+/** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time, within its rate limit (429). */
 @Injectable()
 export class AdminGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(@Inject(CONFIG) config: Config) {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    private readonly rateLimiter: RateLimiter,
+  ) {
     this.expected = config.adminToken ? digest(config.adminToken) : null;
   }
 
@@ -22,6 +26,7 @@ export class AdminGuard implements CanActivate {
     if (!this.expected || !token || !timingSafeEqual(digest(token), this.expected)) {
       throw new DomainError('unauthorized', 'the admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
     }
+    this.rateLimiter.admit('admin', 'the admin token');
     return true;
   }
 }

@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
-import { ApiTokenService } from './api-token.service';
+import { ApiTokenService, hashToken } from './api-token.service';
 import { bearerToken } from './bearer';
+import { RateLimiter } from './rate-limiter';
 
 export interface AuthenticatedRequest extends Request {
   environmentId: string;
@@ -11,18 +12,22 @@ export interface AuthenticatedRequest extends Request {
 const UNAUTHORIZED = 'a valid API token is required: Authorization: Bearer <token>';
 
 /**
- * Every non-admin route: a live API token (else 401, one message for every case) whose environment is the one
- * named by X-environment (else 403).
+ * Every non-admin route: a live API token (else 401, one message for every case), within its rate limit (else
+ * 429), whose environment is the one named by X-environment (else 403).
  */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
-  constructor(private readonly tokens: ApiTokenService) {}
+  constructor(
+    private readonly tokens: ApiTokenService,
+    private readonly rateLimiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     const environmentId = token ? await this.tokens.environmentOf(token) : null;
-    if (!environmentId) throw new DomainError('unauthorized', UNAUTHORIZED);
+    if (!environmentId || !token) throw new DomainError('unauthorized', UNAUTHORIZED);
+    this.rateLimiter.admit(`api:${hashToken(token)}`, 'this API token');
     if (request.headers['x-environment'] !== environmentId) {
       throw new DomainError('forbidden', 'X-environment must name the environment this API token belongs to');
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
+import { parseRateLimit, RATE_LIMIT_FORMAT, type RateLimit } from '../domain/rate-limit';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../runtime/data-files';
 import { parseDuration } from './duration';
@@ -27,6 +28,20 @@ const durationOrOff = (fallback: string) =>
       const parsed = parseDuration(value);
       if (parsed === undefined) {
         ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 10m, 1h or 5d, or 0 for never` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+/** Requests a second per token, with a burst; null: no limit. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = parseRateLimit(value);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not ${RATE_LIMIT_FORMAT}` });
         return z.NEVER;
       }
       return parsed;
@@ -79,6 +94,7 @@ const variables = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_METRICS_PORT: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535).optional()),
   WORKER_PORT: port(3001),
+  RATE_LIMIT: rateLimit('100/s'),
   ALLOW_PRIVATE_TARGETS: bool(false),
   DELIVERY_TIMEOUT: duration('10s'),
   DELIVERY_WINDOW: duration('72h'),
@@ -118,7 +134,12 @@ const schema = variables.superRefine((env, ctx) => {
 type Env = z.output<typeof schema>;
 
 export interface Config {
-  http: { port: number; host: string };
+  http: {
+    port: number;
+    host: string;
+    /** Requests per API token (and for the admin token), in each API process; null: no limit. */
+    rateLimit: RateLimit | null;
+  };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   adminToken?: string;
@@ -175,7 +196,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = result.data;
   return {
-    http: { port: env.PORT, host: env.HOST },
+    http: { port: env.PORT, host: env.HOST, rateLimit: env.RATE_LIMIT },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,

@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | 'unprocessable'
   | 'unavailable'
   | 'unsupported_version'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'rate_limited';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -18,7 +19,10 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    /** What the answer adds to the message: the schema violations of a 422 (`errors`); nothing else is output. */
+    /**
+     * What the answer adds to the message: the schema violations of a 422 (`errors`), and the `retryAfterSeconds`
+     * of a 429 (its Retry-After header); nothing else is output.
+     */
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
@@ -41,4 +45,9 @@ export function conflict(message: string, details?: Record<string, unknown>): Do
 /** Well-formed input that breaks a rule of the domain (event data that does not match its type's schema, …): 422. */
 export function unprocessable(message: string, details?: Record<string, unknown>): DomainError {
   return new DomainError('unprocessable', message, details);
+}
+
+/** Too many requests for one token: try again in `retryAfterSeconds` (whole seconds, at least 1). */
+export function rateLimited(message: string, retryAfterSeconds: number): DomainError {
+  return new DomainError('rate_limited', message, { retryAfterSeconds });
 }

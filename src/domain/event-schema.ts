@@ -36,7 +36,7 @@ export function compileEventSchema(schema: unknown): EventDataCheck {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     if (typeof schema !== 'boolean') throw validationError('schema must be a JSON Schema: an object (or true/false)');
   }
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, logger: false });
+  const ajv = new Ajv2020({ allErrors: true, ownProperties: true, strict: true, strictTypes: false, strictTuples: false, logger: false });
   addFormats(ajv);
   let validate: ReturnType<typeof ajv.compile>;
   try {

@@ -11,6 +11,8 @@ export interface UrlPolicyOptions {
 }
 
 export const MAX_URL_LENGTH = 2048;
+/** Spaces, C0 and C1 control characters, DEL and the Unicode line and paragraph separators. */
+const UNSAFE_URL_CHARACTER = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
 const PRIVATE_HINT =
   'the environment does not allow private targets (admin API: PATCH /admin/environments/:id {"allowPrivateTargets": true}; ALLOW_PRIVATE_TARGETS=true allows them everywhere)';
 
@@ -27,6 +29,13 @@ export function parseTargetUrl(raw: unknown): URL {
   if (typeof raw !== 'string') throw invalid('url must be a string');
   if (raw.length === 0) throw invalid('url must not be empty');
   if (raw.length > MAX_URL_LENGTH) throw invalid(`url must be at most ${MAX_URL_LENGTH} characters (got ${raw.length})`);
+  // The URL parser drops tabs and line breaks anywhere and trims spaces and control characters at the ends, so a
+  // URL that had them would be stored as something else than what was sent: refuse them before it parses.
+  const unsafe = UNSAFE_URL_CHARACTER.exec(raw);
+  if (unsafe) {
+    const codePoint = `U+${unsafe[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw invalid(`url must not contain spaces or control characters (${codePoint} at position ${unsafe.index})`);
+  }
   let url: URL;
   try {
     url = new URL(raw);
@@ -47,18 +56,30 @@ export function ipLiteral(hostname: string): string | null {
   return isIP(bare) ? bare : null;
 }
 
-/** Only ipaddr.js's 'unicast' range counts as public; anything unparsable is not public. */
+/** `::/96`: IPv4-compatible IPv6 (deprecated, RFC 4291), e.g. `[::127.0.0.1]`, which URL writes `[::7f00:1]`. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
+/**
+ * Only ipaddr.js's 'unicast' range counts as public; anything unparsable is not public. That refuses, besides the
+ * private, loopback, link-local, CGNAT, reserved, broadcast and multicast ranges, the IPv6 forms that embed an
+ * IPv4 address or tunnel to one (NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`, Teredo
+ * `2001::/32`, SIIT `::ffff:0:0:0/96`), and `::/96`, which ipaddr.js counts as unicast. An IPv4-mapped address
+ * (`::ffff:a.b.c.d`) is judged by its IPv4 address.
+ */
 export function isPublicAddress(ip: string): boolean {
   const bare = ipLiteral(ip);
   if (bare === null) return false;
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
-    addr = ipaddr.parse(bare);
+    // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`; the URL parser writes every IPv6 address in plain hex first.
+    addr = ipaddr.parse(isIP(bare) === 6 ? new URL(`https://[${bare}]/`).hostname.slice(1, -1) : bare);
   } catch {
     return false;
   }
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6') {
+    const v6 = addr as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) addr = v6.toIPv4Address();
+    else if (v6.match(IPV4_COMPATIBLE)) return false;
   }
   return addr.range() === 'unicast';
 }

@@ -6,7 +6,8 @@ import { newId } from '../../src/domain/ids';
 import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
 import { ensureSandbox, SANDBOX } from '../../src/runtime/first-run';
 import { ApiClient } from '../support/api-client';
-import { useTestApp } from '../support/test-app';
+import { rawRequest } from '../support/raw-http';
+import { ADMIN_TOKEN, useTestApp } from '../support/test-app';
 
 describe('admin API: an environment’s tokens', () => {
   const t = useTestApp();
@@ -98,6 +99,96 @@ describe('admin API: an environment’s tokens', () => {
       expect((await client.request('DELETE', `/admin/environments/${id}/tokens/${tokenId}`)).status).toBe(401);
     }
     expect((await tokensOf(id)).body).toHaveLength(1);
+  });
+
+  describe('401: one answer, byte for byte, whatever is wrong with the token', () => {
+    /** Each request's Authorization header lines, as written on the wire. */
+    async function answers(kinds: Record<string, string[]>, method: string, path: string, headerLines: string[], body = '') {
+      const got: Record<string, { status: number; body: string; requestId: string | undefined }> = {};
+      for (const [kind, lines] of Object.entries(kinds)) {
+        const response = await rawRequest(t.app.api.url, method, path, [...headerLines, ...lines], body);
+        got[kind] = { status: response.status, body: response.body, requestId: response.headers['x-request-id'] };
+      }
+      return got;
+    }
+    const unknown = `pwh_${'A'.repeat(43)}`;
+
+    it('API token routes: missing, another scheme, empty, malformed, unknown, revoked, spaced, doubled', async () => {
+      const { id, token } = await t.app.newEnvironment();
+      const revoked = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
+      expect((await revoke(id, revoked.id)).status).toBe(204);
+      const kinds: Record<string, string[]> = {
+        missing: [],
+        empty: ['Authorization:'],
+        basic: [`Authorization: Basic ${Buffer.from(`user:${token}`).toString('base64')}`],
+        'another scheme': [`Authorization: Token ${token}`],
+        'no scheme': [`Authorization: ${token}`],
+        'bearer, no token': ['Authorization: Bearer'],
+        'bearer and spaces, no token': ['Authorization: Bearer    '],
+        malformed: ['Authorization: Bearer not-a-token'],
+        'too short': [`Authorization: Bearer ${token.slice(0, -1)}`],
+        'too long': [`Authorization: Bearer ${token}A`],
+        unknown: [`Authorization: Bearer ${unknown}`],
+        'unknown, trailing space': [`Authorization: Bearer ${unknown} `],
+        'unknown, lower case': [`Authorization: Bearer ${token.toLowerCase()}`],
+        revoked: [`Authorization: Bearer ${revoked.token}`],
+        'the admin token': [`Authorization: Bearer ${ADMIN_TOKEN}`],
+        'two tokens in one header': [`Authorization: Bearer ${token} ${token}`],
+        'a list in one header': [`Authorization: Bearer ${token}, Bearer ${token}`],
+        'two headers, both valid': [`Authorization: Bearer ${token}`, `Authorization: Bearer ${token}`],
+        'two headers, bad first': [`Authorization: Bearer ${unknown}`, `Authorization: Bearer ${token}`],
+        'two headers, valid first': [`Authorization: Bearer ${token}`, `Authorization: Bearer ${unknown}`],
+      };
+      const environmentHeaders = [`X-environment: ${id}`, 'X-version: 2022-03'];
+      const routes: [string, string, string[], string][] = [
+        ['GET', '/webhooks/subscriptions', environmentHeaders, ''],
+        ['GET', '/events/evt_nope', [], ''],
+        ['POST', '/events', [...environmentHeaders, 'Content-Type: application/json'], '{"type":"a.b","data":{}}'],
+      ];
+      const bodies = new Set<string>();
+      for (const [method, path, headerLines, body] of routes) {
+        const got = await answers(kinds, method, path, headerLines, body);
+        for (const [kind, answer] of Object.entries(got)) {
+          expect([kind, answer.status]).toEqual([kind, 401]);
+          expect(answer.requestId).toMatch(/^req_/);
+          expect(answer.body).not.toContain(answer.requestId);
+          bodies.add(answer.body);
+        }
+      }
+      expect([...bodies]).toEqual(['{"statusCode":401,"error":"unauthorized","message":"a valid API token is required: Authorization: Bearer <token>"}']);
+
+      // The same token alone, in any letter case of the scheme, with spaces or tabs around it (HTTP drops those), passes.
+      const [ok] = routes;
+      for (const line of [`Authorization: Bearer ${token}`, `authorization: bearer ${token}`, `Authorization: Bearer\t${token} \t `]) {
+        expect([line, (await rawRequest(t.app.api.url, ok[0], ok[1], [...ok[2], line])).status]).toEqual([line, 200]);
+      }
+    });
+
+    it('admin routes: one answer of their own', async () => {
+      const { token } = await t.app.newEnvironment();
+      const kinds: Record<string, string[]> = {
+        missing: [],
+        empty: ['Authorization:'],
+        basic: [`Authorization: Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}`],
+        'no scheme': [`Authorization: ${ADMIN_TOKEN}`],
+        'bearer, no token': ['Authorization: Bearer '],
+        wrong: [`Authorization: Bearer ${ADMIN_TOKEN}x`],
+        prefix: [`Authorization: Bearer ${ADMIN_TOKEN.slice(0, -1)}`],
+        'an API token': [`Authorization: Bearer ${token}`],
+        'unknown, trailing space': [`Authorization: Bearer nope `],
+        'two headers, both right': [`Authorization: Bearer ${ADMIN_TOKEN}`, `Authorization: Bearer ${ADMIN_TOKEN}`],
+        'two headers, wrong first': [`Authorization: Bearer nope`, `Authorization: Bearer ${ADMIN_TOKEN}`],
+      };
+      const bodies = new Set<string>();
+      for (const [method, path, body] of [['GET', '/admin/environments/nope', ''], ['POST', '/admin/environments', '{"id":"never-made"}']]) {
+        for (const [kind, answer] of Object.entries(await answers(kinds, method, path, ['Content-Type: application/json'], body))) {
+          expect([kind, answer.status]).toEqual([kind, 401]);
+          bodies.add(answer.body);
+        }
+      }
+      expect([...bodies]).toEqual(['{"statusCode":401,"error":"unauthorized","message":"the admin token is required: Authorization: Bearer <ADMIN_TOKEN>"}']);
+      expect((await rawRequest(t.app.api.url, 'GET', '/admin/environments/nope', [`Authorization: Bearer ${ADMIN_TOKEN} `])).status).toBe(404);
+    });
   });
 
   describe('npm start’s sandbox token', () => {

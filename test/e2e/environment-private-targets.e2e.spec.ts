@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiClient, waitFor } from '../support/api-client';
+import { controlCharacterUrls, ssrfForms } from '../support/ssrf-forms';
 import { useTestApp } from '../support/test-app';
 
 /** A public address that no test ever sends to: its subscription's URL is changed in the database before any publish. */
@@ -76,6 +77,33 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
     expect(attempts.body[0]).toMatchObject({ number: 1, succeeded: false, statusCode: null, error: expect.stringMatching(/^refused: localhost resolves to private address (127\.0\.0\.1|::1)$/) });
     expect(t.receiver.forPath('/rebound')).toEqual([]);
     expect(t.receiver.forPath('/allowed')).toHaveLength(1);
+  });
+
+  it('refuses every private address form at subscribe and at a URL change (400 private_target), and stores none', async () => {
+    const strict = await environment(false);
+    const moved = await strict.api.subscribe(PUBLIC_BUT_NEVER_CONTACTED);
+    expect(moved.status).toBe(200);
+    const answers: Record<string, unknown> = {};
+    for (const { url } of ssrfForms) {
+      const subscribed = await strict.api.subscribe(url);
+      const patched = await strict.api.request('PATCH', `/webhooks/subscriptions/${moved.body.id}`, { url });
+      answers[url] = [subscribed.status, subscribed.body.error, patched.status, patched.body.error];
+    }
+    expect(answers).toEqual(Object.fromEntries(ssrfForms.map(({ url }) => [url, [400, 'private_target', 400, 'private_target']])));
+    const listed = await strict.api.request('GET', '/webhooks/subscriptions');
+    expect(listed.body.items.map((item: { url: string }) => item.url)).toEqual([PUBLIC_BUT_NEVER_CONTACTED]);
+  });
+
+  it('refuses a URL with a raw space or control character (400 invalid_url) instead of storing what the URL parser makes of it', async () => {
+    const loose = await environment(true);
+    for (const { url } of controlCharacterUrls) {
+      const refused = await loose.api.subscribe(url);
+      expect([url, refused.status, refused.body.error, refused.body.message]).toEqual([url, 400, 'invalid_url', expect.stringMatching(/^url must not contain spaces or control characters/)]);
+    }
+    // The same URL without the line break is accepted: the refusal is the character's, not the host's.
+    expect((await loose.api.subscribe(t.receiver.url('/clean'))).status).toBe(200);
+    expect((await loose.api.subscribe(t.receiver.url('/clean').replace('127.0.0.1', '127.0.0.1\r\n'))).status).toBe(400);
+    expect((await loose.api.request('GET', '/webhooks/subscriptions')).body.items).toHaveLength(1);
   });
 
   it('a change of the setting applies to the next subscribe', async () => {

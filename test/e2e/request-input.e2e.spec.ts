@@ -1,4 +1,4 @@
-import type { ApiClient } from '../support/api-client';
+import { type ApiClient, waitFor } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -87,6 +87,44 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
     it('applies the limit to every body: subscribe', async () => {
       const response = await api.send('PUT', '/webhooks/subscribe', `{"url":${'['.repeat(2000)}${']'.repeat(2000)}}`, { 'content-type': 'application/json' });
       expect(response.status).toBe(400);
+    });
+  });
+
+  describe('line breaks and control characters in names (header injection)', () => {
+    const names = ['a.b\r\nx-injected: 1', 'a\r\nb', 'a.b\n', 'a.b\r', 'a\tb', 'a.b\u0000', ' a.b', 'a.b '];
+
+    it('refuses an event type with one at publish (400), and stores nothing', async () => {
+      const { id: environment, api: publisher } = await t.app.newEnvironment();
+      for (const type of names) {
+        const refused = await publisher.publish(type, { n: 1 });
+        expect([type, refused.status, refused.body.error, refused.body.message]).toEqual([type, 400, 'validation', expect.stringMatching(/^type must be 1-128 characters/)]);
+      }
+      expect(await t.app.db.query(`SELECT id FROM events WHERE environment_id = $1`, [environment])).toEqual([]);
+    });
+
+    it('refuses one in PUT /event-types/:name (400) and in a subscription’s event types (400); DELETE finds no such type (404)', async () => {
+      for (const name of names) {
+        const path = `/event-types/${encodeURIComponent(name)}`;
+        const declared = await api.request('PUT', path, { description: 'injected' });
+        expect([name, declared.status, declared.body.message]).toEqual([name, 400, expect.stringMatching(/is not valid: event types are 1-128 characters/)]);
+        expect([name, (await api.request('DELETE', path)).status]).toEqual([name, 404]);
+        const subscribed = await api.subscribe(t.receiver.url('/typed'), [name]);
+        expect([name, subscribed.status]).toEqual([name, 400]);
+      }
+      const catalog = await api.request('GET', '/webhooks/event-types');
+      expect(catalog.body.items.map((item: { name: string }) => item.name).filter((name: string) => /[\s\u0000]/.test(name))).toEqual([]);
+    });
+
+    it('never puts anything the publisher sent in a header of the POST: a receiver gets our headers only', async () => {
+      const { id: environment, api: publisher } = await t.app.newEnvironment();
+      expect((await publisher.subscribe(t.receiver.url('/headers'))).status).toBe(200);
+      const data = '{"s":"x\\r\\nx-injected: 1",\r\n"t":"\\u000d\\u000ax-injected: 2"}';
+      const published = await publisher.send('POST', '/events', `{"type":"inj.checked","data":${data}}`, { 'content-type': 'application/json', 'idempotency-key': 'inj-1' });
+      expect(published.status).toBe(202);
+      const [request] = await waitFor(async () => t.receiver.forPath('/headers'), (requests) => requests.length >= 1);
+      expect(Object.keys(request.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
+      expect(request.headers['webhook-id']).toMatch(/^ntf_[0-9A-Z]{26}$/);
+      expect(request.body).toContain(`"environment":"${environment}","data":${data}}`);
     });
   });
 

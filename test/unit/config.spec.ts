@@ -5,7 +5,7 @@ import { requireRoleSettings } from '../../src/runtime/role-settings';
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1' });
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', rateLimit: { perSecond: 100, burst: 200 } });
     expect(config.temporal).toMatchObject({ namespace: 'default', taskQueue: 'plude-webhooks', devServerPort: 7233, uiPort: 8233 });
     expect(config.temporal.address).toBeUndefined();
     expect(config.database.url).toBeUndefined();
@@ -43,6 +43,25 @@ describe('loadConfig', () => {
     ]) {
       expect(attempt).toThrow(`\n  ${line}`);
     }
+  });
+
+  it.each([
+    ['100/s', { perSecond: 100, burst: 200 }],
+    ['5/s,burst=5', { perSecond: 5, burst: 5 }],
+    ['6000/m', { perSecond: 100, burst: 200 }],
+    ['50', { perSecond: 50, burst: 100 }],
+    [' 10 / s , burst = 3 ', { perSecond: 10, burst: 3 }],
+    ['0.5/s', { perSecond: 0.5, burst: 1 }],
+    ['0', null],
+    ['0/s', null],
+    ['off', null],
+    ['OFF', null],
+  ])('reads RATE_LIMIT=%j', (value, rateLimit) => {
+    expect(loadConfig({ RATE_LIMIT: value }).http.rateLimit).toEqual(rateLimit);
+  });
+
+  it.each(['', 'fast', '100/d', '-1/s', '100/s,burst=0', '100/s,burst=1.5', '100/s burst 200', '1e3'])('refuses RATE_LIMIT=%j, saying what it takes', (value) => {
+    expect(() => loadConfig({ RATE_LIMIT: value })).toThrow(/RATE_LIMIT: ".*" is not a rate like 100\/s, 6000\/m or 100 \(a second\), optionally with ",burst=200"; 0 or off: no limit/);
   });
 
   it('wants the mTLS certificate and key together', () => {

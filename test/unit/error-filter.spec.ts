@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ErrorFilter, statusFor } from '../../src/api/error.filter';
-import { DomainError } from '../../src/domain/errors';
+import { DomainError, rateLimited } from '../../src/domain/errors';
 
 /** Just enough of Express's response for the filter: what it answered, and res.locals with the request ID. */
 function fakeHost(requestId = 'req-123') {
@@ -39,6 +39,19 @@ describe('ErrorFilter', () => {
     const errors = [{ instancePath: '/amount', keyword: 'type', message: 'must be integer' }];
     new ErrorFilter({ error: () => undefined }).catch(new DomainError('unprocessable', 'data does not match', { errors, kind: 'hidden' }), host);
     expect(sent).toEqual({ status: 422, body: { statusCode: 422, error: 'unprocessable', message: 'data does not match', errors } });
+  });
+
+  it('answers 429 with a Retry-After header of whole seconds for a rate limit, and sets no header on other errors', () => {
+    const { host, sent } = fakeHost();
+    new ErrorFilter({ error: () => undefined }).catch(rateLimited('too many requests for this API token', 2), host);
+    expect(sent).toEqual({
+      status: 429,
+      headers: { 'Retry-After': '2' },
+      body: { statusCode: 429, error: 'rate_limited', message: 'too many requests for this API token' },
+    });
+    const other = fakeHost();
+    new ErrorFilter({ error: () => undefined }).catch(new DomainError('conflict', 'taken', { retryAfterSeconds: 'soon' }), other.host);
+    expect(other.sent.headers).toBeUndefined();
   });
 
   it('answers 500 to anything else and logs it once, with the request ID and without the body', () => {

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { generate } from 'selfsigned';
-import { buildCaList, createHttpSender, type HttpSender } from '../../activities/http/sender';
+import { buildCaList, createHttpSender, type HttpSender, type LookupFunction } from '../../activities/http/sender';
+import { checkTargetUrl } from '../../src/domain/url-policy';
+import { ssrfForms } from '../support/ssrf-forms';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 interface TestServer { server: Server; url: string; hits: string[]; connections: number }
@@ -186,6 +188,50 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(redirectTarget.connections).toBe(0);
   });
 
+  describe('every refused address form', () => {
+    let guarded: HttpSender;
+    // Names resolve to the loopback address the redirect target listens on.
+    const lookup: LookupFunction = (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    beforeAll(() => (guarded = createHttpSender({ allowPrivateTargets: false, responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 1, lookup })));
+    afterAll(() => guarded.close());
+
+    it.each(ssrfForms)('refuses $url ($what) before it connects', async ({ url }) => {
+      // Pointed at the redirect target's port, which no test ever reaches: a connection would show.
+      const target = new URL(url);
+      target.port = new URL(redirectTarget.url).port;
+      await expect(post(guarded, target.href)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/^refused: /) });
+      expect(redirectTarget.connections).toBe(0);
+    });
+  });
+
+  it('refuses a host name that resolved to a public address at subscribe and resolves to 127.0.0.1 when the delivery connects (DNS rebinding)', async () => {
+    const answers = ['93.184.216.34', '127.0.0.1'];
+    const asked: string[] = [];
+    const lookup: LookupFunction = (hostname, _options, callback) => {
+      asked.push(hostname);
+      const address = hostname === 'rebind.test' ? answers.shift() : undefined;
+      if (address === undefined) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+      callback(null, [{ address, family: 4 }]);
+    };
+    const resolve = (hostname: string) =>
+      new Promise<string[]>((ok, fail) => lookup(hostname, { all: true }, (err, addresses) => (err ? fail(err) : ok(addresses.map((a) => a.address)))));
+    // The local server answers on 127.0.0.1 at this port: the second answer points the delivery at it.
+    const url = `https://rebind.test:${new URL(main.url).port}/ok`;
+    const before = main.hits.length;
+    const connections = main.connections;
+
+    await expect(checkTargetUrl(url, { allowPrivateTargets: false, resolve })).resolves.toBeInstanceOf(URL);
+    const guarded = createHttpSender({ allowPrivateTargets: false, responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 1, lookup });
+    try {
+      await expect(post(guarded, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: 'refused: rebind.test resolves to private address 127.0.0.1' });
+    } finally {
+      await guarded.close();
+    }
+    expect(asked).toEqual(['rebind.test', 'rebind.test']);
+    expect(main.hits.length).toBe(before);
+    expect(main.connections).toBe(connections);
+  });
+
   it('reaches private addresses for a request that may (its environment allows them), and still refuses one that may not', async () => {
     const byLocalhost = `${main.url.replace('127.0.0.1', 'localhost')}/ok`;
     const allowed = (url: string) => strictSender.send({ url, headers: {}, body: '{}', timeoutMs: 5000, allowPrivateTargets: true });
@@ -206,6 +252,18 @@ describe('createHttpSender (real local HTTPS)', () => {
     await stopServer(tmp); // the port is now free and nothing listens on it
     const port = new URL(tmp.url).port;
     await expect(post(sender, `${tmp.url}/`)).rejects.toMatchObject({ message: `connect ECONNREFUSED 127.0.0.1:${port}`, code: 'ECONNREFUSED' });
+  });
+
+  it.each([
+    ['a CR LF in a value', { 'webhook-id': 'ntf_1\r\nx-injected: 1' }],
+    ['a lone LF in a value', { 'webhook-id': 'ntf_1\nx-injected: 1' }],
+    ['a NUL in a value', { 'webhook-id': 'ntf_1\u0000' }],
+    ['a CR LF in a name', { 'x-a\r\nx-injected': '1' }],
+    ['a space in a name', { 'webhook id': '1' }],
+  ])('refuses a header with %s before it connects', async (_, headers) => {
+    const hits = main.hits.length;
+    await expect(sender.send({ url: `${main.url}/ok`, headers, body: '{}', timeoutMs: 5000 })).rejects.toMatchObject({ code: 'EHEADER', message: expect.stringMatching(/^refused: header /) });
+    expect(main.hits.length).toBe(hits);
   });
 
   it('refuses non-https urls', async () => {

@@ -1,5 +1,6 @@
 import { DomainError } from '../../src/domain/errors';
 import { assertPublicTarget, checkTargetUrl, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+import { controlCharacterUrls, publicForms, ssrfForms } from '../support/ssrf-forms';
 
 const records: Record<string, string[]> = {
   'example.com': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
@@ -36,7 +37,7 @@ describe('parseTargetUrl', () => {
   it('rejects non-strings and garbage', () => {
     rejects(42, /must be a string/);
     rejects('', /must not be empty/);
-    rejects('not a url', /not a valid absolute URL/);
+    rejects('not-a-url', /not a valid absolute URL/);
   });
   it('rejects http', () => rejects('http://example.com/', /url must use https \(got http:\)/));
   it('rejects urls over 2048 chars', () => {
@@ -51,28 +52,44 @@ describe('parseTargetUrl', () => {
     rejects('https://example.com/#frag', /fragment/);
     rejects('https://example.com/#', /fragment/);
   });
+  it.each(controlCharacterUrls)('refuses $what before the URL parser drops or trims it', ({ url }) => {
+    rejects(url, /^url must not contain spaces or control characters \(U\+[0-9A-F]{4} at position \d+\)$/);
+  });
+  it.each(['https://exa%0d%0ample.com/', 'https://exa%20mple.com/', 'https://exa%09mple.com/', 'https://exa%00mple.com/'])(
+    'refuses %s: a percent-encoded control character or space in the host',
+    (url) => rejects(url, /not a valid absolute URL/),
+  );
+  it('keeps a percent-encoded line break in the path as it was sent (it never becomes a raw one)', () => {
+    expect(parseTargetUrl('https://example.com/a%0D%0Ab').href).toBe('https://example.com/a%0D%0Ab');
+  });
   it('uses invalid_url as the code', () => {
     expect(() => parseTargetUrl('ftp://example.com')).toThrow(expect.objectContaining({ code: 'invalid_url' }));
   });
 });
 
 describe('isPublicAddress', () => {
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (ip) =>
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '100.63.255.255', '100.128.0.1'])('%s is public', (ip) =>
     expect(isPublicAddress(ip)).toBe(true),
   );
   it.each([
     '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
     '255.255.255.255', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::', 'fd12::1', '::ffff:127.0.0.1',
     '::ffff:10.0.0.1', '[::1]', 'not-an-ip', '',
+    // IPv4-compatible (::/96, which ipaddr.js calls unicast), SIIT, NAT64, 6to4, Teredo, documentation.
+    '::7f00:1', '::127.0.0.1', '::8.8.8.8', '::ffff:0:7f00:1', '64:ff9b::7f00:1', '64:ff9b:1::1', '2002:7f00:1::',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:db8::1', '198.18.0.1', '240.0.0.1',
   ])('%s is not public', (ip) => expect(isPublicAddress(ip)).toBe(false));
 });
 
 describe('assertPublicTarget / checkTargetUrl', () => {
-  it.each([
-    'https://127.0.0.1/', 'https://[::1]/', 'https://[::ffff:10.0.0.1]/', 'https://169.254.169.254/latest/meta-data',
-    'https://192.168.1.1/', 'https://[fc00::]/', 'https://0x7f000001/', 'https://2130706433/',
-  ])('refuses %s', async (raw) => {
-    expect(await codeOf(checkTargetUrl(raw, strict))).toMatch(/^private_target: .*private address.*does not allow private targets.*"allowPrivateTargets": true.*ALLOW_PRIVATE_TARGETS=true/);
+  it.each(ssrfForms.filter(({ url }) => !url.includes('localhost')))('refuses $url ($what) without resolving it', async ({ url }) => {
+    resolve.mockClear();
+    expect(await codeOf(checkTargetUrl(url, strict))).toMatch(/^private_target: .*private address.*does not allow private targets.*"allowPrivateTargets": true.*ALLOW_PRIVATE_TARGETS=true/);
+    expect(resolve).not.toHaveBeenCalled();
+  });
+
+  it.each(publicForms)('accepts %s, a public address beside the refused ranges', async (url) => {
+    await expect(checkTargetUrl(url, strict)).resolves.toBeInstanceOf(URL);
   });
 
   it.each(['https://localhost/', 'https://LOCALHOST:8443/', 'https://api.localhost/', 'https://localhost./'])(
