@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
-import { ipLiteral, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+import { ipLiteral, isLocalhostName, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
 import { Slots } from '../../src/runtime/slots';
 
 /**
@@ -140,11 +140,16 @@ function toSendError(err: unknown, timedOut: boolean, timeoutMs: number): HttpSe
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new HttpSendError('connect timeout', code);
   const message = e.message || String(err);
-  if (CERT_CODES.test(code)) return new HttpSendError(`certificate: ${message}`, code);
+  if (CERT_CODES.test(code)) return new HttpSendError(`certificate: ${message} (${code})`, code);
   if (code === 'UND_ERR_SOCKET') return new HttpSendError(`socket: ${message}`, code);
   return new HttpSendError(message, code);
 }
 
+/**
+ * At most `limit` bytes of the response body, as text whose UTF-8 is at most `limit` bytes too: bytes that are not
+ * UTF-8 text (a gzip body, say) decode to U+FFFD, which takes 3 bytes, and NUL (which PostgreSQL's text cannot hold)
+ * is stored as U+FFFD as well, so the text is cut again to fit. A trailing partial character is dropped.
+ */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
   const decoder = new StringDecoder('utf8');
   let text = '';
@@ -152,15 +157,21 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   for await (const chunk of body) {
     const room = limit - received;
     if (chunk.length > room) {
-      // Drop a trailing partial multi-byte sequence instead of emitting U+FFFD.
       text += decoder.write(chunk.subarray(0, room));
       body.destroy();
-      return text;
+      return fitUtf8(text, limit);
     }
     received += chunk.length;
     text += decoder.write(chunk);
   }
-  return text + decoder.end();
+  return fitUtf8(text + decoder.end(), limit);
+}
+
+/** `text` with NUL as U+FFFD, cut to at most `limit` bytes of UTF-8 on a character boundary. */
+export function fitUtf8(text: string, limit: number): string {
+  const storable = text.replace(/\u0000/g, '\uFFFD');
+  const bytes = Buffer.from(storable, 'utf8');
+  return bytes.length <= limit ? storable : new StringDecoder('utf8').write(bytes.subarray(0, limit));
 }
 
 export function createHttpSender(opts: SenderOptions): HttpSender {
@@ -181,11 +192,13 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     const url = parseTargetUrl(req.url);
     assertSafeHeaders(req.headers);
     const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
-    // IP literals never reach `lookup`, so check them here.
+    // IP literals never reach `lookup`, so check them here; local names are refused by name, as at subscribe,
+    // whatever the resolver would make of them (api.localhost may not resolve at all).
     const literal = ipLiteral(url.hostname);
     if (!privateTargets && literal !== null && !isPublicAddress(literal)) {
       throw privateTargetError(url.hostname);
     }
+    if (!privateTargets && isLocalhostName(url.hostname)) throw new HttpSendError(`refused: ${url.hostname} is a local name`, 'EPRIVATETARGET');
     return connectionSlot(url.origin, () => exchange(agentFor(privateTargets), url, req));
   }
 

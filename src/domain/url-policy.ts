@@ -84,7 +84,8 @@ export function isPublicAddress(ip: string): boolean {
   return addr.range() === 'unicast';
 }
 
-function isLocalhostName(hostname: string): boolean {
+/** `localhost` and its subdomains (RFC 6761), which name this host whatever DNS says. */
+export function isLocalhostName(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/\.$/, '');
   return h === 'localhost' || h.endsWith('.localhost');
 }

@@ -75,22 +75,26 @@ describe('hostile input', () => {
     }
     // At delivery: the environment allowed private targets when it subscribed, and no longer does when it publishes.
     const lax = await topology.newEnvironment({ allowPrivateTargets: true });
+    // The URL parser makes one URL of several forms (2130706433, 0x7f000001, 0177.0.0.1 and 127.1 are 127.0.0.1).
+    const distinct = [...new Set(forms.map((form) => new URL(form.url(port)).href))];
     const subscribed: string[] = [];
-    for (const form of forms) {
-      const response = await lax.clients[0].subscribe(form.url(port));
+    const refusedWhileAllowed: string[] = [];
+    for (const url of distinct) {
+      const response = await lax.clients[0].subscribe(url);
       if (response.status === 200 || response.status === 201) subscribed.push(response.body.id);
+      else refusedWhileAllowed.push(`${url}: ${response.status} ${response.body?.message}`);
     }
-    expect(subscribed.length).toBe(forms.length);
+    expect(refusedWhileAllowed).toEqual([]);
     expect((await topology.admin.request('PATCH', `/admin/environments/${lax.id}`, { allowPrivateTargets: false })).status).toBe(200);
     const ledger = new Ledger();
     const published = await ledger.publish(lax, 'z2.ssrf', { n: 1 });
-    expect(published.body.notifications).toBe(forms.length);
-    const { rows } = await waitForAttempts(topology, published.body.id, forms.length);
+    expect(published.body.notifications).toBe(distinct.length);
+    const { rows } = await waitForAttempts(topology, published.body.id, distinct.length);
     const notRefused = rows.filter((r) => !/refused|private/i.test(r.error ?? ''));
     expect(notRefused).toEqual([]);
     expect({ connections: canary.connections, hits: canary.hits }).toEqual({ connections: 0, hits: 0 });
     for (const id of subscribed) await lax.clients[0].request('DELETE', `/webhooks/subscriptions/${id}`);
-    return { counted: `${forms.length} forms refused at subscribe (400) and at delivery (attempt error "refused"), no connection reached the target` };
+    return { counted: `${forms.length} forms refused at subscribe (400); the ${distinct.length} URLs they make refused at delivery (attempt error "refused"); no connection reached the target` };
   });
 
   chaosCase('Z3', 'header injection', 'CR/LF in subscription URLs and event types; a percent-encoded CR/LF in a URL path delivered', async () => {

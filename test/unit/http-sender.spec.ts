@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { generate } from 'selfsigned';
-import { buildCaList, createHttpSender, type HttpSender, type LookupFunction } from '../../activities/http/sender';
+import { buildCaList, createHttpSender, fitUtf8, type HttpSender, type LookupFunction } from '../../activities/http/sender';
 import { checkTargetUrl } from '../../src/domain/url-policy';
 import { ssrfForms } from '../support/ssrf-forms';
 
@@ -182,9 +182,11 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(redirectTarget.connections).toBe(0);
   });
 
-  it('refuses a hostname resolving to a private address at connection time', async () => {
-    const url = `${redirectTarget.url.replace('127.0.0.1', 'localhost')}/ok`;
-    await expect(post(strictSender, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/localhost resolves to private address/) });
+  it('refuses localhost and its subdomains by name, whatever the resolver says (api.localhost may not resolve)', async () => {
+    for (const host of ['localhost', 'api.localhost']) {
+      const url = `${redirectTarget.url.replace('127.0.0.1', host)}/ok`;
+      await expect(post(strictSender, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: `refused: ${host} is a local name` });
+    }
     expect(redirectTarget.connections).toBe(0);
   });
 
@@ -277,5 +279,20 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(ca[ca.length - 2]).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(ca[ca.length - 1]).toContain('second');
     expect(() => buildCaList([join(dir, 'ca.pem'), join(dir, 'missing.pem')])).toThrow(/cannot read extra CA file .*missing\.pem/);
+  });
+});
+
+describe('fitUtf8 (the stored response body)', () => {
+  it('keeps text that fits, and NUL becomes U+FFFD, which PostgreSQL text can hold', () => {
+    expect(fitUtf8('ok', 10)).toBe('ok');
+    expect(fitUtf8('a\u0000b', 10)).toBe('a\uFFFDb');
+  });
+
+  it('cuts bytes that were not UTF-8 (each became a 3-byte U+FFFD) to the limit, on a character boundary', () => {
+    const binary = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x00]).toString('utf8');
+    expect(Buffer.byteLength(binary.replace(/\u0000/g, '\uFFFD'))).toBeGreaterThan(8);
+    const fitted = fitUtf8(binary, 8);
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(8);
+    expect(fitted).not.toContain('\u0000');
   });
 });
