@@ -21,6 +21,8 @@ SERVER_PKG="$MODULE/cmd/server"
 SQL_PKG="$MODULE/cmd/tools/sql"
 
 say() { printf '[obtain-temporal-server] %s\n' "$*" >&2; }
+# shellcheck source=lib/go-build.sh
+source "$(dirname "$0")/lib/go-build.sh"
 
 abs_path() {
   local p="$1"
@@ -141,33 +143,11 @@ fi
 # 5) build
 BUILD_MSG="building Temporal server v${WANT_VERSION} and its SQL tool with Go (cold build ~7 min, ~2 GB RAM)…"
 say "$BUILD_MSG into $PRIVATE_DIR"
-log_file="$(mktemp -t temporal-server-build.XXXXXX.log)"
 start=$SECONDS
-GOBIN="$PRIVATE_DIR" go install "${SERVER_PKG}@v${WANT_VERSION}" "${SQL_PKG}@v${WANT_VERSION}" >"$log_file" 2>&1 &
-build_pid=$!
-# Background jobs of a non-interactive shell ignore Ctrl-C: stop the build ourselves.
-trap 'kill "$build_pid" 2>/dev/null || true; rm -f "$log_file"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-while kill -0 "$build_pid" 2>/dev/null; do
-  for _ in $(seq 1 15); do
-    kill -0 "$build_pid" 2>/dev/null || break
-    sleep 1
-  done
-  if kill -0 "$build_pid" 2>/dev/null; then
-    say "$BUILD_MSG $((SECONDS - start))s"
-  fi
-done
-build_rc=0
-wait "$build_pid" || build_rc=$?
-trap - EXIT INT TERM
-if [[ $build_rc -ne 0 ]]; then
-  say "error: 'go install ${SERVER_PKG}@v${WANT_VERSION} ${SQL_PKG}@v${WANT_VERSION}' failed (exit $build_rc) after $((SECONDS - start))s; last lines of $log_file:"
-  tail -n 20 "$log_file" >&2 || true
+if ! go_build_with_progress "$BUILD_MSG" env GOBIN="$PRIVATE_DIR" go install "${SERVER_PKG}@v${WANT_VERSION}" "${SQL_PKG}@v${WANT_VERSION}"; then
   say "alternatively set TEMPORAL_SERVER_PATH and TEMPORAL_SQL_TOOL_PATH to v${WANT_VERSION} binaries"
   exit 4
 fi
-rm -f "$log_file"
 if ! private_ready; then
   say "error: build finished but $PRIVATE_DIR/server and sql are missing or not v${WANT_VERSION}"
   exit 4

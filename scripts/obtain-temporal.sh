@@ -9,6 +9,8 @@ WANT_VERSION="1.5.1"
 MODULE="github.com/temporalio/cli/cmd/temporal@v${WANT_VERSION}"
 
 say() { printf '[obtain-temporal] %s\n' "$*" >&2; }
+# shellcheck source=lib/go-build.sh
+source "$(dirname "$0")/lib/go-build.sh"
 
 abs_path() {
   local p="$1"
@@ -114,33 +116,11 @@ fi
 
 BUILD_MSG="building Temporal CLI v${WANT_VERSION} with Go (cold build ~5.5 min, ~1.9 GB RAM)…"
 say "$BUILD_MSG into $TARGET"
-log_file="$(mktemp -t temporal-build.XXXXXX.log)"
 start=$SECONDS
-go install -ldflags "-X github.com/temporalio/cli/temporalcli.Version=${WANT_VERSION}" "$MODULE" >"$log_file" 2>&1 &
-build_pid=$!
-# Background jobs of a non-interactive shell ignore Ctrl-C: stop the build ourselves.
-trap 'kill "$build_pid" 2>/dev/null || true; rm -f "$log_file"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-while kill -0 "$build_pid" 2>/dev/null; do
-  for _ in $(seq 1 15); do
-    kill -0 "$build_pid" 2>/dev/null || break
-    sleep 1
-  done
-  if kill -0 "$build_pid" 2>/dev/null; then
-    say "$BUILD_MSG $((SECONDS - start))s"
-  fi
-done
-build_rc=0
-wait "$build_pid" || build_rc=$?
-trap - EXIT INT TERM
-if [[ $build_rc -ne 0 ]]; then
-  say "error: 'go install $MODULE' failed (exit $build_rc) after $((SECONDS - start))s; last lines of $log_file:"
-  tail -n 20 "$log_file" >&2 || true
+if ! go_build_with_progress "$BUILD_MSG" go install -ldflags "-X github.com/temporalio/cli/temporalcli.Version=${WANT_VERSION}" "$MODULE"; then
   say "alternatively set TEMPORAL_CLI_PATH to a Temporal CLI binary, or TEMPORAL_ADDRESS to a running server"
   exit 4
 fi
-rm -f "$log_file"
 if [[ ! -x "$TARGET" ]]; then
   say "error: build finished but $TARGET does not exist (GOBIN/GOPATH mismatch?)"
   exit 4
