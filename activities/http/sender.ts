@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
-import { ipLiteral, isLocalhostName, isPublicAddress, parseTargetUrl } from '../../src/domain/url-policy';
+import { isPublicAddress, parseTargetUrl, refusedWithoutLookup } from '../../src/domain/url-policy';
 import { Slots } from '../../src/runtime/slots';
 
 /**
@@ -89,8 +89,8 @@ export function buildCaList(extraCaFiles: string[] = []): string[] {
   return ca;
 }
 
-function privateTargetError(host: string, address?: string): HttpSendError {
-  const what = address === undefined ? 'is a private address' : `resolves to private address ${address}`;
+/** `what`: why the host is refused (`is a local name`, `resolves to private address …`). */
+function privateTargetError(host: string, what: string): HttpSendError {
   return new HttpSendError(`refused: ${host} ${what}`, 'EPRIVATETARGET');
 }
 
@@ -106,7 +106,7 @@ const publicOnlyLookup = (lookup: LookupFunction) => (
   lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad) return callback(privateTargetError(hostname, bad.address), []);
+    if (bad) return callback(privateTargetError(hostname, `resolves to private address ${bad.address}`), []);
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
     if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
@@ -192,13 +192,10 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
     const url = parseTargetUrl(req.url);
     assertSafeHeaders(req.headers);
     const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
-    // IP literals never reach `lookup`, so check them here; local names are refused by name, as at subscribe,
-    // whatever the resolver would make of them (api.localhost may not resolve at all).
-    const literal = ipLiteral(url.hostname);
-    if (!privateTargets && literal !== null && !isPublicAddress(literal)) {
-      throw privateTargetError(url.hostname);
-    }
-    if (!privateTargets && isLocalhostName(url.hostname)) throw new HttpSendError(`refused: ${url.hostname} is a local name`, 'EPRIVATETARGET');
+    // IP literals never reach `lookup`, and local names are refused by name, as at subscribe, whatever the resolver
+    // would make of them (api.localhost may not resolve at all).
+    const reason = privateTargets ? null : refusedWithoutLookup(url.hostname);
+    if (reason !== null) throw privateTargetError(url.hostname, reason);
     return connectionSlot(url.origin, () => exchange(agentFor(privateTargets), url, req));
   }
 

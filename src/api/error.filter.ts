@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorCode } from '../domain/errors';
-import { isDatabaseUnavailable } from '../persistence/database-unavailable';
+import { databaseUnavailable } from '../persistence/database-unavailable';
 import { requestIdOf } from './request-id';
 
 /** The one place where domain error codes become HTTP statuses. */
@@ -97,18 +97,26 @@ function describe(exception: unknown): string {
 /** What a 503 for an unavailable database tells the caller to wait, in seconds. */
 const DATABASE_RETRY_AFTER_S = 2;
 
-function describeUnavailable(exception: unknown): string {
-  const cause = exception instanceof QueryFailedError ? exception.driverError : exception;
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : (cause as Error)?.message ?? 'unknown';
+/**
+ * An unreachable database, as the domain error it is to the caller (503 and Retry-After, through the same path as
+ * every domain error); logged once, by its code. Anything else is returned as it is.
+ */
+function unavailableAsDomainError(exception: unknown, requestId: string, logger: Pick<LoggerService, 'error'>): unknown {
+  if (exception instanceof DomainError || exception instanceof HttpException) return exception;
+  const reason = databaseUnavailable(exception);
+  if (reason === null) return exception;
+  logger.error(`request ${requestId}: the database is unavailable (${reason})`);
+  // Nothing was stored (a publish commits its event and notifications in one transaction): the caller retries.
+  return new DomainError('unavailable', 'the database is unavailable; retry the request later', { retryAfterSeconds: DATABASE_RETRY_AFTER_S });
 }
 
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Pick<LoggerService, 'error'> = new Logger('ErrorFilter')) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const exception = unavailableAsDomainError(thrown, requestIdOf(response), this.logger);
     const report = exception instanceof HttpException ? healthReport(exception) : null;
     if (report) {
       response.status(503).json(report);
@@ -122,11 +130,6 @@ export class ErrorFilter implements ExceptionFilter {
       if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
-    } else if (isDatabaseUnavailable(exception)) {
-      // Nothing was stored (a publish commits its event and notifications in one transaction): the caller retries.
-      this.logger.error(`request ${requestIdOf(response)}: the database is unavailable (${describeUnavailable(exception)})`);
-      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
-      body = { statusCode: 503, error: 'unavailable', message: 'the database is unavailable; retry the request later' };
     } else {
       body = fromMiddlewareError(exception);
     }

@@ -37,23 +37,24 @@ export class ApiTokenService {
   }
 
   /**
-   * The environment of a live token, or null for anything else (malformed, unknown, revoked). A lookup in the
-   * database also records the use (at most once a minute per token); a cached answer writes nothing.
+   * The environment of a live token and the token's hash (what the rate limit counts by), or null for anything else
+   * (malformed, unknown, revoked). A lookup in the database also records the use (at most once a minute per token); a
+   * cached answer writes nothing.
    */
-  async environmentOf(token: string): Promise<string | null> {
+  async authenticate(token: string): Promise<{ environmentId: string; tokenHash: string } | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const hash = hashToken(token);
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.environmentId;
+    const tokenHash = hashToken(token);
+    const cached = this.cache.get(tokenHash);
+    if (cached && cached.until > Date.now()) return { environmentId: cached.environmentId, tokenHash };
     const revocations = this.revocations;
-    const environmentId = await this.tokens.authenticate(hash);
+    const environmentId = await this.tokens.authenticate(tokenHash);
     if (environmentId && revocations === this.revocations) {
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
-      this.cache.set(hash, { environmentId, until: Date.now() + TOKEN_CACHE_TTL_MS });
+      this.cache.set(tokenHash, { environmentId, until: Date.now() + TOKEN_CACHE_TTL_MS });
     } else {
-      this.cache.delete(hash);
+      this.cache.delete(tokenHash);
     }
-    return environmentId;
+    return environmentId ? { environmentId, tokenHash } : null;
   }
 
   /** Whether `token` is a live token of `environmentId`, without counting as a use. */

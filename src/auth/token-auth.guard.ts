@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
-import { ApiTokenService, hashToken } from './api-token.service';
+import { ApiTokenService } from './api-token.service';
 import { bearerToken } from './bearer';
 import { RateLimiter } from './rate-limiter';
 
@@ -25,9 +25,10 @@ export class TokenAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
-    const environmentId = token ? await this.tokens.environmentOf(token) : null;
-    if (!environmentId || !token) throw new DomainError('unauthorized', UNAUTHORIZED);
-    this.rateLimiter.admit(`api:${hashToken(token)}`, 'this API token');
+    const authenticated = token ? await this.tokens.authenticate(token) : null;
+    if (!authenticated) throw new DomainError('unauthorized', UNAUTHORIZED);
+    const { environmentId, tokenHash } = authenticated;
+    this.rateLimiter.admit(`api:${tokenHash}`, 'this API token');
     if (request.headers['x-environment'] !== environmentId) {
       throw new DomainError('forbidden', 'X-environment must name the environment this API token belongs to');
     }

@@ -1,51 +1,32 @@
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
-import { parseRateLimit, RATE_LIMIT_FORMAT, type RateLimit } from '../domain/rate-limit';
+import { parseRateLimit, rateLimitFormat, type RateLimit } from '../domain/rate-limit';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../runtime/data-files';
 import { parseDuration } from './duration';
 
-const duration = (fallback: string) =>
+/** A string setting (with a default) that `parse` turns into a value; `expected` says what it should look like. */
+const parsedWith = <T>(fallback: string, parse: (value: string) => T | undefined, expected: string) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
-      const parsed = parseDuration(value);
+      const parsed = parse(value);
       if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 250ms, 5s, 10m, 1h or 72h` });
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not ${expected}` });
         return z.NEVER;
       }
       return parsed;
     });
+
+const duration = (fallback: string) => parsedWith(fallback, parseDuration, 'a duration like 250ms, 5s, 10m, 1h or 72h');
 
 /** A duration, or `0` for "never". */
 const durationOrOff = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      if (value.trim() === '0') return 0;
-      const parsed = parseDuration(value);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 10m, 1h or 5d, or 0 for never` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+  parsedWith(fallback, (value) => (value.trim() === '0' ? 0 : parseDuration(value)), 'a duration like 10m, 1h or 5d, or 0 for never');
 
 /** Requests a second per token, with a burst; null: no limit. */
-const rateLimit = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      const parsed = parseRateLimit(value);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not ${RATE_LIMIT_FORMAT}` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+const rateLimit = (fallback: string) => parsedWith(fallback, parseRateLimit, rateLimitFormat);
 
 const bool = (fallback: boolean) =>
   z

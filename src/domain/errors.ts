@@ -21,7 +21,7 @@ export class DomainError extends Error {
     message: string,
     /**
      * What the answer adds to the message: the schema violations of a 422 (`errors`), and the `retryAfterSeconds`
-     * of a 429 (its Retry-After header); nothing else is output.
+     * of a 429 or a 503 (its Retry-After header); nothing else is output.
      */
     readonly details?: Record<string, unknown>,
   ) {

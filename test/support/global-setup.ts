@@ -7,6 +7,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../../src/temporal/temporal-cli';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 import { type SuitePostgres, startSuitePostgres } from './suite-postgres';
+import { timed } from './timed';
 
 /** What global-teardown.ts undoes; kept on globalThis (same process). */
 export interface TestGlobals {
@@ -18,13 +19,8 @@ export interface TestGlobals {
 export const TEST_GLOBALS_KEY = '__pludeTestGlobals';
 
 const say = (line: string) => process.stderr.write(`[global-setup] ${line}\n`);
+const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 
-async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await work();
-  say(`${label} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return result;
-}
 
 /**
  * The suite's Temporal server: TEMPORAL_ADDRESS when set (with TEMPORAL_UI_URL, its Web UI, for the browser test),
@@ -35,8 +31,8 @@ async function temporal(globals: TestGlobals): Promise<string> {
     say(`using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
     return process.env.TEMPORAL_ADDRESS;
   }
-  const cliPath = await timed('Temporal CLI found', () => obtainTemporalCli(say));
-  globals.server = await timed('temporal dev server ready', async () =>
+  const cliPath = await timedSay('Temporal CLI found', () => obtainTemporalCli(say));
+  globals.server = await timedSay('temporal dev server ready', async () =>
     startTemporalDevServer({
       cliPath,
       port: await freePort(),
@@ -55,16 +51,16 @@ async function temporal(globals: TestGlobals): Promise<string> {
  * need databases of their own create them on it through TEST_DATABASE_ADMIN_URL (set below).
  */
 async function database(globals: TestGlobals): Promise<{ adminUrl: string; url: string }> {
-  globals.postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.TEST_DATABASE_URL || undefined, () => undefined));
+  globals.postgres = await timedSay('PostgreSQL ready', () => startSuitePostgres(process.env.TEST_DATABASE_URL || undefined, () => undefined));
   say(`PostgreSQL: ${globals.postgres.description}`);
   const adminUrl = globals.postgres.adminUrl;
-  globals.database = await timed('test database created', () => createScratchDatabase(adminUrl, 'plude_test'));
+  globals.database = await timedSay('test database created', () => createScratchDatabase(adminUrl, 'plude_test'));
   return { adminUrl, url: globals.database.url };
 }
 
 /** The workflow code, bundled once for every worker in the suite. */
 async function bundle(dir: string): Promise<string> {
-  return timed('workflow code bundled', async () => {
+  return timedSay('workflow code bundled', async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
       logger: new DefaultLogger('WARN', ({ level, message }) => say(`[bundler] ${level} ${message}`)),

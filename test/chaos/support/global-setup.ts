@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureBuilt } from '../../support/built';
 import { type SuitePostgres, startSuitePostgres } from '../../support/suite-postgres';
 import { startTemporalServer, type TemporalServerHandle } from './temporal-server';
+import { timed } from '../../support/timed';
 
 /** What global-teardown.ts undoes and reports; kept on globalThis (same process). */
 export interface ChaosGlobals {
@@ -16,13 +17,8 @@ export interface ChaosGlobals {
 export const CHAOS_GLOBALS_KEY = '__pludeChaosGlobals';
 
 const say = (line: string) => process.stderr.write(`[chaos-setup] ${line}\n`);
+const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 
-async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await work();
-  say(`${label} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return result;
-}
 
 /**
  * The chaos suite's shared parts: `npm run build`'s output (the cases run dist/src/api.js and worker.js), an
@@ -36,10 +32,10 @@ export default async function globalSetup(): Promise<void> {
   const globals: ChaosGlobals = { tmpDir, startedAt: new Date(), resultsFile };
   (globalThis as Record<string, unknown>)[CHAOS_GLOBALS_KEY] = globals;
   try {
-    await timed('build checked', async () => ensureBuilt());
-    globals.postgres = await timed('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_DATABASE_ADMIN_URL || undefined, () => undefined));
+    await timedSay('build checked', async () => ensureBuilt());
+    globals.postgres = await timedSay('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_DATABASE_ADMIN_URL || undefined, () => undefined));
     say(`PostgreSQL: ${globals.postgres.description}`);
-    globals.temporal = await timed('Temporal server (PostgreSQL persistence) ready', () =>
+    globals.temporal = await timedSay('Temporal server (PostgreSQL persistence) ready', () =>
       startTemporalServer({ adminUrl: globals.postgres!.adminUrl, databasePrefix: 'chaos_suite', log: () => undefined }),
     );
     say(`Temporal server at ${globals.temporal.address}`);

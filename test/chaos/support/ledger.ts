@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import { Webhook } from 'standardwebhooks';
 import type { ChaosEnvironment } from './topology';
+import { checkSignature } from './verify';
 
 /** A request a receiver got, as the checks need it: what it carried and what the receiver answered. */
 export interface Observation {
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string>;
   body: string;
   /** The status the receiver answered; undefined when it answered nothing (reset, hang). */
   status?: number;
@@ -105,11 +105,6 @@ export async function settled(db: Pool, ledger: Ledger, timeoutMs: number): Prom
   }
 }
 
-const header = (o: Observation, name: string) => {
-  const value = o.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /**
  * Counts a case against the receivers and the database. Per notification the attempt records agree with the
  * receiver when: a delivered notification is `succeeded` with exactly one successful attempt, and no more
@@ -126,7 +121,7 @@ export async function tally(db: Pool, ledger: Ledger, observations: Observation[
   );
   const byWebhookId = new Map<string, Observation[]>();
   for (const o of observations) {
-    const id = header(o, 'webhook-id') ?? '';
+    const id = o.headers['webhook-id'] ?? '';
     byWebhookId.set(id, [...(byWebhookId.get(id) ?? []), o]);
   }
   const result: Tally = {
@@ -146,7 +141,7 @@ export async function tally(db: Pool, ledger: Ledger, observations: Observation[
     result.duplicates += Math.max(0, ok - 1);
     if (new Set(seen.map((o) => o.body)).size > 1) result.conflicting += 1;
     const keys = signingKeys.get(row.subscription_id) ?? [];
-    for (const o of seen) if (!verifies(o, keys)) result.badSignatures += 1;
+    for (const o of seen) if (checkSignature({ headers: o.headers, text: o.body, path: '' }, keys) !== null) result.badSignatures += 1;
     const answered = seen.filter((o) => o.status !== undefined).length;
     if (ok > 0 && (row.status !== 'succeeded' || Number(row.successes) !== 1)) {
       result.disagreements.push(`${row.id}: receiver answered 2xx, stored ${row.status} with ${row.successes} successful attempts`);
@@ -156,16 +151,4 @@ export async function tally(db: Pool, ledger: Ledger, observations: Observation[
   }
   result.lost = Math.max(ledger.expectedNotifications, rows.length) - result.delivered;
   return result;
-}
-
-/**
- * Whether the request carries a Standard Webhooks signature by one of `keys`, checked against its own timestamp
- * (Webhook.verify compares that with the clock, and a long case tallies minutes after the first request).
- */
-function verifies(o: Observation, keys: string[]): boolean {
-  const id = header(o, 'webhook-id');
-  const timestamp = Number(header(o, 'webhook-timestamp'));
-  const signatures = (header(o, 'webhook-signature') ?? '').split(' ').filter(Boolean);
-  if (!id || !Number.isInteger(timestamp) || signatures.length === 0) return false;
-  return keys.some((key) => signatures.includes(new Webhook(key).sign(id, new Date(timestamp * 1000), o.body)));
 }

@@ -37,7 +37,7 @@ function secretsFor(keys: SigningKeys, request: RecordedRequest): string[] {
 }
 
 /** Whether `request` carries a valid Standard Webhooks signature by one of `secrets`; a reason when it does not. */
-export function checkSignature(request: RecordedRequest, secrets: string[]): string | null {
+export function checkSignature(request: Pick<RecordedRequest, 'headers' | 'text' | 'path'>, secrets: string[]): string | null {
   const id = request.headers['webhook-id'];
   const timestamp = Number(request.headers['webhook-timestamp']);
   const signatures = (request.headers['webhook-signature'] ?? '').split(' ').filter(Boolean);
