@@ -63,8 +63,9 @@ export function createDataSource(url: string, options: DatabaseOptions = {}): Da
     migrationsRun: false,
     logger: new QueryLogger(options.logger ?? new Logger('database')),
     applicationName: options.applicationName ?? 'plude-webhooks',
-    // A server that does not answer fails a checkout after 5 s (a request then gets 503) instead of hanging it.
-    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 5_000, onConnect: keepErrorsFromCrashing },
+    // A checkout that waits 30 s (a server that does not answer) fails, and the request gets 503, instead of
+    // hanging. It counts the wait for a free connection too: 5 s failed publishes in the chaos suite's burst (L2).
+    extra: { max: options.poolSize ?? 20, connectionTimeoutMillis: 30_000, onConnect: keepErrorsFromCrashing },
   });
 }
 

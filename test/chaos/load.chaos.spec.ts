@@ -32,6 +32,7 @@ describe('load', () => {
     const { keys } = await subscribeReceivers(env, fleet, 'l1-', [failFirst(2), failFirst(2), () => 200, () => 200, () => 200]);
     const ledger = new Ledger();
     await publishAtRate(ledger, env, 'load.steady', 30 * L1_SECONDS, 30);
+    expect(Object.fromEntries(ledger.answers)).toEqual({ 202: 30 * L1_SECONDS });
     expect(ledger.accepted.size).toBe(30 * L1_SECONDS);
     const counted = await settleAndCount(topology, ledger, fleet, keys, 60_000 + L1_SECONDS * 15_000);
     expect(counted.delivered).toBe(150 * L1_SECONDS);
@@ -48,6 +49,7 @@ describe('load', () => {
         while (next < 500) await ledger.publish(env, 'load.burst', { n: next++ });
       }),
     );
+    expect(Object.fromEntries(ledger.answers)).toEqual({ 202: 500 });
     expect(ledger.accepted.size).toBe(500);
     const counted = await settleAndCount(topology, ledger, fleet, keys, 600_000);
     expect(counted.delivered).toBe(2500);
