@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { BUILT_BUNDLE } from '../src/temporal/workflow-source';
+import { BUILT_BUNDLE } from '../src/runtime/workflow-source';
 
 /** `npm run build` bundles the workflow code once, so workers start without bundling it again. */
 async function main(): Promise<void> {

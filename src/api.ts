@@ -4,7 +4,7 @@ import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { startApiRole } from './runtime/api-role';
 import { Closers } from './runtime/closers';
-import { createAppLogger } from './runtime/logger';
+import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';

@@ -4,13 +4,13 @@ import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
 import { Closers } from './runtime/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
-import { loadOrCreateDevCa } from './runtime/dev-ca';
+import { loadOrCreateDevCa } from './dev/dev-ca';
 import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
-import { startInfrastructure } from './runtime/infrastructure';
-import { createAppLogger } from './runtime/logger';
+import { startInfrastructure } from './dev/infrastructure';
+import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
-import { installTemporalRuntime } from './temporal/runtime';
+import { installTemporalRuntime } from './runtime/temporal-runtime';
 
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /

@@ -1,17 +1,17 @@
 import { NativeConnection } from '@temporalio/worker';
-import { createWorkerHttpApp } from './api/http-app';
+import { createWorkerHttpApp } from './app/http-app';
 import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { postgresCheck, temporalCheck, workerCheck } from './observability/readiness';
 import { openDatabase } from './persistence/data-source';
 import { Closers } from './runtime/closers';
-import { createAppLogger } from './runtime/logger';
+import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 import { temporalConnectionOptions } from './temporal/connection-options';
-import { installTemporalRuntime } from './temporal/runtime';
-import { createDeliveryWorker } from './temporal/worker';
+import { installTemporalRuntime } from './runtime/temporal-runtime';
+import { createDeliveryWorker } from './runtime/worker-role';
 
 /**
  * `npm run start:worker`: the worker role alone, against DATABASE_URL and TEMPORAL_ADDRESS, with /health/live,

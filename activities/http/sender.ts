@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { isPublicAddress, parseTargetUrl, refusedWithoutLookup } from '../../src/domain/url-policy';
-import { Slots } from '../../src/runtime/slots';
+import { Slots } from '../../src/lib/slots';
 
 /**
  * The HTTPS POST behind the delivery activity: pooled undici Agents, no redirects, bounded body. One Agent refuses

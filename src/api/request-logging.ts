@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 import { pinoHttp } from 'pino-http';
-import type { AppLogger } from '../runtime/logger';
+import type { AppLogger } from '../observability/logger';
 
 type Res = ServerResponse & { locals?: { requestId?: string } };
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { CONFIG } from '../api/tokens';
+import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
 import { DomainError } from '../domain/errors';
 import { bearerToken } from './bearer';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '../api/tokens';
+import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
 import { rateLimited } from '../domain/errors';
 import { TokenBuckets } from '../domain/rate-limit';

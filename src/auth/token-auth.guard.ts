@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
-import { ApiTokenService } from './api-token.service';
+import { ApiTokenService } from './token-authenticator';
 import { bearerToken } from './bearer';
 import { RateLimiter } from './rate-limiter';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_FILES, defaultDataDir, SANDBOX } from '../runtime/data-files';
+import { DATA_FILES, defaultDataDir, SANDBOX } from '../lib/data-files';
 import { usageError } from './errors';
 
 /** The options every command takes (see program.ts), before defaults. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import { parseRateLimit, rateLimitFormat, type RateLimit } from '../domain/rate-limit';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
-import { defaultDataDir } from '../runtime/data-files';
+import { defaultDataDir } from '../lib/data-files';
 import { parseDuration } from './duration';
 
 /** A string setting (with a default) that `parse` turns into a value; `expected` says what it should look like. */

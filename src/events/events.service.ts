@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '../api/tokens';
+import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { eventDataJson } from '../domain/event-data';
 import { EventSchemas } from '../event-types/event-schemas';
@@ -8,7 +8,7 @@ import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { Metrics } from '../observability/metrics';
-import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { EventResponse, type PublishEventRequest, PublishedEventResponse } from './event.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '../api/tokens';
+import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { conflict, notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { GRACE_MS } from '../temporal/dispatch-recovery';
-import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { GRACE_MS } from '../outbox/outbox-relay';
+import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
 

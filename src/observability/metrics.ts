@@ -7,7 +7,7 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 
 export interface MetricsOptions {
   /** The number of pending notifications, read when scraped (the API role, which has the database). */
   pendingNotifications?: () => Promise<number>;
-  /** The Temporal SDK's Prometheus endpoint (src/temporal/runtime.ts), appended to every scrape. */
+  /** The Temporal SDK's Prometheus endpoint (src/runtime/temporal-runtime.ts), appended to every scrape. */
   temporalSdkUrl?: string;
 }
 

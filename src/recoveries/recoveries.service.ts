@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '../api/tokens';
+import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { conflict, DomainError, notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';

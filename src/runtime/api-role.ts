@@ -1,10 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Client } from '@temporalio/client';
-import { createHttpApp } from '../api/http-app';
+import { createHttpApp } from '../app/http-app';
 import { postgresCheck, temporalCheck } from '../observability/readiness';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { DispatchRecovery } from '../temporal/dispatch-recovery';
-import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { DispatchRecovery } from '../outbox/outbox-relay';
+import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_URL } from '../cli/settings';
 import type { Kept } from './first-run';
-import { defaultDataDir } from './data-files';
+import { defaultDataDir } from '../lib/data-files';
 
 export interface BannerInput {
   apiUrl: string;

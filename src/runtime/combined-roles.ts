@@ -2,7 +2,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
-import { createDeliveryWorker } from '../temporal/worker';
+import { createDeliveryWorker } from './worker-role';
 import { type ApiRole, startApiRole } from './api-role';
 import type { Closers } from './closers';
 import type { RoleDeps } from './role-deps';
@@ -17,7 +17,7 @@ export interface CombinedRoles {
 /**
  * The worker and the API in one process on one connection, the API starting workflows eagerly on that worker:
  * what `npm start` runs, and what the end-to-end tests run. The Temporal runtime must be installed first
- * (src/temporal/runtime.ts). Everything started is added to `closers`.
+ * (src/runtime/temporal-runtime.ts). Everything started is added to `closers`.
  */
 export async function startCombinedRoles(
   deps: RoleDeps,

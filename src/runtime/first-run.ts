@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ApiTokenService } from '../auth/api-token.service';
+import { ApiTokenService } from '../auth/token-authenticator';
 import { ConfigError } from '../config/config';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
-import { DATA_FILES, SANDBOX } from './data-files';
+import { DATA_FILES, SANDBOX } from '../lib/data-files';
 import { SANDBOX_EVENT_TYPES } from './sandbox-catalog';
 
 export { SANDBOX };

@@ -3,14 +3,14 @@ import type { Config } from '../config/config';
 import type { KeyRing } from '../crypto/key-ring';
 import { Metrics } from '../observability/metrics';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import type { AppLogger } from './logger';
+import type { AppLogger } from '../observability/logger';
 
 /** What every role of a process shares: made once at start-up, by main.ts, api.ts, worker.ts (or the tests). */
 export interface RoleDeps {
   config: Config;
   db: DataSource;
   keyRing: KeyRing;
-  /** The process's one logger (src/runtime/logger.ts). */
+  /** The process's one logger (src/observability/logger.ts). */
   logger: AppLogger;
   /** The process's one set of metrics. */
   metrics: Metrics;

@@ -1,6 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { RELEASE_SIGNAL } from '../../workflows/types';
-import { Slots } from '../runtime/slots';
+import { Slots } from '../lib/slots';
 
 const CONCURRENCY = 16;
 const CALL_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiTokenService, hashToken } from '../../src/auth/api-token.service';
+import { ApiTokenService, hashToken } from '../../src/auth/token-authenticator';
 import { newId } from '../../src/domain/ids';
 import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
 import { ensureSandbox, SANDBOX } from '../../src/runtime/first-run';

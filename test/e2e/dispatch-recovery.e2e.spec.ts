@@ -7,8 +7,8 @@ import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { NotificationRepository } from '../../src/persistence/repositories/notification.repository';
-import { DispatchRecovery, type RecoveryOptions } from '../../src/temporal/dispatch-recovery';
-import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
+import { DispatchRecovery, type RecoveryOptions } from '../../src/outbox/outbox-relay';
+import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { ENCRYPTION_KEY } from '../support/test-app';
 

@@ -1,6 +1,6 @@
-import { type DevServerHandle, freePort, startTemporalDevServer } from '../../src/temporal/dev-server';
+import { type DevServerHandle, freePort, startTemporalDevServer } from '../../src/dev/dev-server';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
-import { obtainTemporalCli } from '../../src/temporal/temporal-cli';
+import { obtainTemporalCli } from '../../src/dev/temporal-cli';
 import { waitFor } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { createAppLogger } from '../../src/runtime/logger';
+import { createAppLogger } from '../../src/observability/logger';
 
 /** What an operator sees at the default level, as JSON lines: the first app of this file, so every logger is its. */
 describe('logs (LOG_FORMAT=json, default level)', () => {

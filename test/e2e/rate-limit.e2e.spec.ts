@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiTokenService } from '../../src/auth/api-token.service';
+import { ApiTokenService } from '../../src/auth/token-authenticator';
 import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository';
 import { ApiClient, type ApiResponse } from '../support/api-client';

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../src/persistence/embedded-postgres';
-import { freePort } from '../../src/temporal/dev-server';
+import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
+import { freePort } from '../../src/dev/dev-server';
 
 export interface SuitePostgres {
   /** A URL of the server's `postgres` database, as a superuser: where scratch databases are created. */

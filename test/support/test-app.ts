@@ -9,10 +9,10 @@ import { EventRepository } from '../../src/persistence/repositories/event.reposi
 import type { ApiRole } from '../../src/runtime/api-role';
 import { Closers } from '../../src/runtime/closers';
 import { startCombinedRoles } from '../../src/runtime/combined-roles';
-import { type AppLogger, createAppLogger } from '../../src/runtime/logger';
+import { type AppLogger, createAppLogger } from '../../src/observability/logger';
 import { processMetrics } from '../../src/runtime/role-deps';
 import type { Metrics } from '../../src/observability/metrics';
-import { installTemporalRuntime, type TemporalRuntime } from '../../src/temporal/runtime';
+import { installTemporalRuntime, type TemporalRuntime } from '../../src/runtime/temporal-runtime';
 import { ApiClient } from './api-client';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 

@@ -5,7 +5,7 @@ import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../src/runtime/dev-ca';
+import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../src/dev/dev-ca';
 
 /** A GET over TLS to 127.0.0.1:port as `host`, trusting `ca` only (none: Node's roots); resolves to the body or the TLS error code. */
 function fetchOver(port: number, host: string, ca: string | undefined): Promise<string> {

@@ -1,4 +1,4 @@
-import { LastLines } from '../../src/runtime/last-lines';
+import { LastLines } from '../../src/lib/last-lines';
 
 describe('LastLines', () => {
   it('keeps the last `max` lines, oldest first', () => {

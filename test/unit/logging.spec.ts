@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { createAppLogger } from '../../src/runtime/logger';
-import { TemporalLogger } from '../../src/temporal/runtime';
+import { createAppLogger } from '../../src/observability/logger';
+import { TemporalLogger } from '../../src/runtime/temporal-runtime';
 
 /** A logger writing JSON lines into `lines`. */
 function capture(level: 'log' | 'debug' = 'log', format: 'json' | 'text' = 'json') {

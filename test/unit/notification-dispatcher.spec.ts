@@ -1,7 +1,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch, NotificationRepository } from '../../src/persistence/repositories/notification.repository';
-import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
+import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
 import { waitFor } from '../support/api-client';
 
 const config = loadConfig({});

@@ -1,4 +1,4 @@
-import { Slots, SlotsClosedError } from '../../src/runtime/slots';
+import { Slots, SlotsClosedError } from '../../src/lib/slots';
 
 /** Work that finishes when the test says so, recording when it began. */
 function work(log: string[], name: string) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { defaultDataDir, SANDBOX } from '../../runtime/data-files';
-import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../runtime/dev-ca';
+import { defaultDataDir, SANDBOX } from '../../lib/data-files';
+import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../dev/dev-ca';
 import { segment } from '../client';
 import type { SubscribedView } from '../commands/subscriptions';
 import { ApiError, CliError, usageError } from '../errors';

@@ -38,7 +38,7 @@ export class NotificationEntity {
   @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
   dispatchedAt: Date | null;
 
-  /** Until when a recovery pass holds this outbox row (src/temporal/dispatch-recovery.ts). */
+  /** Until when a recovery pass holds this outbox row (src/outbox/outbox-relay.ts). */
   @Column({ name: 'dispatch_claimed_until', type: 'timestamptz', nullable: true })
   dispatchClaimedUntil: Date | null;
 

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from 'selfsigned';
-import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../../src/runtime/dev-ca';
+import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../../src/dev/dev-ca';
 
 /**
  * Certificates for the chaos receivers: one local CA per test process (its PEM in `caFile`, which the service gets

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LastLines } from '../../../src/runtime/last-lines';
-import { repoRoot } from '../../../src/temporal/temporal-cli';
+import { LastLines } from '../../../src/lib/last-lines';
+import { repoRoot } from '../../../src/dev/temporal-cli';
 
 const SCRIPT = join('scripts', 'obtain-temporal-server.sh');
 

@@ -65,7 +65,7 @@ export async function allocatePorts(): Promise<TemporalServerPorts> {
 }
 
 /**
- * Dynamic config, close to what `temporal server start-dev` (src/temporal/dev-server.ts) runs with, so the chaos
+ * Dynamic config, close to what `temporal server start-dev` (src/dev/dev-server.ts) runs with, so the chaos
  * suite exercises the same behaviour the other suites do: one task-queue partition (no partition forwarding),
  * eager activities, and the dev server's raised visibility rate limit (the default 10/s throttles polling tests).
  */

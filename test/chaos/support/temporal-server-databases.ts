@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { LastLines } from '../../../src/runtime/last-lines';
+import { LastLines } from '../../../src/lib/last-lines';
 import type { PostgresTarget } from './temporal-server-config';
 
 /** The server's two databases: history/executions/namespaces, and visibility (SQL, for list queries). */

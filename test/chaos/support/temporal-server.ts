@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { LastLines } from '../../../src/runtime/last-lines';
+import { LastLines } from '../../../src/lib/last-lines';
 import { obtainTemporalServer } from './temporal-server-binaries';
 import { allocatePorts, HOST, writeServerConfig } from './temporal-server-config';
 import { createTemporalDatabases } from './temporal-server-databases';

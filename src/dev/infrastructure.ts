@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
-import { Closers } from './closers';
-import { startEmbeddedPostgres } from '../persistence/embedded-postgres';
-import { startTemporalDevServer } from '../temporal/dev-server';
-import { obtainTemporalCli } from '../temporal/temporal-cli';
+import { Closers } from '../runtime/closers';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { startTemporalDevServer } from './dev-server';
+import { obtainTemporalCli } from './temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 
 export interface Infrastructure {

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { AdminRoutes, ApiErrors, Answers } from '../api/openapi';
 import { AdminGuard } from '../auth/admin.guard';
-import { ApiTokenResponse, ApiTokenSummaryResponse } from './admin.dto';
+import { ApiTokenResponse, ApiTokenSummaryResponse } from '../environments/environment.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 /** An environment's API tokens, for the admin token: issue, list, revoke. */

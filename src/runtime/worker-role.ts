@@ -6,10 +6,10 @@ import { createRecoveryActivities } from '../../activities/recovery';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
-import type { RoleDeps } from '../runtime/role-deps';
-import { GRACE_MS } from './dispatch-recovery';
-import { NotificationDispatcher } from './notification-dispatcher';
-import { ensureSearchAttributes } from './search-attribute-registration';
+import type { RoleDeps } from './role-deps';
+import { GRACE_MS } from '../outbox/outbox-relay';
+import { NotificationDispatcher } from '../outbox/notification-dispatcher';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { workflowSource } from './workflow-source';
 
 export interface DeliveryWorker {

@@ -1,8 +1,8 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Config } from '../config/config';
-import { type AppLogger, PINO_LEVELS } from '../runtime/logger';
-import { freePort } from './dev-server';
+import { type AppLogger, PINO_LEVELS } from '../observability/logger';
+import { freePort } from '../dev/dev-server';
 
 /** The SDK's own routine news at INFO: a worker starting and changing state, a workflow bundle made at start-up. */
 const ROUTINE = /^(Worker state changed|Initializing worker|Workflow bundle created|No Nexus services registered)|webpack|asset workflow-bundle/;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ApiTokenService } from '../auth/api-token.service';
+import { ApiTokenService } from '../auth/token-authenticator';
 import { notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from './admin.dto';
+import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from '../environments/environment.dto';
 
 @Injectable()
 export class ApiTokensService {

@@ -9,15 +9,16 @@ import { EventTypeRepository } from '../persistence/repositories/event-type.repo
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
-import { NotificationDispatcher } from '../temporal/notification-dispatcher';
+import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { Metrics } from '../observability/metrics';
-import { ApiTokenService } from '../auth/api-token.service';
+import { ApiTokenService } from '../auth/token-authenticator';
 import { RateLimiter } from '../auth/rate-limiter';
-import { CONFIG, DATA_SOURCE } from './tokens';
+import { CONFIG } from '../config/injection';
+import { DATA_SOURCE } from '../persistence/injection';
 
 export interface CoreDeps {
   config: Config;

@@ -4,15 +4,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Metrics } from '../observability/metrics';
 import { ObservabilityModule } from '../observability/observability.module';
 import type { ReadinessCheck } from '../observability/readiness';
-import type { AppLogger } from '../runtime/logger';
+import type { AppLogger } from '../observability/logger';
 import { AppModule } from './app.module';
-import type { CoreDeps } from './core.module';
-import { ErrorFilter } from './error.filter';
-import { requireJsonBody, verifyJsonBody } from './json-body';
-import { serveApiDocs } from './openapi';
-import { assignRequestId } from './request-id';
-import { logRequests, nestLogger } from './request-logging';
-import { RequestValidationPipe } from './validation.pipe';
+import type { CoreDeps } from './process.module';
+import { ErrorFilter } from '../api/error.filter';
+import { requireJsonBody, verifyJsonBody } from '../api/json-body';
+import { serveApiDocs } from '../api/openapi';
+import { assignRequestId } from '../api/request-id';
+import { logRequests, nestLogger } from '../api/request-logging';
+import { RequestValidationPipe } from '../api/validation.pipe';
 
 export interface HttpAppDeps extends CoreDeps {
   logger: AppLogger;

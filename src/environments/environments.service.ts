@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../domain/errors';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { type CreateEnvironmentRequest, ENVIRONMENT_ID, EnvironmentResponse, type UpdateEnvironmentRequest } from './admin.dto';
+import { type CreateEnvironmentRequest, ENVIRONMENT_ID, EnvironmentResponse, type UpdateEnvironmentRequest } from './environment.dto';
 
 @Injectable()
 export class AdminService {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LastLines } from '../runtime/last-lines';
+import { LastLines } from '../lib/last-lines';
 
 const SCRIPT = join('scripts', 'obtain-temporal.sh');
 

@@ -49,7 +49,7 @@ function prettyStream(destination?: NodeJS.WritableStream): DestinationStream {
 
 /**
  * The process's one logger (pino), for both roles and everything in them: Nest and its request logs, TypeORM
- * (src/persistence/query-logger.ts) and the Temporal SDK (src/temporal/runtime.ts). JSON lines with
+ * (src/persistence/query-logger.ts) and the Temporal SDK (src/runtime/temporal-runtime.ts). JSON lines with
  * LOG_FORMAT=json, readable lines otherwise; on stdout, or on `destination` (tests).
  */
 export function createAppLogger(log: Config['log'], destination?: NodeJS.WritableStream): AppLogger {

@@ -1,12 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AdminModule } from '../admin/admin.module';
+import { AdminModule } from '../environments/environments.module';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
-import { CoreModule, type CoreDeps } from './core.module';
+import { CoreModule, type CoreDeps } from './process.module';
 
 @Module({})
 export class AppModule {
