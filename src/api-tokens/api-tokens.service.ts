@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ApiTokenService } from '../auth/token-authenticator';
+import { issueApiToken } from '../auth/api-token';
+import { TokenAuthenticator } from '../auth/token-authenticator';
 import { notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
+import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from '../environments/environment.dto';
 
@@ -9,23 +11,26 @@ import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from '
 export class ApiTokensService {
   constructor(
     private readonly environments: EnvironmentRepository,
-    private readonly tokens: ApiTokenService,
+    private readonly tokens: ApiTokenRepository,
+    private readonly authenticator: TokenAuthenticator,
   ) {}
 
   async issue(environmentId: string): Promise<ApiTokenResponse> {
     await this.requireEnvironment(environmentId);
-    const issued = await this.tokens.issue(environmentId);
+    const issued = await issueApiToken(this.tokens, environmentId);
     return { token: issued.token, id: issued.id, environmentId, createdAt: issued.createdAt.toISOString() };
   }
 
   async list(environmentId: string): Promise<ApiTokenSummaryResponse[]> {
     await this.requireEnvironment(environmentId);
-    return (await this.tokens.list(environmentId)).map(ApiTokenSummaryResponse.from);
+    return (await this.tokens.listByEnvironment(environmentId)).map(ApiTokenSummaryResponse.from);
   }
 
   /** Takes effect at once in this process; see TOKEN_CACHE_TTL_MS for the others. Revoking again is a no-op. */
   async revoke(environmentId: string, tokenId: string): Promise<void> {
-    if (!isId('tok', tokenId) || !(await this.tokens.revoke(environmentId, tokenId))) throw notFound('token', tokenId);
+    const hash = isId('tok', tokenId) ? await this.tokens.revoke(environmentId, tokenId) : null;
+    if (hash === null) throw notFound('token', tokenId);
+    this.authenticator.forget(hash);
   }
 
   private async requireEnvironment(environmentId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AdminModule } from '../environments/environments.module';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module';
+import { EnvironmentsModule } from '../environments/environments.module';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -17,7 +18,8 @@ export class AppModule {
       imports: [
         ...infrastructure,
         CoreModule.forRoot(deps),
-        AdminModule,
+        EnvironmentsModule,
+        ApiTokensModule,
         SubscriptionsModule,
         SigningKeysModule,
         EventTypesModule,

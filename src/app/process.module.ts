@@ -15,7 +15,7 @@ import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { Metrics } from '../observability/metrics';
-import { ApiTokenService } from '../auth/token-authenticator';
+import { TokenAuthenticator } from '../auth/token-authenticator';
 import { RateLimiter } from '../auth/rate-limiter';
 import { CONFIG } from '../config/injection';
 import { DATA_SOURCE } from '../persistence/injection';
@@ -62,7 +62,7 @@ export class CoreModule {
       repository(EventRepository),
       repository(EventTypeRepository),
       repository(RecoveryRepository),
-      ApiTokenService,
+      TokenAuthenticator,
       RateLimiter,
     ];
     return { module: CoreModule, providers, exports: providers };

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
-import { ApiTokenService } from './token-authenticator';
+import { TokenAuthenticator } from './token-authenticator';
 import { bearerToken } from './bearer';
 import { RateLimiter } from './rate-limiter';
 
@@ -18,7 +18,7 @@ const UNAUTHORIZED = 'a valid API token is required: Authorization: Bearer <toke
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
   constructor(
-    private readonly tokens: ApiTokenService,
+    private readonly tokens: TokenAuthenticator,
     private readonly rateLimiter: RateLimiter,
   ) {}
 

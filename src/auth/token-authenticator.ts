@@ -1,13 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { newId } from '../domain/ids';
-import type { ApiTokenEntity } from '../persistence/entities';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
-
-export const TOKEN_PREFIX = 'pwh_';
-const TOKEN_PATTERN = /^pwh_[A-Za-z0-9_-]{43}$/;
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+import { hashToken, TOKEN_PATTERN } from './api-token';
 
 /**
  * Live tokens are remembered this long, sparing a query per request. A revocation made through this process takes
@@ -16,25 +9,14 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export const TOKEN_CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 10_000;
 
-/** Issues API tokens (shown once, stored as SHA-256), resolves a presented token to its environment, revokes them. */
+/** Resolves a presented API token to its environment, through a short cache that a revocation here evicts at once. */
 @Injectable()
-export class ApiTokenService {
+export class TokenAuthenticator {
   private readonly cache = new Map<string, { environmentId: string; until: number }>();
   /** Counts revocations, so a lookup that raced with one does not cache what it read before it. */
   private revocations = 0;
 
   constructor(private readonly tokens: ApiTokenRepository) {}
-
-  async issue(environmentId: string): Promise<{ id: string; token: string; createdAt: Date }> {
-    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const stored = await this.tokens.insert({
-      id: newId('tok'),
-      environmentId,
-      tokenHash: hashToken(token),
-      tokenPrefix: token.slice(0, 12),
-    });
-    return { id: stored.id, token, createdAt: stored.createdAt };
-  }
 
   /**
    * The environment of a live token and the token's hash (what the rate limit counts by), or null for anything else
@@ -62,16 +44,9 @@ export class ApiTokenService {
     return TOKEN_PATTERN.test(token) && (await this.tokens.findEnvironmentIdByHash(hashToken(token))) === environmentId;
   }
 
-  list(environmentId: string): Promise<ApiTokenEntity[]> {
-    return this.tokens.listByEnvironment(environmentId);
-  }
-
-  /** Revokes the token and forgets it here at once. False when the environment has no such token. */
-  async revoke(environmentId: string, tokenId: string): Promise<boolean> {
-    const hash = await this.tokens.revoke(environmentId, tokenId);
-    if (hash === null) return false;
+  /** A token of this process's cache was revoked: forgotten at once, and a lookup racing with it caches nothing. */
+  forget(tokenHash: string): void {
     this.revocations += 1;
-    this.cache.delete(hash);
-    return true;
+    this.cache.delete(tokenHash);
   }
 }

@@ -151,7 +151,7 @@ export interface Config {
     /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
     extraCaFiles: string[];
   };
-  dispatchRecoveryIntervalMs: number;
+  outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
   worker: {
@@ -204,7 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
       extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
     },
-    dispatchRecoveryIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
+    outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
     worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },

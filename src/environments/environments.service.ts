@@ -4,7 +4,7 @@ import { EnvironmentRepository } from '../persistence/repositories/environment.r
 import { type CreateEnvironmentRequest, ENVIRONMENT_ID, EnvironmentResponse, type UpdateEnvironmentRequest } from './environment.dto';
 
 @Injectable()
-export class AdminService {
+export class EnvironmentsService {
   constructor(private readonly environments: EnvironmentRepository) {}
 
   async createEnvironment(request: CreateEnvironmentRequest): Promise<EnvironmentResponse> {

@@ -28,7 +28,7 @@ export class EventsService {
    * Stores the event with one notification per matching subscription (atomically: the stored notifications are
    * the outbox), then starts their workflows, a bounded number at a time, and answers once they are started or
    * after the dispatcher's start wait; starts not done by then carry on in the background. If a start fails, the
-   * outbox row stays undispatched and DispatchRecovery starts it later: an accepted event is never lost.
+   * outbox row stays undispatched and OutboxRelay starts it later: an accepted event is never lost.
    * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised. A declared
    * type's data must match its schema, and an archived type is refused (422, nothing stored).
    */

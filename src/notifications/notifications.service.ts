@@ -5,7 +5,7 @@ import { conflict, notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { GRACE_MS } from '../outbox/outbox-relay';
+import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
@@ -53,7 +53,7 @@ export class NotificationsService {
           notificationId: id,
           windowMs: this.config.delivery.windowMs,
           policy: deliveryPolicyOf(this.config.delivery),
-          graceMs: GRACE_MS,
+          graceMs: OUTBOX_GRACE_MS,
         })
       : ({ outcome: 'not_found' } as const);
     switch (redelivery.outcome) {

@@ -31,7 +31,7 @@ export class Metrics implements DeliveryMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  private readonly recoveryStarts = new Counter({ name: 'plude_recovery_starts_total', help: 'Workflows started by the dispatch recovery loop (their first start was not confirmed)', registers: [this.registry] });
+  private readonly relayStarts = new Counter({ name: 'plude_outbox_relay_starts_total', help: 'Workflows started by the outbox relay (their first start was not confirmed)', registers: [this.registry] });
 
   constructor(private readonly options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });
@@ -62,8 +62,9 @@ export class Metrics implements DeliveryMetrics {
     this.latency.observe(latencyMs / 1000);
   }
 
-  recovered(started: number): void {
-    this.recoveryStarts.inc(started);
+  /** Workflows the outbox relay started. */
+  relayed(started: number): void {
+    this.relayStarts.inc(started);
   }
 
   /** The scrape: this registry, then the Temporal SDK's metrics (worker task slots, polls, latencies). */

@@ -19,7 +19,7 @@ const keys = {
 const RECORD_DELAY_MS = 100;
 /** The longest a publish waits for its workflow starts; the rest go on in the background. */
 const START_WAIT_MS = 5_000;
-/** Starts in flight at once in this process, publishes and recovery together: a fan-out to 1,000 queues here. */
+/** Starts in flight at once in this process, publishes and the outbox relay together: a fan-out to 1,000 queues here. */
 const MAX_CONCURRENT_STARTS = 32;
 /** Deadline of one start call, counted from when it gets one of the MAX_CONCURRENT_STARTS slots. */
 const START_TIMEOUT_MS = 10_000;
@@ -75,8 +75,8 @@ export class NotificationDispatcher {
    * Starts the workflows and records each confirmed start in the outbox as it comes. The caller waits for the
    * first batch of starts (as many as run at once), at most `startWaitMs`: the stored notifications are the durable
    * outbox, so a fan-out to 1,000 subscriptions answers without waiting for 1,000 starts. The rest carry on in the
-   * background and are recorded when confirmed, so a big fan-out does not wait for the recovery loop either. Marks
-   * are batched (one UPDATE per RECORD_DELAY_MS); a mark that is never written only makes recovery start the
+   * background and are recorded when confirmed, so a big fan-out does not wait for the outbox relay either. Marks
+   * are batched (one UPDATE per RECORD_DELAY_MS); a mark that is never written only makes the outbox relay start the
    * workflow again, which the server rejects as a duplicate.
    */
   async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
@@ -103,13 +103,13 @@ export class NotificationDispatcher {
   }
 
   /**
-   * Shutdown: starts still waiting for a slot are not begun (their notifications stay in the outbox for
-   * recovery), those in flight are awaited (each ends by its deadline), then every confirmed start is recorded.
+   * Shutdown: starts still waiting for a slot are not begun (their notifications stay in the outbox for the
+   * relay), those in flight are awaited (each ends by its deadline), then every confirmed start is recorded.
    */
   async close(): Promise<void> {
     this.closing = true;
     const notBegun = this.slots.close();
-    if (notBegun > 0) this.options.warn(`shutting down: ${notBegun} workflow starts not begun, recovery will start them`);
+    if (notBegun > 0) this.options.warn(`shutting down: ${notBegun} workflow starts not begun, the outbox relay will start them`);
     await Promise.allSettled([...this.inFlight]);
     await this.flush();
   }
@@ -147,15 +147,15 @@ export class NotificationDispatcher {
   private warnFailed(d: NotificationDispatch, reason: unknown): void {
     // close() reports the starts it did not begin once, not one line each.
     if (this.closing && reason instanceof SlotsClosedError) return;
-    this.options.warn(`workflow start for ${d.notificationId} failed, recovery will retry: ${String(reason)}`);
+    this.options.warn(`workflow start for ${d.notificationId} failed, the outbox relay will retry: ${String(reason)}`);
   }
 
   /**
-   * A first delivery is started with REJECT_DUPLICATE: whatever happens to the outbox mark (a lost write, a second
-   * recovery pass), a notification never gets a second run by accident, and a start that finds the workflow there
+   * A first delivery is started with REJECT_DUPLICATE: whatever happens to the outbox mark (a lost write, a second relay
+   * pass), a notification never gets a second run by accident, and a start that finds the workflow there
    * counts as done. A redelivery is started with ALLOW_DUPLICATE: a new run is allowed only once the earlier run has
    * closed (a running one is rejected), which is the point of a redelivery. Its duplicate is not "done": the run
-   * found may be the earlier one, still closing, so the row stays in the outbox and recovery tries again; recovery
+   * found may be the earlier one, still closing, so the row stays in the outbox and the outbox relay tries again; the relay
    * starts only notifications that are still pending, and every run ends by writing a final status, so a redelivery
    * whose run has ended is never started again.
    */

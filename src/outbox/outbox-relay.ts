@@ -1,17 +1,17 @@
 import type { NotificationRepository } from '../persistence/repositories/notification.repository';
 import type { NotificationDispatcher } from './notification-dispatcher';
 
-/** How long a stored (or redelivered) notification may go unconfirmed before recovery starts its workflow. */
-export const GRACE_MS = 10_000;
+/** How long a stored (or redelivered) notification may go unconfirmed before the relay starts its workflow. */
+export const OUTBOX_GRACE_MS = 10_000;
 /** Rows claimed at a time. At MAX_CONCURRENT_STARTS and START_TIMEOUT_MS a batch ends well within its lease. */
 const BATCH = 100;
 /**
- * How long a claim keeps other recovery passes (in this process or another) off a row. A row whose start failed
+ * How long a claim keeps other relay passes (in this process or another) off a row. A row whose start failed
  * keeps its claim, so it is tried again once the claim runs out, and never holds up the rows behind it.
  */
 const CLAIM_LEASE_MS = 120_000;
 
-export interface RecoveryOptions {
+export interface RelayOptions {
   batchSize?: number;
   claimLeaseMs?: number;
   /** Told how many workflows each batch started (the metrics count them). */
@@ -19,14 +19,14 @@ export interface RecoveryOptions {
 }
 
 /**
- * The outbox's other half: finds notifications whose workflow start was never confirmed (the process died
+ * The outbox relay, the outbox's other half: finds notifications whose workflow start was never confirmed (the process died
  * between storing the event and starting, or Temporal was unreachable) and starts them. Any number of API processes
  * may run it: rows are claimed (FOR UPDATE SKIP LOCKED, with a lease), so each is started by one of them. Starting
  * twice would still be harmless: the workflow ID is the notification ID and duplicates are rejected (a redelivery
  * allows a new run only after the earlier one closed, and only pending notifications are started: see
  * NotificationDispatcher.start). Rows of notifications that are no longer pending leave the outbox unstarted.
  */
-export class DispatchRecovery {
+export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -35,7 +35,7 @@ export class DispatchRecovery {
     private readonly notifications: NotificationRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly warn: (message: string) => void,
-    private readonly options: RecoveryOptions = {},
+    private readonly options: RelayOptions = {},
   ) {}
 
   /** Runs one pass now, then one every `intervalMs`. */
@@ -43,7 +43,7 @@ export class DispatchRecovery {
     const tick = () => {
       this.running = this.runOnce()
         .then(() => undefined)
-        .catch((err: Error) => this.warn(`dispatch recovery failed: ${err.message}`))
+        .catch((err: Error) => this.warn(`outbox relay failed: ${err.message}`))
         .finally(() => {
           if (this.timer !== undefined) this.timer = setTimeout(tick, intervalMs).unref();
         });
@@ -63,7 +63,7 @@ export class DispatchRecovery {
    * One pass: claims batches of unconfirmed rows until none is left that this pass has not claimed, and starts
    * them. A failed start does not end the pass. Returns how many notifications it started.
    */
-  async runOnce(graceMs = GRACE_MS): Promise<number> {
+  async runOnce(graceMs = OUTBOX_GRACE_MS): Promise<number> {
     await this.notifications.settleFinished();
     const passStartedAt = await this.notifications.databaseNow();
     let total = 0;

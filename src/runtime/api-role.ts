@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { createHttpApp } from '../app/http-app';
 import { postgresCheck, temporalCheck } from '../observability/readiness';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { DispatchRecovery } from '../outbox/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
@@ -16,12 +16,13 @@ export interface ApiRole {
   url: string;
   /** The running HTTP app (its routes, for the OpenAPI tests). */
   http: NestExpressApplication;
-  recovery: DispatchRecovery;
+  /** The outbox relay this API process runs. */
+  relay: OutboxRelay;
   close(): Promise<void>;
 }
 
 /**
- * The API role: HTTP API plus the outbox recovery loop. `eager` starts workflows on the in-process worker
+ * The API role: HTTP API plus the outbox relay. `eager` starts workflows on the in-process worker
  * (only valid when `client` sits on that worker's NativeConnection).
  */
 export async function startApiRole(deps: RoleDeps, client: Client, eager: boolean, registered?: { searchAttributes: boolean }): Promise<ApiRole> {
@@ -46,18 +47,18 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
   const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
-  const recovery = new DispatchRecovery(notifications, dispatcher, warn, { onStarted: (count) => metrics.recovered(count) });
-  recovery.start(config.dispatchRecoveryIntervalMs);
+  const relay = new OutboxRelay(notifications, dispatcher, warn, { onStarted: (count) => metrics.relayed(count) });
+  relay.start(config.outboxRelayIntervalMs);
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
     http: app,
-    recovery,
+    relay,
     async close() {
-      const recoveryStopped = recovery.stop(); // no new batch; the current one ends with the dispatcher below
+      const relayStopped = relay.stop(); // no new batch; the current one ends with the dispatcher below
       await app.close(); // no new publishes
-      await dispatcher.close(); // queued starts left to recovery, those in flight awaited, confirmed ones recorded
+      await dispatcher.close(); // queued starts left to the outbox relay, those in flight awaited, confirmed ones recorded
       await signals.close(); // releases and cancels in flight awaited; the database already says what they say
-      await recoveryStopped;
+      await relayStopped;
     },
   };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ApiTokenService } from '../auth/token-authenticator';
+import { issueApiToken } from '../auth/api-token';
+import { TokenAuthenticator } from '../auth/token-authenticator';
 import { ConfigError } from '../config/config';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
@@ -71,11 +72,11 @@ export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Ke
   await new EnvironmentRepository(db).create(SANDBOX, { allowPrivateTargets: true });
   const types = new EventTypeRepository(db);
   for (const type of SANDBOX_EVENT_TYPES) await types.declareIfMissing({ ...type, environmentId: SANDBOX });
-  const tokens = new ApiTokenService(new ApiTokenRepository(db));
+  const tokens = new ApiTokenRepository(db);
   const file = path.resolve(dataDir, DATA_FILES.sandboxToken);
   const kept = await readSecret(file);
-  if (kept && (await tokens.isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
-  const { token } = await tokens.issue(SANDBOX);
+  if (kept && (await new TokenAuthenticator(tokens).isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
+  const { token } = await issueApiToken(tokens, SANDBOX);
   await writeSecret(file, token);
   return { environmentId: SANDBOX, value: token, file, created: true };
 }

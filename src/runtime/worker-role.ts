@@ -7,7 +7,7 @@ import { DeliveryRepository } from '../persistence/repositories/delivery.reposit
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
-import { GRACE_MS } from '../outbox/outbox-relay';
+import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { workflowSource } from './workflow-source';
@@ -53,7 +53,7 @@ export async function createDeliveryWorker(
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
     ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs }),
-    ...createRecoveryActivities({ store: new RecoveryRepository(db), starter, graceMs: GRACE_MS }),
+    ...createRecoveryActivities({ store: new RecoveryRepository(db), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({
     connection,

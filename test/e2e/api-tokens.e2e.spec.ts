@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiTokenService, hashToken } from '../../src/auth/token-authenticator';
+import { hashToken } from '../../src/auth/api-token';
+import { TokenAuthenticator } from '../../src/auth/token-authenticator';
 import { newId } from '../../src/domain/ids';
 import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
 import { ensureSandbox, SANDBOX } from '../../src/runtime/first-run';
@@ -40,7 +41,7 @@ describe('admin API: an environment’s tokens', () => {
 
     // Without a cache in front (another process, or after it expires), an authentication within the minute writes nothing.
     const { token, id: issuedId } = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
-    const freshProcess = () => new ApiTokenService(new ApiTokenRepository(t.app.db));
+    const freshProcess = () => new TokenAuthenticator(new ApiTokenRepository(t.app.db));
     expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
     const used = await tokenRow(issuedId);
     expect(used.last_used_at).not.toBeNull();

@@ -7,7 +7,7 @@ import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { NotificationRepository } from '../../src/persistence/repositories/notification.repository';
-import { DispatchRecovery, type RecoveryOptions } from '../../src/outbox/outbox-relay';
+import { OutboxRelay, type RelayOptions } from '../../src/outbox/outbox-relay';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { ENCRYPTION_KEY } from '../support/test-app';
@@ -48,7 +48,7 @@ describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', (
     return { withDeadline: temporal.withDeadline.bind(temporal), workflow: { start } } as unknown as Client;
   }
 
-  function recovery(db: DataSource, client: Client, options: RecoveryOptions): DispatchRecovery {
+  function recovery(db: DataSource, client: Client, options: RelayOptions): OutboxRelay {
     const notifications = new NotificationRepository(db);
     const warn = () => undefined;
     const dispatcher = new NotificationDispatcher({
@@ -60,7 +60,7 @@ describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', (
       searchAttributes: false,
       warn,
     });
-    return new DispatchRecovery(notifications, dispatcher, warn, options);
+    return new OutboxRelay(notifications, dispatcher, warn, options);
   }
 
   /** An environment with `subscriptions` subscriptions; returns a function that stores an event without starting anything. */

@@ -50,7 +50,7 @@ describe('the delivery window', () => {
       [notificationId, WINDOW_MS],
     );
 
-    expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
     expect(await t.app.client.workflow.getHandle(notificationId).result()).toMatchObject({ status: 'expired' });
     const notification = await api.request('GET', `/notifications/${notificationId}`);
     expect(notification.body).toMatchObject({ status: 'expired', attemptCount: 0, attempts: [] });

@@ -51,13 +51,13 @@ describe('GET /metrics: Prometheus text, plude_* only', () => {
     expect(sample(text, 'plude_notifications_pending')).toBe(pendingBefore + 3);
   });
 
-  it('counts the workflows the recovery loop starts', async () => {
+  it('counts the workflows the outbox relay starts', async () => {
     const { id, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/recovered'), ['metrics.recovered']);
-    const before = sample(await scrape(), 'plude_recovery_starts_total') ?? 0;
+    const before = sample(await scrape(), 'plude_outbox_relay_starts_total') ?? 0;
     await storeWithoutDispatch(t.app, id, 'metrics.recovered', { n: 3 });
-    expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
-    expect(sample(await scrape(), 'plude_recovery_starts_total')).toBeGreaterThanOrEqual(before + 1);
+    expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(sample(await scrape(), 'plude_outbox_relay_starts_total')).toBeGreaterThanOrEqual(before + 1);
   });
 
   it('has the process metrics and the Temporal SDK worker metrics, all named plude_*', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiTokenService } from '../../src/auth/token-authenticator';
+import { issueApiToken } from '../../src/auth/api-token';
 import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository';
 import { ApiClient, type ApiResponse } from '../support/api-client';
@@ -31,9 +31,9 @@ describe('RATE_LIMIT: requests per API token (1/s, bursts of 5)', () => {
   async function environment(tokens = 1): Promise<{ id: string; clients: ApiClient[] }> {
     const id = `env-${randomBytes(5).toString('hex')}`;
     await new EnvironmentRepository(t.app.db).create(id);
-    const issuer = new ApiTokenService(new ApiTokenRepository(t.app.db));
+    const issuer = new ApiTokenRepository(t.app.db);
     const clients = [];
-    for (let i = 0; i < tokens; i++) clients.push(new ApiClient(t.app.api.url, { token: (await issuer.issue(id)).token, environment: id, version: '2022-03' }));
+    for (let i = 0; i < tokens; i++) clients.push(new ApiClient(t.app.api.url, { token: (await issueApiToken(issuer, id)).token, environment: id, version: '2022-03' }));
     return { id, clients };
   }
 

@@ -16,7 +16,7 @@ describe('nothing accepted is lost', () => {
     expect(notificationId).toMatch(/^ntf_[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
     await expect(t.app.client.workflow.getHandle(notificationId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
-    expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
     await waitFor(() => api.request('GET', `/notifications/${notificationId}`), (r) => r.body.status === 'succeeded');
     expect(t.receiver.forPath('/recovered')).toHaveLength(1);
     const [{ dispatched_at }] = await t.app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [notificationId]);

@@ -99,7 +99,7 @@ describe('redelivery and the outbox', () => {
     });
     expect(recorded.outcome).toBe('redelivered');
 
-    expect(await t.app.api.recovery.runOnce(0)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
     const done = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded' && r.body.attemptCount === 2);
     expect(done.body.attempts[1]).toMatchObject({ number: 2, trigger: 'redeliver', succeeded: true });
     expect(t.receiver.forPath('/outbox')).toHaveLength(2);
@@ -113,7 +113,7 @@ describe('redelivery and the outbox', () => {
     await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 1 && runs[0].status === 'COMPLETED');
     await t.app.db.query(`UPDATE notifications SET dispatched_at = NULL, created_at = created_at - interval '1 minute' WHERE id = $1`, [id]);
 
-    await t.app.api.recovery.runOnce(0);
+    await t.app.api.relay.runOnce(0);
     const [{ dispatched_at }] = await t.app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [id]);
     expect(dispatched_at).toBeInstanceOf(Date);
     expect(t.receiver.forPath('/done')).toHaveLength(1);

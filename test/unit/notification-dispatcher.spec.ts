@@ -110,7 +110,7 @@ describe('NotificationDispatcher', () => {
     await dispatcher.dispatchAndRecord([dispatch('ntf_first'), dispatch('ntf_again', 'redeliver')]);
     await dispatcher.flush();
     expect(marked).toEqual([['ntf_first']]);
-    expect(warnings).toEqual([expect.stringContaining('ntf_again failed, recovery will retry')]);
+    expect(warnings).toEqual([expect.stringContaining('ntf_again failed, the outbox relay will retry')]);
   });
 
   it('counts an already started workflow as started, and leaves failed starts to recovery', async () => {
@@ -121,7 +121,7 @@ describe('NotificationDispatcher', () => {
     await dispatcher.dispatchAndRecord([dispatch('ntf_new'), dispatch('ntf_dup'), dispatch('ntf_down')]);
     await dispatcher.flush();
     expect(marked).toEqual([['ntf_new', 'ntf_dup']]);
-    expect(warnings).toEqual([expect.stringContaining('ntf_down failed, recovery will retry: Error: 14 UNAVAILABLE')]);
+    expect(warnings).toEqual([expect.stringContaining('ntf_down failed, the outbox relay will retry: Error: 14 UNAVAILABLE')]);
   });
 
   it('answers after startWaitMs when Temporal does not answer, and records nothing it did not see started', async () => {
@@ -162,7 +162,7 @@ describe('NotificationDispatcher', () => {
     expect(deadlines).toHaveLength(1);
     expect(deadlines[0]).toBeGreaterThanOrEqual(before + 100);
     expect(deadlines[0]).toBeLessThanOrEqual(Date.now());
-    expect(warnings).toEqual([expect.stringMatching(/ntf_hung failed, recovery will retry: StartDeadlineError: .*deadline of 100ms/)]);
+    expect(warnings).toEqual([expect.stringMatching(/ntf_hung failed, the outbox relay will retry: StartDeadlineError: .*deadline of 100ms/)]);
   });
 
   it('runs the start call inside the deadline, not before it', async () => {
@@ -218,7 +218,7 @@ describe('NotificationDispatcher', () => {
     await closed;
     expect(client.workflow.start).toHaveBeenCalledTimes(2);
     expect(marked.flat()).toEqual(['ntf_0000', 'ntf_0001']);
-    expect(warnings).toEqual(['shutting down: 3 workflow starts not begun, recovery will start them']);
+    expect(warnings).toEqual(['shutting down: 3 workflow starts not begun, the outbox relay will start them']);
     await expect(dispatcher.dispatch([dispatch('ntf_late')])).resolves.toEqual([]);
     expect(pending.size).toBe(0);
   });
