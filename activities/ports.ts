@@ -1,5 +1,4 @@
-import type { NotificationDispatch } from '../src/persistence/repositories/notification.repository';
-import type { DeliveryTrigger, RecoveryCursor } from '../workflows/types';
+import type { NotificationDispatch, RecoveryCursor } from '../src/domain/delivery';
 import type { HttpSender } from './http/sender';
 
 /** The activity's ports: storage and metrics (src/domain/delivery.ts, where their implementations find them too), and the sender. */

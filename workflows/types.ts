@@ -1,3 +1,9 @@
+import type { DeliveryTrigger, FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
+import type { DeliveryPolicy } from '../src/domain/retry-schedule';
+
+/** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
+export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor };
+
 /** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
 export const NON_RETRYABLE = {
   windowClosed: 'DeliveryWindowClosed',
@@ -17,19 +23,6 @@ export const NOTIFICATION_STATE_QUERY = 'notificationState';
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';
 
-/** A notification's delivery policy, fixed when the notification was created (see src/domain/retry-schedule.ts). */
-export interface DeliveryPolicyInput {
-  initialIntervalMs: number;
-  maximumIntervalMs: number;
-  backoffCoefficient: number;
-  attemptTimeoutMs: number;
-}
-
-/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
-export type DeliveryTrigger = 'initial' | 'redeliver';
-
-/** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
-export type FirstAttemptMode = 'local' | 'activity';
 
 /**
  * Input of the deliver-notification workflow: IDs, times and the notification's own policy, never the payload.
@@ -41,7 +34,7 @@ export interface DeliverNotificationInput {
   eventCreatedAt: string;
   /** ISO-8601: no attempt starts later, an attempt in flight is cut off here. */
   expiresAt: string;
-  policy: DeliveryPolicyInput;
+  policy: DeliveryPolicy;
   firstAttempt: FirstAttemptMode;
   /**
    * Recorded with each attempt of this run. A redelivery is a new run of the same workflow ID, with the fresh
@@ -54,7 +47,7 @@ export interface DeliverNotificationInput {
 export interface AttemptRequest {
   notificationId: string;
   expiresAt: string;
-  policy: DeliveryPolicyInput;
+  policy: DeliveryPolicy;
   /** What the attempts of this run are recorded as; `initial` when absent. */
   trigger?: DeliveryTrigger;
 }
@@ -73,12 +66,6 @@ export interface NotificationWorkflowState {
   status: NotificationWorkflowStatus;
   /** When the delivery window closes (ISO-8601). */
   expiresAt: string;
-}
-
-/** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */
-export interface RecoveryCursor {
-  at: string;
-  id: string;
 }
 
 /** Input of the recover-subscription workflow: the recovery's ID (its range and policy are in the database). */

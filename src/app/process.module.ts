@@ -10,6 +10,7 @@ import { NotificationRepository } from '../persistence/repositories/notification
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
@@ -25,7 +26,7 @@ export interface CoreDeps {
   db: DataSource;
   /** Built once per process from the configuration; seals and opens signing keys. */
   keyRing: KeyRing;
-  notifications: NotificationRepository;
+  outbox: OutboxRepository;
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
   recoveryWorkflows: RecoveryWorkflows;
@@ -49,7 +50,8 @@ export class CoreModule {
     const providers: Provider[] = [
       { provide: CONFIG, useValue: deps.config },
       { provide: DATA_SOURCE, useValue: deps.db },
-      { provide: NotificationRepository, useValue: deps.notifications },
+      { provide: OutboxRepository, useValue: deps.outbox },
+      repository(NotificationRepository),
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
       { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },

@@ -4,7 +4,13 @@
  * none of them imports another.
  */
 
-import type { DeliveryTrigger } from '../../workflows/types';
+import type { DeliveryPolicy } from './retry-schedule';
+
+/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
+export type DeliveryTrigger = 'initial' | 'redeliver';
+
+/** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
+export type FirstAttemptMode = 'local' | 'activity';
 
 export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
 export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
@@ -89,4 +95,41 @@ export interface DeliveryMetrics {
   attempt(outcome: AttemptOutcome): void;
   /** A notification delivered: the time from its event's creation to the 2xx. */
   delivered(latencyMs: number): void;
+}
+
+/** What it takes to start a notification's workflow: an outbox row (src/outbox/outbox.repository.ts). */
+export interface NotificationDispatch {
+  notificationId: string;
+  subscriptionId: string;
+  environmentId: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: Date;
+  expiresAt: Date;
+  /** The policy stored with the notification (when it was created, or last redelivered). */
+  policy: DeliveryPolicy;
+  /** The URL the notification is delivered to (its host names the workflow in the Web UI). */
+  url: string;
+  /** `redeliver`: a new run of a workflow ID whose earlier run has closed. */
+  trigger: DeliveryTrigger;
+}
+
+/** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */
+export interface RecoveryCursor {
+  at: string;
+  id: string;
+}
+
+/** What Temporal knows of a pending notification that the database does not (src/temporal/notification-inspector.ts). */
+export interface LiveDelivery {
+  /** The workflow's status (RUNNING while it delivers or holds). */
+  workflowStatus: string;
+  /** The retrying activity's attempt as Temporal counts it (what the Web UI shows); null when no activity is scheduled. */
+  activityAttempt: number | null;
+  /** The last failure Temporal recorded for it, e.g. "attempt 4 → HTTP 500". */
+  lastFailure: string | null;
+  /** When Temporal will run the next attempt, while it waits to retry. */
+  nextRetryAt: string | null;
+  /** From the workflow's own query: waiting for its subscription to be active again; null if the query got no answer. */
+  held: boolean | null;
 }

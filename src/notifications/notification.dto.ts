@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
-import type { LiveDelivery } from '../temporal/notification-inspector';
+import type { LiveDelivery } from '../domain/delivery';
+import type { DeliveryPolicy } from '../domain/retry-schedule';
 
 const STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'];
 
@@ -103,7 +104,7 @@ export class LiveDeliveryView implements LiveDelivery {
 }
 
 /** The retry policy a notification was created with. */
-export class NotificationPolicy {
+export class NotificationPolicy implements DeliveryPolicy {
   @ApiProperty({ type: 'integer' })
   initialIntervalMs: number;
 
@@ -184,12 +185,7 @@ export class NotificationResponse {
       completedAt: iso(notification.completedAt),
       redeliveredAt: iso(notification.redeliveredAt),
       expiresAt: notification.expiresAt.toISOString(),
-      policy: {
-        initialIntervalMs: notification.retryInitialIntervalMs,
-        maximumIntervalMs: notification.retryMaximumIntervalMs,
-        backoffCoefficient: notification.retryBackoffCoefficient,
-        attemptTimeoutMs: notification.attemptTimeoutMs,
-      },
+      policy: { ...notification.policy },
       attempts: attempts.map(AttemptResponse.from),
       temporal: live,
     };

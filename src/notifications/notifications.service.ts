@@ -7,6 +7,7 @@ import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
 
@@ -14,6 +15,7 @@ import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from '
 export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
+    private readonly outbox: OutboxRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly inspector: NotificationInspector,
     @Inject(CONFIG) private readonly config: Config,
@@ -48,7 +50,7 @@ export class NotificationsService {
    */
   async redeliver(environmentId: string, id: string): Promise<RedeliveryResponse> {
     const redelivery = isId('ntf', id)
-      ? await this.notifications.redeliver({
+      ? await this.outbox.redeliver({
           environmentId,
           notificationId: id,
           windowMs: this.config.delivery.windowMs,

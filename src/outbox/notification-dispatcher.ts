@@ -1,19 +1,14 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { Config } from '../config/config';
-import type { NotificationDispatch, NotificationRepository } from '../persistence/repositories/notification.repository';
+import type { NotificationDispatch } from '../domain/delivery';
+import type { OutboxRepository } from './outbox.repository';
 import { Slots, SlotsClosedError } from '../lib/slots';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
-import type { SearchAttributeName } from '../temporal/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attributes';
 import { deliveryDetails, deliverySummary } from './workflow-metadata';
 
-const keyword = (name: SearchAttributeName) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);
-const keys = {
-  environment: keyword('PludeEnvironment'),
-  subscription: keyword('PludeSubscription'),
-  event: keyword('PludeEvent'),
-  eventType: keyword('PludeEventType'),
-};
+const keys = SEARCH_ATTRIBUTE_KEYS;
 
 /** How long confirmed starts wait to be recorded together. */
 const RECORD_DELAY_MS = 100;
@@ -26,7 +21,8 @@ const START_TIMEOUT_MS = 10_000;
 
 export interface DispatcherOptions {
   client: Client;
-  notifications: NotificationRepository;
+  /** Where confirmed starts are recorded. */
+  outbox: Pick<OutboxRepository, 'markDispatched'>;
   temporal: Config['temporal'];
   /** How the first attempt of the notifications this process starts runs. */
   firstAttempt: FirstAttemptMode;
@@ -99,7 +95,7 @@ export class NotificationDispatcher {
     this.recordTimer = undefined;
     const ids = this.unrecorded.splice(0);
     if (ids.length === 0) return;
-    await this.options.notifications.markDispatched(ids).catch((err: Error) => this.options.warn(`recording dispatches failed: ${err.message}`));
+    await this.options.outbox.markDispatched(ids).catch((err: Error) => this.options.warn(`recording dispatches failed: ${err.message}`));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { NotificationRepository } from '../persistence/repositories/notification.repository';
+import type { OutboxRepository } from './outbox.repository';
 import type { NotificationDispatcher } from './notification-dispatcher';
 
 /** How long a stored (or redelivered) notification may go unconfirmed before the relay starts its workflow. */
@@ -32,7 +32,7 @@ export class OutboxRelay {
   private stopping = false;
 
   constructor(
-    private readonly notifications: NotificationRepository,
+    private readonly outbox: OutboxRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly warn: (message: string) => void,
     private readonly options: RelayOptions = {},
@@ -64,11 +64,11 @@ export class OutboxRelay {
    * them. A failed start does not end the pass. Returns how many notifications it started.
    */
   async runOnce(graceMs = OUTBOX_GRACE_MS): Promise<number> {
-    await this.notifications.settleFinished();
-    const passStartedAt = await this.notifications.databaseNow();
+    await this.outbox.settleFinished();
+    const passStartedAt = await this.outbox.databaseNow();
     let total = 0;
     while (!this.stopping) {
-      const batch = await this.notifications.claimUndispatched({
+      const batch = await this.outbox.claimUndispatched({
         olderThanMs: graceMs,
         notClaimedSince: passStartedAt,
         leaseMs: this.options.claimLeaseMs ?? CLAIM_LEASE_MS,
@@ -76,7 +76,7 @@ export class OutboxRelay {
       });
       if (batch.length === 0) break;
       const started = await this.dispatcher.dispatch(batch);
-      await this.notifications.markDispatched(started);
+      await this.outbox.markDispatched(started);
       if (started.length > 0) this.options.onStarted?.(started.length);
       total += started.length;
     }

@@ -1,4 +1,4 @@
-import type { NotificationDispatch } from '../persistence/repositories/notification.repository';
+import type { NotificationDispatch } from '../domain/delivery';
 
 /**
  * The host of a notification URL: what the Web UI may show. Never the path or query, which may hold secrets (a

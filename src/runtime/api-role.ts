@@ -2,9 +2,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Client } from '@temporalio/client';
 import { createHttpApp } from '../app/http-app';
 import { postgresCheck, temporalCheck } from '../observability/readiness';
-import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
@@ -29,11 +29,11 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
   const { config, db, keyRing, metrics } = deps;
   const logger = deps.logger.child({ context: 'api' });
   const warn = (message: string) => logger.warn(message);
-  const notifications = new NotificationRepository(db);
+  const outbox = new OutboxRepository(db);
   const searchAttributes = registered?.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn));
   const dispatcher = new NotificationDispatcher({
     client,
-    notifications,
+    outbox,
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
     eager,
@@ -44,10 +44,10 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
   const readiness = [postgresCheck(db), temporalCheck(client.connection)];
-  const app = await createHttpApp({ config, db, keyRing, notifications, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
+  const app = await createHttpApp({ config, db, keyRing, outbox, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
-  const relay = new OutboxRelay(notifications, dispatcher, warn, { onStarted: (count) => metrics.relayed(count) });
+  const relay = new OutboxRelay(outbox, dispatcher, warn, { onStarted: (count) => metrics.relayed(count) });
   relay.start(config.outboxRelayIntervalMs);
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,

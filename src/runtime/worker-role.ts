@@ -2,15 +2,22 @@ import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
+import type { RecoveryStore } from '../../activities/ports';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
-import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { workflowSource } from './workflow-source';
+
+/** The recovery activities' storage: the outbox pages its redeliveries, the recovery's row records its end. */
+const recoveryStore = (outbox: OutboxRepository, recoveries: RecoveryRepository): RecoveryStore => ({
+  redeliverPage: (recoveryId, after, limit, graceMs) => outbox.redeliverPage(recoveryId, after, limit, graceMs),
+  complete: (recoveryId) => recoveries.complete(recoveryId),
+});
 
 export interface DeliveryWorker {
   /** Runs until shutdown() resolves the returned promise. */
@@ -39,21 +46,21 @@ export async function createDeliveryWorker(
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const notifications = new NotificationRepository(db);
+  const outbox = new OutboxRepository(db);
   const dispatcher = new NotificationDispatcher({
     client,
-    notifications,
+    outbox,
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
     eager: false,
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     warn,
   });
-  const starter = { dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d), markDispatched: (ids: string[]) => notifications.markDispatched(ids) };
+  const starter = { dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d), markDispatched: (ids: string[]) => outbox.markDispatched(ids) };
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
     ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs }),
-    ...createRecoveryActivities({ store: new RecoveryRepository(db), starter, graceMs: OUTBOX_GRACE_MS }),
+    ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({
     connection,

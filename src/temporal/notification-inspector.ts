@@ -1,20 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { LiveDelivery } from '../domain/delivery';
 import { NOTIFICATION_STATE_QUERY, type NotificationWorkflowState } from '../../workflows/types';
-
-/** What Temporal knows of a pending notification that the database does not. */
-export interface LiveDelivery {
-  /** The workflow's status (RUNNING while it delivers or holds). */
-  workflowStatus: string;
-  /** The retrying activity's attempt as Temporal counts it (what the Web UI shows); null when no activity is scheduled. */
-  activityAttempt: number | null;
-  /** The last failure Temporal recorded for it, e.g. "attempt 4 → HTTP 500". */
-  lastFailure: string | null;
-  /** When Temporal will run the next attempt, while it waits to retry. */
-  nextRetryAt: string | null;
-  /** From the workflow's own query: waiting for its subscription to be active again; null if the query got no answer. */
-  held: boolean | null;
-}
 
 /** Long enough for a healthy server on a busy machine, short enough that a request never waits on an unhealthy one. */
 const DEADLINE_MS = 1_000;

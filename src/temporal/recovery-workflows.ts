@@ -1,16 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { RecoverSubscriptionInput } from '../../workflows/types';
 import type { Config } from '../config/config';
 import type { RecoveryEntity } from '../persistence/entities';
+import { SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 
 /** Deadline of the start call. */
 const START_TIMEOUT_MS = 10_000;
 
-const keys = {
-  environment: defineSearchAttributeKey('PludeEnvironment', SearchAttributeType.KEYWORD),
-  subscription: defineSearchAttributeKey('PludeSubscription', SearchAttributeType.KEYWORD),
-};
+const keys = SEARCH_ATTRIBUTE_KEYS;
 
 export interface RecoveryWorkflowsOptions {
   client: Client;

@@ -1,9 +1,18 @@
-/** Custom search attributes registered on the Temporal namespace (dev server: at start-up). */
-export const SEARCH_ATTRIBUTES = {
-  PludeEnvironment: 'Keyword',
-  PludeSubscription: 'Keyword',
-  PludeEvent: 'Keyword',
-  PludeEventType: 'Keyword',
-} as const;
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+/**
+ * The custom search attributes, declared once: every plude workflow carries the IDs behind it, so that operators can
+ * find a notification's or a recovery's workflows in the Web UI (`PludeEnvironment = 'sandbox'`). Registered on the
+ * namespace at start-up (search-attribute-registration.ts; the dev server gets them on its command line).
+ */
+export const SEARCH_ATTRIBUTE_KEYS = {
+  environment: defineSearchAttributeKey('PludeEnvironment', SearchAttributeType.KEYWORD),
+  subscription: defineSearchAttributeKey('PludeSubscription', SearchAttributeType.KEYWORD),
+  event: defineSearchAttributeKey('PludeEvent', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('PludeEventType', SearchAttributeType.KEYWORD),
+};
+
+export type SearchAttributeName = (typeof SEARCH_ATTRIBUTE_KEYS)[keyof typeof SEARCH_ATTRIBUTE_KEYS]['name'];
+
+/** Name → type, as the dev server's command line and the operator service's registration take them. */
+export const SEARCH_ATTRIBUTES = Object.fromEntries(Object.values(SEARCH_ATTRIBUTE_KEYS).map((key) => [key.name, 'Keyword'])) as Record<SearchAttributeName, 'Keyword'>;

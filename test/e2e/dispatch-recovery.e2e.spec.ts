@@ -6,7 +6,7 @@ import { KeyRing } from '../../src/crypto/key-ring';
 import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
-import { NotificationRepository } from '../../src/persistence/repositories/notification.repository';
+import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { OutboxRelay, type RelayOptions } from '../../src/outbox/outbox-relay';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
@@ -49,18 +49,18 @@ describe('dispatch recovery shares the outbox (real PostgreSQL and Temporal)', (
   }
 
   function recovery(db: DataSource, client: Client, options: RelayOptions): OutboxRelay {
-    const notifications = new NotificationRepository(db);
+    const outbox = new OutboxRepository(db);
     const warn = () => undefined;
     const dispatcher = new NotificationDispatcher({
       client,
-      notifications,
+      outbox,
       temporal: config.temporal,
       firstAttempt: config.delivery.firstAttempt,
       eager: false,
       searchAttributes: false,
       warn,
     });
-    return new OutboxRelay(notifications, dispatcher, warn, options);
+    return new OutboxRelay(outbox, dispatcher, warn, options);
   }
 
   /** An environment with `subscriptions` subscriptions; returns a function that stores an event without starting anything. */

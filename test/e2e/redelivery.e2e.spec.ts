@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { deliveryPolicyOf } from '../../src/config/config';
-import { NotificationRepository } from '../../src/persistence/repositories/notification.repository';
+import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { type ApiClient, waitFor } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
 
@@ -90,7 +90,7 @@ describe('redelivery and the outbox', () => {
     const id = await delivered(api, 'order.paid');
     await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 1 && runs[0].status === 'COMPLETED');
     // What a crash between the redelivery's commit and its start leaves behind.
-    const recorded = await new NotificationRepository(t.app.db).redeliver({
+    const recorded = await new OutboxRepository(t.app.db).redeliver({
       environmentId,
       notificationId: id,
       windowMs: 60_000,

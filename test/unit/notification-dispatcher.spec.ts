@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { loadConfig } from '../../src/config/config';
-import type { NotificationDispatch, NotificationRepository } from '../../src/persistence/repositories/notification.repository';
+import type { NotificationDispatch } from '../../src/domain/delivery';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
 import { waitFor } from '../support/api-client';
 
@@ -34,7 +34,7 @@ function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeo
   const notifications = { markDispatched: jest.fn(async (ids: string[]) => void marked.push(ids)) };
   const dispatcher = new NotificationDispatcher({
     client: client as unknown as Client,
-    notifications: notifications as unknown as NotificationRepository,
+    outbox: notifications,
     temporal: config.temporal,
     firstAttempt: 'local',
     eager: true,

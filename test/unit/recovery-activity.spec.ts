@@ -1,6 +1,6 @@
 import { createRecoveryActivities } from '../../activities/recovery';
 import type { RecoveryStore } from '../../activities/ports';
-import type { NotificationDispatch } from '../../src/persistence/repositories/notification.repository';
+import type { NotificationDispatch } from '../../src/domain/delivery';
 
 const dispatch = (id: string) => ({ notificationId: id }) as NotificationDispatch;
 

@@ -1,5 +1,22 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { NotificationStatus } from '../../domain/delivery';
+import type { DeliveryPolicy } from '../../domain/retry-schedule';
+import { POLICY_COLUMNS } from '../policy-columns';
+
+/** The delivery policy's columns (src/persistence/policy-columns.ts), embedded in the notification. */
+export class PolicyColumns implements DeliveryPolicy {
+  @Column({ name: POLICY_COLUMNS.initialIntervalMs, type: 'integer' })
+  initialIntervalMs: number;
+
+  @Column({ name: POLICY_COLUMNS.maximumIntervalMs, type: 'integer' })
+  maximumIntervalMs: number;
+
+  @Column({ name: POLICY_COLUMNS.backoffCoefficient, type: 'double precision' })
+  backoffCoefficient: number;
+
+  @Column({ name: POLICY_COLUMNS.attemptTimeoutMs, type: 'integer' })
+  attemptTimeoutMs: number;
+}
 
 /** One event for one subscription: delivered by exactly one Temporal workflow whose ID is this notification's ID. */
 @Entity('notifications')
@@ -53,15 +70,7 @@ export class NotificationEntity {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
-  @Column({ name: 'retry_initial_interval_ms', type: 'integer' })
-  retryInitialIntervalMs: number;
-
-  @Column({ name: 'retry_maximum_interval_ms', type: 'integer' })
-  retryMaximumIntervalMs: number;
-
-  @Column({ name: 'retry_backoff_coefficient', type: 'double precision' })
-  retryBackoffCoefficient: number;
-
-  @Column({ name: 'attempt_timeout_ms', type: 'integer' })
-  attemptTimeoutMs: number;
+  /** The delivery policy it was created (or last redelivered) with, and keeps. */
+  @Column(() => PolicyColumns, { prefix: false })
+  policy: PolicyColumns;
 }

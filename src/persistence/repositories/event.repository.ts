@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
 import { EventEntity } from '../entities';
+import { policyColumnList, policyJson, policyValues } from '../policy-columns';
 
 export interface NewEvent {
   id: string;
@@ -54,9 +55,8 @@ type NotificationsRow = { notifications: NotificationJson[] | null };
 const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
-const NOTIFICATION_JSON = (n: string) => `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at,
-  'policy', json_build_object('initialIntervalMs', ${n}.retry_initial_interval_ms, 'maximumIntervalMs', ${n}.retry_maximum_interval_ms,
-    'backoffCoefficient', ${n}.retry_backoff_coefficient, 'attemptTimeoutMs', ${n}.attempt_timeout_ms))`;
+const NOTIFICATION_JSON = (n: string) =>
+  `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at, 'policy', ${policyJson(n)})`;
 
 const toEntity = (row: EventRow): EventEntity =>
   Object.assign(new EventEntity(), {
@@ -88,8 +88,7 @@ export class EventRepository {
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, environment_id, type, idempotency_key, created_at
        ), notification AS (
-         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at,
-                                    retry_initial_interval_ms, retry_maximum_interval_ms, retry_backoff_coefficient, attempt_timeout_ms)
+         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ${policyColumnList()})
          SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, s.url, event.created_at,
                 event.created_at + make_interval(secs => $6::float8 / 1000), $7, $8, $9, $10
          FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
@@ -108,10 +107,7 @@ export class EventRepository {
         input.dataJson,
         input.idempotencyKey,
         input.windowMs,
-        input.policy.initialIntervalMs,
-        input.policy.maximumIntervalMs,
-        input.policy.backoffCoefficient,
-        input.policy.attemptTimeoutMs,
+        ...policyValues(input.policy),
       ],
     )) as (Omit<EventRow, 'data_json'> & NotificationsRow)[];
     if (rows.length > 0) {

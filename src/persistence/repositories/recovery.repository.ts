@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { RecoveryCursor } from '../../../workflows/types';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
 import { RecoveryEntity } from '../entities';
-import { DISPATCH_COLUMNS, type DispatchRow, type NotificationDispatch, redeliverSet, toDispatch } from './notification.repository';
+import { policyColumnList, policyValues } from '../policy-columns';
 
 export interface NewRecovery {
   id: string;
@@ -27,7 +26,7 @@ export interface RecoveryProgress {
   pending: number;
 }
 
-/** The statuses a recovery redelivers: what did not succeed and is no longer being delivered. */
+/** The statuses a recovery redelivers (as src/outbox/outbox.repository.ts's page step does). */
 const RECOVERABLE = `('expired', 'cancelled')`;
 
 export class RecoveryRepository {
@@ -50,13 +49,11 @@ export class RecoveryRepository {
         [input.subscriptionId, input.since, input.until],
       )) as { id: string }[];
       if (running) return { outcome: 'overlapping', runningId: running.id };
-      const { policy } = input;
       await tx.query(
-        `INSERT INTO recoveries (id, environment_id, subscription_id, range_start, range_end, total, window_ms, retry_initial_interval_ms,
-                                 retry_maximum_interval_ms, retry_backoff_coefficient, attempt_timeout_ms)
+        `INSERT INTO recoveries (id, environment_id, subscription_id, range_start, range_end, total, window_ms, ${policyColumnList()})
          SELECT $1, $2, $3, $4, $5, count(*), $6, $7, $8, $9, $10 FROM notifications
          WHERE subscription_id = $3 AND created_at >= $4 AND created_at < $5 AND status IN ${RECOVERABLE}`,
-        [input.id, input.environmentId, input.subscriptionId, input.since, input.until, input.windowMs, policy.initialIntervalMs, policy.maximumIntervalMs, policy.backoffCoefficient, policy.attemptTimeoutMs],
+        [input.id, input.environmentId, input.subscriptionId, input.since, input.until, input.windowMs, ...policyValues(input.policy)],
       );
       return { outcome: 'created', recovery: await tx.findOneByOrFail(RecoveryEntity, { id: input.id }) };
     });
@@ -78,43 +75,6 @@ export class RecoveryRepository {
       [id],
     )) as Omit<RecoveryProgress, 'recovery'>[];
     return { recovery, ...counts };
-  }
-
-  /**
-   * The recovery workflow's step: looks at the next `limit` notifications of the range (by creation time, then ID)
-   * and redelivers, in the same statement, those that expired or were cancelled, with the recovery's window and
-   * policy. Returns them (to be started: they are outbox rows, so recovery starts any that this step does not) and
-   * where the next page starts, or null when the range is done. Nothing is redelivered once the subscription is
-   * deleted. A page done twice (its activity retried) finds its notifications pending and leaves them alone.
-   */
-  async redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number, graceMs: number): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }> {
-    const set = redeliverSet({
-      graceMs: '$5',
-      windowMs: 'r.window_ms',
-      initialIntervalMs: 'r.retry_initial_interval_ms',
-      maximumIntervalMs: 'r.retry_maximum_interval_ms',
-      backoffCoefficient: 'r.retry_backoff_coefficient',
-      attemptTimeoutMs: 'r.attempt_timeout_ms',
-    });
-    const [row] = (await this.db.query(
-      `WITH r AS (SELECT * FROM recoveries WHERE id = $1), page AS (
-         SELECT n.id, n.created_at FROM notifications n, r
-         WHERE n.subscription_id = r.subscription_id AND n.created_at >= r.range_start AND n.created_at < r.range_end
-           AND ($2::timestamptz IS NULL OR (n.created_at, n.id) > ($2::timestamptz, $3::text))
-         ORDER BY n.created_at, n.id LIMIT $4
-       ), redelivery AS (
-         UPDATE notifications n SET ${set}, recovery_id = r.id
-         FROM page, r, events e, subscriptions s
-         WHERE n.id = page.id AND e.id = n.event_id AND s.id = n.subscription_id AND s.deleted_at IS NULL AND n.status IN ${RECOVERABLE}
-         RETURNING ${DISPATCH_COLUMNS}
-       )
-       SELECT (SELECT count(*)::int FROM page) AS seen,
-              (SELECT json_build_object('at', created_at::text, 'id', id) FROM page ORDER BY created_at DESC, id DESC LIMIT 1) AS last,
-              (SELECT json_agg(redelivery) FROM redelivery) AS dispatches`,
-      [recoveryId, after?.at ?? null, after?.id ?? null, limit, graceMs],
-    )) as { seen: number; last: RecoveryCursor | null; dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null }[];
-    const dispatches = (row.dispatches ?? []).map((d) => toDispatch({ ...d, created_at: new Date(d.created_at), expires_at: new Date(d.expires_at) }));
-    return { dispatches, next: row.seen < limit ? null : row.last };
   }
 
   /** Every redelivery of the recovery has been started (or left to the outbox): it is completed. */
