@@ -51,20 +51,16 @@ export class AttemptResponse {
   @ApiProperty({ type: String, nullable: true, example: 'timeout after 10000ms' })
   error: string | null;
 
-  /** The first RESPONSE_BODY_LIMIT bytes of what the receiver answered. */
   @ApiProperty({ type: String, nullable: true, description: 'The first RESPONSE_BODY_LIMIT bytes of what the receiver answered' })
   responseBody: string | null;
 
-  /** What the receiver asked for with Retry-After on a 429 or 503, in milliseconds. */
   @ApiProperty({ type: 'integer', nullable: true, description: 'What the receiver asked for with Retry-After on a 429 or 503, in milliseconds' })
   retryAfterMs: number | null;
 
-  /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt' })
   nextAttemptAt: string | null;
 
-  /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
-  @ApiProperty({ enum: ['initial', 'redeliver'], description: 'What the attempt delivered for: the event’s publish, or a redelivery (numbering goes on across both)' })
+  @ApiProperty({ enum: ['initial', 'redeliver'], description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)' })
   trigger: 'initial' | 'redeliver';
 
   static from(attempt: AttemptEntity): AttemptResponse {
@@ -139,33 +135,27 @@ export class NotificationResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastAttemptAt: string | null;
 
-  /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due (the creation time until the first attempt has run)' })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
 
-  /** The last redelivery (null if never): it gave the notification its current window and policy. */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery: it gave the notification its current window and policy' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery (null if never): it gave the notification its current window and policy' })
   redeliveredAt: string | null;
 
-  /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
-  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later' })
+  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded' })
   expiresAt: string;
 
-  /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
-  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with, and keeps' })
+  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with (or its last redelivery gave it); it keeps it whatever the configuration becomes' })
   policy: NotificationPolicy;
 
   @ApiProperty({ type: [AttemptResponse] })
   attempts: AttemptResponse[];
 
-  /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
-  @ApiProperty({ enum: ['paused', 'disabled'], nullable: true, description: 'While pending: when its subscription holds it, and why' })
+  @ApiProperty({ enum: ['paused', 'disabled'], nullable: true, description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise' })
   held: 'paused' | 'disabled' | null;
 
-  /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */
   @ApiProperty({ type: LiveDeliveryView, nullable: true, description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s' })
   temporal: LiveDelivery | null;
 
@@ -204,11 +194,9 @@ export class RedeliveryResponse {
   @ApiProperty({ enum: ['pending'] })
   status: 'pending';
 
-  /** The new window's end: DELIVERY_WINDOW from the redelivery. */
   @ApiProperty({ format: 'date-time', description: 'The new window’s end: DELIVERY_WINDOW from the redelivery' })
   expiresAt: string;
 
-  /** The retry policy the redelivery runs under: the configuration of the process that accepted it. */
   @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the redelivery runs under: the configuration of the process that accepted it' })
   policy: NotificationResponse['policy'];
 }

@@ -21,7 +21,7 @@ const EventTypes = () => (target: object, key: string) => {
 };
 
 export class SubscribeRequest {
-  /** Checked by the URL policy, which gives the precise reason for a refusal. */
+  // Checked by the URL policy (in the service), which gives the precise reason for a refusal.
   @ApiProperty({ type: String, format: 'uri', example: 'https://receiver.example/hooks', description: 'An https: URL of a public host' })
   @Allow()
   url: unknown;
@@ -31,7 +31,7 @@ export class SubscribeRequest {
 }
 
 export class UpdateSubscriptionRequest {
-  /** Checked by the URL policy, like subscribe. */
+  // Checked by the URL policy, like subscribe.
   @ApiPropertyOptional({ type: String, format: 'uri', description: 'A new URL, for events published from now on' })
   @Allow()
   url?: unknown;
@@ -70,7 +70,6 @@ export class SubscriptionResponse {
   @ApiProperty({ description: 'The newest signing key', example: 'whsec_…' })
   signatureKey: string;
 
-  /** Empty: every event type. */
   @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
 
@@ -102,8 +101,7 @@ export class SubscriptionView {
   @ApiProperty({ enum: ['active', 'paused', 'disabled'] })
   status: 'active' | 'paused' | 'disabled';
 
-  /** Why a disabled subscription was disabled: `gone` (the receiver answered 410) or `failing`. */
-  @ApiProperty({ enum: ['gone', 'failing'], nullable: true, description: 'Why a disabled subscription was disabled' })
+  @ApiProperty({ enum: ['gone', 'failing'], nullable: true, description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing' })
   disabledReason: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -126,11 +124,9 @@ export class SubscriptionView {
 }
 
 export class SubscriptionPage {
-  /** Newest first. */
   @ApiProperty({ type: [SubscriptionView], description: 'Newest first' })
   items: SubscriptionView[];
 
-  /** Pass as `after` for the next page; null on the last one. */
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
   nextCursor: string | null;
 }
