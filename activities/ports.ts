@@ -1,18 +1,10 @@
 import type { NotificationDispatch } from '../src/persistence/repositories/notification.repository';
-import type { DeliveryTrigger, RecoveryCursor } from '../workflows/types';
+import type { RecoveryCursor } from '../workflows/types';
 import type { HttpSender } from './http/sender';
 
 /** The activity's ports: storage and metrics (src/domain/delivery.ts, where their implementations find them too), and the sender. */
-export type {
-  AttemptRecord,
-  DeliveryContext,
-  DeliveryMetrics,
-  DeliveryStore,
-  DisabledReason,
-  NotificationStatus,
-  RecordedAttempt,
-  SubscriptionStatus,
-} from '../src/domain/delivery';
+export type { AttemptRecord, DeliveryContext, DeliveryMetrics, DeliveryStore, RecordedAttempt } from '../src/domain/delivery';
+export type { DisabledReason, NotificationStatus, SubscriptionStatus } from '../src/domain/statuses';
 
 /** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */
 export type DeliverySender = Pick<HttpSender, 'send'>;

@@ -1,3 +1,5 @@
+import type { DeliveryTrigger, FinalNotificationStatus } from '../src/domain/statuses';
+
 /** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
 export const NON_RETRYABLE = {
   windowClosed: 'DeliveryWindowClosed',
@@ -24,9 +26,6 @@ export interface DeliveryPolicyInput {
   backoffCoefficient: number;
   attemptTimeoutMs: number;
 }
-
-/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
-export type DeliveryTrigger = 'initial' | 'redeliver';
 
 /** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
 export type FirstAttemptMode = 'local' | 'activity';
@@ -66,7 +65,8 @@ export interface AttemptFailureDetails {
   nextAttemptAt: string | null;
 }
 
-export type NotificationWorkflowStatus = 'delivering' | 'held' | 'succeeded' | 'expired' | 'cancelled';
+/** Delivering or held while the notification is pending; then the final status the database recorded. */
+export type NotificationWorkflowStatus = 'delivering' | 'held' | FinalNotificationStatus;
 
 export interface NotificationWorkflowState {
   notificationId: string;

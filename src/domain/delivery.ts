@@ -4,11 +4,7 @@
  * none of them imports another.
  */
 
-import type { DeliveryTrigger } from '../../workflows/types';
-
-export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
-export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
-export type DisabledReason = 'gone' | 'failing';
+import type { DeliveryTrigger, DisabledReason, NotificationStatus, SubscriptionStatus } from './statuses';
 
 export interface DeliveryContext {
   notificationId: string;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NotificationStatus } from '../../domain/delivery';
+import type { NotificationStatus } from '../../domain/statuses';
 
 /** One event for one subscription: delivered by exactly one Temporal workflow whose ID is this notification's ID. */
 @Entity('notifications')

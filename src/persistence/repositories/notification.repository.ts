@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
-import type { DeliveryTrigger } from '../../../workflows/types';
+import type { DeliveryTrigger, SubscriptionStatus } from '../../domain/statuses';
 import { AttemptEntity, NotificationEntity } from '../entities';
 
 /** What it takes to start a notification's workflow. */
@@ -106,8 +106,8 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
   }
 
-  async subscriptionStatusOf(subscriptionId: string): Promise<string | null> {
-    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: string }[];
+  async subscriptionStatusOf(subscriptionId: string): Promise<SubscriptionStatus | null> {
+    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: SubscriptionStatus }[];
     return rows[0]?.status ?? null;
   }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { RecoveryCursor } from '../../../workflows/types';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
+import { RECOVERABLE_NOTIFICATION_STATUSES } from '../../domain/statuses';
 import { RecoveryEntity } from '../entities';
 import { DISPATCH_COLUMNS, type DispatchRow, type NotificationDispatch, redeliverSet, toDispatch } from './notification.repository';
 
@@ -27,8 +28,8 @@ export interface RecoveryProgress {
   pending: number;
 }
 
-/** The statuses a recovery redelivers: what did not succeed and is no longer being delivered. */
-const RECOVERABLE = `('expired', 'cancelled')`;
+/** The statuses a recovery redelivers, as an SQL list: constants of ours, never input. */
+const RECOVERABLE = `(${RECOVERABLE_NOTIFICATION_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 export class RecoveryRepository {
   constructor(private readonly db: DataSource) {}
