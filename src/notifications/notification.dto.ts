@@ -1,8 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
 import type { LiveDelivery } from '../temporal/notification-inspector';
-
-const STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'];
+import {
+  DELIVERY_TRIGGERS,
+  type DeliveryTrigger,
+  HOLDING_SUBSCRIPTION_STATUSES,
+  type HoldingSubscriptionStatus,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+  type SubscriptionStatus,
+} from '../domain/statuses';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -13,8 +20,8 @@ export class NotificationSummary {
   @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
 
-  @ApiProperty({ enum: STATUSES })
-  status: string;
+  @ApiProperty({ enum: [...NOTIFICATION_STATUSES] })
+  status: NotificationStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
@@ -60,8 +67,8 @@ export class AttemptResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt' })
   nextAttemptAt: string | null;
 
-  @ApiProperty({ enum: ['initial', 'redeliver'], description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)' })
-  trigger: 'initial' | 'redeliver';
+  @ApiProperty({ enum: [...DELIVERY_TRIGGERS], description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)' })
+  trigger: DeliveryTrigger;
 
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
@@ -123,8 +130,8 @@ export class NotificationResponse {
   @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
 
-  @ApiProperty({ enum: STATUSES })
-  status: string;
+  @ApiProperty({ enum: [...NOTIFICATION_STATUSES] })
+  status: NotificationStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
@@ -153,14 +160,14 @@ export class NotificationResponse {
   @ApiProperty({ type: [AttemptResponse] })
   attempts: AttemptResponse[];
 
-  @ApiProperty({ enum: ['paused', 'disabled'], nullable: true, description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise' })
-  held: 'paused' | 'disabled' | null;
+  @ApiProperty({ enum: [...HOLDING_SUBSCRIPTION_STATUSES], nullable: true, description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise' })
+  held: HoldingSubscriptionStatus | null;
 
   @ApiProperty({ type: LiveDeliveryView, nullable: true, description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s' })
   temporal: LiveDelivery | null;
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null, live: LiveDelivery | null = null): NotificationResponse {
-    const held = notification.status === 'pending' && (subscriptionStatus === 'paused' || subscriptionStatus === 'disabled') ? subscriptionStatus : null;
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: SubscriptionStatus | null, live: LiveDelivery | null = null): NotificationResponse {
+    const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
       id: notification.id,
       eventId: notification.eventId,
@@ -191,8 +198,8 @@ export class RedeliveryResponse {
   @ApiProperty({ example: 'ntf_01J…' })
   id: string;
 
-  @ApiProperty({ enum: ['pending'] })
-  status: 'pending';
+  @ApiProperty({ enum: ['pending'] satisfies NotificationStatus[] })
+  status: Extract<NotificationStatus, 'pending'>;
 
   @ApiProperty({ format: 'date-time', description: 'The new window’s end: DELIVERY_WINDOW from the redelivery' })
   expiresAt: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { RECOVERY_STATUSES, type RecoveryStatus } from '../domain/statuses';
 import type { RecoveryProgress } from '../persistence/repositories/recovery.repository';
 
 /** An ISO-8601 time with its zone (Z or an offset): a time without one means something else on every machine. */
@@ -40,8 +41,8 @@ export class RecoveryView {
   @ApiProperty({ format: 'date-time' })
   until: string;
 
-  @ApiProperty({ enum: ['running', 'completed', 'failed'], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
-  status: string;
+  @ApiProperty({ enum: [...RECOVERY_STATUSES], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
+  status: RecoveryStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Notifications of the range that had not succeeded when the recovery was accepted' })
   total: number;

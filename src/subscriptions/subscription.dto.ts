@@ -2,6 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE_FILTER, EVENT_TYPE_FILTER_MESSAGE } from '../domain/event-type';
+import {
+  DISABLED_REASONS,
+  type DisabledReason,
+  SETTABLE_SUBSCRIPTION_STATUSES,
+  type SettableSubscriptionStatus,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionStatus,
+} from '../domain/statuses';
 import type { SubscriptionEntity } from '../persistence/entities';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
@@ -39,10 +47,10 @@ export class UpdateSubscriptionRequest {
   @EventTypes()
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ enum: ['active', 'paused'], description: 'active also re-enables a disabled subscription' })
+  @ApiPropertyOptional({ enum: [...SETTABLE_SUBSCRIPTION_STATUSES], description: 'active also re-enables a disabled subscription' })
   @IsOptional()
-  @IsIn(['active', 'paused'], { message: 'status must be "active" or "paused"' })
-  status?: 'active' | 'paused';
+  @IsIn(SETTABLE_SUBSCRIPTION_STATUSES, { message: `status must be ${SETTABLE_SUBSCRIPTION_STATUSES.map((status) => `"${status}"`).join(' or ')}` })
+  status?: SettableSubscriptionStatus;
 }
 
 export class ListSubscriptionsQuery {
@@ -98,11 +106,11 @@ export class SubscriptionView {
   @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
 
-  @ApiProperty({ enum: ['active', 'paused', 'disabled'] })
-  status: 'active' | 'paused' | 'disabled';
+  @ApiProperty({ enum: [...SUBSCRIPTION_STATUSES] })
+  status: SubscriptionStatus;
 
-  @ApiProperty({ enum: ['gone', 'failing'], nullable: true, description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing' })
-  disabledReason: string | null;
+  @ApiProperty({ enum: [...DISABLED_REASONS], nullable: true, description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing' })
+  disabledReason: DisabledReason | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
