@@ -3,6 +3,7 @@ import { attemptOutcome } from '../src/domain/delivery';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
+import type { HoldingSubscriptionStatus } from '../src/domain/statuses';
 import { ATTEMPT_FAILED, type AttemptFailureDetails, type AttemptRequest, NON_RETRYABLE } from '../workflows/types';
 import type { SendRequest } from './http/sender';
 import { renderNotificationBody } from './notification-body';
@@ -36,7 +37,7 @@ interface Answer {
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-const held = (subscriptionId: string, why: string) =>
+const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
   ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
 
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };

@@ -2,16 +2,8 @@ import type { NotificationDispatch, RecoveryCursor } from '../src/domain/deliver
 import type { HttpSender } from './http/sender';
 
 /** The activity's ports: storage and metrics (src/domain/delivery.ts, where their implementations find them too), and the sender. */
-export type {
-  AttemptRecord,
-  DeliveryContext,
-  DeliveryMetrics,
-  DeliveryStore,
-  DisabledReason,
-  NotificationStatus,
-  RecordedAttempt,
-  SubscriptionStatus,
-} from '../src/domain/delivery';
+export type { AttemptRecord, DeliveryContext, DeliveryMetrics, DeliveryStore, RecordedAttempt } from '../src/domain/delivery';
+export type { DisabledReason, NotificationStatus, SubscriptionStatus } from '../src/domain/statuses';
 
 /** The part of the HTTPS sender (activities/http/sender.ts) that a delivery uses. */
 export type DeliverySender = Pick<HttpSender, 'send'>;

@@ -13,6 +13,7 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
+import type { FinalNotificationStatus, NotificationStatus } from '../src/domain/statuses';
 import {
   ATTEMPT_FAILED,
   type AttemptFailureDetails,
@@ -39,7 +40,7 @@ const { expireNotification, cancelNotification } = proxyActivities<DeliveryActiv
 });
 
 /** What became of one try: the database's final status, a held subscription, the next attempt's time, or the end. */
-type Step = { done: 'succeeded' | 'expired' | 'cancelled' } | { held: true } | { nextAttemptAt: number } | { over: true };
+type Step = { done: FinalNotificationStatus } | { held: true } | { nextAttemptAt: number } | { over: true };
 
 /**
  * Reads a failed try: an ActivityFailure, or (from a local activity) the failure itself. Anything that is not a
@@ -59,7 +60,7 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
   return local ? { nextAttemptAt: Date.now() + request.policy.initialIntervalMs } : { over: true };
 }
 
-const doneOf = (status: string): Step => (status === 'succeeded' || status === 'expired' || status === 'cancelled' ? { done: status } : { over: true });
+const doneOf = (status: NotificationStatus): Step => (status === 'pending' ? { over: true } : { done: status });
 
 /** Attempt 1 as a local activity: it runs inside the workflow task that eager start hands to the worker. */
 async function firstAttemptLocally(request: AttemptRequest): Promise<Step> {

@@ -1,3 +1,3 @@
 export { deliverNotification, notificationStateQuery, releaseSignal } from './deliver-notification';
 export { recoverSubscription } from './recover-subscription';
-export type { DeliverNotificationInput, DeliveryTrigger, NotificationWorkflowState, NotificationWorkflowStatus, RecoverSubscriptionInput } from './types';
+export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus, RecoverSubscriptionInput } from './types';

@@ -1,5 +1,6 @@
-import type { DeliveryTrigger, FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
+import type { FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
 import type { DeliveryPolicy } from '../src/domain/retry-schedule';
+import type { DeliveryTrigger, FinalNotificationStatus } from '../src/domain/statuses';
 
 /** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
 export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor };
@@ -59,7 +60,8 @@ export interface AttemptFailureDetails {
   nextAttemptAt: string | null;
 }
 
-export type NotificationWorkflowStatus = 'delivering' | 'held' | 'succeeded' | 'expired' | 'cancelled';
+/** Delivering or held while the notification is pending; then the final status the database recorded. */
+export type NotificationWorkflowStatus = 'delivering' | 'held' | FinalNotificationStatus;
 
 export interface NotificationWorkflowState {
   notificationId: string;

@@ -58,7 +58,6 @@ export class ErrorResponse {
   @ApiProperty({ description: 'Why, for a person', example: 'subscription sub_01J… not found' })
   message: string;
 
-  /** The reasons one by one, when there are several: a 422's schema violations. */
   @ApiPropertyOptional({ type: [SchemaViolationResponse], description: 'A 422 for data that does not match a schema: every violation (at most 50)' })
   errors?: SchemaViolationResponse[];
 }

@@ -1,6 +1,8 @@
+import type { RecoveryStatus } from '../domain/statuses';
+
 /** What GET /recoveries/:id answers. */
 export interface RecoveryProgress {
-  status: string;
+  status: RecoveryStatus;
   total: number;
   started: number;
   succeeded: number;
@@ -9,11 +11,8 @@ export interface RecoveryProgress {
   pending?: number;
 }
 
-/** Statuses of a recovery still starting its redeliveries; any other one is where that ended. */
-const UNDER_WAY = new Set(['pending', 'queued', 'running', 'started', 'in_progress']);
-
-/** Still starting redeliveries, or some of those it started have not ended yet (succeeded or expired). */
-export const isUnderWay = (progress: RecoveryProgress) => UNDER_WAY.has(progress.status) || (progress.status === 'completed' && (progress.pending ?? 0) > 0);
+/** Still starting redeliveries (`running`), or some of those it started have not ended yet (succeeded or expired). */
+export const isUnderWay = (progress: RecoveryProgress) => progress.status === 'running' || (progress.status === 'completed' && (progress.pending ?? 0) > 0);
 
 /**
  * `[####====......]  8/20 started, 4 succeeded, 0 expired (running)`: `#` for notifications that ended (succeeded

@@ -5,16 +5,12 @@
  */
 
 import type { DeliveryPolicy } from './retry-schedule';
+import type { DeliveryTrigger, DisabledReason, NotificationStatus, SubscriptionStatus } from './statuses';
 
-/** Why a run of the workflow delivers: the event's publish, or a redelivery (one notification, or a recovery's). */
-export type DeliveryTrigger = 'initial' | 'redeliver';
+export type { DeliveryTrigger, DisabledReason, NotificationStatus, SubscriptionStatus };
 
 /** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
 export type FirstAttemptMode = 'local' | 'activity';
-
-export type NotificationStatus = 'pending' | 'succeeded' | 'expired' | 'cancelled';
-export type SubscriptionStatus = 'active' | 'paused' | 'disabled';
-export type DisabledReason = 'gone' | 'failing';
 
 export interface DeliveryContext {
   notificationId: string;

@@ -13,7 +13,6 @@ export class CreateEnvironmentRequest {
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
   id: string;
 
-  /** Subscriptions may target private, loopback and link-local addresses (false unless given). */
   @ApiPropertyOptional({ default: false, description: ALLOW_PRIVATE_TARGETS_DESCRIPTION })
   @IsOptional()
   @IsBoolean({ message: ALLOW_PRIVATE_TARGETS_MESSAGE })
@@ -31,7 +30,6 @@ export class EnvironmentResponse {
   @ApiProperty({ example: 'production' })
   id: string;
 
-  /** Its own setting; ALLOW_PRIVATE_TARGETS=true allows private targets in every environment whatever this says. */
   @ApiProperty({ description: `${ALLOW_PRIVATE_TARGETS_DESCRIPTION}: this environment’s own setting (ALLOW_PRIVATE_TARGETS=true allows them everywhere)` })
   allowPrivateTargets: boolean;
 
@@ -44,7 +42,6 @@ export class EnvironmentResponse {
 }
 
 export class ApiTokenResponse {
-  /** Shown once; only its hash is stored. */
   @ApiProperty({ description: 'The token, shown this once: only its SHA-256 hash is stored', example: 'pwh_…' })
   token: string;
 
@@ -63,14 +60,12 @@ export class ApiTokenSummaryResponse {
   @ApiProperty({ example: 'tok_01J…' })
   id: string;
 
-  /** The token's first 12 characters, to tell tokens apart. */
   @ApiProperty({ description: 'The token’s first 12 characters, to tell tokens apart', example: 'pwh_Zq3xY7aB' })
   prefix: string;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  /** To about a minute; null until the token authenticates a request. */
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'To about a minute and a half; null until the token authenticates a request' })
   lastUsedAt: string | null;
 

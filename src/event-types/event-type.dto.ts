@@ -6,14 +6,14 @@ import type { EventTypeEntity } from '../persistence/entities';
 const JSON_SCHEMA = { oneOf: [{ type: 'object' as const, additionalProperties: true }, { type: 'boolean' as const }] };
 
 export class DeclareEventTypeRequest {
-  /** Stored as PostgreSQL text, which cannot hold a NUL character. */
+  // No NUL character: it is stored as PostgreSQL text, which cannot hold one.
   @ApiProperty({ minLength: 1, maxLength: 2000, example: 'An invoice was paid in full', description: 'What the event means, for integrators (no NUL character)' })
   @IsString({ message: 'description must be a string of 1-2000 characters' })
   @Length(1, 2000, { message: 'description must be a string of 1-2000 characters' })
   @Matches(/^[^\u0000]*$/, { message: 'description must not contain a NUL character (\\u0000)' })
   description: string;
 
-  /** A JSON Schema (draft 2020-12) for `data`; checked by compiling it (src/domain/event-schema.ts). */
+  // Compiled by src/domain/event-schema.ts.
   @ApiPropertyOptional({
     ...JSON_SCHEMA,
     nullable: true,
@@ -42,14 +42,12 @@ export class EventTypeView {
   @ApiProperty()
   description: string;
 
-  /** null: no schema, any object is accepted. */
   @ApiProperty({ ...JSON_SCHEMA, nullable: true, description: 'The JSON Schema of `data`; null: any object is accepted' })
   schema: unknown;
 
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'An example of `data`' })
   example: Record<string, unknown> | null;
 
-  /** Archived types stay listed; publishing one is refused (422). */
   @ApiProperty({ description: 'Archived types stay listed; publishing one is refused (422)' })
   archived: boolean;
 
@@ -73,7 +71,6 @@ export class EventTypeView {
 }
 
 export class EventTypeList {
-  /** Every type of the environment, archived ones included, sorted by name. */
   @ApiProperty({ type: [EventTypeView], description: 'Every type of the environment, archived ones included, sorted by name' })
   items: EventTypeView[];
 }

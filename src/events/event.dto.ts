@@ -10,7 +10,7 @@ export class PublishEventRequest {
   @Matches(EVENT_TYPE, { message: 'type must be 1-128 characters of letters, digits and . _ : - (e.g. invoice.paid)' })
   type: string;
 
-  /** Checked here for its shape; what is stored is its exact text (src/domain/event-data.ts). */
+  // Checked here for its shape; what is stored is its exact text (src/domain/event-data.ts).
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -31,7 +31,6 @@ export class PublishedEventResponse {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  /** How many notifications (matching subscriptions) the event produced. */
   @ApiProperty({ type: 'integer', minimum: 0, description: 'How many notifications (matching subscriptions) the event produced' })
   notifications: number;
 
@@ -50,7 +49,6 @@ export class EventResponse {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  /** The publisher's JSON, byte for byte. */
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The publisher’s JSON, byte for byte' })
   data: unknown;
 

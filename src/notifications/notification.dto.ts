@@ -2,8 +2,15 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
 import type { LiveDelivery } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
-
-const STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'];
+import {
+  DELIVERY_TRIGGERS,
+  type DeliveryTrigger,
+  HOLDING_SUBSCRIPTION_STATUSES,
+  type HoldingSubscriptionStatus,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+  type SubscriptionStatus,
+} from '../domain/statuses';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -14,8 +21,8 @@ export class NotificationSummary {
   @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
 
-  @ApiProperty({ enum: STATUSES })
-  status: string;
+  @ApiProperty({ enum: [...NOTIFICATION_STATUSES] })
+  status: NotificationStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
@@ -52,21 +59,17 @@ export class AttemptResponse {
   @ApiProperty({ type: String, nullable: true, example: 'timeout after 10000ms' })
   error: string | null;
 
-  /** The first RESPONSE_BODY_LIMIT bytes of what the receiver answered. */
   @ApiProperty({ type: String, nullable: true, description: 'The first RESPONSE_BODY_LIMIT bytes of what the receiver answered' })
   responseBody: string | null;
 
-  /** What the receiver asked for with Retry-After on a 429 or 503, in milliseconds. */
   @ApiProperty({ type: 'integer', nullable: true, description: 'What the receiver asked for with Retry-After on a 429 or 503, in milliseconds' })
   retryAfterMs: number | null;
 
-  /** When this attempt's failure scheduled the next one; null after a success or after the last attempt. */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt' })
   nextAttemptAt: string | null;
 
-  /** `initial` (the event's publish) or `redeliver`: numbering goes on across redeliveries. */
-  @ApiProperty({ enum: ['initial', 'redeliver'], description: 'What the attempt delivered for: the event’s publish, or a redelivery (numbering goes on across both)' })
-  trigger: 'initial' | 'redeliver';
+  @ApiProperty({ enum: [...DELIVERY_TRIGGERS], description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)' })
+  trigger: DeliveryTrigger;
 
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
@@ -128,8 +131,8 @@ export class NotificationResponse {
   @ApiProperty({ example: 'sub_01J…' })
   subscriptionId: string;
 
-  @ApiProperty({ enum: STATUSES })
-  status: string;
+  @ApiProperty({ enum: [...NOTIFICATION_STATUSES] })
+  status: NotificationStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   attemptCount: number;
@@ -140,38 +143,32 @@ export class NotificationResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastAttemptAt: string | null;
 
-  /** While pending: when the next attempt is due (the creation time until the first attempt has run). */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due (the creation time until the first attempt has run)' })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
 
-  /** The last redelivery (null if never): it gave the notification its current window and policy. */
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery: it gave the notification its current window and policy' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery (null if never): it gave the notification its current window and policy' })
   redeliveredAt: string | null;
 
-  /** The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded. */
-  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later' })
+  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded' })
   expiresAt: string;
 
-  /** The retry policy the notification was created with; it keeps it whatever the configuration becomes. */
-  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with, and keeps' })
+  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with (or its last redelivery gave it); it keeps it whatever the configuration becomes' })
   policy: NotificationPolicy;
 
   @ApiProperty({ type: [AttemptResponse] })
   attempts: AttemptResponse[];
 
-  /** While pending: `paused` or `disabled` when its subscription holds it (no attempt until it is active again). */
-  @ApiProperty({ enum: ['paused', 'disabled'], nullable: true, description: 'While pending: when its subscription holds it, and why' })
-  held: 'paused' | 'disabled' | null;
+  @ApiProperty({ enum: [...HOLDING_SUBSCRIPTION_STATUSES], nullable: true, description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise' })
+  held: HoldingSubscriptionStatus | null;
 
-  /** While pending, what Temporal knows besides; null when it is not pending or Temporal did not answer in time. */
   @ApiProperty({ type: LiveDeliveryView, nullable: true, description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s' })
   temporal: LiveDelivery | null;
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: string | null, live: LiveDelivery | null = null): NotificationResponse {
-    const held = notification.status === 'pending' && (subscriptionStatus === 'paused' || subscriptionStatus === 'disabled') ? subscriptionStatus : null;
+  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: SubscriptionStatus | null, live: LiveDelivery | null = null): NotificationResponse {
+    const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
       id: notification.id,
       eventId: notification.eventId,
@@ -197,14 +194,12 @@ export class RedeliveryResponse {
   @ApiProperty({ example: 'ntf_01J…' })
   id: string;
 
-  @ApiProperty({ enum: ['pending'] })
-  status: 'pending';
+  @ApiProperty({ enum: ['pending'] satisfies NotificationStatus[] })
+  status: Extract<NotificationStatus, 'pending'>;
 
-  /** The new window's end: DELIVERY_WINDOW from the redelivery. */
   @ApiProperty({ format: 'date-time', description: 'The new window’s end: DELIVERY_WINDOW from the redelivery' })
   expiresAt: string;
 
-  /** The retry policy the redelivery runs under: the configuration of the process that accepted it. */
   @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the redelivery runs under: the configuration of the process that accepted it' })
   policy: NotificationResponse['policy'];
 }

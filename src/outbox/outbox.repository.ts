@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { NotificationDispatch, RecoveryCursor } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
+import { RECOVERABLE } from '../persistence/repositories/recovery.repository';
 import { type PolicyRow, policyAssignments, policyColumnList, policyOf, policyValues } from '../persistence/policy-columns';
 
 
@@ -65,8 +66,6 @@ const redeliverSet = (v: RedeliverValues) => `status = 'pending', completed_at =
   dispatched_at = NULL, dispatch_claimed_until = now() + make_interval(secs => ${v.graceMs}::float8 / 1000),
   expires_at = now() + make_interval(secs => ${v.windowMs}::float8 / 1000), ${policyAssignments(v.policy)}`;
 
-/** The statuses a recovery redelivers: what did not succeed and is no longer being delivered. */
-const RECOVERABLE = `('expired', 'cancelled')`;
 
 /**
  * The outbox: a stored notification is its own outbox row until the start of its workflow is confirmed

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { RECOVERY_STATUSES, type RecoveryStatus } from '../domain/statuses';
 import type { RecoveryProgress } from '../persistence/repositories/recovery.repository';
 
 /** An ISO-8601 time with its zone (Z or an offset): a time without one means something else on every machine. */
@@ -7,13 +8,11 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d
 const ISO_MESSAGE = (name: string) => `${name} must be an ISO-8601 time with its zone, e.g. 2026-01-02T03:04:05Z`;
 
 export class RecoverRequest {
-  /** The first event creation time of the range (inclusive). */
   @ApiProperty({ format: 'date-time', pattern: ISO_TIME.source, example: '2026-01-02T03:04:05Z', description: 'The range starts here (inclusive): events created from then on' })
   @IsString({ message: ISO_MESSAGE('since') })
   @Matches(ISO_TIME, { message: ISO_MESSAGE('since') })
   since: string;
 
-  /** The end of the range (exclusive); now when left out. */
   @ApiPropertyOptional({ format: 'date-time', pattern: ISO_TIME.source, description: 'The range ends here (exclusive); now when left out' })
   @IsOptional()
   @IsString({ message: ISO_MESSAGE('until') })
@@ -25,7 +24,6 @@ export class RecoveryStarted {
   @ApiProperty({ example: 'rcv_01J…' })
   id: string;
 
-  /** How many notifications of the range had not succeeded: the recovery redelivers them. */
   @ApiProperty({ type: 'integer', minimum: 0, description: 'How many notifications of the range expired or were cancelled: the recovery redelivers them' })
   notifications: number;
 }
@@ -43,19 +41,15 @@ export class RecoveryView {
   @ApiProperty({ format: 'date-time' })
   until: string;
 
-  /** `running` while redeliveries are being started, `completed` once all are, `failed` if it never started. */
-  @ApiProperty({ enum: ['running', 'completed', 'failed'], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
-  status: string;
+  @ApiProperty({ enum: [...RECOVERY_STATUSES], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
+  status: RecoveryStatus;
 
-  /** Notifications of the range that had not succeeded when the recovery was accepted. */
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Notifications of the range that had not succeeded when the recovery was accepted' })
   total: number;
 
-  /** Redelivered, their workflow started (or already done). */
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Redelivered: their workflow started (or already done)' })
   started: number;
 
-  /** What became of the redeliveries so far. */
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Redeliveries that succeeded so far' })
   succeeded: number;
 

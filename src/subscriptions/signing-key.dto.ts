@@ -3,8 +3,7 @@ import { IsOptional, IsString } from 'class-validator';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
 export class RotateKeyRequest {
-  /** How long the older keys keep signing: a duration like 0s, 30m, 24h (the default) or 7d (the most). */
-  @ApiPropertyOptional({ description: 'How long the older keys keep signing: 0s to 7d', default: '24h', example: '24h' })
+  @ApiPropertyOptional({ description: 'How long the older keys keep signing: a duration like 0s, 30m, 24h or 7d (the most)', default: '24h', example: '24h' })
   @IsOptional()
   @IsString({ message: 'overlap must be a duration string like "24h"' })
   overlap?: string;

@@ -2,6 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE_FILTER, EVENT_TYPE_FILTER_MESSAGE } from '../domain/event-type';
+import {
+  DISABLED_REASONS,
+  type DisabledReason,
+  SETTABLE_SUBSCRIPTION_STATUSES,
+  type SettableSubscriptionStatus,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionStatus,
+} from '../domain/statuses';
 import type { SubscriptionEntity } from '../persistence/entities';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
 
@@ -21,7 +29,7 @@ const EventTypes = () => (target: object, key: string) => {
 };
 
 export class SubscribeRequest {
-  /** Checked by the URL policy, which gives the precise reason for a refusal. */
+  // Checked by the URL policy (in the service), which gives the precise reason for a refusal.
   @ApiProperty({ type: String, format: 'uri', example: 'https://receiver.example/hooks', description: 'An https: URL of a public host' })
   @Allow()
   url: unknown;
@@ -31,7 +39,7 @@ export class SubscribeRequest {
 }
 
 export class UpdateSubscriptionRequest {
-  /** Checked by the URL policy, like subscribe. */
+  // Checked by the URL policy, like subscribe.
   @ApiPropertyOptional({ type: String, format: 'uri', description: 'A new URL, for events published from now on' })
   @Allow()
   url?: unknown;
@@ -39,10 +47,10 @@ export class UpdateSubscriptionRequest {
   @EventTypes()
   eventTypes?: string[];
 
-  @ApiPropertyOptional({ enum: ['active', 'paused'], description: 'active also re-enables a disabled subscription' })
+  @ApiPropertyOptional({ enum: [...SETTABLE_SUBSCRIPTION_STATUSES], description: 'active also re-enables a disabled subscription' })
   @IsOptional()
-  @IsIn(['active', 'paused'], { message: 'status must be "active" or "paused"' })
-  status?: 'active' | 'paused';
+  @IsIn(SETTABLE_SUBSCRIPTION_STATUSES, { message: `status must be ${SETTABLE_SUBSCRIPTION_STATUSES.map((status) => `"${status}"`).join(' or ')}` })
+  status?: SettableSubscriptionStatus;
 }
 
 export class ListSubscriptionsQuery {
@@ -70,7 +78,6 @@ export class SubscriptionResponse {
   @ApiProperty({ description: 'The newest signing key', example: 'whsec_…' })
   signatureKey: string;
 
-  /** Empty: every event type. */
   @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
 
@@ -99,12 +106,11 @@ export class SubscriptionView {
   @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
 
-  @ApiProperty({ enum: ['active', 'paused', 'disabled'] })
-  status: 'active' | 'paused' | 'disabled';
+  @ApiProperty({ enum: [...SUBSCRIPTION_STATUSES] })
+  status: SubscriptionStatus;
 
-  /** Why a disabled subscription was disabled: `gone` (the receiver answered 410) or `failing`. */
-  @ApiProperty({ enum: ['gone', 'failing'], nullable: true, description: 'Why a disabled subscription was disabled' })
-  disabledReason: string | null;
+  @ApiProperty({ enum: [...DISABLED_REASONS], nullable: true, description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing' })
+  disabledReason: DisabledReason | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
@@ -126,11 +132,9 @@ export class SubscriptionView {
 }
 
 export class SubscriptionPage {
-  /** Newest first. */
   @ApiProperty({ type: [SubscriptionView], description: 'Newest first' })
   items: SubscriptionView[];
 
-  /** Pass as `after` for the next page; null on the last one. */
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
   nextCursor: string | null;
 }

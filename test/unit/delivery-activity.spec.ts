@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
-import type { AttemptRecord, DeliveryContext, DeliveryStore } from '../../activities/ports';
+import type { AttemptRecord, DeliveryContext, DeliveryStore, DisabledReason } from '../../activities/ports';
 import { HttpSendError, type SendRequest, type SendResult } from '../../activities/http/sender';
 import { attemptOutcome } from '../../src/domain/delivery';
 
@@ -8,7 +8,7 @@ const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoff
 
 interface SetupOptions {
   subscriptionStatus?: DeliveryContext['subscriptionStatus'];
-  disables?: 'gone' | 'failing' | null;
+  disables?: DisabledReason | null;
   allowPrivateTargets?: boolean;
   throws?: Error;
 }

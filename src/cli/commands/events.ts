@@ -3,6 +3,7 @@ import { segment } from '../client';
 import { jsonOption } from '../json-input';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../program';
+import type { NotificationStatus } from '../../domain/statuses';
 
 interface PublishedEvent {
   id: string;
@@ -16,7 +17,7 @@ interface EventView {
   type: string;
   createdAt: string;
   data: unknown;
-  notifications: { id: string; subscriptionId: string; status: string; attemptCount: number }[];
+  notifications: { id: string; subscriptionId: string; status: NotificationStatus; attemptCount: number }[];
 }
 
 export function registerEvents(program: Command, context: CliContext): void {

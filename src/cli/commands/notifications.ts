@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../program';
+import type { HoldingSubscriptionStatus, NotificationStatus } from '../../domain/statuses';
 
 interface AttemptView {
   number: number;
@@ -17,8 +18,8 @@ interface NotificationView {
   id: string;
   eventId: string;
   subscriptionId: string;
-  status: string;
-  held: string | null;
+  status: NotificationStatus;
+  held: HoldingSubscriptionStatus | null;
   attemptCount: number;
   createdAt: string;
   nextAttemptAt: string | null;

@@ -2,13 +2,14 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../program';
+import type { DisabledReason, SettableSubscriptionStatus, SubscriptionStatus } from '../../domain/statuses';
 
 export interface SubscriptionView {
   id: string;
   url: string;
   eventTypes: string[];
-  status: 'active' | 'paused' | 'disabled';
-  disabledReason: string | null;
+  status: SubscriptionStatus;
+  disabledReason: DisabledReason | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -108,7 +109,7 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
   for (const [name, status, what] of [
     ['pause', 'paused', 'hold its notifications until it is resumed'],
     ['resume', 'active', 'make it active again: held notifications are attempted at once'],
-  ] as const) {
+  ] as const satisfies readonly (readonly [string, SettableSubscriptionStatus, string])[]) {
     subscriptions
       .command(`${name} <id>`)
       .description(`${what} (PATCH /webhooks/subscriptions/:id {"status": "${status}"})`)

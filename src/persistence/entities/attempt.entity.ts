@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type AttemptTrigger = 'initial' | 'redeliver';
+import type { DeliveryTrigger } from '../../domain/statuses';
 
 /** One HTTP POST of a notification, successful or not. */
 @Entity('attempts')
@@ -45,5 +44,5 @@ export class AttemptEntity {
 
   /** What made the attempt: the event's publish (`initial`) or a redelivery of the notification. */
   @Column('text')
-  trigger: AttemptTrigger;
+  trigger: DeliveryTrigger;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { NotificationStatus } from '../../domain/delivery';
+import type { NotificationStatus } from '../../domain/statuses';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
 import { POLICY_COLUMNS } from '../policy-columns';
 

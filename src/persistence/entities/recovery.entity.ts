@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type RecoveryStatus = 'running' | 'completed' | 'failed';
+import type { RecoveryStatus } from '../../domain/statuses';
 
 /** A recovery of one subscription's notifications over a time range (workflows/recover-subscription.ts). */
 @Entity('recoveries')

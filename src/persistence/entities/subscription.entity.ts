@@ -1,7 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { SubscriptionStatus } from '../../domain/delivery';
-
-export type { SubscriptionStatus };
+import type { DisabledReason, SubscriptionStatus } from '../../domain/statuses';
 
 @Entity('subscriptions')
 export class SubscriptionEntity {
@@ -21,7 +19,7 @@ export class SubscriptionEntity {
   status: SubscriptionStatus;
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
-  disabledReason: string | null;
+  disabledReason: DisabledReason | null;
 
   /** The first failed attempt since the last 2xx; null while healthy. Auto-disable counts from here. */
   @Column({ name: 'failing_since', type: 'timestamptz', nullable: true })

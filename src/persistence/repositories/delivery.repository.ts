@@ -1,13 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type {
-  AttemptRecord,
-  DeliveryContext,
-  DeliveryStore,
-  DisabledReason,
-  NotificationStatus,
-  RecordedAttempt,
-  SubscriptionStatus,
-} from '../../domain/delivery';
+import type { AttemptRecord, DeliveryContext, DeliveryStore, RecordedAttempt } from '../../domain/delivery';
+import type { DisabledReason, NotificationStatus, RecoverableNotificationStatus, SubscriptionStatus } from '../../domain/statuses';
 import type { KeyRing } from '../../crypto/key-ring';
 import { openSigningKey, type StoredSigningKey } from './signing-key.repository';
 
@@ -161,7 +154,7 @@ export class DeliveryRepository implements DeliveryStore {
    * With `windowEnd`, only a notification whose expires_at is not later (to the millisecond, as the workflow got it):
    * one that was redelivered since has a new window, which a late call for the old one must not close.
    */
-  private async finish(notificationId: string, status: 'expired' | 'cancelled', windowEnd: Date | null): Promise<NotificationStatus | null> {
+  private async finish(notificationId: string, status: RecoverableNotificationStatus, windowEnd: Date | null): Promise<NotificationStatus | null> {
     const rows = (await this.db.query(
       `WITH finished AS (
          UPDATE notifications SET status = $2, completed_at = now(), next_attempt_at = NULL

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { SubscriptionStatus } from '../../domain/statuses';
 import { AttemptEntity, NotificationEntity } from '../entities';
 
 export class NotificationRepository {
@@ -12,8 +13,8 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
   }
 
-  async subscriptionStatusOf(subscriptionId: string): Promise<string | null> {
-    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: string }[];
+  async subscriptionStatusOf(subscriptionId: string): Promise<SubscriptionStatus | null> {
+    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: SubscriptionStatus }[];
     return rows[0]?.status ?? null;
   }
 

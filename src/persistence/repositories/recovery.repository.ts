@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
+import { RECOVERABLE_NOTIFICATION_STATUSES } from '../../domain/statuses';
 import { RecoveryEntity } from '../entities';
 import { policyColumnList, policyValues } from '../policy-columns';
 
@@ -26,8 +27,8 @@ export interface RecoveryProgress {
   pending: number;
 }
 
-/** The statuses a recovery redelivers (as src/outbox/outbox.repository.ts's page step does). */
-const RECOVERABLE = `('expired', 'cancelled')`;
+/** The statuses a recovery redelivers, as an SQL list: constants of ours, never input. */
+export const RECOVERABLE = `(${RECOVERABLE_NOTIFICATION_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 export class RecoveryRepository {
   constructor(private readonly db: DataSource) {}

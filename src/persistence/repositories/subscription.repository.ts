@@ -1,7 +1,7 @@
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { conflict } from '../../domain/errors';
 import { SubscriptionEntity } from '../entities';
-import type { SubscriptionStatus } from '../entities/subscription.entity';
+import type { SettableSubscriptionStatus } from '../../domain/statuses';
 import type { SigningKey, SigningKeyRepository } from './signing-key.repository';
 
 export interface SubscriptionWithKey {
@@ -22,7 +22,7 @@ export interface NewSubscription {
 export interface SubscriptionChanges {
   url?: string;
   eventTypes?: string[];
-  status?: Extract<SubscriptionStatus, 'active' | 'paused'>;
+  status?: SettableSubscriptionStatus;
 }
 
 const isUniqueViolation = (err: unknown) => err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';

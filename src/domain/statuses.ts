@@ -1,0 +1,40 @@
+/**
+ * Every status of the product, declared once: each set is a list (for the OpenAPI enums and validators) and the type
+ * of its members (for the entities, DTOs, the CLI, the activities and, by `import type`, the workflows). A subset
+ * that a rule needs is declared here too, and `satisfies` checks it against its set.
+ */
+
+/** A notification: `pending` until its delivery ends; the other three are final (see FINAL_NOTIFICATION_STATUSES). */
+export const NOTIFICATION_STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** A notification's delivery has ended: the status never flips again, except by a redelivery (back to `pending`). */
+export type FinalNotificationStatus = Exclude<NotificationStatus, 'pending'>;
+
+/** What did not succeed and is no longer being delivered: what a recovery redelivers. */
+export const RECOVERABLE_NOTIFICATION_STATUSES = ['expired', 'cancelled'] as const satisfies readonly FinalNotificationStatus[];
+export type RecoverableNotificationStatus = (typeof RECOVERABLE_NOTIFICATION_STATUSES)[number];
+
+/** A subscription: `paused` by its owner, `disabled` by the service (see DisabledReason); both hold its notifications. */
+export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'disabled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** The statuses a subscription's owner may set (`active` also re-enables a disabled one). */
+export const SETTABLE_SUBSCRIPTION_STATUSES = ['active', 'paused'] as const satisfies readonly SubscriptionStatus[];
+export type SettableSubscriptionStatus = (typeof SETTABLE_SUBSCRIPTION_STATUSES)[number];
+
+/** The statuses that hold a subscription's pending notifications: no attempt until it is active again. */
+export const HOLDING_SUBSCRIPTION_STATUSES = ['paused', 'disabled'] as const satisfies readonly SubscriptionStatus[];
+export type HoldingSubscriptionStatus = (typeof HOLDING_SUBSCRIPTION_STATUSES)[number];
+
+/** Why the service disabled a subscription: `gone` (the receiver answered 410) or `failing` (no 2xx for too long). */
+export const DISABLED_REASONS = ['gone', 'failing'] as const;
+export type DisabledReason = (typeof DISABLED_REASONS)[number];
+
+/** What an attempt delivered for: the event's publish, or a redelivery (one notification, or a recovery's). */
+export const DELIVERY_TRIGGERS = ['initial', 'redeliver'] as const;
+export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
+
+/** A recovery: `running` while its workflow starts redeliveries, `completed` once all are, `failed` if it never started. */
+export const RECOVERY_STATUSES = ['running', 'completed', 'failed'] as const;
+export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
