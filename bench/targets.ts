@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { createHttpSender } from '../activities/http/sender';
 import { generateSigningSecret, webhookHeaders } from '../src/domain/signature';
-import { freePort } from '../src/dev/dev-server';
+import { freePort } from '../src/lib/free-port';
 import { ApiClient } from '../test/support/api-client';
 import { type BareShape, startBareProcess } from './bare/driver';
 import type { BenchReceiver } from './receiver';

@@ -3,7 +3,7 @@ import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { startApiRole } from './runtime/api-role';
-import { Closers } from './runtime/closers';
+import { Closers } from './lib/closers';
 import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';

@@ -2,7 +2,7 @@ import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { openDatabase } from './persistence/data-source';
 import { banner } from './runtime/banner';
-import { Closers } from './runtime/closers';
+import { Closers } from './lib/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
 import { loadOrCreateDevCa } from './dev/dev-ca';
 import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';

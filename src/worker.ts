@@ -4,7 +4,7 @@ import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { postgresCheck, temporalCheck, workerCheck } from './observability/readiness';
 import { openDatabase } from './persistence/data-source';
-import { Closers } from './runtime/closers';
+import { Closers } from './lib/closers';
 import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
 import { requireRoleSettings } from './runtime/role-settings';

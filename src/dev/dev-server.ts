@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { constants, accessSync, existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
+import { freePort } from '../lib/free-port';
 import { LastLines } from '../lib/last-lines';
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'Double' | 'KeywordList';
@@ -36,20 +36,6 @@ export interface DevServerHandle {
 const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 const STDERR_TAIL = 40;
-
-/** A TCP port that was free on 127.0.0.1 a moment ago (bind :0, read, close). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', rej);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close((err) => (err ? rej(err) : port ? res(port) : rej(new Error('no port assigned'))));
-    });
-  });
-}
 
 /** Command-line arguments for `temporal server start-dev`. */
 export function devServerArgs(opts: DevServerOptions): string[] {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config/config';
-import { Closers } from '../runtime/closers';
+import { Closers } from '../lib/closers';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startTemporalDevServer } from './dev-server';
 import { obtainTemporalCli } from './temporal-cli';

@@ -4,7 +4,7 @@ import { temporalConnectionOptions } from '../temporal/connection-options';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { createDeliveryWorker } from './worker-role';
 import { type ApiRole, startApiRole } from './api-role';
-import type { Closers } from './closers';
+import type { Closers } from '../lib/closers';
 import type { RoleDeps } from './role-deps';
 
 export interface CombinedRoles {

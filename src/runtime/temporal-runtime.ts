@@ -2,7 +2,7 @@ import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import { type AppLogger, PINO_LEVELS } from '../observability/logger';
-import { freePort } from '../dev/dev-server';
+import { freePort } from '../lib/free-port';
 
 /** The SDK's own routine news at INFO: a worker starting and changing state, a workflow bundle made at start-up. */
 const ROUTINE = /^(Worker state changed|Initializing worker|Workflow bundle created|No Nexus services registered)|webpack|asset workflow-bundle/;

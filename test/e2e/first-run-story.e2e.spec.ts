@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../src/dev/dev-server';
+import { freePort } from '../../src/lib/free-port';
 import { waitFor } from '../support/api-client';
 import { BUILT, ensureBuilt, ROOT } from '../support/built';
 import { Terminal } from '../support/terminal';

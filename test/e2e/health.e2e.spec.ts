@@ -1,4 +1,5 @@
-import { type DevServerHandle, freePort, startTemporalDevServer } from '../../src/dev/dev-server';
+import { type DevServerHandle, startTemporalDevServer } from '../../src/dev/dev-server';
+import { freePort } from '../../src/lib/free-port';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../../src/dev/temporal-cli';
 import { waitFor } from '../support/api-client';

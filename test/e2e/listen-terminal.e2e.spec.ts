@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateDevCa } from '../../src/dev/dev-ca';
-import { freePort } from '../../src/dev/dev-server';
+import { freePort } from '../../src/lib/free-port';
 import { ApiClient, waitFor } from '../support/api-client';
 import { ensureBuilt, ROOT } from '../support/built';
 import { Terminal } from '../support/terminal';

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
-import { freePort } from '../../src/dev/dev-server';
+import { freePort } from '../../src/lib/free-port';
 
 export interface SuitePostgres {
   /** A URL of the server's `postgres` database, as a superuser: where scratch databases are created. */

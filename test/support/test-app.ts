@@ -7,7 +7,7 @@ import { newId } from '../../src/domain/ids';
 import { openDatabase } from '../../src/persistence/data-source';
 import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import type { ApiRole } from '../../src/runtime/api-role';
-import { Closers } from '../../src/runtime/closers';
+import { Closers } from '../../src/lib/closers';
 import { startCombinedRoles } from '../../src/runtime/combined-roles';
 import { type AppLogger, createAppLogger } from '../../src/observability/logger';
 import { processMetrics } from '../../src/runtime/role-deps';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { startEmbeddedPostgres } from '../../../src/dev/embedded-postgres';
-import { freePort } from '../../../src/dev/dev-server';
+import { freePort } from '../../../src/lib/free-port';
 import { ApiClient } from '../../support/api-client';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../../support/test-app';

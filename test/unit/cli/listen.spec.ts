@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { freePort } from '../../../src/dev/dev-server';
+import { freePort } from '../../../src/lib/free-port';
 import { type RunningCli, startCli } from '../../support/cli-harness';
 import { StubApi } from '../../support/stub-api';
 

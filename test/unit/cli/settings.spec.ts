@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveSettings } from '../../../src/cli/settings';
-import { freePort } from '../../../src/dev/dev-server';
+import { freePort } from '../../../src/lib/free-port';
 import { runCli } from '../../support/cli-harness';
 import { StubApi } from '../../support/stub-api';
 
