@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { segment } from '../client';
 import { usageError } from '../errors';
 import { fields } from '../output';
-import { action, type CliContext } from '../program';
+import { action, type CliContext } from '../action';
 
 /** POST/GET/PATCH /admin/environments… (admin token). */
 export interface Environment {

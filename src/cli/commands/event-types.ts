@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { segment } from '../client';
 import { jsonOption } from '../json-input';
 import { fields, table } from '../output';
-import { action, type CliContext } from '../program';
+import { action, type CliContext } from '../action';
 
 interface EventTypeView {
   name: string;

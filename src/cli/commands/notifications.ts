@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
-import { action, type CliContext } from '../program';
+import { action, type CliContext } from '../action';
 import type { HoldingSubscriptionStatus, NotificationStatus } from '../../domain/statuses';
 
 interface AttemptView {

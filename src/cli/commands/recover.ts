@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { segment } from '../client';
 import { fields } from '../output';
 import { isUnderWay, ProgressLine, progressBar, type RecoveryProgress } from '../progress';
-import { action, type CliContext } from '../program';
+import { action, type CliContext } from '../action';
 
 interface RecoveryStarted {
   id: string;

@@ -5,7 +5,7 @@ import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../dev/dev-ca';
 import { segment } from '../client';
 import type { SubscribedView } from '../commands/subscriptions';
 import { ApiError, CliError, usageError } from '../errors';
-import { action, type ActionScope, type CliContext } from '../program';
+import { action, type ActionScope, type CliContext } from '../action';
 import { DEFAULT_URL } from '../settings';
 import { describeReceived, Inbox } from './inbox';
 import { LocalReceiver } from './local-receiver';
