@@ -1,12 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { AdminRoutes, ApiErrors, Answers } from '../api/openapi';
-import { AdminGuard } from '../auth/admin.guard';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, Answers } from '../api/openapi';
+import { AdminRoutes } from '../auth/routes';
 import { ApiTokenResponse, ApiTokenSummaryResponse } from '../environments/environment.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 /** An environment's API tokens, for the admin token: issue, list, revoke. */
 @Controller('admin/environments/:id/tokens')
-@UseGuards(AdminGuard)
 @AdminRoutes('admin')
 @ApiErrors(404)
 export class ApiTokensController {

@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { provideRepositories } from '../persistence/nest-providers';
+import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 
-@Module({ controllers: [ApiTokensController], providers: [ApiTokensService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [ApiTokensController],
+  providers: [ApiTokensService, ...provideRepositories(EnvironmentRepository, ApiTokenRepository)],
+})
 export class ApiTokensModule {}

@@ -14,13 +14,13 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import type { HeadersObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { API_VERSIONS, LATEST_API_VERSION } from '../auth/api-version.guard';
+import { API_VERSIONS, LATEST_API_VERSION } from './api-version';
 import { toOpenApi31 } from './openapi-31';
 import { SANE_REQUEST_ID } from './request-id';
 
 /**
  * The OpenAPI document is generated from the controllers and DTOs. A new route takes, besides its Nest decorators:
- * - on its controller, `@ApiTokenRoutes('tag')` (TokenAuthGuard + ApiVersionGuard) or `@AdminRoutes('tag')` (AdminGuard);
+ * - on its controller, `@ApiTokenRoutes('tag')` or `@AdminRoutes('tag')` from src/auth/routes.ts (its guards and these docs);
  * - `@Answers(status, ResponseDto, 'what it returns')` for its success, and `@ApiErrors(…)` for the errors its service raises;
  * - `@TakesJson(RequestDto)` when it takes a body;
  * - `@ApiProperty` on every field of its DTOs (`nullable: true` for `… | null`).
@@ -128,8 +128,8 @@ export const TakesJson = (type: new () => object, required = true) => applyDecor
 const RequestIdHeader = () =>
   ApiHeader({ name: 'X-Request-Id', required: false, description: 'Your own ID for the request, echoed in the answer and the logs', schema: { type: 'string', pattern: SANE_REQUEST_ID.source } });
 
-/** A controller whose routes take an API token, X-environment and X-version (TokenAuthGuard, ApiVersionGuard). */
-export const ApiTokenRoutes = (tag: string) =>
+/** The OpenAPI side of a controller whose routes take an API token, X-environment and X-version (src/auth/routes.ts). */
+export const ApiTokenRouteDocs = (tag: string) =>
   applyDecorators(
     ApiTags(tag),
     ApiSecurity(API_TOKEN),
@@ -145,8 +145,8 @@ export const ApiTokenRoutes = (tag: string) =>
     ApiErrors(401, 403, 429, 500),
   );
 
-/** A controller of the admin API (AdminGuard). */
-export const AdminRoutes = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 429, 500));
+/** The OpenAPI side of a controller of the admin API (src/auth/routes.ts). */
+export const AdminRouteDocs = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 429, 500));
 
 /** The document, from the routes of `app` (after its modules are loaded). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {

@@ -7,17 +7,17 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
-import { CoreModule, type CoreDeps } from './process.module';
+import { ProcessModule, type ProcessDeps } from './process.module';
 
 @Module({})
 export class AppModule {
   /** The API's modules, after `infrastructure` (request logging, health and metrics). */
-  static forRoot(deps: CoreDeps, infrastructure: DynamicModule[]): DynamicModule {
+  static forRoot(deps: ProcessDeps, infrastructure: DynamicModule[]): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ...infrastructure,
-        CoreModule.forRoot(deps),
+        ProcessModule.forRoot(deps),
         EnvironmentsModule,
         ApiTokensModule,
         SubscriptionsModule,

@@ -6,7 +6,7 @@ import { ObservabilityModule } from '../observability/observability.module';
 import type { ReadinessCheck } from '../observability/readiness';
 import type { AppLogger } from '../observability/logger';
 import { AppModule } from './app.module';
-import type { CoreDeps } from './process.module';
+import type { ProcessDeps } from './process.module';
 import { ErrorFilter } from '../api/error.filter';
 import { requireJsonBody, verifyJsonBody } from '../api/json-body';
 import { serveApiDocs } from '../api/openapi';
@@ -14,7 +14,7 @@ import { assignRequestId } from '../api/request-id';
 import { logRequests, nestLogger } from '../api/request-logging';
 import { RequestValidationPipe } from '../api/validation.pipe';
 
-export interface HttpAppDeps extends CoreDeps {
+export interface HttpAppDeps extends ProcessDeps {
   logger: AppLogger;
   /** What /health/ready checks. */
   readiness: ReadinessCheck[];

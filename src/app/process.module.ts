@@ -1,32 +1,22 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/config';
-import type { KeyRing } from '../crypto/key-ring';
-import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
-import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { EventRepository } from '../persistence/repositories/event.repository';
-import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
-import { NotificationRepository } from '../persistence/repositories/notification.repository';
-import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
-import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
+import { CONFIG } from '../config/injection';
+import { KeyRing } from '../crypto/key-ring';
+import { Metrics } from '../observability/metrics';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
-import { OutboxRepository } from '../outbox/outbox.repository';
+import { DATA_SOURCE } from '../persistence/injection';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
-import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
-import { Metrics } from '../observability/metrics';
-import { TokenAuthenticator } from '../auth/token-authenticator';
-import { RateLimiter } from '../auth/rate-limiter';
-import { CONFIG } from '../config/injection';
-import { DATA_SOURCE } from '../persistence/injection';
 
-export interface CoreDeps {
+/** What the API role makes once per process and hands to the HTTP app: values with a lifecycle the role owns. */
+export interface ProcessDeps {
   config: Config;
   db: DataSource;
   /** Built once per process from the configuration; seals and opens signing keys. */
   keyRing: KeyRing;
-  outbox: OutboxRepository;
+  /** Starts workflows a bounded number at a time; the role closes it after the HTTP server. */
   dispatcher: NotificationDispatcher;
   signals: NotificationSignals;
   recoveryWorkflows: RecoveryWorkflows;
@@ -35,38 +25,24 @@ export interface CoreDeps {
   metrics: Metrics;
 }
 
-const repository = <T>(type: new (db: DataSource) => T): Provider => ({
-  provide: type,
-  useFactory: (db: DataSource) => new type(db),
-  inject: [DATA_SOURCE],
-});
-
-/** Shared, process-wide values: config, database, repositories (those of signing keys hold the key ring) and the Temporal dispatcher. */
+/**
+ * The process's own values, and nothing else: its config, database, key ring, metrics and the Temporal adapters the
+ * role made. Repositories and services are declared by the feature modules that use them.
+ */
 @Global()
 @Module({})
-export class CoreModule {
-  static forRoot(deps: CoreDeps): DynamicModule {
-    const signingKeys = new SigningKeyRepository(deps.db, deps.keyRing);
+export class ProcessModule {
+  static forRoot(deps: ProcessDeps): DynamicModule {
     const providers: Provider[] = [
       { provide: CONFIG, useValue: deps.config },
       { provide: DATA_SOURCE, useValue: deps.db },
-      { provide: OutboxRepository, useValue: deps.outbox },
-      repository(NotificationRepository),
+      { provide: KeyRing, useValue: deps.keyRing },
+      { provide: Metrics, useValue: deps.metrics },
       { provide: NotificationDispatcher, useValue: deps.dispatcher },
       { provide: NotificationSignals, useValue: deps.signals },
       { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
       { provide: NotificationInspector, useValue: deps.inspector },
-      { provide: Metrics, useValue: deps.metrics },
-      repository(EnvironmentRepository),
-      repository(ApiTokenRepository),
-      { provide: SigningKeyRepository, useValue: signingKeys },
-      { provide: SubscriptionRepository, useValue: new SubscriptionRepository(deps.db, signingKeys) },
-      repository(EventRepository),
-      repository(EventTypeRepository),
-      repository(RecoveryRepository),
-      TokenAuthenticator,
-      RateLimiter,
     ];
-    return { module: CoreModule, providers, exports: providers };
+    return { module: ProcessModule, providers, exports: providers };
   }
 }

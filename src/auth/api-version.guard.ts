@@ -1,9 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { API_VERSIONS, LATEST_API_VERSION } from '../api/api-version';
 import { DomainError } from '../domain/errors';
 
-export const API_VERSIONS = ['2022-03'] as const;
-export const LATEST_API_VERSION = API_VERSIONS[API_VERSIONS.length - 1];
 
 /** X-version: a supported version, or the latest when absent. The version used is echoed in the response. */
 @Injectable()

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { AdminRoutes, ApiErrors, Answers, TakesJson } from '../api/openapi';
-import { AdminGuard } from '../auth/admin.guard';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { AdminRoutes } from '../auth/routes';
 import { EnvironmentsService } from './environments.service';
 import { CreateEnvironmentRequest, EnvironmentResponse, UpdateEnvironmentRequest } from './environment.dto';
 
 @Controller('admin/environments')
-@UseGuards(AdminGuard)
 @AdminRoutes('admin')
 export class EnvironmentsController {
   constructor(private readonly environments: EnvironmentsService) {}

@@ -1,16 +1,14 @@
-import { Controller, Get, Header, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Answers, ApiTokenRoutes } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Answers } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { CATALOG_PAGE_CSP } from './catalog-page';
 import { EventTypeList } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 /** Integrators read the catalog: JSON, or a readable page for a client that asks for text/html. */
 @Controller('webhooks')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('event types')
 export class CatalogController {
   constructor(private readonly types: EventTypesService) {}

@@ -1,14 +1,12 @@
-import { Body, Controller, Delete, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
-import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Body, Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { DeclareEventTypeRequest, EventTypeView } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 /** Services declare and archive the event types they publish. */
 @Controller('event-types')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('event types')
 export class EventTypesController {
   constructor(private readonly types: EventTypesService) {}

@@ -1,15 +1,13 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { RawJsonBody } from '../api/raw-body.decorator';
-import { ApiVersionGuard } from '../auth/api-version.guard';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { EventResponse, PublishEventRequest, PublishedEventResponse } from './event.dto';
 import { EventsService } from './events.service';
 
 @Controller('events')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('events')
 export class EventsController {
   constructor(private readonly events: EventsService) {}

@@ -1,13 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiErrors, Answers, ApiTokenRoutes } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, Answers } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { AttemptResponse, NotificationResponse, RedeliveryResponse } from './notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @Controller('notifications')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('notifications')
 @ApiErrors(404)
 export class NotificationsController {

@@ -1,13 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { RecoverRequest, RecoveryStarted, RecoveryView } from './recovery.dto';
 import { RecoveriesService } from './recoveries.service';
 
 @Controller()
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('recoveries')
 @ApiErrors(404)
 export class RecoveriesController {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { provideRepositories } from '../persistence/nest-providers';
+import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { RecoveriesController } from './recoveries.controller';
 import { RecoveriesService } from './recoveries.service';
 
-@Module({ controllers: [RecoveriesController], providers: [RecoveriesService] })
+@Module({ imports: [AuthModule], controllers: [RecoveriesController], providers: [RecoveriesService, ...provideRepositories(RecoveryRepository)] })
 export class RecoveriesModule {}

@@ -44,7 +44,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
   const readiness = [postgresCheck(db), temporalCheck(client.connection)];
-  const app = await createHttpApp({ config, db, keyRing, outbox, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
+  const app = await createHttpApp({ config, db, keyRing, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const relay = new OutboxRelay(outbox, dispatcher, warn, { onStarted: (count) => metrics.relayed(count) });

@@ -1,14 +1,12 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import { RotateKeyRequest, SigningKeyResponse } from './signing-key.dto';
 import { SigningKeysService } from './signing-keys.service';
 
 /** A subscription's signing keys; shares the `webhooks` prefix with SubscriptionsController. */
 @Controller('webhooks')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('subscriptions')
 export class SigningKeysController {
   constructor(private readonly signingKeys: SigningKeysService) {}

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { signingKeyRepositoryProvider } from '../persistence/nest-providers';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysService } from './signing-keys.service';
 
-/** Key rotation, in its own module so that SubscriptionsModule's routes and these evolve apart. */
-@Module({ controllers: [SigningKeysController], providers: [SigningKeysService] })
+@Module({ imports: [AuthModule], controllers: [SigningKeysController], providers: [SigningKeysService, signingKeyRepositoryProvider] })
 export class SigningKeysModule {}

@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiErrors, Answers, ApiTokenRoutes, TakesJson } from '../api/openapi';
-import { ApiVersionGuard } from '../auth/api-version.guard';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { TokenAuthGuard } from '../auth/token-auth.guard';
 import {
   ListSubscriptionsQuery,
   SubscribeRequest,
@@ -14,7 +13,6 @@ import {
 import { SubscriptionsService } from './subscriptions.service';
 
 @Controller('webhooks')
-@UseGuards(TokenAuthGuard, ApiVersionGuard)
 @ApiTokenRoutes('subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
