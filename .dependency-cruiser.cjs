@@ -71,9 +71,11 @@ module.exports = {
     },
     {
       name: 'nothing-imports-the-roles',
-      comment: 'Rule 6: src/runtime (the roles) is imported only by the entry points src/main.ts, src/api.ts, src/worker.ts and itself (and test/, bench/).',
+      comment:
+        'Rule 6: src/runtime (the roles) is imported only by the entry points src/main.ts, src/api.ts, src/worker.ts and itself ' +
+        '(and test/, bench/, and the build script that writes the workflow bundle where the worker role looks for it).',
       severity: 'error',
-      from: { pathNot: ['^src/runtime/', '^src/(main|api|worker)\\.ts$', '^(test|bench)/'] },
+      from: { pathNot: ['^src/runtime/', '^src/(main|api|worker)\\.ts$', '^(test|bench)/', '^scripts/bundle-workflows\\.ts$'] },
       to: { path: '^src/runtime/' },
     },
     {

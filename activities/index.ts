@@ -42,7 +42,7 @@ const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
 
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
 
-export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => log.warn(message, fields) }: ActivityDeps) {
+export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => void log.warn(message, fields) }: ActivityDeps) {
   async function post(request: SendRequest): Promise<Answer> {
     try {
       const response = await sender.send(request);

@@ -25,16 +25,15 @@ export class BenchReceiver {
 
   static async start(): Promise<BenchReceiver> {
     const { key, cert, caFile } = await localhostCertificate('plude-bench-receiver');
-    let receiver: BenchReceiver | undefined;
     const server = createServer({ key, cert, keepAliveTimeout: 60_000 }, (req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
-        receiver!.record(body);
+        receiver.record(body); // the server answers no request before listen(), after `receiver` is made
         res.writeHead(204).end();
       });
     });
-    receiver = new BenchReceiver(server, caFile);
+    const receiver = new BenchReceiver(server, caFile);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return receiver;

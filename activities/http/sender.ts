@@ -177,7 +177,7 @@ export function fitUtf8(text: string, limit: number): string {
 export function createHttpSender(opts: SenderOptions): HttpSender {
   // Parsed once: a `ca` list in the agents' options would be parsed again for every new TLS connection.
   const secureContext = createSecureContext({ ca: buildCaList(opts.extraCaFiles) });
-  const lookup = publicOnlyLookup(opts.lookup ?? (dnsLookup as LookupFunction));
+  const lookup = publicOnlyLookup(opts.lookup ?? dnsLookup);
   const newAgent = (privateTargets: boolean) =>
     new Agent({
       keepAliveTimeout: 30_000,

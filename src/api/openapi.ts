@@ -115,7 +115,7 @@ export const Answers = (
   if (!type || Object.keys(alternatives).length === 0) return ApiResponse({ status, description, headers: REQUEST_ID, ...(type ? { type } : {}) });
   const model = Array.isArray(type) ? type[0] : type;
   const json = Array.isArray(type) ? { type: 'array' as const, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
-  const texts = Object.entries(alternatives).map(([mediaType, what]) => [mediaType, { schema: { type: 'string' as const, description: what } }]);
+  const texts = Object.entries(alternatives).map(([mediaType, what]): [string, { schema: { type: 'string'; description: string } }] => [mediaType, { schema: { type: 'string', description: what } }]);
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({ status, description, headers: REQUEST_ID, content: { 'application/json': { schema: json }, ...Object.fromEntries(texts) } }),

@@ -14,7 +14,7 @@ export class ApiVersionGuard implements CanActivate {
     if (!(API_VERSIONS as readonly unknown[]).includes(version)) {
       throw new DomainError('unsupported_version', `X-version ${String(version)} is not supported; supported: ${API_VERSIONS.join(', ')}`);
     }
-    http.getResponse<Response>().setHeader('X-version', version as string);
+    http.getResponse<Response>().setHeader('X-version', version);
     return true;
   }
 }

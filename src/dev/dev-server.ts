@@ -3,7 +3,7 @@ import { constants, accessSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../lib/free-port';
+import { grpc } from '@temporalio/proto';
 import { LastLines } from '../lib/last-lines';
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Datetime' | 'Bool' | 'Double' | 'KeywordList';
@@ -153,7 +153,7 @@ async function checkReady(address: string, namespace: string, timeoutMs: number)
     const health = await connection.withDeadline(Date.now() + timeoutMs, () =>
       connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
     );
-    if (health.status !== 1 /* SERVING */) throw new Error(`health status ${health.status}`);
+    if (health.status !== grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) throw new Error(`health status ${health.status}`);
     await connection.withDeadline(Date.now() + timeoutMs, () =>
       connection.workflowService.describeNamespace({ namespace }),
     );

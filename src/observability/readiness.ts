@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 /** One dependency the process needs to do its work; `check` resolves when it answers, and rejects saying why not. */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  check: () => Promise<void>;
 }
 
 /** What /health/ready checks (the API: PostgreSQL and Temporal; a worker also its own polling). */

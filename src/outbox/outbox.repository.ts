@@ -83,12 +83,12 @@ export class OutboxRepository {
    */
   async redeliver(request: RedeliveryRequest): Promise<Redelivery> {
     return this.db.transaction(async (tx) => {
-      const [found] = (await tx.query(
+      const [found] = await tx.query<{ status: string; subscription_deleted: boolean }[]>(
         `SELECT n.status, s.deleted_at IS NOT NULL AS subscription_deleted
          FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id
          WHERE n.id = $1 AND n.environment_id = $2 FOR UPDATE OF n`,
         [request.notificationId, request.environmentId],
-      )) as { status: string; subscription_deleted: boolean }[];
+      );
       if (!found) return { outcome: 'not_found' };
       if (found.subscription_deleted) return { outcome: 'subscription_deleted' };
       if (found.status === 'pending') return { outcome: 'pending' };
@@ -97,12 +97,12 @@ export class OutboxRepository {
         windowMs: '$3',
         policy: { initialIntervalMs: '$4', maximumIntervalMs: '$5', backoffCoefficient: '$6', attemptTimeoutMs: '$7' },
       });
-      const [rows] = (await tx.query(`UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`, [
+      const [rows] = await tx.query<[DispatchRow[], number]>(`UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`, [
         request.notificationId,
         request.graceMs,
         request.windowMs,
         ...policyValues(request.policy),
-      ])) as [DispatchRow[], number];
+      ]);
       return { outcome: 'redelivered', dispatch: toDispatch(rows[0]) };
     });
   }
@@ -120,7 +120,7 @@ export class OutboxRepository {
       windowMs: 'r.window_ms',
       policy: { initialIntervalMs: 'r.retry_initial_interval_ms', maximumIntervalMs: 'r.retry_maximum_interval_ms', backoffCoefficient: 'r.retry_backoff_coefficient', attemptTimeoutMs: 'r.attempt_timeout_ms' },
     });
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ seen: number; last: RecoveryCursor | null; dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null }[]>(
       `WITH r AS (SELECT * FROM recoveries WHERE id = $1), page AS (
          SELECT n.id, n.created_at FROM notifications n, r
          WHERE n.subscription_id = r.subscription_id AND n.created_at >= r.range_start AND n.created_at < r.range_end
@@ -136,7 +136,7 @@ export class OutboxRepository {
               (SELECT json_build_object('at', created_at::text, 'id', id) FROM page ORDER BY created_at DESC, id DESC LIMIT 1) AS last,
               (SELECT json_agg(redelivery) FROM redelivery) AS dispatches`,
       [recoveryId, after?.at ?? null, after?.id ?? null, limit, graceMs],
-    )) as { seen: number; last: RecoveryCursor | null; dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null }[];
+    );
     const dispatches = (row.dispatches ?? []).map((d) => toDispatch({ ...d, created_at: new Date(d.created_at), expires_at: new Date(d.expires_at) }));
     return { dispatches, next: row.seen < limit ? null : row.last };
   }
@@ -147,7 +147,7 @@ export class OutboxRepository {
    * Recovery starts pending notifications only, so it never makes a second run of a notification that is done.
    */
   async settleFinished(): Promise<number> {
-    const [, settled] = (await this.db.query(`UPDATE notifications SET dispatched_at = now() WHERE dispatched_at IS NULL AND status <> 'pending'`)) as [unknown, number];
+    const [, settled] = await this.db.query<[unknown, number]>(`UPDATE notifications SET dispatched_at = now() WHERE dispatched_at IS NULL AND status <> 'pending'`);
     return settled;
   }
 
@@ -159,7 +159,7 @@ export class OutboxRepository {
 
   /** The database's clock: claims are compared with it, never with this process's. */
   async databaseNow(): Promise<Date> {
-    const [{ now }] = (await this.db.query(`SELECT now() AS now`)) as { now: Date }[];
+    const [{ now }] = await this.db.query<{ now: Date }[]>(`SELECT now() AS now`);
     return now;
   }
 
@@ -170,7 +170,7 @@ export class OutboxRepository {
    * same row. A redelivered row is claimed once its own grace (dispatch_claimed_until) has passed.
    */
   async claimUndispatched(claim: { olderThanMs: number; notClaimedSince: Date; leaseMs: number; limit: number }): Promise<NotificationDispatch[]> {
-    const [rows] = (await this.db.query(
+    const [rows] = await this.db.query<[DispatchRow[], number]>(
       `UPDATE notifications n SET dispatch_claimed_until = now() + make_interval(secs => $3::float8 / 1000)
        FROM events e
        WHERE e.id = n.event_id AND n.id IN (
@@ -181,7 +181,7 @@ export class OutboxRepository {
          FOR UPDATE SKIP LOCKED)
        RETURNING ${DISPATCH_COLUMNS}`,
       [claim.olderThanMs, claim.notClaimedSince, claim.leaseMs, claim.limit],
-    )) as [DispatchRow[], number];
+    );
     return rows.map(toDispatch);
   }
 }

@@ -12,7 +12,7 @@ const LOST_CONNECTION = /^Connection terminated|Client has encountered a connect
  * Such a request is answered 503 with Retry-After, and may be retried as it was.
  */
 export function databaseUnavailable(err: unknown): string | null {
-  const cause = err instanceof QueryFailedError ? err.driverError : err;
+  const cause: unknown = err instanceof QueryFailedError ? err.driverError : err;
   const code = (cause as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || NETWORK_CODES.has(code))) return code;
   const message = (cause as { message?: unknown } | null)?.message;

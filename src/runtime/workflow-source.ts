@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The prebuilt bundle written by `npm run build` (scripts/bundle-workflows.ts), relative to dist/src/temporal. */
+/** The prebuilt bundle written by `npm run build` (scripts/bundle-workflows.ts), relative to dist/src/runtime. */
 export const BUILT_BUNDLE = path.resolve(__dirname, '../../workflow-bundle.js');
 
 /**

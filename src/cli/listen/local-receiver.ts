@@ -51,7 +51,7 @@ export class LocalReceiver {
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   server.listen(port, host);
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err))]);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err as Error))]);
 }
 
 function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, handle: Handle): void {

@@ -26,7 +26,7 @@ export class ApiTokenRepository {
    * when it is unset or older than LAST_USED_RESOLUTION_SECONDS, so most calls write nothing.
    */
   async authenticate(tokenHash: string): Promise<string | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ environment_id: string }[]>(
       `WITH token AS (
          SELECT id, environment_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL
        ), used AS (
@@ -37,7 +37,7 @@ export class ApiTokenRepository {
        )
        SELECT environment_id FROM token`,
       [tokenHash, LAST_USED_RESOLUTION_SECONDS],
-    )) as { environment_id: string }[];
+    );
     return rows[0]?.environment_id ?? null;
   }
 
@@ -51,10 +51,10 @@ export class ApiTokenRepository {
    * caches can forget it, or null when the environment has no such token.
    */
   async revoke(environmentId: string, tokenId: string): Promise<string | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<[{ token_hash: string }[], number]>(
       `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND environment_id = $2 RETURNING token_hash`,
       [tokenId, environmentId],
-    )) as [{ token_hash: string }[], number];
+    );
     return rows[0][0]?.token_hash ?? null;
   }
 }

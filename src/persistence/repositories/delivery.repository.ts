@@ -83,7 +83,7 @@ export class DeliveryRepository implements DeliveryStore {
   ) {}
 
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<DeliveryRow[]>(
       `SELECT n.status, n.attempt_count, n.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id,
               e.created_at, e.data::text AS data_json,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
@@ -97,7 +97,7 @@ export class DeliveryRepository implements DeliveryStore {
        JOIN environments env ON env.id = e.environment_id
        WHERE n.id = $1`,
       [notificationId],
-    )) as DeliveryRow[];
+    );
     const row = rows[0];
     if (!row) return null;
     return {
@@ -114,7 +114,7 @@ export class DeliveryRepository implements DeliveryStore {
   }
 
   async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
-    const rows = (await this.db.query(RECORD_ATTEMPT, attemptParameters(record))) as RecordedAttempt[];
+    const rows = await this.db.query<RecordedAttempt[]>(RECORD_ATTEMPT, attemptParameters(record));
     const recorded = rows[0];
     if (!recorded) throw new Error(`notification ${record.notificationId} not found while recording an attempt`);
     return recorded;
@@ -129,7 +129,7 @@ export class DeliveryRepository implements DeliveryStore {
   }
 
   async noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<[{ reason: DisabledReason | null }[], number]>(
       `WITH disabling AS (
          SELECT CASE WHEN $3 THEN 'gone'
                      WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
@@ -145,7 +145,7 @@ export class DeliveryRepository implements DeliveryStore {
        WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
        RETURNING d.reason`,
       [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
-    )) as [{ reason: DisabledReason | null }[], number];
+    );
     return rows[0]?.[0]?.reason ?? null;
   }
 
@@ -155,7 +155,7 @@ export class DeliveryRepository implements DeliveryStore {
    * one that was redelivered since has a new window, which a late call for the old one must not close.
    */
   private async finish(notificationId: string, status: RecoverableNotificationStatus, windowEnd: Date | null): Promise<NotificationStatus | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ status: NotificationStatus }[]>(
       `WITH finished AS (
          UPDATE notifications SET status = $2, completed_at = now(), next_attempt_at = NULL
          WHERE id = $1 AND status = 'pending' AND ($3::timestamptz IS NULL OR date_trunc('milliseconds', expires_at) <= $3)
@@ -163,7 +163,7 @@ export class DeliveryRepository implements DeliveryStore {
        )
        SELECT status FROM finished UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM finished)`,
       [notificationId, status, windowEnd],
-    )) as { status: NotificationStatus }[];
+    );
     return rows[0]?.status ?? null;
   }
 }

@@ -20,11 +20,11 @@ export class EnvironmentRepository {
 
   /** Creates the environment; returns null when it already exists (which keeps its settings). */
   async create(id: string, settings: EnvironmentSettings = { allowPrivateTargets: false }): Promise<EnvironmentEntity | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<EnvironmentRow[]>(
       `INSERT INTO environments (id, allow_private_targets) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING
        RETURNING id, allow_private_targets, created_at`,
       [id, settings.allowPrivateTargets],
-    )) as EnvironmentRow[];
+    );
     return rows[0] ? toEntity(rows[0]) : null;
   }
 
@@ -34,11 +34,11 @@ export class EnvironmentRepository {
 
   /** Changes the given settings; null when there is no such environment. */
   async update(id: string, settings: Partial<EnvironmentSettings>): Promise<EnvironmentEntity | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<[EnvironmentRow[], number]>(
       `UPDATE environments SET allow_private_targets = COALESCE($2, allow_private_targets) WHERE id = $1
        RETURNING id, allow_private_targets, created_at`,
       [id, settings.allowPrivateTargets ?? null],
-    )) as [EnvironmentRow[], number];
+    );
     return rows[0][0] ? toEntity(rows[0][0]) : null;
   }
 
@@ -48,7 +48,7 @@ export class EnvironmentRepository {
 
   /** Whether the environment allows private targets; false for an unknown one. */
   async allowsPrivateTargets(id: string): Promise<boolean> {
-    const rows = (await this.db.query(`SELECT allow_private_targets FROM environments WHERE id = $1`, [id])) as { allow_private_targets: boolean }[];
+    const rows = await this.db.query<{ allow_private_targets: boolean }[]>(`SELECT allow_private_targets FROM environments WHERE id = $1`, [id]);
     return rows[0]?.allow_private_targets ?? false;
   }
 }

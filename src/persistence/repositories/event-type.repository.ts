@@ -52,7 +52,7 @@ export class EventTypeRepository {
    * back. Each declaration is a new version of the schema (updated_at).
    */
   async declare(input: EventTypeDeclaration): Promise<EventTypeEntity> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<EventTypeRow[]>(
       `INSERT INTO event_types (environment_id, name, description, schema, example)
        VALUES ($1, $2, $3, $4::json, $5::json)
        ON CONFLICT (environment_id, name) DO UPDATE
@@ -60,32 +60,32 @@ export class EventTypeRepository {
            archived_at = NULL, updated_at = clock_timestamp()
        RETURNING *`,
       [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
-    )) as EventTypeRow[];
+    );
     return toEntity(row);
   }
 
   /** Declares the type unless the environment already has it (archived or not); true when it was added. */
   async declareIfMissing(input: EventTypeDeclaration): Promise<boolean> {
-    const [, inserted] = (await this.db.query(
+    const [, inserted] = await this.db.query<[unknown, number]>(
       `INSERT INTO event_types (environment_id, name, description, schema, example)
        VALUES ($1, $2, $3, $4::json, $5::json) ON CONFLICT (environment_id, name) DO NOTHING`,
       [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
-    )) as [unknown, number];
+    );
     return inserted > 0;
   }
 
   /** Archives the type (again: keeps the first archiving's time); false when the environment has no such type. */
   async archive(environmentId: string, name: string): Promise<boolean> {
-    const [, updated] = (await this.db.query(
+    const [, updated] = await this.db.query<[unknown, number]>(
       `UPDATE event_types SET archived_at = COALESCE(archived_at, now()) WHERE environment_id = $1 AND name = $2`,
       [environmentId, name],
-    )) as [unknown, number];
+    );
     return updated > 0;
   }
 
   /** Every type of the environment, archived ones included, by name (byte order, the same for every locale). */
   async listByEnvironment(environmentId: string): Promise<EventTypeEntity[]> {
-    const rows = (await this.db.query(`SELECT * FROM event_types WHERE environment_id = $1 ORDER BY name COLLATE "C"`, [environmentId])) as EventTypeRow[];
+    const rows = await this.db.query<EventTypeRow[]>(`SELECT * FROM event_types WHERE environment_id = $1 ORDER BY name COLLATE "C"`, [environmentId]);
     return rows.map(toEntity);
   }
 
@@ -94,12 +94,12 @@ export class EventTypeRepository {
    * not `knownVersion` (the one the caller has compiled), so a cached schema costs one small indexed read.
    */
   async findForPublish(environmentId: string, name: string, knownVersion: string | null): Promise<PublishedType | null> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<{ version: string; archived: boolean; schema_text: string | null }[]>(
       `SELECT updated_at::text AS version, archived_at IS NOT NULL AS archived,
               CASE WHEN updated_at::text IS DISTINCT FROM $3 THEN schema::text END AS schema_text
        FROM event_types WHERE environment_id = $1 AND name = $2`,
       [environmentId, name, knownVersion],
-    )) as { version: string; archived: boolean; schema_text: string | null }[];
+    );
     if (!row) return null;
     const found: PublishedType = { version: row.version, archived: row.archived };
     if (row.version !== knownVersion) found.schema = row.schema_text === null ? null : JSON.parse(row.schema_text);

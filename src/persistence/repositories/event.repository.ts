@@ -81,7 +81,7 @@ export class EventRepository {
    * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow)[]>(
       `WITH event AS (
          INSERT INTO events (id, environment_id, type, data, idempotency_key)
          VALUES ($1, $2, $3, $4::json, $5)
@@ -109,7 +109,7 @@ export class EventRepository {
         input.windowMs,
         ...policyValues(input.policy),
       ],
-    )) as (Omit<EventRow, 'data_json'> & NotificationsRow)[];
+    );
     if (rows.length > 0) {
       // The stored text is the input text: no need to send it back.
       const event = toEntity({ ...rows[0], data_json: input.dataJson });
@@ -121,20 +121,20 @@ export class EventRepository {
   }
 
   private async findByIdempotencyKey(environmentId: string, key: string): Promise<StoredEvent | null> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(EventRow & NotificationsRow)[]>(
       `SELECT ${EVENT_COLUMNS},
               (SELECT json_agg(${NOTIFICATION_JSON('n')} ORDER BY n.id) FROM notifications n WHERE n.event_id = e.id) AS notifications
        FROM events e WHERE e.environment_id = $1 AND e.idempotency_key = $2`,
       [environmentId, key],
-    )) as (EventRow & NotificationsRow)[];
+    );
     return rows[0] ? { event: toEntity(rows[0]), notifications: toNotifications(rows[0]), created: false } : null;
   }
 
   async findInEnvironment(environmentId: string, id: string): Promise<EventEntity | null> {
-    const rows = (await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [
+    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [
       id,
       environmentId,
-    ])) as EventRow[];
+    ]);
     return rows[0] ? toEntity(rows[0]) : null;
   }
 }

@@ -14,21 +14,21 @@ export class NotificationRepository {
   }
 
   async subscriptionStatusOf(subscriptionId: string): Promise<SubscriptionStatus | null> {
-    const rows = (await this.db.query(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId])) as { status: SubscriptionStatus }[];
+    const rows = await this.db.query<{ status: SubscriptionStatus }[]>(`SELECT status FROM subscriptions WHERE id = $1`, [subscriptionId]);
     return rows[0]?.status ?? null;
   }
 
   /** IDs of a subscription's pending notifications (held ones among them). */
   async pendingIdsOf(subscriptionId: string): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId])) as {
+    const rows = await this.db.query<{
       id: string;
-    }[];
+    }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId]);
     return rows.map((row) => row.id);
   }
 
   /** How many notifications are pending (held ones among them): the partial index on pending rows answers it. */
   async countPending(): Promise<number> {
-    const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM notifications WHERE status = 'pending'`)) as { count: number }[];
+    const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM notifications WHERE status = 'pending'`);
     return count;
   }
 

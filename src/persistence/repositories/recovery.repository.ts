@@ -40,15 +40,15 @@ export class RecoveryRepository {
    */
   async create(input: NewRecovery): Promise<RecoveryCreation> {
     return this.db.transaction(async (tx) => {
-      const live = (await tx.query(`SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`, [
+      const live = await tx.query<unknown[]>(`SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`, [
         input.subscriptionId,
         input.environmentId,
-      ])) as unknown[];
+      ]);
       if (live.length === 0) return { outcome: 'not_found' };
-      const [running] = (await tx.query(
+      const [running] = await tx.query<{ id: string }[]>(
         `SELECT id FROM recoveries WHERE subscription_id = $1 AND status = 'running' AND range_start < $3 AND $2 < range_end ORDER BY id LIMIT 1`,
         [input.subscriptionId, input.since, input.until],
-      )) as { id: string }[];
+      );
       if (running) return { outcome: 'overlapping', runningId: running.id };
       await tx.query(
         `INSERT INTO recoveries (id, environment_id, subscription_id, range_start, range_end, total, window_ms, ${policyColumnList()})
@@ -68,13 +68,13 @@ export class RecoveryRepository {
   async findProgress(environmentId: string, id: string): Promise<RecoveryProgress | null> {
     const recovery = await this.db.getRepository(RecoveryEntity).findOneBy({ id, environmentId });
     if (!recovery) return null;
-    const [counts] = (await this.db.query(
+    const [counts] = await this.db.query<Omit<RecoveryProgress, 'recovery'>[]>(
       `SELECT count(*) FILTER (WHERE dispatched_at IS NOT NULL OR status <> 'pending')::int AS started,
               count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'expired')::int AS expired,
               count(*) FILTER (WHERE status = 'pending')::int AS pending
        FROM notifications WHERE recovery_id = $1`,
       [id],
-    )) as Omit<RecoveryProgress, 'recovery'>[];
+    );
     return { recovery, ...counts };
   }
 

@@ -57,22 +57,22 @@ export class SigningKeyRepository {
   /** Stores a new key, sealed under the current master key. */
   async insert(manager: EntityManager, key: { id: string; subscriptionId: string; secret: string }): Promise<Date> {
     const sealed = this.keyRing.seal(key.secret, key.id);
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ created_at: Date }[]>(
       `INSERT INTO signing_keys (id, subscription_id, encryption, master_key_id, iv, ciphertext, auth_tag)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at`,
       [key.id, key.subscriptionId, SEALING_ALGORITHM, sealed.masterKeyId, sealed.iv, sealed.ciphertext, sealed.tag],
-    )) as { created_at: Date }[];
+    );
     return row.created_at;
   }
 
   /** The subscription's newest live key: the one that signs first, and the one a subscribe call returns. */
   async newest(manager: EntityManager, subscriptionId: string): Promise<SigningKey> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<(StoredSigningKey & { createdAt: Date })[]>(
       `SELECT ${STORED_COLUMNS}, k.created_at AS "createdAt" FROM signing_keys k
        WHERE k.subscription_id = $1 AND (k.expires_at IS NULL OR k.expires_at > now())
        ORDER BY k.created_at DESC, k.id DESC LIMIT 1`,
       [subscriptionId],
-    )) as (StoredSigningKey & { createdAt: Date })[];
+    );
     if (!row) throw new Error(`subscription ${subscriptionId} has no live signing key`);
     return { id: row.id, subscriptionId, secret: openSigningKey(this.keyRing, row), createdAt: row.createdAt };
   }
@@ -90,15 +90,15 @@ export class SigningKeyRepository {
     key: { id: string; secret: string };
   }): Promise<Rotation> {
     return this.db.transaction(async (tx) => {
-      const found = (await tx.query(
+      const found = await tx.query<unknown[]>(
         `SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`,
         [input.subscriptionId, input.environmentId],
-      )) as unknown[];
+      );
       if (found.length === 0) return { outcome: 'not_found' };
       await tx.query(`DELETE FROM signing_keys WHERE subscription_id = $1 AND expires_at <= now()`, [input.subscriptionId]);
-      const live = (await tx.query(`SELECT expires_at FROM signing_keys WHERE subscription_id = $1 ORDER BY expires_at`, [
+      const live = await tx.query<{ expires_at: Date | null }[]>(`SELECT expires_at FROM signing_keys WHERE subscription_id = $1 ORDER BY expires_at`, [
         input.subscriptionId,
-      ])) as { expires_at: Date | null }[];
+      ]);
       if (liveKeysAfterRotation(live.length, input.overlapMs) > input.maxLive) {
         return { outcome: 'too_many_keys', live: live.length, nextExpiry: live[0]?.expires_at ?? null };
       }
@@ -122,12 +122,12 @@ export class SigningKeyRepository {
     let sealed = 0;
     for (;;) {
       const done = await this.db.transaction(async (tx) => {
-        const rows = (await tx.query(
+        const rows = await tx.query<StoredSigningKey[]>(
           `SELECT ${STORED_COLUMNS} FROM signing_keys k
            WHERE k.encryption = 'none' OR k.master_key_id = ANY ($1::text[])
            ORDER BY k.id LIMIT ${SEAL_BATCH} FOR UPDATE`,
           [others],
-        )) as StoredSigningKey[];
+        );
         if (rows.length === 0) return 0;
         const resealed = rows.map((row) => ({ id: row.id, ...this.keyRing.seal(openSigningKey(this.keyRing, row), row.id) }));
         const column = (pick: (r: (typeof resealed)[number]) => Buffer) => resealed.map((r) => pick(r).toString('base64'));
@@ -143,12 +143,12 @@ export class SigningKeyRepository {
       sealed += done;
       if (done < SEAL_BATCH) break;
     }
-    const unreadable = (await this.db.query(
+    const unreadable = await this.db.query<SealReport['unreadable']>(
       `SELECT master_key_id AS "masterKeyId", count(*)::int AS count FROM signing_keys
        WHERE encryption <> 'none' AND NOT (master_key_id = ANY ($1::text[])) AND (expires_at IS NULL OR expires_at > now())
        GROUP BY master_key_id ORDER BY master_key_id`,
       [this.keyRing.ids()],
-    )) as SealReport['unreadable'];
+    );
     return { sealed, unreadable };
   }
 }

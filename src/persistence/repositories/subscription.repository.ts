@@ -39,7 +39,7 @@ export class SubscriptionRepository {
    */
   async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey> {
     return this.db.transaction(async (tx) => {
-      const [row] = (await tx.query(
+      const [row] = await tx.query<{ id: string; created: boolean }[]>(
         `INSERT INTO subscriptions (id, environment_id, url, event_types)
          VALUES ($1, $2, $3, COALESCE($4::text[], '{}'))
          ON CONFLICT (environment_id, url) WHERE deleted_at IS NULL
@@ -48,7 +48,7 @@ export class SubscriptionRepository {
                                     THEN subscriptions.updated_at ELSE now() END
          RETURNING id, (xmax = 0) AS created`,
         [input.id, input.environmentId, input.url, input.eventTypes ?? null],
-      )) as { id: string; created: boolean }[];
+      );
       if (row.created) await this.signingKeys.insert(tx, { ...input.signingKey, subscriptionId: row.id });
       const subscription = await tx.findOneByOrFail(SubscriptionEntity, { id: row.id });
       const signingKey = await this.signingKeys.newest(tx, row.id);
@@ -93,7 +93,7 @@ export class SubscriptionRepository {
         if (!before) return null;
         const statusChange = changes.status !== undefined && changes.status !== before.status;
         // A URL that another live subscription has is refused here; the unique index catches a concurrent one.
-        const [, updated] = (await tx.query(
+        const [, updated] = await tx.query<[unknown, number]>(
           `UPDATE subscriptions s
            SET url = COALESCE($2, url), event_types = COALESCE($3::text[], event_types), status = COALESCE($4, status),
                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
@@ -103,7 +103,7 @@ export class SubscriptionRepository {
              SELECT 1 FROM subscriptions o
              WHERE o.environment_id = s.environment_id AND o.url = $2 AND o.id <> s.id AND o.deleted_at IS NULL)`,
           [id, changes.url ?? null, changes.eventTypes ?? null, changes.status ?? null, statusChange],
-        )) as [unknown, number];
+        );
         if (updated === 0) throw conflict('another subscription of this environment already has this URL');
         const after = await tx.findOneByOrFail(SubscriptionEntity, { id });
         return { before, after };
@@ -120,17 +120,17 @@ export class SubscriptionRepository {
    */
   async softDelete(environmentId: string, id: string): Promise<string[] | null> {
     return this.db.transaction(async (tx) => {
-      const [deleted] = (await tx.query(
+      const [deleted] = await tx.query<[{ id: string }[], number]>(
         `UPDATE subscriptions SET deleted_at = now(), updated_at = now()
          WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL RETURNING id`,
         [id, environmentId],
-      )) as [{ id: string }[], number];
+      );
       if (deleted.length === 0) return null;
-      const [cancelled] = (await tx.query(
+      const [cancelled] = await tx.query<[{ id: string }[], number]>(
         `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
          WHERE subscription_id = $1 AND status = 'pending' RETURNING id`,
         [id],
-      )) as [{ id: string }[], number];
+      );
       return cancelled.map((row) => row.id);
     });
   }
