@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiErrors, Answers } from '../api/openapi';
 import { AdminRoutes } from '../auth/routes';
-import { ApiTokenResponse, ApiTokenSummaryResponse } from '../environments/environment.dto';
+import { ApiTokenResponse, ApiTokenSummaryResponse } from './api-token.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 /** An environment's API tokens, for the admin token: issue, list, revoke. */

@@ -5,7 +5,8 @@ import { notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { type ApiTokenResponse, ApiTokenSummaryResponse, ENVIRONMENT_ID } from '../environments/environment.dto';
+import { ENVIRONMENT_ID } from '../domain/environment-id';
+import { type ApiTokenResponse, ApiTokenSummaryResponse } from './api-token.dto';
 
 @Injectable()
 export class ApiTokensService {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '../domain/errors';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
-import { type CreateEnvironmentRequest, ENVIRONMENT_ID, EnvironmentResponse, type UpdateEnvironmentRequest } from './environment.dto';
+import { ENVIRONMENT_ID } from '../domain/environment-id';
+import { type CreateEnvironmentRequest, EnvironmentResponse, type UpdateEnvironmentRequest } from './environment.dto';
 
 @Injectable()
 export class EnvironmentsService {
