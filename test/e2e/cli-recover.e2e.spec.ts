@@ -1,6 +1,7 @@
 import { ADMIN_TOKEN, startTestApp, type TestApp, useTestApp } from '../support/test-app';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { runCli } from '../support/cli-harness';
+import { publishDelivered } from '../support/deliveries';
 
 /** The operator's side of an outage: 200 notifications expired, then `plude recover` delivers them again and follows it. */
 describe('plude recover, redeliver and event-types against the real stack', () => {
@@ -46,12 +47,9 @@ describe('plude recover, redeliver and event-types against the real stack', () =
     expect(await plude('events', 'publish', 'invoice.sent', '--data', '{"nope": 1}')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 422') });
 
     await api.subscribe(t.receiver.url('/redelivered'));
-    const published = await api.publish('invoice.sent', { invoice: 'in_2' });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const id = event.body.notifications[0].id as string;
+    const { notificationId: id } = await publishDelivered(api, 'invoice.sent', { invoice: 'in_2' });
     expect(await plude('notifications', 'redeliver', id)).toMatchObject({ code: 0 });
-    await waitFor(async () => t.receiver.forPath('/redelivered').length, (n) => n === 2);
-    const [first, again] = t.receiver.forPath('/redelivered');
+    const [first, again] = await t.receiver.arrived('/redelivered', 2);
     expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
   });
 });

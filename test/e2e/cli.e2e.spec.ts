@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { BUILT, ensureBuilt, ROOT } from '../support/built';
 import { runCli } from '../support/cli-harness';
 import { ADMIN_TOKEN, useTestApp } from '../support/test-app';
@@ -50,8 +50,8 @@ describe('plude against the real stack', () => {
     const published = await plude('events', 'publish', 'invoice.paid', '--data', data, '--idempotency-key', `cli-${id}`);
     expect(published).toMatchObject({ code: 0, stdout: expect.stringMatching(/^event evt_\w+ \(invoice\.paid\) published: 1 notification\n$/) });
     const eventId = /evt_\w+/.exec(published.stdout)![0];
-    await waitFor(async () => t.receiver.forPath('/cli').length, (n) => n === 1);
-    expect(t.receiver.forPath('/cli')[0].body).toContain(`"data":${data}`);
+    const [request] = await t.receiver.arrived('/cli');
+    expect(request.body).toContain(`"data":${data}`);
 
     const event = await waitFor(() => plude('events', 'get', eventId, '--json'), (r) => r.stdout.includes('"status":"succeeded"'));
     expect(event.stdout).toContain(`"data":${data}`); // the publisher's text, big number and all

@@ -1,7 +1,7 @@
 import { notificationStateQuery } from '../../workflows';
 import { newId } from '../../src/domain/ids';
 import { DeliveryRepository } from '../../src/persistence/repositories/delivery.repository';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { storeWithoutDispatch, useTestApp } from '../support/test-app';
 
 const WINDOW_MS = 6_000;

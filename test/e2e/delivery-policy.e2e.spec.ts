@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
 

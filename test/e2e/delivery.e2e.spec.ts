@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { notificationStateQuery } from '../../workflows';
-import { waitFor } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
+import { deliveredEvent } from '../support/deliveries';
 
 describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, PostgreSQL)', () => {
   const t = useTestApp();
@@ -24,8 +24,7 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
     expect(published.status).toBe(202);
     expect(published.body).toEqual({ id: expect.stringMatching(/^evt_/), type: 'invoice.paid', createdAt: expect.any(String), notifications: 1 });
 
-    await waitFor(async () => t.receiver.forPath('/delivery').length, (n) => n >= 1);
-    const [request] = t.receiver.forPath('/delivery');
+    const [request] = await t.receiver.arrived('/delivery');
     const verified = new Webhook(subscribed.body.signatureKey).verify(request.body, {
       'webhook-id': request.headers['webhook-id'],
       'webhook-timestamp': request.headers['webhook-timestamp'],
@@ -35,10 +34,7 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
     expect(request.headers['content-type']).toBe('application/json');
     expect(() => new Webhook(Buffer.from('another key of 24 bytes!').toString('base64')).verify(request.body, request.headers)).toThrow();
 
-    const event = await waitFor(
-      () => api.request('GET', `/events/${published.body.id}`),
-      (r) => r.body.notifications[0]?.status === 'succeeded',
-    );
+    const event = await deliveredEvent(api, published.body.id);
     const notificationId = event.body.notifications[0].id as string;
     expect(request.headers['webhook-id']).toBe(notificationId);
     expect(event.body).toMatchObject({ id: published.body.id, type: 'invoice.paid', data });
@@ -74,11 +70,8 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
 
     const published = await api.publish('order.created', { order: 7 });
     expect(published.body.notifications).toBe(2);
-    await waitFor(async () => t.receiver.forPath('/fanout-a').length + t.receiver.forPath('/fanout-b').length, (n) => n === 2);
-    const event = await waitFor(
-      () => api.request('GET', `/events/${published.body.id}`),
-      (r) => r.body.notifications.every((n: { status: string }) => n.status === 'succeeded'),
-    );
+    await t.receiver.arrived((r) => r.path === '/fanout-a' || r.path === '/fanout-b', 2);
+    const event = await deliveredEvent(api, published.body.id);
     expect(event.body.notifications).toHaveLength(2);
     expect(t.receiver.forPath('/fanout-c')).toHaveLength(0);
   });

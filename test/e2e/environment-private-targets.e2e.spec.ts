@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { ApiClient, waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { controlCharacterUrls, ssrfForms } from '../support/ssrf-forms';
 import { useTestApp } from '../support/test-app';
 
@@ -9,13 +8,7 @@ const PUBLIC_BUT_NEVER_CONTACTED = 'https://93.184.215.14/hooks';
 describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)', () => {
   const t = useTestApp({ env: { ALLOW_PRIVATE_TARGETS: 'false' } });
 
-  async function environment(allowPrivateTargets?: boolean) {
-    const id = `env-${randomBytes(5).toString('hex')}`;
-    const created = await t.app.admin.request('POST', '/admin/environments', allowPrivateTargets === undefined ? { id } : { id, allowPrivateTargets });
-    expect(created.status).toBe(201);
-    const { token } = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
-    return { id, created: created.body, api: new ApiClient(t.app.api.url, { token, environment: id, version: '2022-03' }) };
-  }
+  const environment = (allowPrivateTargets?: boolean) => t.app.newEnvironment({ allowPrivateTargets });
 
   it('the admin API creates, shows and changes whether an environment allows them', async () => {
     const loose = await environment(true);
@@ -56,7 +49,7 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
     const subscribed = await loose.api.subscribe(t.receiver.url('/allowed'));
     expect(subscribed.status).toBe(200);
     expect((await loose.api.publish('invoice.paid', { n: 1 })).status).toBe(202);
-    await waitFor(async () => t.receiver.forPath('/allowed').length, (n) => n === 1);
+    await t.receiver.arrived('/allowed');
 
     const refused = await strict.api.subscribe(t.receiver.url('/refused'));
     expect(refused.status).toBe(400);

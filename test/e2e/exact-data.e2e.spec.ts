@@ -1,5 +1,4 @@
 import { Webhook } from 'standardwebhooks';
-import { waitFor } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
 
 /**
@@ -19,7 +18,7 @@ describe('the receiver gets exactly what was published', () => {
     expect(published.status).toBe(202);
     const { id, createdAt } = published.body;
 
-    const [request] = await waitFor(async () => t.receiver.forPath('/exact'), (requests) => requests.length >= 1);
+    const [request] = await t.receiver.arrived('/exact');
     expect(request.body).toBe(`{"id":"${id}","type":"order.created","createdAt":"${createdAt}","environment":"${environment}","data":${DATA}}`);
     const verified = new Webhook(subscribed.body.signatureKey).verify(request.body, request.headers) as { data: Record<string, unknown> };
     expect(verified.data.nul).toBe('a\u0000b');
@@ -56,7 +55,7 @@ describe('the receiver gets exactly what was published', () => {
     const published = await api.request('POST', '/events', `{"type":"proto.checked","data":${data}}`);
     expect(published.status).toBe(202);
 
-    const [request] = await waitFor(async () => t.receiver.forPath('/proto'), (requests) => requests.length >= 1);
+    const [request] = await t.receiver.arrived('/proto');
     expect(request.body).toBe(`{"id":"${published.body.id}","type":"proto.checked","createdAt":"${published.body.createdAt}","environment":"${environment}","data":${data}}`);
     const event = await api.send('GET', `/events/${published.body.id}`, undefined);
     expect(event.text).toContain(`"data":${data},`);

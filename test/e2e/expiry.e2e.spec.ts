@@ -1,4 +1,4 @@
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { storeWithoutDispatch, useTestApp } from '../support/test-app';
 
 const WINDOW_MS = 4_500;

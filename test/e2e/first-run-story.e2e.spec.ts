@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/dev-server';
-import { waitFor } from '../support/api-client';
+import { Changes, waitUntil } from '../support/wait';
 import { BUILT, ensureBuilt, ROOT } from '../support/built';
 import { Terminal } from '../support/terminal';
 
@@ -56,15 +56,17 @@ describe('a first run, following the banner', () => {
 
     const started = Date.now();
     server = spawn(process.execPath, [BUILT.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    server.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
-    server.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
-    const banner = await waitFor(
-      async () => {
+    const printed = new Changes();
+    server.stdout!.setEncoding('utf8').on('data', (text: string) => ((output += text), printed.notify()));
+    server.stderr!.setEncoding('utf8').on('data', (text: string) => ((output += text), printed.notify()));
+    server.once('exit', () => printed.notify());
+    const banner = await waitUntil(
+      () => {
         if (server!.exitCode !== null) throw new Error(`npm start exited with ${server!.exitCode}:\n${output}`);
-        return output;
+        return output.includes('A receiver on a real host') ? output : undefined;
       },
-      (text) => text.includes('A receiver on a real host'),
-      120_000,
+      printed.subscribe,
+      { timeoutMs: 120_000, what: 'the banner printed by npm start', describe: () => output },
     );
     const listen = /^ {2}(cd .+ npx plude listen)$/m.exec(banner)?.[1];
     const publish = /^ {2}(cd .+ npx plude events publish .+)$/m.exec(banner)?.[1];

@@ -1,7 +1,7 @@
 import { type DevServerHandle, freePort, startTemporalDevServer } from '../../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { obtainTemporalCli } from '../../src/temporal/temporal-cli';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ready = async (app: TestApp) => {

@@ -6,9 +6,10 @@ import { newId } from '../../src/domain/ids';
 import { generateSigningSecret } from '../../src/domain/signature';
 import { MIGRATIONS } from '../../src/persistence/data-source';
 import { SealedSigningKeys1764850000000 } from '../../src/persistence/migrations/1764850000000-sealed-signing-keys';
-import { ApiClient, waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../support/scratch-database';
 import { ENCRYPTION_KEY, startTestApp, type TestApp, useTestApp } from '../support/test-app';
+import { issueToken } from '../support/environments';
 
 /** Every column of every table that can hold text or bytes: where a leaked key would be. */
 async function searchableColumns(db: DataSource): Promise<{ table: string; column: string; bytea: boolean }[]> {
@@ -49,7 +50,7 @@ describe('signing keys sealed at rest', () => {
     const rotated = await api.request('POST', `/webhooks/subscriptions/${subscribed.body.id}/rotate-key`, { overlap: '1h' });
     expect(rotated.status).toBe(200);
     await api.publish('key.sealed', { n: 1 });
-    const [request] = await waitFor(async () => t.receiver.forPath('/at-rest'), (found) => found.length === 1);
+    const [request] = await t.receiver.arrived('/at-rest');
     expect(() => new Webhook(subscribed.body.signatureKey).verify(request.body, request.headers)).not.toThrow();
     await waitFor(() => t.app.db.query(`SELECT count(*)::int AS n FROM attempts a JOIN notifications n ON n.id = a.notification_id WHERE n.subscription_id = $1`, [subscribed.body.id]), ([{ n }]) => n === 1);
 
@@ -97,13 +98,9 @@ describe('signing keys sealed at rest', () => {
 
     /** A delivery to the legacy subscription, verified with the key it had before the upgrade. */
     async function deliversWithLegacyKey(): Promise<void> {
-      const issued = await app!.admin.request('POST', `/admin/environments/${legacy.environment}/tokens`);
-      const api = new ApiClient(app!.api.url, { token: issued.body.token, environment: legacy.environment });
+      const { api } = await issueToken(app!.admin, legacy.environment);
       const published = await api.publish('legacy.event', { n: Math.random() });
-      const [request] = await waitFor(
-        async () => t.receiver.forPath('/legacy').filter((r) => JSON.parse(r.body).id === published.body.id),
-        (found) => found.length === 1,
-      );
+      const [request] = await t.receiver.arrived((r) => r.path === '/legacy' && JSON.parse(r.body).id === published.body.id);
       expect(new Webhook(legacy.key).verify(request.body, request.headers)).toMatchObject({ id: published.body.id });
     }
 
@@ -128,8 +125,7 @@ describe('signing keys sealed at rest', () => {
 
       app = await start({ ENCRYPTION_KEY: newKey });
       await deliversWithLegacyKey();
-      const rotated = await app.admin.request('POST', `/admin/environments/${legacy.environment}/tokens`);
-      const api = new ApiClient(app.api.url, { token: rotated.body.token, environment: legacy.environment });
+      const { api } = await issueToken(app.admin, legacy.environment);
       expect((await api.request('POST', `/webhooks/subscriptions/${legacy.subscription}/rotate-key`, { overlap: '0s' })).status).toBe(200);
     });
   });

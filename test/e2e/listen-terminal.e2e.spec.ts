@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateDevCa } from '../../src/runtime/dev-ca';
 import { freePort } from '../../src/temporal/dev-server';
-import { ApiClient, waitFor } from '../support/api-client';
 import { ensureBuilt, ROOT } from '../support/built';
 import { Terminal } from '../support/terminal';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -36,9 +36,7 @@ describe('plude listen in a terminal', () => {
 
   it('shows a verified line for a published event, and Ctrl-C deletes its subscription', async () => {
     const id = `listen-${randomBytes(4).toString('hex')}`;
-    expect((await app.admin.request('POST', '/admin/environments', { id, allowPrivateTargets: true })).status).toBe(201);
-    const { token } = (await app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
-    const api = new ApiClient(app.api.url, { token, environment: id, version: '2022-03' });
+    const { token, api } = await app.newEnvironment({ id, allowPrivateTargets: true });
     const port = await freePort();
 
     terminal = Terminal.open(ROOT);
@@ -49,10 +47,7 @@ describe('plude listen in a terminal', () => {
     const [subscription] = (await api.request('GET', '/webhooks/subscriptions')).body.items;
     expect(subscription).toMatchObject({ url: `https://localhost:${port}/webhooks`, status: 'active' });
 
-    const published = await api.publish('invoice.paid', { invoice: 'in_42', amount: 4200 });
-    expect(published.status).toBe(202);
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const notificationId = event.body.notifications[0].id as string;
+    const { notificationId } = await publishDelivered(api, 'invoice.paid', { invoice: 'in_42', amount: 4200 });
     const screen = await terminal.shows(new RegExp(`${notificationId}  invoice\\.paid  signature verified  attempt 1  answered 200`));
     expect(screen).toMatch(new RegExp(`\\n\\d\\d:\\d\\d:\\d\\d  ${notificationId}  invoice\\.paid`));
 

@@ -1,4 +1,4 @@
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
 
 const DELIVERIES = 100;

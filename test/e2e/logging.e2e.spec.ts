@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createAppLogger } from '../../src/runtime/logger';
+import { publishDelivered } from '../support/deliveries';
 
 /** What an operator sees at the default level, as JSON lines: the first app of this file, so every logger is its. */
 describe('logs (LOG_FORMAT=json, default level)', () => {
@@ -29,12 +29,9 @@ describe('logs (LOG_FORMAT=json, default level)', () => {
   it('a request’s line carries its ID; a delivery’s lines the notification; no token, key or data anywhere', async () => {
     const { token, api } = await app.newEnvironment();
     const subscribed = await api.subscribe(receiver.url('/logged'));
-    const published = await api.publish('log.checked', { card: '4111-1111-secret' });
-    expect(published.status).toBe(202);
+    const { published, notificationId } = await publishDelivered(api, 'log.checked', { card: '4111-1111-secret' });
     const requestId = published.headers.get('x-request-id');
-    await waitFor(async () => receiver.requests.length, (n) => n >= 2);
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const notificationId = event.body.notifications[0].id as string;
+    await receiver.arrived('/logged', 2);
 
     const requestLines = lines.filter((l) => l.context === 'http');
     expect(requestLines.length).toBeGreaterThanOrEqual(4);
@@ -50,7 +47,14 @@ describe('logs (LOG_FORMAT=json, default level)', () => {
     for (const secret of [token, subscribed.body.signatureKey, '4111-1111-secret', 'Bearer']) expect(everything).not.toContain(secret);
   });
 
-  it('at the default level, no route mappings, module loading or SDK state changes', () => {
+  it('at the default level, no route mappings, module loading or SDK state changes', async () => {
+    // The app's start-up (beforeAll) and a delivery of this test's own, all through the sink.
+    const { api } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/quiet'));
+    await publishDelivered(api, 'log.quiet', { n: 1 });
+    // The sink saw this process at the default level: this test's requests, and nothing below that level.
+    expect(lines).toContainEqual(expect.objectContaining({ context: 'http', msg: 'POST /events 202' }));
+    expect(lines.filter((l) => Number(l.level) < 30)).toEqual([]); // pino's info
     const messages = lines.map((l) => String(l.msg));
     expect(messages.filter((m) => /Mapped \{|dependencies initialized|Worker state changed|Nest application successfully started/.test(m))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { storeWithoutDispatch, useTestApp } from '../support/test-app';
 
 /** The value of one sample of the Prometheus text `text`, e.g. sample(text, 'plude_delivery_attempts_total{outcome="5xx"}'). */

@@ -3,9 +3,11 @@ import { deliveryPolicyOf } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
 import { RecoveryRepository } from '../../src/persistence/repositories/recovery.repository';
 import { RecoveryWorkflows } from '../../src/temporal/recovery-workflows';
-import { type ApiResponse, waitFor } from '../support/api-client';
+import { type ApiResponse } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { documentedRoutes, type OpenApiDocument, ResponseChecker, servedRoutes } from '../support/openapi-check';
 import { useTestApp } from '../support/test-app';
+import { deliveredEvent } from '../support/deliveries';
 
 /**
  * Validates `document` with @seriousme/openapi-schema-validator against the OpenAPI 3.1 schema, in a child process:
@@ -147,10 +149,8 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const mismatch = await check('POST', '/events', api.publish('openapi.checked', { n: 'one' })); // 422, with the violations
     expect(mismatch.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
     await check('POST', '/events', api.publish('openapi.archived', {})); // 422, archived
-    const event = await waitFor(
-      () => check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`)),
-      (r) => r.body.notifications[0]?.status === 'succeeded',
-    );
+    await deliveredEvent(api, published.body.id);
+    const event = await check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`));
     await check('GET', '/events/{id}', api.request('GET', '/events/evt_nothing')); // 404
     const notification = event.body.notifications[0].id as string;
     await check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`));

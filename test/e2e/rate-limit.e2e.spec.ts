@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { ApiTokenService } from '../../src/auth/api-token.service';
-import { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
-import { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository';
-import { ApiClient, type ApiResponse } from '../support/api-client';
+import type { ApiClient, ApiResponse } from '../support/api-client';
 import { type OpenApiDocument, ResponseChecker } from '../support/openapi-check';
 import { useTestApp } from '../support/test-app';
 
@@ -29,12 +25,8 @@ describe('RATE_LIMIT: requests per API token (1/s, bursts of 5)', () => {
    * own bucket of 5 would not last the file.
    */
   async function environment(tokens = 1): Promise<{ id: string; clients: ApiClient[] }> {
-    const id = `env-${randomBytes(5).toString('hex')}`;
-    await new EnvironmentRepository(t.app.db).create(id);
-    const issuer = new ApiTokenService(new ApiTokenRepository(t.app.db));
-    const clients = [];
-    for (let i = 0; i < tokens; i++) clients.push(new ApiClient(t.app.api.url, { token: (await issuer.issue(id)).token, environment: id, version: '2022-03' }));
-    return { id, clients };
+    const { id, tokens: issued } = await t.app.newEnvironment({ database: t.app.db, tokens });
+    return { id, clients: issued.map((token) => token.api) };
   }
 
   it('answers the 6th quick request of a token 429 with Retry-After and the usual error body; another token of the environment is unaffected; after Retry-After it passes', async () => {
@@ -83,12 +75,21 @@ describe('RATE_LIMIT: requests per API token (1/s, bursts of 5)', () => {
 
   it('never counts a request without a valid token: those get 401, however many', async () => {
     const {
+      id,
       clients: [api],
     } = await environment();
-    const anonymous = api.as({ token: `pwh_${'B'.repeat(43)}`, environment: 'nope', version: '2022-03' });
-    const statuses = new Set<number>();
-    for (let i = 0; i < 12; i++) statuses.add((await list(anonymous)).status);
-    expect([...statuses]).toEqual([401]);
+    // Twelve requests that fail authentication, naming the token's environment: unknown, malformed and missing tokens.
+    const unauthenticated = [`pwh_${'B'.repeat(43)}`, 'not-a-token', undefined].map((token) => api.as({ token, environment: id, version: '2022-03' }));
+    const answers = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await list(unauthenticated[i % unauthenticated.length]);
+      answers.push([response.status, response.body.error]);
+    }
+    expect(answers).toEqual(Array(12).fill([401, 'unauthorized']));
+    // None of them took from the environment's token: its whole burst of 5 is left, and the 6th is refused.
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await list(api)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
   it('documents the 429 and its Retry-After on every route that takes a token', () => {

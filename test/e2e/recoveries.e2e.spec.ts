@@ -2,8 +2,10 @@ import type { Client } from '@temporalio/client';
 import { deliveryPolicyOf } from '../../src/config/config';
 import { newId } from '../../src/domain/ids';
 import { RecoveryRepository } from '../../src/persistence/repositories/recovery.repository';
-import { ApiClient, waitFor } from '../support/api-client';
+import { ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { startTestApp, type TestApp, useTestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 async function runsOf(client: Client, workflowId: string) {
   const runs: string[] = [];
@@ -38,8 +40,7 @@ describe('recovering a subscription after an outage', () => {
 
     down = false;
     // A notification that succeeds is in the range too, and is not redelivered.
-    const fine = await api.publish('order.paid', { n: 'fine' });
-    await waitFor(() => api.request('GET', `/events/${fine.body.id}`), (r) => r.body.notifications[0].status === 'succeeded');
+    await publishDelivered(api, 'order.paid', { n: 'fine' });
     const receivedBefore = t.receiver.requests.length;
 
     const client = new ApiClient(recoverer.api.url, { token, environment, version: '2022-03' });

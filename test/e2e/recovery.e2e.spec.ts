@@ -1,7 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ApiClient, waitFor } from '../support/api-client';
+import { ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, storeWithoutDispatch, type TestApp, useTestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 describe('nothing accepted is lost', () => {
   const t = useTestApp();
@@ -26,10 +28,9 @@ describe('nothing accepted is lost', () => {
   it('published notifications are marked dispatched once their workflow exists', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/dispatched'));
-    const published = await api.publish('user.created', { user: 'u_2' });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
+    const { notificationId } = await publishDelivered(api, 'user.created', { user: 'u_2' });
     const rows = await waitFor(
-      () => t.app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [event.body.notifications[0].id]),
+      () => t.app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [notificationId]),
       (r: { dispatched_at: Date | null }[]) => r[0].dispatched_at !== null,
     );
     expect(rows).toHaveLength(1);

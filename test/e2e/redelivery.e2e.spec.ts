@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { deliveryPolicyOf } from '../../src/config/config';
 import { NotificationRepository } from '../../src/persistence/repositories/notification.repository';
-import { type ApiClient, waitFor } from '../support/api-client';
+import { type ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 /** Every run Temporal has of a workflow ID, oldest first. */
 async function runsOf(client: Client, workflowId: string) {
@@ -12,9 +14,7 @@ async function runsOf(client: Client, workflowId: string) {
 }
 
 async function delivered(api: ApiClient, type: string) {
-  const published = await api.publish(type, { n: 1 });
-  const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-  return event.body.notifications[0].id as string;
+  return (await publishDelivered(api, type, { n: 1 })).notificationId;
 }
 
 describe('redelivering one notification', () => {

@@ -1,4 +1,4 @@
-import { type ApiClient, waitFor } from '../support/api-client';
+import { type ApiClient } from '../support/api-client';
 import { useTestApp } from '../support/test-app';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -121,7 +121,7 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
       const data = '{"s":"x\\r\\nx-injected: 1",\r\n"t":"\\u000d\\u000ax-injected: 2"}';
       const published = await publisher.send('POST', '/events', `{"type":"inj.checked","data":${data}}`, { 'content-type': 'application/json', 'idempotency-key': 'inj-1' });
       expect(published.status).toBe(202);
-      const [request] = await waitFor(async () => t.receiver.forPath('/headers'), (requests) => requests.length >= 1);
+      const [request] = await t.receiver.arrived('/headers');
       expect(Object.keys(request.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
       expect(request.headers['webhook-id']).toMatch(/^ntf_[0-9A-Z]{26}$/);
       expect(request.body).toContain(`"environment":"${environment}","data":${data}}`);

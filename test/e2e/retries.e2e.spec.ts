@@ -1,5 +1,6 @@
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 describe('retries with exponential backoff', () => {
   /** /held fails until the test lets it through; /busy asks for a pause with Retry-After, once. */
@@ -25,13 +26,8 @@ describe('retries with exponential backoff', () => {
   it('500, 500, 200: three recorded attempts with growing gaps, then succeeded', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/flaky'));
-    const published = await api.publish('payment.failed', { payment: 'p_1' });
-
-    const event = await waitFor(
-      () => api.request('GET', `/events/${published.body.id}`),
-      (r) => r.body.notifications[0]?.status === 'succeeded',
-    );
-    const notification = await api.request('GET', `/notifications/${event.body.notifications[0].id}`);
+    const { notificationId } = await publishDelivered(api, 'payment.failed', { payment: 'p_1' });
+    const notification = await api.request('GET', `/notifications/${notificationId}`);
     expect(notification.body.status).toBe('succeeded');
     expect(notification.body.attemptCount).toBe(3);
     const attempts = notification.body.attempts as { number: number; startedAt: string; statusCode: number; succeeded: boolean; error: string | null }[];
@@ -81,9 +77,8 @@ describe('retries with exponential backoff', () => {
   it.each(['seconds', 'date'])('waits as long as a 429/503 Retry-After (%s) asks, and records it', async (form) => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url(`/busy/${form}`));
-    const published = await api.publish('payment.failed', { form });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const notification = await api.request('GET', `/notifications/${event.body.notifications[0].id}`);
+    const { notificationId } = await publishDelivered(api, 'payment.failed', { form });
+    const notification = await api.request('GET', `/notifications/${notificationId}`);
     const [first, second] = notification.body.attempts;
     expect(first.statusCode).toBe(form === 'seconds' ? 503 : 429);
     expect(first.retryAfterMs).toBeGreaterThan(2_000);

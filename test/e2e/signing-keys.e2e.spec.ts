@@ -1,7 +1,8 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { newId } from '../../src/domain/ids';
 import { signPayload } from '../../src/domain/signature';
-import { type ApiClient, waitFor } from '../support/api-client';
+import { type ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import type { ReceivedRequest } from '../support/https-receiver';
 import { useTestApp } from '../support/test-app';
 
@@ -21,10 +22,7 @@ describe('key rotation: POST /webhooks/subscriptions/:id/rotate-key', () => {
   async function deliveredPost(api: ApiClient, path: string): Promise<ReceivedRequest> {
     const published = await api.publish('key.rotated', { n: Math.random() });
     expect(published.status).toBe(202);
-    const [request] = await waitFor(
-      async () => t.receiver.forPath(path).filter((r) => JSON.parse(r.body).id === published.body.id),
-      (found) => found.length === 1,
-    );
+    const [request] = await t.receiver.arrived((r) => r.path === path && JSON.parse(r.body).id === published.body.id);
     return request;
   }
 

@@ -1,5 +1,6 @@
 import { notificationStateQuery } from '../../workflows';
-import { type ApiClient, waitFor } from '../support/api-client';
+import { type ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
 
 const notificationIds = async (api: ApiClient, eventIds: string[]) =>
@@ -38,7 +39,7 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
 
     const resumedAt = Date.now();
     expect((await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' })).body.status).toBe('active');
-    await waitFor(async () => t.receiver.forPath('/paused').length, (n) => n >= 3, 10_000);
+    await t.receiver.arrived('/paused', 3, { timeoutMs: 10_000 });
     expect(Math.max(...t.receiver.forPath('/paused').map((r) => r.at)) - resumedAt).toBeLessThan(5_000);
     for (const id of ids) {
       await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');

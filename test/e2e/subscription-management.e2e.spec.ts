@@ -1,4 +1,4 @@
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
 
 const ULID = /^sub_[0-9A-Z]{26}$/;
@@ -96,7 +96,7 @@ describe('managing a subscription: list, get, change, delete', () => {
     const later = await api.publish('order.paid', { n: 2 });
     await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' });
 
-    await waitFor(async () => t.receiver.forPath('/old-home').length + t.receiver.forPath('/new-home').length, (n) => n >= 2);
+    await t.receiver.arrived((r) => r.path === '/old-home' || r.path === '/new-home', 2);
     expect(t.receiver.forPath('/old-home').map((r) => JSON.parse(r.body).id)).toEqual([held.body.id]);
     expect(t.receiver.forPath('/new-home').map((r) => JSON.parse(r.body).id)).toEqual([later.body.id]);
   });

@@ -2,7 +2,8 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { NotificationInspector } from '../../src/temporal/notification-inspector';
-import { type ApiClient, waitFor } from '../support/api-client';
+import { type ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
 
 const keyword = (name: string) => defineSearchAttributeKey(name, SearchAttributeType.KEYWORD);

@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
-import { waitFor } from '../support/api-client';
 import { HttpsReceiver } from '../support/https-receiver';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 const { EventType } = temporal.api.enums.v1;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -31,9 +31,7 @@ describe("a notification's workflow history", () => {
   async function deliver(app: TestApp, path: string) {
     const { api } = await app.newEnvironment();
     await api.subscribe(receiver.url(path));
-    const published = await api.publish('history.test', { path });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const id = event.body.notifications[0].id as string;
+    const { notificationId: id } = await publishDelivered(api, 'history.test', { path });
     const handle = app.client.workflow.getHandle(id);
     await handle.result();
     const history = await handle.fetchHistory();

@@ -14,6 +14,7 @@ import { processMetrics } from '../../src/runtime/role-deps';
 import type { Metrics } from '../../src/observability/metrics';
 import { installTemporalRuntime, type TemporalRuntime } from '../../src/temporal/runtime';
 import { ApiClient } from './api-client';
+import { createEnvironment, type EnvironmentOptions, type TestEnvironment } from './environments';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -28,8 +29,8 @@ export interface TestApp {
   api: ApiRole;
   metrics: Metrics;
   admin: ApiClient;
-  /** A fresh environment and an API client authenticated for it. */
-  newEnvironment(): Promise<{ id: string; token: string; api: ApiClient }>;
+  /** A fresh environment and an API client authenticated for it (test/support/environments.ts). */
+  newEnvironment(options?: EnvironmentOptions): Promise<TestEnvironment>;
   close(): Promise<void>;
 }
 
@@ -77,14 +78,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     api,
     metrics,
     admin,
-    async newEnvironment() {
-      const id = `env-${randomBytes(5).toString('hex')}`;
-      const created = await admin.request('POST', '/admin/environments', { id });
-      if (created.status !== 201) throw new Error(`environment not created: ${JSON.stringify(created.body)}`);
-      const issued = await admin.request('POST', `/admin/environments/${id}/tokens`);
-      const token = issued.body.token as string;
-      return { id, token, api: new ApiClient(api.url, { token, environment: id, version: '2022-03' }) };
-    },
+    newEnvironment: (environment?: EnvironmentOptions) => createEnvironment(admin, environment),
     async close() {
       await closers.closeAll((line) => process.stderr.write(`test app: ${line}\n`));
     },

@@ -2,7 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch, NotificationRepository } from '../../src/persistence/repositories/notification.repository';
 import { NotificationDispatcher } from '../../src/temporal/notification-dispatcher';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 
 const config = loadConfig({});
 const dispatch = (id: string, trigger: NotificationDispatch['trigger'] = 'initial'): NotificationDispatch => ({
