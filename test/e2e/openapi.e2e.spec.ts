@@ -6,6 +6,7 @@ import { RecoveryWorkflows } from '../../src/temporal/recovery-workflows';
 import { type ApiResponse } from '../support/api-client';
 import { waitFor } from '../support/wait';
 import { documentedRoutes, type OpenApiDocument, ResponseChecker, servedRoutes } from '../support/openapi-check';
+import { stubbedAnswers } from '../support/api-answers';
 import { useTestApp } from '../support/test-app';
 import { deliveredEvent } from '../support/deliveries';
 
@@ -202,6 +203,13 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const succeeded = new Set([...checker.seen].filter((seen) => / 2\d\d$/.test(seen)).map((seen) => seen.replace(/ \d+$/, '')));
     const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.filter((operation) => !succeeded.has(operation))).toEqual([]);
+  });
+
+  it('the answers the CLI unit tests stub (test/support/api-answers.ts) are answers the document describes', () => {
+    const checker = new ResponseChecker(document);
+    const headers = new Headers({ 'content-type': 'application/json', 'x-request-id': 'req_stubbed' });
+    for (const { method, template, status, body } of stubbedAnswers()) checker.check(method, template, { status, body, headers });
+    expect(checker.seen.size).toBe(5);
   });
 
   it('the response check can fail: a body that does not match its schema is refused', () => {

@@ -1,17 +1,26 @@
 import { parseTime } from '../../../src/cli/commands/recover';
 import { progressBar } from '../../../src/cli/progress';
+import {
+  eventTypeList,
+  eventTypeView,
+  NOTIFICATION_ID,
+  RECOVERY_ID,
+  recoveryStarted,
+  recoveryView,
+  redeliveryAccepted,
+  SUBSCRIPTION_ID as SUB,
+} from '../../support/api-answers';
 import { runCli, startCli } from '../../support/cli-harness';
 import { StubApi } from '../../support/stub-api';
 
-const SUB = 'sub_01KAAAAAAAAAAAAAAAAAAAAAAA';
+const RCV = RECOVERY_ID;
 
 /**
- * Commands for the routes being built on another branch, against their agreed contracts: POST
- * /notifications/:id/redeliver → 202; POST /webhooks/subscriptions/:id/recover {since, until?} → 202 {id,
- * notifications}; GET /recoveries/:id → {status, total, started, succeeded, expired}; PUT /event-types/:name
- * {description, schema?, example?}; GET /webhooks/event-types → a list.
+ * What plude prints for redeliver, recover and the event-type catalog, and the requests it makes, against a stub
+ * answering as the real routes do (test/support/api-answers.ts, which the OpenAPI e2e test checks against the
+ * app's document). The commands against the real stack: test/e2e/cli-recover.e2e.spec.ts.
  */
-describe('plude commands for redeliver, recover and the event-type catalog (stub API)', () => {
+describe('plude commands for redeliver, recover and the event-type catalog (stub API, real answers)', () => {
   let api: StubApi;
   beforeAll(async () => (api = await StubApi.start()));
   afterAll(() => api.stop());
@@ -21,22 +30,22 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
   const plude = (...argv: string[]) => runCli(argv, { env: env() });
 
   it('redelivers a notification', async () => {
-    api.on('POST', '/notifications/ntf_1/redeliver', { status: 202 });
-    const { code, stdout } = await plude('notifications', 'redeliver', 'ntf_1');
+    api.on('POST', `/notifications/${NOTIFICATION_ID}/redeliver`, { status: 202, body: redeliveryAccepted() });
+    const { code, stdout } = await plude('notifications', 'redeliver', NOTIFICATION_ID);
     expect(code).toBe(0);
-    expect(stdout).toBe('redelivery of ntf_1 accepted\nfollow it: plude notifications get ntf_1\n');
+    expect(stdout).toBe(`redelivery of ${NOTIFICATION_ID} accepted\nfollow it: plude notifications get ${NOTIFICATION_ID}\n`);
     expect(api.requests[0]).toMatchObject({ body: '', headers: { authorization: 'Bearer pwh_stub', 'x-environment': 'staging' } });
   });
 
   /** The recovery's progress: three polls, the last one done. */
   function recoveryOf(total: number) {
-    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: { id: 'rcv_1', notifications: total } });
+    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: recoveryStarted(total) });
     const states = [
-      { status: 'running', total, started: 2, succeeded: 0, expired: 0 },
-      { status: 'running', total, started: 4, succeeded: 2, expired: 1 },
-      { status: 'completed', total, started: 4, succeeded: 3, expired: 1 },
+      recoveryView({ status: 'running', total, started: 2, succeeded: 0, expired: 0 }),
+      recoveryView({ status: 'running', total, started: 4, succeeded: 2, expired: 1 }),
+      recoveryView({ status: 'completed', total, started: 4, succeeded: 3, expired: 1 }),
     ];
-    api.on('GET', '/recoveries/rcv_1', (_, index) => ({ status: 200, body: states[Math.min(index, states.length - 1)] }));
+    api.on('GET', `/recoveries/${RCV}`, (_, index) => ({ status: 200, body: states[Math.min(index, states.length - 1)] }));
   }
 
   it('recovers since a time, following the progress until the recovery ends', async () => {
@@ -44,13 +53,13 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
     const { code, stdout } = await plude('recover', SUB, '--since', '2025-12-01T09:00:00Z', '--until', '2025-12-01T10:00:00+01:00', '--poll-interval', '5');
     expect(code).toBe(0);
     expect(JSON.parse(api.made('POST', `/webhooks/subscriptions/${SUB}/recover`)[0].body)).toEqual({ since: '2025-12-01T09:00:00.000Z', until: '2025-12-01T09:00:00.000Z' });
-    expect(api.made('GET', '/recoveries/rcv_1')).toHaveLength(3);
+    expect(api.made('GET', `/recoveries/${RCV}`)).toHaveLength(3);
     expect(stdout.split('\n')).toEqual([
-      'recovery rcv_1: 4 notifications (Ctrl-C stops following it; the recovery goes on)',
+      `recovery ${RCV}: 4 notifications (Ctrl-C stops following it; the recovery goes on)`,
       `[${'='.repeat(15)}${'.'.repeat(15)}] 2/4 started, 0 succeeded, 0 expired (running)`,
       `[${'#'.repeat(23)}${'='.repeat(7)}] 4/4 started, 2 succeeded, 1 expired (running)`,
       `[${'#'.repeat(30)}] 4/4 started, 3 succeeded, 1 expired (completed)`,
-      'recovery rcv_1 completed',
+      `recovery ${RCV} completed`,
       '',
     ]);
   });
@@ -63,26 +72,26 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
     api.reset();
     recoveryOf(4);
     const json = await plude('recover', SUB, '--since', '2h', '--poll-interval', '5', '--json');
-    expect(JSON.parse(json.stdout)).toEqual({ id: 'rcv_1', status: 'completed', total: 4, started: 4, succeeded: 3, expired: 1 });
-    expect(json.stderr).toContain('recovery rcv_1: 4 notifications');
+    expect(JSON.parse(json.stdout)).toEqual(recoveryView({ status: 'completed', total: 4, started: 4, succeeded: 3, expired: 1 }));
+    expect(json.stderr).toContain(`recovery ${RCV}: 4 notifications`);
   });
 
   it('stops following on Ctrl-C, saying that the recovery goes on', async () => {
-    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: { id: 'rcv_1', notifications: 9 } });
-    api.on('GET', '/recoveries/rcv_1', { status: 200, body: { status: 'running', total: 9, started: 1, succeeded: 0, expired: 0 } });
+    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: recoveryStarted(9) });
+    api.on('GET', `/recoveries/${RCV}`, { status: 200, body: recoveryView({ status: 'running', total: 9, started: 1, succeeded: 0, expired: 0 }) });
     const running = startCli(['recover', SUB, '--since', '1d', '--poll-interval', '60000'], { env: env() });
     await running.printed(/1\/9 started/);
     running.interrupt();
     expect(await running.exitCode).toBe(0);
-    expect(running.stdout).toContain('stopped following; the recovery goes on: plude recoveries get rcv_1');
+    expect(running.stdout).toContain(`stopped following; the recovery goes on: plude recoveries get ${RCV}`);
   });
 
   it('starts a recovery without following it, and shows one later', async () => {
-    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: { id: 'rcv_2', notifications: 0 } });
-    api.on('GET', '/recoveries/rcv_2', { status: 200, body: { status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 } });
-    expect((await plude('recover', SUB, '--since', '90m', '--no-wait')).stdout).toBe('recovery rcv_2 started: 0 notifications\nfollow it: plude recoveries get rcv_2\n');
-    expect(api.made('GET', '/recoveries/rcv_2')).toEqual([]);
-    expect((await plude('recoveries', 'get', 'rcv_2')).stdout).toContain('status:         completed');
+    api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: recoveryStarted(0) });
+    api.on('GET', `/recoveries/${RCV}`, { status: 200, body: recoveryView({ status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 }) });
+    expect((await plude('recover', SUB, '--since', '90m', '--no-wait')).stdout).toBe(`recovery ${RCV} started: 0 notifications\nfollow it: plude recoveries get ${RCV}\n`);
+    expect(api.made('GET', `/recoveries/${RCV}`)).toEqual([]);
+    expect((await plude('recoveries', 'get', RCV)).stdout).toContain('status:         completed');
   });
 
   it.each([['yesterday'], ['12'], ['2025-13-45']])('refuses --since %s (exit 2)', async (since) => {
@@ -102,16 +111,16 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
     expect(progressBar({ status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 }, 4)).toBe('[....] 0/0 started, 0 succeeded, 0 expired (completed)');
   });
 
-  it('lists the event types, as a list or a page', async () => {
-    const types = [{ name: 'invoice.paid', description: 'An invoice was paid' }];
-    api.on('GET', '/webhooks/event-types', (_, index) => ({ status: 200, body: index === 0 ? types : { items: types } }));
-    for (let i = 0; i < 2; i++) {
-      expect((await plude('event-types', 'list')).stdout).toBe('NAME          DESCRIPTION\ninvoice.paid  An invoice was paid\n');
-    }
+  it('lists the event types', async () => {
+    api.on('GET', '/webhooks/event-types', { status: 200, body: eventTypeList(eventTypeView('invoice.paid', 'An invoice was paid')) });
+    expect((await plude('event-types', 'list')).stdout).toBe('NAME          DESCRIPTION\ninvoice.paid  An invoice was paid\n');
+    api.reset();
+    api.on('GET', '/webhooks/event-types', { status: 200, body: eventTypeList() });
+    expect((await plude('event-types', 'list')).stdout).toBe('no event types\n');
   });
 
   it("puts an event type, with a schema and an example as the user's own JSON", async () => {
-    api.on('PUT', '/event-types/invoice.paid', { status: 200, body: { name: 'invoice.paid', description: 'Paid' } });
+    api.on('PUT', '/event-types/invoice.paid', { status: 200, body: eventTypeView('invoice.paid', 'Paid', { type: 'object', required: ['amount'] }, { amount: 42 }) });
     const schema = '{"type": "object", "required": ["amount"]}';
     const { code, stdout } = await plude('event-types', 'put', 'invoice.paid', '--description', 'Paid', '--schema', schema, '--example', '{"amount": 42}');
     expect(code).toBe(0);
