@@ -8,6 +8,9 @@ import { ADMIN_TOKEN, useTestApp } from '../support/test-app';
 
 /** plude's commands against the real API, worker, Temporal and PostgreSQL (run in this process, and once as a process). */
 describe('plude against the real stack', () => {
+  // Built first, if it must be: the build blocks this process, whose app would meanwhile drop its idle connections
+  // (a fetch on one of them then fails with ECONNRESET).
+  beforeAll(() => ensureBuilt(), 180_000);
   const t = useTestApp();
 
   const as = (environment: string, token?: string) => {
@@ -76,7 +79,6 @@ describe('plude against the real stack', () => {
   });
 
   it('runs as a process: bin/plude.js, its output and its exit codes', async () => {
-    ensureBuilt();
     const { id, token } = await t.app.newEnvironment();
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, PLUDE_URL: t.app.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: id };
     const plude = (...argv: string[]) =>
