@@ -18,9 +18,10 @@ const invoicePaid = {
 const eventCount = async (db: { query: (sql: string, p: unknown[]) => Promise<{ count: number }[]> }, environmentId: string) =>
   (await db.query(`SELECT count(*)::int AS count FROM events WHERE environment_id = $1`, [environmentId]))[0].count;
 
-describe('the event catalog', () => {
-  const t = useTestApp();
+/** One app and receiver for the file's tests (default settings); each test makes its own environment. */
+const t = useTestApp();
 
+describe('the event catalog', () => {
   it('declares types, lists them sorted by name with description, schema and example, and keeps environments apart', async () => {
     const { api } = await t.app.newEnvironment();
     const other = await t.app.newEnvironment();
@@ -132,8 +133,6 @@ describe('the event catalog', () => {
 });
 
 describe('wildcard subscriptions', () => {
-  const t = useTestApp();
-
   it('invoice.* matches invoice.paid and invoice.voided, not invoice itself; PATCH changes the filter', async () => {
     const { api } = await t.app.newEnvironment();
     const subscribed = await api.subscribe(t.receiver.url('/wildcard'), ['invoice.*', 'order.shipped']);
@@ -154,8 +153,6 @@ describe('wildcard subscriptions', () => {
 });
 
 describe('the sandbox of a first start', () => {
-  const t = useTestApp();
-
   it('comes with two example types, and the README’s publish passes their schema', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'plude-sandbox-'));
     let prefix: string | undefined;

@@ -17,9 +17,10 @@ async function delivered(api: ApiClient, type: string) {
   return (await publishDelivered(api, type, { n: 1 })).notificationId;
 }
 
-describe('redelivering one notification', () => {
-  const t = useTestApp();
+/** One app and receiver for the file's tests (default settings); each test makes its own environment. */
+const t = useTestApp();
 
+describe('redelivering one notification', () => {
   it('a succeeded notification is attempted again: same webhook-id, a fresh window, numbering on, a new run of the workflow', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/again'));
@@ -82,8 +83,6 @@ describe('redelivering one notification', () => {
 });
 
 describe('redelivery and the outbox', () => {
-  const t = useTestApp();
-
   it('a redelivery recorded but never started is started by recovery, as a new run', async () => {
     const { id: environmentId, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/outbox'));
