@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
@@ -43,6 +44,7 @@ export interface TestApp {
 let temporalRuntime: Promise<TemporalRuntime> | undefined;
 
 export async function startTestApp(overrides: Record<string, string> = {}, options: { logger?: AppLogger } = {}): Promise<TestApp> {
+  const bootStartedAt = performance.now();
   const config = loadConfig({
     ...process.env,
     PORT: '0',
@@ -69,6 +71,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
+  // TEST_APP_BOOT_LOG=<file>: one line per boot (its test file, its overrides, how long it took), to count and time them.
+  if (process.env.TEST_APP_BOOT_LOG) {
+    const line = `${expect.getState().testPath ?? '?'}\t${Object.keys(overrides).sort().join(',') || '-'}\t${Math.round(performance.now() - bootStartedAt)}\n`;
+    appendFileSync(process.env.TEST_APP_BOOT_LOG, line);
+  }
 
   return {
     config,
