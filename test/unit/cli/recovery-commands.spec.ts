@@ -18,7 +18,7 @@ const RCV = RECOVERY_ID;
 /**
  * What plude prints for redeliver, recover and the event-type catalog, and the requests it makes, against a stub
  * answering as the real routes do (test/support/api-answers.ts, which the OpenAPI e2e test checks against the
- * app's document). The commands against the real stack: test/e2e/cli-recover.e2e.spec.ts.
+ * app's document). The commands against the real stack: test/e2e/cli/cli-recover.e2e.spec.ts.
  */
 describe('plude commands for redeliver, recover and the event-type catalog (stub API, real answers)', () => {
   let api: StubApi;
