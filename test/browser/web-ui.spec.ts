@@ -1,6 +1,7 @@
 import { chromium, type Page } from 'playwright-core';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
+import { publishDelivered } from '../support/deliveries';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it); never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,9 +20,7 @@ describe('the Temporal Web UI, in a real browser', () => {
     if (!uiUrl) throw new Error('TEMPORAL_UI_URL is not set: the suite’s dev server runs its Web UI (test/support/global-setup.ts), or set it beside TEMPORAL_ADDRESS');
     const { id: environmentId, api } = await t.app.newEnvironment();
     const { body: subscription } = await api.subscribe(t.receiver.url('/web-ui?token=never-shown'));
-    const published = await api.publish('invoice.paid', { invoice: 'in_42', amount: 4200 });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.status === 'succeeded');
-    const notificationId = event.body.notifications[0].id as string;
+    const { published, notificationId } = await publishDelivered(api, 'invoice.paid', { invoice: 'in_42', amount: 4200 });
     const summary = `invoice.paid → ${new URL(t.receiver.url()).host}`;
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

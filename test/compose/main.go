@@ -1,6 +1,6 @@
 // Loads a compose file with the Compose Specification's own loader (the library Docker Compose uses), which
 // interpolates, validates against the compose-spec schema and normalises it, then prints the project as JSON for
-// test/e2e/compose-file.e2e.spec.ts to check. Usage: go run . <compose file>; variables come from this process's
+// test/e2e/compose/compose-file.e2e.spec.ts to check. Usage: go run . <compose file>; variables come from this process's
 // environment only (no .env file is read), so a test controls exactly what is set.
 package main
 

@@ -42,15 +42,3 @@ export class ApiClient {
     return this.request('POST', '/events', { type, data }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 }
-
-/** Awaits a condition checked against real state (database, API); fails with the last value seen. */
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await probe();
-  }
-  return last;
-}

@@ -1,5 +1,6 @@
 import type { CliIo } from '../../src/cli/io';
 import { run } from '../../src/cli/program';
+import { Changes, waitUntil } from './wait';
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
@@ -21,9 +22,9 @@ export interface RunningCli {
 export function startCli(argv: string[], options: CliOptions = {}): RunningCli {
   let stdout = '';
   let stderr = '';
-  const watchers = new Set<() => void>();
+  const changes = new Changes();
   const interruptHandlers = new Set<() => void>();
-  const notify = () => watchers.forEach((watch) => watch());
+  const notify = () => changes.notify();
   const io: CliIo = {
     stdout: (text) => ((stdout += text), notify()),
     stderr: (text) => ((stderr += text), notify()),
@@ -46,20 +47,15 @@ export function startCli(argv: string[], options: CliOptions = {}): RunningCli {
       return stderr;
     },
     printed(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(stdout)) return finish(() => resolve(stdout));
-          if (ended) return finish(() => reject(new Error(`plude ${argv.join(' ')} ended without printing ${pattern}:\n${stdout}\n${stderr}`)));
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${pattern} not printed within ${timeoutMs}ms:\n${stdout}\n${stderr}`))), timeoutMs);
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          watchers.delete(check);
-          settle();
-        };
-        watchers.add(check);
-        check();
-      });
+      return waitUntil(
+        () => {
+          if (pattern.test(stdout)) return stdout;
+          if (ended) throw new Error(`plude ${argv.join(' ')} ended without printing ${pattern}:\n${stdout}\n${stderr}`);
+          return undefined;
+        },
+        changes.subscribe,
+        { timeoutMs, what: `${pattern} printed`, describe: () => `${stdout}\n${stderr}` },
+      );
     },
     interrupt: () => [...interruptHandlers].forEach((handler) => handler()),
     exitCode,

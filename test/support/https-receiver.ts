@@ -1,10 +1,8 @@
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { generate } from 'selfsigned';
+import { localhostCertificate } from './certificates';
+import { Changes, type WaitOptions, waitUntil } from './wait';
 
 export interface ReceivedRequest {
   at: number;
@@ -28,19 +26,7 @@ export interface ReceiverOptions {
   answerAfterMs?: number;
 }
 
-/**
- * A self-signed certificate for localhost and 127.0.0.1, its PEM also written to a file for NODE_EXTRA_CA_CERTS:
- * what the test receivers and the bench's receiver serve.
- */
-export async function localhostCertificate(prefix: string): Promise<{ key: string; cert: string; caFile: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
-  });
-  const caFile = path.join(os.tmpdir(), `${prefix}-${process.pid}-${Date.now()}.pem`);
-  await writeFile(caFile, pems.cert);
-  return { key: pems.private, cert: pems.cert, caFile };
-}
+export { localhostCertificate } from './certificates'; // the bench's receiver takes it from here
 
 /** A real local HTTPS server with a self-signed certificate, recording what it receives. */
 export class HttpsReceiver {
@@ -48,7 +34,7 @@ export class HttpsReceiver {
   /** Requests received and not yet answered, now and at most. */
   inFlight = 0;
   maxInFlight = 0;
-  private waiters: { count: number; resolve: () => void }[] = [];
+  private readonly changes = new Changes();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
@@ -93,10 +79,18 @@ export class HttpsReceiver {
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}${pathname}`;
   }
 
-  /** Resolves once at least `count` requests have arrived. */
-  received(count: number): Promise<ReceivedRequest[]> {
-    if (this.requests.length >= count) return Promise.resolve(this.requests.slice());
-    return new Promise((resolve) => this.waiters.push({ count, resolve: () => resolve(this.requests.slice()) }));
+  /**
+   * Resolves with the requests to `pathname` (or those `which` accepts) once at least `count` have arrived, as they
+   * arrive; fails after the timeout (30 s unless given) saying how many did.
+   */
+  arrived(which: string | ((request: ReceivedRequest) => boolean), count = 1, options: WaitOptions = {}): Promise<ReceivedRequest[]> {
+    const matches = typeof which === 'string' ? (request: ReceivedRequest) => request.path === which : which;
+    const found = () => this.requests.filter(matches);
+    return waitUntil(() => (found().length >= count ? found() : undefined), this.changes.subscribe, {
+      what: `${count} request(s) to ${typeof which === 'string' ? which : 'the receiver'}`,
+      ...options,
+      describe: () => `${found().length} arrived, of ${this.requests.length} in all (${[...new Set(this.requests.map((r) => r.path))].join(', ')})`,
+    });
   }
 
   forPath(pathname: string): ReceivedRequest[] {
@@ -121,11 +115,7 @@ export class HttpsReceiver {
   private record(request: ReceivedRequest): number | Answer {
     const index = this.requests.push(request) - 1;
     const status = this.responder(index, request);
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.requests.length < waiter.count) return true;
-      waiter.resolve();
-      return false;
-    });
+    this.changes.notify();
     return status;
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-/** Generators of hostile HTTP input for test/e2e/input-fuzz.e2e.spec.ts. */
+/** Generators of hostile HTTP input for test/e2e/api/input-fuzz.e2e.spec.ts. */
 
 /** Any UTF-16 code unit, lone surrogates included: JSON.stringify writes those as \udxxx escapes. */
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));

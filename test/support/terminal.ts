@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { waitFor } from './api-client';
+import { waitFor } from './wait';
 
 /**
  * A terminal as a person has one: a bash in a tmux pseudo-terminal, on a tmux server of its own, with a clean
@@ -45,7 +45,7 @@ export class Terminal {
 
   /** Resolves with the screen once it matches `pattern`. */
   shows(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return waitFor(async () => this.screen(), (screen) => pattern.test(screen), timeoutMs);
+    return waitFor(async () => this.screen(), (screen) => pattern.test(screen), { timeoutMs, what: `the terminal showing ${pattern}` });
   }
 
   /** Ends every terminal of this server. */

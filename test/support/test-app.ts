@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
@@ -14,6 +15,7 @@ import { processMetrics } from '../../src/runtime/role-deps';
 import type { Metrics } from '../../src/observability/metrics';
 import { installTemporalRuntime, type TemporalRuntime } from '../../src/runtime/temporal-runtime';
 import { ApiClient } from './api-client';
+import { createEnvironment, type EnvironmentOptions, type TestEnvironment } from './environments';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -28,8 +30,8 @@ export interface TestApp {
   api: ApiRole;
   metrics: Metrics;
   admin: ApiClient;
-  /** A fresh environment and an API client authenticated for it. */
-  newEnvironment(): Promise<{ id: string; token: string; api: ApiClient }>;
+  /** A fresh environment and an API client authenticated for it (test/support/environments.ts). */
+  newEnvironment(options?: EnvironmentOptions): Promise<TestEnvironment>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export interface TestApp {
 let temporalRuntime: Promise<TemporalRuntime> | undefined;
 
 export async function startTestApp(overrides: Record<string, string> = {}, options: { logger?: AppLogger } = {}): Promise<TestApp> {
+  const bootStartedAt = performance.now();
   const config = loadConfig({
     ...process.env,
     PORT: '0',
@@ -68,6 +71,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
+  // TEST_APP_BOOT_LOG=<file>: one line per boot (its test file, its overrides, how long it took), to count and time them.
+  if (process.env.TEST_APP_BOOT_LOG) {
+    const line = `${expect.getState().testPath ?? '?'}\t${Object.keys(overrides).sort().join(',') || '-'}\t${Math.round(performance.now() - bootStartedAt)}\n`;
+    appendFileSync(process.env.TEST_APP_BOOT_LOG, line);
+  }
 
   return {
     config,
@@ -77,14 +85,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     api,
     metrics,
     admin,
-    async newEnvironment() {
-      const id = `env-${randomBytes(5).toString('hex')}`;
-      const created = await admin.request('POST', '/admin/environments', { id });
-      if (created.status !== 201) throw new Error(`environment not created: ${JSON.stringify(created.body)}`);
-      const issued = await admin.request('POST', `/admin/environments/${id}/tokens`);
-      const token = issued.body.token as string;
-      return { id, token, api: new ApiClient(api.url, { token, environment: id, version: '2022-03' }) };
-    },
+    newEnvironment: (environment?: EnvironmentOptions) => createEnvironment(admin, environment),
     async close() {
       await closers.closeAll((line) => process.stderr.write(`test app: ${line}\n`));
     },

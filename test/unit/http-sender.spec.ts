@@ -6,21 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { generate } from 'selfsigned';
 import { buildCaList, createHttpSender, fitUtf8, type HttpSender, type LookupFunction } from '../../activities/http/sender';
 import { checkTargetUrl } from '../../src/domain/url-policy';
+import { createCertificate } from '../support/certificates';
 import { ssrfForms } from '../support/ssrf-forms';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 interface TestServer { server: Server; url: string; hits: string[]; connections: number }
 
-async function certificate() {
-  const altNames = [{ type: 2 as const, value: 'localhost' }, { type: 7 as const, ip: '127.0.0.1' }];
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec', algorithm: 'sha256', extensions: [{ name: 'basicConstraints', cA: true }, { name: 'subjectAltName', altNames }],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
+/** A self-signed server certificate for localhost and 127.0.0.1, marked as a CA: what the sender is told to trust. */
+const certificate = () => createCertificate({ keyType: 'ec', isCa: true });
 
 async function startServer(tls: { key: string; cert: string }, handler: Handler): Promise<TestServer> {
   const state = { hits: [] as string[], connections: 0 };

@@ -2,7 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch } from '../../src/domain/delivery';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
-import { waitFor } from '../support/api-client';
+import { waitFor } from '../support/wait';
 
 const config = loadConfig({});
 const dispatch = (id: string, trigger: NotificationDispatch['trigger'] = 'initial'): NotificationDispatch => ({
@@ -125,10 +125,26 @@ describe('NotificationDispatcher', () => {
   });
 
   it('answers after startWaitMs when Temporal does not answer, and records nothing it did not see started', async () => {
-    const { dispatcher, marked } = setup(() => new Promise(() => undefined), { startTimeoutMs: 200 });
-    await dispatcher.dispatchAndRecord([dispatch('ntf_stuck')]);
-    await dispatcher.close();
-    expect(marked).toEqual([]);
+    // Fake timers: the answer comes at startWaitMs exactly, long before the start's own deadline could end it.
+    jest.useFakeTimers();
+    try {
+      const { dispatcher, marked, warnings } = setup(() => new Promise(() => undefined), { startWaitMs: 500, startTimeoutMs: 10_000 });
+      let answered = false;
+      const answer = dispatcher.dispatchAndRecord([dispatch('ntf_stuck')]).then(() => (answered = true));
+      await jest.advanceTimersByTimeAsync(499);
+      expect(answered).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(answered).toBe(true);
+      await answer;
+
+      const closed = dispatcher.close(); // waits for the start in flight, which its deadline ends
+      await jest.advanceTimersByTimeAsync(10_000);
+      await closed;
+      expect(marked).toEqual([]);
+      expect(warnings).toEqual([expect.stringMatching(/ntf_stuck failed, the outbox relay will retry: StartDeadlineError: .*deadline of 10000ms/)]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps at most 32 starts in flight: a fan-out to 1,000 subscriptions does not fire 1,000 starts', async () => {

@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../../src/dev/dev-ca';
+import { createCertificate } from '../../support/certificates';
 
 /**
  * Certificates for the chaos receivers: one local CA per test process (its PEM in `caFile`, which the service gets
@@ -24,13 +24,8 @@ export interface ChaosCa {
 }
 
 const DAY_MS = 86_400_000;
-const LEAF = { keyType: 'ec', algorithm: 'sha256' } as const;
-const SERVER_USAGE = [
-  { name: 'basicConstraints', cA: false },
-  { name: 'keyUsage', digitalSignature: true, critical: true },
-  { name: 'extKeyUsage', serverAuth: true },
-] as const;
-const LOOPBACK_NAMES = [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] as const;
+/** An EC server leaf (test/support/certificates.ts), for the loopback names unless told otherwise. */
+const LEAF = { keyType: 'ec', serverLeaf: true, altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] } as const;
 
 let shared: Promise<ChaosCa> | undefined;
 
@@ -51,34 +46,23 @@ export async function createChaosCa(): Promise<ChaosCa> {
 }
 
 /** A self-signed certificate for the loopback names, in no CA file: verification fails with DEPTH_ZERO_SELF_SIGNED_CERT. */
-export async function untrustedSelfSigned(): Promise<ServerCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    ...LEAF,
-    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [...LOOPBACK_NAMES] }],
-  });
-  return { key: pems.private, cert: pems.cert };
+export function untrustedSelfSigned(): Promise<ServerCertificate> {
+  return createCertificate({ ...LEAF, altNames: [...LEAF.altNames] });
 }
 
 /** Issued by `ca` for the loopback names, but expired a day ago: CERT_HAS_EXPIRED. */
-export async function expiredCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    ...LEAF,
-    ca: { cert: ca.cert, key: ca.key },
-    notBeforeDate: new Date(Date.now() - 30 * DAY_MS),
-    notAfterDate: new Date(Date.now() - DAY_MS),
-    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [...LOOPBACK_NAMES] }],
-  });
-  return { key: pems.private, cert: pems.cert };
+export function expiredCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
+  return createCertificate({ ...LEAF, altNames: [...LEAF.altNames], issuer: ca, notBefore: new Date(Date.now() - 30 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
 }
 
 /** Issued by `ca`, valid, for wrong.example only (no loopback name): ERR_TLS_CERT_ALTNAME_INVALID. */
-export async function wrongHostCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'wrong.example' }], {
+export function wrongHostCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
+  return createCertificate({
     ...LEAF,
-    ca: { cert: ca.cert, key: ca.key },
-    notBeforeDate: new Date(Date.now() - 60_000),
-    notAfterDate: new Date(Date.now() + 30 * DAY_MS),
-    extensions: [...SERVER_USAGE, { name: 'subjectAltName', altNames: [{ type: 2, value: 'wrong.example' }] }],
+    commonName: 'wrong.example',
+    altNames: [{ type: 2, value: 'wrong.example' }],
+    issuer: ca,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 30 * DAY_MS),
   });
-  return { key: pems.private, cert: pems.cert };
 }

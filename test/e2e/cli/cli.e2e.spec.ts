@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { waitFor } from '../../support/wait';
+import { BUILT, ensureBuilt, ROOT } from '../../support/built';
+import { runCli } from '../../support/cli-harness';
+import { ADMIN_TOKEN, useTestApp } from '../../support/test-app';
+
+/** plude's commands against the real API, worker, Temporal and PostgreSQL (run in this process, and once as a process). */
+describe('plude against the real stack', () => {
+  // Built first, if it must be: the build blocks this process, whose app would meanwhile drop its idle connections
+  // (a fetch on one of them then fails with ECONNRESET).
+  beforeAll(() => ensureBuilt(), 180_000);
+  const t = useTestApp();
+
+  const as = (environment: string, token?: string) => {
+    const env = { PLUDE_URL: t.app.api.url, PLUDE_ADMIN_TOKEN: ADMIN_TOKEN, PLUDE_ENVIRONMENT: environment, ...(token ? { PLUDE_TOKEN: token } : {}) };
+    return (...argv: string[]) => runCli(argv, { env });
+  };
+  const json = async (run: Promise<{ code: number; stdout: string; stderr: string }>) => {
+    const { code, stdout, stderr } = await run;
+    expect([code, stderr]).toEqual([0, '']);
+    return JSON.parse(stdout);
+  };
+
+  it('an operator creates an environment, gives it a token, lists and revokes tokens', async () => {
+    const id = `cli-${randomBytes(4).toString('hex')}`;
+    const admin = as(id);
+    expect(await json(admin('environments', 'create', id, '--json'))).toEqual({ id, allowPrivateTargets: false, createdAt: expect.any(String) });
+    expect((await admin('environments', 'update', id, '--allow-private-targets')).stdout).toContain('private targets:  allowed');
+    expect((await admin('environments', 'get', id)).stdout).toMatch(new RegExp(`^environment: +${id}\\nprivate targets: +allowed\\n`));
+
+    const issued = await json(admin('tokens', 'create', '--json'));
+    expect(issued).toMatchObject({ token: expect.stringMatching(/^pwh_/), environmentId: id });
+    const integrator = as(id, issued.token);
+    expect((await integrator('subscriptions', 'list')).stdout).toBe('no subscriptions\n');
+    const listed = await json(admin('tokens', 'list', '--json'));
+    expect(listed).toEqual([expect.objectContaining({ id: issued.id, lastUsedAt: expect.any(String), revokedAt: null })]);
+
+    expect((await admin('tokens', 'revoke', issued.id)).code).toBe(0);
+    expect(await integrator('subscriptions', 'list')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401 unauthorized') });
+    expect(await admin('environments', 'create', id)).toMatchObject({ code: 1, stderr: `plude: HTTP 409 conflict: environment ${id} already exists\n` });
+  });
+
+  it('an integrator subscribes, a service publishes, and both follow the notification', async () => {
+    const { id, token } = await t.app.newEnvironment();
+    const plude = as(id, token);
+    const url = t.receiver.url('/cli');
+    const subscribed = await json(plude('subscriptions', 'create', url, '--event-type', 'invoice.paid', '--json'));
+    expect(subscribed).toMatchObject({ id: expect.stringMatching(/^sub_/), url, signatureKey: expect.stringMatching(/^whsec_/), eventTypes: ['invoice.paid'] });
+
+    const data = '{"invoice": "in_42", "amount": 12345678901234567890}';
+    const published = await plude('events', 'publish', 'invoice.paid', '--data', data, '--idempotency-key', `cli-${id}`);
+    expect(published).toMatchObject({ code: 0, stdout: expect.stringMatching(/^event evt_\w+ \(invoice\.paid\) published: 1 notification\n$/) });
+    const eventId = /evt_\w+/.exec(published.stdout)![0];
+    const [request] = await t.receiver.arrived('/cli');
+    expect(request.body).toContain(`"data":${data}`);
+
+    const event = await waitFor(() => plude('events', 'get', eventId, '--json'), (r) => r.stdout.includes('"status":"succeeded"'));
+    expect(event.stdout).toContain(`"data":${data}`); // the publisher's text, big number and all
+    const notificationId = /ntf_\w+/.exec(event.stdout)![0];
+    const shown = await plude('notifications', 'get', notificationId);
+    expect(shown.stdout).toMatch(/status: +succeeded\n/);
+    expect(shown.stdout).toMatch(/\n1  \S+ +\d+ms +HTTP 200/);
+  });
+
+  it('manages a subscription: list, get, pause, resume, rotate its key, delete', async () => {
+    const { id, token } = await t.app.newEnvironment();
+    const plude = as(id, token);
+    const { id: subscriptionId } = await json(plude('subscriptions', 'create', t.receiver.url('/cli-managed'), '--json'));
+    expect((await plude('subscriptions', 'list')).stdout).toMatch(new RegExp(`\\n${subscriptionId}  active  ${t.receiver.url('/cli-managed')}  \\*  `));
+    expect((await plude('subscriptions', 'pause', subscriptionId)).stdout).toBe(`subscription ${subscriptionId} is paused\n`);
+    expect((await json(plude('subscriptions', 'get', subscriptionId, '--json'))).status).toBe('paused');
+    expect((await plude('subscriptions', 'resume', subscriptionId)).stdout).toBe(`subscription ${subscriptionId} is active\n`);
+    const rotated = await json(plude('subscriptions', 'rotate-key', subscriptionId, '--overlap', '1h', '--json'));
+    expect(rotated).toMatchObject({ id: expect.stringMatching(/^key_/), signatureKey: expect.stringMatching(/^whsec_/) });
+    expect((await plude('subscriptions', 'delete', subscriptionId)).stdout).toBe(`subscription ${subscriptionId} deleted\n`);
+    expect(await plude('subscriptions', 'get', subscriptionId)).toMatchObject({ code: 1, stderr: `plude: HTTP 404 not_found: subscription ${subscriptionId} not found\n` });
+  });
+
+  it('runs as a process: bin/plude.js, its output and its exit codes', async () => {
+    const { id, token } = await t.app.newEnvironment();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PLUDE_URL: t.app.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: id };
+    const plude = (...argv: string[]) =>
+      promisify(execFile)(BUILT.bin, argv, { cwd: ROOT, env }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+      );
+    expect(await plude('subscriptions', 'list', '--json')).toEqual({ code: 0, stdout: '{\n  "items": [],\n  "nextCursor": null\n}\n', stderr: '' });
+    expect(await plude('notifications', 'get', 'ntf_nope')).toMatchObject({ code: 1, stderr: 'plude: HTTP 404 not_found: notification ntf_nope not found\n' });
+    expect(await plude('subscriptions', 'list', '--limit', 'many')).toMatchObject({ code: 2, stderr: expect.stringContaining("argument 'many' is invalid") });
+  });
+});

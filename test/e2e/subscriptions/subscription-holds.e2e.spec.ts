@@ -1,0 +1,107 @@
+import { notificationStateQuery } from '../../../workflows';
+import { type ApiClient } from '../../support/api-client';
+import { waitFor } from '../../support/wait';
+import { useTestApp } from '../../support/test-app';
+
+const notificationIds = async (api: ApiClient, eventIds: string[]) =>
+  Promise.all(eventIds.map(async (id) => (await waitFor(() => api.request('GET', `/events/${id}`), (r) => r.body.notifications.length === 1)).body.notifications[0].id as string));
+
+describe('pause holds, resume releases; disable by 410 and by failing', () => {
+  /** Per path: `gone` answers 410 until healed; `failing` always 500; everything else 204. */
+  const healed = new Set<string>();
+  const t = useTestApp({
+    responder: (_, request) => {
+      if (healed.has(request.path)) return 204;
+      if (request.path.startsWith('/gone')) return 410;
+      if (request.path.startsWith('/failing')) return 500;
+      return 204;
+    },
+    env: { RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '1s', AUTO_DISABLE_AFTER: '2s' },
+  });
+
+  it('while paused nothing is attempted; on resume every held notification arrives at once', async () => {
+    const { api } = await t.app.newEnvironment();
+    const { body } = await api.subscribe(t.receiver.url('/paused'));
+    const paused = await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'paused' });
+    expect(paused.body.status).toBe('paused');
+    const events = await Promise.all([1, 2, 3].map((n) => api.publish('order.paid', { n })));
+    expect(events.map((e) => e.body.notifications)).toEqual([1, 1, 1]);
+    const ids = await notificationIds(api, events.map((e) => e.body.id));
+
+    // Each workflow has looked at its subscription and is waiting, not retrying.
+    for (const id of ids) await waitFor(() => t.app.client.workflow.getHandle(id).query(notificationStateQuery), (s) => s.status === 'held');
+    const held = await api.request('GET', `/notifications/${ids[0]}`);
+    expect(held.body).toMatchObject({ status: 'pending', held: 'paused', attemptCount: 0, nextAttemptAt: null });
+    // The issue's check: nothing reaches the receiver for 5 s.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(t.receiver.forPath('/paused')).toHaveLength(0);
+    expect((await api.request('GET', `/notifications/${ids[0]}`)).body.attemptCount).toBe(0);
+
+    const resumedAt = Date.now();
+    expect((await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' })).body.status).toBe('active');
+    await t.receiver.arrived('/paused', 3, { timeoutMs: 10_000 });
+    expect(Math.max(...t.receiver.forPath('/paused').map((r) => r.at)) - resumedAt).toBeLessThan(5_000);
+    for (const id of ids) {
+      await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+      expect(await t.app.client.workflow.getHandle(id).result()).toMatchObject({ status: 'succeeded' });
+    }
+  });
+
+  it('a 410 Gone disables the subscription and holds its notifications; re-enabling releases them', async () => {
+    const { api } = await t.app.newEnvironment();
+    const { body } = await api.subscribe(t.receiver.url('/gone'));
+    const first = await api.publish('order.paid', { n: 1 });
+    const [firstId] = await notificationIds(api, [first.body.id]);
+    const disabled = await waitFor(() => api.request('GET', `/webhooks/subscriptions/${body.id}`), (r) => r.body.status === 'disabled');
+    expect(disabled.body.disabledReason).toBe('gone');
+    const held = await waitFor(() => api.request('GET', `/notifications/${firstId}`), (r) => r.body.held === 'disabled');
+    expect(held.body).toMatchObject({ status: 'pending', attemptCount: 1, nextAttemptAt: null });
+    expect(held.body.attempts[0]).toMatchObject({ statusCode: 410, nextAttemptAt: null });
+
+    // A new event while disabled is stored and held too.
+    const second = await api.publish('order.paid', { n: 2 });
+    expect(second.body.notifications).toBe(1);
+    const [secondId] = await notificationIds(api, [second.body.id]);
+    await waitFor(() => t.app.client.workflow.getHandle(secondId).query(notificationStateQuery), (s) => s.status === 'held');
+    expect(t.receiver.forPath('/gone')).toHaveLength(1);
+
+    healed.add('/gone');
+    const enabled = await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' });
+    expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null });
+    for (const id of [firstId, secondId]) await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    expect(t.receiver.forPath('/gone')).toHaveLength(3);
+  });
+
+  it('a subscription with no 2xx for AUTO_DISABLE_AFTER is disabled as failing', async () => {
+    const { api } = await t.app.newEnvironment();
+    const { body } = await api.subscribe(t.receiver.url('/failing'));
+    const published = await api.publish('order.paid', { n: 1 });
+    const [id] = await notificationIds(api, [published.body.id]);
+    const disabled = await waitFor(() => api.request('GET', `/webhooks/subscriptions/${body.id}`), (r) => r.body.status === 'disabled', 20_000);
+    expect(disabled.body.disabledReason).toBe('failing');
+    const notification = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.held === 'disabled');
+    const attempts = notification.body.attempts as { startedAt: string }[];
+    // Disabled by the first failure at least 2 s after the first one.
+    expect(Date.parse(attempts[attempts.length - 1].startedAt) - Date.parse(attempts[0].startedAt)).toBeGreaterThanOrEqual(2_000);
+    await waitFor(() => t.app.client.workflow.getHandle(id).query(notificationStateQuery), (s) => s.status === 'held');
+    expect(t.receiver.forPath('/failing')).toHaveLength(attempts.length);
+  });
+});
+
+describe('a hold does not stretch the window', () => {
+  const t = useTestApp({ env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s' } });
+
+  it('a notification whose window closes while paused expires at expiresAt, with no attempt', async () => {
+    const { api } = await t.app.newEnvironment();
+    const { body } = await api.subscribe(t.receiver.url('/paused-too-long'));
+    await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'paused' });
+    const published = await api.publish('order.paid', { n: 1 });
+    const [id] = await notificationIds(api, [published.body.id]);
+    expect(await t.app.client.workflow.getHandle(id).result()).toMatchObject({ status: 'expired' });
+    const notification = await api.request('GET', `/notifications/${id}`);
+    expect(notification.body).toMatchObject({ status: 'expired', attemptCount: 0, held: null });
+    expect(Date.parse(notification.body.completedAt)).toBeGreaterThanOrEqual(Date.parse(notification.body.expiresAt));
+    await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' });
+    expect(t.receiver.forPath('/paused-too-long')).toHaveLength(0);
+  });
+});
