@@ -18,12 +18,13 @@ describe('infrastructure faults', () => {
     }
   }
 
-  chaosCase('F2', 'restart the Temporal server under load', '20 events/s for 20 s to 2 subscriptions; the Temporal server stopped (SIGTERM) 5 s in and started again', async () => {
+  chaosCase('F2', 'restart the Temporal server under load', '20 events/s for 20 s to 2 subscriptions; the Temporal server stopped (SIGTERM) once 100 POSTs had arrived, and started again', async () => {
     const env = await chaos.topology.newEnvironment();
     const { keys } = await subscribeReceivers(env, chaos.fleet, 'f2-', [() => 200, () => 200]);
     const ledger = new Ledger();
+    const before = chaos.fleet.count;
     const publishing = publishAtRate(ledger, env, 'infra.temporal', 400, 20);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await chaos.fleet.until(() => chaos.fleet.count - before >= 100, 60_000, 'deliveries under way');
     const restartedAt = Date.now();
     await chaos.topology.temporal!.restart();
     const downMs = Date.now() - restartedAt;
@@ -40,6 +41,7 @@ describe('infrastructure faults', () => {
     const { keys } = await subscribeReceivers(env, chaos.fleet, 'f3-', [() => 200, () => 200]);
     const ledger = new Ledger();
     const publishing = publishAtRate(ledger, env, 'infra.db-publish', 300, 20);
+    // 4 s into the open-loop publishing (80 of 300 sent), whatever the deliveries are doing: the outage is the publishes'.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await chaos.topology.postgres!.stop();
     await new Promise((resolve) => setTimeout(resolve, 5_000));
