@@ -2,6 +2,11 @@ import { chaosCa } from './certificates';
 import { ReceiverFleet } from './fleet';
 import { startTopology, type Topology, type TopologyOptions } from './topology';
 
+/** The set-up's and tear-down's times, on stderr: where a chaos file's time goes besides its cases. */
+const say = (line: string): void => void process.stderr.write(`[chaos-deployment] ${line}\n`);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const describeFile = (): string => expect.getState().testPath?.replace(/.*\/test\/chaos\//, '') ?? 'chaos file';
+
 export interface ChaosDeploymentOptions extends Omit<TopologyOptions, 'caFile'> {
   /** Starts a ReceiverFleet for the file's event cases (default true); its certificate chains to the chaos CA. */
   fleet?: boolean;
@@ -30,15 +35,21 @@ export function useChaosDeployment(options: ChaosDeploymentOptions = {}): ChaosD
   const stops: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
+    const started = Date.now();
     fleet = withFleet ? await ReceiverFleet.start() : undefined;
     const caFile = fleet?.caFile ?? (await chaosCa()).caFile;
+    const receivers = Date.now();
     topology = await startTopology({ ...topologyOptions, caFile });
+    say(`${describeFile()}: receivers ${seconds(receivers - started)}, deployment ${seconds(Date.now() - receivers)}`);
   }, setupTimeoutMs);
 
   afterAll(async () => {
+    const started = Date.now();
     await topology?.stop();
+    const stopped = Date.now();
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await fleet?.stop();
+    say(`${describeFile()}: deployment stopped in ${seconds(stopped - started)}, receivers in ${seconds(Date.now() - stopped)}`);
   });
 
   return {
