@@ -3,34 +3,27 @@ import { ApiClient } from '../support/api-client';
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../support/test-app';
 import { chaosCase } from './support/chaos-case';
 import { row, settleAndCount, subscribeReceivers } from './support/case-kit';
-import { failFirst, ReceiverFleet } from './support/fleet';
+import { useChaosDeployment } from './support/deployment';
+import { failFirst } from './support/fleet';
 import { Ledger } from './support/ledger';
-import { type ChaosEnvironment, startTopology, type Topology } from './support/topology';
+import type { ChaosEnvironment } from './support/topology';
 
 /** Who may do what, on 2 × start:api and 2 × start:worker logging at LOG_LEVEL=verbose (A3 reads every line). */
 describe('auth', () => {
-  let fleet: ReceiverFleet;
-  let topology: Topology;
+  const chaos = useChaosDeployment({ env: { LOG_LEVEL: 'verbose' } });
   let mine: ChaosEnvironment;
   let theirs: ChaosEnvironment;
   /** Every secret and payload of the run, which A3 looks for in the logs. */
   const secrets = new Map<string, string>([['admin token', ADMIN_TOKEN], ['master key', ENCRYPTION_KEY]]);
 
   beforeAll(async () => {
-    fleet = await ReceiverFleet.start();
-    topology = await startTopology({ caFile: fleet.caFile, env: { LOG_LEVEL: 'verbose' } });
-    [mine, theirs] = [await topology.newEnvironment(), await topology.newEnvironment()];
+    [mine, theirs] = [await chaos.topology.newEnvironment(), await chaos.topology.newEnvironment()];
     secrets.set('API token', mine.token).set('other API token', theirs.token);
-  }, 180_000);
-
-  afterAll(async () => {
-    await topology?.stop();
-    await fleet?.stop();
   });
 
   chaosCase('A1', 'one 401 for every bad token', '9 kinds of bad credentials on POST /events and GET /webhooks/subscriptions', async () => {
-    const revoked = await topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
-    await topology.admin.request('DELETE', `/admin/environments/${mine.id}/tokens/${revoked.body.id}`);
+    const revoked = await chaos.topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
+    await chaos.topology.admin.request('DELETE', `/admin/environments/${mine.id}/tokens/${revoked.body.id}`);
     const kinds: Record<string, Record<string, string>> = {
       'no Authorization': {},
       'Basic scheme': { authorization: 'Basic dXNlcjpwYXNz' },
@@ -46,7 +39,7 @@ describe('auth', () => {
     let requests = 0;
     for (const [kind, auth] of Object.entries(kinds)) {
       for (const [method, path, body] of [['POST', '/events', '{"type":"a1.x","data":{}}'], ['GET', '/webhooks/subscriptions', undefined]] as const) {
-        const api = topology.apis[requests++ % topology.apis.length];
+        const api = chaos.topology.apis[requests++ % chaos.topology.apis.length];
         const response = await fetch(`${api.url}${path}`, { method, body, headers: { 'content-type': 'application/json', 'x-environment': mine.id, 'x-version': '2022-03', ...auth } });
         expect({ kind, status: response.status }).toEqual({ kind, status: 401 });
         bodies.add(await response.text());
@@ -58,11 +51,11 @@ describe('auth', () => {
 
   chaosCase('A2', 'another environment’s resources are 404', 'every route that takes an ID, with the other environment’s IDs and a valid token', async () => {
     // Their subscription, event, notification and recovery.
-    const { keys, ids } = await subscribeReceivers(theirs, fleet, 'a2-', [() => 200]);
+    const { keys, ids } = await subscribeReceivers(theirs, chaos.fleet, 'a2-', [() => 200]);
     const ledger = new Ledger();
     const published = await ledger.publish(theirs, 'a2.theirs', { n: 1 });
-    await settleAndCount(topology, ledger, fleet, keys, 60_000);
-    const { rows } = await topology.db.query<{ id: string }>('SELECT id FROM notifications WHERE event_id = $1', [published.body.id]);
+    await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 60_000);
+    const { rows } = await chaos.topology.db.query<{ id: string }>('SELECT id FROM notifications WHERE event_id = $1', [published.body.id]);
     const recovery = await theirs.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' });
     expect(recovery.status).toBe(202);
     await theirs.clients[0].request('PUT', '/event-types/a2.theirs', { description: 'theirs' });
@@ -92,8 +85,8 @@ describe('auth', () => {
   });
 
   chaosCase('A4', 'per-token rate limit', 'a third start:api with RATE_LIMIT=5/s; 20 requests at once with one token, then with a second token of the same environment', async () => {
-    const limited = await topology.addProcess('api', { RATE_LIMIT: '5/s' });
-    const second = await topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
+    const limited = await chaos.topology.addProcess('api', { RATE_LIMIT: '5/s' });
+    const second = await chaos.topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
     secrets.set('second API token', second.body.token);
     const client = (token: string) => new ApiClient(limited.url, { token, environment: mine.id, version: '2022-03' });
     const burst = await Promise.all(Array.from({ length: 20 }, () => client(mine.token).request('GET', '/webhooks/subscriptions')));
@@ -115,7 +108,7 @@ describe('auth', () => {
 
   chaosCase('A3', 'no secret in any log line', 'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4) at LOG_LEVEL=verbose; every line of every process searched', async () => {
     const marker = `payload-marker-${randomBytes(6).toString('hex')}`;
-    const { keys, ids } = await subscribeReceivers(mine, fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
+    const { keys, ids } = await subscribeReceivers(mine, chaos.fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
     for (const [id, [key]] of keys) secrets.set(`signing key of ${id}`, key);
     const rotated = await mine.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/rotate-key`, {});
     expect(rotated.status).toBe(200);
@@ -124,8 +117,8 @@ describe('auth', () => {
     const ledger = new Ledger();
     for (let n = 0; n < 10; n++) await ledger.publish(mine, 'a3.secret', { marker, n });
     secrets.set('payload', marker);
-    const counted = await settleAndCount(topology, ledger, fleet, keys, 120_000);
-    const processes = topology.processes;
+    const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 120_000);
+    const processes = chaos.topology.processes;
     const lines = processes.flatMap((p) => p.lines);
     expect(lines.length).toBeGreaterThan(100);
     const leaks = [...secrets].flatMap(([what, secret]) => lines.filter((line) => line.includes(secret)).map((line) => `${what}: ${line.slice(0, 300)}`));

@@ -1,30 +1,20 @@
 import { chaosCase } from './support/chaos-case';
 import { attemptsOf, droppedOf } from './support/attempts';
 import { Ledger } from './support/ledger';
-import { BadTlsReceiver, type BadTlsKind, chaosCa, CountingReceiver, DripReceiver, GzipBombReceiver, HangReceiver, HugeBodyReceiver, METADATA_URL, RedirectReceiver, ResetReceiver, startCanaries } from './support/receivers';
-import { type ChaosEnvironment, startTopology, type Topology } from './support/topology';
+import { useChaosDeployment } from './support/deployment';
+import { BadTlsReceiver, type BadTlsKind, CountingReceiver, DripReceiver, GzipBombReceiver, HangReceiver, HugeBodyReceiver, METADATA_URL, RedirectReceiver, ResetReceiver, startCanaries } from './support/receivers';
+import type { ChaosEnvironment } from './support/topology';
 
 const TIMEOUT_MS = 5_000;
 const BODY_LIMIT = 4_096;
 
 /** Hostile receivers, each a real local server, against 2 × start:api and 2 × start:worker. */
 describe('hostile receivers', () => {
-  let topology: Topology;
-  const stops: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    const ca = await chaosCa();
-    topology = await startTopology({ caFile: ca.caFile, env: { DELIVERY_TIMEOUT: `${TIMEOUT_MS / 1000}s`, RESPONSE_BODY_LIMIT: String(BODY_LIMIT) } });
-  }, 180_000);
-
-  afterAll(async () => {
-    await topology?.stop();
-    for (const stop of stops) await stop().catch(() => undefined);
-  });
+  const chaos = useChaosDeployment({ fleet: false, env: { DELIVERY_TIMEOUT: `${TIMEOUT_MS / 1000}s`, RESPONSE_BODY_LIMIT: String(BODY_LIMIT) } });
 
   /** In an environment of the case's own, subscribes each URL and publishes one event; its id and the subscriptions. */
   async function deliverTo(urls: string[], type: string) {
-    const env = await topology.newEnvironment();
+    const env = await chaos.topology.newEnvironment();
     const subscriptions: string[] = [];
     for (const url of urls) {
       const response = await env.clients[0].subscribe(url);
@@ -44,15 +34,15 @@ describe('hostile receivers', () => {
 
   chaosCase('R1', 'a receiver that never answers', `a receiver that accepts the request and never answers; DELIVERY_TIMEOUT=${TIMEOUT_MS / 1000}s`, async () => {
     const hang = await HangReceiver.start();
-    stops.push(() => hang.stop());
+    chaos.onStop(() => hang.stop());
     const { eventId, subscriptions, env } = await deliverTo([hang.url('/r1')], 'r1.hang');
-    const attempts = await attemptsOf(topology, eventId, 2);
+    const attempts = await attemptsOf(chaos.topology, eventId, 2);
     for (const a of attempts) {
       expect(a.error).toMatch(/timeout/i);
       expect(a.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
     }
-    const dropped = await droppedOf(topology, [eventId]);
+    const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
     const durations = attempts.map((a) => a.duration_ms).join(', ');
@@ -61,11 +51,11 @@ describe('hostile receivers', () => {
 
   chaosCase('R2', 'connection reset', 'a receiver that resets the TCP connection once the request arrives', async () => {
     const reset = await ResetReceiver.start();
-    stops.push(() => reset.stop());
+    chaos.onStop(() => reset.stop());
     const { eventId, subscriptions, env } = await deliverTo([reset.url('/r2')], 'r2.reset');
-    const attempts = await attemptsOf(topology, eventId, 2);
+    const attempts = await attemptsOf(chaos.topology, eventId, 2);
     for (const a of attempts) expect(a.error).toMatch(/ECONNRESET|socket|other side closed/i);
-    const dropped = await droppedOf(topology, [eventId]);
+    const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
     return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts failed (${attempts[0].error}); pending and retried` };
@@ -74,22 +64,22 @@ describe('hostile receivers', () => {
   chaosCase('R3', 'a 50 MB answer and a gzip bomb', '10 events to a receiver answering 200 with a 50 MiB body and to one answering 200 with gzip that inflates to 1 GiB, after the same 10 to a plain receiver', async () => {
     const huge = await HugeBodyReceiver.start();
     const bomb = await GzipBombReceiver.start();
-    stops.push(() => huge.stop(), () => bomb.stop());
-    const env = await topology.newEnvironment();
+    chaos.onStop(() => huge.stop(), () => bomb.stop());
+    const env = await chaos.topology.newEnvironment();
     // The same deliveries to a plain receiver first, so the workers' peak already holds what any 10 deliveries take.
     const plain = await CountingReceiver.start();
-    stops.push(() => plain.stop());
+    chaos.onStop(() => plain.stop());
     const warmUp = new Ledger();
     const plainSubs = [(await env.clients[0].subscribe(plain.url('/r3-plain-1'))).body.id, (await env.clients[0].subscribe(plain.url('/r3-plain-2'))).body.id];
     for (let n = 0; n < 10; n++) await warmUp.publish(env, 'r3.plain', { n });
     await plain.received(20, undefined, { timeoutMs: 60_000 });
     await unsubscribe(env, plainSubs);
-    const peakBefore = topology.workers.map((w) => w.memory().peakMiB);
+    const peakBefore = chaos.topology.workers.map((w) => w.memory().peakMiB);
     const ledger = new Ledger();
     const subs = [(await env.clients[0].subscribe(huge.url('/r3-huge'))).body.id, (await env.clients[0].subscribe(bomb.url('/r3-bomb'))).body.id];
     for (let n = 0; n < 10; n++) expect((await ledger.publish(env, 'r3.big', { n })).status).toBe(202);
-    const attempts = (await Promise.all([...ledger.accepted.keys()].map((id) => attemptsOf(topology, id, 1)))).flat();
-    const peakAfter = topology.workers.map((w) => w.memory().peakMiB);
+    const attempts = (await Promise.all([...ledger.accepted.keys()].map((id) => attemptsOf(chaos.topology, id, 1)))).flat();
+    const peakAfter = chaos.topology.workers.map((w) => w.memory().peakMiB);
     for (const a of attempts) {
       expect(a.status_code).toBe(200);
       expect(a.succeeded).toBe(true);
@@ -112,15 +102,15 @@ describe('hostile receivers', () => {
 
   chaosCase('R4', 'a slow-dripping body', 'a receiver that sends 200 at once, then 4 bytes a second', async () => {
     const drip = await DripReceiver.start();
-    stops.push(() => drip.stop());
+    chaos.onStop(() => drip.stop());
     const { eventId, subscriptions, env } = await deliverTo([drip.url('/r4')], 'r4.drip');
-    const attempts = await attemptsOf(topology, eventId, 2);
+    const attempts = await attemptsOf(chaos.topology, eventId, 2);
     for (const a of attempts) {
       expect(a.succeeded).toBe(false);
       expect(a.error).toMatch(/timeout/i);
       expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
     }
-    const dropped = await droppedOf(topology, [eventId]);
+    const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
     return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts cut at the ${TIMEOUT_MS / 1000} s bound (not a timely 2xx); pending and retried` };
@@ -129,17 +119,17 @@ describe('hostile receivers', () => {
   chaosCase('R5', 'redirects to internal addresses', 'receivers answering 301, 302, 307 and 308 with Location 127.0.0.1, 169.254.169.254 and [::1] (canaries listening on the loopback ones)', async () => {
     const canaries = await startCanaries();
     const redirect = await RedirectReceiver.start();
-    stops.push(() => canaries.stop(), () => redirect.stop());
+    chaos.onStop(() => canaries.stop(), () => redirect.stop());
     const targets = [canaries.v4.url('/internal'), METADATA_URL, ...(canaries.v6 ? [canaries.v6.url('/internal')] : [])];
     const urls = targets.flatMap((to) => ([301, 302, 307, 308] as const).map((status) => redirect.redirectUrl(to, status)));
     const { eventId, subscriptions, env } = await deliverTo(urls, 'r5.redirect');
-    const attempts = await attemptsOf(topology, eventId, 1);
+    const attempts = await attemptsOf(chaos.topology, eventId, 1);
     for (const a of attempts) {
       expect([301, 302, 307, 308]).toContain(a.status_code);
       expect(a.succeeded).toBe(false);
     }
     expect(canaries.untouched).toBe(true);
-    const dropped = await droppedOf(topology, [eventId]);
+    const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
     return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${urls.length} redirects recorded as failed attempts, none followed; canaries: 0 connections` };
@@ -148,16 +138,16 @@ describe('hostile receivers', () => {
   chaosCase('R6', 'bad TLS', 'receivers with a self-signed certificate, an expired one, and one for another host', async () => {
     const kinds: BadTlsKind[] = ['selfSigned', 'expired', 'wrongHost'];
     const receivers = await Promise.all(kinds.map((kind) => BadTlsReceiver.start(kind)));
-    stops.push(...receivers.map((r) => () => r.stop()));
+    chaos.onStop(...receivers.map((r) => () => r.stop()));
     const { eventId, subscriptions, env } = await deliverTo(receivers.map((r, i) => r.url(`/r6-${kinds[i]}`)), 'r6.tls');
-    const attempts = await attemptsOf(topology, eventId, 2);
+    const attempts = await attemptsOf(chaos.topology, eventId, 2);
     expect(attempts.filter((a) => a.succeeded || a.status_code !== null)).toEqual([]);
     for (const [i, r] of receivers.entries()) {
       expect({ kind: kinds[i], hits: r.hits, body: r.bodyBytesReceived }).toEqual({ kind: kinds[i], hits: 0, body: 0 });
       const mine = attempts.filter((a) => a.subscription_id === subscriptions[i]);
       for (const a of mine) expect(a.error).toContain(r.expectedError);
     }
-    const dropped = await droppedOf(topology, [eventId]);
+    const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
     return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver` };

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -59,14 +60,56 @@ async function database(globals: TestGlobals): Promise<{ adminUrl: string; url: 
   return { adminUrl, url: globals.database.url };
 }
 
-/** The workflow code, bundled once for every worker in the suite. */
+const ROOT = join(__dirname, '..', '..');
+/** What `npm run build` bundles (scripts/bundle-workflows.ts): the same workflows/ code, webpacked by the same SDK. */
+const BUILT_BUNDLE = join(ROOT, 'dist', 'workflow-bundle.js');
+
+const mtime = (path: string): number => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+
+/** The newest modification time under `dir` (files and folders: a deleted file changes its folder's). */
+function newest(dir: string): number {
+  let latest = mtime(dir);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : mtime(full));
+  }
+  return latest;
+}
+
+/**
+ * The build's bundle, when it is newer than what goes into it: workflows/ (which value-imports nothing else of
+ * ours), activities/ (whose types it uses) and the installed @temporalio/workflow. Else undefined.
+ */
+function upToDateBuiltBundle(): string | undefined {
+  const built = mtime(BUILT_BUNDLE);
+  const inputs = Math.max(newest(join(ROOT, 'workflows')), newest(join(ROOT, 'activities')), mtime(join(ROOT, 'node_modules', '@temporalio', 'workflow')));
+  return built > inputs ? BUILT_BUNDLE : undefined;
+}
+
+/**
+ * The workflow code for every worker in the suite: `npm run build`'s bundle when it is up to date (CI builds first),
+ * copied (a test that rebuilds dist/ cannot change it under a starting worker); else bundled here, once.
+ */
 async function bundle(dir: string): Promise<string> {
-  return timedSay('workflow code bundled', async () => {
+  const file = join(dir, 'workflow-bundle.js');
+  const built = upToDateBuiltBundle();
+  if (built) {
+    return timedSay(`workflow bundle of npm run build (${built}) reused`, async () => {
+      await copyFile(built, file);
+      return file;
+    });
+  }
+  return timedSay('workflow code bundled (dist/workflow-bundle.js missing or older than workflows/ or activities/)', async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
       logger: new DefaultLogger('WARN', ({ level, message }) => say(`[bundler] ${level} ${message}`)),
     });
-    const file = join(dir, 'workflow-bundle.js');
     await writeFile(file, code);
     return file;
   });

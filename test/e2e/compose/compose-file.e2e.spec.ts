@@ -21,13 +21,29 @@ const goEnvironment = () =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => name === 'PATH' || name === 'HOME' || name.startsWith('GO')));
 
 /**
+ * The compose-spec loader program (test/compose), built once for the file with `go build` (its modules from the
+ * module proxy on a cold Go cache) into a temporary folder that afterAll removes; each check then runs the binary.
+ */
+const checkerDir = mkdtempSync(join(tmpdir(), 'plude-compose-check-'));
+let checker: Promise<string> | undefined;
+const composeChecker = (): Promise<string> =>
+  (checker ??= new Promise((resolve, reject) => {
+    const binary = join(checkerDir, 'compose-check');
+    execFile('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'test/compose'), env: goEnvironment(), maxBuffer: 16 << 20 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`go build of test/compose failed: ${stderr || err.message}`)) : resolve(binary),
+    );
+  }));
+afterAll(() => rmSync(checkerDir, { recursive: true, force: true }));
+
+/**
  * docker-compose.yml as the compose-spec loader (github.com/compose-spec/compose-go/v2, what Docker Compose runs)
  * reads it with `variables` set: interpolated, validated against the spec's schema and normalised. Rejects with the
- * loader's message when the file is invalid. The first run builds test/compose (Go modules from the module proxy).
+ * loader's message when the file is invalid.
  */
-function loadCompose(variables: Record<string, string>, file = COMPOSE_FILE): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
+async function loadCompose(variables: Record<string, string>, file = COMPOSE_FILE): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
+  const binary = await composeChecker();
   return new Promise((resolve, reject) => {
-    execFile('go', ['run', '.', file], { cwd: join(ROOT, 'test/compose'), env: { ...goEnvironment(), ...variables }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+    execFile(binary, [file], { env: { ...goEnvironment(), ...variables }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
       err ? reject(new Error(`the compose-spec loader refused docker-compose.yml: ${stderr || err.message}`)) : resolve(JSON.parse(stdout)),
     );
   });
