@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { NotificationDispatch, RecoveryCursor } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { RECOVERABLE } from '../persistence/repositories/recovery.repository';
-import { type PolicyRow, policyAssignments, policyColumnList, policyOf, policyValues } from '../persistence/policy-columns';
+import { type PolicyRow, policyAssignments, policyColumnList, policyColumnsOf, policyOf, policyParameters, policyValues } from '../persistence/policy-columns';
 
 
 /** The columns DISPATCH_COLUMNS selects (n: notifications, e: events). */
@@ -95,7 +95,7 @@ export class OutboxRepository {
       const set = redeliverSet({
         graceMs: '$2',
         windowMs: '$3',
-        policy: { initialIntervalMs: '$4', maximumIntervalMs: '$5', backoffCoefficient: '$6', attemptTimeoutMs: '$7' },
+        policy: policyParameters(4),
       });
       const [rows] = await tx.query<[DispatchRow[], number]>(`UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`, [
         request.notificationId,
@@ -118,7 +118,7 @@ export class OutboxRepository {
     const set = redeliverSet({
       graceMs: '$5',
       windowMs: 'r.window_ms',
-      policy: { initialIntervalMs: 'r.retry_initial_interval_ms', maximumIntervalMs: 'r.retry_maximum_interval_ms', backoffCoefficient: 'r.retry_backoff_coefficient', attemptTimeoutMs: 'r.attempt_timeout_ms' },
+      policy: policyColumnsOf('r'),
     });
     const [row] = await this.db.query<{ seen: number; last: RecoveryCursor | null; dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null }[]>(
       `WITH r AS (SELECT * FROM recoveries WHERE id = $1), page AS (

@@ -31,5 +31,13 @@ export const policyOf = (row: PolicyRow): DeliveryPolicy =>
 /** `json_build_object('initialIntervalMs', n.retry_initial_interval_ms, …)`: the policy of row `alias` as JSON. */
 export const policyJson = (alias: string): string => `json_build_object(${FIELDS.map((f) => `'${f}', ${alias}.${POLICY_COLUMNS[f]}`).join(', ')})`;
 
+/** Each field's column of row `alias` (`r.retry_initial_interval_ms`, …), as SQL expressions for policyAssignments(). */
+export const policyColumnsOf = (alias: string): Record<PolicyField, string> =>
+  Object.fromEntries(FIELDS.map((f) => [f, `${alias}.${POLICY_COLUMNS[f]}`])) as Record<PolicyField, string>;
+
+/** Query parameters `$first`, `$first+1`, … for the fields, in the order of policyValues(). */
+export const policyParameters = (first: number): Record<PolicyField, string> =>
+  Object.fromEntries(FIELDS.map((f, i) => [f, `$${first + i}`])) as Record<PolicyField, string>;
+
 /** `retry_initial_interval_ms = <expression>, …`: a SET clause from one SQL expression per field. */
 export const policyAssignments = (values: Record<PolicyField, string>): string => FIELDS.map((f) => `${POLICY_COLUMNS[f]} = ${values[f]}`).join(', ');
