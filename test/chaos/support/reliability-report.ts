@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { CaseResult } from './chaos-case';
 
 /** Every case the issue asks for, in RELIABILITY.md's order: a case missing from a run shows as "not run". */
-export const CASE_IDS = ['L1', 'L2', 'L3', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'Z1', 'Z2', 'Z3', 'Z4', 'A1', 'A2', 'A3', 'A4'];
+export const CASE_IDS = ['L1', 'L2', 'L3', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'Z1', 'Z2', 'Z3', 'Z4', 'A1', 'A2', 'A3', 'A4', 'U2'];
 
 export interface RunFacts {
   startedAt: Date;

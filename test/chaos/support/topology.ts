@@ -22,6 +22,8 @@ export interface TopologyOptions {
   ownPostgres?: boolean;
   /** A Temporal server of the case's own (on the suite's PostgreSQL), which the case may restart. */
   ownTemporal?: boolean;
+  /** Every process starts at the same moment on the empty database, as `docker compose up` starts them (U2). */
+  together?: boolean;
 }
 
 export interface ChaosEnvironment {
@@ -147,13 +149,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       await process.start();
       return process;
     };
-    // The first process applies the migrations; the others then start side by side.
-    const apis = [await addProcess('api')];
+    // The first process applies the migrations; the others then start side by side (all at once when `together`).
+    const first = options.together ? [] : [await addProcess('api')];
     const rest = await Promise.all([
-      ...Array.from({ length: (options.apis ?? 2) - 1 }, () => addProcess('api')),
+      ...Array.from({ length: (options.apis ?? 2) - first.length }, () => addProcess('api')),
       ...Array.from({ length: options.workers ?? 2 }, () => addProcess('worker')),
     ]);
-    apis.push(...rest.filter((p) => p.role === 'api'));
+    const apis = [...first, ...rest.filter((p) => p.role === 'api')];
     const workers = rest.filter((p) => p.role === 'worker');
     const db = new Pool({ connectionString: database.url, max: 4 });
     db.on('error', () => undefined); // an outage case stops the server under it
