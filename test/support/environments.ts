@@ -13,7 +13,7 @@ export interface EnvironmentOptions {
   /** How many API tokens to issue (1 unless given). */
   tokens?: number;
   /**
-   * Made in the database as the admin API makes it (its repository and token service), not through the admin API:
+   * Made in the database as the admin API makes it (its repository and issueApiToken), not through the admin API:
    * for a test whose admin token must not spend its rate limit.
    */
   database?: DataSource;
@@ -51,9 +51,9 @@ export async function createEnvironment(admin: ApiClient, options: EnvironmentOp
   if (options.database) {
     const made = await new EnvironmentRepository(options.database).create(id, { allowPrivateTargets: options.allowPrivateTargets ?? false });
     if (!made) throw new Error(`environment ${id} not created: it exists`);
-    const issuer = new ApiTokenRepository(options.database);
+    const repository = new ApiTokenRepository(options.database);
     for (let i = 0; i < (options.tokens ?? 1); i++) {
-      const issued = await issueApiToken(issuer, id);
+      const issued = await issueApiToken(repository, id);
       tokens.push({ id: issued.id, token: issued.token, api: environmentClient(admin.baseUrl, id, issued.token) });
     }
   } else {

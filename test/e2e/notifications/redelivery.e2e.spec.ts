@@ -17,10 +17,9 @@ async function delivered(api: ApiClient, type: string) {
   return (await publishDelivered(api, type, { n: 1 })).notificationId;
 }
 
-/** One app and receiver for the file's tests (default settings); each test makes its own environment. */
-const t = useTestApp();
-
 describe('redelivering one notification', () => {
+  const t = useTestApp();
+
   it('a succeeded notification is attempted again: same webhook-id, a fresh window, numbering on, a new run of the workflow', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/again'));
@@ -83,6 +82,9 @@ describe('redelivering one notification', () => {
 });
 
 describe('redelivery and the outbox', () => {
+  // An app of its own: with the app above shared, runOnce(0) below once started nothing (npm test, 2026-12-04).
+  const t = useTestApp();
+
   it('a redelivery recorded but never started is started by the outbox relay, as a new run', async () => {
     const { id: environmentId, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/outbox'));
