@@ -24,7 +24,7 @@ import { SANE_REQUEST_ID } from './request-id';
  * - `@Answers(status, ResponseDto, 'what it returns')` for its success, and `@ApiErrors(…)` for the errors its service raises;
  * - `@TakesJson(RequestDto)` when it takes a body;
  * - `@ApiProperty` on every field of its DTOs (`nullable: true` for `… | null`).
- * test/e2e/openapi.e2e.spec.ts checks that every route served is described, and that real answers match.
+ * test/e2e/api/openapi.e2e.spec.ts checks that every route served is described, and that real answers match.
  */
 
 export const API_TOKEN = 'apiToken';

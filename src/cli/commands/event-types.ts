@@ -12,8 +12,6 @@ interface EventTypeView {
 }
 
 /** GET /webhooks/event-types: a list, or a page of one. */
-const itemsOf = (answer: EventTypeView[] | { items?: EventTypeView[] }) => (Array.isArray(answer) ? answer : (answer.items ?? []));
-
 export function registerEventTypes(program: Command, context: CliContext): void {
   const eventTypes = program.command('event-types').description("the environment's catalog of event types (API token)");
 
@@ -22,8 +20,8 @@ export function registerEventTypes(program: Command, context: CliContext): void 
     .description('list the event types (GET /webhooks/event-types)')
     .action(
       action<[]>(context, async ({ client, out }) => {
-        const answer = await client.api<EventTypeView[] | { items?: EventTypeView[] }>('GET', '/webhooks/event-types');
-        const items = itemsOf(answer);
+        const answer = await client.api<{ items: EventTypeView[] }>('GET', '/webhooks/event-types');
+        const { items } = answer;
         out.result(answer, () => (items.length === 0 ? 'no event types' : table(['NAME', 'DESCRIPTION'], items.map((t) => [t.name, t.description]))));
       }),
     );
