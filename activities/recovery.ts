@@ -16,14 +16,14 @@ export function createRecoveryActivities({ store, starter, graceMs }: RecoveryAc
      * starts their workflows, a bounded number at a time. A start that fails is left to the outbox's recovery, so a
      * page never fails because of one notification; a page retried after a crash finds its rows already pending.
      */
-    async redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number): Promise<RecoveryPage> {
+    redeliverPage: async (recoveryId: string, after: RecoveryCursor | null, limit: number): Promise<RecoveryPage> => {
       const { dispatches, next } = await store.redeliverPage(recoveryId, after, limit, graceMs);
       const started = dispatches.length > 0 ? await starter.dispatch(dispatches) : [];
       await starter.markDispatched(started);
       return { next, redelivered: dispatches.length, started: started.length };
     },
 
-    async completeRecovery(recoveryId: string): Promise<void> {
+    completeRecovery: async (recoveryId: string): Promise<void> => {
       await store.complete(recoveryId);
     },
   };

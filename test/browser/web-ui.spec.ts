@@ -39,7 +39,7 @@ describe('the Temporal Web UI, in a real browser', () => {
       await page.screenshot({ path: SCREENSHOT });
     } catch (err) {
       await page.screenshot({ path: FAILURE_SCREENSHOT, fullPage: true }).catch(() => undefined);
-      throw new Error(`${(err as Error).message}\n(the page as it was: ${FAILURE_SCREENSHOT})`);
+      throw new Error(`${(err as Error).message}\n(the page as it was: ${FAILURE_SCREENSHOT})`, { cause: err });
     } finally {
       await browser.close();
     }

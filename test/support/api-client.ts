@@ -1,3 +1,5 @@
+// Answers are read as the API gives them, loosely: test/e2e/api/openapi.e2e.spec.ts checks their shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -15,6 +17,7 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, auth);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ApiResponse's default
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const encoded = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const response = await this.send(method, path, encoded, { 'content-type': 'application/json', ...headers });

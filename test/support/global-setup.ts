@@ -117,7 +117,14 @@ async function bundle(dir: string): Promise<string> {
 
 /** Undoes whatever the setup got to; also used by global-teardown.ts. */
 export async function releaseTestGlobals(globals: TestGlobals): Promise<void> {
-  await Promise.all([globals.server?.stop(), globals.database?.drop().finally(() => globals.postgres?.stop())]);
+  const dropDatabase = async () => {
+    try {
+      await globals.database?.drop();
+    } finally {
+      await globals.postgres?.stop();
+    }
+  };
+  await Promise.all([globals.server?.stop(), dropDatabase()]);
   await rm(globals.tmpDir, { recursive: true, force: true });
 }
 

@@ -45,7 +45,6 @@ export class HttpsReceiver {
 
   static async start(responder: Responder = () => 200, options: ReceiverOptions = {}): Promise<HttpsReceiver> {
     const { key, cert, caFile } = await localhostCertificate('plude-receiver');
-    let receiver: HttpsReceiver | undefined;
     const server = createServer({ key, cert }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -56,20 +55,21 @@ export class HttpsReceiver {
           headers: req.headers as Record<string, string>,
           body: Buffer.concat(chunks).toString('utf8'),
         };
-        const given = receiver!.record(request);
+        const given = receiver.record(request);
         const answer = typeof given === 'number' ? { status: given } : given;
-        receiver!.maxInFlight = Math.max(receiver!.maxInFlight, ++receiver!.inFlight);
-        res.on('close', () => receiver!.inFlight--);
+        receiver.maxInFlight = Math.max(receiver.maxInFlight, ++receiver.inFlight);
+        res.on('close', () => receiver.inFlight--);
         const send = () => {
           if (res.destroyed) return;
           res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(`status ${answer.status}`);
         };
         const delayMs = answer.delayMs ?? options.answerAfterMs;
-        if (delayMs) receiver!.later(send, delayMs);
+        if (delayMs) receiver.later(send, delayMs);
         else send();
       });
     });
-    receiver = new HttpsReceiver(server, caFile, responder);
+    // Made before listen(), so before any request reaches the handler above.
+    const receiver = new HttpsReceiver(server, caFile, responder);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return receiver;

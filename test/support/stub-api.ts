@@ -27,18 +27,17 @@ export class StubApi {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<StubApi> {
-    let stub: StubApi | undefined;
     const server = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
         const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
-        const answer = stub!.answer(request);
+        const answer = stub.answer(request);
         const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
         res.writeHead(answer.status, text ? { 'content-type': 'application/json' } : {}).end(text);
       });
     });
-    stub = new StubApi(server);
+    const stub = new StubApi(server); // before listen(): before any request
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return stub;

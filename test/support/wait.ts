@@ -59,7 +59,7 @@ export function waitUntil<T>(
         const value = check();
         if (value !== undefined) finish(() => resolve(value));
       } catch (err) {
-        finish(() => reject(err));
+        finish(() => reject(err instanceof Error ? err : new Error(String(err))));
       }
     };
     const timer = setTimeout(

@@ -55,7 +55,7 @@ describe('chaos receivers', () => {
     const raw = Buffer.from([0xff, 0x00, 0xc3]);
     const answered = await request(s2.url, { method: 'POST', body: raw, headers: { 'webhook-id': 'ntf_c' }, dispatcher: client });
     expect([answered.statusCode, answered.headers['retry-after'], await answered.body.text()]).toEqual([202, '7', 'later']);
-    expect((await arrived)[0]!.body.equals(raw)).toBe(true);
+    expect((await arrived)[0].body.equals(raw)).toBe(true);
 
     expect(receiver.forPath('/s1').map((r) => [r.url, r.webhookId, r.perIdCount, r.answer?.status])).toEqual([
       ['/s1?x=1', 'ntf_a', 1, 500],
@@ -64,7 +64,7 @@ describe('chaos receivers', () => {
       ['/s1', 'ntf_b', 1, 500],
     ]);
     expect(s2.requests[0]).toMatchObject({ index: 4, pathIndex: 0, method: 'POST', answer: { status: 202 } });
-    expect(s2.requests[0]!.answeredAt! - s2.requests[0]!.at).toBeGreaterThanOrEqual(45);
+    expect(s2.requests[0].answeredAt! - s2.requests[0].at).toBeGreaterThanOrEqual(45);
     expect([...receiver.countsById()]).toEqual([['ntf_a', 3], ['ntf_b', 1], ['ntf_c', 1]]);
 
     const later = receiver.received(6);
@@ -95,7 +95,7 @@ describe('chaos receivers', () => {
     expect(report.problems).toEqual(['#5 /s2 ntf_4: no signature matches', '#6 /s2 (no webhook-id): missing webhook headers']);
     // The package's own verify agrees on a fresh request.
     const [first] = receiver.requests;
-    expect(new Webhook(k1).verify(first!.text, first!.headers)).toEqual({ n: 1 });
+    expect(new Webhook(k1).verify(first.text, first.headers)).toEqual({ n: 1 });
   });
 
   it('hang: reads the request, never answers, records when the client gave up', async () => {
@@ -107,10 +107,10 @@ describe('chaos receivers', () => {
     // The connection closed when the client's 300 ms were up; it was held from its accept (a little after the
     // client's timer started: on this loaded machine the client may take a while to connect) until then.
     const [hit] = hang.requests;
-    expect(hit!.closedAt! - sentAt).toBeGreaterThanOrEqual(295);
-    expect(hang.heldMs()).toEqual([hit!.closedAt! - hit!.connectedAt]);
-    expect(hit!.connectedAt).toBeGreaterThanOrEqual(sentAt);
-    expect(hit!.at).toBeGreaterThanOrEqual(hit!.connectedAt);
+    expect(hit.closedAt! - sentAt).toBeGreaterThanOrEqual(295);
+    expect(hang.heldMs()).toEqual([hit.closedAt! - hit.connectedAt]);
+    expect(hit.connectedAt).toBeGreaterThanOrEqual(sentAt);
+    expect(hit.at).toBeGreaterThanOrEqual(hit.connectedAt);
   });
 
   it('reset: reads the request, then resets the connection', async () => {
@@ -130,7 +130,7 @@ describe('chaos receivers', () => {
     const early = await post(huge.url('/early'));
     for await (const _ of early.body) break; // one chunk, then the body is destroyed
     const [, left] = (await huge.waitFor((r) => r.requests[1]?.closedAt !== undefined)).requests;
-    expect(left!.bytesSent).toBeLessThan(huge.bytes / 2);
+    expect(left.bytesSent).toBeLessThan(huge.bytes / 2);
   });
 
   it('gzipBomb: about 1 MiB on the wire that inflates to 1 GiB of zeros', async () => {
@@ -164,8 +164,8 @@ describe('chaos receivers', () => {
     for await (const chunk of answer.body) if (chunks.push(String(chunk)) === 3) break;
     expect(chunks.join('')).toBe('dripdripdrip');
     const [hit] = (await drip.waitFor((r) => r.requests[0]?.closedAt !== undefined)).requests;
-    expect(hit!.bytesSent).toBeGreaterThanOrEqual(12);
-    expect(hit!.closedAt! - hit!.at).toBeGreaterThanOrEqual(100);
+    expect(hit.bytesSent).toBeGreaterThanOrEqual(12);
+    expect(hit.closedAt! - hit.at).toBeGreaterThanOrEqual(100);
   });
 
   it('redirect: answers 301/302/307/308 with the Location asked; the canaries count whatever reaches them', async () => {

@@ -144,7 +144,7 @@ export class CountingReceiver {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => {
       const url = req.url ?? '/';
-      const path = url.split('?')[0]!;
+      const path = url.split('?')[0];
       const headers = flatHeaders(req);
       const webhookId = headers['webhook-id'];
       const perIdCount = webhookId === undefined ? 0 : (this.idCounts.get(webhookId) ?? 0) + 1;

@@ -15,9 +15,8 @@ export class ReceiverFleet {
   private constructor(readonly server: CountingReceiver) {}
 
   static async start(): Promise<ReceiverFleet> {
-    let fleet: ReceiverFleet | undefined;
-    const server = await CountingReceiver.start({ responder: (request, _index, count) => fleet!.answer(request, count - 1) });
-    fleet = new ReceiverFleet(server);
+    const server = await CountingReceiver.start({ responder: (request, _index, count) => fleet.answer(request, count - 1) });
+    const fleet = new ReceiverFleet(server); // before any request reaches the receiver
     return fleet;
   }
 

@@ -13,6 +13,7 @@ export interface Observation {
 /** A publish's answer: status (0 when none came), body, and how long it took. */
 export interface PublishAnswer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as test/support/api-client.ts's answers
   body: any;
   ms: number;
 }
@@ -87,7 +88,7 @@ export async function settled(db: Pool, ledger: Ledger, timeoutMs: number): Prom
   const ids = [...ledger.accepted.keys()];
   const expected = ledger.expectedNotifications;
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     try {
       const { rows } = await db.query<{ status: string; n: string }>(

@@ -56,7 +56,7 @@ export class ServiceProcess {
       if (!this.expectExit) process.stderr.write(`[chaos] ${this.name} exited by itself (code ${code}, signal ${signal}):\n${this.tail(80)}\n`);
       return code as number | null;
     });
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => this.lines.push(line));
     }
     const deadline = Date.now() + timeoutMs;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
+import { grpc } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { LastLines } from '../../../src/lib/last-lines';
 import { obtainTemporalServer } from './temporal-server-binaries';
@@ -147,7 +148,7 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
       connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') }),
     );
   } catch (err) {
-    if (!(isGrpcServiceError(err) && err.code === GRPC_ALREADY_EXISTS)) throw err;
+    if (!(isGrpcServiceError(err) && (err.code as number) === GRPC_ALREADY_EXISTS)) throw err;
   } finally {
     await connection.close();
   }
@@ -184,7 +185,7 @@ async function probeReady(address: string, namespace: string | null, timeoutMs: 
   try {
     await connection.ensureConnected();
     const health = await within(() => connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }));
-    if (health.status !== 1 /* SERVING */) throw new Error(`health status ${health.status}`);
+    if (health.status !== grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) throw new Error(`health status ${health.status}`);
     await within(() => connection.workflowService.getSystemInfo({}));
     if (namespace === null) return;
     await within(() => connection.workflowService.describeNamespace({ namespace }));
@@ -194,7 +195,7 @@ async function probeReady(address: string, namespace: string | null, timeoutMs: 
         connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `readiness-probe-${Date.now()}` } }),
       );
     } catch (err) {
-      if (!(isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND)) throw err;
+      if (!(isGrpcServiceError(err) && (err.code as number) === GRPC_NOT_FOUND)) throw err;
     }
   } finally {
     await connection.close();

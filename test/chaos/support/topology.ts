@@ -22,7 +22,10 @@ export interface TopologyOptions {
   ownPostgres?: boolean;
   /** A Temporal server of the case's own (on the suite's PostgreSQL), which the case may restart. */
   ownTemporal?: boolean;
-  /** Every process starts at the same moment on the empty database, as `docker compose up` starts them (U2). */
+  /**
+   * Every process starts at the same moment on the empty database, as `docker compose up` starts them (U2, and the
+   * default: the migrations' advisory lock makes it safe); false: the first API applies the migrations alone first.
+   */
   together?: boolean;
 }
 
@@ -149,8 +152,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       await process.start();
       return process;
     };
-    // The first process applies the migrations; the others then start side by side (all at once when `together`).
-    const first = options.together ? [] : [await addProcess('api')];
+    const first = (options.together ?? true) ? [] : [await addProcess('api')];
     const rest = await Promise.all([
       ...Array.from({ length: (options.apis ?? 2) - first.length }, () => addProcess('api')),
       ...Array.from({ length: options.workers ?? 2 }, () => addProcess('worker')),

@@ -67,7 +67,7 @@ export function verifyAll(requests: readonly RecordedRequest[], signingKeyBySubs
     }
   }
   const duplicateIds = [...bodiesById].filter(([, bodies]) => bodies.length > 1).map(([id]) => id);
-  const conflictingIds = [...bodiesById].filter(([, bodies]) => bodies.some((body) => !body.equals(bodies[0]!))).map(([id]) => id);
+  const conflictingIds = [...bodiesById].filter(([, bodies]) => bodies.some((body) => !body.equals(bodies[0]))).map(([id]) => id);
   return {
     requests: requests.length,
     distinctIds: bodiesById.size,

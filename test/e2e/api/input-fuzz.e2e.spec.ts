@@ -187,7 +187,7 @@ describe('hostile input never gets a 5xx (property-based)', () => {
     expect([...(seen.get('POST events') ?? [])]).toContain(202); // some were accepted: the check below means something
     // A delivery starts from a stored notification: the seed's is the only one in the fuzzed environments.
     const environments = [publisher, otherPublisher, subscriber, otherSubscriber, cataloguer].map((c) => c.environment);
-    const notifications = (await t.app.db.query(`SELECT n.id FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.environment_id = ANY ($1)`, [environments])) as { id: string }[];
+    const notifications = await t.app.db.query<{ id: string }[]>(`SELECT n.id FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.environment_id = ANY ($1)`, [environments]);
     expect(notifications.map((n) => n.id)).toEqual([known.notification]);
     expect(t.receiver.requests.map((request) => request.path)).toEqual(['/fuzz']);
   });

@@ -23,7 +23,7 @@ describe('plude recover, redeliver and event-types against the real stack', () =
       expect(published.every((p) => p.status === 202)).toBe(true);
     }
     await waitFor(
-      async () => ((await t.app.db.query(`SELECT count(*)::int AS n FROM notifications WHERE subscription_id = $1 AND status = 'expired'`, [subscription.id])) as { n: number }[])[0].n,
+      async () => (await t.app.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notifications WHERE subscription_id = $1 AND status = 'expired'`, [subscription.id]))[0].n,
       (n) => n === 200,
       60_000,
     );

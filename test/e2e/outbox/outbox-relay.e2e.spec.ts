@@ -90,7 +90,7 @@ describe('the outbox relay shares the outbox (real PostgreSQL and Temporal)', ()
   }
 
   const undispatched = async (ids: string[]) =>
-    ((await pools[0].query(`SELECT id FROM notifications WHERE id = ANY ($1) AND dispatched_at IS NULL ORDER BY id`, [ids])) as { id: string }[]).map((r) => r.id);
+    (await pools[0].query<{ id: string }[]>(`SELECT id FROM notifications WHERE id = ANY ($1) AND dispatched_at IS NULL ORDER BY id`, [ids])).map((r) => r.id);
 
   it('two instances running at once start every notification, none of them twice', async () => {
     const { store } = await environment(20);

@@ -32,7 +32,7 @@ describe('recovering a subscription after an outage', () => {
     const published = await Promise.all(Array.from({ length: 20 }, (_, n) => api.publish('order.paid', { n })));
     expect(published.every((p) => p.status === 202 && p.body.notifications === 1)).toBe(true);
     const expired = await waitFor(
-      async () => (await t.app.db.query(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'expired' ORDER BY id`, [subscription.id])) as { id: string }[],
+      async () => await t.app.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'expired' ORDER BY id`, [subscription.id]),
       (rows) => rows.length === 20,
       40_000,
     );

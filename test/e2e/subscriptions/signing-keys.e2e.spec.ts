@@ -37,10 +37,10 @@ describe('key rotation: POST /webhooks/subscriptions/:id/rotate-key', () => {
   };
 
   const liveKeys = async (subscriptionId: string) =>
-    (await t.app.db.query(
+    await t.app.db.query<{ id: string; expires_at: Date | null }[]>(
       `SELECT id, expires_at FROM signing_keys WHERE subscription_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at`,
       [subscriptionId],
-    )) as { id: string; expires_at: Date | null }[];
+    );
 
   it('returns the new key only, which subscribe returns from then on', async () => {
     const { api, id, key } = await subscribed('/rotate-returns');

@@ -1,8 +1,6 @@
 import { waitFor } from '../../support/wait';
 import { useTestApp } from '../../support/test-app';
 
-const ULID = /^sub_[0-9A-Z]{26}$/;
-
 describe('managing a subscription: list, get, change, delete', () => {
   const t = useTestApp({ responder: (_, request) => (request.path.startsWith('/failing') ? 500 : 204), env: { RETRY_INITIAL_INTERVAL: '1s' } });
 

@@ -142,7 +142,7 @@ describe('plude commands (stub API)', () => {
     [['subscriptions'], /Usage: plude subscriptions/],
     [[], /Usage: plude /],
   ])('exits 2 for wrong usage: plude %j', async (argv, message) => {
-    const { code, stderr } = await plude(...(argv as string[]));
+    const { code, stderr } = await plude(...(argv));
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(api.requests).toEqual([]);
