@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -12,10 +13,11 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Records one history for every path a notification or a recovery can take, from the real stack (the API, the
- * worker, the suite's Temporal dev server and PostgreSQL), into test/replay/histories/<path>.json, as the Temporal
+ * worker, the suite's Temporal dev server and PostgreSQL), into test/replay/histories/<version>/<path>.json, as the Temporal
  * CLI exports them (`temporal workflow show --output json`). `npm run replay:record`; then replay.spec.ts replays them.
  */
-const HISTORIES = join(__dirname, 'histories');
+/** One folder per release (package.json's version): a release's histories stay while its workflows may run. */
+const HISTORIES = join(__dirname, 'histories', (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
 const run = promisify(execFile);
 
 /** A recorded run: which history file it goes to. */
@@ -192,6 +194,7 @@ async function exportHistory({ name, workflowId, runId }: Recorded): Promise<voi
 }
 
 it('records every path', async () => {
+  await mkdir(HISTORIES, { recursive: true });
   const results = await Promise.allSettled(Object.values(paths).map((path) => path()));
   const failed = Object.keys(paths).filter((_, i) => results[i].status === 'rejected');
   for (const result of results) if (result.status === 'fulfilled') for (const recorded of result.value) await exportHistory(recorded);

@@ -4,7 +4,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 
 /**
  * Replays every recorded history in test/replay/histories (one for each path a notification or a recovery can take,
- * recorded from the real stack by `npm run replay:record`) against today's workflow code. A change that alters the
+ * recorded from the real stack by `npm run replay:record`, one folder per release) against today's workflow code. A change that alters the
  * commands a running workflow issues, without `patched()`, fails here: on a deployment it would stall every running
  * workflow of that path with a nondeterminism error. No Temporal server is needed: the replay runs in this process.
  */
@@ -14,7 +14,8 @@ const HISTORIES = join(__dirname, 'histories');
 beforeAll(() => Runtime.install({ logger: new DefaultLogger('ERROR') }));
 
 it('replays every recorded history without a nondeterminism error', async () => {
-  const files = (await readdir(HISTORIES)).filter((file) => file.endsWith('.json')).sort();
+  // One folder per release: histories/<version>/<path>.json.
+  const files = (await readdir(HISTORIES, { recursive: true })).filter((file) => file.endsWith('.json')).sort();
   expect(files.length).toBeGreaterThanOrEqual(12);
   const histories = await Promise.all(
     files.map(async (file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(await readFile(join(HISTORIES, file), 'utf8')) as unknown })),
