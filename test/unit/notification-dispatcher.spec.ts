@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch } from '../../src/domain/delivery';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
+import { deliverNotification } from '../../workflows/deliver-notification';
 import { waitFor } from '../support/wait';
 
 const config = loadConfig({});
@@ -25,7 +26,7 @@ function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeo
   const warnings: string[] = [];
   const deadlines: number[] = [];
   const client = {
-    workflow: { start: jest.fn((_type: string, options: { workflowId: string }) => start(options)) },
+    workflow: { start: jest.fn((_workflow: unknown, options: { workflowId: string }) => start(options)) },
     withDeadline: jest.fn(<R>(deadline: number, fn: () => Promise<R>) => {
       deadlines.push(deadline);
       return fn();
@@ -75,7 +76,7 @@ describe('NotificationDispatcher', () => {
   it('starts one workflow per notification, ID = notification ID, duplicates rejected, IDs, times and the stored policy only', async () => {
     const { dispatcher, client } = setup(async () => undefined);
     await dispatcher.dispatch([dispatch('ntf_a')]);
-    expect(client.workflow.start).toHaveBeenCalledWith('deliverNotification', {
+    expect(client.workflow.start).toHaveBeenCalledWith(deliverNotification, {
       workflowId: 'ntf_a',
       taskQueue: 'plude-webhooks',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
