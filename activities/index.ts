@@ -43,7 +43,13 @@ const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
 
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
 
-export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => void log.warn(message, fields) }: ActivityDeps) {
+export function createActivities({
+  store,
+  sender,
+  autoDisableAfterMs,
+  metrics = NO_METRICS,
+  warn = (message, fields) => void log.warn(message, fields),
+}: ActivityDeps) {
   async function post(request: SendRequest): Promise<Answer> {
     try {
       const response = await sender.send(request);
@@ -88,7 +94,8 @@ export function createActivities({ store, sender, autoDisableAfterMs, metrics = 
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
       const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
-      if (disabled) warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
+      if (disabled)
+        warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
       const isHeld = disabled !== null || gone;
       const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
       const recorded = await store.recordAttempt({
@@ -112,7 +119,12 @@ export function createActivities({ store, sender, autoDisableAfterMs, metrics = 
       const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
       const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
       if (next === null) {
-        throw ApplicationFailure.create({ message: `${message}; no attempt fits before the window closes`, type: NON_RETRYABLE.exhausted, nonRetryable: true, details: [details] });
+        throw ApplicationFailure.create({
+          message: `${message}; no attempt fits before the window closes`,
+          type: NON_RETRYABLE.exhausted,
+          nonRetryable: true,
+          details: [details],
+        });
       }
       // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
       const nextRetryDelay = Math.max(1, next.getTime() - Date.now());

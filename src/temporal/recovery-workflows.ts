@@ -33,7 +33,9 @@ export class RecoveryWorkflows {
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `recover ${recovery.subscriptionId}: ${recovery.total} notifications`,
-        staticDetails: [`- subscription: \`${recovery.subscriptionId}\``, `- environment: \`${recovery.environmentId}\``, `- events created ${range}`].join('\n'),
+        staticDetails: [`- subscription: \`${recovery.subscriptionId}\``, `- environment: \`${recovery.environmentId}\``, `- events created ${range}`].join(
+          '\n',
+        ),
         typedSearchAttributes: searchAttributes
           ? new TypedSearchAttributes([
               { key: keys.environment, value: recovery.environmentId },

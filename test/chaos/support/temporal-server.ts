@@ -190,9 +190,7 @@ async function probeReady(address: string, namespace: string | null, timeoutMs: 
     await within(() => connection.workflowService.describeNamespace({ namespace }));
     await within(() => connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }));
     try {
-      await within(() =>
-        connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `readiness-probe-${Date.now()}` } }),
-      );
+      await within(() => connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `readiness-probe-${Date.now()}` } }));
     } catch (err) {
       if (!(isGrpcServiceError(err) && (err.code as number) === GRPC_NOT_FOUND)) throw err;
     }
