@@ -1,9 +1,10 @@
 /**
- * `npm test` (jest --runInBand) runs the three projects. The e2e and browser projects share one set-up
+ * `npm test` (jest --runInBand) runs the four projects. The e2e and browser projects share one set-up
  * (test/support/global-setup.ts: one Temporal dev server, one PostgreSQL, one workflow bundle); Jest runs a project's
  * globalSetup only when tests of that project are selected, and a path shared by two projects once, so
  * `npm run test:unit` starts nothing. The browser project drives the machine's Chromium against the dev server's Web
- * UI; `--selectProjects unit e2e` leaves it out.
+ * UI; `--selectProjects unit e2e` leaves it out. The replay project needs no server: it replays recorded histories in
+ * process (test/replay).
  */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const withServers = { globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' };
@@ -15,5 +16,6 @@ module.exports = {
     { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     { displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], ...withServers },
     { displayName: 'browser', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/browser/**/*.spec.ts'], ...withServers },
+    { displayName: 'replay', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/replay/**/*.spec.ts'] },
   ],
 };

@@ -4,7 +4,8 @@ import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
 import type { HoldingSubscriptionStatus } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, type AttemptFailureDetails, type AttemptRequest, NON_RETRYABLE } from '../workflows/types';
+import { ATTEMPT_FAILED, NON_RETRYABLE } from '../workflows/definitions';
+import type { AttemptFailureDetails, AttemptRequest } from '../workflows/types';
 import type { SendRequest } from './http/sender';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError } from './http/sender';
@@ -42,7 +43,13 @@ const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
 
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
 
-export function createActivities({ store, sender, autoDisableAfterMs, metrics = NO_METRICS, warn = (message, fields) => void log.warn(message, fields) }: ActivityDeps) {
+export function createActivities({
+  store,
+  sender,
+  autoDisableAfterMs,
+  metrics = NO_METRICS,
+  warn = (message, fields) => void log.warn(message, fields),
+}: ActivityDeps) {
   async function post(request: SendRequest): Promise<Answer> {
     try {
       const response = await sender.send(request);
@@ -87,7 +94,8 @@ export function createActivities({ store, sender, autoDisableAfterMs, metrics = 
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
       const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
-      if (disabled) warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
+      if (disabled)
+        warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
       const isHeld = disabled !== null || gone;
       const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
       const recorded = await store.recordAttempt({
@@ -111,7 +119,12 @@ export function createActivities({ store, sender, autoDisableAfterMs, metrics = 
       const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
       const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
       if (next === null) {
-        throw ApplicationFailure.create({ message: `${message}; no attempt fits before the window closes`, type: NON_RETRYABLE.exhausted, nonRetryable: true, details: [details] });
+        throw ApplicationFailure.create({
+          message: `${message}; no attempt fits before the window closes`,
+          type: NON_RETRYABLE.exhausted,
+          nonRetryable: true,
+          details: [details],
+        });
       }
       // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
       const nextRetryDelay = Math.max(1, next.getTime() - Date.now());

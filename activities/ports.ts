@@ -11,7 +11,12 @@ export type DeliverySender = Pick<HttpSender, 'send'>;
 /** What the recovery activities need from storage. Implemented by src/persistence/repositories/recovery.repository.ts. */
 export interface RecoveryStore {
   /** Redelivers the expired and cancelled notifications of the next page of the range; where the next page starts. */
-  redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number, graceMs: number): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }>;
+  redeliverPage(
+    recoveryId: string,
+    after: RecoveryCursor | null,
+    limit: number,
+    graceMs: number,
+  ): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }>;
   complete(recoveryId: string): Promise<void>;
 }
 

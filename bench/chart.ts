@@ -16,7 +16,9 @@ export function latencyChart(title: string, series: { name: string; values: numb
   const y = (v: number) => H - M.bottom - (v / maxY) * (H - M.top - M.bottom);
   const ticks = Array.from({ length: 5 }, (_, i) => (maxY * (i + 1)) / 5);
   const lines = series.map((s, i) => {
-    const d = points(s.values).map(([p, v], j) => `${j ? 'L' : 'M'}${x(p).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    const d = points(s.values)
+      .map(([p, v], j) => `${j ? 'L' : 'M'}${x(p).toFixed(1)},${y(v).toFixed(1)}`)
+      .join('');
     const legendY = M.top + 16 * i;
     return (
       `<path d="${d}" fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/>` +
@@ -28,7 +30,10 @@ export function latencyChart(title: string, series: { name: string; values: numb
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="18" font-size="14" text-anchor="middle">${escape(title)}</text>`,
-    ...ticks.map((t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/><text x="${M.left - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${t.toFixed(0)}</text>`),
+    ...ticks.map(
+      (t) =>
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/><text x="${M.left - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${t.toFixed(0)}</text>`,
+    ),
     ...[0, 25, 50, 75, 90, 99, 100].map((p) => `<text x="${x(p)}" y="${H - M.bottom + 16}" font-size="11" text-anchor="middle">${p}</text>`),
     `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`,
     `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/>`,

@@ -15,7 +15,7 @@ function standingInTheWay(r: Results): string[] {
     notes.push(
       `- **Capacity.** Both cores are busy in the closed loop, so capacity is CPU per delivery: ${cpuOurs.toFixed(1)} ms`,
       `  (service + Temporal server) against ${cpuBare.toFixed(1)} ms for the bare first-attempt-local workflow, plus`,
-      '  PostgreSQL, which the bare workflow does not have. The service\'s main thread is more than half idle in the',
+      "  PostgreSQL, which the bare workflow does not have. The service's main thread is more than half idle in the",
       '  profile; no function stands out. Its extra cost is spread over the HTTP request (Express, Nest guards and',
       '  validation, the exact-bytes body handling), three PostgreSQL round trips per delivery (the publish statement,',
       '  loading the notification with its sealed keys, recording the attempt) plus the batched dispatch mark, and the',
@@ -25,7 +25,7 @@ function standingInTheWay(r: Results): string[] {
   if (percentile(r.plude.low.received, 50) > Math.min(20, 1.5 * percentile(local.low.received, 50))) {
     notes.push(
       '- **Latency at low load.** An event waits for the API (token, validation, one INSERT … RETURNING with fsync),',
-      '  the start call, then the local activity\'s own read of the notification before its POST. The bare workflow',
+      "  the start call, then the local activity's own read of the notification before its POST. The bare workflow",
       '  gets its payload in its input and writes nothing; the service reads and writes PostgreSQL around every POST.',
     );
   }
@@ -39,7 +39,7 @@ function standingInTheWay(r: Results): string[] {
   if (r.plude.capacity.peakRssMb > 300) {
     notes.push(
       `- **Memory.** ${r.plude.capacity.peakRssMb.toFixed(0)} MB, against ${local.capacity.peakRssMb.toFixed(0)} MB for the bare workflow's process: most of it is the`,
-      '  Temporal worker itself (its Rust core and the workflow thread\'s V8 context with the 1.6 MB bundle), which the',
+      "  Temporal worker itself (its Rust core and the workflow thread's V8 context with the 1.6 MB bundle), which the",
       '  bare baseline pays too.',
     );
   }
@@ -56,7 +56,7 @@ export function benchmarksMarkdown(r: Results, chartFile: string): string {
     '# Benchmarks',
     '',
     `Measured by \`${m.command}\` on ${m.date}: ${m.cores} cores (${m.cpu}), Node ${m.node}, Temporal CLI ${m.temporal}`,
-    '(dev server with `npm start`\'s settings: SQLite file in WAL mode, durable). PostgreSQL keeps `fsync` and',
+    "(dev server with `npm start`'s settings: SQLite file in WAL mode, durable). PostgreSQL keeps `fsync` and",
     '`synchronous_commit` on. The load generator and the HTTPS receiver run in the bench process, on the same machine.',
     'Absolute times move about ±15 % between runs on this machine; compare figures within one run.',
     '',
@@ -83,7 +83,7 @@ export function benchmarksMarkdown(r: Results, chartFile: string): string {
     'accepted; 85–90 MB RSS for each of its two processes.',
     '',
     `- **Latency:** plude-webhooks delivers in ${p50.toFixed(0)} ms at p50 here, about ${Math.round(2800 / p50)}× sooner than`,
-    '  Convoy\'s 2.8 s: the first attempt runs inside the workflow task that eager start hands to the worker.',
+    "  Convoy's 2.8 s: the first attempt runs inside the workflow task that eager start hands to the worker.",
     `- **Throughput on one box:** ${capacity.toFixed(0)} deliveries/s against Convoy's ~230 events/s. One Temporal`,
     '  workflow per notification costs more CPU per delivery than a queue (see the CPU columns: the Temporal server',
     '  does a durable write per workflow task), so on one 2-core box a batching queue moves more events per second.',

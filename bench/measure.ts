@@ -44,7 +44,13 @@ export interface Capacity {
  * Closed loop: `publishers` publishers, each publishing its next event only once its previous one was received,
  * for `seconds`. No backlog builds, so the rate is what the box sustains.
  */
-export async function closedLoop(target: Target, receiver: BenchReceiver, temporalPid: number | undefined, publishers: number, seconds: number): Promise<Capacity> {
+export async function closedLoop(
+  target: Target,
+  receiver: BenchReceiver,
+  temporalPid: number | undefined,
+  publishers: number,
+  seconds: number,
+): Promise<Capacity> {
   const cpuBefore = target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const temporalBefore = cpuSeconds(temporalPid);
   const peak = watchPeakRss(target.pids[0]);
@@ -98,7 +104,11 @@ export interface FanOut {
 }
 
 /** One event to `count` subscriptions of one environment, all on the same receiver host with different paths. */
-export async function fanOut(target: Target & { admin: import('../test/support/api-client').ApiClient }, receiver: BenchReceiver, count: number): Promise<FanOut> {
+export async function fanOut(
+  target: Target & { admin: import('../test/support/api-client').ApiClient },
+  receiver: BenchReceiver,
+  count: number,
+): Promise<FanOut> {
   const environment = `fan-${run}`;
   await target.admin.request('POST', '/admin/environments', { id: environment });
   const { body } = await target.admin.request('POST', `/admin/environments/${environment}/tokens`);
@@ -116,7 +126,8 @@ export async function fanOut(target: Target & { admin: import('../test/support/a
   const started = now();
   const published = await api.publish('bench.fanout', { tag });
   const acceptedMs = now() - started;
-  if (published.status !== 202 || published.body.notifications !== count) throw new Error(`fan-out publish: ${published.status} ${JSON.stringify(published.body)}`);
+  if (published.status !== 202 || published.body.notifications !== count)
+    throw new Error(`fan-out publish: ${published.status} ${JSON.stringify(published.body)}`);
   const { last } = await receiver.arrivals(tag, count);
   return { subscriptions: count, acceptedMs, lastReceivedMs: last - started };
 }

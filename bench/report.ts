@@ -42,7 +42,8 @@ export function tables(r: Results): string[] {
     capRow(`plude-webhooks, every attempt a regular activity (${r.seconds / 2} s)`, r.pludeActivity.capacity),
     capRow(`plude-webhooks (start:api + ${r.split.workers} × start:worker)`, r.split.capacity),
   );
-  const halfRow = (name: string, values: number[]) => `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(percentile(values, 100))} |`;
+  const halfRow = (name: string, values: number[]) =>
+    `| ${name} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(percentile(values, 100))} |`;
   add(
     `### Latency at half load (open loop: ${r.plude.halfRate.toFixed(1)} events/s, half of plude-webhooks' capacity; ${r.seconds} s)`,
     '| | p50 | p99 | max |',
@@ -79,12 +80,30 @@ export function targets(r: Results): string[] {
   return [
     '| target | goal | measured | result |',
     '|---|---|---|---|',
-    row('capacity', `≥ 0.9 × bare first-attempt-local (${capacityTarget.toFixed(1)}/s)`, rate(r.plude.capacity), r.plude.capacity.perSecond >= capacityTarget, pct(capacityTarget, r.plude.capacity.perSecond)),
+    row(
+      'capacity',
+      `≥ 0.9 × bare first-attempt-local (${capacityTarget.toFixed(1)}/s)`,
+      rate(r.plude.capacity),
+      r.plude.capacity.perSecond >= capacityTarget,
+      pct(capacityTarget, r.plude.capacity.perSecond),
+    ),
     row('publish → receive p50, low load', `≤ 1.5 × bare local and ≤ 20 ms (${ms(p50Target)})`, ms(p50), p50 <= p50Target, pct(p50, p50Target)),
     row('publish → receive p99, half load', '≤ 100 ms', ms(halfP99), halfP99 <= 100, pct(halfP99, 100)),
     row('fan-out: 202', '≤ 2 s', ms(r.plude.fanOut.acceptedMs), r.plude.fanOut.acceptedMs <= 2000, pct(r.plude.fanOut.acceptedMs, 2000)),
-    row('fan-out: all delivered', `≤ 1.2 × 1,000 / capacity (${ms(fanTarget)})`, ms(r.plude.fanOut.lastReceivedMs), r.plude.fanOut.lastReceivedMs <= fanTarget, pct(r.plude.fanOut.lastReceivedMs, fanTarget)),
+    row(
+      'fan-out: all delivered',
+      `≤ 1.2 × 1,000 / capacity (${ms(fanTarget)})`,
+      ms(r.plude.fanOut.lastReceivedMs),
+      r.plude.fanOut.lastReceivedMs <= fanTarget,
+      pct(r.plude.fanOut.lastReceivedMs, fanTarget),
+    ),
     row('history of a first-try delivery', '≤ 6 events', `${r.plude.history} events`, r.plude.history <= 6, `${r.plude.history - 6} events`),
-    row('memory during capacity run', '≤ 300 MB RSS', `${r.plude.capacity.peakRssMb.toFixed(0)} MB`, r.plude.capacity.peakRssMb <= 300, pct(r.plude.capacity.peakRssMb, 300)),
+    row(
+      'memory during capacity run',
+      '≤ 300 MB RSS',
+      `${r.plude.capacity.peakRssMb.toFixed(0)} MB`,
+      r.plude.capacity.peakRssMb <= 300,
+      pct(r.plude.capacity.peakRssMb, 300),
+    ),
   ];
 }

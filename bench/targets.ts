@@ -39,7 +39,10 @@ export function barePost(receiver: BenchReceiver): Target {
 }
 
 export async function bareWorkflow(shape: BareShape, temporalAddress: string, receiver: BenchReceiver): Promise<Target> {
-  const bare = await startBareProcess({ TEMPORAL_ADDRESS: temporalAddress, NODE_EXTRA_CA_CERTS: receiver.caFile, BARE_SHAPE: shape }, receiver.url(`/bare-${shape}`));
+  const bare = await startBareProcess(
+    { TEMPORAL_ADDRESS: temporalAddress, NODE_EXTRA_CA_CERTS: receiver.caFile, BARE_SHAPE: shape },
+    receiver.url(`/bare-${shape}`),
+  );
   return {
     name: shape === 'local' ? 'bare workflow, first attempt local' : 'bare workflow, one regular activity',
     pids: [bare.pid],
@@ -118,7 +121,8 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
     } else {
       children.push(await startRole('api', env, 'listening on'));
       // Each worker alone serves its health and metrics on a port of its own.
-      for (let i = 0; i < (options.workers ?? 2); i++) children.push(await startRole('worker', { ...env, WORKER_PORT: String(await freePort()) }, 'polling task queue'));
+      for (let i = 0; i < (options.workers ?? 2); i++)
+        children.push(await startRole('worker', { ...env, WORKER_PORT: String(await freePort()) }, 'polling task queue'));
     }
   } catch (err) {
     for (const child of children) await child.stop();

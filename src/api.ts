@@ -17,7 +17,10 @@ async function main(closers: Closers): Promise<void> {
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
   const logger = createAppLogger(config.log);
   const log = logger.child({ context: 'api' });
-  onShutdown(() => closers.closeAll((line) => log.info(line)), (line) => log.info(line));
+  onShutdown(
+    () => closers.closeAll((line) => log.info(line)),
+    (line) => log.info(line),
+  );
   if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());

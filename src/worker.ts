@@ -23,7 +23,10 @@ async function main(closers: Closers): Promise<void> {
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
   const logger = createAppLogger(config.log);
   const log = logger.child({ context: 'worker' });
-  onShutdown(() => closers.closeAll((line) => log.info(line)), (line) => log.info(line));
+  onShutdown(
+    () => closers.closeAll((line) => log.info(line)),
+    (line) => log.info(line),
+  );
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   const temporal = await installTemporalRuntime(config, logger);

@@ -3,8 +3,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -14,19 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
 import type { FinalNotificationStatus, NotificationStatus } from '../src/domain/statuses';
-import {
-  ATTEMPT_FAILED,
-  type AttemptFailureDetails,
-  type AttemptRequest,
-  type DeliverNotificationInput,
-  NON_RETRYABLE,
-  NOTIFICATION_STATE_QUERY,
-  type NotificationWorkflowState,
-  RELEASE_SIGNAL,
-} from './types';
-
-export const notificationStateQuery = defineQuery<NotificationWorkflowState>(NOTIFICATION_STATE_QUERY);
-export const releaseSignal = defineSignal(RELEASE_SIGNAL);
+import { ATTEMPT_FAILED, NON_RETRYABLE, notificationStateQuery, releaseSignal } from './definitions';
+import type { AttemptFailureDetails, AttemptRequest, DeliverNotificationInput, NotificationWorkflowState } from './types';
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */
 const ATTEMPT_OVERHEAD_MS = 5_000;

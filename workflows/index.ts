@@ -1,3 +1,4 @@
-export { deliverNotification, notificationStateQuery, releaseSignal } from './deliver-notification';
+export { deliverNotification } from './deliver-notification';
+export { notificationStateQuery, releaseSignal } from './definitions';
 export { recoverSubscription } from './recover-subscription';
 export type { DeliverNotificationInput, NotificationWorkflowState, NotificationWorkflowStatus, RecoverSubscriptionInput } from './types';

@@ -5,26 +5,6 @@ import type { DeliveryTrigger, FinalNotificationStatus } from '../src/domain/sta
 /** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
 export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor };
 
-/** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
-export const NON_RETRYABLE = {
-  windowClosed: 'DeliveryWindowClosed',
-  notFound: 'NotificationNotFound',
-  /** The attempt failed and no further attempt fits before the notification expires. */
-  exhausted: 'AttemptsExhausted',
-  /** The subscription is paused or disabled: no attempt until it is active again (the `release` signal). */
-  held: 'SubscriptionHeld',
-} as const;
-
-/** Sent by the API to a held notification's workflow when its subscription is active again. */
-export const RELEASE_SIGNAL = 'release';
-
-/** The deliver-notification workflow's query: its NotificationWorkflowState. */
-export const NOTIFICATION_STATE_QUERY = 'notificationState';
-
-/** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
-export const ATTEMPT_FAILED = 'AttemptFailed';
-
-
 /**
  * Input of the deliver-notification workflow: IDs, times and the notification's own policy, never the payload.
  * Everything the delivery path needs to decide when and how long to try comes from here, not from a worker's config.

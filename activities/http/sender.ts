@@ -54,12 +54,18 @@ export interface SendRequest {
   allowPrivateTargets?: boolean;
 }
 
-export interface HttpSender { send(req: SendRequest): Promise<SendResult>; close(): Promise<void> }
+export interface HttpSender {
+  send(req: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}
 
 /** Network-level failure; `code` is the underlying error code (ECONNREFUSED, EPRIVATETARGET, TIMEOUT, ...). */
 export class HttpSendError extends Error {
   override readonly name = 'HttpSendError';
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -79,7 +85,10 @@ export function buildCaList(extraCaFiles: string[] = []): string[] {
   const ca = [...rootCertificates];
   for (const file of SYSTEM_BUNDLES) {
     const pem = tryRead(file);
-    if (pem) { ca.push(pem); break; }
+    if (pem) {
+      ca.push(pem);
+      break;
+    }
   }
   for (const file of extraCaFiles) {
     const extra = tryRead(file);
@@ -98,21 +107,23 @@ function privateTargetError(host: string, what: string): HttpSendError {
  * Resolves like dns.lookup but refuses non-public addresses at connection time (defeats DNS rebinding): the
  * addresses checked are the ones the connection then uses, whatever an earlier lookup answered.
  */
-const publicOnlyLookup = (lookup: LookupFunction) => (
-  hostname: string,
-  options: LookupOptions,
-  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-): void => {
-  lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad) return callback(privateTargetError(hostname, `resolves to private address ${bad.address}`), []);
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
-  });
-};
+const publicOnlyLookup =
+  (lookup: LookupFunction) =>
+  (
+    hostname: string,
+    options: LookupOptions,
+    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const bad = addresses.find((a) => !isPublicAddress(a.address));
+      if (bad) return callback(privateTargetError(hostname, `resolves to private address ${bad.address}`), []);
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+      callback(null, first.address, first.family);
+    });
+  };
 
 const USER_AGENT = 'plude-webhooks';
 /** An RFC 9110 header name, and a value without CR, LF, NUL or other control characters (tab aside). */

@@ -8,7 +8,10 @@ export type BareShape = 'activity' | 'local';
  * Starts a bare baseline in its own process: a worker and a client on one connection, eager starts.
  * `publish(tag)` starts one workflow (its ID is the tag) and resolves once the start returned.
  */
-export async function startBareProcess(env: Record<string, string>, url: string): Promise<{ pid: number; publish(tag: string): Promise<void>; stop(): Promise<void> }> {
+export async function startBareProcess(
+  env: Record<string, string>,
+  url: string,
+): Promise<{ pid: number; publish(tag: string): Promise<void>; stop(): Promise<void> }> {
   const child: ChildProcess = fork(path.resolve(__dirname, 'process.js'), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   const ready = new Promise<void>((resolve, reject) => {

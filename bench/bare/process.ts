@@ -32,9 +32,10 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   const workflowType = process.env.BARE_SHAPE === 'local' ? 'bareDeliveryLocalFirst' : 'bareDelivery';
   process.on('message', (message: { id: string; url: string; body: string }) => {
-    client.workflow
-      .start(workflowType, { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true })
-      .then(() => process.send!({ started: message.id }), (err: Error) => process.send!({ failed: message.id, error: err.message }));
+    client.workflow.start(workflowType, { workflowId: message.id, taskQueue, args: [message.url, message.body], requestEagerStart: true }).then(
+      () => process.send!({ started: message.id }),
+      (err: Error) => process.send!({ failed: message.id, error: err.message }),
+    );
   });
   process.on('disconnect', () => {
     worker.shutdown();

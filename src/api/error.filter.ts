@@ -58,7 +58,7 @@ interface ErrorBody {
 function fromHttpException(exception: HttpException): ErrorBody {
   const statusCode = exception.getStatus();
   const response = exception.getResponse() as string | { message?: string | string[] };
-  const raw = typeof response === 'string' ? response : response.message ?? exception.message;
+  const raw = typeof response === 'string' ? response : (response.message ?? exception.message);
   return { statusCode, error: httpCodes[statusCode] ?? 'http_error', message: Array.isArray(raw) ? raw.join('; ') : raw };
 }
 
@@ -91,7 +91,7 @@ function describe(exception: unknown): string {
     const frames = exception.stack?.split('\n').slice(1).join('\n') ?? '';
     return `QueryFailedError (SQLSTATE ${code})\n${frames}`;
   }
-  return exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
 }
 
 /** What a 503 for an unavailable database tells the caller to wait, in seconds. */

@@ -115,7 +115,10 @@ export const Answers = (
   if (!type || Object.keys(alternatives).length === 0) return ApiResponse({ status, description, headers: REQUEST_ID, ...(type ? { type } : {}) });
   const model = Array.isArray(type) ? type[0] : type;
   const json = Array.isArray(type) ? { type: 'array' as const, items: { $ref: getSchemaPath(model) } } : { $ref: getSchemaPath(model) };
-  const texts = Object.entries(alternatives).map(([mediaType, what]): [string, { schema: { type: 'string'; description: string } }] => [mediaType, { schema: { type: 'string', description: what } }]);
+  const texts = Object.entries(alternatives).map(([mediaType, what]): [string, { schema: { type: 'string'; description: string } }] => [
+    mediaType,
+    { schema: { type: 'string', description: what } },
+  ]);
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({ status, description, headers: REQUEST_ID, content: { 'application/json': { schema: json }, ...Object.fromEntries(texts) } }),
@@ -126,7 +129,12 @@ export const Answers = (
 export const TakesJson = (type: new () => object, required = true) => applyDecorators(ApiBody({ type, required }), ApiErrors(413, 415));
 
 const RequestIdHeader = () =>
-  ApiHeader({ name: 'X-Request-Id', required: false, description: 'Your own ID for the request, echoed in the answer and the logs', schema: { type: 'string', pattern: SANE_REQUEST_ID.source } });
+  ApiHeader({
+    name: 'X-Request-Id',
+    required: false,
+    description: 'Your own ID for the request, echoed in the answer and the logs',
+    schema: { type: 'string', pattern: SANE_REQUEST_ID.source },
+  });
 
 /** The OpenAPI side of a controller whose routes take an API token, X-environment and X-version (src/auth/routes.ts). */
 export const ApiTokenRouteDocs = (tag: string) =>
@@ -157,7 +165,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'retried for up to 72 hours. Every answer carries an X-Request-Id; errors have one shape (ErrorResponse).',
     )
     .setVersion(LATEST_API_VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An environment’s API token (`pwh_…`), with X-environment naming its environment' }, API_TOKEN)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An environment’s API token (`pwh_…`), with X-environment naming its environment' },
+      API_TOKEN,
+    )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN of the deployment' }, ADMIN_TOKEN)
     .build();
   return toOpenApi31(SwaggerModule.createDocument(app, config));

@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { API_VERSIONS, LATEST_API_VERSION } from '../api/api-version';
 import { DomainError } from '../domain/errors';
 
-
 /** X-version: a supported version, or the latest when absent. The version used is echoed in the response. */
 @Injectable()
 export class ApiVersionGuard implements CanActivate {

@@ -58,5 +58,10 @@ export function fields(rows: [string, unknown][]): string[] {
 export function table(headers: string[], rows: unknown[][]): string[] {
   const cells = [headers, ...rows.map((row) => row.map(show))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
-  return cells.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
+  return cells.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -34,8 +34,7 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = (fallback: number) =>
-  z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(fallback);
+const port = (fallback: number) => z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(fallback);
 const optional = z
   .string()
   .optional()

@@ -49,11 +49,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   for (const [name, type] of Object.entries(opts.searchAttributes)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
-  for (const kv of [
-    'system.enableActivityEagerExecution=true',
-    'matching.numTaskqueueReadPartitions=1',
-    'matching.numTaskqueueWritePartitions=1',
-  ]) {
+  for (const kv of ['system.enableActivityEagerExecution=true', 'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
     args.push('--dynamic-config-value', kv);
   }
   // --http-port and --metrics-port are left out on purpose: the CLI then picks random free ports.
@@ -112,9 +108,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     if (state.spawnError) throw new Error(`cannot run ${opts.cliPath}: ${state.spawnError.message}`);
     if (state.exit) {
       const { code, signal } = state.exit;
-      throw new Error(
-        `temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail}`,
-      );
+      throw new Error(`temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail}`);
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
@@ -154,9 +148,7 @@ async function checkReady(address: string, namespace: string, timeoutMs: number)
       connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
     );
     if (health.status !== grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) throw new Error(`health status ${health.status}`);
-    await connection.withDeadline(Date.now() + timeoutMs, () =>
-      connection.workflowService.describeNamespace({ namespace }),
-    );
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.describeNamespace({ namespace }));
   } finally {
     await connection.close();
   }

@@ -106,7 +106,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([name, value]) => [
+      '-c',
+      `${name}=${value}`,
+    ]),
     onLog,
     onError: (e: unknown) => onLog(e instanceof Error ? e.message : String(e)),
   });

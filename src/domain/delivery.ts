@@ -74,7 +74,6 @@ export interface DeliveryStore {
   noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null>;
 }
 
-
 /** How an attempt ended, as the metrics count it: the class of the receiver's status, a timeout or a network error. */
 export type AttemptOutcome = '2xx' | '3xx' | '4xx' | '5xx' | 'timeout' | 'network_error';
 

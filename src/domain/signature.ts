@@ -15,9 +15,7 @@ function secretKeyBytes(secret: string): Buffer {
 }
 
 export function signPayload(secret: string, msgId: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretKeyBytes(secret))
-    .update(`${msgId}.${timestampSeconds}.${body}`, 'utf8')
-    .digest('base64');
+  const mac = createHmac('sha256', secretKeyBytes(secret)).update(`${msgId}.${timestampSeconds}.${body}`, 'utf8').digest('base64');
   return `v1,${mac}`;
 }
 
@@ -27,12 +25,7 @@ export function signatureHeader(secrets: string[], msgId: string, timestampSecon
   return secrets.map((s) => signPayload(s, msgId, timestampSeconds, body)).join(' ');
 }
 
-export function webhookHeaders(input: {
-  msgId: string;
-  timestampSeconds: number;
-  body: string;
-  secrets: string[];
-}): Record<string, string> {
+export function webhookHeaders(input: { msgId: string; timestampSeconds: number; body: string; secrets: string[] }): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': input.msgId,

@@ -7,7 +7,12 @@ const JSON_SCHEMA = { oneOf: [{ type: 'object' as const, additionalProperties: t
 
 export class DeclareEventTypeRequest {
   // No NUL character: it is stored as PostgreSQL text, which cannot hold one.
-  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'An invoice was paid in full', description: 'What the event means, for integrators (no NUL character)' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    example: 'An invoice was paid in full',
+    description: 'What the event means, for integrators (no NUL character)',
+  })
   @IsString({ message: 'description must be a string of 1-2000 characters' })
   @Length(1, 2000, { message: 'description must be a string of 1-2000 characters' })
   @Matches(/^[^\u0000]*$/, { message: 'description must not contain a NUL character (\\u0000)' })
@@ -17,7 +22,8 @@ export class DeclareEventTypeRequest {
   @ApiPropertyOptional({
     ...JSON_SCHEMA,
     nullable: true,
-    description: 'A JSON Schema (draft 2020-12) that every event’s `data` must match; compiled at once (400 if it does not), no remote `$ref`. Left out or null: any object',
+    description:
+      'A JSON Schema (draft 2020-12) that every event’s `data` must match; compiled at once (400 if it does not), no remote `$ref`. Left out or null: any object',
     example: { type: 'object', required: ['invoice', 'amount'], properties: { invoice: { type: 'string' }, amount: { type: 'integer' } } },
   })
   @Allow()

@@ -15,7 +15,12 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   @TakesJson(PublishEventRequest)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 printable ASCII characters: the same key again returns the first event', schema: { type: 'string' } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 printable ASCII characters: the same key again returns the first event',
+    schema: { type: 'string' },
+  })
   @Answers(202, PublishedEventResponse, 'Stored, with its notifications; their deliveries have started or will')
   @ApiErrors(422)
   publish(

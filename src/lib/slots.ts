@@ -50,7 +50,8 @@ export class Slots {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next.grant(); // the slot passes straight to the next waiter
+    if (next)
+      next.grant(); // the slot passes straight to the next waiter
     else this.held--;
   }
 }

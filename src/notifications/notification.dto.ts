@@ -65,10 +65,18 @@ export class AttemptResponse {
   @ApiProperty({ type: 'integer', nullable: true, description: 'What the receiver asked for with Retry-After on a 429 or 503, in milliseconds' })
   retryAfterMs: number | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt',
+  })
   nextAttemptAt: string | null;
 
-  @ApiProperty({ enum: [...DELIVERY_TRIGGERS], description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)' })
+  @ApiProperty({
+    enum: [...DELIVERY_TRIGGERS],
+    description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)',
+  })
   trigger: DeliveryTrigger;
 
   static from(attempt: AttemptEntity): AttemptResponse {
@@ -143,31 +151,60 @@ export class NotificationResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastAttemptAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While pending and not held: when the next attempt is due (the creation time until the first attempt has run)' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'While pending and not held: when the next attempt is due (the creation time until the first attempt has run)',
+  })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last redelivery (null if never): it gave the notification its current window and policy' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The last redelivery (null if never): it gave the notification its current window and policy',
+  })
   redeliveredAt: string | null;
 
-  @ApiProperty({ format: 'date-time', description: 'The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The delivery window closes here: no attempt starts later, and the notification expires here if none succeeded',
+  })
   expiresAt: string;
 
-  @ApiProperty({ type: NotificationPolicy, description: 'The retry policy the notification was created with (or its last redelivery gave it); it keeps it whatever the configuration becomes' })
+  @ApiProperty({
+    type: NotificationPolicy,
+    description: 'The retry policy the notification was created with (or its last redelivery gave it); it keeps it whatever the configuration becomes',
+  })
   policy: NotificationPolicy;
 
   @ApiProperty({ type: [AttemptResponse] })
   attempts: AttemptResponse[];
 
-  @ApiProperty({ enum: [...HOLDING_SUBSCRIPTION_STATUSES], nullable: true, description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise' })
+  @ApiProperty({
+    enum: [...HOLDING_SUBSCRIPTION_STATUSES],
+    nullable: true,
+    description: 'While pending: paused or disabled when its subscription holds it (no attempt until it is active again); null otherwise',
+  })
   held: HoldingSubscriptionStatus | null;
 
-  @ApiProperty({ type: LiveDeliveryView, nullable: true, description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s' })
+  @ApiProperty({
+    type: LiveDeliveryView,
+    nullable: true,
+    description: 'While pending, what Temporal knows besides; null when not pending or Temporal did not answer within 1 s',
+  })
   temporal: LiveDelivery | null;
 
-  static from(notification: NotificationEntity, attempts: AttemptEntity[], subscriptionStatus: SubscriptionStatus | null, live: LiveDelivery | null = null): NotificationResponse {
+  static from(
+    notification: NotificationEntity,
+    attempts: AttemptEntity[],
+    subscriptionStatus: SubscriptionStatus | null,
+    live: LiveDelivery | null = null,
+  ): NotificationResponse {
     const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
       id: notification.id,

@@ -13,7 +13,8 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')
   @ApiOkResponse({
-    description: 'Prometheus text: plude_* (events, notifications, attempts, latency, pending, recovery, process) and plude_temporal_* (the SDK’s worker metrics)',
+    description:
+      'Prometheus text: plude_* (events, notifications, attempts, latency, pending, recovery, process) and plude_temporal_* (the SDK’s worker metrics)',
     schema: { type: 'string' },
   })
   scrape(): Promise<string> {

@@ -17,8 +17,16 @@ export interface MetricsOptions {
  */
 export class Metrics implements DeliveryMetrics {
   readonly registry = new Registry();
-  private readonly eventsPublished = new Counter({ name: 'plude_events_published_total', help: 'Events accepted (not counting idempotent repeats)', registers: [this.registry] });
-  private readonly notificationsCreated = new Counter({ name: 'plude_notifications_created_total', help: 'Notifications created: one per event and matching subscription', registers: [this.registry] });
+  private readonly eventsPublished = new Counter({
+    name: 'plude_events_published_total',
+    help: 'Events accepted (not counting idempotent repeats)',
+    registers: [this.registry],
+  });
+  private readonly notificationsCreated = new Counter({
+    name: 'plude_notifications_created_total',
+    help: 'Notifications created: one per event and matching subscription',
+    registers: [this.registry],
+  });
   private readonly attempts = new Counter({
     name: 'plude_delivery_attempts_total',
     help: 'Delivery attempts by outcome: the class of the receiver’s status, a timeout, or a network error',
@@ -31,7 +39,11 @@ export class Metrics implements DeliveryMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  private readonly relayStarts = new Counter({ name: 'plude_outbox_relay_starts_total', help: 'Workflows started by the outbox relay (their first start was not confirmed)', registers: [this.registry] });
+  private readonly relayStarts = new Counter({
+    name: 'plude_outbox_relay_starts_total',
+    help: 'Workflows started by the outbox relay (their first start was not confirmed)',
+    registers: [this.registry],
+  });
 
   constructor(private readonly options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });

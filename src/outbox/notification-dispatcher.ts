@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { NotificationDispatch } from '../domain/delivery';
 import type { OutboxRepository } from './outbox.repository';
 import { Slots, SlotsClosedError } from '../lib/slots';
+import { deliverNotification } from '../../workflows/deliver-notification';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
 import { SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attributes';
 import { deliveryDetails, deliverySummary } from './workflow-metadata';
@@ -167,7 +168,7 @@ export class NotificationDispatcher {
       trigger: d.trigger,
     };
     try {
-      await client.workflow.start('deliverNotification', {
+      await client.workflow.start(deliverNotification, {
         workflowId: d.notificationId,
         taskQueue: temporal.taskQueue,
         args: [input],

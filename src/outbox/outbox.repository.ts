@@ -4,7 +4,6 @@ import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { RECOVERABLE } from '../persistence/repositories/recovery.repository';
 import { type PolicyRow, policyAssignments, policyColumnList, policyColumnsOf, policyOf, policyParameters, policyValues } from '../persistence/policy-columns';
 
-
 /** The columns DISPATCH_COLUMNS selects (n: notifications, e: events). */
 interface DispatchRow extends PolicyRow {
   id: string;
@@ -35,10 +34,7 @@ const toDispatch = (row: DispatchRow): NotificationDispatch => ({
 });
 
 export type Redelivery =
-  | { outcome: 'redelivered'; dispatch: NotificationDispatch }
-  | { outcome: 'not_found' }
-  | { outcome: 'pending' }
-  | { outcome: 'subscription_deleted' };
+  { outcome: 'redelivered'; dispatch: NotificationDispatch } | { outcome: 'not_found' } | { outcome: 'pending' } | { outcome: 'subscription_deleted' };
 
 export interface RedeliveryRequest {
   environmentId: string;
@@ -65,7 +61,6 @@ interface RedeliverValues {
 const redeliverSet = (v: RedeliverValues) => `status = 'pending', completed_at = NULL, next_attempt_at = now(), redelivered_at = now(),
   dispatched_at = NULL, dispatch_claimed_until = now() + make_interval(secs => ${v.graceMs}::float8 / 1000),
   expires_at = now() + make_interval(secs => ${v.windowMs}::float8 / 1000), ${policyAssignments(v.policy)}`;
-
 
 /**
  * The outbox: a stored notification is its own outbox row until the start of its workflow is confirmed
@@ -97,12 +92,10 @@ export class OutboxRepository {
         windowMs: '$3',
         policy: policyParameters(4),
       });
-      const [rows] = await tx.query<[DispatchRow[], number]>(`UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`, [
-        request.notificationId,
-        request.graceMs,
-        request.windowMs,
-        ...policyValues(request.policy),
-      ]);
+      const [rows] = await tx.query<[DispatchRow[], number]>(
+        `UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`,
+        [request.notificationId, request.graceMs, request.windowMs, ...policyValues(request.policy)],
+      );
       return { outcome: 'redelivered', dispatch: toDispatch(rows[0]) };
     });
   }
@@ -114,13 +107,24 @@ export class OutboxRepository {
    * where the next page starts, or null when the range is done. Nothing is redelivered once the subscription is
    * deleted. A page done twice (its activity retried) finds its notifications pending and leaves them alone.
    */
-  async redeliverPage(recoveryId: string, after: RecoveryCursor | null, limit: number, graceMs: number): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }> {
+  async redeliverPage(
+    recoveryId: string,
+    after: RecoveryCursor | null,
+    limit: number,
+    graceMs: number,
+  ): Promise<{ dispatches: NotificationDispatch[]; next: RecoveryCursor | null }> {
     const set = redeliverSet({
       graceMs: '$5',
       windowMs: 'r.window_ms',
       policy: policyColumnsOf('r'),
     });
-    const [row] = await this.db.query<{ seen: number; last: RecoveryCursor | null; dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null }[]>(
+    const [row] = await this.db.query<
+      {
+        seen: number;
+        last: RecoveryCursor | null;
+        dispatches: (Omit<DispatchRow, 'created_at' | 'expires_at'> & { created_at: string; expires_at: string })[] | null;
+      }[]
+    >(
       `WITH r AS (SELECT * FROM recoveries WHERE id = $1), page AS (
          SELECT n.id, n.created_at FROM notifications n, r
          WHERE n.subscription_id = r.subscription_id AND n.created_at >= r.range_start AND n.created_at < r.range_end
@@ -147,7 +151,9 @@ export class OutboxRepository {
    * Recovery starts pending notifications only, so it never makes a second run of a notification that is done.
    */
   async settleFinished(): Promise<number> {
-    const [, settled] = await this.db.query<[unknown, number]>(`UPDATE notifications SET dispatched_at = now() WHERE dispatched_at IS NULL AND status <> 'pending'`);
+    const [, settled] = await this.db.query<[unknown, number]>(
+      `UPDATE notifications SET dispatched_at = now() WHERE dispatched_at IS NULL AND status <> 'pending'`,
+    );
     return settled;
   }
 

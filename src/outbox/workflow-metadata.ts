@@ -19,10 +19,7 @@ export function deliverySummary(d: Pick<NotificationDispatch, 'eventType' | 'url
 
 /** The details the Web UI shows on the workflow's page (Temporal markdown): the IDs behind the notification. */
 export function deliveryDetails(d: Pick<NotificationDispatch, 'subscriptionId' | 'eventId' | 'environmentId' | 'trigger'>): string {
-  return [
-    `- subscription: \`${d.subscriptionId}\``,
-    `- event: \`${d.eventId}\``,
-    `- environment: \`${d.environmentId}\``,
-    `- trigger: ${d.trigger}`,
-  ].join('\n');
+  return [`- subscription: \`${d.subscriptionId}\``, `- event: \`${d.eventId}\``, `- environment: \`${d.environmentId}\``, `- trigger: ${d.trigger}`].join(
+    '\n',
+  );
 }

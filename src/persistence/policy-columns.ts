@@ -25,8 +25,7 @@ export const policyColumnList = (alias?: string): string => FIELDS.map((f) => (a
 export const policyValues = (policy: DeliveryPolicy): number[] => FIELDS.map((f) => policy[f]);
 
 /** The policy read back from a row's columns. */
-export const policyOf = (row: PolicyRow): DeliveryPolicy =>
-  Object.fromEntries(FIELDS.map((f) => [f, row[POLICY_COLUMNS[f]]])) as unknown as DeliveryPolicy;
+export const policyOf = (row: PolicyRow): DeliveryPolicy => Object.fromEntries(FIELDS.map((f) => [f, row[POLICY_COLUMNS[f]]])) as unknown as DeliveryPolicy;
 
 /** `json_build_object('initialIntervalMs', n.retry_initial_interval_ms, …)`: the policy of row `alias` as JSON. */
 export const policyJson = (alias: string): string => `json_build_object(${FIELDS.map((f) => `'${f}', ${alias}.${POLICY_COLUMNS[f]}`).join(', ')})`;

@@ -38,7 +38,8 @@ export class RecoveriesService {
         })
       : ({ outcome: 'not_found' } as const);
     if (created.outcome === 'not_found') throw notFound('subscription', subscriptionId);
-    if (created.outcome === 'overlapping') throw conflict(`recovery ${created.runningId} of this subscription is still running over an overlapping range`, { recoveryId: created.runningId });
+    if (created.outcome === 'overlapping')
+      throw conflict(`recovery ${created.runningId} of this subscription is still running over an overlapping range`, { recoveryId: created.runningId });
     const { recovery } = created;
     try {
       await this.workflows.start(recovery);

@@ -8,7 +8,12 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d
 const ISO_MESSAGE = (name: string) => `${name} must be an ISO-8601 time with its zone, e.g. 2026-01-02T03:04:05Z`;
 
 export class RecoverRequest {
-  @ApiProperty({ format: 'date-time', pattern: ISO_TIME.source, example: '2026-01-02T03:04:05Z', description: 'The range starts here (inclusive): events created from then on' })
+  @ApiProperty({
+    format: 'date-time',
+    pattern: ISO_TIME.source,
+    example: '2026-01-02T03:04:05Z',
+    description: 'The range starts here (inclusive): events created from then on',
+  })
   @IsString({ message: ISO_MESSAGE('since') })
   @Matches(ISO_TIME, { message: ISO_MESSAGE('since') })
   since: string;
@@ -41,7 +46,10 @@ export class RecoveryView {
   @ApiProperty({ format: 'date-time' })
   until: string;
 
-  @ApiProperty({ enum: [...RECOVERY_STATUSES], description: 'running while redeliveries are being started, completed once all are, failed if it never started' })
+  @ApiProperty({
+    enum: [...RECOVERY_STATUSES],
+    description: 'running while redeliveries are being started, completed once all are, failed if it never started',
+  })
   status: RecoveryStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Notifications of the range that had not succeeded when the recovery was accepted' })

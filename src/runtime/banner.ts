@@ -21,8 +21,7 @@ export interface BannerInput {
 const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** A generated token is shown on the run that generated it only; later runs say where it is kept. */
-const token = (kept: Kept<string>) =>
-  kept.created ? `${kept.value}  (saved in ${kept.file}; shown on this first start only)` : `kept in ${kept.file}`;
+const token = (kept: Kept<string>) => (kept.created ? `${kept.value}  (saved in ${kept.file}; shown on this first start only)` : `kept in ${kept.file}`);
 
 /** `cd <checkout> && [PLUDE_URL=… DATA_DIR=…] npx plude`: what runs plude against this process from any terminal. */
 function pludeCommand(apiUrl: string, dataDir: string, cwd: string): string {

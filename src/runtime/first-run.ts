@@ -63,7 +63,7 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
 }
 
 /**
-* Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
+ * Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
  * as it is), and a live token for it, kept in the data folder so a new user can go straight on. The sandbox is
  * created allowing private targets, so that `plude listen` can receive on localhost; an existing one keeps whatever
  * it was given.

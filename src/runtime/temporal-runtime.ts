@@ -2,6 +2,7 @@ import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Config } from '../config/config';
 import { type AppLogger, PINO_LEVELS } from '../observability/logger';
+import { DELIVERY_WORKFLOW_TYPE } from '../temporal/workflow-types';
 import { freePort } from '../lib/free-port';
 
 /** The SDK's own routine news at INFO: a worker starting and changing state, a workflow bundle made at start-up. */
@@ -18,7 +19,7 @@ export class TemporalLogger implements Logger {
   log(level: LogLevel, message: string, meta: LogMetadata = {}): void {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(meta)) fields[key] = value instanceof Error ? value.message : value;
-    if (fields.workflowType === 'deliverNotification' && typeof fields.workflowId === 'string') fields.notificationId = fields.workflowId;
+    if (fields.workflowType === DELIVERY_WORKFLOW_TYPE && typeof fields.workflowId === 'string') fields.notificationId = fields.workflowId;
     const context = `temporal${typeof fields.sdkComponent === 'string' ? `:${fields.sdkComponent}` : ''}`;
     const entry = { context, ...fields };
     switch (level) {

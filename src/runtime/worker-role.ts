@@ -56,7 +56,10 @@ export async function createDeliveryWorker(
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     warn,
   });
-  const starter = { dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d), markDispatched: (ids: string[]) => outbox.markDispatched(ids) };
+  const starter = {
+    dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d),
+    markDispatched: (ids: string[]) => outbox.markDispatched(ids),
+  };
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
     ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs }),

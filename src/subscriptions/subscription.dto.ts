@@ -109,7 +109,11 @@ export class SubscriptionView {
   @ApiProperty({ enum: [...SUBSCRIPTION_STATUSES] })
   status: SubscriptionStatus;
 
-  @ApiProperty({ enum: [...DISABLED_REASONS], nullable: true, description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing' })
+  @ApiProperty({
+    enum: [...DISABLED_REASONS],
+    nullable: true,
+    description: 'Why a disabled subscription was disabled: gone (the receiver answered 410) or failing',
+  })
   disabledReason: DisabledReason | null;
 
   @ApiProperty({ format: 'date-time' })

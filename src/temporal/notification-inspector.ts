@@ -1,7 +1,11 @@
 import type { Client } from '@temporalio/client';
-import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { Timestamp } from '@temporalio/common';
 import type { LiveDelivery } from '../domain/delivery';
-import { NOTIFICATION_STATE_QUERY, type NotificationWorkflowState } from '../../workflows/types';
+import { notificationStateQuery } from '../../workflows/definitions';
+
+/** A protobuf Timestamp as a Date (millisecond precision), or null when absent. */
+const dateOf = (ts: Timestamp | null | undefined): Date | null =>
+  ts == null ? null : new Date((ts.seconds?.toNumber() ?? 0) * 1_000 + Math.floor((ts.nanos ?? 0) / 1_000_000));
 
 /** Long enough for a healthy server on a busy machine, short enough that a request never waits on an unhealthy one. */
 const DEADLINE_MS = 1_000;
@@ -30,9 +34,9 @@ export class NotificationInspector {
 
   private async read(notificationId: string): Promise<LiveDelivery> {
     const handle = this.client.workflow.getHandle(notificationId);
-    const [description, state] = await Promise.all([handle.describe(), handle.query<NotificationWorkflowState>(NOTIFICATION_STATE_QUERY).catch(() => null)]);
+    const [description, state] = await Promise.all([handle.describe(), handle.query(notificationStateQuery).catch(() => null)]);
     const activity = description.raw.pendingActivities?.[0];
-    const next = optionalTsToDate(activity?.nextAttemptScheduleTime);
+    const next = dateOf(activity?.nextAttemptScheduleTime);
     return {
       workflowStatus: description.status.name,
       activityAttempt: activity?.attempt ?? null,

@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { RELEASE_SIGNAL } from '../../workflows/types';
+import { releaseSignal } from '../../workflows/definitions';
 import { Slots } from '../lib/slots';
 
 const CONCURRENCY = 16;
@@ -22,7 +22,7 @@ export class NotificationSignals {
 
   /** Resolves once every workflow has been signalled (or the attempt failed and was logged). */
   release(notificationIds: string[]): Promise<void> {
-    return this.each(notificationIds, 'release', (handle) => handle.signal(RELEASE_SIGNAL));
+    return this.each(notificationIds, 'release', (handle) => handle.signal(releaseSignal));
   }
 
   cancel(notificationIds: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { recoverSubscription } from '../../workflows/recover-subscription';
 import type { RecoverSubscriptionInput } from '../../workflows/types';
 import type { Config } from '../config/config';
 import type { RecoveryEntity } from '../persistence/entities';
@@ -26,13 +27,15 @@ export class RecoveryWorkflows {
     const input: RecoverSubscriptionInput = { recoveryId: recovery.id, after: null, pageSize: paging.pageSize, pagesPerRun: paging.pagesPerRun };
     const range = `${recovery.rangeStart.toISOString()} → ${recovery.rangeEnd.toISOString()}`;
     await client.withDeadline(Date.now() + START_TIMEOUT_MS, () =>
-      client.workflow.start('recoverSubscription', {
+      client.workflow.start(recoverSubscription, {
         workflowId: recovery.id,
         taskQueue: temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `recover ${recovery.subscriptionId}: ${recovery.total} notifications`,
-        staticDetails: [`- subscription: \`${recovery.subscriptionId}\``, `- environment: \`${recovery.environmentId}\``, `- events created ${range}`].join('\n'),
+        staticDetails: [`- subscription: \`${recovery.subscriptionId}\``, `- environment: \`${recovery.environmentId}\``, `- events created ${range}`].join(
+          '\n',
+        ),
         typedSearchAttributes: searchAttributes
           ? new TypedSearchAttributes([
               { key: keys.environment, value: recovery.environmentId },

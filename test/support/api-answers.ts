@@ -19,7 +19,10 @@ export const redeliveryAccepted = (id = NOTIFICATION_ID) => ({
 export const recoveryStarted = (notifications: number, id = RECOVERY_ID) => ({ id, notifications });
 
 /** GET /recoveries/:id, 200: a recovery of `total` notifications, so far. */
-export const recoveryView = (progress: { status: 'running' | 'completed' | 'failed'; total: number; started: number; succeeded: number; expired: number }, id = RECOVERY_ID) => ({
+export const recoveryView = (
+  progress: { status: 'running' | 'completed' | 'failed'; total: number; started: number; succeeded: number; expired: number },
+  id = RECOVERY_ID,
+) => ({
   id,
   subscriptionId: SUBSCRIPTION_ID,
   since: '2025-12-01T09:00:00.000Z',

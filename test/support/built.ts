@@ -4,7 +4,11 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** What `npm run build` makes and the tests that run real processes use. */
-export const BUILT = { main: path.join(ROOT, 'dist', 'src', 'main.js'), cli: path.join(ROOT, 'dist', 'src', 'cli', 'main.js'), bin: path.join(ROOT, 'bin', 'plude.js') };
+export const BUILT = {
+  main: path.join(ROOT, 'dist', 'src', 'main.js'),
+  cli: path.join(ROOT, 'dist', 'src', 'cli', 'main.js'),
+  bin: path.join(ROOT, 'bin', 'plude.js'),
+};
 
 function newest(dir: string): number {
   let latest = 0;

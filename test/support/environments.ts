@@ -31,7 +31,8 @@ export interface TestEnvironment {
 }
 
 /** An API client for `token` of `environmentId`, speaking the current X-version. */
-export const environmentClient = (baseUrl: string, environmentId: string, token: string) => new ApiClient(baseUrl, { token, environment: environmentId, version: '2022-03' });
+export const environmentClient = (baseUrl: string, environmentId: string, token: string) =>
+  new ApiClient(baseUrl, { token, environment: environmentId, version: '2022-03' });
 
 /** Issues an API token for an existing environment through the admin API (POST /admin/environments/:id/tokens). */
 export async function issueToken(admin: ApiClient, environmentId: string): Promise<{ id: string; token: string; api: ApiClient }> {
@@ -57,7 +58,11 @@ export async function createEnvironment(admin: ApiClient, options: EnvironmentOp
       tokens.push({ id: issued.id, token: issued.token, api: environmentClient(admin.baseUrl, id, issued.token) });
     }
   } else {
-    const response = await admin.request('POST', '/admin/environments', options.allowPrivateTargets === undefined ? { id } : { id, allowPrivateTargets: options.allowPrivateTargets });
+    const response = await admin.request(
+      'POST',
+      '/admin/environments',
+      options.allowPrivateTargets === undefined ? { id } : { id, allowPrivateTargets: options.allowPrivateTargets },
+    );
     if (response.status !== 201) throw new Error(`environment ${id} not created: HTTP ${response.status} ${JSON.stringify(response.body)}`);
     created = response.body;
     for (let i = 0; i < (options.tokens ?? 1); i++) tokens.push(await issueToken(admin, id));

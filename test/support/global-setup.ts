@@ -23,7 +23,6 @@ export const TEST_GLOBALS_KEY = '__pludeTestGlobals';
 const say = (line: string) => process.stderr.write(`[global-setup] ${line}\n`);
 const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 
-
 /**
  * The suite's Temporal server: TEMPORAL_ADDRESS when set (with TEMPORAL_UI_URL, its Web UI, for the browser test),
  * else one dev server for every test file, with its Web UI on a free port (TEMPORAL_UI_URL) for the browser test.

@@ -4,10 +4,18 @@ import fc from 'fast-check';
 
 /** Any UTF-16 code unit, lone surrogates included: JSON.stringify writes those as \udxxx escapes. */
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
-const oddUnicode = fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udfff', '\ufeff', '\u2028', 'é', '✓', '😀'), anyCodeUnit, fc.string({ unit: 'binary', maxLength: 1 })) });
+const oddUnicode = fc.string({
+  unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udfff', '\ufeff', '\u2028', 'é', '✓', '😀'), anyCodeUnit, fc.string({ unit: 'binary', maxLength: 1 })),
+});
 
 /** Header values fetch can send: printable ASCII and Latin-1, no control characters. */
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c < 0x7f || c > 0x9f).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c < 0x7f || c > 0x9f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
 const printable = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 40 });
 
 const jsonContentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON;CHARSET="UTF-8"');
@@ -28,12 +36,14 @@ const otherContentTypes = fc.constantFrom(
 export const contentTypes = fc.oneof({ weight: 4, arbitrary: jsonContentTypes }, otherContentTypes);
 
 /** Deeply nested arrays or objects, from harmless to far past any limit. */
-const nested = fc.tuple(fc.integer({ min: 1, max: 2500 }), fc.boolean()).map(([depth, arrays]) =>
-  arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
-);
+const nested = fc
+  .tuple(fc.integer({ min: 1, max: 2500 }), fc.boolean())
+  .map(([depth, arrays]) => (arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)));
 
 /** A string of about `length` characters of one kind. */
-const huge = fc.tuple(fc.constantFrom(10_000, 200_000, 1_100_000), fc.constantFrom('x', 'é', '\\u0000', '"')).map(([length, unit]) => unit.repeat(length / unit.length));
+const huge = fc
+  .tuple(fc.constantFrom(10_000, 200_000, 1_100_000), fc.constantFrom('x', 'é', '\\u0000', '"'))
+  .map(([length, unit]) => unit.repeat(length / unit.length));
 
 /** Text that is not JSON, or JSON that is not an object. */
 const notJson = fc.oneof(
@@ -53,15 +63,18 @@ const eventType = fc.oneof(
 );
 
 /** Mostly an object (what `data` must be), with odd keys and values. */
-export const eventData = fc.oneof({ weight: 4, arbitrary: fc.dictionary(fc.string({ unit: oddUnit, maxLength: 5 }), oddJsonValue, { maxKeys: 5 }) }, oddJsonValue);
+export const eventData = fc.oneof(
+  { weight: 4, arbitrary: fc.dictionary(fc.string({ unit: oddUnit, maxLength: 5 }), oddJsonValue, { maxKeys: 5 }) },
+  oddJsonValue,
+);
 
 /** The text of an event-shaped body: valid more often than not, so that the checks past the parser run too. */
 const eventJson = fc.oneof(
   { weight: 12, arbitrary: fc.record({ type: eventType, data: eventData }).map((body) => JSON.stringify(body)) },
   fc.record({ type: eventType, data: eventData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)),
-  fc.tuple(eventType, eventData, fc.constantFrom('colour', 'type', 'data', '1')).map(
-    ([type, data, extra]) => `{"type":${JSON.stringify(type)},"data":${JSON.stringify(data)},${JSON.stringify(extra)}:{"x":1}}`,
-  ),
+  fc
+    .tuple(eventType, eventData, fc.constantFrom('colour', 'type', 'data', '1'))
+    .map(([type, data, extra]) => `{"type":${JSON.stringify(type)},"data":${JSON.stringify(data)},${JSON.stringify(extra)}:{"x":1}}`),
   nested.map((data) => `{"type":"deep.thing","data":{"d":${data}}}`),
   huge.map((text) => `{"type":"big.thing","data":{"s":"${text}"}}`),
   fc.constantFrom(
@@ -88,7 +101,16 @@ export const eventBodies = bodies(eventJson);
 
 const urlValue = fc.oneof(
   { weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9/._~-]{0,30}$/).map((path) => `https://127.0.0.1:1/${path}`) },
-  fc.constantFrom('https://127.0.0.1:1/hooks', 'http://127.0.0.1:1/hooks', 'not a url', '', 'https://', 'https://a\u0000b/', 'https://127.0.0.1:1/\u0000?\ud800', `https://example.com/${'a'.repeat(2100)}`),
+  fc.constantFrom(
+    'https://127.0.0.1:1/hooks',
+    'http://127.0.0.1:1/hooks',
+    'not a url',
+    '',
+    'https://',
+    'https://a\u0000b/',
+    'https://127.0.0.1:1/\u0000?\ud800',
+    `https://example.com/${'a'.repeat(2100)}`,
+  ),
   printable.map((path) => `https://127.0.0.1:1/${path}`),
   oddUnicode,
   oddJsonValue,
@@ -97,7 +119,10 @@ const urlValue = fc.oneof(
 export const subscribeBodies = bodies(
   fc
     .record(
-      { url: urlValue, eventTypes: fc.oneof({ weight: 3, arbitrary: fc.uniqueArray(eventType, { maxLength: 3 }) }, fc.array(eventType, { maxLength: 3 }), oddJsonValue) },
+      {
+        url: urlValue,
+        eventTypes: fc.oneof({ weight: 3, arbitrary: fc.uniqueArray(eventType, { maxLength: 3 }) }, fc.array(eventType, { maxLength: 3 }), oddJsonValue),
+      },
       { requiredKeys: ['url'] },
     )
     .map((body) => JSON.stringify(body)),
@@ -166,7 +191,9 @@ const description = fc.oneof({ weight: 12, arbitrary: printable }, fc.constantFr
 const declarationJson = fc.oneof(
   { weight: 12, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }).map((body) => JSON.stringify(body)) },
   { weight: 2, arbitrary: fc.record({ description, schema: eventSchema, example: eventData }, { requiredKeys: [] }).map((body) => JSON.stringify(body)) },
-  fc.tuple(description, fc.constantFrom('name', 'archived', '__proto__')).map(([text, extra]) => `{"description":${JSON.stringify(text)},${JSON.stringify(extra)}:true}`),
+  fc
+    .tuple(description, fc.constantFrom('name', 'archived', '__proto__'))
+    .map(([text, extra]) => `{"description":${JSON.stringify(text)},${JSON.stringify(extra)}:true}`),
   nested.map((schema) => `{"description":"deep","schema":{"allOf":[${schema}]},"example":{}}`),
 );
 
@@ -187,7 +214,9 @@ export const accepts = fc.oneof(
 );
 
 /** Times for a recovery's range: mostly ISO-8601 with a zone, then look-alikes and other JSON. */
-const isoTime = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+const isoTime = fc
+  .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((date) => date.toISOString());
 const timeValue = fc.oneof(
   { weight: 6, arbitrary: isoTime },
   fc.constantFrom(

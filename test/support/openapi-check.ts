@@ -13,7 +13,11 @@ export type OpenApiDocument = {
 export function servedRoutes(app: NestExpressApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
   return express.router.stack.flatMap(({ route }) =>
-    route ? Object.keys(route.methods).filter((m) => m !== '_all').map((method) => `${method.toUpperCase()} ${route.path}`) : [],
+    route
+      ? Object.keys(route.methods)
+          .filter((m) => m !== '_all')
+          .map((method) => `${method.toUpperCase()} ${route.path}`)
+      : [],
   );
 }
 
@@ -72,7 +76,9 @@ export class ResponseChecker {
       if (!schema) throw new Error(`${method} ${template} ${response.status}: a body of ${type}, but the document describes none`);
       const validate = this.ajv.compile({ ...schema, components: this.components });
       if (!validate(response.body)) {
-        throw new Error(`${method} ${template} ${response.status}: the body does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body)}`);
+        throw new Error(
+          `${method} ${template} ${response.status}: the body does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body)}`,
+        );
       }
     }
     this.seen.add(`${method.toUpperCase()} ${template} ${response.status}`);

@@ -15,7 +15,19 @@ export class Terminal {
   static open(cwd: string, options: { width?: number; height?: number } = {}): Terminal {
     const socket = `plude-test-${process.pid}-${randomBytes(3).toString('hex')}`;
     const terminal = new Terminal(socket, 'main');
-    terminal.tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 220), '-y', String(options.height ?? 50), '-c', cwd, 'bash --noprofile --norc');
+    terminal.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      String(options.width ?? 220),
+      '-y',
+      String(options.height ?? 50),
+      '-c',
+      cwd,
+      'bash --noprofile --norc',
+    );
     terminal.tmux('set-option', '-g', 'history-limit', '5000');
     return terminal;
   }
@@ -45,7 +57,11 @@ export class Terminal {
 
   /** Resolves with the screen once it matches `pattern`. */
   shows(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return waitFor(async () => this.screen(), (screen) => pattern.test(screen), { timeoutMs, what: `the terminal showing ${pattern}` });
+    return waitFor(
+      async () => this.screen(),
+      (screen) => pattern.test(screen),
+      { timeoutMs, what: `the terminal showing ${pattern}` },
+    );
   }
 
   /** Ends every terminal of this server. */

@@ -96,9 +96,10 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
  * One app and one HTTPS receiver for a test file: started before its tests, stopped after them. The app trusts the
  * receiver's self-signed certificate.
  */
-export function useTestApp(
-  options: { responder?: Responder; receiver?: ReceiverOptions; env?: Record<string, string> } = {},
-): { app: TestApp; receiver: HttpsReceiver } {
+export function useTestApp(options: { responder?: Responder; receiver?: ReceiverOptions; env?: Record<string, string> } = {}): {
+  app: TestApp;
+  receiver: HttpsReceiver;
+} {
   const context = {} as { app: TestApp; receiver: HttpsReceiver };
   beforeAll(async () => {
     context.receiver = await HttpsReceiver.start(options.responder, options.receiver);

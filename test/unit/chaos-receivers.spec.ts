@@ -20,7 +20,10 @@ describe('chaos receivers', () => {
     request(url, { method: 'POST', body, headers, dispatcher: client, signal });
   /** The error code a request failed with (the error's name when it has no string code), or 'no error'. */
   const failure = (promise: Promise<unknown>) =>
-    promise.then(() => 'no error', (err: Error & { code?: unknown }) => (typeof err.code === 'string' ? err.code : err.name));
+    promise.then(
+      () => 'no error',
+      (err: Error & { code?: unknown }) => (typeof err.code === 'string' ? err.code : err.name),
+    );
 
   beforeAll(async () => {
     ca = await chaos.chaosCa();
@@ -65,7 +68,11 @@ describe('chaos receivers', () => {
     ]);
     expect(s2.requests[0]).toMatchObject({ index: 4, pathIndex: 0, method: 'POST', answer: { status: 202 } });
     expect(s2.requests[0].answeredAt! - s2.requests[0].at).toBeGreaterThanOrEqual(45);
-    expect([...receiver.countsById()]).toEqual([['ntf_a', 3], ['ntf_b', 1], ['ntf_c', 1]]);
+    expect([...receiver.countsById()]).toEqual([
+      ['ntf_a', 3],
+      ['ntf_b', 1],
+      ['ntf_c', 1],
+    ]);
 
     const later = receiver.received(6);
     await post(receiver.url('/s3'));

@@ -32,8 +32,7 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable in one readable error', () => {
-    const attempt = () =>
-      loadConfig({ PORT: 'x', DELIVERY_WINDOW: 'forever', ALLOW_PRIVATE_TARGETS: 'maybe', DATABASE_URL: 'mysql://x' });
+    const attempt = () => loadConfig({ PORT: 'x', DELIVERY_WINDOW: 'forever', ALLOW_PRIVATE_TARGETS: 'maybe', DATABASE_URL: 'mysql://x' });
     expect(attempt).toThrow(ConfigError);
     for (const line of [
       'PORT: must be a port number (0-65535)',
@@ -60,9 +59,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ RATE_LIMIT: value }).http.rateLimit).toEqual(rateLimit);
   });
 
-  it.each(['', 'fast', '100/d', '-1/s', '100/s,burst=0', '100/s,burst=1.5', '100/s burst 200', '1e3'])('refuses RATE_LIMIT=%j, saying what it takes', (value) => {
-    expect(() => loadConfig({ RATE_LIMIT: value })).toThrow(/RATE_LIMIT: ".*" is not a rate like 100\/s, 6000\/m or 100 \(a second\), optionally with ",burst=200"; 0 or off: no limit/);
-  });
+  it.each(['', 'fast', '100/d', '-1/s', '100/s,burst=0', '100/s,burst=1.5', '100/s burst 200', '1e3'])(
+    'refuses RATE_LIMIT=%j, saying what it takes',
+    (value) => {
+      expect(() => loadConfig({ RATE_LIMIT: value })).toThrow(
+        /RATE_LIMIT: ".*" is not a rate like 100\/s, 6000\/m or 100 \(a second\), optionally with ",burst=200"; 0 or off: no limit/,
+      );
+    },
+  );
 
   it('wants the mTLS certificate and key together', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);

@@ -51,14 +51,20 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       return answer;
     },
   };
-  const metrics = { attempt: (outcome: string) => counted.push(outcome), delivered: (ms: number) => counted.push(`delivered after ${ms >= 0 ? 'some' : 'negative'} ms`) };
+  const metrics = {
+    attempt: (outcome: string) => counted.push(outcome),
+    delivered: (ms: number) => counted.push(`delivered after ${ms >= 0 ? 'some' : 'negative'} ms`),
+  };
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
   return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(err)}`);
   return err;
 }
@@ -69,7 +75,9 @@ describe('the delivery activity (stubbed store and sender)', () => {
     const failure = await failureOf(t.run());
     expect(failure).toMatchObject({ type: 'SubscriptionHeld', nonRetryable: true });
     expect(t.failures).toEqual([{ at: expect.any(Date), gone: true, autoDisableAfterMs: 60_000 }]);
-    expect(t.warnings).toEqual([{ message: 'subscription sub_1 disabled: gone', fields: { subscriptionId: 'sub_1', reason: 'gone', notificationId: 'ntf_1' } }]);
+    expect(t.warnings).toEqual([
+      { message: 'subscription sub_1 disabled: gone', fields: { subscriptionId: 'sub_1', reason: 'gone', notificationId: 'ntf_1' } },
+    ]);
     expect(t.recorded[0]).toMatchObject({ statusCode: 410, succeeded: false, nextAttemptAt: null });
   });
 

@@ -42,7 +42,12 @@ describe('banner', () => {
   const masterKey = { file: '/srv/data/master-key' };
 
   it('shows the generated tokens, and where they are kept, on the run that generated them', () => {
-    const text = banner({ ...base, adminToken: { ...admin, created: true }, sandbox: { ...sandbox, created: true }, masterKey: { ...masterKey, created: true } });
+    const text = banner({
+      ...base,
+      adminToken: { ...admin, created: true },
+      sandbox: { ...sandbox, created: true },
+      masterKey: { ...masterKey, created: true },
+    });
     expect(text).toContain('Admin token:      adm_secret-admin-token  (saved in /srv/data/admin-token; shown on this first start only)');
     expect(text).toContain('API token:        pwh_secret-api-token  (saved in');
     expect(text).toContain('-H "Authorization: Bearer pwh_secret-api-token"');
@@ -50,7 +55,12 @@ describe('banner', () => {
   });
 
   it('on later runs says where the tokens are kept, and never prints them', () => {
-    const text = banner({ ...base, adminToken: { ...admin, created: false }, sandbox: { ...sandbox, created: false }, masterKey: { ...masterKey, created: false } });
+    const text = banner({
+      ...base,
+      adminToken: { ...admin, created: false },
+      sandbox: { ...sandbox, created: false },
+      masterKey: { ...masterKey, created: false },
+    });
     expect(text).not.toContain('adm_secret-admin-token');
     expect(text).not.toContain('pwh_secret-api-token');
     expect(text).toContain('Admin token:      kept in /srv/data/admin-token');
@@ -60,7 +70,13 @@ describe('banner', () => {
   });
 
   it('tells the story that works on a fresh checkout: plude listen, then a publish, each from the checkout', () => {
-    const text = banner({ ...base, sandbox: { ...sandbox, created: true }, devCa: { certFile: '/srv/data/dev-ca/ca.pem', created: true }, cwd: '/srv/plude', dataDir: './data' });
+    const text = banner({
+      ...base,
+      sandbox: { ...sandbox, created: true },
+      devCa: { certFile: '/srv/data/dev-ca/ca.pem', created: true },
+      cwd: '/srv/plude',
+      dataDir: './data',
+    });
     expect(text).toContain('Development CA:   generated into /srv/data/dev-ca/ca.pem');
     expect(text).toContain('\n  cd /srv/plude && npx plude listen\n');
     expect(text).toContain(`\n  cd /srv/plude && npx plude events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'\n`);
@@ -69,7 +85,13 @@ describe('banner', () => {
   });
 
   it('names the API and the data folder to plude when they are not its defaults', () => {
-    const text = banner({ ...base, apiUrl: 'http://127.0.0.1:3101', sandbox: { ...sandbox, created: false }, cwd: "/home/o'neil/plude", dataDir: '/tmp/plude data' });
+    const text = banner({
+      ...base,
+      apiUrl: 'http://127.0.0.1:3101',
+      sandbox: { ...sandbox, created: false },
+      cwd: "/home/o'neil/plude",
+      dataDir: '/tmp/plude data',
+    });
     expect(text).toContain(`\n  cd '/home/o'\\''neil/plude' && PLUDE_URL=http://127.0.0.1:3101 DATA_DIR='/tmp/plude data' npx plude listen\n`);
   });
 

@@ -12,7 +12,12 @@ import { createCertificate } from '../support/certificates';
 import { ssrfForms } from '../support/ssrf-forms';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
-interface TestServer { server: Server; url: string; hits: string[]; connections: number }
+interface TestServer {
+  server: Server;
+  url: string;
+  hits: string[];
+  connections: number;
+}
 
 /** A self-signed server certificate for localhost and 127.0.0.1, marked as a CA: what the sender is told to trust. */
 const certificate = () => createCertificate({ keyType: 'ec', isCa: true });
@@ -22,7 +27,10 @@ async function startServer(tls: { key: string; cert: string }, handler: Handler)
   const server = createServer(tls, (req, res) => {
     state.hits.push(`${req.method} ${req.url}`);
     let body = '';
-    req.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => handler(req, body, res));
+    req
+      .setEncoding('utf8')
+      .on('data', (c: string) => (body += c))
+      .on('end', () => handler(req, body, res));
   });
   server.on('connection', () => state.connections++);
   server.listen(0, '127.0.0.1');
@@ -135,7 +143,9 @@ describe('createHttpSender (real local HTTPS)', () => {
 
   it('does not split a multi-byte character at the limit', async () => {
     const small = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [join(dir, 'ca.pem')], responseBodyLimitBytes: 5, maxConnectionsPerOrigin: 1 });
-    await expect(post(small, `${main.url}/utf8`)).resolves.toEqual({ statusCode: 200, body: 'éé', retryAfter: null }).finally(() => small.close());
+    await expect(post(small, `${main.url}/utf8`))
+      .resolves.toEqual({ statusCode: 200, body: 'éé', retryAfter: null })
+      .finally(() => small.close());
   });
 
   it('rejects with a readable timeout error', async () => {
@@ -154,7 +164,12 @@ describe('createHttpSender (real local HTTPS)', () => {
     afterEach(() => loadSender?.close());
 
     it('sends 64 concurrent requests (more than the old pool of 16) at once, and all succeed within the timeout', async () => {
-      loadSender = createHttpSender({ allowPrivateTargets: true, extraCaFiles: [join(dir, 'ca.pem')], responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 64 });
+      loadSender = createHttpSender({
+        allowPrivateTargets: true,
+        extraCaFiles: [join(dir, 'ca.pem')],
+        responseBodyLimitBytes: 64,
+        maxConnectionsPerOrigin: 64,
+      });
       // All 64 reach the receiver together (none queues behind a pool of 16). The timeout is generous: 64 TLS
       // handshakes at once on a busy 2-core machine take a while, and speed is the bench's business.
       const results = await concurrently(loadSender, 64, 5_000);
@@ -173,7 +188,10 @@ describe('createHttpSender (real local HTTPS)', () => {
 
   it('refuses a private IP literal when private targets are not allowed', async () => {
     // The redirect target never gets a connection from any test, so any connection here would show.
-    await expect(post(strictSender, `${redirectTarget.url}/ok`)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: expect.stringMatching(/127\.0\.0\.1/) });
+    await expect(post(strictSender, `${redirectTarget.url}/ok`)).rejects.toMatchObject({
+      code: 'EPRIVATETARGET',
+      message: expect.stringMatching(/127\.0\.0\.1/),
+    });
     expect(redirectTarget.connections).toBe(0);
   });
 
@@ -259,7 +277,10 @@ describe('createHttpSender (real local HTTPS)', () => {
     ['a space in a name', { 'webhook id': '1' }],
   ])('refuses a header with %s before it connects', async (_, headers) => {
     const hits = main.hits.length;
-    await expect(sender.send({ url: `${main.url}/ok`, headers, body: '{}', timeoutMs: 5000 })).rejects.toMatchObject({ code: 'EHEADER', message: expect.stringMatching(/^refused: header /) });
+    await expect(sender.send({ url: `${main.url}/ok`, headers, body: '{}', timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'EHEADER',
+      message: expect.stringMatching(/^refused: header /),
+    });
     expect(main.hits.length).toBe(hits);
   });
 

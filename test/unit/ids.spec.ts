@@ -21,10 +21,17 @@ describe('ids', () => {
     expect(ids.size).toBe(1000);
   });
 
-  it.each([undefined, 42, '', 'evt_', 'evt_0000000000000000000000000', 'evt_8ZZZZZZZZZZZZZZZZZZZZZZZZZ', 'evt_01ARZ3NDEKTSV4RRFFQ69G5FAI', 'EVT_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'evt_01ARZ3NDEKTSV4RRFFQ69G5FAV '])(
-    'rejects malformed %p',
-    (value) => expect(isId('evt', value)).toBe(false),
-  );
+  it.each([
+    undefined,
+    42,
+    '',
+    'evt_',
+    'evt_0000000000000000000000000',
+    'evt_8ZZZZZZZZZZZZZZZZZZZZZZZZZ',
+    'evt_01ARZ3NDEKTSV4RRFFQ69G5FAI',
+    'EVT_01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    'evt_01ARZ3NDEKTSV4RRFFQ69G5FAV ',
+  ])('rejects malformed %p', (value) => expect(isId('evt', value)).toBe(false));
 
   it('rejects out-of-range times', () => {
     expect(() => newId('key', -1)).toThrow(RangeError);

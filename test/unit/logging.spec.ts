@@ -61,7 +61,12 @@ describe('the Temporal SDK’s logs', () => {
   it('go to the process logger, a delivery’s lines naming the notification, routine INFO at debug', () => {
     const { lines, logger } = capture();
     const temporal = new TemporalLogger(logger);
-    temporal.warn('Activity failed', { sdkComponent: 'worker', workflowType: 'deliverNotification', workflowId: 'ntf_42', error: new Error('attempt 2 → HTTP 500') });
+    temporal.warn('Activity failed', {
+      sdkComponent: 'worker',
+      workflowType: 'deliverNotification',
+      workflowId: 'ntf_42',
+      error: new Error('attempt 2 → HTTP 500'),
+    });
     temporal.info('Worker state changed', { sdkComponent: 'worker', state: 'RUNNING' });
     temporal.info('Workflow bundle created', { size: '1MB' });
     temporal.error('connection lost', { sdkComponent: 'core' });

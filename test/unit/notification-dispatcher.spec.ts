@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { loadConfig } from '../../src/config/config';
 import type { NotificationDispatch } from '../../src/domain/delivery';
 import { NotificationDispatcher } from '../../src/outbox/notification-dispatcher';
+import { deliverNotification } from '../../workflows/deliver-notification';
 import { waitFor } from '../support/wait';
 
 const config = loadConfig({});
@@ -25,7 +26,7 @@ function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeo
   const warnings: string[] = [];
   const deadlines: number[] = [];
   const client = {
-    workflow: { start: jest.fn((_type: string, options: { workflowId: string }) => start(options)) },
+    workflow: { start: jest.fn((_workflow: unknown, options: { workflowId: string }) => start(options)) },
     withDeadline: jest.fn(<R>(deadline: number, fn: () => Promise<R>) => {
       deadlines.push(deadline);
       return fn();
@@ -75,7 +76,7 @@ describe('NotificationDispatcher', () => {
   it('starts one workflow per notification, ID = notification ID, duplicates rejected, IDs, times and the stored policy only', async () => {
     const { dispatcher, client } = setup(async () => undefined);
     await dispatcher.dispatch([dispatch('ntf_a')]);
-    expect(client.workflow.start).toHaveBeenCalledWith('deliverNotification', {
+    expect(client.workflow.start).toHaveBeenCalledWith(deliverNotification, {
       workflowId: 'ntf_a',
       taskQueue: 'plude-webhooks',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -99,7 +100,10 @@ describe('NotificationDispatcher', () => {
   it('starts a redelivery as a new run of the same workflow ID, allowed only once the earlier run has closed', async () => {
     const { dispatcher, client } = setup(async () => undefined);
     await dispatcher.dispatch([dispatch('ntf_a', 'redeliver')]);
-    const [[, options]] = client.workflow.start.mock.calls as unknown as [string, { workflowId: string; workflowIdReusePolicy: string; args: { trigger: string }[] }][];
+    const [[, options]] = client.workflow.start.mock.calls as unknown as [
+      string,
+      { workflowId: string; workflowIdReusePolicy: string; args: { trigger: string }[] },
+    ][];
     expect(options).toMatchObject({ workflowId: 'ntf_a', workflowIdReusePolicy: 'ALLOW_DUPLICATE', args: [{ trigger: 'redeliver' }] });
   });
 
@@ -160,13 +164,22 @@ describe('NotificationDispatcher', () => {
     const { start, pending, open, openAll } = gate();
     const { dispatcher, client } = setup(start, { maxConcurrentStarts: 3 });
     const dispatched = dispatcher.dispatch(ids(5).map((id) => dispatch(id)));
-    await waitFor(async () => pending.size, (n) => n === 3);
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 3,
+    );
     expect(client.workflow.start).toHaveBeenCalledTimes(3);
     open('ntf_0001');
-    await waitFor(async () => client.workflow.start.mock.calls.length, (n) => n === 4);
+    await waitFor(
+      async () => client.workflow.start.mock.calls.length,
+      (n) => n === 4,
+    );
     expect([...pending.keys()]).toEqual(['ntf_0000', 'ntf_0002', 'ntf_0003']);
     openAll();
-    await waitFor(async () => pending.size, (n) => n === 1);
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 1,
+    );
     openAll();
     await expect(dispatched).resolves.toEqual(ids(5));
   });
@@ -201,12 +214,24 @@ describe('NotificationDispatcher', () => {
     await dispatcher.dispatchAndRecord(ids(4).map((id) => dispatch(id))); // answers after startWaitMs, nothing started yet
     expect(marked).toEqual([]);
     open('ntf_0000');
-    await waitFor(async () => marked.flat(), (m) => m.includes('ntf_0000')); // the batched mark, no recovery involved
-    await waitFor(async () => pending.size, (n) => n === 2); // the queue moved on after the caller was answered
+    await waitFor(
+      async () => marked.flat(),
+      (m) => m.includes('ntf_0000'),
+    ); // the batched mark, no recovery involved
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 2,
+    ); // the queue moved on after the caller was answered
     openAll();
-    await waitFor(async () => pending.size, (n) => n === 1);
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 1,
+    );
     openAll();
-    await waitFor(async () => marked.flat().sort(), (m) => m.length === 4);
+    await waitFor(
+      async () => marked.flat().sort(),
+      (m) => m.length === 4,
+    );
   });
 
   it('answers a fan-out once its first batch of starts is in, not after every start', async () => {
@@ -214,14 +239,23 @@ describe('NotificationDispatcher', () => {
     // startWaitMs of a minute: only the first batch can have released the caller.
     const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2, startWaitMs: 60_000 });
     const answered = dispatcher.dispatchAndRecord(ids(6).map((id) => dispatch(id)));
-    await waitFor(async () => pending.size, (n) => n === 2);
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 2,
+    );
     openAll(); // the first two start
     await answered;
     expect(pending.size).toBe(2); // the next two are still in flight, the last two queued
     openAll();
-    await waitFor(async () => pending.size, (n) => n === 2);
+    await waitFor(
+      async () => pending.size,
+      (n) => n === 2,
+    );
     openAll();
-    await waitFor(async () => marked.flat().length, (n) => n === 6);
+    await waitFor(
+      async () => marked.flat().length,
+      (n) => n === 6,
+    );
   });
 
   it('on close, leaves queued starts to recovery, waits for those in flight and records them', async () => {

@@ -72,19 +72,46 @@ describe('isPublicAddress', () => {
     expect(isPublicAddress(ip)).toBe(true),
   );
   it.each([
-    '127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-    '255.255.255.255', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::', 'fd12::1', '::ffff:127.0.0.1',
-    '::ffff:10.0.0.1', '[::1]', 'not-an-ip', '',
+    '127.0.0.1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::',
+    'fd12::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '[::1]',
+    'not-an-ip',
+    '',
     // IPv4-compatible (::/96, which ipaddr.js calls unicast), SIIT, NAT64, 6to4, Teredo, documentation.
-    '::7f00:1', '::127.0.0.1', '::8.8.8.8', '::ffff:0:7f00:1', '64:ff9b::7f00:1', '64:ff9b:1::1', '2002:7f00:1::',
-    '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:db8::1', '198.18.0.1', '240.0.0.1',
+    '::7f00:1',
+    '::127.0.0.1',
+    '::8.8.8.8',
+    '::ffff:0:7f00:1',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::1',
+    '2002:7f00:1::',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '2001:db8::1',
+    '198.18.0.1',
+    '240.0.0.1',
   ])('%s is not public', (ip) => expect(isPublicAddress(ip)).toBe(false));
 });
 
 describe('assertPublicTarget / checkTargetUrl', () => {
   it.each(ssrfForms.filter(({ url }) => !url.includes('localhost')))('refuses $url ($what) without resolving it', async ({ url }) => {
     resolve.mockClear();
-    expect(await codeOf(checkTargetUrl(url, strict))).toMatch(/^private_target: .*private address.*does not allow private targets.*"allowPrivateTargets": true.*ALLOW_PRIVATE_TARGETS=true/);
+    expect(await codeOf(checkTargetUrl(url, strict))).toMatch(
+      /^private_target: .*private address.*does not allow private targets.*"allowPrivateTargets": true.*ALLOW_PRIVATE_TARGETS=true/,
+    );
     expect(resolve).not.toHaveBeenCalled();
   });
 
@@ -124,9 +151,7 @@ describe('assertPublicTarget / checkTargetUrl', () => {
   });
 
   it('reports unresolvable hosts as invalid_url', async () => {
-    expect(await codeOf(checkTargetUrl('https://nope.example.com/', strict))).toBe(
-      'invalid_url: could not resolve host nope.example.com (ENOTFOUND)',
-    );
+    expect(await codeOf(checkTargetUrl('https://nope.example.com/', strict))).toBe('invalid_url: could not resolve host nope.example.com (ENOTFOUND)');
     expect(await codeOf(checkTargetUrl('https://empty.example.com/', strict))).toMatch(/^invalid_url: could not resolve host/);
   });
 

@@ -22,7 +22,14 @@ export function registerEventTypes(program: Command, context: CliContext): void 
       action<[]>(context, async ({ client, out }) => {
         const answer = await client.api<{ items: EventTypeView[] }>('GET', '/webhooks/event-types');
         const { items } = answer;
-        out.result(answer, () => (items.length === 0 ? 'no event types' : table(['NAME', 'DESCRIPTION'], items.map((t) => [t.name, t.description]))));
+        out.result(answer, () =>
+          items.length === 0
+            ? 'no event types'
+            : table(
+                ['NAME', 'DESCRIPTION'],
+                items.map((t) => [t.name, t.description]),
+              ),
+        );
       }),
     );
 

@@ -55,7 +55,10 @@ export function registerEvents(program: Command, context: CliContext): void {
           '',
           ...(event.notifications.length === 0
             ? ['no notifications (no subscription took this type)']
-            : table(['NOTIFICATION', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS'], event.notifications.map((n) => [n.id, n.subscriptionId, n.status, n.attemptCount]))),
+            : table(
+                ['NOTIFICATION', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS'],
+                event.notifications.map((n) => [n.id, n.subscriptionId, n.status, n.attemptCount]),
+              )),
         ]);
       }),
     );

@@ -44,7 +44,13 @@ function describe(n: NotificationView): string[] {
     ]),
     ...(n.attempts.length === 0
       ? []
-      : ['', ...table(['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT'], n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt]))]),
+      : [
+          '',
+          ...table(
+            ['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT'],
+            n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt]),
+          ),
+        ]),
   ];
 }
 
@@ -67,10 +73,7 @@ export function registerNotifications(program: Command, context: CliContext): vo
     .action(
       action<[string]>(context, async ({ client, out }, id) => {
         const answer = await client.api('POST', `/notifications/${segment(id)}/redeliver`);
-        out.result(answer ?? { id, redelivery: 'accepted' }, () => [
-          `redelivery of ${id} accepted`,
-          `follow it: plude notifications get ${id}`,
-        ]);
+        out.result(answer ?? { id, redelivery: 'accepted' }, () => [`redelivery of ${id} accepted`, `follow it: plude notifications get ${id}`]);
       }),
     );
 }

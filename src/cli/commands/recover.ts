@@ -45,7 +45,10 @@ export function registerRecover(program: Command, context: CliContext): void {
         const body = { since: options.since, ...(options.until ? { until: options.until } : {}) };
         const started = await client.api<RecoveryStarted>('POST', `/webhooks/subscriptions/${segment(subscription)}/recover`, { body });
         if (!options.wait) {
-          out.result(started, () => [`recovery ${started.id} started: ${started.notifications} notifications`, `follow it: plude recoveries get ${started.id}`]);
+          out.result(started, () => [
+            `recovery ${started.id} started: ${started.notifications} notifications`,
+            `follow it: plude recoveries get ${started.id}`,
+          ]);
           return;
         }
         out.say(`recovery ${started.id}: ${started.notifications} notifications (Ctrl-C stops following it; the recovery goes on)`);

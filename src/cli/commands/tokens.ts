@@ -21,9 +21,7 @@ interface TokenSummary {
 const tokensOf = (environment: string) => `/admin/environments/${segment(environment)}/tokens`;
 
 export function registerTokens(program: Command, context: CliContext): void {
-  const tokens = program
-    .command('tokens')
-    .description("an environment's API tokens (admin token); the environment is --environment / PLUDE_ENVIRONMENT");
+  const tokens = program.command('tokens').description("an environment's API tokens (admin token); the environment is --environment / PLUDE_ENVIRONMENT");
 
   tokens
     .command('create')

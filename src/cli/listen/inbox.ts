@@ -56,7 +56,11 @@ export class Inbox {
     this.seen.set(webhookId, attempt);
     let verifyError: string | undefined;
     try {
-      this.webhook.verify(body, { 'webhook-id': webhookId, 'webhook-timestamp': one(headers['webhook-timestamp']) ?? '', 'webhook-signature': one(headers['webhook-signature']) ?? '' });
+      this.webhook.verify(body, {
+        'webhook-id': webhookId,
+        'webhook-timestamp': one(headers['webhook-timestamp']) ?? '',
+        'webhook-signature': one(headers['webhook-signature']) ?? '',
+      });
     } catch (err) {
       verifyError = err instanceof Error ? err.message : String(err);
     }
@@ -67,12 +71,20 @@ export class Inbox {
       return { answer, received: { ...base, status: answer.status } };
     }
     try {
-      const response = await this.fetchFn(this.forward, { method: 'POST', headers: forwardedHeaders(headers), body, signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS) });
+      const response = await this.fetchFn(this.forward, {
+        method: 'POST',
+        headers: forwardedHeaders(headers),
+        body,
+        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+      });
       const answer = { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? undefined };
       return { answer, received: { ...base, status: answer.status, forwardedTo: this.forward } };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      return { answer: { status: 502, body: `forward to ${this.forward} failed: ${cause}` }, received: { ...base, status: 502, forwardedTo: this.forward, forwardError: cause } };
+      return {
+        answer: { status: 502, body: `forward to ${this.forward} failed: ${cause}` },
+        received: { ...base, status: 502, forwardedTo: this.forward, forwardError: cause },
+      };
     }
   }
 }

@@ -113,14 +113,22 @@ function ready(scope: ActionScope<ListenOptions>, url: string, subscribed: Subsc
   const { out, settings, options } = scope;
   const types = subscribed.eventTypes.length === 0 ? 'every event type' : subscribed.eventTypes.join(', ');
   out.event(
-    { listening: url, environment: settings.environment, subscriptionId: subscribed.id, signatureKey: subscribed.signatureKey, forward: options.forward ?? null },
+    {
+      listening: url,
+      environment: settings.environment,
+      subscriptionId: subscribed.id,
+      signatureKey: subscribed.signatureKey,
+      forward: options.forward ?? null,
+    },
     [
       `Ready. Receiving notifications at ${url}`,
       `  subscription ${subscribed.id} in environment ${settings.environment}, for ${types}`,
       `  signature key ${subscribed.signatureKey}`,
       ...(options.forward ? [`  forwarding each one to ${options.forward}, answering with its status code`] : []),
       // Only where the same command, typed elsewhere, finds the same settings.
-      ...(onDefaults(scope) ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"invoice": "in_42", "amount": 4200}\''] : []),
+      ...(onDefaults(scope)
+        ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"invoice": "in_42", "amount": 4200}\'']
+        : []),
       '  Ctrl-C stops, and deletes the subscription.',
     ].join('\n'),
   );

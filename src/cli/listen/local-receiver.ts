@@ -29,13 +29,23 @@ export class LocalReceiver {
     const make = () => createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => serve(req, res, options.handle));
     const ipv4 = make();
     await listen(ipv4, options.port, '127.0.0.1').catch((err: NodeJS.ErrnoException) => {
-      throw new CliError(err.code === 'EADDRINUSE' ? `port ${options.port} is in use on localhost: choose another with --port` : `cannot listen on 127.0.0.1:${options.port}: ${err.message}`);
+      throw new CliError(
+        err.code === 'EADDRINUSE'
+          ? `port ${options.port} is in use on localhost: choose another with --port`
+          : `cannot listen on 127.0.0.1:${options.port}: ${err.message}`,
+      );
     });
     const port = (ipv4.address() as AddressInfo).port;
     const ipv6 = make();
     const servers = [ipv4];
     // Best effort: without IPv6 (or with ::1 taken), localhost reaches 127.0.0.1.
-    if (await listen(ipv6, port, '::1').then(() => true, () => false)) servers.push(ipv6);
+    if (
+      await listen(ipv6, port, '::1').then(
+        () => true,
+        () => false,
+      )
+    )
+      servers.push(ipv6);
     return new LocalReceiver(servers, port);
   }
 

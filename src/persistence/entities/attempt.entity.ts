@@ -35,7 +35,12 @@ export class AttemptEntity {
   succeeded: boolean;
 
   /** What the receiver asked for with Retry-After on a 429 or 503, in milliseconds. */
-  @Column({ name: 'retry_after_ms', type: 'bigint', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    name: 'retry_after_ms',
+    type: 'bigint',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   retryAfterMs: number | null;
 
   /** When the next attempt was planned to start, as this attempt's failure decided; null after a success or the last one. */

@@ -8,7 +8,17 @@ import { RecoveryEntity } from './recovery.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SubscriptionEntity } from './subscription.entity';
 
-export { ApiTokenEntity, AttemptEntity, EnvironmentEntity, EventEntity, EventTypeEntity, NotificationEntity, RecoveryEntity, SigningKeyEntity, SubscriptionEntity };
+export {
+  ApiTokenEntity,
+  AttemptEntity,
+  EnvironmentEntity,
+  EventEntity,
+  EventTypeEntity,
+  NotificationEntity,
+  RecoveryEntity,
+  SigningKeyEntity,
+  SubscriptionEntity,
+};
 
 export const ENTITIES = [
   EnvironmentEntity,

@@ -15,9 +15,7 @@ export class ApiTokenRepository {
 
   /** The environment a live (not revoked) token hash belongs to, or null. Does not count as a use. */
   async findEnvironmentIdByHash(tokenHash: string): Promise<string | null> {
-    const token = await this.db
-      .getRepository(ApiTokenEntity)
-      .findOne({ select: { environmentId: true }, where: { tokenHash, revokedAt: IsNull() } });
+    const token = await this.db.getRepository(ApiTokenEntity).findOne({ select: { environmentId: true }, where: { tokenHash, revokedAt: IsNull() } });
     return token?.environmentId ?? null;
   }
 

@@ -68,8 +68,7 @@ const toEntity = (row: EventRow): EventEntity =>
     createdAt: row.created_at,
   });
 
-const toNotifications = (row: NotificationsRow): StoredNotification[] =>
-  (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) }));
+const toNotifications = (row: NotificationsRow): StoredNotification[] => (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) }));
 
 export class EventRepository {
   constructor(private readonly db: DataSource) {}
@@ -100,15 +99,7 @@ export class EventRepository {
        )
        SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
        FROM event`,
-      [
-        input.id,
-        input.environmentId,
-        input.type,
-        input.dataJson,
-        input.idempotencyKey,
-        input.windowMs,
-        ...policyValues(input.policy),
-      ],
+      [input.id, input.environmentId, input.type, input.dataJson, input.idempotencyKey, input.windowMs, ...policyValues(input.policy)],
     );
     if (rows.length > 0) {
       // The stored text is the input text: no need to send it back.
@@ -131,10 +122,7 @@ export class EventRepository {
   }
 
   async findInEnvironment(environmentId: string, id: string): Promise<EventEntity | null> {
-    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [
-      id,
-      environmentId,
-    ]);
+    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.id = $1 AND e.environment_id = $2`, [id, environmentId]);
     return rows[0] ? toEntity(rows[0]) : null;
   }
 }

@@ -20,9 +20,11 @@ export class NotificationRepository {
 
   /** IDs of a subscription's pending notifications (held ones among them). */
   async pendingIdsOf(subscriptionId: string): Promise<string[]> {
-    const rows = await this.db.query<{
-      id: string;
-    }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId]);
+    const rows = await this.db.query<
+      {
+        id: string;
+      }[]
+    >(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId]);
     return rows.map((row) => row.id);
   }
 
@@ -35,5 +37,4 @@ export class NotificationRepository {
   async findAttempts(notificationId: string): Promise<AttemptEntity[]> {
     return this.db.getRepository(AttemptEntity).find({ where: { notificationId }, order: { number: 'ASC' } });
   }
-
 }

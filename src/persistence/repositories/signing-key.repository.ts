@@ -33,10 +33,7 @@ export function openSigningKey(keyRing: KeyRing, stored: StoredSigningKey): stri
 /** SQL: the columns of a stored key under the names of StoredSigningKey. */
 const STORED_COLUMNS = `k.id, k.encryption, k.secret, k.master_key_id AS "masterKeyId", k.iv, k.ciphertext, k.auth_tag AS tag`;
 
-export type Rotation =
-  | { outcome: 'rotated'; key: SigningKey }
-  | { outcome: 'not_found' }
-  | { outcome: 'too_many_keys'; live: number; nextExpiry: Date | null };
+export type Rotation = { outcome: 'rotated'; key: SigningKey } | { outcome: 'not_found' } | { outcome: 'too_many_keys'; live: number; nextExpiry: Date | null };
 
 export interface SealReport {
   /** Keys sealed (or sealed again) under the current master key. */
@@ -90,10 +87,10 @@ export class SigningKeyRepository {
     key: { id: string; secret: string };
   }): Promise<Rotation> {
     return this.db.transaction(async (tx) => {
-      const found = await tx.query<unknown[]>(
-        `SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`,
-        [input.subscriptionId, input.environmentId],
-      );
+      const found = await tx.query<unknown[]>(`SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE`, [
+        input.subscriptionId,
+        input.environmentId,
+      ]);
       if (found.length === 0) return { outcome: 'not_found' };
       await tx.query(`DELETE FROM signing_keys WHERE subscription_id = $1 AND expires_at <= now()`, [input.subscriptionId]);
       const live = await tx.query<{ expires_at: Date | null }[]>(`SELECT expires_at FROM signing_keys WHERE subscription_id = $1 ORDER BY expires_at`, [

@@ -25,7 +25,10 @@ export async function attemptsOf(topology: Topology, eventId: string, perNotific
     const { rows: all } = await topology.db.query<{ id: string }>('SELECT id FROM notifications WHERE event_id = $1', [eventId]);
     const enough = all.every((n) => rows.filter((r) => r.notification_id === n.id).length >= perNotification);
     if (all.length > 0 && enough) return rows;
-    if (Date.now() > deadline) throw new Error(`fewer than ${perNotification} attempts per notification within ${timeoutMs} ms: ${JSON.stringify(rows.map((r) => [r.notification_id, r.number, r.error]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `fewer than ${perNotification} attempts per notification within ${timeoutMs} ms: ${JSON.stringify(rows.map((r) => [r.notification_id, r.number, r.error]))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -43,7 +43,13 @@ export async function settleAndCount(topology: Topology, ledger: Ledger, fleet: 
 
 /** A tally as a RELIABILITY.md row's counts. */
 export function row(t: Tally, counted?: string): Counted {
-  return { accepted: t.accepted, delivered: t.delivered, duplicates: t.duplicates, lost: t.lost, counted: [`${t.notifications} notifications`, counted].filter(Boolean).join('; ') };
+  return {
+    accepted: t.accepted,
+    delivered: t.delivered,
+    duplicates: t.duplicates,
+    lost: t.lost,
+    counted: [`${t.notifications} notifications`, counted].filter(Boolean).join('; '),
+  };
 }
 
 /** Keys of every subscription in one map. */

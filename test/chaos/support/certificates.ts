@@ -25,7 +25,15 @@ export interface ChaosCa {
 
 const DAY_MS = 86_400_000;
 /** An EC server leaf (test/support/certificates.ts), for the loopback names unless told otherwise. */
-const LEAF = { keyType: 'ec', serverLeaf: true, altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] } as const;
+const LEAF = {
+  keyType: 'ec',
+  serverLeaf: true,
+  altNames: [
+    { type: 2, value: 'localhost' },
+    { type: 7, ip: '127.0.0.1' },
+    { type: 7, ip: '::1' },
+  ],
+} as const;
 
 let shared: Promise<ChaosCa> | undefined;
 
@@ -52,7 +60,13 @@ export function untrustedSelfSigned(): Promise<ServerCertificate> {
 
 /** Issued by `ca` for the loopback names, but expired a day ago: CERT_HAS_EXPIRED. */
 export function expiredCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
-  return createCertificate({ ...LEAF, altNames: [...LEAF.altNames], issuer: ca, notBefore: new Date(Date.now() - 30 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) });
+  return createCertificate({
+    ...LEAF,
+    altNames: [...LEAF.altNames],
+    issuer: ca,
+    notBefore: new Date(Date.now() - 30 * DAY_MS),
+    notAfter: new Date(Date.now() - DAY_MS),
+  });
 }
 
 /** Issued by `ca`, valid, for wrong.example only (no loopback name): ERR_TLS_CERT_ALTNAME_INVALID. */

@@ -32,16 +32,20 @@ function record(result: CaseResult): void {
  * asserts with expect(), and returns what it counted; a thrown assertion records the row as failed.
  */
 export function chaosCase(id: string, title: string, did: string, body: () => Promise<Counted>, timeoutMs = 180_000): void {
-  it(`${id}: ${title}`, async () => {
-    const started = Date.now();
-    const row = { id, title, did };
-    try {
-      const counted = await body();
-      record({ ...row, ...counted, passed: true, seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
-    } catch (err) {
-      const failure = ((err as Error).message ?? String(err)).split('\n').find((line) => line.trim()) ?? 'failed';
-      record({ ...row, passed: false, failure, seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
-      throw err;
-    }
-  }, timeoutMs);
+  it(
+    `${id}: ${title}`,
+    async () => {
+      const started = Date.now();
+      const row = { id, title, did };
+      try {
+        const counted = await body();
+        record({ ...row, ...counted, passed: true, seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
+      } catch (err) {
+        const failure = ((err as Error).message ?? String(err)).split('\n').find((line) => line.trim()) ?? 'failed';
+        record({ ...row, passed: false, failure, seconds: (Date.now() - started) / 1000, finishedAt: new Date().toISOString() });
+        throw err;
+      }
+    },
+    timeoutMs,
+  );
 }

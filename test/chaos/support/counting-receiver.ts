@@ -63,7 +63,10 @@ export class CountingReceiver {
   private readonly byPath = new Map<string, RecordedRequest[]>();
   private readonly idCounts = new Map<string, number>();
   private readonly routes = new Map<string, Responder>();
-  private readonly conditions = new Conditions<RecordedRequest[]>(() => this.requests, () => this.summary());
+  private readonly conditions = new Conditions<RecordedRequest[]>(
+    () => this.requests,
+    () => this.summary(),
+  );
   private loopback!: LoopbackServer;
 
   private constructor(
@@ -76,7 +79,12 @@ export class CountingReceiver {
   static async start(options: CountingReceiverOptions = {}): Promise<CountingReceiver> {
     const ca = options.ca ?? (await chaosCa());
     const receiver = new CountingReceiver(options.responder ?? (() => 200), ca.caFile);
-    receiver.loopback = await LoopbackServer.listen(ca.localhost, (req, res) => receiver.receive(req, res), () => {}, options.host);
+    receiver.loopback = await LoopbackServer.listen(
+      ca.localhost,
+      (req, res) => receiver.receive(req, res),
+      () => {},
+      options.host,
+    );
     return receiver;
   }
 

@@ -56,4 +56,7 @@ export class ReceiverFleet {
 }
 
 /** Fails the first `times` requests of every webhook-id with `status`, then answers 200. */
-export const failFirst = (times: number, status = 500): Behaviour => (_request, earlier) => (earlier < times ? status : 200);
+export const failFirst =
+  (times: number, status = 500): Behaviour =>
+  (_request, earlier) =>
+    earlier < times ? status : 200;

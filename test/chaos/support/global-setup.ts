@@ -19,7 +19,6 @@ export const CHAOS_GLOBALS_KEY = '__pludeChaosGlobals';
 const say = (line: string) => process.stderr.write(`[chaos-setup] ${line}\n`);
 const timedSay = <T>(label: string, work: () => Promise<T>) => timed(label, work, say);
 
-
 /**
  * The chaos suite's shared parts: `npm run build`'s output (the cases run dist/src/api.js and worker.js), an
  * embedded PostgreSQL (or CHAOS_DATABASE_ADMIN_URL's server), and on it one PostgreSQL-backed Temporal server that

@@ -11,7 +11,14 @@ export default async function globalTeardown(): Promise<void> {
   if (process.env.CHAOS_REPORT === '1') {
     const file = path.join(ROOT, 'RELIABILITY.md');
     const seconds = (Date.now() - globals.startedAt.getTime()) / 1000;
-    writeFileSync(file, renderReliability(readResults(globals.resultsFile), { startedAt: globals.startedAt, seconds, temporalServer: 'server v1.29.1, PostgreSQL persistence and SQL visibility (postgres12 plugin)' }));
+    writeFileSync(
+      file,
+      renderReliability(readResults(globals.resultsFile), {
+        startedAt: globals.startedAt,
+        seconds,
+        temporalServer: 'server v1.29.1, PostgreSQL persistence and SQL visibility (postgres12 plugin)',
+      }),
+    );
     process.stderr.write(`[chaos-teardown] wrote ${file}\n`);
   }
   await releaseChaosGlobals(globals);

@@ -54,7 +54,10 @@ export class ResetReceiver extends RecordingServer {
 export class HugeBodyReceiver extends RecordingServer {
   private readonly chunk: Buffer;
 
-  private constructor(readonly bytes: number, chunkBytes: number) {
+  private constructor(
+    readonly bytes: number,
+    chunkBytes: number,
+  ) {
     super();
     this.chunk = Buffer.alloc(chunkBytes, 'x');
   }

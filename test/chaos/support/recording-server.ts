@@ -29,7 +29,10 @@ export interface Hit {
 export abstract class RecordingServer {
   readonly requests: Hit[] = [];
   protected loopback!: LoopbackServer;
-  private readonly conditions = new Conditions<this>(() => this, () => this.summary());
+  private readonly conditions = new Conditions<this>(
+    () => this,
+    () => this.summary(),
+  );
 
   /** HTTP requests received (past a TLS handshake). */
   get hits(): number {
@@ -74,7 +77,12 @@ export abstract class RecordingServer {
   protected abstract handle(hit: Hit, req: IncomingMessage, res: ServerResponse): void;
 
   protected async listen(tls: ServerCertificate, host?: LoopbackHost): Promise<this> {
-    this.loopback = await LoopbackServer.listen(tls, (req, res) => this.receive(req, res), () => this.changed(), host);
+    this.loopback = await LoopbackServer.listen(
+      tls,
+      (req, res) => this.receive(req, res),
+      () => this.changed(),
+      host,
+    );
     return this;
   }
 

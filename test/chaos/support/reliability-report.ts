@@ -3,7 +3,33 @@ import os from 'node:os';
 import type { CaseResult } from './chaos-case';
 
 /** Every case the issue asks for, in RELIABILITY.md's order: a case missing from a run shows as "not run". */
-export const CASE_IDS = ['L1', 'L2', 'L3', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'Z1', 'Z2', 'Z3', 'Z4', 'A1', 'A2', 'A3', 'A4', 'U2'];
+export const CASE_IDS = [
+  'L1',
+  'L2',
+  'L3',
+  'F1',
+  'F2',
+  'F3',
+  'F4',
+  'F5',
+  'F6',
+  'F7',
+  'R1',
+  'R2',
+  'R3',
+  'R4',
+  'R5',
+  'R6',
+  'Z1',
+  'Z2',
+  'Z3',
+  'Z4',
+  'A1',
+  'A2',
+  'A3',
+  'A4',
+  'U2',
+];
 
 export interface RunFacts {
   startedAt: Date;
@@ -56,8 +82,8 @@ export function renderReliability(results: Map<string, CaseResult>, facts: RunFa
     '',
     '"Duplicates" are 2xx answers beyond the first for one `webhook-id`: delivery is at least once, so a receiver',
     'deduplicates on `webhook-id`. "Lost" counts accepted notifications that were neither delivered nor still pending',
-    'with their next attempt planned: the R cases\' receivers never give a timely 2xx, so their notifications must stay',
-    'pending and be retried (and R3\'s 200s are delivered). L1 publishes for 20 s here (the issue asks 60 s): see its',
+    "with their next attempt planned: the R cases' receivers never give a timely 2xx, so their notifications must stay",
+    "pending and be retried (and R3's 200s are delivered). L1 publishes for 20 s here (the issue asks 60 s): see its",
     'comment in test/chaos/load.chaos.spec.ts; `CHAOS_L1_SECONDS=60 npm run test:chaos` runs the full one.',
     '',
     '| Case | What was done | Accepted | Delivered | Duplicates | Lost | What else was counted | Time | Result |',

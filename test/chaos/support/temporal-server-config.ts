@@ -51,8 +51,15 @@ function canListen(port: number): Promise<boolean> {
 /** Nine distinct ports in PORT_RANGE that were free a moment ago. */
 export async function allocatePorts(): Promise<TemporalServerPorts> {
   const names: (keyof TemporalServerPorts)[] = [
-    'frontendGrpc', 'frontendHttp', 'frontendMembership', 'historyGrpc', 'historyMembership',
-    'matchingGrpc', 'matchingMembership', 'workerGrpc', 'workerMembership',
+    'frontendGrpc',
+    'frontendHttp',
+    'frontendMembership',
+    'historyGrpc',
+    'historyMembership',
+    'matchingGrpc',
+    'matchingMembership',
+    'workerGrpc',
+    'workerMembership',
   ];
   const taken = new Set<number>();
   for (let tries = 0; taken.size < names.length; tries++) {

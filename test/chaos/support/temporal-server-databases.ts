@@ -66,27 +66,19 @@ async function setupSchema(sqlTool: string, t: PostgresTarget, schema: string, l
  * (Re)creates `<prefix>_temporal` and `<prefix>_visibility` on the server `adminUrl` (a superuser URL) and installs
  * the newest schemas into them. Existing databases of those names are dropped first, open connections and all.
  */
-export async function createTemporalDatabases(
-  adminUrl: string,
-  prefix: string,
-  sqlTool: string,
-  log: (line: string) => void,
-): Promise<TemporalDatabases> {
+export async function createTemporalDatabases(adminUrl: string, prefix: string, sqlTool: string, log: (line: string) => void): Promise<TemporalDatabases> {
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`database prefix ${JSON.stringify(prefix)}: use [a-z0-9_], not starting with a digit`);
   const dbs: TemporalDatabases = { db: target(adminUrl, `${prefix}_temporal`), visibility: target(adminUrl, `${prefix}_visibility`) };
   const names = [dbs.db.database, dbs.visibility.database];
-  await onServer(adminUrl, [
-    ...names.map((name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-    ...names.map((name) => `CREATE DATABASE "${name}"`),
-  ]);
-  await Promise.all([
-    setupSchema(sqlTool, dbs.db, SCHEMAS.db, log),
-    setupSchema(sqlTool, dbs.visibility, SCHEMAS.visibility, log),
-  ]);
+  await onServer(adminUrl, [...names.map((name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), ...names.map((name) => `CREATE DATABASE "${name}"`)]);
+  await Promise.all([setupSchema(sqlTool, dbs.db, SCHEMAS.db, log), setupSchema(sqlTool, dbs.visibility, SCHEMAS.visibility, log)]);
   return dbs;
 }
 
 /** Drops both databases (the server must be stopped, or it reconnects and logs errors until it is). */
 export async function dropTemporalDatabases(adminUrl: string, dbs: TemporalDatabases): Promise<void> {
-  await onServer(adminUrl, [dbs.db.database, dbs.visibility.database].map((name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await onServer(
+    adminUrl,
+    [dbs.db.database, dbs.visibility.database].map((name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  );
 }

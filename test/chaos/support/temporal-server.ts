@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
-import { grpc } from '@temporalio/proto';
-import { msToTs } from '@temporalio/common/lib/time';
+import { google, grpc } from '@temporalio/proto';
 import { LastLines } from '../../../src/lib/last-lines';
 import { obtainTemporalServer } from './temporal-server-binaries';
 import { allocatePorts, HOST, writeServerConfig } from './temporal-server-config';
@@ -145,7 +144,7 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
   const connection = await Connection.connect({ address });
   try {
     await connection.withDeadline(Date.now() + 10_000, () =>
-      connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') }),
+      connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 86_400 }) }),
     );
   } catch (err) {
     if (!(isGrpcServiceError(err) && (err.code as number) === GRPC_ALREADY_EXISTS)) throw err;
@@ -191,9 +190,7 @@ async function probeReady(address: string, namespace: string | null, timeoutMs: 
     await within(() => connection.workflowService.describeNamespace({ namespace }));
     await within(() => connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }));
     try {
-      await within(() =>
-        connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `readiness-probe-${Date.now()}` } }),
-      );
+      await within(() => connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `readiness-probe-${Date.now()}` } }));
     } catch (err) {
       if (!(isGrpcServiceError(err) && (err.code as number) === GRPC_NOT_FOUND)) throw err;
     }

@@ -50,9 +50,7 @@ export type BadTlsReceivers = Record<BadTlsKind, BadTlsReceiver> & { stop(): Pro
 
 /** The three bad-certificate receivers. */
 export async function startBadTlsReceivers(ca?: ChaosCa): Promise<BadTlsReceivers> {
-  const [selfSigned, expired, wrongHost] = await Promise.all(
-    (['selfSigned', 'expired', 'wrongHost'] as const).map((kind) => BadTlsReceiver.start(kind, ca)),
-  );
+  const [selfSigned, expired, wrongHost] = await Promise.all((['selfSigned', 'expired', 'wrongHost'] as const).map((kind) => BadTlsReceiver.start(kind, ca)));
   return {
     selfSigned,
     expired,

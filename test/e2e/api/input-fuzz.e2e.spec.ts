@@ -42,12 +42,21 @@ describe('hostile input never gets a 5xx (property-based)', () => {
       return { token, environment: id, api };
     };
     const [publishing, subscribing] = [await credentials(), await credentials()];
-    [publisher, subscriber, otherPublisher, otherSubscriber, cataloguer] = [publishing, subscribing, await credentials(), await credentials(), await credentials()];
+    [publisher, subscriber, otherPublisher, otherSubscriber, cataloguer] = [
+      publishing,
+      subscribing,
+      await credentials(),
+      await credentials(),
+      await credentials(),
+    ];
     admin = { token: ADMIN_TOKEN, environment: '' };
     // One delivered notification and one recovery, so that the GET routes also see IDs that exist.
     const { body: subscription } = await subscribing.api.subscribe(t.receiver.url('/fuzz'));
     const { published, event } = await publishDelivered(subscribing.api, 'fuzz.seed', { n: 1 });
-    const recovery = await subscribing.api.request('POST', `/webhooks/subscriptions/${subscription.id}/recover`, { since: '2000-01-01T00:00:00Z', until: '2000-01-02T00:00:00Z' });
+    const recovery = await subscribing.api.request('POST', `/webhooks/subscriptions/${subscription.id}/recover`, {
+      since: '2000-01-01T00:00:00Z',
+      until: '2000-01-02T00:00:00Z',
+    });
     Object.assign(known, {
       event: published.body.id,
       notification: event.body.notifications[0].id,
@@ -108,11 +117,18 @@ describe('hostile input never gets a 5xx (property-based)', () => {
 
   it('PUT and DELETE /event-types/:name, and publishing the types declared', async () => {
     await fc.assert(
-      fc.asyncProperty(headers(cataloguer, otherPublisher), eventTypeNames, declarationBodies, eventData, fc.boolean(), async (h, name, body, data, archive) => {
-        await send('PUT', `/event-types/${name}`, h, body);
-        await send('POST', '/events', h, JSON.stringify({ type: decodeURIComponent(name), data }));
-        if (archive) await send('DELETE', `/event-types/${name}`, h);
-      }),
+      fc.asyncProperty(
+        headers(cataloguer, otherPublisher),
+        eventTypeNames,
+        declarationBodies,
+        eventData,
+        fc.boolean(),
+        async (h, name, body, data, archive) => {
+          await send('PUT', `/event-types/${name}`, h, body);
+          await send('POST', '/events', h, JSON.stringify({ type: decodeURIComponent(name), data }));
+          if (archive) await send('DELETE', `/event-types/${name}`, h);
+        },
+      ),
       { numRuns: 150 },
     );
     expect([...(seen.get('PUT event-types') ?? [])]).toEqual(expect.arrayContaining([200, 400, 422]));
@@ -187,7 +203,10 @@ describe('hostile input never gets a 5xx (property-based)', () => {
     expect([...(seen.get('POST events') ?? [])]).toContain(202); // some were accepted: the check below means something
     // A delivery starts from a stored notification: the seed's is the only one in the fuzzed environments.
     const environments = [publisher, otherPublisher, subscriber, otherSubscriber, cataloguer].map((c) => c.environment);
-    const notifications = await t.app.db.query<{ id: string }[]>(`SELECT n.id FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.environment_id = ANY ($1)`, [environments]);
+    const notifications = await t.app.db.query<{ id: string }[]>(
+      `SELECT n.id FROM notifications n JOIN events e ON e.id = n.event_id WHERE e.environment_id = ANY ($1)`,
+      [environments],
+    );
     expect(notifications.map((n) => n.id)).toEqual([known.notification]);
     expect(t.receiver.requests.map((request) => request.path)).toEqual(['/fuzz']);
   });

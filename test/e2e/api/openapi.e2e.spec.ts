@@ -24,7 +24,9 @@ function validateOpenApi(document: unknown): Promise<{ valid: boolean; errors?: 
       process.stdout.write(JSON.stringify({ ...result, version: validator.version }));
     });`;
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', script], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+    const child = execFile(process.execPath, ['-e', script], (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
     child.stdin!.end(JSON.stringify(document));
   });
 }
@@ -129,7 +131,11 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('POST', '/webhooks/subscriptions/{id}/rotate-key', api.request('POST', `/webhooks/subscriptions/${id}/rotate-key`, { overlap: '1h' }));
 
     // Event catalog
-    const declaration = { description: 'Checked by the OpenAPI test', schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } }, example: { n: 1 } };
+    const declaration = {
+      description: 'Checked by the OpenAPI test',
+      schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
+      example: { n: 1 },
+    };
     await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', declaration));
     const badExample = await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', { ...declaration, example: { n: 'one' } })); // 422
     expect(badExample.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
@@ -167,13 +173,19 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { status: 'paused' }));
     const heldEvent = await check('POST', '/events', api.publish('openapi.checked', { n: 2 }));
     const held = (await check('GET', '/events/{id}', api.request('GET', `/events/${heldEvent.body.id}`))).body.notifications[0].id as string;
-    await waitFor(() => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${held}`)), (r) => r.body.temporal !== null);
+    await waitFor(
+      () => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${held}`)),
+      (r) => r.body.temporal !== null,
+    );
     await check('POST', '/notifications/{id}/redeliver', api.request('POST', `/notifications/${held}/redeliver`)); // 409
 
     // Recoveries
     const recover = (body: object, subscription = id) => api.request('POST', `/webhooks/subscriptions/${subscription}/recover`, body);
     const recovery = await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: new Date(Date.now() - 3_600_000).toISOString() }));
-    await waitFor(() => check('GET', '/recoveries/{id}', api.request('GET', `/recoveries/${recovery.body.id}`)), (r) => r.body.status === 'completed');
+    await waitFor(
+      () => check('GET', '/recoveries/{id}', api.request('GET', `/recoveries/${recovery.body.id}`)),
+      (r) => r.body.status === 'completed',
+    );
     await check('GET', '/recoveries/{id}', api.request('GET', '/recoveries/rcv_nothing')); // 404
     await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: 'yesterday' })); // 400
     await check('POST', '/webhooks/subscriptions/{id}/recover', recover({ since: '2020-01-01T00:00:00Z' }, 'sub_nothing')); // 404

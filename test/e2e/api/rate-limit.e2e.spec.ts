@@ -93,7 +93,9 @@ describe('RATE_LIMIT: requests per API token (1/s, bursts of 5)', () => {
   });
 
   it('documents the 429 and its Retry-After on every route that takes a token', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
     const tokenRoutes = operations.filter(({ path }) => !/^\/(health|metrics|openapi|docs)/.test(path));
     expect(tokenRoutes.length).toBeGreaterThan(15);
     for (const { path, method, operation } of tokenRoutes) {

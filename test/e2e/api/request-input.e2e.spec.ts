@@ -97,7 +97,12 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
       const { id: environment, api: publisher } = await t.app.newEnvironment();
       for (const type of names) {
         const refused = await publisher.publish(type, { n: 1 });
-        expect([type, refused.status, refused.body.error, refused.body.message]).toEqual([type, 400, 'validation', expect.stringMatching(/^type must be 1-128 characters/)]);
+        expect([type, refused.status, refused.body.error, refused.body.message]).toEqual([
+          type,
+          400,
+          'validation',
+          expect.stringMatching(/^type must be 1-128 characters/),
+        ]);
       }
       expect(await t.app.db.query(`SELECT id FROM events WHERE environment_id = $1`, [environment])).toEqual([]);
     });
@@ -119,10 +124,22 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
       const { id: environment, api: publisher } = await t.app.newEnvironment();
       expect((await publisher.subscribe(t.receiver.url('/headers'))).status).toBe(200);
       const data = '{"s":"x\\r\\nx-injected: 1",\r\n"t":"\\u000d\\u000ax-injected: 2"}';
-      const published = await publisher.send('POST', '/events', `{"type":"inj.checked","data":${data}}`, { 'content-type': 'application/json', 'idempotency-key': 'inj-1' });
+      const published = await publisher.send('POST', '/events', `{"type":"inj.checked","data":${data}}`, {
+        'content-type': 'application/json',
+        'idempotency-key': 'inj-1',
+      });
       expect(published.status).toBe(202);
       const [request] = await t.receiver.arrived('/headers');
-      expect(Object.keys(request.headers).sort()).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
+      expect(Object.keys(request.headers).sort()).toEqual([
+        'connection',
+        'content-length',
+        'content-type',
+        'host',
+        'user-agent',
+        'webhook-id',
+        'webhook-signature',
+        'webhook-timestamp',
+      ]);
       expect(request.headers['webhook-id']).toMatch(/^ntf_[0-9A-Z]{26}$/);
       expect(request.body).toContain(`"environment":"${environment}","data":${data}}`);
     });

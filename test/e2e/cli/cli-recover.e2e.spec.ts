@@ -23,7 +23,12 @@ describe('plude recover, redeliver and event-types against the real stack', () =
       expect(published.every((p) => p.status === 202)).toBe(true);
     }
     await waitFor(
-      async () => (await t.app.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notifications WHERE subscription_id = $1 AND status = 'expired'`, [subscription.id]))[0].n,
+      async () =>
+        (
+          await t.app.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM notifications WHERE subscription_id = $1 AND status = 'expired'`, [
+            subscription.id,
+          ])
+        )[0].n,
       (n) => n === 200,
       60_000,
     );
@@ -42,7 +47,9 @@ describe('plude recover, redeliver and event-types against the real stack', () =
     const { id: environment, token, api } = await recoverer.newEnvironment();
     const plude = (...argv: string[]) => runCli(argv, { env: { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: environment } });
     const schema = '{"type":"object","required":["invoice"],"properties":{"invoice":{"type":"string"}}}';
-    expect(await plude('event-types', 'put', 'invoice.sent', '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({ code: 0 });
+    expect(await plude('event-types', 'put', 'invoice.sent', '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({
+      code: 0,
+    });
     expect((await plude('event-types', 'list')).stdout).toContain('invoice.sent');
     expect(await plude('events', 'publish', 'invoice.sent', '--data', '{"nope": 1}')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 422') });
 

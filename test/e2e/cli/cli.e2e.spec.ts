@@ -56,7 +56,10 @@ describe('plude against the real stack', () => {
     const [request] = await t.receiver.arrived('/cli');
     expect(request.body).toContain(`"data":${data}`);
 
-    const event = await waitFor(() => plude('events', 'get', eventId, '--json'), (r) => r.stdout.includes('"status":"succeeded"'));
+    const event = await waitFor(
+      () => plude('events', 'get', eventId, '--json'),
+      (r) => r.stdout.includes('"status":"succeeded"'),
+    );
     expect(event.stdout).toContain(`"data":${data}`); // the publisher's text, big number and all
     const notificationId = /ntf_\w+/.exec(event.stdout)![0];
     const shown = await plude('notifications', 'get', notificationId);
@@ -75,7 +78,10 @@ describe('plude against the real stack', () => {
     const rotated = await json(plude('subscriptions', 'rotate-key', subscriptionId, '--overlap', '1h', '--json'));
     expect(rotated).toMatchObject({ id: expect.stringMatching(/^key_/), signatureKey: expect.stringMatching(/^whsec_/) });
     expect((await plude('subscriptions', 'delete', subscriptionId)).stdout).toBe(`subscription ${subscriptionId} deleted\n`);
-    expect(await plude('subscriptions', 'get', subscriptionId)).toMatchObject({ code: 1, stderr: `plude: HTTP 404 not_found: subscription ${subscriptionId} not found\n` });
+    expect(await plude('subscriptions', 'get', subscriptionId)).toMatchObject({
+      code: 1,
+      stderr: `plude: HTTP 404 not_found: subscription ${subscriptionId} not found\n`,
+    });
   });
 
   it('runs as a process: bin/plude.js, its output and its exit codes', async () => {

@@ -17,8 +17,7 @@ interface Service {
 }
 
 /** Go's own settings, and nothing of this process's configuration: the file sees only the variables a test gives. */
-const goEnvironment = () =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => name === 'PATH' || name === 'HOME' || name.startsWith('GO')));
+const goEnvironment = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => name === 'PATH' || name === 'HOME' || name.startsWith('GO')));
 
 /**
  * The compose-spec loader program (test/compose), built once for the file with `go build` (its modules from the
@@ -40,7 +39,10 @@ afterAll(() => rmSync(checkerDir, { recursive: true, force: true }));
  * reads it with `variables` set: interpolated, validated against the spec's schema and normalised. Rejects with the
  * loader's message when the file is invalid.
  */
-async function loadCompose(variables: Record<string, string>, file = COMPOSE_FILE): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
+async function loadCompose(
+  variables: Record<string, string>,
+  file = COMPOSE_FILE,
+): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
   const binary = await composeChecker();
   return new Promise((resolve, reject) => {
     execFile(binary, [file], { env: { ...goEnvironment(), ...variables }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
@@ -83,7 +85,10 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services['temporal-namespace'].depends_on).toEqual({ temporal: expect.objectContaining({ condition: 'service_healthy' }) });
       expect(services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '168h' });
       for (const role of ['api', 'worker']) {
-        expect(services[role].depends_on).toMatchObject({ 'temporal-namespace': { condition: 'service_completed_successfully' }, postgresql: { condition: 'service_healthy' } });
+        expect(services[role].depends_on).toMatchObject({
+          'temporal-namespace': { condition: 'service_completed_successfully' },
+          postgresql: { condition: 'service_healthy' },
+        });
       }
     });
 
@@ -112,7 +117,9 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
     const mentioned = new Set([...example.matchAll(/^#? ?(\w+)=/gm)].map(([, name]) => name));
     expect([...composeVariables].filter((name) => !set.has(name))).toEqual([]);
     expect(configVariableNames.filter((name) => !mentioned.has(name))).toEqual([]);
-    const tableRows = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+    const tableRows = readFileSync(join(ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
     const documented = new Set(tableRows.flatMap((row) => [...row.split(' | ')[0].matchAll(/`(\w+)`/g)].map(([, name]) => name)));
     expect(configVariableNames.filter((name) => !documented.has(name))).toEqual([]);
   });

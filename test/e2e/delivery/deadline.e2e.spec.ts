@@ -6,7 +6,14 @@ import { storeWithoutDispatch, useTestApp } from '../../support/test-app';
 
 const WINDOW_MS = 6_000;
 
-interface Attempt { number: number; startedAt: string; endedAt: string; statusCode: number | null; error: string | null; succeeded: boolean }
+interface Attempt {
+  number: number;
+  startedAt: string;
+  endedAt: string;
+  statusCode: number | null;
+  error: string | null;
+  succeeded: boolean;
+}
 
 describe('attempts until the end of the window', () => {
   // /late answers after 10 s, past any deadline here; /just-in-time fails until its last attempt (at 4 s), which
@@ -16,7 +23,9 @@ describe('attempts until the end of the window', () => {
     responder: (_, request) => {
       if (request.path === '/late') return { status: 200, delayMs: 10_000 };
       if (request.path === '/just-in-time') {
-        return t.receiver.forPath('/just-in-time').length >= 4 ? { status: 200, delayMs: Math.max(0, Math.min(1_500, justInTimeDeadline - 400 - Date.now())) } : 500;
+        return t.receiver.forPath('/just-in-time').length >= 4
+          ? { status: 200, delayMs: Math.max(0, Math.min(1_500, justInTimeDeadline - 400 - Date.now())) }
+          : 500;
       }
       return 500;
     },
@@ -27,7 +36,10 @@ describe('attempts until the end of the window', () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url(path));
     const published = await api.publish('window.test', { path });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
     return { api, id: event.body.notifications[0].id as string, expiresAt: Date.parse(published.body.createdAt) + WINDOW_MS };
   }
 

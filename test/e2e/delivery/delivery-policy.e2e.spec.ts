@@ -31,7 +31,10 @@ describe('one policy per notification, fixed at publish', () => {
     await apiBefore.subscribe(receiver.url('/slow'));
     const first = await apiBefore.publish('config.changed', { n: 1 });
     const [firstId] = (await apiBefore.request('GET', `/events/${first.body.id}`)).body.notifications.map((n: { id: string }) => n.id);
-    await waitFor(() => apiBefore.request('GET', `/notifications/${firstId}`), (r) => r.body.attemptCount >= 1);
+    await waitFor(
+      () => apiBefore.request('GET', `/notifications/${firstId}`),
+      (r) => r.body.attemptCount >= 1,
+    );
     await before.close();
     apps.pop();
 
@@ -42,12 +45,18 @@ describe('one policy per notification, fixed at publish', () => {
     const [secondId] = (await api.request('GET', `/events/${second.body.id}`)).body.notifications.map((n: { id: string }) => n.id);
 
     // The new notification's 4 s timeout outlasts the receiver's 2 s: delivered on its first attempt.
-    const delivered = await waitFor(() => api.request('GET', `/notifications/${secondId}`), (r) => r.body.status === 'succeeded');
+    const delivered = await waitFor(
+      () => api.request('GET', `/notifications/${secondId}`),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(delivered.body).toMatchObject({ attemptCount: 1, policy: { initialIntervalMs: 3_000, attemptTimeoutMs: 4_000 } });
     expect(Date.parse(delivered.body.expiresAt)).toBe(Date.parse(second.body.createdAt) + 2 * H);
 
     // The old one, now retried by the new process's worker, keeps its 1 s timeout and 1 s interval.
-    const old = await waitFor(() => api.request('GET', `/notifications/${firstId}`), (r) => r.body.attemptCount >= 3);
+    const old = await waitFor(
+      () => api.request('GET', `/notifications/${firstId}`),
+      (r) => r.body.attemptCount >= 3,
+    );
     expect(old.body).toMatchObject({ status: 'pending', policy: { initialIntervalMs: 1_000, maximumIntervalMs: 10_000, attemptTimeoutMs: 1_000 } });
     expect(Date.parse(old.body.expiresAt)).toBe(Date.parse(first.body.createdAt) + H);
     const attempts = old.body.attempts as { startedAt: string; endedAt: string; durationMs: number; error: string; statusCode: number | null }[];

@@ -15,7 +15,10 @@ describe('the delivery window', () => {
     const published = await api.publish('report.ready', { report: 1 });
     const deadline = Date.parse(published.body.createdAt) + WINDOW_MS;
 
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
     const id = event.body.notifications[0].id as string;
     const outcome = await t.app.client.workflow.getHandle(id).result();
     expect(outcome).toEqual({ notificationId: id, status: 'expired', expiresAt: new Date(deadline).toISOString() });

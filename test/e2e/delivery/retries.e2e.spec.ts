@@ -59,10 +59,16 @@ describe('retries with exponential backoff', () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/held'));
     const published = await api.publish('payment.failed', { payment: 'p_2' });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
     const id = event.body.notifications[0].id;
 
-    const pending = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.attemptCount >= 1);
+    const pending = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.attemptCount >= 1,
+    );
     expect(pending.body.status).toBe('pending');
     const n = pending.body.attemptCount as number;
     const last = pending.body.attempts[n - 1];
@@ -71,7 +77,10 @@ describe('retries with exponential backoff', () => {
     expect(Date.parse(pending.body.nextAttemptAt)).toBe(Date.parse(last.endedAt) + backoff);
 
     held = false;
-    await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded',
+    );
   });
 
   it.each(['seconds', 'date'])('waits as long as a 429/503 Retry-After (%s) asks, and records it', async (form) => {
@@ -93,8 +102,14 @@ describe('retries with exponential backoff', () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/busy-long'));
     const published = await api.publish('payment.failed', { form: 'long' });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
-    const pending = await waitFor(() => api.request('GET', `/notifications/${event.body.notifications[0].id}`), (r) => r.body.attemptCount >= 1);
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
+    const pending = await waitFor(
+      () => api.request('GET', `/notifications/${event.body.notifications[0].id}`),
+      (r) => r.body.attemptCount >= 1,
+    );
     const [first] = pending.body.attempts;
     expect(first.retryAfterMs).toBe(3_600_000);
     // RETRY_MAX_INTERVAL is 10 s here: the cap wins over the receiver's hour.

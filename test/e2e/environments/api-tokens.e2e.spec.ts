@@ -15,7 +15,11 @@ describe('admin API: an environment’s tokens', () => {
   const tokensOf = (environmentId: string) => t.app.admin.request('GET', `/admin/environments/${environmentId}/tokens`);
   const revoke = (environmentId: string, tokenId: string) => t.app.admin.request('DELETE', `/admin/environments/${environmentId}/tokens/${tokenId}`);
   const tokenRow = async (tokenId: string) =>
-    (await t.app.db.query<{ last_used_at: Date | null; version: string }[]>(`SELECT last_used_at, xmin::text AS version FROM api_tokens WHERE id = $1`, [tokenId]))[0];
+    (
+      await t.app.db.query<{ last_used_at: Date | null; version: string }[]>(`SELECT last_used_at, xmin::text AS version FROM api_tokens WHERE id = $1`, [
+        tokenId,
+      ])
+    )[0];
 
   it('lists id, prefix, createdAt, lastUsedAt and revokedAt, never the token or its hash', async () => {
     const { id, token } = await t.app.newEnvironment();
@@ -181,7 +185,10 @@ describe('admin API: an environment’s tokens', () => {
         'two headers, wrong first': [`Authorization: Bearer nope`, `Authorization: Bearer ${ADMIN_TOKEN}`],
       };
       const bodies = new Set<string>();
-      for (const [method, path, body] of [['GET', '/admin/environments/nope', ''], ['POST', '/admin/environments', '{"id":"never-made"}']]) {
+      for (const [method, path, body] of [
+        ['GET', '/admin/environments/nope', ''],
+        ['POST', '/admin/environments', '{"id":"never-made"}'],
+      ]) {
         for (const [kind, answer] of Object.entries(await answers(kinds, method, path, ['Content-Type: application/json'], body))) {
           expect([kind, answer.status]).toEqual([kind, 401]);
           bodies.add(answer.body);

@@ -66,9 +66,15 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
     await t.app.db.query(`UPDATE subscriptions SET url = $2 WHERE id = $1`, [moved.body.id, rebound]);
     const published = await strict.api.publish('invoice.paid', { n: 2 });
     expect(published.status).toBe(202);
-    const event = await waitFor(() => strict.api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications?.length === 1);
+    const event = await waitFor(
+      () => strict.api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications?.length === 1,
+    );
     const notificationId = event.body.notifications[0].id as string;
-    const attempts = await waitFor(() => strict.api.request('GET', `/notifications/${notificationId}/attempts`), (r) => r.body.length >= 1);
+    const attempts = await waitFor(
+      () => strict.api.request('GET', `/notifications/${notificationId}/attempts`),
+      (r) => r.body.length >= 1,
+    );
     expect(attempts.body[0]).toMatchObject({ number: 1, succeeded: false, statusCode: null, error: 'refused: localhost is a local name' });
     expect(t.receiver.forPath('/rebound')).toEqual([]);
     expect(t.receiver.forPath('/allowed')).toHaveLength(1);
@@ -93,7 +99,12 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
     const loose = await environment(true);
     for (const { url } of controlCharacterUrls) {
       const refused = await loose.api.subscribe(url);
-      expect([url, refused.status, refused.body.error, refused.body.message]).toEqual([url, 400, 'invalid_url', expect.stringMatching(/^url must not contain spaces or control characters/)]);
+      expect([url, refused.status, refused.body.error, refused.body.message]).toEqual([
+        url,
+        400,
+        'invalid_url',
+        expect.stringMatching(/^url must not contain spaces or control characters/),
+      ]);
     }
     // The same URL without the line break is accepted: the refusal is the character's, not the host's.
     expect((await loose.api.subscribe(t.receiver.url('/clean'))).status).toBe(200);

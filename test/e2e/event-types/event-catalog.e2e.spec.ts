@@ -50,7 +50,10 @@ describe('the event catalog', () => {
     const badExample = await api.request('PUT', '/event-types/a.b', { ...invoicePaid, example: { invoice: 'x', amount: 1.5 } });
     expect(badExample.status).toBe(422);
     expect(badExample.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ instancePath: '/invoice', keyword: 'pattern' }), expect.objectContaining({ instancePath: '/amount', keyword: 'type' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ instancePath: '/invoice', keyword: 'pattern' }),
+        expect.objectContaining({ instancePath: '/amount', keyword: 'type' }),
+      ]),
     );
     expect((await api.request('GET', '/webhooks/event-types')).body.items).toEqual([]);
   });
@@ -63,7 +66,10 @@ describe('the event catalog', () => {
 
     const refused = await api.publish('invoice.paid', { invoice: 'nope', amount: 'five', extra: true });
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ error: 'unprocessable', message: expect.stringMatching(/^data of event type invoice\.paid does not match the schema: /) });
+    expect(refused.body).toMatchObject({
+      error: 'unprocessable',
+      message: expect.stringMatching(/^data of event type invoice\.paid does not match the schema: /),
+    });
     expect(refused.body.errors.map((e: { instancePath: string }) => e.instancePath).sort()).toEqual(['/amount', '/invoice']);
     const missing = await api.publish('invoice.paid', { invoice: 'in_3' });
     expect(missing.body.errors).toEqual([expect.objectContaining({ instancePath: '', keyword: 'required', message: "must have required property 'amount'" })]);
@@ -138,7 +144,9 @@ describe('wildcard subscriptions', () => {
     const subscribed = await api.subscribe(t.receiver.url('/wildcard'), ['invoice.*', 'order.shipped']);
     expect(subscribed.body.eventTypes).toEqual(['invoice.*', 'order.shipped']);
     const counts = async (...types: string[]) => Promise.all(types.map(async (type) => (await api.publish(type, {})).body.notifications));
-    expect(await counts('invoice.paid', 'invoice.voided', 'invoice.item.added', 'invoice', 'invoices.paid', 'order.shipped', 'order.paid')).toEqual([1, 1, 1, 0, 0, 1, 0]);
+    expect(await counts('invoice.paid', 'invoice.voided', 'invoice.item.added', 'invoice', 'invoices.paid', 'order.shipped', 'order.paid')).toEqual([
+      1, 1, 1, 0, 0, 1, 0,
+    ]);
 
     const patched = await api.request('PATCH', `/webhooks/subscriptions/${subscribed.body.id}`, { eventTypes: ['order.*'] });
     expect(patched.body.eventTypes).toEqual(['order.*']);

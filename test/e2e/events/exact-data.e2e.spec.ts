@@ -27,7 +27,12 @@ describe('the receiver gets exactly what was published', () => {
     expect(event.status).toBe(200);
     expect(event.headers.get('content-type')).toMatch(/^application\/json/);
     expect(event.text).toContain(`"data":${DATA},"notifications":[`);
-    expect(JSON.parse(event.text)).toMatchObject({ id, type: 'order.created', createdAt, notifications: [expect.objectContaining({ status: expect.any(String) })] });
+    expect(JSON.parse(event.text)).toMatchObject({
+      id,
+      type: 'order.created',
+      createdAt,
+      notifications: [expect.objectContaining({ status: expect.any(String) })],
+    });
   });
 
   it('keeps whitespace, escapes and lone surrogate escapes inside data as they were sent', async () => {
@@ -56,7 +61,9 @@ describe('the receiver gets exactly what was published', () => {
     expect(published.status).toBe(202);
 
     const [request] = await t.receiver.arrived('/proto');
-    expect(request.body).toBe(`{"id":"${published.body.id}","type":"proto.checked","createdAt":"${published.body.createdAt}","environment":"${environment}","data":${data}}`);
+    expect(request.body).toBe(
+      `{"id":"${published.body.id}","type":"proto.checked","createdAt":"${published.body.createdAt}","environment":"${environment}","data":${data}}`,
+    );
     const event = await api.send('GET', `/events/${published.body.id}`, undefined);
     expect(event.text).toContain(`"data":${data},`);
     const parsed = JSON.parse(event.text) as { data: object };
@@ -69,7 +76,10 @@ describe('the receiver gets exactly what was published', () => {
     expect(Object.getPrototypeOf(parsed.data)).toBe(Object.prototype);
     // The schema sees the keys as data: without its own "__proto__" (every object inherits one), data misses it.
     const mismatched = await api.request('POST', '/events', '{"type":"proto.checked","data":{"constructor":{}}}');
-    expect([mismatched.status, mismatched.body.errors]).toEqual([422, [{ instancePath: '', keyword: 'required', message: "must have required property '__proto__'" }]]);
+    expect([mismatched.status, mismatched.body.errors]).toEqual([
+      422,
+      [{ instancePath: '', keyword: 'required', message: "must have required property '__proto__'" }],
+    ]);
   });
 
   it.each([

@@ -10,7 +10,8 @@ import { BUILT, ensureBuilt, ROOT } from '../../support/built';
 import { Terminal } from '../../support/terminal';
 
 /** What the test suite sets for its own app, and that a new user's `npm start` has not. */
-const NOT_A_NEW_USERS = /^(DATABASE_URL|TEMPORAL_ADDRESS|TEST_WORKFLOW_BUNDLE|ADMIN_TOKEN|ENCRYPTION_KEY.*|ALLOW_PRIVATE_TARGETS|NODE_EXTRA_CA_CERTS|DATA_DIR|PORT|PLUDE_.*)$/;
+const NOT_A_NEW_USERS =
+  /^(DATABASE_URL|TEMPORAL_ADDRESS|TEST_WORKFLOW_BUNDLE|ADMIN_TOKEN|ENCRYPTION_KEY.*|ALLOW_PRIVATE_TARGETS|NODE_EXTRA_CA_CERTS|DATA_DIR|PORT|PLUDE_.*)$/;
 
 async function portIsFree(port: number): Promise<boolean> {
   const server = createServer().listen(port, '127.0.0.1');
@@ -52,7 +53,13 @@ describe('a first run, following the banner', () => {
     expect(await portIsFree(4443)).toBe(true); // the banner's plude listen takes plude's default port
     const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !NOT_A_NEW_USERS.test(name)));
     const [port, postgres, temporal, ui] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    Object.assign(env, { DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(postgres), TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui) });
+    Object.assign(env, {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_POSTGRES_PORT: String(postgres),
+      TEMPORAL_PORT: String(temporal),
+      TEMPORAL_UI_PORT: String(ui),
+    });
 
     const started = Date.now();
     server = spawn(process.execPath, [BUILT.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -71,7 +78,9 @@ describe('a first run, following the banner', () => {
     const listen = /^ {2}(cd .+ npx plude listen)$/m.exec(banner)?.[1];
     const publish = /^ {2}(cd .+ npx plude events publish .+)$/m.exec(banner)?.[1];
     expect(listen).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude listen`);
-    expect(publish).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'`);
+    expect(publish).toBe(
+      `cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'`,
+    );
 
     // New terminals, opened anywhere: the printed commands go to the checkout themselves.
     terminal = Terminal.open(tmpdir());

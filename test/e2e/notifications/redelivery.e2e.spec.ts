@@ -25,7 +25,10 @@ describe('redelivering one notification', () => {
     await api.subscribe(t.receiver.url('/again'));
     const id = await delivered(api, 'order.paid');
     const before = (await api.request('GET', `/notifications/${id}`)).body;
-    await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 1 && runs[0].status === 'COMPLETED');
+    await waitFor(
+      () => runsOf(t.app.client, id),
+      (runs) => runs.length === 1 && runs[0].status === 'COMPLETED',
+    );
 
     const requestedAt = Date.now();
     const redelivered = await api.request('POST', `/notifications/${id}/redeliver`);
@@ -35,7 +38,10 @@ describe('redelivering one notification', () => {
     expect(Date.parse(redelivered.body.expiresAt)).toBeGreaterThanOrEqual(requestedAt + 72 * 3_600_000 - 1_000);
     expect(Date.parse(redelivered.body.expiresAt)).toBeGreaterThan(Date.parse(before.expiresAt));
 
-    const after = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    const after = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(after.body.attempts.map((a: { number: number; trigger: string; succeeded: boolean }) => [a.number, a.trigger, a.succeeded])).toEqual([
       [1, 'initial', true],
       [2, 'redeliver', true],
@@ -44,7 +50,10 @@ describe('redelivering one notification', () => {
     const posts = t.receiver.forPath('/again');
     expect(posts.map((p) => p.headers['webhook-id'])).toEqual([id, id]);
     expect(posts[1].body).toBe(posts[0].body);
-    const runs = await waitFor(() => runsOf(t.app.client, id), (r) => r.length === 2 && r.every((run) => run.status === 'COMPLETED'));
+    const runs = await waitFor(
+      () => runsOf(t.app.client, id),
+      (r) => r.length === 2 && r.every((run) => run.status === 'COMPLETED'),
+    );
     expect(runs[0].runId).not.toBe(runs[1].runId);
     expect(await t.app.client.workflow.getHandle(id).result()).toMatchObject({ status: 'succeeded' });
   });
@@ -63,7 +72,10 @@ describe('redelivering one notification', () => {
     const id = await delivered(api, 'order.shipped');
     const statuses = await Promise.all([1, 2].map(async () => (await api.request('POST', `/notifications/${id}/redeliver`)).status));
     expect(statuses.sort()).toEqual([202, 409]);
-    await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(t.receiver.forPath('/twice')).toHaveLength(2);
 
     expect((await other.api.request('POST', `/notifications/${id}/redeliver`)).status).toBe(404);
@@ -89,7 +101,10 @@ describe('redelivery and the outbox', () => {
     const { id: environmentId, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/outbox'));
     const id = await delivered(api, 'order.paid');
-    await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 1 && runs[0].status === 'COMPLETED');
+    await waitFor(
+      () => runsOf(t.app.client, id),
+      (runs) => runs.length === 1 && runs[0].status === 'COMPLETED',
+    );
     // What a crash between the redelivery's commit and its start leaves behind.
     const recorded = await new OutboxRepository(t.app.db).redeliver({
       environmentId,
@@ -101,17 +116,26 @@ describe('redelivery and the outbox', () => {
     expect(recorded.outcome).toBe('redelivered');
 
     expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
-    const done = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded' && r.body.attemptCount === 2);
+    const done = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded' && r.body.attemptCount === 2,
+    );
     expect(done.body.attempts[1]).toMatchObject({ number: 2, trigger: 'redeliver', succeeded: true });
     expect(t.receiver.forPath('/outbox')).toHaveLength(2);
-    await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 2);
+    await waitFor(
+      () => runsOf(t.app.client, id),
+      (runs) => runs.length === 2,
+    );
   });
 
   it('recovery never starts a second run of a notification that is done, even when its start was never recorded', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/done'));
     const id = await delivered(api, 'order.paid');
-    await waitFor(() => runsOf(t.app.client, id), (runs) => runs.length === 1 && runs[0].status === 'COMPLETED');
+    await waitFor(
+      () => runsOf(t.app.client, id),
+      (runs) => runs.length === 1 && runs[0].status === 'COMPLETED',
+    );
     await t.app.db.query(`UPDATE notifications SET dispatched_at = NULL, created_at = created_at - interval '1 minute' WHERE id = $1`, [id]);
 
     await t.app.api.relay.runOnce(0);

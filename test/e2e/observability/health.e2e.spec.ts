@@ -43,7 +43,11 @@ describe('GET /health/live and /health/ready', () => {
 
   it('ready is 503 once Temporal is down, saying it is Temporal; live stays 200', async () => {
     await server!.stop();
-    const answer = await waitFor(() => ready(app!), (r) => r.status !== 200, 20_000);
+    const answer = await waitFor(
+      () => ready(app!),
+      (r) => r.status !== 200,
+      20_000,
+    );
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ status: 'error', info: { postgres: { status: 'up' } }, error: { temporal: { status: 'down' } } });
     expect(answer.body.error.temporal.message).toEqual(expect.any(String));

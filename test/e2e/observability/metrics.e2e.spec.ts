@@ -65,7 +65,10 @@ describe('GET /metrics: Prometheus text, plude_* only', () => {
     expect(text).toMatch(/^plude_process_cpu_user_seconds_total /m);
     expect(text).toMatch(/^plude_nodejs_eventloop_lag_seconds /m);
     expect(text).toMatch(/^plude_temporal_worker_task_slots_available\{.*worker_type="ActivityWorker"/m);
-    const names = text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]);
+    const names = text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(/[{ ]/)[0]);
     expect(names.filter((name) => !name.startsWith('plude_'))).toEqual([]);
   });
 
@@ -76,12 +79,15 @@ describe('GET /metrics: Prometheus text, plude_* only', () => {
       .filter((l) => l.startsWith('plude_') && !l.startsWith('plude_temporal_') && l.includes('{'))
       .flatMap((l) => [...l.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => `${name}=${value}`));
     expect(ownLabels.length).toBeGreaterThan(0);
-    for (const label of ownLabels) expect(label).toMatch(/^(outcome=(2xx|3xx|4xx|5xx|timeout|network_error)|le=[\d.e+]+|le=\+Inf|(version|major|minor|patch|kind|space|type)=[\w.-]+)$/);
+    for (const label of ownLabels)
+      expect(label).toMatch(/^(outcome=(2xx|3xx|4xx|5xx|timeout|network_error)|le=[\d.e+]+|le=\+Inf|(version|major|minor|patch|kind|space|type)=[\w.-]+)$/);
     expect(text).not.toMatch(/https?:|\/hooks|\/fails-once|metrics\.a|"n":/);
   });
 
   it('every series docs/grafana-dashboard.json queries is one the process serves', async () => {
-    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../../docs/grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../../docs/grafana-dashboard.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
     const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => target.expr.match(/plude_\w+/g) ?? [])));
     expect(queried.size).toBeGreaterThan(5);
     const text = await scrape();

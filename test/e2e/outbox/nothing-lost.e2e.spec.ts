@@ -19,7 +19,10 @@ describe('nothing accepted is lost', () => {
     await expect(t.app.client.workflow.getHandle(notificationId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     expect(await t.app.api.relay.runOnce(0)).toBeGreaterThanOrEqual(1);
-    await waitFor(() => api.request('GET', `/notifications/${notificationId}`), (r) => r.body.status === 'succeeded');
+    await waitFor(
+      () => api.request('GET', `/notifications/${notificationId}`),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(t.receiver.forPath('/recovered')).toHaveLength(1);
     const [{ dispatched_at }] = await t.app.db.query(`SELECT dispatched_at FROM notifications WHERE id = $1`, [notificationId]);
     expect(dispatched_at).toBeInstanceOf(Date);
@@ -48,14 +51,20 @@ describe('a worker that goes away', () => {
       const { id: environment, token, api } = await first.newEnvironment();
       await api.subscribe(receiver.url('/handover'));
       const published = await api.publish('order.shipped', { order: 9 });
-      const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.attemptCount >= 1);
+      const event = await waitFor(
+        () => api.request('GET', `/events/${published.body.id}`),
+        (r) => r.body.notifications[0]?.attemptCount >= 1,
+      );
       const id = event.body.notifications[0].id as string;
       await first.close();
 
       answer = 200;
       second = await startTestApp(env);
       const secondApi = new ApiClient(second.api.url, { token, environment });
-      const done = await waitFor(() => secondApi.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+      const done = await waitFor(
+        () => secondApi.request('GET', `/notifications/${id}`),
+        (r) => r.body.status === 'succeeded',
+      );
       expect(done.body.attempts.at(-1)).toMatchObject({ succeeded: true, statusCode: 200 });
       expect(done.body.attempts.slice(0, -1).every((a: { statusCode: number }) => a.statusCode === 503)).toBe(true);
     } finally {

@@ -70,7 +70,11 @@ describe('the outbox relay shares the outbox (real PostgreSQL and Temporal)', ()
     await db.query(`INSERT INTO environments (id) VALUES ($1)`, [environmentId]);
     const subscribe = async (count: number) => {
       for (let i = 0; i < count; i++) {
-        await db.query(`INSERT INTO subscriptions (id, environment_id, url) VALUES ($1, $2, $3)`, [newId('sub'), environmentId, `https://receiver.example/${randomBytes(4).toString('hex')}`]);
+        await db.query(`INSERT INTO subscriptions (id, environment_id, url) VALUES ($1, $2, $3)`, [
+          newId('sub'),
+          environmentId,
+          `https://receiver.example/${randomBytes(4).toString('hex')}`,
+        ]);
       }
     };
     await subscribe(subscriptions);

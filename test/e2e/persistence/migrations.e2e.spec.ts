@@ -42,14 +42,35 @@ async function fillFirstRelease(db: DataSource): Promise<FirstRelease> {
   const url = 'https://receiver.example/hooks?token=kept';
   const secret = generateSigningSecret();
   await db.query(`INSERT INTO environments (id) VALUES ($1)`, [environmentId]);
-  await db.query(`INSERT INTO api_tokens (id, environment_id, token_hash, token_prefix) VALUES ($1, $2, $3, $4)`, [newId('tok'), environmentId, hashToken(token), token.slice(0, 12)]);
-  await db.query(`INSERT INTO subscriptions (id, environment_id, url, event_types) VALUES ($1, $2, $3, $4)`, [subscriptionId, environmentId, url, ['invoice.*']]);
+  await db.query(`INSERT INTO api_tokens (id, environment_id, token_hash, token_prefix) VALUES ($1, $2, $3, $4)`, [
+    newId('tok'),
+    environmentId,
+    hashToken(token),
+    token.slice(0, 12),
+  ]);
+  await db.query(`INSERT INTO subscriptions (id, environment_id, url, event_types) VALUES ($1, $2, $3, $4)`, [
+    subscriptionId,
+    environmentId,
+    url,
+    ['invoice.*'],
+  ]);
   await db.query(`INSERT INTO signing_keys (id, subscription_id, secret) VALUES ($1, $2, $3)`, [newId('key'), subscriptionId, secret]);
   const release: FirstRelease = { environmentId, token, subscriptionId, url, secret, events: [], notifications: [] };
   const statuses = ['succeeded', 'pending', 'expired'] as const;
   for (const [i, status] of statuses.entries()) {
-    const event = { id: newId('evt'), type: `invoice.${status}`, data: `{"invoice": "in_${i}", "amount": ${i * 100}, "note": "é\\n"}`, createdAt: new Date(Date.now() - (3 - i) * 3_600_000) };
-    await db.query(`INSERT INTO events (id, environment_id, type, data, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`, [event.id, environmentId, event.type, event.data, event.createdAt]);
+    const event = {
+      id: newId('evt'),
+      type: `invoice.${status}`,
+      data: `{"invoice": "in_${i}", "amount": ${i * 100}, "note": "é\\n"}`,
+      createdAt: new Date(Date.now() - (3 - i) * 3_600_000),
+    };
+    await db.query(`INSERT INTO events (id, environment_id, type, data, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`, [
+      event.id,
+      environmentId,
+      event.type,
+      event.data,
+      event.createdAt,
+    ]);
     // jsonb kept its own text of the data; the migration to json keeps that text, which is what receivers get from then on.
     const [{ text }] = await db.query<{ text: string }[]>(`SELECT data::text AS text FROM events WHERE id = $1`, [event.id]);
     release.events.push({ ...event, data: text });
@@ -97,14 +118,19 @@ describe('migrations upgrade a database that holds data', () => {
   });
 
   it('keeps the environment, its token and the subscription readable', async () => {
-    expect(await new TokenAuthenticator(new ApiTokenRepository(db)).authenticate(release.token)).toEqual({ environmentId: release.environmentId, tokenHash: hashToken(release.token) });
+    expect(await new TokenAuthenticator(new ApiTokenRepository(db)).authenticate(release.token)).toEqual({
+      environmentId: release.environmentId,
+      tokenHash: hashToken(release.token),
+    });
     expect(await new EnvironmentRepository(db).allowsPrivateTargets(release.environmentId)).toBe(false);
     const subscription = await new SubscriptionRepository(db, new SigningKeyRepository(db, keyRing)).findLive(release.environmentId, release.subscriptionId);
     expect(subscription).toMatchObject({ url: release.url, eventTypes: ['invoice.*'], status: 'active', deletedAt: null });
   });
 
   it('seals the plaintext signing key, and the worker opens it to the same secret', async () => {
-    const [stored] = await db.query<{ encryption: string; secret: string | null }[]>(`SELECT encryption, secret FROM signing_keys WHERE subscription_id = $1`, [release.subscriptionId]);
+    const [stored] = await db.query<{ encryption: string; secret: string | null }[]>(`SELECT encryption, secret FROM signing_keys WHERE subscription_id = $1`, [
+      release.subscriptionId,
+    ]);
     expect(stored).toEqual({ encryption: 'aes-256-gcm', secret: null });
     const pending = release.notifications.find((n) => n.status === 'pending')!;
     const delivery = await new DeliveryRepository(db, keyRing).loadDelivery(pending.id);
@@ -115,7 +141,11 @@ describe('migrations upgrade a database that holds data', () => {
     const events = new EventRepository(db);
     const notifications = new NotificationRepository(db);
     for (const event of release.events) {
-      expect(await events.findInEnvironment(release.environmentId, event.id)).toMatchObject({ type: event.type, dataJson: event.data, createdAt: event.createdAt });
+      expect(await events.findInEnvironment(release.environmentId, event.id)).toMatchObject({
+        type: event.type,
+        dataJson: event.data,
+        createdAt: event.createdAt,
+      });
     }
     for (const expected of release.notifications) {
       const event = release.events.find((e) => e.id === expected.eventId)!;

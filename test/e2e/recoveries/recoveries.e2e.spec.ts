@@ -32,7 +32,8 @@ describe('recovering a subscription after an outage', () => {
     const published = await Promise.all(Array.from({ length: 20 }, (_, n) => api.publish('order.paid', { n })));
     expect(published.every((p) => p.status === 202 && p.body.notifications === 1)).toBe(true);
     const expired = await waitFor(
-      async () => await t.app.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'expired' ORDER BY id`, [subscription.id]),
+      async () =>
+        await t.app.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'expired' ORDER BY id`, [subscription.id]),
       (rows) => rows.length === 20,
       40_000,
     );
@@ -49,7 +50,11 @@ describe('recovering a subscription after an outage', () => {
     expect(recovery.status).toBe(202);
     expect(recovery.body).toEqual({ id: expect.stringMatching(/^rcv_/), notifications: 20 });
 
-    const done = await waitFor(() => client.request('GET', `/recoveries/${recovery.body.id}`), (r) => r.body.status === 'completed' && r.body.succeeded === 20, 60_000);
+    const done = await waitFor(
+      () => client.request('GET', `/recoveries/${recovery.body.id}`),
+      (r) => r.body.status === 'completed' && r.body.succeeded === 20,
+      60_000,
+    );
     expect(done.body).toMatchObject({ subscriptionId: subscription.id, since, total: 20, started: 20, succeeded: 20, expired: 0, pending: 0 });
     const arrived = t.receiver.requests.slice(receivedBefore).map((request) => request.headers['webhook-id']);
     expect([...new Set(arrived)].sort()).toEqual(expiredIds);
@@ -61,7 +66,10 @@ describe('recovering a subscription after an outage', () => {
     expect(Date.parse(notification.body.expiresAt)).toBeGreaterThanOrEqual(acceptedAt + 59_000);
 
     // Four pages of 6, two per run: the workflow continued as new once.
-    const runs = await waitFor(() => runsOf(recoverer.client, recovery.body.id), (r) => r.length === 2 && r.includes('COMPLETED'));
+    const runs = await waitFor(
+      () => runsOf(recoverer.client, recovery.body.id),
+      (r) => r.length === 2 && r.includes('COMPLETED'),
+    );
     expect(runs.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW']);
   }, 120_000);
 });
@@ -90,7 +98,10 @@ describe('recoveries: refusals', () => {
     expect([overlapping.status, overlapping.body.message]).toEqual([409, expect.stringMatching(/still running over an overlapping range/)]);
     const earlier = await recover({ since: '2020-01-01T00:00:00Z', until: '2020-02-01T00:00:00+01:00' });
     expect(earlier.body).toEqual({ id: expect.stringMatching(/^rcv_/), notifications: 0 });
-    await waitFor(() => api.request('GET', `/recoveries/${earlier.body.id}`), (r) => r.body.status === 'completed');
+    await waitFor(
+      () => api.request('GET', `/recoveries/${earlier.body.id}`),
+      (r) => r.body.status === 'completed',
+    );
 
     expect((await recover({ since: 'yesterday' })).status).toBe(400);
     expect((await recover({ since: '2026-01-02T03:04:05' })).status).toBe(400); // no zone

@@ -52,7 +52,13 @@ describe('signing keys sealed at rest', () => {
     await api.publish('key.sealed', { n: 1 });
     const [request] = await t.receiver.arrived('/at-rest');
     expect(() => new Webhook(subscribed.body.signatureKey).verify(request.body, request.headers)).not.toThrow();
-    await waitFor(() => t.app.db.query(`SELECT count(*)::int AS n FROM attempts a JOIN notifications n ON n.id = a.notification_id WHERE n.subscription_id = $1`, [subscribed.body.id]), ([{ n }]) => n === 1);
+    await waitFor(
+      () =>
+        t.app.db.query(`SELECT count(*)::int AS n FROM attempts a JOIN notifications n ON n.id = a.notification_id WHERE n.subscription_id = $1`, [
+          subscribed.body.id,
+        ]),
+      ([{ n }]) => n === 1,
+    );
 
     const keys = [subscribed.body.signatureKey as string, rotated.body.signatureKey as string];
     const bodies = keys.map((key) => key.slice('whsec_'.length));
@@ -75,7 +81,11 @@ describe('signing keys sealed at rest', () => {
 
     beforeAll(async () => {
       scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_keys');
-      const previous = new DataSource({ type: 'postgres', url: scratch.url, migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(SealedSigningKeys1764850000000)) });
+      const previous = new DataSource({
+        type: 'postgres',
+        url: scratch.url,
+        migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(SealedSigningKeys1764850000000)),
+      });
       await previous.initialize();
       await previous.runMigrations();
       await previous.query(`INSERT INTO environments (id) VALUES ($1)`, [legacy.environment]);

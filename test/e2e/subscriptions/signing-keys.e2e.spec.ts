@@ -47,7 +47,11 @@ describe('key rotation: POST /webhooks/subscriptions/:id/rotate-key', () => {
     const rotated = await api.request('POST', `/webhooks/subscriptions/${id}/rotate-key`, { overlap: '1h' });
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('x-version')).toBe('2022-03');
-    expect(rotated.body).toEqual({ id: expect.stringMatching(/^key_/), signatureKey: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), createdAt: expect.any(String) });
+    expect(rotated.body).toEqual({
+      id: expect.stringMatching(/^key_/),
+      signatureKey: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      createdAt: expect.any(String),
+    });
     expect(rotated.body.signatureKey).not.toBe(key);
     expect(JSON.stringify(rotated.body)).not.toContain(key);
     expect((await api.subscribe(t.receiver.url('/rotate-returns'))).body).toMatchObject({ id, signatureKey: rotated.body.signatureKey });
@@ -75,7 +79,10 @@ describe('key rotation: POST /webhooks/subscriptions/:id/rotate-key', () => {
     const [old] = await liveKeys(id);
     expect(old.expires_at!.getTime() - Date.parse(rotated.body.createdAt)).toBe(2_000);
 
-    await waitFor(() => liveKeys(id), (keys) => keys.length === 1);
+    await waitFor(
+      () => liveKeys(id),
+      (keys) => keys.length === 1,
+    );
     const request = await deliveredPost(api, '/after-overlap');
     expect(request.headers['webhook-signature'].split(' ')).toHaveLength(1);
     expect(verifies(newKey, request)).toBe(true);

@@ -4,7 +4,17 @@ import { waitFor } from '../../support/wait';
 import { useTestApp } from '../../support/test-app';
 
 const notificationIds = async (api: ApiClient, eventIds: string[]) =>
-  Promise.all(eventIds.map(async (id) => (await waitFor(() => api.request('GET', `/events/${id}`), (r) => r.body.notifications.length === 1)).body.notifications[0].id as string));
+  Promise.all(
+    eventIds.map(
+      async (id) =>
+        (
+          await waitFor(
+            () => api.request('GET', `/events/${id}`),
+            (r) => r.body.notifications.length === 1,
+          )
+        ).body.notifications[0].id as string,
+    ),
+  );
 
 describe('pause holds, resume releases; disable by 410 and by failing', () => {
   /** Per path: `gone` answers 410 until healed; `failing` always 500; everything else 204. */
@@ -26,10 +36,17 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     expect(paused.body.status).toBe('paused');
     const events = await Promise.all([1, 2, 3].map((n) => api.publish('order.paid', { n })));
     expect(events.map((e) => e.body.notifications)).toEqual([1, 1, 1]);
-    const ids = await notificationIds(api, events.map((e) => e.body.id));
+    const ids = await notificationIds(
+      api,
+      events.map((e) => e.body.id),
+    );
 
     // Each workflow has looked at its subscription and is waiting, not retrying.
-    for (const id of ids) await waitFor(() => t.app.client.workflow.getHandle(id).query(notificationStateQuery), (s) => s.status === 'held');
+    for (const id of ids)
+      await waitFor(
+        () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
+        (s) => s.status === 'held',
+      );
     const held = await api.request('GET', `/notifications/${ids[0]}`);
     expect(held.body).toMatchObject({ status: 'pending', held: 'paused', attemptCount: 0, nextAttemptAt: null });
     // The issue's check: nothing reaches the receiver for 5 s.
@@ -42,7 +59,10 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     await t.receiver.arrived('/paused', 3, { timeoutMs: 10_000 });
     expect(Math.max(...t.receiver.forPath('/paused').map((r) => r.at)) - resumedAt).toBeLessThan(5_000);
     for (const id of ids) {
-      await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+      await waitFor(
+        () => api.request('GET', `/notifications/${id}`),
+        (r) => r.body.status === 'succeeded',
+      );
       expect(await t.app.client.workflow.getHandle(id).result()).toMatchObject({ status: 'succeeded' });
     }
   });
@@ -52,9 +72,15 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     const { body } = await api.subscribe(t.receiver.url('/gone'));
     const first = await api.publish('order.paid', { n: 1 });
     const [firstId] = await notificationIds(api, [first.body.id]);
-    const disabled = await waitFor(() => api.request('GET', `/webhooks/subscriptions/${body.id}`), (r) => r.body.status === 'disabled');
+    const disabled = await waitFor(
+      () => api.request('GET', `/webhooks/subscriptions/${body.id}`),
+      (r) => r.body.status === 'disabled',
+    );
     expect(disabled.body.disabledReason).toBe('gone');
-    const held = await waitFor(() => api.request('GET', `/notifications/${firstId}`), (r) => r.body.held === 'disabled');
+    const held = await waitFor(
+      () => api.request('GET', `/notifications/${firstId}`),
+      (r) => r.body.held === 'disabled',
+    );
     expect(held.body).toMatchObject({ status: 'pending', attemptCount: 1, nextAttemptAt: null });
     expect(held.body.attempts[0]).toMatchObject({ statusCode: 410, nextAttemptAt: null });
 
@@ -62,13 +88,20 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     const second = await api.publish('order.paid', { n: 2 });
     expect(second.body.notifications).toBe(1);
     const [secondId] = await notificationIds(api, [second.body.id]);
-    await waitFor(() => t.app.client.workflow.getHandle(secondId).query(notificationStateQuery), (s) => s.status === 'held');
+    await waitFor(
+      () => t.app.client.workflow.getHandle(secondId).query(notificationStateQuery),
+      (s) => s.status === 'held',
+    );
     expect(t.receiver.forPath('/gone')).toHaveLength(1);
 
     healed.add('/gone');
     const enabled = await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' });
     expect(enabled.body).toMatchObject({ status: 'active', disabledReason: null });
-    for (const id of [firstId, secondId]) await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    for (const id of [firstId, secondId])
+      await waitFor(
+        () => api.request('GET', `/notifications/${id}`),
+        (r) => r.body.status === 'succeeded',
+      );
     expect(t.receiver.forPath('/gone')).toHaveLength(3);
   });
 
@@ -77,13 +110,23 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     const { body } = await api.subscribe(t.receiver.url('/failing'));
     const published = await api.publish('order.paid', { n: 1 });
     const [id] = await notificationIds(api, [published.body.id]);
-    const disabled = await waitFor(() => api.request('GET', `/webhooks/subscriptions/${body.id}`), (r) => r.body.status === 'disabled', 20_000);
+    const disabled = await waitFor(
+      () => api.request('GET', `/webhooks/subscriptions/${body.id}`),
+      (r) => r.body.status === 'disabled',
+      20_000,
+    );
     expect(disabled.body.disabledReason).toBe('failing');
-    const notification = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.held === 'disabled');
+    const notification = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.held === 'disabled',
+    );
     const attempts = notification.body.attempts as { startedAt: string }[];
     // Disabled by the first failure at least 2 s after the first one.
     expect(Date.parse(attempts[attempts.length - 1].startedAt) - Date.parse(attempts[0].startedAt)).toBeGreaterThanOrEqual(2_000);
-    await waitFor(() => t.app.client.workflow.getHandle(id).query(notificationStateQuery), (s) => s.status === 'held');
+    await waitFor(
+      () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
+      (s) => s.status === 'held',
+    );
     expect(t.receiver.forPath('/failing')).toHaveLength(attempts.length);
   });
 });

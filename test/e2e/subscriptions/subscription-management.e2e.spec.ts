@@ -103,14 +103,20 @@ describe('managing a subscription: list, get, change, delete', () => {
     const { api } = await t.app.newEnvironment();
     const { body } = await api.subscribe(t.receiver.url('/failing-deleted'));
     const published = await api.publish('order.paid', { n: 1 });
-    const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications[0]?.attemptCount >= 1);
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications[0]?.attemptCount >= 1,
+    );
     const notificationId = event.body.notifications[0].id as string;
 
     expect((await api.request('DELETE', `/webhooks/subscriptions/${body.id}`)).status).toBe(204);
     const cancelled = await api.request('GET', `/notifications/${notificationId}`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', nextAttemptAt: null, held: null });
     const handle = t.app.client.workflow.getHandle(notificationId);
-    await waitFor(() => handle.describe(), (d) => d.status.name !== 'RUNNING');
+    await waitFor(
+      () => handle.describe(),
+      (d) => d.status.name !== 'RUNNING',
+    );
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     const attempts = (await api.request('GET', `/notifications/${notificationId}`)).body.attemptCount;
     expect(t.receiver.forPath('/failing-deleted')).toHaveLength(attempts);

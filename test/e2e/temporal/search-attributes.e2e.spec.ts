@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { google } from '@temporalio/proto';
 import { ensureSearchAttributes } from '../../../src/temporal/search-attribute-registration';
 import { SEARCH_ATTRIBUTES } from '../../../src/temporal/search-attributes';
 
@@ -12,7 +12,10 @@ describe('search attributes on a Temporal server that does not know them yet', (
 
   it('registers them in the namespace, so operators can search by environment, subscription and event', async () => {
     const namespace = `plude-sa-${Date.now()}`;
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 86_400 }),
+    });
     const client = new Client({ connection, namespace });
     const names = Object.keys(SEARCH_ATTRIBUTES);
     const before = await connection.operatorService.listSearchAttributes({ namespace });

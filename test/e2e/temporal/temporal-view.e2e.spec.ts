@@ -10,7 +10,10 @@ const keyword = (name: string) => defineSearchAttributeKey(name, SearchAttribute
 
 async function notificationOf(api: ApiClient, type: string, data: Record<string, unknown>) {
   const published = await api.publish(type, data);
-  const event = await waitFor(() => api.request('GET', `/events/${published.body.id}`), (r) => r.body.notifications.length === 1);
+  const event = await waitFor(
+    () => api.request('GET', `/events/${published.body.id}`),
+    (r) => r.body.notifications.length === 1,
+  );
   return { eventId: published.body.id as string, id: event.body.notifications[0].id as string };
 }
 
@@ -24,7 +27,10 @@ describe('what an operator sees of a notification in Temporal', () => {
     const { id: environmentId, api } = await t.app.newEnvironment();
     const { body: subscription } = await api.subscribe(t.receiver.url('/hooks/secret-path?token=s3cr3t'));
     const { eventId, id } = await notificationOf(api, 'order.paid', { n: 1 });
-    await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded',
+    );
 
     const description = await t.app.client.workflow.getHandle(id).describe();
     const host = new URL(t.receiver.url()).host;
@@ -71,11 +77,17 @@ describe('what an operator sees of a notification in Temporal', () => {
     const { body: subscription } = await api.subscribe(t.receiver.url('/paused'));
     await api.request('PATCH', `/webhooks/subscriptions/${subscription.id}`, { status: 'paused' });
     const { id } = await notificationOf(api, 'order.paid', { n: 3 });
-    const held = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.temporal?.held === true);
+    const held = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.temporal?.held === true,
+    );
     expect(held.body).toMatchObject({ status: 'pending', held: 'paused', temporal: { workflowStatus: 'RUNNING', activityAttempt: null, lastFailure: null } });
 
     await api.request('PATCH', `/webhooks/subscriptions/${subscription.id}`, { status: 'active' });
-    const done = await waitFor(() => api.request('GET', `/notifications/${id}`), (r) => r.body.status === 'succeeded');
+    const done = await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'succeeded',
+    );
     expect(done.body.temporal).toBeNull();
   });
 });

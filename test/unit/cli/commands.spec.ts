@@ -87,8 +87,16 @@ describe('plude commands (stub API)', () => {
     api.on('GET', '/notifications/ntf_1', {
       status: 200,
       body: {
-        id: 'ntf_1', eventId: 'evt_1', subscriptionId: SUB, status: 'pending', held: null, attemptCount: 1, createdAt: 't0',
-        nextAttemptAt: 't2', completedAt: null, expiresAt: 't9',
+        id: 'ntf_1',
+        eventId: 'evt_1',
+        subscriptionId: SUB,
+        status: 'pending',
+        held: null,
+        attemptCount: 1,
+        createdAt: 't0',
+        nextAttemptAt: 't2',
+        completedAt: null,
+        expiresAt: 't9',
         attempts: [{ number: 1, startedAt: 't1', durationMs: 12, succeeded: false, statusCode: 503, error: 'receiver answered HTTP 503', nextAttemptAt: 't2' }],
       },
     });
@@ -120,7 +128,10 @@ describe('plude commands (stub API)', () => {
 
   it("issues, lists and revokes the environment's tokens", async () => {
     api.on('POST', '/admin/environments/staging/tokens', { status: 201, body: { token: 'pwh_new', id: 'tok_1', environmentId: 'staging', createdAt: 'now' } });
-    api.on('GET', '/admin/environments/staging/tokens', { status: 200, body: [{ id: 'tok_1', prefix: 'pwh_new', createdAt: 'then', lastUsedAt: null, revokedAt: null }] });
+    api.on('GET', '/admin/environments/staging/tokens', {
+      status: 200,
+      body: [{ id: 'tok_1', prefix: 'pwh_new', createdAt: 'then', lastUsedAt: null, revokedAt: null }],
+    });
     api.on('DELETE', '/admin/environments/staging/tokens/tok_1', { status: 204 });
     expect((await plude('tokens', 'create')).stdout).toContain('token:        pwh_new');
     expect((await plude('tokens', 'list')).stdout).toBe('ID     PREFIX   CREATED  LAST USED  REVOKED\ntok_1  pwh_new  then     -          -\n');
@@ -129,7 +140,11 @@ describe('plude commands (stub API)', () => {
 
   it('exits 1 with the API’s own message when it refuses', async () => {
     api.on('GET', '/notifications/ntf_gone', { status: 404, body: { statusCode: 404, error: 'not_found', message: 'notification ntf_gone not found' } });
-    expect(await plude('notifications', 'get', 'ntf_gone')).toEqual({ code: 1, stdout: '', stderr: 'plude: HTTP 404 not_found: notification ntf_gone not found\n' });
+    expect(await plude('notifications', 'get', 'ntf_gone')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'plude: HTTP 404 not_found: notification ntf_gone not found\n',
+    });
   });
 
   it.each([
@@ -142,7 +157,7 @@ describe('plude commands (stub API)', () => {
     [['subscriptions'], /Usage: plude subscriptions/],
     [[], /Usage: plude /],
   ])('exits 2 for wrong usage: plude %j', async (argv, message) => {
-    const { code, stderr } = await plude(...(argv));
+    const { code, stderr } = await plude(...argv);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(api.requests).toEqual([]);

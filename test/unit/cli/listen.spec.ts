@@ -19,7 +19,10 @@ function post(url: string, ca: string, body: string, headers: Record<string, str
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
     });
     req.on('error', reject).end(body);
   });
@@ -46,7 +49,10 @@ describe('plude listen (stub API, real HTTPS)', () => {
   });
   beforeEach(() => {
     api.reset();
-    api.on('PUT', '/webhooks/subscribe', (req) => ({ status: 200, body: { id: SUB, url: JSON.parse(req.body).url, signatureKey: KEY, eventTypes: [], createdAt: 'now' } }));
+    api.on('PUT', '/webhooks/subscribe', (req) => ({
+      status: 200,
+      body: { id: SUB, url: JSON.parse(req.body).url, signatureKey: KEY, eventTypes: [], createdAt: 'now' },
+    }));
     api.on('DELETE', `/webhooks/subscriptions/${SUB}`, { status: 204 });
   });
 
@@ -61,7 +67,9 @@ describe('plude listen (stub API, real HTTPS)', () => {
   it('subscribes its own localhost URL, verifies each notification, prints a line for it, and deletes the subscription on Ctrl-C', async () => {
     const { cli, url, ca } = await listen();
     expect(JSON.parse(api.made('PUT', '/webhooks/subscribe')[0].body)).toEqual({ url });
-    expect(cli.stdout).toContain(`Ready. Receiving notifications at ${url}\n  subscription ${SUB} in environment sandbox, for every event type\n  signature key ${KEY}`);
+    expect(cli.stdout).toContain(
+      `Ready. Receiving notifications at ${url}\n  subscription ${SUB} in environment sandbox, for every event type\n  signature key ${KEY}`,
+    );
     // PLUDE_URL names the API: a bare `npx plude events publish` in another terminal would not reach it, so none is suggested.
     expect(cli.stdout).not.toContain('Publish an event');
 
@@ -89,10 +97,13 @@ describe('plude listen (stub API, real HTTPS)', () => {
     const received: { body: string; headers: IncomingHttpHeaders }[] = [];
     const target = createServer((req, res) => {
       let body = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => {
-        received.push({ body, headers: req.headers });
-        res.writeHead(418).end('teapot');
-      });
+      req
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (body += chunk))
+        .on('end', () => {
+          received.push({ body, headers: req.headers });
+          res.writeHead(418).end('teapot');
+        });
     }).listen(0, '127.0.0.1');
     await once(target, 'listening');
     const forward = `http://127.0.0.1:${(target.address() as AddressInfo).port}/in`;
@@ -128,7 +139,10 @@ describe('plude listen (stub API, real HTTPS)', () => {
     await cli.printed(/"webhookId":"ntf_5"/);
     cli.interrupt();
     expect(await cli.exitCode).toBe(0);
-    const lines = cli.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = cli.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
       { listening: url, environment: 'sandbox', subscriptionId: SUB, signatureKey: KEY, forward: null },
       { at: expect.any(String), webhookId: 'ntf_5', type: 'invoice.paid', verified: true, attempt: 1, status: 200 },
@@ -139,7 +153,9 @@ describe('plude listen (stub API, real HTTPS)', () => {
   it('says how to allow localhost when the environment refuses private targets, exit 1, nothing left subscribed', async () => {
     api.on('PUT', '/webhooks/subscribe', { status: 400, body: { statusCode: 400, error: 'private_target', message: 'url host localhost is a local name; …' } });
     const port = await freePort();
-    const cli = startCli(['listen', '--port', String(port), '--environment', 'production'], { env: { PLUDE_URL: api.url, PLUDE_TOKEN: 'pwh_stub', DATA_DIR: dataDir } });
+    const cli = startCli(['listen', '--port', String(port), '--environment', 'production'], {
+      env: { PLUDE_URL: api.url, PLUDE_TOKEN: 'pwh_stub', DATA_DIR: dataDir },
+    });
     expect(await cli.exitCode).toBe(1);
     expect(cli.stderr).toBe(
       'plude: environment production does not allow private targets, so it cannot deliver to localhost. Allow them with: ' +

@@ -52,7 +52,10 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
     recoveryOf(4);
     const { code, stdout } = await plude('recover', SUB, '--since', '2025-12-01T09:00:00Z', '--until', '2025-12-01T10:00:00+01:00', '--poll-interval', '5');
     expect(code).toBe(0);
-    expect(JSON.parse(api.made('POST', `/webhooks/subscriptions/${SUB}/recover`)[0].body)).toEqual({ since: '2025-12-01T09:00:00.000Z', until: '2025-12-01T09:00:00.000Z' });
+    expect(JSON.parse(api.made('POST', `/webhooks/subscriptions/${SUB}/recover`)[0].body)).toEqual({
+      since: '2025-12-01T09:00:00.000Z',
+      until: '2025-12-01T09:00:00.000Z',
+    });
     expect(api.made('GET', `/recoveries/${RCV}`)).toHaveLength(3);
     expect(stdout.split('\n')).toEqual([
       `recovery ${RCV}: 4 notifications (Ctrl-C stops following it; the recovery goes on)`,
@@ -89,7 +92,9 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
   it('starts a recovery without following it, and shows one later', async () => {
     api.on('POST', `/webhooks/subscriptions/${SUB}/recover`, { status: 202, body: recoveryStarted(0) });
     api.on('GET', `/recoveries/${RCV}`, { status: 200, body: recoveryView({ status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 }) });
-    expect((await plude('recover', SUB, '--since', '90m', '--no-wait')).stdout).toBe(`recovery ${RCV} started: 0 notifications\nfollow it: plude recoveries get ${RCV}\n`);
+    expect((await plude('recover', SUB, '--since', '90m', '--no-wait')).stdout).toBe(
+      `recovery ${RCV} started: 0 notifications\nfollow it: plude recoveries get ${RCV}\n`,
+    );
     expect(api.made('GET', `/recoveries/${RCV}`)).toEqual([]);
     expect((await plude('recoveries', 'get', RCV)).stdout).toContain('status:         completed');
   });
@@ -108,7 +113,9 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
   });
 
   it('draws a recovery of nothing without dividing by zero', () => {
-    expect(progressBar({ status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 }, 4)).toBe('[....] 0/0 started, 0 succeeded, 0 expired (completed)');
+    expect(progressBar({ status: 'completed', total: 0, started: 0, succeeded: 0, expired: 0 }, 4)).toBe(
+      '[....] 0/0 started, 0 succeeded, 0 expired (completed)',
+    );
   });
 
   it('lists the event types', async () => {
@@ -120,12 +127,18 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
   });
 
   it("puts an event type, with a schema and an example as the user's own JSON", async () => {
-    api.on('PUT', '/event-types/invoice.paid', { status: 200, body: eventTypeView('invoice.paid', 'Paid', { type: 'object', required: ['amount'] }, { amount: 42 }) });
+    api.on('PUT', '/event-types/invoice.paid', {
+      status: 200,
+      body: eventTypeView('invoice.paid', 'Paid', { type: 'object', required: ['amount'] }, { amount: 42 }),
+    });
     const schema = '{"type": "object", "required": ["amount"]}';
     const { code, stdout } = await plude('event-types', 'put', 'invoice.paid', '--description', 'Paid', '--schema', schema, '--example', '{"amount": 42}');
     expect(code).toBe(0);
     expect(api.requests[0].body).toBe(`{"description":"Paid","schema":${schema},"example":{"amount": 42}}`);
     expect(stdout).toContain('event type:   invoice.paid');
-    expect(await plude('event-types', 'put', 'invoice.paid')).toMatchObject({ code: 2, stderr: expect.stringContaining("required option '--description <text>' not specified") });
+    expect(await plude('event-types', 'put', 'invoice.paid')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("required option '--description <text>' not specified"),
+    });
   });
 });

@@ -30,7 +30,13 @@ describe('plude settings: flags, then PLUDE_* variables, then what npm start kee
   });
 
   it('prefers PLUDE_* variables to the data folder, and flags to both', () => {
-    const env = { PLUDE_URL: 'http://api.internal:8080/', PLUDE_TOKEN: 'pwh_env', PLUDE_ENVIRONMENT: 'production', PLUDE_ADMIN_TOKEN: 'adm_env', DATA_DIR: cwd };
+    const env = {
+      PLUDE_URL: 'http://api.internal:8080/',
+      PLUDE_TOKEN: 'pwh_env',
+      PLUDE_ENVIRONMENT: 'production',
+      PLUDE_ADMIN_TOKEN: 'adm_env',
+      DATA_DIR: cwd,
+    };
     const fromEnv = resolveSettings({}, env, '/');
     expect([fromEnv.url, fromEnv.environment, fromEnv.token(), fromEnv.adminToken()]).toEqual(['http://api.internal:8080', 'production', 'pwh_env', 'adm_env']);
     const fromFlags = resolveSettings({ url: 'http://other:1', token: 'pwh_flag', environment: 'eu', adminToken: 'adm_flag' }, env, '/');
@@ -46,14 +52,18 @@ describe('plude settings: flags, then PLUDE_* variables, then what npm start kee
   it('says where a token would be when there is none, exit 2', async () => {
     const { code, stderr } = await runCli(['subscriptions', 'list'], { env: { DATA_DIR: path.join(cwd, 'nothing-here') }, cwd });
     expect(code).toBe(2);
-    expect(stderr).toBe(`plude: no API token for environment sandbox: set PLUDE_TOKEN or --token, or run it where npm start keeps it (${path.join(cwd, 'nothing-here', 'sandbox-token')})\n`);
+    expect(stderr).toBe(
+      `plude: no API token for environment sandbox: set PLUDE_TOKEN or --token, or run it where npm start keeps it (${path.join(cwd, 'nothing-here', 'sandbox-token')})\n`,
+    );
   });
 
   it('says that the API cannot be reached, and how to name another, exit 1', async () => {
     const port = await freePort();
     const { code, stderr } = await runCli(['subscriptions', 'list', '--url', `http://127.0.0.1:${port}`, '--token', 'pwh_x']);
     expect(code).toBe(1);
-    expect(stderr).toBe(`plude: cannot reach the API at http://127.0.0.1:${port} (ECONNREFUSED): is npm start running? PLUDE_URL or --url names another address\n`);
+    expect(stderr).toBe(
+      `plude: cannot reach the API at http://127.0.0.1:${port} (ECONNREFUSED): is npm start running? PLUDE_URL or --url names another address\n`,
+    );
   });
 
   it('takes the global options after the command too', async () => {

@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { obtainTemporalCli } from '../../src/dev/temporal-cli';
+import { notificationStateQuery } from '../../workflows/definitions';
+import type { ApiClient } from '../support/api-client';
+import { waitFor } from '../support/wait';
+import { HttpsReceiver } from '../support/https-receiver';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Records one history for every path a notification or a recovery can take, from the real stack (the API, the
+ * worker, the suite's Temporal dev server and PostgreSQL), into test/replay/histories/<version>/<path>.json, as the Temporal
+ * CLI exports them (`temporal workflow show --output json`). `npm run replay:record`; then replay.spec.ts replays them.
+ */
+/** One folder per release (package.json's version): a release's histories stay while its workflows may run. */
+const HISTORIES = join(__dirname, 'histories', (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
+const run = promisify(execFile);
+
+/** A recorded run: which history file it goes to. */
+interface Recorded {
+  name: string;
+  workflowId: string;
+  runId: string;
+}
+
+/** Per path: /flaky fails twice, /retry-after asks for 1 s once, /gone answers 410 until healed, /down always 500. */
+const healed = new Set<string>();
+let receiver: HttpsReceiver;
+const respond = (path: string) => {
+  const seen = receiver.forPath(path).length;
+  if (healed.has(path)) return 204;
+  if (path === '/flaky') return seen <= 2 ? 500 : 204;
+  if (path === '/retry-after') return seen <= 1 ? { status: 503, headers: { 'retry-after': '1' } } : 204;
+  if (path === '/gone') return 410;
+  if (path.startsWith('/down')) return 500;
+  return 204;
+};
+
+const apps: Record<string, TestApp> = {};
+let cliPath: string;
+
+beforeAll(async () => {
+  receiver = await HttpsReceiver.start((_, request) => respond(request.path));
+  const base = { NODE_EXTRA_CA_CERTS: receiver.caFile, RETRY_INITIAL_INTERVAL: '300ms', RETRY_MAX_INTERVAL: '1s', DELIVERY_TIMEOUT: '1s' };
+  [apps.local, apps.activity, apps.short, apps.recovery, cliPath] = await Promise.all([
+    startTestApp(base),
+    startTestApp({ ...base, DELIVERY_FIRST_ATTEMPT: 'activity' }),
+    // Windows short enough to watch them close.
+    startTestApp({ ...base, DELIVERY_WINDOW: '4s' }),
+    // One notification a page and one page a run: a recovery of two continues as new once.
+    startTestApp({ ...base, RECOVERY_PAGE_SIZE: '1', RECOVERY_PAGES_PER_RUN: '1' }),
+    obtainTemporalCli((line) => process.stderr.write(`${line}\n`)),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all(Object.values(apps).map((app) => app.close()));
+  await receiver?.stop();
+});
+
+/** Subscribes the path in a fresh environment and publishes one event; returns its notification's ID. */
+async function publishTo(app: TestApp, path: string, before?: (api: ApiClient, subscriptionId: string) => Promise<unknown>) {
+  const { api } = await app.newEnvironment();
+  const { body: subscription } = await api.subscribe(receiver.url(path));
+  await before?.(api, subscription.id as string);
+  const published = await api.publish('replay.recorded', { path });
+  const event = await waitFor(
+    () => api.request('GET', `/events/${published.body.id}`),
+    (r) => r.body.notifications.length === 1,
+  );
+  return { api, subscriptionId: subscription.id as string, id: event.body.notifications[0].id as string };
+}
+
+/** Waits for the workflow's run to close and names it. */
+async function closed(client: Client, name: string, workflowId: string, runId?: string): Promise<Recorded> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  await handle.result().catch(() => undefined); // a cancelled run rejects
+  const { runId: closedRunId } = await handle.describe();
+  return { name, workflowId, runId: closedRunId };
+}
+
+const held = (app: TestApp, id: string) =>
+  waitFor(
+    () => app.client.workflow.getHandle(id).query(notificationStateQuery),
+    (s) => s.status === 'held',
+  );
+const pause = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'paused' });
+const activate = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'active' });
+
+const paths: Record<string, () => Promise<Recorded[]>> = {
+  async 'first-try-local'() {
+    const { id } = await publishTo(apps.local, '/first-try');
+    return [await closed(apps.local.client, 'first-try-local', id)];
+  },
+  async 'first-try-activity'() {
+    const { id } = await publishTo(apps.activity, '/first-try-activity');
+    return [await closed(apps.activity.client, 'first-try-activity', id)];
+  },
+  async 'retries-then-success'() {
+    const { id } = await publishTo(apps.local, '/flaky');
+    return [await closed(apps.local.client, 'retries-then-success', id)];
+  },
+  async 'retry-after'() {
+    const { id } = await publishTo(apps.local, '/retry-after');
+    return [await closed(apps.local.client, 'retry-after', id)];
+  },
+  async 'held-by-pause-then-released'() {
+    const { api, subscriptionId, id } = await publishTo(apps.local, '/paused', pause);
+    await held(apps.local, id);
+    await activate(api, subscriptionId);
+    return [await closed(apps.local.client, 'held-by-pause-then-released', id)];
+  },
+  async 'held-then-expired'() {
+    const { id } = await publishTo(apps.short, '/paused-until-expiry', pause);
+    return [await closed(apps.short.client, 'held-then-expired', id)];
+  },
+  async 'disabled-by-410-then-released'() {
+    const { api, subscriptionId, id } = await publishTo(apps.local, '/gone');
+    await held(apps.local, id);
+    healed.add('/gone');
+    await activate(api, subscriptionId);
+    return [await closed(apps.local.client, 'disabled-by-410-then-released', id)];
+  },
+  async 'expired-at-deadline'() {
+    const { id } = await publishTo(apps.short, '/down-until-expiry');
+    return [await closed(apps.short.client, 'expired-at-deadline', id)];
+  },
+  async 'cancelled-by-delete'() {
+    const { api, subscriptionId, id } = await publishTo(apps.local, '/down-until-deleted');
+    await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.attemptCount >= 2,
+    );
+    await api.request('DELETE', `/webhooks/subscriptions/${subscriptionId}`);
+    return [await closed(apps.local.client, 'cancelled-by-delete', id)];
+  },
+  async redelivered() {
+    const { api, id } = await publishTo(apps.local, '/redelivered');
+    const first = await closed(apps.local.client, 'redelivered', id);
+    const redelivery = await api.request('POST', `/notifications/${id}/redeliver`);
+    if (redelivery.status !== 202) throw new Error(`redelivery refused: ${JSON.stringify(redelivery.body)}`);
+    const second = await waitFor(
+      () => apps.local.client.workflow.getHandle(id).describe(),
+      (d) => d.runId !== first.runId && d.status.name !== 'RUNNING',
+    );
+    return [{ name: 'redelivered', workflowId: id, runId: second.runId }];
+  },
+  async recovery() {
+    const app = apps.recovery;
+    const { api, subscriptionId, id } = await publishTo(app, '/down-for-recovery', (api) => api.publish('replay.recorded', { before: true }));
+    // Two notifications in the range, neither delivered: cancel both (deleting the subscription would leave nowhere
+    // to redeliver to), then recover them.
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const rows = await app.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE subscription_id = $1`, [subscriptionId]);
+    for (const row of rows) await app.client.workflow.getHandle(row.id).cancel();
+    await waitFor(
+      () => api.request('GET', `/notifications/${id}`),
+      (r) => r.body.status === 'cancelled',
+    );
+    healed.add('/down-for-recovery');
+    const recovery = await api.request('POST', `/webhooks/subscriptions/${subscriptionId}/recover`, { since });
+    if (recovery.status !== 202) throw new Error(`recovery refused: ${JSON.stringify(recovery.body)}`);
+    const recoveryId = recovery.body.id as string;
+    await waitFor(
+      () => api.request('GET', `/recoveries/${recoveryId}`),
+      (r) => r.body.status === 'completed',
+    );
+    const listRuns = async () => {
+      const runs: { runId: string; status: string }[] = [];
+      for await (const execution of app.client.workflow.list({ query: `WorkflowId = '${recoveryId}'` }))
+        runs.push({ runId: execution.runId, status: execution.status.name });
+      return runs;
+    };
+    const runs = await waitFor(listRuns, (all) => all.some((r) => r.status === 'COMPLETED') && all.some((r) => r.status === 'CONTINUED_AS_NEW'));
+    const continued = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
+    const completed = runs.find((r) => r.status === 'COMPLETED');
+    if (!continued || !completed) throw new Error(`recovery runs: ${JSON.stringify(runs)}`);
+    return [
+      { name: 'recovery-continued-as-new', workflowId: recoveryId, runId: continued.runId },
+      { name: 'recovery-completed', workflowId: recoveryId, runId: completed.runId },
+    ];
+  },
+};
+
+/** The history as the Temporal CLI exports it: the JSON that `Worker.runReplayHistories` takes. */
+async function exportHistory({ name, workflowId, runId }: Recorded): Promise<void> {
+  const args = ['workflow', 'show', '--workflow-id', workflowId, '--run-id', runId, '--output', 'json'];
+  const { stdout } = await run(cliPath, [...args, '--address', process.env.TEMPORAL_ADDRESS as string, '--namespace', 'default'], { maxBuffer: 16 << 20 });
+  // The CLI's JSON, without its indentation: the same document in a third less space.
+  await writeFile(join(HISTORIES, `${name}.json`), `${JSON.stringify(JSON.parse(stdout))}\n`);
+}
+
+it('records every path', async () => {
+  await mkdir(HISTORIES, { recursive: true });
+  const results = await Promise.allSettled(Object.values(paths).map((path) => path()));
+  const failed = Object.keys(paths).filter((_, i) => results[i].status === 'rejected');
+  for (const result of results) if (result.status === 'fulfilled') for (const recorded of result.value) await exportHistory(recorded);
+  if (failed.length > 0)
+    throw new Error(`not recorded: ${failed.join(', ')}: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' ')}`);
+});

@@ -1,0 +1,28 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { NotificationWorkflowState } from './types';
+
+/**
+ * The workflows' contract with the rest of the service, declared once. Clients pass these definitions (and the
+ * workflow functions themselves) to the Temporal client, so TypeScript checks their arguments and no name is spelled
+ * twice: `client.workflow.start(deliverNotification, …)`, `handle.signal(releaseSignal)`,
+ * `handle.query(notificationStateQuery)`. The names below are in running workflows' histories: never rename one.
+ */
+
+/** Sent by the API to a held notification's workflow when its subscription is active again. */
+export const releaseSignal = defineSignal('release');
+
+/** The deliver-notification workflow's state: delivering or held, then the final status the database recorded. */
+export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
+
+/** Failure types the delivery activity throws that must not be retried (shared by workflow and activity). */
+export const NON_RETRYABLE = {
+  windowClosed: 'DeliveryWindowClosed',
+  notFound: 'NotificationNotFound',
+  /** The attempt failed and no further attempt fits before the notification expires. */
+  exhausted: 'AttemptsExhausted',
+  /** The subscription is paused or disabled: no attempt until it is active again (the `release` signal). */
+  held: 'SubscriptionHeld',
+} as const;
+
+/** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
+export const ATTEMPT_FAILED = 'AttemptFailed';
