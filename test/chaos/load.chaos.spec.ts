@@ -25,7 +25,7 @@ describe('load', () => {
       const { keys } = await subscribeReceivers(env, chaos.fleet, 'l1-', [failFirst(2), failFirst(2), () => 200, () => 200, () => 200]);
       const ledger = new Ledger();
       await publishAtRate(ledger, env, 'load.steady', 30 * L1_SECONDS, 30);
-      expect(Object.fromEntries(ledger.answers)).toEqual({ 202: 30 * L1_SECONDS });
+      expect({ answers: Object.fromEntries(ledger.answers), refusals: [...ledger.refusals] }).toEqual({ answers: { 202: 30 * L1_SECONDS }, refusals: [] });
       expect(ledger.accepted.size).toBe(30 * L1_SECONDS);
       const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 60_000 + L1_SECONDS * 15_000);
       expect(counted.delivered).toBe(150 * L1_SECONDS);
@@ -48,7 +48,7 @@ describe('load', () => {
           while (next < 500) await ledger.publish(env, 'load.burst', { n: next++ });
         }),
       );
-      expect(Object.fromEntries(ledger.answers)).toEqual({ 202: 500 });
+      expect({ answers: Object.fromEntries(ledger.answers), refusals: [...ledger.refusals] }).toEqual({ answers: { 202: 500 }, refusals: [] });
       expect(ledger.accepted.size).toBe(500);
       const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 600_000);
       expect(counted.delivered).toBe(2500);

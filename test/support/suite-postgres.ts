@@ -28,8 +28,10 @@ export async function startSuitePostgres(existingAdminUrl: string | undefined, l
   try {
     await chmod(dir, 0o711);
     const port = await freePort();
-    // A throwaway cluster: nothing needs to survive a crash, so it does not wait for the disk.
-    const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+    // A throwaway cluster: nothing needs to survive a crash, so it does not wait for the disk. Room for every pool on it:
+    // in the chaos suite four processes of 20 connections and a Temporal server whose four services pool 25 each, more
+    // than the default 100 (a burst then met 53300 too_many_connections, answered 503), as docker-compose.yml allows.
+    const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' };
     const server = await startEmbeddedPostgres({ dataDir: dir, port, log, settings });
     const adminUrl = new URL(server.url);
     adminUrl.pathname = '/postgres';

@@ -40,6 +40,8 @@ export interface Tally {
 export class Ledger {
   readonly accepted = new Map<string, number>();
   readonly answers = new Map<number, number>();
+  /** The first few answers that were not 202, as status and body: what a failed count of answers shows. */
+  readonly refusals = new Set<string>();
   readonly publishMs: number[] = [];
   private next = 0;
 
@@ -65,6 +67,7 @@ export class Ledger {
     }
     this.publishMs.push(answer.ms);
     this.answers.set(answer.status, (this.answers.get(answer.status) ?? 0) + 1);
+    if (answer.status !== 202 && this.refusals.size < 5) this.refusals.add(`${answer.status} ${JSON.stringify(answer.body)}`);
     if (answer.status === 202) this.accepted.set(answer.body.id, answer.body.notifications);
     return answer;
   }

@@ -82,7 +82,7 @@ async function ownPostgres(log: (line: string) => void): Promise<{ adminUrl: str
   const dir = await mkdtemp(join(tmpdir(), 'plude-chaos-pg-'));
   await chmod(dir, 0o711);
   const port = await freePort();
-  const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+  const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' }; // as the suite's
   let server = await startEmbeddedPostgres({ dataDir: dir, port, log, settings });
   let running = true;
   const adminUrl = new URL(server.url);
