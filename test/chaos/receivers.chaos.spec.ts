@@ -1,4 +1,4 @@
-import { chaosCase } from './support/chaos-case';
+import { chaosCase, type Counted } from './support/chaos-case';
 import { attemptsOf, droppedOf } from './support/attempts';
 import { Ledger } from './support/ledger';
 import { useChaosDeployment } from './support/deployment';
@@ -44,6 +44,17 @@ describe('hostile receivers', () => {
     for (const id of ids) await env.clients[1].request('DELETE', `/webhooks/subscriptions/${id}`);
   }
 
+  /**
+   * The end of a case whose one event cannot be delivered: its notifications are still pending (none dropped), the
+   * case's subscriptions are deleted, and its row counts 1 accepted, 0 delivered.
+   */
+  async function undelivered(env: ChaosEnvironment, subscriptions: string[], eventId: string, counted: string): Promise<Counted> {
+    const dropped = await droppedOf(chaos.topology, [eventId]);
+    expect(dropped).toBe(0);
+    await unsubscribe(env, subscriptions);
+    return { accepted: 1, delivered: 0, duplicates: 0, lost: dropped, counted };
+  }
+
   chaosCase(
     'R1',
     'a receiver that never answers',
@@ -58,17 +69,8 @@ describe('hostile receivers', () => {
         expect(a.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
         expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
       }
-      const dropped = await droppedOf(chaos.topology, [eventId]);
-      expect(dropped).toBe(0);
-      await unsubscribe(env, subscriptions);
       const durations = attempts.map((a) => a.duration_ms).join(', ');
-      return {
-        accepted: 1,
-        delivered: 0,
-        duplicates: 0,
-        lost: dropped,
-        counted: `${attempts.length} attempts timed out after ${durations} ms; pending and retried`,
-      };
+      return undelivered(env, subscriptions, eventId, `${attempts.length} attempts timed out after ${durations} ms; pending and retried`);
     },
   );
 
@@ -78,16 +80,7 @@ describe('hostile receivers', () => {
     const { eventId, subscriptions, env } = await deliverTo([reset.url('/r2')], 'r2.reset');
     const attempts = await attemptsOf(chaos.topology, eventId, 2);
     for (const a of attempts) expect(a.error).toMatch(/ECONNRESET|socket|other side closed/i);
-    const dropped = await droppedOf(chaos.topology, [eventId]);
-    expect(dropped).toBe(0);
-    await unsubscribe(env, subscriptions);
-    return {
-      accepted: 1,
-      delivered: 0,
-      duplicates: 0,
-      lost: dropped,
-      counted: `${attempts.length} attempts failed (${attempts[0].error}); pending and retried`,
-    };
+    return undelivered(env, subscriptions, eventId, `${attempts.length} attempts failed (${attempts[0].error}); pending and retried`);
   });
 
   chaosCase(
@@ -150,16 +143,12 @@ describe('hostile receivers', () => {
       expect(a.error).toMatch(/timeout/i);
       expect(a.duration_ms).toBeLessThan(TIMEOUT_MS + 2_000);
     }
-    const dropped = await droppedOf(chaos.topology, [eventId]);
-    expect(dropped).toBe(0);
-    await unsubscribe(env, subscriptions);
-    return {
-      accepted: 1,
-      delivered: 0,
-      duplicates: 0,
-      lost: dropped,
-      counted: `${attempts.length} attempts cut at the ${TIMEOUT_MS / 1000} s bound (not a timely 2xx); pending and retried`,
-    };
+    return undelivered(
+      env,
+      subscriptions,
+      eventId,
+      `${attempts.length} attempts cut at the ${TIMEOUT_MS / 1000} s bound (not a timely 2xx); pending and retried`,
+    );
   });
 
   chaosCase(
@@ -182,16 +171,7 @@ describe('hostile receivers', () => {
         expect(a.succeeded).toBe(false);
       }
       expect(canaries.untouched).toBe(true);
-      const dropped = await droppedOf(chaos.topology, [eventId]);
-      expect(dropped).toBe(0);
-      await unsubscribe(env, subscriptions);
-      return {
-        accepted: 1,
-        delivered: 0,
-        duplicates: 0,
-        lost: dropped,
-        counted: `${urls.length} redirects recorded as failed attempts, none followed; canaries: 0 connections`,
-      };
+      return undelivered(env, subscriptions, eventId, `${urls.length} redirects recorded as failed attempts, none followed; canaries: 0 connections`);
     },
   );
 
@@ -210,15 +190,11 @@ describe('hostile receivers', () => {
       const mine = attempts.filter((a) => a.subscription_id === subscriptions[i]);
       for (const a of mine) expect(a.error).toContain(r.expectedError);
     }
-    const dropped = await droppedOf(chaos.topology, [eventId]);
-    expect(dropped).toBe(0);
-    await unsubscribe(env, subscriptions);
-    return {
-      accepted: 1,
-      delivered: 0,
-      duplicates: 0,
-      lost: dropped,
-      counted: `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver`,
-    };
+    return undelivered(
+      env,
+      subscriptions,
+      eventId,
+      `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver`,
+    );
   });
 });
