@@ -59,7 +59,27 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Starts `temporal server start-dev` and resolves once it answers gRPC health checks. */
+/** The dev server ended on its own before it answered: not a missing CLI, a slow start or a bad option alone. */
+class ExitedEarlyError extends Error {
+  override readonly name = 'ExitedEarlyError';
+}
+
+/**
+ * Starts `temporal server start-dev` and resolves once it serves the namespace. A server that exits on its own
+ * before it is ready is started once more: the CLI picks its internal ports itself (free when it looked), and another
+ * process can take one before it binds it (seen in the test suite: a panic while building the server, exit 2).
+ */
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  try {
+    return await launchDevServer(opts);
+  } catch (err) {
+    if (!(err instanceof ExitedEarlyError)) throw err;
+    opts.log(`${err.message.split('\n')[0].replace(/:$/, '')}; starting it once more`);
+    return launchDevServer(opts);
+  }
+}
+
+async function launchDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
   try {
     accessSync(opts.cliPath, constants.X_OK);
   } catch {
@@ -69,6 +89,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   const address = `${HOST}:${opts.port}`;
   const uiUrl = opts.uiPort != null ? `http://${HOST}:${opts.uiPort}` : null;
   const tail = new LastLines(STDERR_TAIL);
+  const firstLines: string[] = []; // where a panic says why (its tail is only the stack)
   let muted = false; // shutdown produces a burst of harmless connection warnings
   const [cmd, args] = withParentDeathSignal(opts.cliPath, devServerArgs(opts));
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,6 +111,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   void exitPromise.then(() => process.removeListener('exit', killOnExit));
   pipeLines(child, (line, isErr) => {
     if (isErr) tail.push(line);
+    if (isErr && firstLines.length < 5) firstLines.push(line);
     if (!muted) opts.log(line);
   });
 
@@ -108,7 +130,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     if (state.spawnError) throw new Error(`cannot run ${opts.cliPath}: ${state.spawnError.message}`);
     if (state.exit) {
       const { code, signal } = state.exit;
-      throw new Error(`temporal dev server exited before it was ready (code ${code}, signal ${signal}):\n${tail}`);
+      const cause = firstLines.find((line) => /panic|error|fatal/i.test(line)) ?? firstLines[0] ?? 'no output';
+      throw new ExitedEarlyError(`temporal dev server exited before it was ready (code ${code}, signal ${signal}: ${cause}):\n${tail}`);
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
