@@ -7,7 +7,8 @@ import { ROOT } from '../../support/built';
 
 export type Role = 'api' | 'worker';
 
-const ENTRY: Record<Role, string> = { api: path.join(ROOT, 'dist', 'src', 'api.js'), worker: path.join(ROOT, 'dist', 'src', 'worker.js') };
+/** The entry point of a role in a build (this repository's, or a second build's root: test/chaos/support/changed-build.ts). */
+const entryOf = (role: Role, root: string): string => path.join(root, 'dist', 'src', `${role}.js`);
 
 /**
  * One `npm run start:api` or `npm run start:worker` process (run as `node dist/src/<role>.js`, what those scripts
@@ -26,6 +27,8 @@ export class ServiceProcess {
     /** The port its HTTP server listens on: the API, or the worker's health and metrics. */
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** Whose build runs: this repository's by default. */
+    readonly buildRoot: string = ROOT,
   ) {}
 
   get url(): string {
@@ -44,7 +47,7 @@ export class ServiceProcess {
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) throw new Error(`${this.name} is already running`);
     const portVariable = this.role === 'api' ? 'PORT' : 'WORKER_PORT';
-    const child = spawn(process.execPath, [ENTRY[this.role]], {
+    const child = spawn(process.execPath, [entryOf(this.role, this.buildRoot)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, [portVariable]: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

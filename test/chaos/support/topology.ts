@@ -54,8 +54,8 @@ export interface Topology {
   temporal?: TemporalServerHandle;
   taskQueue: string;
   newEnvironment(options?: { allowPrivateTargets?: boolean }): Promise<ChaosEnvironment>;
-  /** One more process of the deployment, with settings of its own over the shared ones. */
-  addProcess(role: Role, env?: Record<string, string>): Promise<ServiceProcess>;
+  /** One more process of the deployment, with settings of its own over the shared ones, of another build if given. */
+  addProcess(role: Role, env?: Record<string, string>, buildRoot?: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -146,8 +146,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     const processes: ServiceProcess[] = [];
     undo.push(() => Promise.all(processes.map((p) => p.stop('SIGKILL'))));
     const count: Record<Role, number> = { api: 0, worker: 0 };
-    const addProcess = async (role: Role, env: Record<string, string> = {}) => {
-      const process = new ServiceProcess(`${role}-${++count[role]}`, role, await freePort(), { ...shared, ...env });
+    const addProcess = async (role: Role, env: Record<string, string> = {}, buildRoot?: string) => {
+      const process = new ServiceProcess(`${role}-${++count[role]}`, role, await freePort(), { ...shared, ...env }, buildRoot);
       processes.push(process);
       await process.start();
       return process;
