@@ -12,7 +12,18 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'dist-bench/', 'node_modules/', 'data/', 'coverage/', 'docs/', 'test/compose/', 'test/lint/fixtures/', '.temporal-test/', '.chaos-builds/'],
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'docs/',
+      'test/compose/',
+      'test/lint/fixtures/',
+      '.temporal-test/',
+      '.chaos-builds/',
+    ],
   },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
