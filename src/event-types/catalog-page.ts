@@ -32,14 +32,17 @@ ${schema}
 </section>`;
 }
 
-/** The catalog as a readable page: every type with its description, an example body and its schema, all escaped. */
+/**
+ * The platform's catalog as a readable page: every type with its description, an example body and its schema, all
+ * escaped. The reader's environment only appears in the example bodies, as receivers of that environment get them.
+ */
 export function renderCatalogPage(environmentId: string, types: EventTypeView[]): string {
   const index = types.map((t) => `<li><a href="#${escapeHtml(t.name)}">${escapeHtml(t.name)}</a>${t.archived ? ' (archived)' : ''}</li>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Event types: ${escapeHtml(environmentId)}</title>
+<title>Event types</title>
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
 pre { background: #f4f4f6; padding: .75rem; overflow-x: auto; font-size: 13px; }
@@ -49,8 +52,8 @@ section { border-top: 1px solid #ddd; margin-top: 1.5rem; }
 </style>
 </head>
 <body>
-<h1>Event types of ${escapeHtml(environmentId)}</h1>
-<p>Each event reaches a receiver as a signed POST whose JSON body has the event's <code>id</code>, <code>type</code>,
+<h1>Event types</h1>
+<p>The platform's catalog: the same event types in every environment. Each event reaches a receiver as a signed POST whose JSON body has the event's <code>id</code>, <code>type</code>,
 <code>createdAt</code>, <code>environment</code> and <code>data</code>.</p>
 ${types.length === 0 ? '<p class="none">No event types declared yet.</p>' : `<ul>\n${index}\n</ul>`}
 ${types.map((t) => section(environmentId, t)).join('\n')}

@@ -7,7 +7,7 @@ import { CATALOG_PAGE_CSP } from './catalog-page';
 import { EventTypeList } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
-/** Integrators read the catalog: JSON, or a readable page for a client that asks for text/html. */
+/** Integrators read the platform's catalog, the same in every environment: JSON, or a readable page for a client that asks for text/html. */
 @Controller('webhooks')
 @ApiTokenRoutes('event types')
 export class CatalogController {
@@ -15,11 +15,11 @@ export class CatalogController {
 
   @Get('event-types')
   @Header('Vary', 'Accept')
-  @Answers(200, EventTypeList, 'The catalog: every event type, archived ones included', {
+  @Answers(200, EventTypeList, 'The platform’s catalog: every event type, archived ones included, the same for every environment', {
     'text/html': 'For `Accept: text/html`: the catalog as a readable page (each type with an example body and its schema)',
   })
   list(@EnvironmentId() environmentId: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<EventTypeList | string> {
-    if (request.accepts(['application/json', 'text/html']) !== 'text/html') return this.types.list(environmentId);
+    if (request.accepts(['application/json', 'text/html']) !== 'text/html') return this.types.list();
     response.type('html').setHeader('Content-Security-Policy', CATALOG_PAGE_CSP);
     return this.types.page(environmentId);
   }

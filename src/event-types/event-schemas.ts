@@ -7,23 +7,24 @@ import { EventTypeRepository } from '../persistence/repositories/event-type.repo
 const CACHE_MAX = 1_000;
 
 /**
- * The publish side of the catalog: checks an event against its declared type. Schemas are compiled once per
- * version and kept by (environment, type, updated_at): a publish of a declared type costs one indexed read that
- * returns the schema only when it changed, then the compiled check. An undeclared type is accepted as it is.
+ * The publish side of the catalog: checks an event, in whichever environment it is published, against the platform's
+ * declaration of its type. Schemas are compiled once per version and kept by (type, updated_at): a publish of a
+ * declared type costs one indexed read that returns the schema only when it changed, then the compiled check. An
+ * undeclared type is accepted as it is.
  */
 @Injectable()
 export class EventSchemas {
+  /** By type name. */
   private readonly cache = new Map<string, { version: string; check: EventDataCheck | null }>();
 
   constructor(private readonly types: EventTypeRepository) {}
 
   /** Throws a 422 for an archived type, or for data that does not match its type's schema (every violation listed). */
-  async checkPublish(environmentId: string, type: string, data: unknown): Promise<void> {
-    const key = `${environmentId}\u0000${type}`;
-    const cached = this.cache.get(key);
-    const found = await this.types.findForPublish(environmentId, type, cached?.version ?? null);
+  async checkPublish(type: string, data: unknown): Promise<void> {
+    const cached = this.cache.get(type);
+    const found = await this.types.findForPublish(type, cached?.version ?? null);
     if (!found) {
-      this.cache.delete(key);
+      this.cache.delete(type);
       return;
     }
     if (found.archived) throw unprocessable(`event type ${type} is archived: declare it again (PUT /event-types/${type}) to publish it`);
@@ -31,7 +32,7 @@ export class EventSchemas {
     if (check === undefined) {
       check = found.schema === null || found.schema === undefined ? null : compileEventSchema(found.schema);
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
-      this.cache.set(key, { version: found.version, check });
+      this.cache.set(type, { version: found.version, check });
     }
     const violations = check ? check(data) : [];
     if (violations.length > 0) throw schemaMismatch(`data of event type ${type}`, violations);

@@ -77,6 +77,9 @@ export class EventTypeView {
 }
 
 export class EventTypeList {
-  @ApiProperty({ type: [EventTypeView], description: 'Every type of the environment, archived ones included, sorted by name' })
+  @ApiProperty({
+    type: [EventTypeView],
+    description: 'Every type of the platform’s catalog (the same for every environment), archived ones included, sorted by name',
+  })
   items: EventTypeView[];
 }

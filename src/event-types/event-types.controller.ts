@@ -1,30 +1,32 @@
 import { Body, Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiErrors, Answers, TakesJson } from '../api/openapi';
-import { ApiTokenRoutes } from '../auth/routes';
-import { EnvironmentId } from '../auth/environment-id.decorator';
+import { AdminRoutes } from '../auth/routes';
 import { DeclareEventTypeRequest, EventTypeView } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
-/** Services declare and archive the event types they publish. */
+/**
+ * The platform declares and archives the event types of its catalog, which every environment shares: with the
+ * admin token, not an environment's API token.
+ */
 @Controller('event-types')
-@ApiTokenRoutes('event types')
+@AdminRoutes('event types')
 export class EventTypesController {
   constructor(private readonly types: EventTypesService) {}
 
   @Put(':name')
   @HttpCode(200)
   @TakesJson(DeclareEventTypeRequest)
-  @Answers(200, EventTypeView, 'The type as declared (a new declaration replaces the old one and brings an archived type back)')
+  @Answers(200, EventTypeView, 'The type as declared for every environment (a new declaration replaces the old one and brings an archived type back)')
   @ApiErrors(422)
-  declare(@EnvironmentId() environmentId: string, @Param('name') name: string, @Body() body: DeclareEventTypeRequest): Promise<EventTypeView> {
-    return this.types.declare(environmentId, name, body);
+  declare(@Param('name') name: string, @Body() body: DeclareEventTypeRequest): Promise<EventTypeView> {
+    return this.types.declare(name, body);
   }
 
   @Delete(':name')
   @HttpCode(204)
-  @Answers(204, null, 'Archived: it stays listed, and publishing it is refused (422) until it is declared again')
+  @Answers(204, null, 'Archived in every environment: it stays listed, and publishing it is refused (422) until it is declared again')
   @ApiErrors(404)
-  archive(@EnvironmentId() environmentId: string, @Param('name') name: string): Promise<void> {
-    return this.types.archive(environmentId, name);
+  archive(@Param('name') name: string): Promise<void> {
+    return this.types.archive(name);
   }
 }

@@ -6,6 +6,7 @@ import { EventTypeRepository } from '../persistence/repositories/event-type.repo
 import { renderCatalogPage } from './catalog-page';
 import { type DeclareEventTypeRequest, type EventTypeList, EventTypeView } from './event-type.dto';
 
+/** The platform's catalog: one set of event types, declared by the platform and read by every environment. */
 @Injectable()
 export class EventTypesService {
   constructor(private readonly types: EventTypeRepository) {}
@@ -14,7 +15,7 @@ export class EventTypesService {
    * Declares the type (or replaces its declaration, bringing an archived one back). The schema must compile
    * (400 otherwise) and the example must match it (422 otherwise, with every violation).
    */
-  async declare(environmentId: string, name: string, request: DeclareEventTypeRequest): Promise<EventTypeView> {
+  async declare(name: string, request: DeclareEventTypeRequest): Promise<EventTypeView> {
     if (!EVENT_TYPE.test(name)) throw validationError(`event type ${JSON.stringify(name)} is not valid: ${EVENT_TYPE_MESSAGE}`);
     const schema = request.schema ?? null;
     const example = request.example ?? null;
@@ -23,19 +24,20 @@ export class EventTypesService {
       const violations = example === null ? [] : check(example);
       if (violations.length > 0) throw schemaMismatch('example', violations);
     }
-    return EventTypeView.from(await this.types.declare({ environmentId, name, description: request.description, schema, example }));
+    return EventTypeView.from(await this.types.declare({ name, description: request.description, schema, example }));
   }
 
-  async archive(environmentId: string, name: string): Promise<void> {
+  async archive(name: string): Promise<void> {
     // A name that cannot be declared never reaches the database (a NUL character would make PostgreSQL fail).
-    if (!EVENT_TYPE.test(name) || !(await this.types.archive(environmentId, name))) throw notFound('event type', name);
+    if (!EVENT_TYPE.test(name) || !(await this.types.archive(name))) throw notFound('event type', name);
   }
 
-  async list(environmentId: string): Promise<EventTypeList> {
-    return { items: (await this.types.listByEnvironment(environmentId)).map(EventTypeView.from) };
+  async list(): Promise<EventTypeList> {
+    return { items: (await this.types.listAll()).map(EventTypeView.from) };
   }
 
+  /** The catalog as a page for a reader of `environmentId` (its example bodies name that environment). */
   async page(environmentId: string): Promise<string> {
-    return renderCatalogPage(environmentId, (await this.list(environmentId)).items);
+    return renderCatalogPage(environmentId, (await this.list()).items);
   }
 }

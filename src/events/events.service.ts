@@ -37,7 +37,7 @@ export class EventsService {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
     const dataJson = eventDataJson(bodyText);
-    await this.schemas.checkPublish(environmentId, request.type, request.data);
+    await this.schemas.checkPublish(request.type, request.data);
     const stored = await this.events.insertWithNotifications({
       id: newId('evt'),
       environmentId,

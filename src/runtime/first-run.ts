@@ -63,15 +63,21 @@ export async function loadOrCreateMasterKey(dataDir: string): Promise<Kept<Buffe
 }
 
 /**
- * Environment `sandbox` with its two example event types (added once: a type the user changed or archived is left
- * as it is), and a live token for it, kept in the data folder so a new user can go straight on. The sandbox is
+ * The platform catalog's two example event types (src/runtime/sandbox-catalog.ts), which every environment sees,
+ * `sandbox` first: added once, so that a type the user changed or archived is left as it is.
+ */
+export async function ensureSampleEventTypes(db: DataSource): Promise<void> {
+  const types = new EventTypeRepository(db);
+  for (const type of SANDBOX_EVENT_TYPES) await types.declareIfMissing(type);
+}
+
+/**
+ * Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. The sandbox is
  * created allowing private targets, so that `plude listen` can receive on localhost; an existing one keeps whatever
  * it was given.
  */
 export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Kept<string> & { environmentId: string }> {
   await new EnvironmentRepository(db).create(SANDBOX, { allowPrivateTargets: true });
-  const types = new EventTypeRepository(db);
-  for (const type of SANDBOX_EVENT_TYPES) await types.declareIfMissing({ ...type, environmentId: SANDBOX });
   const tokens = new ApiTokenRepository(db);
   const file = path.resolve(dataDir, DATA_FILES.sandboxToken);
   const kept = await readSecret(file);

@@ -1,10 +1,11 @@
 import type { EventTypeDeclaration } from '../persistence/repositories/event-type.repository';
 
 /**
- * The two event types `sandbox` comes with, so that the README's curls show the catalog at work: publishing
- * `invoice.paid` with `{"invoice": "in_42", "amount": 4200}` passes, and without `amount` gets a 422.
+ * The two example event types a first start declares in the platform's catalog (so every environment, `sandbox`
+ * first, has them), so that the README's curls show the catalog at work: publishing `invoice.paid` with
+ * `{"invoice": "in_42", "amount": 4200}` passes, and without `amount` gets a 422.
  */
-export const SANDBOX_EVENT_TYPES: Omit<EventTypeDeclaration, 'environmentId'>[] = [
+export const SANDBOX_EVENT_TYPES: EventTypeDeclaration[] = [
   {
     name: 'invoice.paid',
     description: 'An invoice was paid in full. `amount` is in the smallest unit of the currency (cents).',

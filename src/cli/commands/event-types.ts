@@ -11,13 +11,13 @@ interface EventTypeView {
   example?: unknown;
 }
 
-/** GET /webhooks/event-types: a list, or a page of one. */
+/** The platform's catalog: `list` reads it as an environment does (API token), `put` declares with the admin token. */
 export function registerEventTypes(program: Command, context: CliContext): void {
-  const eventTypes = program.command('event-types').description("the environment's catalog of event types (API token)");
+  const eventTypes = program.command('event-types').description("the platform's catalog of event types, the same in every environment");
 
   eventTypes
     .command('list')
-    .description('list the event types (GET /webhooks/event-types)')
+    .description('list the event types (GET /webhooks/event-types, API token)')
     .action(
       action<[]>(context, async ({ client, out }) => {
         const answer = await client.api<{ items: EventTypeView[] }>('GET', '/webhooks/event-types');
@@ -35,7 +35,7 @@ export function registerEventTypes(program: Command, context: CliContext): void 
 
   eventTypes
     .command('put <name>')
-    .description('describe an event type, creating or replacing it (PUT /event-types/:name)')
+    .description('describe an event type for every environment, creating or replacing it (PUT /event-types/:name, admin token)')
     .requiredOption('--description <text>', 'what the event means, for integrators')
     .option('--schema <json>', "a JSON Schema of the event's data, or @schema.json")
     .option('--example <json>', 'an example of its data, or @example.json')
@@ -44,7 +44,7 @@ export function registerEventTypes(program: Command, context: CliContext): void 
         const members = [`"description":${JSON.stringify(options.description)}`];
         if (options.schema !== undefined) members.push(`"schema":${jsonOption('--schema', options.schema)}`);
         if (options.example !== undefined) members.push(`"example":${jsonOption('--example', options.example, 'any')}`);
-        const saved = await client.api<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
+        const saved = await client.admin<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
         out.result(saved ?? { name, description: options.description }, () =>
           fields([
             ['event type', saved?.name ?? name],

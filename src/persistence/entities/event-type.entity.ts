@@ -1,14 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * An event type an environment declares in its catalog: what it means, the JSON Schema (draft 2020-12) its `data`
- * must match at publish, and an example. Archived types stay listed; publishing one is refused.
+ * An event type of the platform's catalog, the same for every environment: what it means, the JSON Schema (draft
+ * 2020-12) its `data` must match at publish, and an example. Archived types stay listed; publishing one is refused.
  */
 @Entity('event_types')
 export class EventTypeEntity {
-  @PrimaryColumn({ name: 'environment_id', type: 'text' })
-  environmentId: string;
-
   @PrimaryColumn('text')
   name: string;
 

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { EventTypeEntity } from '../entities';
 
+/** A declaration of a type of the platform's catalog. */
 export interface EventTypeDeclaration {
-  environmentId: string;
   name: string;
   description: string;
   /** null: no schema, any object is accepted. */
@@ -20,7 +20,6 @@ export interface PublishedType {
 }
 
 interface EventTypeRow {
-  environment_id: string;
   name: string;
   description: string;
   schema: unknown;
@@ -32,7 +31,6 @@ interface EventTypeRow {
 
 const toEntity = (row: EventTypeRow): EventTypeEntity =>
   Object.assign(new EventTypeEntity(), {
-    environmentId: row.environment_id,
     name: row.name,
     description: row.description,
     schema: row.schema,
@@ -44,6 +42,7 @@ const toEntity = (row: EventTypeRow): EventTypeEntity =>
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
+/** The platform's catalog (event_types): one row per type, read by every environment. */
 export class EventTypeRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -53,39 +52,36 @@ export class EventTypeRepository {
    */
   async declare(input: EventTypeDeclaration): Promise<EventTypeEntity> {
     const [row] = await this.db.query<EventTypeRow[]>(
-      `INSERT INTO event_types (environment_id, name, description, schema, example)
-       VALUES ($1, $2, $3, $4::json, $5::json)
-       ON CONFLICT (environment_id, name) DO UPDATE
+      `INSERT INTO event_types (name, description, schema, example)
+       VALUES ($1, $2, $3::json, $4::json)
+       ON CONFLICT (name) DO UPDATE
        SET description = EXCLUDED.description, schema = EXCLUDED.schema, example = EXCLUDED.example,
            archived_at = NULL, updated_at = clock_timestamp()
        RETURNING *`,
-      [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
+      [input.name, input.description, json(input.schema), json(input.example)],
     );
     return toEntity(row);
   }
 
-  /** Declares the type unless the environment already has it (archived or not); true when it was added. */
+  /** Declares the type unless the catalog already has it (archived or not); true when it was added. */
   async declareIfMissing(input: EventTypeDeclaration): Promise<boolean> {
     const [, inserted] = await this.db.query<[unknown, number]>(
-      `INSERT INTO event_types (environment_id, name, description, schema, example)
-       VALUES ($1, $2, $3, $4::json, $5::json) ON CONFLICT (environment_id, name) DO NOTHING`,
-      [input.environmentId, input.name, input.description, json(input.schema), json(input.example)],
+      `INSERT INTO event_types (name, description, schema, example)
+       VALUES ($1, $2, $3::json, $4::json) ON CONFLICT (name) DO NOTHING`,
+      [input.name, input.description, json(input.schema), json(input.example)],
     );
     return inserted > 0;
   }
 
-  /** Archives the type (again: keeps the first archiving's time); false when the environment has no such type. */
-  async archive(environmentId: string, name: string): Promise<boolean> {
-    const [, updated] = await this.db.query<[unknown, number]>(
-      `UPDATE event_types SET archived_at = COALESCE(archived_at, now()) WHERE environment_id = $1 AND name = $2`,
-      [environmentId, name],
-    );
+  /** Archives the type (again: keeps the first archiving's time); false when the catalog has no such type. */
+  async archive(name: string): Promise<boolean> {
+    const [, updated] = await this.db.query<[unknown, number]>(`UPDATE event_types SET archived_at = COALESCE(archived_at, now()) WHERE name = $1`, [name]);
     return updated > 0;
   }
 
-  /** Every type of the environment, archived ones included, by name (byte order, the same for every locale). */
-  async listByEnvironment(environmentId: string): Promise<EventTypeEntity[]> {
-    const rows = await this.db.query<EventTypeRow[]>(`SELECT * FROM event_types WHERE environment_id = $1 ORDER BY name COLLATE "C"`, [environmentId]);
+  /** Every type of the catalog, archived ones included, by name (byte order, the same for every locale). */
+  async listAll(): Promise<EventTypeEntity[]> {
+    const rows = await this.db.query<EventTypeRow[]>(`SELECT * FROM event_types ORDER BY name COLLATE "C"`);
     return rows.map(toEntity);
   }
 
@@ -93,12 +89,12 @@ export class EventTypeRepository {
    * The type as a publish sees it, or null for an undeclared type. The schema comes back only when its version is
    * not `knownVersion` (the one the caller has compiled), so a cached schema costs one small indexed read.
    */
-  async findForPublish(environmentId: string, name: string, knownVersion: string | null): Promise<PublishedType | null> {
+  async findForPublish(name: string, knownVersion: string | null): Promise<PublishedType | null> {
     const [row] = await this.db.query<{ version: string; archived: boolean; schema_text: string | null }[]>(
       `SELECT updated_at::text AS version, archived_at IS NOT NULL AS archived,
-              CASE WHEN updated_at::text IS DISTINCT FROM $3 THEN schema::text END AS schema_text
-       FROM event_types WHERE environment_id = $1 AND name = $2`,
-      [environmentId, name, knownVersion],
+              CASE WHEN updated_at::text IS DISTINCT FROM $2 THEN schema::text END AS schema_text
+       FROM event_types WHERE name = $1`,
+      [name, knownVersion],
     );
     if (!row) return null;
     const found: PublishedType = { version: row.version, archived: row.archived };

@@ -7,6 +7,7 @@ import { type ApiResponse } from '../../support/api-client';
 import { waitFor } from '../../support/wait';
 import { documentedRoutes, type OpenApiDocument, ResponseChecker, servedRoutes } from '../../support/openapi-check';
 import { stubbedAnswers } from '../../support/api-answers';
+import { ownTypes, typePrefix } from '../../support/catalog';
 import { useTestApp } from '../../support/test-app';
 import { deliveredEvent } from '../../support/deliveries';
 
@@ -85,6 +86,7 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const checker = new ResponseChecker(document);
     const { id: environment, token, api } = await t.app.newEnvironment();
     const admin = t.app.admin;
+    const ns = typePrefix(); // the catalog is the platform's: names of this test's own
     const check = async (method: string, template: string, answer: Promise<ApiResponse>) => {
       const response = await answer;
       checker.check(method, template, response);
@@ -116,7 +118,7 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/tok_nothing`)); // 404
 
     // Subscriptions
-    const subscribed = await check('PUT', '/webhooks/subscribe', api.subscribe(t.receiver.url('/openapi'), ['openapi.checked']));
+    const subscribed = await check('PUT', '/webhooks/subscribe', api.subscribe(t.receiver.url('/openapi'), [`${ns}.checked`]));
     await check('PUT', '/webhooks/subscribe', api.subscribe('http://plain.example/hooks')); // 400
     await check('PUT', '/webhooks/subscribe', api.as({ token, environment: 'elsewhere' }).subscribe(t.receiver.url('/x'))); // 403
     await check('PUT', '/webhooks/subscribe', api.as({ token, environment, version: '1999-01' }).subscribe(t.receiver.url('/x'))); // 400
@@ -136,26 +138,27 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
       example: { n: 1 },
     };
-    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', declaration));
-    const badExample = await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', { ...declaration, example: { n: 'one' } })); // 422
+    await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, declaration));
+    await check('PUT', '/event-types/{name}', api.request('PUT', `/event-types/${ns}.checked`, declaration)); // 401: an environment's token
+    const badExample = await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, { ...declaration, example: { n: 'one' } })); // 422
     expect(badExample.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
-    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.checked', { ...declaration, schema: { requird: ['n'] } })); // 400
-    await check('PUT', '/event-types/{name}', api.request('PUT', '/event-types/openapi.archived', { description: 'Archived at once' }));
-    await check('DELETE', '/event-types/{name}', api.request('DELETE', '/event-types/openapi.archived'));
-    await check('DELETE', '/event-types/{name}', api.request('DELETE', '/event-types/openapi.nothing')); // 404
+    await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, { ...declaration, schema: { requird: ['n'] } })); // 400
+    await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.archived`, { description: 'Archived at once' }));
+    await check('DELETE', '/event-types/{name}', admin.request('DELETE', `/event-types/${ns}.archived`));
+    await check('DELETE', '/event-types/{name}', admin.request('DELETE', `/event-types/${ns}.nothing`)); // 404
     const catalog = await check('GET', '/webhooks/event-types', api.request('GET', '/webhooks/event-types'));
-    expect(catalog.body.items.map((type: { name: string }) => type.name)).toEqual(['openapi.archived', 'openapi.checked']);
+    expect(ownTypes(catalog.body.items as { name: string }[], ns).map((type) => type.name)).toEqual([`${ns}.archived`, `${ns}.checked`]);
     const page = await api.send('GET', '/webhooks/event-types', undefined, { accept: 'text/html' });
     await check('GET', '/webhooks/event-types', Promise.resolve({ status: page.status, body: page.text, headers: page.headers }));
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
 
     // Events and notifications
-    const published = await check('POST', '/events', api.publish('openapi.checked', { n: 1, nested: { ok: true } }));
-    await check('POST', '/events', api.publish('openapi.checked', [1] as unknown)); // 400
-    await check('POST', '/events', api.as({}).publish('openapi.checked', {})); // 401
-    const mismatch = await check('POST', '/events', api.publish('openapi.checked', { n: 'one' })); // 422, with the violations
+    const published = await check('POST', '/events', api.publish(`${ns}.checked`, { n: 1, nested: { ok: true } }));
+    await check('POST', '/events', api.publish(`${ns}.checked`, [1] as unknown)); // 400
+    await check('POST', '/events', api.as({}).publish(`${ns}.checked`, {})); // 401
+    const mismatch = await check('POST', '/events', api.publish(`${ns}.checked`, { n: 'one' })); // 422, with the violations
     expect(mismatch.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
-    await check('POST', '/events', api.publish('openapi.archived', {})); // 422, archived
+    await check('POST', '/events', api.publish(`${ns}.archived`, {})); // 422, archived
     await deliveredEvent(api, published.body.id);
     const event = await check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`));
     await check('GET', '/events/{id}', api.request('GET', '/events/evt_nothing')); // 404
@@ -171,7 +174,7 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     );
     // A notification its paused subscription holds: pending, with what Temporal knows of it, and not redelivered (409).
     await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { status: 'paused' }));
-    const heldEvent = await check('POST', '/events', api.publish('openapi.checked', { n: 2 }));
+    const heldEvent = await check('POST', '/events', api.publish(`${ns}.checked`, { n: 2 }));
     const held = (await check('GET', '/events/{id}', api.request('GET', `/events/${heldEvent.body.id}`))).body.notifications[0].id as string;
     await waitFor(
       () => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${held}`)),

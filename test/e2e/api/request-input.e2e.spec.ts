@@ -110,9 +110,9 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
     it('refuses one in PUT /event-types/:name (400) and in a subscription’s event types (400); DELETE finds no such type (404)', async () => {
       for (const name of names) {
         const path = `/event-types/${encodeURIComponent(name)}`;
-        const declared = await api.request('PUT', path, { description: 'injected' });
+        const declared = await t.app.admin.request('PUT', path, { description: 'injected' });
         expect([name, declared.status, declared.body.message]).toEqual([name, 400, expect.stringMatching(/is not valid: event types are 1-128 characters/)]);
-        expect([name, (await api.request('DELETE', path)).status]).toEqual([name, 404]);
+        expect([name, (await t.app.admin.request('DELETE', path)).status]).toEqual([name, 404]);
         const subscribed = await api.subscribe(t.receiver.url('/typed'), [name]);
         expect([name, subscribed.status]).toEqual([name, 400]);
       }

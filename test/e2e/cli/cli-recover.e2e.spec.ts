@@ -2,6 +2,7 @@ import { ADMIN_TOKEN, startTestApp, type TestApp, useTestApp } from '../../suppo
 import { waitFor } from '../../support/wait';
 import { runCli } from '../../support/cli-harness';
 import { publishDelivered } from '../../support/deliveries';
+import { typePrefix } from '../../support/catalog';
 
 /** The operator's side of an outage: 200 notifications expired, then `plude recover` delivers them again and follows it. */
 describe('plude recover, redeliver and event-types against the real stack', () => {
@@ -43,18 +44,20 @@ describe('plude recover, redeliver and event-types against the real stack', () =
     expect(lines.at(-1)).toMatch(/^recovery rcv_\w+ completed$/);
   }, 180_000);
 
-  it('redelivers one notification and declares an event type', async () => {
+  it('redelivers one notification and declares an event type (with the admin token: the catalog is the platform’s)', async () => {
     const { id: environment, token, api } = await recoverer.newEnvironment();
-    const plude = (...argv: string[]) => runCli(argv, { env: { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: environment } });
+    const env = { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: environment, PLUDE_ADMIN_TOKEN: ADMIN_TOKEN };
+    const plude = (...argv: string[]) => runCli(argv, { env });
+    const type = `${typePrefix()}.invoice.sent`;
     const schema = '{"type":"object","required":["invoice"],"properties":{"invoice":{"type":"string"}}}';
-    expect(await plude('event-types', 'put', 'invoice.sent', '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({
+    expect(await plude('event-types', 'put', type, '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({
       code: 0,
     });
-    expect((await plude('event-types', 'list')).stdout).toContain('invoice.sent');
-    expect(await plude('events', 'publish', 'invoice.sent', '--data', '{"nope": 1}')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 422') });
+    expect((await plude('event-types', 'list')).stdout).toContain(type);
+    expect(await plude('events', 'publish', type, '--data', '{"nope": 1}')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 422') });
 
     await api.subscribe(t.receiver.url('/redelivered'));
-    const { notificationId: id } = await publishDelivered(api, 'invoice.sent', { invoice: 'in_2' });
+    const { notificationId: id } = await publishDelivered(api, type, { invoice: 'in_2' });
     expect(await plude('notifications', 'redeliver', id)).toMatchObject({ code: 0 });
     const [first, again] = await t.receiver.arrived('/redelivered', 2);
     expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);

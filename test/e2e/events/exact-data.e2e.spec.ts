@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { typePrefix } from '../../support/catalog';
 import { useTestApp } from '../../support/test-app';
 
 /**
@@ -47,22 +48,23 @@ describe('the receiver gets exactly what was published', () => {
 
   it('keeps "__proto__" and "constructor" keys as data, byte for byte, and nothing in the process is polluted', async () => {
     const { id: environment, api } = await t.app.newEnvironment();
+    const type = `${typePrefix()}.proto.checked`; // the catalog is the platform's: a name of this test's own
     await api.subscribe(t.receiver.url('/proto'));
     const data = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"nested":[{"__proto__":{"deep":1}}]}';
     // Declared with a schema, so the data is also parsed and checked on the way in.
-    const declared = await api.request(
+    const declared = await t.app.admin.request(
       'PUT',
-      '/event-types/proto.checked',
+      `/event-types/${type}`,
       '{"description":"keys special to JavaScript","schema":{"type":"object","required":["__proto__","constructor"],"properties":{"__proto__":{"type":"object","required":["polluted"]}}}}',
     );
     expect(declared.status).toBe(200);
     expect(Object.keys(declared.body.schema.properties)).toEqual(['__proto__']);
-    const published = await api.request('POST', '/events', `{"type":"proto.checked","data":${data}}`);
+    const published = await api.request('POST', '/events', `{"type":"${type}","data":${data}}`);
     expect(published.status).toBe(202);
 
     const [request] = await t.receiver.arrived('/proto');
     expect(request.body).toBe(
-      `{"id":"${published.body.id}","type":"proto.checked","createdAt":"${published.body.createdAt}","environment":"${environment}","data":${data}}`,
+      `{"id":"${published.body.id}","type":"${type}","createdAt":"${published.body.createdAt}","environment":"${environment}","data":${data}}`,
     );
     const event = await api.send('GET', `/events/${published.body.id}`, undefined);
     expect(event.text).toContain(`"data":${data},`);
@@ -75,7 +77,7 @@ describe('the receiver gets exactly what was published', () => {
     expect([probe.polluted, probe.x, probe.deep, (Object.prototype as Record<string, unknown>).polluted]).toEqual([undefined, undefined, undefined, undefined]);
     expect(Object.getPrototypeOf(parsed.data)).toBe(Object.prototype);
     // The schema sees the keys as data: without its own "__proto__" (every object inherits one), data misses it.
-    const mismatched = await api.request('POST', '/events', '{"type":"proto.checked","data":{"constructor":{}}}');
+    const mismatched = await api.request('POST', '/events', `{"type":"${type}","data":{"constructor":{}}}`);
     expect([mismatched.status, mismatched.body.errors]).toEqual([
       422,
       [{ instancePath: '', keyword: 'required', message: "must have required property '__proto__'" }],
