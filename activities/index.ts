@@ -41,6 +41,13 @@ const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
   ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
 
+/** How long an attempt counts as in flight beyond its HTTP timeout (signing, recording), should its worker die. */
+const IN_FLIGHT_MARGIN_MS = 5_000;
+
+/** Retryable: the next try loads the notification again and returns its new status without an attempt. */
+const notPendingAnyMore = (notificationId: string) =>
+  ApplicationFailure.create({ message: `notification ${notificationId} stopped being pending before its attempt started`, nonRetryable: false });
+
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
 
 export function createActivities({
@@ -66,7 +73,8 @@ export function createActivities({
      * One signed POST of a notification, under the notification's own policy (the argument, never the worker's
      * config). Returns on a timely 2xx. Otherwise it throws `AttemptFailed` with `nextRetryDelay` set to when the
      * retry schedule says the next attempt starts, or a non-retryable `AttemptsExhausted` when none fits before
-     * `expiresAt`. The same function runs as the local first attempt and as the retrying activity.
+     * `expiresAt`. The same function runs as the local first attempt and as the retrying activity. Each attempt goes to
+     * the subscription's current URL; none is made once the subscription is deleted (the notification ends cancelled).
      */
     async deliverAttempt(request: AttemptRequest): Promise<DeliveryOutcome> {
       const { notificationId, policy } = request;
@@ -74,6 +82,7 @@ export function createActivities({
       const delivery = await store.loadDelivery(notificationId);
       if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
+      if (delivery.subscriptionDeleted) return { status: (await store.markCancelled(notificationId)) ?? 'cancelled', attempt: null };
       if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
 
       const startedAt = new Date();
@@ -84,6 +93,8 @@ export function createActivities({
       const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
       const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
       const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
+      // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
+      if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
       const answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
       const endedAt = new Date();
       if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
@@ -101,6 +112,7 @@ export function createActivities({
       const recorded = await store.recordAttempt({
         attemptId: newId('att'),
         notificationId,
+        url: delivery.url,
         startedAt,
         endedAt,
         statusCode: answer.statusCode,

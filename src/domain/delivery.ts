@@ -17,13 +17,15 @@ export interface DeliveryContext {
   status: NotificationStatus;
   /** Attempts recorded so far: the next attempt is number attemptCount + 1. */
   attemptCount: number;
-  /** The URL the notification was created with. */
+  /** The subscription's current URL: every attempt goes there, so a change of URL re-routes the next attempt. */
   url: string;
   /** The event's environment allows private targets: the sender may connect to private addresses for it. */
   allowPrivateTargets: boolean;
   subscriptionId: string;
   /** Paused or disabled: the notification is held, no attempt is made. */
   subscriptionStatus: SubscriptionStatus;
+  /** The subscription was deleted: no attempt is made, the notification ends as cancelled. */
+  subscriptionDeleted: boolean;
   /** Every signing key of the subscription that has not expired; each one signs the notification. */
   secrets: string[];
   event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string };
@@ -32,6 +34,8 @@ export interface DeliveryContext {
 export interface AttemptRecord {
   attemptId: string;
   notificationId: string;
+  /** Where the POST went. */
+  url: string;
   startedAt: Date;
   endedAt: Date;
   statusCode: number | null;
@@ -57,7 +61,12 @@ export interface RecordedAttempt {
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
 export interface DeliveryStore {
   loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
-  /** Stores the attempt and updates the notification in one statement. */
+  /**
+   * Marks an attempt of a still-pending notification as in flight for up to `forMs` (a delete of its subscription
+   * waits for it); false when the notification is no longer pending (cancelled meanwhile): no POST may be made then.
+   */
+  startAttempt(notificationId: string, forMs: number): Promise<boolean>;
+  /** Stores the attempt (which ends its time in flight) and updates the notification in one statement. */
   recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
   /**
    * Marks a still-pending notification expired, if its window is the one that closed (`expiresAt`, when given, is at

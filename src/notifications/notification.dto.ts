@@ -41,6 +41,9 @@ export class AttemptResponse {
   @ApiProperty({ type: 'integer', minimum: 1, description: '1, 2, 3 …' })
   number: number;
 
+  @ApiProperty({ type: String, format: 'uri', description: 'Where the POST went: the subscription’s URL when the attempt started' })
+  url: string;
+
   @ApiProperty({ format: 'date-time' })
   startedAt: string;
 
@@ -82,6 +85,7 @@ export class AttemptResponse {
   static from(attempt: AttemptEntity): AttemptResponse {
     return {
       number: attempt.number,
+      url: attempt.url,
       startedAt: attempt.startedAt.toISOString(),
       endedAt: attempt.endedAt.toISOString(),
       durationMs: attempt.durationMs,

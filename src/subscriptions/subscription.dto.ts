@@ -40,7 +40,7 @@ export class SubscribeRequest {
 
 export class UpdateSubscriptionRequest {
   // Checked by the URL policy, like subscribe.
-  @ApiPropertyOptional({ type: String, format: 'uri', description: 'A new URL, for events published from now on' })
+  @ApiPropertyOptional({ type: String, format: 'uri', description: 'A new URL: the next attempt of every notification goes there, pending ones included' })
   @Allow()
   url?: unknown;
 

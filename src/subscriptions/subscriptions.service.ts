@@ -13,6 +13,8 @@ import { NotificationSignals } from '../temporal/notification-signals';
 import { type ListSubscriptionsQuery, SubscriptionPage, SubscriptionResponse, type UpdateSubscriptionRequest, SubscriptionView } from './subscription.dto';
 
 const DEFAULT_PAGE = 20;
+/** How often a delete looks again whether an attempt in flight has been recorded. */
+const IN_FLIGHT_POLL_MS = 25;
 
 @Injectable()
 export class SubscriptionsService {
@@ -52,8 +54,9 @@ export class SubscriptionsService {
   }
 
   /**
-   * Changes URL, event types or status. Notifications already created keep the URL they were created with. Making a
-   * paused or disabled subscription active releases its held notifications: each is attempted at once.
+   * Changes URL, event types or status. A new URL takes effect at once: the next attempt of every pending notification
+   * goes there (the delivery step reads the subscription's current URL). Making a paused or disabled subscription
+   * active releases its held notifications: each is attempted at once.
    */
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
@@ -67,11 +70,22 @@ export class SubscriptionsService {
     return SubscriptionView.from(updated.after);
   }
 
-  /** Deletes the subscription; its pending notifications end as `cancelled` and their workflows are cancelled. */
+  /**
+   * Deletes the subscription; its pending notifications end as `cancelled` and their workflows are cancelled. Answers
+   * once no attempt of theirs can still reach the receiver: an attempt in flight is waited for (at most its timeout).
+   */
   async remove(environmentId: string, id: string): Promise<void> {
-    const cancelled = isId('sub', id) ? await this.subscriptions.softDelete(environmentId, id) : null;
-    if (cancelled === null) throw notFound('subscription', id);
-    void this.signals.cancel(cancelled);
+    const deleted = isId('sub', id) ? await this.subscriptions.softDelete(environmentId, id) : null;
+    if (deleted === null) throw notFound('subscription', id);
+    void this.signals.cancel(deleted.cancelled);
+    if (deleted.inFlightUntil !== null) await this.attemptsLanded(deleted.cancelled, deleted.inFlightUntil);
+  }
+
+  /** Until the attempts in flight among these notifications are recorded, or `until`, when they have timed out. */
+  private async attemptsLanded(ids: string[], until: Date): Promise<void> {
+    while (Date.now() < until.getTime() && (await this.notifications.anyAttemptInFlight(ids))) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+    }
   }
 
   private async find(environmentId: string, id: string): Promise<SubscriptionEntity> {

@@ -11,6 +11,9 @@ interface SetupOptions {
   disables?: DisabledReason | null;
   allowPrivateTargets?: boolean;
   throws?: Error;
+  subscriptionDeleted?: boolean;
+  /** The notification stopped being pending between the load and the attempt's start (its subscription deleted). */
+  cancelledBeforeStart?: boolean;
 }
 
 function setup(answer: SendResult, options: SetupOptions = {}) {
@@ -20,6 +23,8 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
   const failures: { gone: boolean; autoDisableAfterMs: number }[] = [];
   const sent: string[] = [];
   const requests: SendRequest[] = [];
+  const cancelled: string[] = [];
+  const started: { notificationId: string; forMs: number }[] = [];
   const store: DeliveryStore = {
     loadDelivery: async (notificationId) => ({
       notificationId,
@@ -29,6 +34,7 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       allowPrivateTargets: options.allowPrivateTargets ?? false,
       subscriptionId: 'sub_1',
       subscriptionStatus: options.subscriptionStatus ?? 'active',
+      subscriptionDeleted: options.subscriptionDeleted ?? false,
       secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
       event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}' },
     }),
@@ -37,7 +43,14 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       return { number: 3, status: record.succeeded ? 'succeeded' : 'pending' };
     },
     markExpired: async () => 'expired',
-    markCancelled: async () => 'cancelled',
+    markCancelled: async (notificationId) => {
+      cancelled.push(notificationId);
+      return 'cancelled';
+    },
+    startAttempt: async (notificationId, forMs) => {
+      started.push({ notificationId, forMs });
+      return !options.cancelledBeforeStart;
+    },
     noteFailure: async (_id, failure) => {
       failures.push(failure);
       return options.disables ?? (failure.gone ? 'gone' : null);
@@ -57,7 +70,7 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
   };
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
-  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests, cancelled, started };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -92,6 +105,28 @@ describe('the delivery activity (stubbed store and sender)', () => {
     expect(await failureOf(t.run())).toMatchObject({ type: 'SubscriptionHeld', message: 'held: subscription sub_1 is paused' });
     expect(t.sent).toEqual([]);
     expect(t.recorded).toEqual([]);
+  });
+
+  it('a deleted subscription: the notification ends cancelled, nothing is sent or recorded', async () => {
+    const t = setup({ statusCode: 200, body: '', retryAfter: null }, { subscriptionDeleted: true });
+    expect(await t.run()).toEqual({ status: 'cancelled', attempt: null });
+    expect(t.cancelled).toEqual(['ntf_1']);
+    expect([t.started, t.sent, t.recorded]).toEqual([[], [], []]);
+  });
+
+  it('a notification cancelled between the load and the start: no POST, and a retryable failure to load it again', async () => {
+    const t = setup({ statusCode: 200, body: '', retryAfter: null }, { cancelledBeforeStart: true });
+    const failure = await failureOf(t.run());
+    expect(failure).toMatchObject({ nonRetryable: false, message: 'notification ntf_1 stopped being pending before its attempt started' });
+    expect([t.sent, t.recorded]).toEqual([[], []]);
+  });
+
+  it('posts to the URL it loaded (the subscription’s current one), in flight for its timeout and a margin, and records that URL', async () => {
+    const t = setup({ statusCode: 200, body: '', retryAfter: null });
+    await t.run();
+    expect(t.started).toEqual([{ notificationId: 'ntf_1', forMs: 15_000 }]);
+    expect(t.sent).toEqual(['https://receiver.example/hooks']);
+    expect(t.recorded[0].url).toBe('https://receiver.example/hooks');
   });
 
   it('a 503 with Retry-After sets the next retry delay from it, numbered after the attempts already made', async () => {

@@ -6,6 +6,7 @@ import type { HoldingSubscriptionStatus, NotificationStatus } from '../../domain
 
 interface AttemptView {
   number: number;
+  url: string;
   startedAt: string;
   durationMs: number;
   succeeded: boolean;
@@ -47,8 +48,8 @@ function describe(n: NotificationView): string[] {
       : [
           '',
           ...table(
-            ['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT'],
-            n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt]),
+            ['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT', 'URL'],
+            n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt, a.url]),
           ),
         ]),
   ];

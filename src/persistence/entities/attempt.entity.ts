@@ -13,6 +13,10 @@ export class AttemptEntity {
   @Column('integer')
   number: number;
 
+  /** Where the POST went: the subscription's URL when the attempt started. */
+  @Column('text')
+  url: string;
+
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;
 

@@ -33,7 +33,10 @@ export class NotificationEntity {
   @Column({ name: 'environment_id', type: 'text' })
   environmentId: string;
 
-  /** The subscription's URL when the notification was created: a later change of URL does not reach it. */
+  /**
+   * The subscription's URL when the notification was created (its host names the workflow in the Web UI). Attempts
+   * go to the subscription's current URL, and each attempt records the one it used.
+   */
   @Column('text')
   url: string;
 
@@ -58,6 +61,10 @@ export class NotificationEntity {
   /** Until when a recovery pass holds this outbox row (src/outbox/outbox-relay.ts). */
   @Column({ name: 'dispatch_claimed_until', type: 'timestamptz', nullable: true })
   dispatchClaimedUntil: Date | null;
+
+  /** While an attempt's POST may be in flight: until then a delete of the subscription waits for it. */
+  @Column({ name: 'attempt_in_flight_until', type: 'timestamptz', nullable: true })
+  attemptInFlightUntil: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

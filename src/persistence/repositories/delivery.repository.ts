@@ -14,6 +14,7 @@ interface DeliveryRow {
   allow_private_targets: boolean;
   subscription_id: string;
   subscription_status: SubscriptionStatus;
+  subscription_deleted: boolean;
   /** The live signing keys as stored (sealed; bytea as base64), newest first. */
   keys: StoredKeyJson[] | null;
   event_id: string;
@@ -29,7 +30,7 @@ const storable = (text: string | null) => (text === null ? null : text.replace(/
 const bytes = (base64: string | null) => (base64 === null ? null : Buffer.from(base64, 'base64'));
 const fromJson = (key: StoredKeyJson): StoredSigningKey => ({ ...key, iv: bytes(key.iv), ciphertext: bytes(key.ciphertext), tag: bytes(key.tag) });
 
-/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $12). */
+/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $13). */
 function attemptParameters(record: AttemptRecord): unknown[] {
   const row = {
     id: record.attemptId,
@@ -44,6 +45,7 @@ function attemptParameters(record: AttemptRecord): unknown[] {
     nextAttemptAt: record.nextAttemptAt,
     retryAfterMs: record.retryAfterMs,
     trigger: record.trigger,
+    url: record.url,
   };
   return Object.values(row);
 }
@@ -51,7 +53,8 @@ function attemptParameters(record: AttemptRecord): unknown[] {
 /**
  * Stores the attempt and updates the notification in one statement. A success counts only while the notification
  * is pending and only if it ended by the notification's expires_at, so an attempt that finishes late never turns an
- * expired notification into a succeeded one (markExpired, likewise, only touches pending ones).
+ * expired notification into a succeeded one (markExpired, likewise, only touches pending ones). The attempt is no
+ * longer in flight once it is recorded, whatever the notification's status.
  */
 const RECORD_ATTEMPT = `
   WITH notification AS (
@@ -60,7 +63,8 @@ const RECORD_ATTEMPT = `
         last_attempt_at = $3,
         next_attempt_at = CASE WHEN status = 'pending' AND NOT $8 THEN $10::timestamptz END,
         status = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN 'succeeded' ELSE status END,
-        completed_at = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN $4::timestamptz ELSE completed_at END
+        completed_at = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN $4::timestamptz ELSE completed_at END,
+        attempt_in_flight_until = NULL
     WHERE id = $2
     RETURNING attempt_count, status, subscription_id
   ), healthy AS (
@@ -69,8 +73,8 @@ const RECORD_ATTEMPT = `
     WHERE $8 AND id = (SELECT subscription_id FROM notification) AND failing_since IS NOT NULL
   ), attempt AS (
     INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
-                          response_body, next_attempt_at, retry_after_ms, trigger)
-    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM notification
+                          response_body, next_attempt_at, retry_after_ms, trigger, url)
+    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM notification
     RETURNING number
   )
   SELECT attempt.number, notification.status FROM attempt, notification`;
@@ -82,9 +86,11 @@ export class DeliveryRepository implements DeliveryStore {
     private readonly keyRing: KeyRing,
   ) {}
 
+  /** The notification with its subscription as it is now: its current URL, status and keys. */
   async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
     const rows = await this.db.query<DeliveryRow[]>(
-      `SELECT n.status, n.attempt_count, n.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status, e.id AS event_id, e.type, e.environment_id,
+      `SELECT n.status, n.attempt_count, s.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status,
+              s.deleted_at IS NOT NULL AS subscription_deleted, e.id AS event_id, e.type, e.environment_id,
               e.created_at, e.data::text AS data_json,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
                                                  'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
@@ -108,9 +114,24 @@ export class DeliveryRepository implements DeliveryStore {
       allowPrivateTargets: row.allow_private_targets,
       subscriptionId: row.subscription_id,
       subscriptionStatus: row.subscription_status,
+      subscriptionDeleted: row.subscription_deleted,
       secrets: (row.keys ?? []).map((key) => openSigningKey(this.keyRing, fromJson(key))),
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
     };
+  }
+
+  /**
+   * Locks the notification's row against the delete's cancel (subscription.repository.ts softDelete): either the
+   * delete's cancel comes first and this finds it no longer pending, or this comes first and the delete sees the
+   * attempt in flight and waits for it.
+   */
+  async startAttempt(notificationId: string, forMs: number): Promise<boolean> {
+    const [, started] = await this.db.query<[unknown, number]>(
+      `UPDATE notifications SET attempt_in_flight_until = now() + make_interval(secs => $2::float8 / 1000)
+       WHERE id = $1 AND status = 'pending'`,
+      [notificationId, forMs],
+    );
+    return started === 1;
   }
 
   async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {

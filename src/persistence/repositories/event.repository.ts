@@ -18,7 +18,7 @@ export interface NewEvent {
 export interface StoredNotification {
   id: string;
   subscriptionId: string;
-  /** The subscription's URL, which the notification keeps. */
+  /** The subscription's URL when the notification was created (its host names the workflow in the Web UI). */
   url: string;
   expiresAt: Date;
   policy: DeliveryPolicy;
@@ -76,7 +76,8 @@ export class EventRepository {
   /**
    * Stores the event and one notification per subscription whose filter matches (a type, or a prefix with a
    * trailing wildcard), in one statement (paused and disabled subscriptions too: their notifications are held until
-   * they are active again, or expire): atomic, and one round trip. With an idempotency key that is already taken nothing is stored and the original event is
+   * they are active again, or expire): atomic, and one round trip. A subscription's delete cannot slip between its
+   * read here and the notification's insert (FOR KEY SHARE, below). With an idempotency key that is already taken nothing is stored and the original event is
    * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
@@ -95,6 +96,10 @@ export class EventRepository {
            AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types)
                 -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
                 OR EXISTS (SELECT 1 FROM unnest(s.event_types) p WHERE right(p, 2) = '.*' AND starts_with(event.type, left(p, -1))))
+         -- Against a concurrent delete (subscription.repository.ts softDelete, which locks the row FOR UPDATE first):
+         -- a subscription deleted meanwhile is read again once the delete commits and left out; one locked here first
+         -- makes the delete wait until this commits, and then its cancel sees this notification.
+         FOR KEY SHARE OF s
          RETURNING *
        )
        SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications

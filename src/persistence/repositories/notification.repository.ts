@@ -28,6 +28,14 @@ export class NotificationRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Whether an attempt of any of these notifications may still be in flight (started, not yet recorded, not timed out). */
+  async anyAttemptInFlight(ids: string[]): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE id = ANY($1::text[]) AND attempt_in_flight_until > now() LIMIT 1`, [
+      ids,
+    ]);
+    return rows.length > 0;
+  }
+
   /** How many notifications are pending (held ones among them): the partial index on pending rows answers it. */
   async countPending(): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM notifications WHERE status = 'pending'`);

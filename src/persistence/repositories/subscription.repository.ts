@@ -25,6 +25,13 @@ export interface SubscriptionChanges {
   status?: SettableSubscriptionStatus;
 }
 
+export interface DeletedSubscription {
+  /** Its notifications that were pending, now cancelled. */
+  cancelled: string[];
+  /** The latest time an attempt of theirs that is still in flight may end; null if none is. */
+  inFlightUntil: Date | null;
+}
+
 const isUniqueViolation = (err: unknown) => err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
 
 export class SubscriptionRepository {
@@ -115,23 +122,40 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Deletes a live subscription and ends its pending notifications as `cancelled`, in one transaction. Returns the
-   * cancelled notifications' IDs (their workflows are to be cancelled), or null when there is no live subscription.
+   * Deletes a live subscription, then ends its pending notifications as `cancelled`. Returns the cancelled
+   * notifications' IDs (their workflows are to be cancelled) and when the last of their attempts still in flight will
+   * have ended at the latest (null if none is), or null when there is no live subscription.
+   *
+   * The delete locks the row FOR UPDATE: that waits for the publishes that have read the subscription FOR KEY SHARE
+   * (event.repository.ts) to commit, and a publish that comes later finds it deleted. So once the delete has committed,
+   * every notification it will ever have is visible to the cancel that follows. The cancel is a statement of its own:
+   * holding the subscription's lock while it waits for a notification's row would deadlock with an attempt's record,
+   * which locks the notification and then the subscription (delivery.repository.ts). Should the process die between
+   * the two, the delivery step finds the subscription deleted and cancels the notification itself, without a POST.
+   * An attempt that started before the cancel (startAttempt there) is returned as in flight; one that would start
+   * after it finds its notification cancelled and makes no POST.
    */
-  async softDelete(environmentId: string, id: string): Promise<string[] | null> {
-    return this.db.transaction(async (tx) => {
-      const [deleted] = await tx.query<[{ id: string }[], number]>(
-        `UPDATE subscriptions SET deleted_at = now(), updated_at = now()
-         WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL RETURNING id`,
-        [id, environmentId],
-      );
-      if (deleted.length === 0) return null;
-      const [cancelled] = await tx.query<[{ id: string }[], number]>(
-        `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
-         WHERE subscription_id = $1 AND status = 'pending' RETURNING id`,
-        [id],
-      );
-      return cancelled.map((row) => row.id);
+  async softDelete(environmentId: string, id: string): Promise<DeletedSubscription | null> {
+    const deleted = await this.db.transaction(async (tx) => {
+      const locked = await tx.query<{ id: string }[]>(`SELECT id FROM subscriptions WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL FOR UPDATE`, [
+        id,
+        environmentId,
+      ]);
+      if (locked.length === 0) return false;
+      await tx.query(`UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1`, [id]);
+      return true;
     });
+    if (!deleted) return null;
+    const [cancelled] = await this.db.query<[{ id: string; in_flight_until: Date | null }[], number]>(
+      `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
+       WHERE subscription_id = $1 AND status = 'pending'
+       RETURNING id, CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until`,
+      [id],
+    );
+    const inFlight = cancelled.map((row) => row.in_flight_until).filter((until): until is Date => until !== null);
+    return {
+      cancelled: cancelled.map((row) => row.id),
+      inFlightUntil: inFlight.length === 0 ? null : new Date(Math.max(...inFlight.map((until) => until.getTime()))),
+    };
   }
 }

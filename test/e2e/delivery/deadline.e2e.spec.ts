@@ -100,6 +100,7 @@ describe('attempts until the end of the window', () => {
     const attempt = (notificationId: string, endedAt: Date, succeeded: boolean) => ({
       attemptId: newId('att'),
       notificationId,
+      url: t.receiver.url('/records'),
       startedAt: new Date(endedAt.getTime() - 100),
       endedAt,
       statusCode: succeeded ? 200 : 500,

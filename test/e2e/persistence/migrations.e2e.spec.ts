@@ -155,10 +155,11 @@ describe('migrations upgrade a database that holds data', () => {
       expect(notification!.expiresAt.getTime()).toBe(event.createdAt.getTime() + 72 * 3_600_000);
       expect(notification!.policy).toEqual({ initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 });
       const attempts = await notifications.findAttempts(expected.id);
-      expect(attempts.map((a) => [a.number, a.statusCode, a.error, a.responseBody, a.succeeded, a.trigger])).toEqual(
+      // Each attempt went to its notification's URL then: the one it records.
+      expect(attempts.map((a) => [a.number, a.url, a.statusCode, a.error, a.responseBody, a.succeeded, a.trigger])).toEqual(
         Array.from({ length: expected.attempts }, (_, i) => {
           const ok = expected.status === 'succeeded' && i + 1 === expected.attempts;
-          return [i + 1, ok ? 200 : 500, ok ? null : 'HTTP 500', ok ? 'thanks' : 'try later', ok, 'initial'];
+          return [i + 1, release.url, ok ? 200 : 500, ok ? null : 'HTTP 500', ok ? 'thanks' : 'try later', ok, 'initial'];
         }),
       );
     }
@@ -174,6 +175,7 @@ describe('migrations upgrade a database that holds data', () => {
       url: release.url,
       subscriptionId: release.subscriptionId,
       subscriptionStatus: 'active',
+      subscriptionDeleted: false,
       allowPrivateTargets: false,
       event: { id: event.id, type: event.type, environmentId: release.environmentId, dataJson: event.data },
     });

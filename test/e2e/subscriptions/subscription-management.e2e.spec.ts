@@ -1,3 +1,4 @@
+import { deliveredEvent } from '../../support/deliveries';
 import { waitFor } from '../../support/wait';
 import { useTestApp } from '../../support/test-app';
 
@@ -85,7 +86,7 @@ describe('managing a subscription: list, get, change, delete', () => {
     expect(clash.status).toBe(409);
   });
 
-  it('keeps the URL a notification was created with when the subscription moves', async () => {
+  it('sends a notification created before a change of URL to the new URL, not the one it was created with', async () => {
     const { api } = await t.app.newEnvironment();
     const { body } = await api.subscribe(t.receiver.url('/old-home'));
     await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'paused' });
@@ -94,9 +95,12 @@ describe('managing a subscription: list, get, change, delete', () => {
     const later = await api.publish('order.paid', { n: 2 });
     await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' });
 
-    await t.receiver.arrived((r) => r.path === '/old-home' || r.path === '/new-home', 2);
-    expect(t.receiver.forPath('/old-home').map((r) => JSON.parse(r.body).id)).toEqual([held.body.id]);
-    expect(t.receiver.forPath('/new-home').map((r) => JSON.parse(r.body).id)).toEqual([later.body.id]);
+    const arrived = await t.receiver.arrived('/new-home', 2);
+    expect(arrived.map((r) => JSON.parse(r.body).id).sort()).toEqual([held.body.id, later.body.id].sort());
+    expect(t.receiver.forPath('/old-home')).toEqual([]);
+    const event = await deliveredEvent(api, held.body.id);
+    const notification = await api.request('GET', `/notifications/${event.body.notifications[0].id}`);
+    expect(notification.body.attempts.map((a: { url: string }) => a.url)).toEqual([t.receiver.url('/new-home')]);
   });
 
   it('deletes: pending notifications end cancelled, their workflows are cancelled, and no attempt follows', async () => {

@@ -97,13 +97,24 @@ describe('plude commands (stub API)', () => {
         nextAttemptAt: 't2',
         completedAt: null,
         expiresAt: 't9',
-        attempts: [{ number: 1, startedAt: 't1', durationMs: 12, succeeded: false, statusCode: 503, error: 'receiver answered HTTP 503', nextAttemptAt: 't2' }],
+        attempts: [
+          {
+            number: 1,
+            url: 'https://receiver.example/hooks',
+            startedAt: 't1',
+            durationMs: 12,
+            succeeded: false,
+            statusCode: 503,
+            error: 'receiver answered HTTP 503',
+            nextAttemptAt: 't2',
+          },
+        ],
       },
     });
     const { code, stdout } = await plude('notifications', 'get', 'ntf_1');
     expect(code).toBe(0);
     expect(stdout).toContain('status:        pending');
-    expect(stdout).toMatch(/#  STARTED  TOOK  OUTCOME   NEXT ATTEMPT\n1  t1       12ms  HTTP 503  t2/);
+    expect(stdout).toMatch(/#  STARTED  TOOK  OUTCOME   NEXT ATTEMPT  URL\n1  t1       12ms  HTTP 503  t2            https:\/\/receiver.example\/hooks/);
   });
 
   it('creates, shows and changes environments with the admin token', async () => {
