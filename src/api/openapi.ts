@@ -84,7 +84,7 @@ const ERRORS: Record<number, string> = {
   413: 'The body is larger than 1 MB',
   415: 'A body that is not `Content-Type: application/json` in UTF-8',
   422: 'Well-formed, but refused by a rule: the message says which; for data that does not match a schema, `errors` lists every violation',
-  429: 'Too many requests with this token (RATE_LIMIT, counted by each API process): ask again after Retry-After seconds',
+  429: 'Too many requests with this token (RATE_LIMIT), or too many failed authentications from this address (AUTH_FAILURE_LIMIT), counted by each API process: ask again after Retry-After seconds',
   500: 'An unexpected failure, logged with the request ID',
   503: 'Temporal could not be reached: nothing was done, ask again',
 };

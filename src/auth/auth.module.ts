@@ -2,17 +2,18 @@ import { Module } from '@nestjs/common';
 import { provideRepositories } from '../persistence/nest-providers';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { AdminGuard } from './admin.guard';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { RateLimiter } from './rate-limiter';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenAuthenticator } from './token-authenticator';
 
 /**
- * Who may call a route: the token authenticator and the rate limiter (one of each per process, whichever module
+ * Who may call a route: the token authenticator and the rate limiters (one of each per process, whichever module
  * imports this one) and the guards that ApiTokenRoutes and AdminRoutes (./routes.ts) put on every controller.
  */
 @Module({
-  providers: [...provideRepositories(ApiTokenRepository), TokenAuthenticator, RateLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
-  exports: [TokenAuthenticator, RateLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
+  providers: [...provideRepositories(ApiTokenRepository), TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
+  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
 })
 export class AuthModule {}

@@ -25,7 +25,7 @@ const duration = (fallback: string) => parsedWith(fallback, parseDuration, 'a du
 const durationOrOff = (fallback: string) =>
   parsedWith(fallback, (value) => (value.trim() === '0' ? 0 : parseDuration(value)), 'a duration like 10m, 1h or 5d, or 0 for never');
 
-/** Requests a second per token, with a burst; null: no limit. */
+/** Requests a second per key (a token, a client address's failures), with a burst; null: no limit. */
 const rateLimit = (fallback: string) => parsedWith(fallback, parseRateLimit, rateLimitFormat);
 
 const bool = (fallback: boolean) =>
@@ -75,6 +75,7 @@ const variables = z.object({
   TEMPORAL_METRICS_PORT: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535).optional()),
   WORKER_PORT: port(3001),
   RATE_LIMIT: rateLimit('100/s'),
+  AUTH_FAILURE_LIMIT: rateLimit('10/s'),
   ALLOW_PRIVATE_TARGETS: bool(false),
   DELIVERY_TIMEOUT: duration('10s'),
   DELIVERY_WINDOW: duration('72h'),
@@ -119,6 +120,8 @@ export interface Config {
     host: string;
     /** Requests per API token (and for the admin token), in each API process; null: no limit. */
     rateLimit: RateLimit | null;
+    /** Failed token lookups per client address, in each API process; past it a 429 instead of a lookup. null: no limit. */
+    authFailureLimit: RateLimit | null;
   };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
@@ -176,7 +179,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = result.data;
   return {
-    http: { port: env.PORT, host: env.HOST, rateLimit: env.RATE_LIMIT },
+    http: { port: env.PORT, host: env.HOST, rateLimit: env.RATE_LIMIT, authFailureLimit: env.AUTH_FAILURE_LIMIT },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,

@@ -1,4 +1,4 @@
-/** How many requests one key (an API token, the admin token) may make: `perSecond` on average, `burst` at once. */
+/** How many requests one key (an API token, the admin token, a client address's failures) may make: `perSecond` on average, `burst` at once. */
 export interface RateLimit {
   perSecond: number;
   burst: number;
@@ -53,18 +53,34 @@ export class TokenBuckets {
   take(key: string): Admission {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? this.add(key, now);
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond);
+    bucket.tokens = this.level(bucket, now);
     bucket.at = now;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true };
     }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond)) };
+    return this.refused(bucket.tokens);
+  }
+
+  /** What `take` would answer now, without taking anything (and without remembering a new key). */
+  peek(key: string): Admission {
+    const bucket = this.buckets.get(key);
+    const tokens = bucket ? this.level(bucket, this.now()) : this.limit.burst;
+    return tokens >= 1 ? { allowed: true } : this.refused(tokens);
   }
 
   /** Keys remembered now (for tests). */
   get size(): number {
     return this.buckets.size;
+  }
+
+  /** The tokens `bucket` holds at `now`: refilled at the rate since it was counted, up to the burst. */
+  private level(bucket: Bucket, now: number): number {
+    return Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond);
+  }
+
+  private refused(tokens: number): Admission {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.limit.perSecond)) };
   }
 
   private add(key: string, now: number): Bucket {
@@ -77,7 +93,7 @@ export class TokenBuckets {
   /** Drops the buckets that are full again (no different from new ones); if none is, the oldest. */
   private forgetFull(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.burst) this.buckets.delete(key);
+      if (this.level(bucket, now) >= this.limit.burst) this.buckets.delete(key);
     }
     if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
   }

@@ -1,12 +1,18 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, DeliveryMetrics } from '../domain/delivery';
+import { cachedFor } from '../lib/cached-for';
 
 /** Seconds from an event's creation to the 2xx: a first attempt at once, up to retries days later. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600];
 
+/** The pending notifications are counted at most this often, however often /metrics is scraped (it needs no token). */
+export const PENDING_COUNT_MAX_AGE_MS = 5_000;
+
 export interface MetricsOptions {
-  /** The number of pending notifications, read when scraped (the API role, which has the database). */
+  /** The number of pending notifications (the API role, which has the database): run at most every PENDING_COUNT_MAX_AGE_MS. */
   pendingNotifications?: () => Promise<number>;
+  /** The clock of that cache, in milliseconds (tests). */
+  now?: () => number;
   /** The Temporal SDK's Prometheus endpoint (src/runtime/temporal-runtime.ts), appended to every scrape. */
   temporalSdkUrl?: string;
 }
@@ -48,11 +54,11 @@ export class Metrics implements DeliveryMetrics {
   constructor(private readonly options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });
     for (const outcome of ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network_error'] satisfies AttemptOutcome[]) this.attempts.inc({ outcome }, 0);
-    const pending = options.pendingNotifications;
-    if (pending) {
+    if (options.pendingNotifications) {
+      const pending = cachedFor(PENDING_COUNT_MAX_AGE_MS, options.pendingNotifications, options.now);
       new Gauge({
         name: 'plude_notifications_pending',
-        help: 'Notifications still being delivered (pending), read from the database when scraped',
+        help: 'Notifications still being delivered (pending), counted in the database at most every 5 s',
         registers: [this.registry],
         async collect() {
           this.set(await pending());

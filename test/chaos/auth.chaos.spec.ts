@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { ApiClient } from '../support/api-client';
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../support/test-app';
 import { chaosCase } from './support/chaos-case';
@@ -125,9 +126,65 @@ describe('auth', () => {
   );
 
   chaosCase(
+    'A5',
+    'a flood of unknown tokens does not hold the pool',
+    '2,000 GETs with random well-formed pwh_ tokens, 50 in flight over the 2 APIs, from 200 loopback addresses (10 each: a flood spread over many addresses, which AUTH_FAILURE_LIMIT, at its default of 10/s in bursts of 20 per address, lets through); a publish with a live token at every 400 answers',
+    async () => {
+      // Subscribed to A5's own types only: A3's events, in the same environment, must not reach it.
+      const subscribed = await mine.clients[0].subscribe(
+        chaos.fleet.receiver('a5-1', () => 200),
+        ['a5.before', 'a5.during'],
+      );
+      expect([200, 201]).toContain(subscribed.status);
+      const keys = new Map([[subscribed.body.id as string, [subscribed.body.signatureKey as string]]]);
+      const ledger = new Ledger();
+      for (let n = 0; n < 3; n++) expect((await ledger.publish(mine, 'a5.before', { n })).status).toBe(202);
+      const before = [...ledger.publishMs];
+
+      const total = 2_000;
+      const statuses = new Map<number, number>();
+      const publishes: Promise<{ status: number; ms: number; floodAnsweredThen: number }>[] = [];
+      let sent = 0;
+      let answered = 0;
+      const flooder = async () => {
+        while (sent < total) {
+          const n = sent++;
+          const token = `pwh_${randomBytes(32).toString('base64url')}`;
+          if (n === 0) secrets.set('unknown token of A5', token);
+          const api = chaos.topology.apis[n % chaos.topology.apis.length];
+          const status = await getFrom(`127.0.1.${1 + (n % 200)}`, `${api.url}/webhooks/subscriptions`, token, mine.id);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (++answered % 400 === 0 && answered < total) {
+            publishes.push(ledger.publish(mine, 'a5.during', { answered }).then((a) => ({ status: a.status, ms: a.ms, floodAnsweredThen: answered })));
+          }
+        }
+      };
+      const floodStarted = performance.now();
+      await Promise.all(Array.from({ length: 50 }, flooder));
+      const floodSeconds = (performance.now() - floodStarted) / 1000;
+      const during = await Promise.all(publishes);
+
+      expect(Object.fromEntries(statuses)).toEqual({ 401: total });
+      expect(during.map((p) => p.status)).toEqual([202, 202, 202, 202]);
+      // Answered while the flood still ran, and promptly: generous bounds (a publish waits for no pool slot, the
+      // flood's lookups wait for one of 4 lookup slots), against a flood that takes seconds.
+      expect(during[0].floodAnsweredThen).toBeLessThan(total);
+      const slowest = Math.max(...during.map((p) => p.ms));
+      expect(slowest).toBeLessThan(3_000);
+
+      const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 60_000);
+      const ms = (values: number[]) => values.map((v) => Math.round(v)).join('/');
+      return row(
+        counted,
+        `${total} × 401 in ${floodSeconds.toFixed(1)} s; publishes during it answered 202 in ${ms(during.map((p) => p.ms))} ms (before it: ${ms(before)} ms)`,
+      );
+    },
+  );
+
+  chaosCase(
     'A3',
     'no secret in any log line',
-    'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4) at LOG_LEVEL=verbose; every line of every process searched',
+    'the run of this file (subscribe, deliveries with retries, a key rotation, A1, A2, A4, A5) at LOG_LEVEL=verbose; every line of every process searched',
     async () => {
       const marker = `payload-marker-${randomBytes(6).toString('hex')}`;
       const { keys, ids } = await subscribeReceivers(mine, chaos.fleet, 'a3-', [failFirst(1), () => ({ status: 200, headers: { 'x-receiver': 'a3' } })]);
@@ -149,3 +206,18 @@ describe('auth', () => {
     },
   );
 });
+
+/** The status of GET `url` with `token`, sent from the loopback address `from` on a connection of its own. */
+function getFrom(from: string, url: string, token: string, environmentId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      { localAddress: from, agent: false, headers: { authorization: `Bearer ${token}`, 'x-environment': environmentId, 'x-version': '2022-03' } },
+      (incoming) => {
+        incoming.resume();
+        incoming.on('end', () => resolve(incoming.statusCode ?? 0));
+      },
+    );
+    outgoing.on('error', reject).end();
+  });
+}

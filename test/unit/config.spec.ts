@@ -5,7 +5,7 @@ import { requireRoleSettings } from '../../src/runtime/role-settings';
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', rateLimit: { perSecond: 100, burst: 200 } });
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', rateLimit: { perSecond: 100, burst: 200 }, authFailureLimit: { perSecond: 10, burst: 20 } });
     expect(config.temporal).toMatchObject({ namespace: 'default', taskQueue: 'plude-webhooks', devServerPort: 7233, uiPort: 8233 });
     expect(config.temporal.address).toBeUndefined();
     expect(config.database.url).toBeUndefined();
@@ -67,6 +67,12 @@ describe('loadConfig', () => {
       );
     },
   );
+
+  it('reads AUTH_FAILURE_LIMIT as RATE_LIMIT is read, and refuses what RATE_LIMIT refuses', () => {
+    expect(loadConfig({ AUTH_FAILURE_LIMIT: '2/s,burst=3' }).http.authFailureLimit).toEqual({ perSecond: 2, burst: 3 });
+    expect(loadConfig({ AUTH_FAILURE_LIMIT: 'off' }).http.authFailureLimit).toBeNull();
+    expect(() => loadConfig({ AUTH_FAILURE_LIMIT: 'lots' })).toThrow(/AUTH_FAILURE_LIMIT: "lots" is not a rate like 100\/s/);
+  });
 
   it('wants the mTLS certificate and key together', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);

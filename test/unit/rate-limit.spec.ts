@@ -66,4 +66,18 @@ describe('TokenBuckets', () => {
     for (const key of ['d', 'e', 'f', 'g']) buckets.take(key);
     expect(buckets.size).toBeLessThanOrEqual(3);
   });
+
+  it('peek answers what take would, taking nothing and remembering no new key', () => {
+    const time = clock();
+    const buckets = new TokenBuckets({ perSecond: 1, burst: 2 }, time.now);
+    expect(buckets.peek('a')).toEqual({ allowed: true });
+    expect(buckets.size).toBe(0);
+    buckets.take('a');
+    for (let i = 0; i < 5; i++) expect(buckets.peek('a')).toEqual({ allowed: true });
+    buckets.take('a');
+    expect(buckets.peek('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    time.advance(1_000);
+    expect(buckets.peek('a')).toEqual({ allowed: true });
+    expect(buckets.take('a')).toEqual({ allowed: true });
+  });
 });

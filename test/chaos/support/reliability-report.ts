@@ -28,6 +28,7 @@ export const CASE_IDS = [
   'A2',
   'A3',
   'A4',
+  'A5',
   'U1',
   'U2',
 ];

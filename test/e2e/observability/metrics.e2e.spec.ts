@@ -36,8 +36,12 @@ describe('GET /metrics: Prometheus text, plude_* only', () => {
     for (const type of ['metrics.a', 'metrics.b', 'metrics.c', 'metrics.d']) expect((await api.publish(type, { n: 1 })).status).toBe(202);
     expect((await api.publish('metrics.none', { n: 2 })).status).toBe(202); // no subscription: an event, no notification
 
-    const text = await waitFor(scrape, (s) =>
-      ['2xx', '4xx', '5xx', 'timeout', 'network_error'].every((outcome) => (sample(s, `plude_delivery_attempts_total{outcome="${outcome}"}`) ?? 0) >= 1),
+    // The pending count is at most 5 s old (PENDING_COUNT_MAX_AGE_MS): wait for one made after the first 2xx too.
+    const text = await waitFor(
+      scrape,
+      (s) =>
+        ['2xx', '4xx', '5xx', 'timeout', 'network_error'].every((outcome) => (sample(s, `plude_delivery_attempts_total{outcome="${outcome}"}`) ?? 0) >= 1) &&
+        sample(s, 'plude_notifications_pending') === pendingBefore + 3,
     );
     expect(sample(text, 'plude_events_published_total')).toBe(5);
     expect(sample(text, 'plude_notifications_created_total')).toBe(4);
