@@ -8,6 +8,7 @@ import { DeliveryRepository } from '../../../src/persistence/repositories/delive
 import { EventRepository } from '../../../src/persistence/repositories/event.repository';
 import { SigningKeyRepository } from '../../../src/persistence/repositories/signing-key.repository';
 import { SubscriptionRepository } from '../../../src/persistence/repositories/subscription.repository';
+import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
 import { waitFor } from '../../support/wait';
 
 const keyRing = new KeyRing(createHash('sha256').update('delete races test master key').digest());
@@ -19,13 +20,16 @@ const POLICY = { initialIntervalMs: 1_000, maximumIntervalMs: 60_000, backoffCoe
  * one side holds its transaction open while the other runs into its lock.
  */
 describe('a subscription’s delete against a publish and an attempt (real PostgreSQL)', () => {
+  let scratch: ScratchDatabase;
   let db: DataSource;
   let subscriptions: SubscriptionRepository;
   let deliveries: DeliveryRepository;
   const open: QueryRunner[] = [];
 
   beforeAll(async () => {
-    db = await openDatabase(process.env.DATABASE_URL as string, keyRing, { poolSize: 4, applicationName: APPLICATION });
+    // A database of the file's own: its master key is not the suite's, whose keys the shared database holds.
+    scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_delete_races');
+    db = await openDatabase(scratch.url, keyRing, { poolSize: 4, applicationName: APPLICATION });
     subscriptions = new SubscriptionRepository(db, new SigningKeyRepository(db, keyRing));
     deliveries = new DeliveryRepository(db, keyRing);
   });
@@ -36,6 +40,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
 
   afterAll(async () => {
     await db?.destroy();
+    await scratch?.drop();
   });
 
   async function subscribed() {
