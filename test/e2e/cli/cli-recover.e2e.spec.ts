@@ -7,8 +7,12 @@ import { typePrefix } from '../../support/catalog';
 /** The operator's side of an outage: 200 notifications expired, then `plude recover` delivers them again and follows it. */
 describe('plude recover, redeliver and event-types against the real stack', () => {
   let down = true;
-  // Every notification of this app has a 3 s window and 1 s per attempt; the receiver answers 500 while down.
-  const t = useTestApp({ responder: () => (down ? 500 : 204), env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s' } });
+  // Every notification of this app has a 3 s window and 1 s per attempt; /outage-200 answers 500 while down, and the
+  // other paths 204 (each test stands alone).
+  const t = useTestApp({
+    responder: (_index, request) => (down && request.path === '/outage-200' ? 500 : 204),
+    env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s' },
+  });
   let recoverer: TestApp;
   beforeAll(async () => {
     recoverer = await startTestApp({ NODE_EXTRA_CA_CERTS: t.receiver.caFile });
