@@ -5,7 +5,7 @@ import { banner } from './runtime/banner';
 import { Closers } from './lib/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
 import { loadOrCreateDevCa } from './dev/dev-ca';
-import { ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
+import { ensureSandbox, ensureServiceToken, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './dev/infrastructure';
 import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
@@ -37,6 +37,7 @@ async function main(closers: Closers): Promise<void> {
   const adminToken = config.adminToken ? undefined : await loadOrCreateAdminToken(config.dataDir);
   if (adminToken) config = { ...config, adminToken: adminToken.value };
   const sandbox = adminToken ? await ensureSandbox(db, config.dataDir) : undefined;
+  const serviceToken = adminToken ? await ensureServiceToken(db, config.dataDir) : undefined;
 
   const temporal = await installTemporalRuntime(config, logger);
   const metrics = processMetrics({ db, temporalSdkUrl: temporal.metricsUrl });
@@ -52,6 +53,7 @@ async function main(closers: Closers): Promise<void> {
       temporalUiUrl: infrastructure.temporalUiUrl,
       adminToken,
       sandbox,
+      serviceToken,
       masterKey,
       devCa,
       dataDir: config.dataDir,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { provideRepositories } from '../persistence/nest-providers';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { AdminGuard } from './admin.guard';
 import { ApiVersionGuard } from './api-version.guard';
 import { RateLimiter } from './rate-limiter';
@@ -12,7 +13,7 @@ import { TokenAuthenticator } from './token-authenticator';
  * imports this one) and the guards that ApiTokenRoutes and AdminRoutes (./routes.ts) put on every controller.
  */
 @Module({
-  providers: [...provideRepositories(ApiTokenRepository), TokenAuthenticator, RateLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
+  providers: [...provideRepositories(ApiTokenRepository, EnvironmentRepository), TokenAuthenticator, RateLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
   exports: [TokenAuthenticator, RateLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
 })
 export class AuthModule {}

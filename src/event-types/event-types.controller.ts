@@ -5,9 +5,9 @@ import { EnvironmentId } from '../auth/environment-id.decorator';
 import { DeclareEventTypeRequest, EventTypeView } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
-/** Services declare and archive the event types they publish. */
+/** Services declare and archive the event types they publish: a service token with the catalog scope. */
 @Controller('event-types')
-@ApiTokenRoutes('event types')
+@ApiTokenRoutes('event types', 'catalog')
 export class EventTypesController {
   constructor(private readonly types: EventTypesService) {}
 

@@ -13,7 +13,7 @@ interface EventTypeView {
 
 /** GET /webhooks/event-types: a list, or a page of one. */
 export function registerEventTypes(program: Command, context: CliContext): void {
-  const eventTypes = program.command('event-types').description("the environment's catalog of event types (API token)");
+  const eventTypes = program.command('event-types').description("the environment's catalog of event types (list: integrator token; put: service token)");
 
   eventTypes
     .command('list')
@@ -44,7 +44,7 @@ export function registerEventTypes(program: Command, context: CliContext): void 
         const members = [`"description":${JSON.stringify(options.description)}`];
         if (options.schema !== undefined) members.push(`"schema":${jsonOption('--schema', options.schema)}`);
         if (options.example !== undefined) members.push(`"example":${jsonOption('--example', options.example, 'any')}`);
-        const saved = await client.api<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
+        const saved = await client.service<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
         out.result(saved ?? { name, description: options.description }, () =>
           fields([
             ['event type', saved?.name ?? name],
