@@ -22,9 +22,9 @@ export class IssueServiceTokenRequest {
 
   @ApiPropertyOptional({ type: [String], items: { type: 'string', pattern: ENVIRONMENT_ID.source }, description: ENVIRONMENTS_DOC, example: ['production'] })
   @IsOptional()
-  @IsArray({ message: 'environments must be an array of environment IDs' })
   @ArrayMaxSize(1000, { message: 'environments must name at most 1000 environments' })
   @IsString({ each: true, message: 'environments must be an array of environment IDs' })
+  @IsArray({ message: 'environments must be an array of environment IDs' })
   environments?: string[];
 }
 

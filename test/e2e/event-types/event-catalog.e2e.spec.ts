@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureSandbox } from '../../../src/runtime/first-run';
+import { ensureSandbox, ensureServiceToken } from '../../../src/runtime/first-run';
 import { ApiClient } from '../../support/api-client';
 import { useTestApp } from '../../support/test-app';
 
@@ -21,9 +21,15 @@ const eventCount = async (db: { query: (sql: string, p: unknown[]) => Promise<{ 
 /** One app and receiver for the file's tests (default settings); each test makes its own environment. */
 const t = useTestApp();
 
+/** A fresh environment, and as `api` a client of a service token of it with publish and catalog: what declares types. */
+async function withCatalog() {
+  const environment = await t.app.newEnvironment();
+  return { ...environment, api: await environment.service() };
+}
+
 describe('the event catalog', () => {
   it('declares types, lists them sorted by name with description, schema and example, and keeps environments apart', async () => {
-    const { api } = await t.app.newEnvironment();
+    const { api } = await withCatalog();
     const other = await t.app.newEnvironment();
     const declared = await api.request('PUT', '/event-types/invoice.paid', invoicePaid);
     expect(declared.status).toBe(200);
@@ -41,7 +47,7 @@ describe('the event catalog', () => {
   });
 
   it('refuses a bad name or schema (400) and an example that does not match its schema (422, with JSON pointers)', async () => {
-    const { api } = await t.app.newEnvironment();
+    const { api } = await withCatalog();
     expect((await api.request('PUT', '/event-types/has%20space', { description: 'x' })).status).toBe(400);
     expect((await api.request('PUT', '/event-types/invoice.*', { description: 'x' })).status).toBe(400);
     expect((await api.request('PUT', '/event-types/a.b', {})).status).toBe(400);
@@ -59,7 +65,7 @@ describe('the event catalog', () => {
   });
 
   it('checks data at publish: a mismatch is a 422 listing every violation and stores nothing; undeclared types pass', async () => {
-    const { id, api } = await t.app.newEnvironment();
+    const { id, api } = await withCatalog();
     await api.request('PUT', '/event-types/invoice.paid', invoicePaid);
     expect((await api.publish('invoice.paid', { invoice: 'in_2', amount: 5 })).status).toBe(202);
     const before = await eventCount(t.app.db, id);
@@ -79,7 +85,7 @@ describe('the event catalog', () => {
   });
 
   it('a new declaration changes the schema at once (the compiled schema is cached by version)', async () => {
-    const { api } = await t.app.newEnvironment();
+    const { api } = await withCatalog();
     await api.request('PUT', '/event-types/price.changed', { description: 'v1', schema: { type: 'object', properties: { price: { type: 'integer' } } } });
     expect((await api.publish('price.changed', { price: '12.50' })).status).toBe(422);
     expect((await api.publish('price.changed', { price: 12 })).status).toBe(202);
@@ -91,7 +97,7 @@ describe('the event catalog', () => {
   });
 
   it('archives a type: still listed, publishing it is a 422; declaring it again brings it back', async () => {
-    const { api } = await t.app.newEnvironment();
+    const { api } = await withCatalog();
     await api.request('PUT', '/event-types/order.shipped', { description: 'Shipped.' });
     expect((await api.request('DELETE', '/event-types/order.shipped')).status).toBe(204);
     expect((await api.request('DELETE', '/event-types/order.shipped')).status).toBe(204);
@@ -104,7 +110,7 @@ describe('the event catalog', () => {
   });
 
   it('serves the catalog as an escaped HTML page to a client that asks for text/html', async () => {
-    const { id, api } = await t.app.newEnvironment();
+    const { id, api } = await withCatalog();
     await api.request('PUT', '/event-types/invoice.paid', {
       description: '<script>alert("description")</script> & more',
       schema: { type: 'object', description: '</pre><img src=x onerror=alert(1)>' },
@@ -127,14 +133,15 @@ describe('the event catalog', () => {
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
-  it('needs an API token of the environment and a known X-version, like every route', async () => {
-    const { id, token, api } = await t.app.newEnvironment();
+  it('needs an API token allowed in the environment and a known X-version, like every route', async () => {
+    const { id, token, api } = await withCatalog();
     const other = await t.app.newEnvironment();
     const anonymous = new ApiClient(t.app.api.url, { environment: id });
     expect((await anonymous.request('GET', '/webhooks/event-types')).status).toBe(401);
     expect((await anonymous.request('PUT', '/event-types/a.b', { description: 'x' })).status).toBe(401);
     expect((await api.as({ token, environment: other.id }).request('GET', '/webhooks/event-types')).status).toBe(403);
-    expect((await api.as({ token, environment: id, version: '2019-01' }).request('DELETE', '/event-types/a.b')).status).toBe(400);
+    expect((await api.as({ ...api.auth, environment: other.id }).request('GET', '/webhooks/event-types')).status).toBe(403);
+    expect((await api.as({ ...api.auth, version: '2019-01' }).request('DELETE', '/event-types/a.b')).status).toBe(400);
   });
 });
 
@@ -161,23 +168,30 @@ describe('wildcard subscriptions', () => {
 });
 
 describe('the sandbox of a first start', () => {
-  it('comes with two example types, and the README’s publish passes their schema', async () => {
+  it('comes with two example types, and the README’s publish (with the service token) passes their schema', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'plude-sandbox-'));
     let prefix: string | undefined;
+    let serviceTokenPrefix: string | undefined;
     try {
       const sandbox = await ensureSandbox(t.app.db, dataDir);
       prefix = sandbox.value.slice(0, 12);
       await ensureSandbox(t.app.db, dataDir); // again: nothing doubles
+      const service = await ensureServiceToken(t.app.db, dataDir);
+      serviceTokenPrefix = service.value.slice(0, 12);
       const api = new ApiClient(t.app.api.url, { token: sandbox.value, environment: sandbox.environmentId });
       const catalog = await api.request('GET', '/webhooks/event-types');
       expect(catalog.body.items.map((item: { name: string }) => item.name)).toEqual(expect.arrayContaining(['invoice.paid', 'invoice.voided']));
-      expect((await api.publish('invoice.paid', { invoice: 'in_42', amount: 4200 })).status).toBe(202);
-      expect((await api.publish('invoice.paid', { invoice: 'in_42' })).status).toBe(422);
+      const publisher = api.as({ token: service.value, environment: sandbox.environmentId });
+      expect((await publisher.publish('invoice.paid', { invoice: 'in_42', amount: 4200 })).status).toBe(202);
+      expect((await publisher.publish('invoice.paid', { invoice: 'in_42' })).status).toBe(422);
     } finally {
       // The suite shares one database: leave no live sandbox token behind for api-tokens.e2e.spec.ts to find.
       const tokens = await t.app.admin.request('GET', '/admin/environments/sandbox/tokens');
       const mine = (tokens.body as { id: string; prefix: string }[]).find((token) => token.prefix === prefix);
       if (mine) await t.app.admin.request('DELETE', `/admin/environments/sandbox/tokens/${mine.id}`);
+      const services = await t.app.admin.request('GET', '/admin/tokens');
+      const ours = (services.body as { id: string; prefix: string }[]).find((token) => token.prefix === serviceTokenPrefix);
+      if (ours) await t.app.admin.request('DELETE', `/admin/tokens/${ours.id}`);
       await rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -46,11 +46,14 @@ describe('the receiver gets exactly what was published', () => {
   });
 
   it('keeps "__proto__" and "constructor" keys as data, byte for byte, and nothing in the process is polluted', async () => {
-    const { id: environment, api } = await t.app.newEnvironment();
+    const testEnvironment = await t.app.newEnvironment();
+    const { id: environment, api } = testEnvironment;
     await api.subscribe(t.receiver.url('/proto'));
     const data = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"nested":[{"__proto__":{"deep":1}}]}';
     // Declared with a schema, so the data is also parsed and checked on the way in.
-    const declared = await api.request(
+    const declared = await (
+      await testEnvironment.service()
+    ).request(
       'PUT',
       '/event-types/proto.checked',
       '{"description":"keys special to JavaScript","schema":{"type":"object","required":["__proto__","constructor"],"properties":{"__proto__":{"type":"object","required":["polluted"]}}}}',
