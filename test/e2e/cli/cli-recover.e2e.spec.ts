@@ -44,8 +44,11 @@ describe('plude recover, redeliver and event-types against the real stack', () =
   }, 180_000);
 
   it('redelivers one notification and declares an event type', async () => {
-    const { id: environment, token, api } = await recoverer.newEnvironment();
-    const plude = (...argv: string[]) => runCli(argv, { env: { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: environment } });
+    const created = await recoverer.newEnvironment();
+    const { id: environment, token, api } = created;
+    const serviceToken = (await created.service()).auth.token;
+    const plude = (...argv: string[]) =>
+      runCli(argv, { env: { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_SERVICE_TOKEN: serviceToken, PLUDE_ENVIRONMENT: environment } });
     const schema = '{"type":"object","required":["invoice"],"properties":{"invoice":{"type":"string"}}}';
     expect(await plude('event-types', 'put', 'invoice.sent', '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({
       code: 0,
