@@ -71,7 +71,7 @@ describe('auth', () => {
       until: '2000-01-02T00:00:00Z',
     });
     expect(recovery.status).toBe(202);
-    await theirs.clients[0].request('PUT', '/event-types/a2.theirs', { description: 'theirs' });
+    await theirs.catalog[0].request('PUT', '/event-types/a2.theirs', { description: 'theirs' });
     const [sub, evt, ntf, rec] = [ids[0], published.body.id, rows[0].id, recovery.body.id];
     const routes: [string, string, unknown?][] = [
       ['GET', `/events/${evt}`],
@@ -87,7 +87,7 @@ describe('auth', () => {
       ['DELETE', `/webhooks/subscriptions/${sub}`],
     ];
     for (const [method, path, body] of routes) {
-      const response = await mine.clients[0].request(method, path, body);
+      const response = await (path.startsWith('/event-types/') ? mine.catalog : mine.clients)[0].request(method, path, body);
       expect({ route: `${method} ${path}`, status: response.status }).toEqual({ route: `${method} ${path}`, status: 404 });
     }
     // Nothing of theirs changed: the subscription is still active and its type still declared.

@@ -126,7 +126,7 @@ describe('hostile input', () => {
     const types = ['a\r\nX-Injected: yes', 'a\nb', 'a b', 'a:\u0000'];
     for (const type of types) {
       expect({ type, status: (await env.clients[0].request('POST', '/events', { type, data: {} })).status }).toEqual({ type, status: 400 });
-      expect({ type, status: (await env.clients[1].request('PUT', `/event-types/${encodeURIComponent(type)}`, { description: 'x' })).status }).toEqual({
+      expect({ type, status: (await env.catalog[1].request('PUT', `/event-types/${encodeURIComponent(type)}`, { description: 'x' })).status }).toEqual({
         type,
         status: 400,
       });
