@@ -5,7 +5,7 @@ import { banner } from './runtime/banner';
 import { Closers } from './lib/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
 import { loadOrCreateDevCa } from './dev/dev-ca';
-import { ensureSampleEventTypes, ensureSandbox, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
+import { ensureSampleEventTypes, ensureSandbox, ensureServiceToken, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './dev/infrastructure';
 import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
@@ -38,6 +38,7 @@ async function main(closers: Closers): Promise<void> {
   if (adminToken) config = { ...config, adminToken: adminToken.value };
   const sandbox = adminToken ? await ensureSandbox(db, config.dataDir) : undefined;
   if (adminToken) await ensureSampleEventTypes(db);
+  const serviceToken = adminToken ? await ensureServiceToken(db, config.dataDir) : undefined;
 
   const temporal = await installTemporalRuntime(config, logger);
   const metrics = processMetrics({ db, temporalSdkUrl: temporal.metricsUrl });
@@ -53,6 +54,7 @@ async function main(closers: Closers): Promise<void> {
       temporalUiUrl: infrastructure.temporalUiUrl,
       adminToken,
       sandbox,
+      serviceToken,
       masterKey,
       devCa,
       dataDir: config.dataDir,

@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiErrors, Answers } from '../api/openapi';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, Answers, TakesJson } from '../api/openapi';
 import { AdminRoutes } from '../auth/routes';
-import { ApiTokenResponse, ApiTokenSummaryResponse } from './api-token.dto';
+import { ApiTokenResponse, ApiTokenSummaryResponse, IssueApiTokenRequest } from './api-token.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 /** An environment's API tokens, for the admin token: issue, list, revoke. */
@@ -13,9 +13,10 @@ export class ApiTokensController {
 
   @Post()
   @HttpCode(201)
+  @TakesJson(IssueApiTokenRequest, false)
   @Answers(201, ApiTokenResponse, 'A new API token, shown this once')
-  issue(@Param('id') environmentId: string): Promise<ApiTokenResponse> {
-    return this.tokens.issue(environmentId);
+  issue(@Param('id') environmentId: string, @Body() body?: IssueApiTokenRequest): Promise<ApiTokenResponse> {
+    return this.tokens.issue(environmentId, body?.scopes); // no body at all: the integrator's token
   }
 
   @Get()

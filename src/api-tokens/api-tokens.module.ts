@@ -5,10 +5,12 @@ import { ApiTokenRepository } from '../persistence/repositories/api-token.reposi
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
+import { ServiceTokensController } from './service-tokens.controller';
+import { ServiceTokensService } from './service-tokens.service';
 
 @Module({
   imports: [AuthModule],
-  controllers: [ApiTokensController],
-  providers: [ApiTokensService, ...provideRepositories(EnvironmentRepository, ApiTokenRepository)],
+  controllers: [ApiTokensController, ServiceTokensController],
+  providers: [ApiTokensService, ServiceTokensService, ...provideRepositories(EnvironmentRepository, ApiTokenRepository)],
 })
 export class ApiTokensModule {}

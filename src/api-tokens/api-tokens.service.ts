@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { issueApiToken } from '../auth/api-token';
 import { TokenAuthenticator } from '../auth/token-authenticator';
-import { notFound } from '../domain/errors';
+import { notFound, validationError } from '../domain/errors';
 import { isId } from '../domain/ids';
+import { checkScopes, DEFAULT_ENVIRONMENT_SCOPES, ENVIRONMENT_SCOPES } from '../domain/scopes';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { ENVIRONMENT_ID } from '../domain/environment-id';
@@ -16,10 +17,13 @@ export class ApiTokensService {
     private readonly authenticator: TokenAuthenticator,
   ) {}
 
-  async issue(environmentId: string): Promise<ApiTokenResponse> {
+  /** An environment's token with `scopes` (the integrator's, `subscriptions`, when left out); never `catalog` (400). */
+  async issue(environmentId: string, requested?: readonly unknown[]): Promise<ApiTokenResponse> {
+    const checked = requested === undefined ? { scopes: [...DEFAULT_ENVIRONMENT_SCOPES] } : checkScopes(requested, ENVIRONMENT_SCOPES, 'an environment token');
     await this.requireEnvironment(environmentId);
-    const issued = await issueApiToken(this.tokens, environmentId);
-    return { token: issued.token, id: issued.id, environmentId, createdAt: issued.createdAt.toISOString() };
+    if ('error' in checked) throw validationError(`${checked.error} (catalog belongs to service tokens: POST /admin/tokens)`);
+    const issued = await issueApiToken(this.tokens, environmentId, checked.scopes);
+    return { token: issued.token, id: issued.id, environmentId, scopes: issued.scopes, createdAt: issued.createdAt.toISOString() };
   }
 
   async list(environmentId: string): Promise<ApiTokenSummaryResponse[]> {

@@ -1,6 +1,7 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtension,
   ApiExtraModels,
   ApiHeader,
   ApiProperty,
@@ -20,7 +21,8 @@ import { SANE_REQUEST_ID } from './request-id';
 
 /**
  * The OpenAPI document is generated from the controllers and DTOs. A new route takes, besides its Nest decorators:
- * - on its controller, `@ApiTokenRoutes('tag')` or `@AdminRoutes('tag')` from src/auth/routes.ts (its guards and these docs);
+ * - on its controller, `@ApiTokenRoutes('tag', scope)` or `@AdminRoutes('tag')` from src/auth/routes.ts (its guards and these
+ *   docs); a route whose scopes differ from its controller's names them with `@RequiresScope(…)` (src/auth/route-scopes.ts);
  * - `@Answers(status, ResponseDto, 'what it returns')` for its success, and `@ApiErrors(…)` for the errors its service raises;
  * - `@TakesJson(RequestDto)` when it takes a body;
  * - `@ApiProperty` on every field of its DTOs (`nullable: true` for `… | null`).
@@ -78,7 +80,9 @@ const VERSIONED: HeadersObject = {
 const ERRORS: Record<number, string> = {
   400: 'Invalid input: the message says which part',
   401: 'No valid token: `Authorization: Bearer <token>`',
-  403: 'X-environment does not name the API token’s environment',
+  403:
+    'X-environment names an environment the token may not use (an environment token’s own; a service token’s list), ' +
+    'or the token lacks the scope the route requires: the message names it',
   404: 'Not found (or another environment’s)',
   409: 'Conflicts with what is stored: the message says what',
   413: 'The body is larger than 1 MB',
@@ -140,9 +144,13 @@ const RequestIdHeader = () =>
 export const ApiTokenRouteDocs = (tag: string) =>
   applyDecorators(
     ApiTags(tag),
-    ApiSecurity(API_TOKEN),
     RequestIdHeader(),
-    ApiHeader({ name: 'X-environment', required: true, description: 'The environment of the API token', schema: { type: 'string' } }),
+    ApiHeader({
+      name: 'X-environment',
+      required: true,
+      description: 'The environment: an environment token’s own, or one that a service token may use',
+      schema: { type: 'string' },
+    }),
     ApiHeader({
       name: 'X-version',
       required: false,
@@ -152,6 +160,17 @@ export const ApiTokenRouteDocs = (tag: string) =>
     ApiResponse({ status: 400, description: `${ERRORS[400]}; also an unsupported X-version`, type: ErrorResponse, headers: VERSIONED }),
     ApiErrors(401, 403, 429, 500),
   );
+
+/**
+ * The scopes an API-token route accepts (src/auth/route-scopes.ts): one security requirement per scope (any one
+ * suffices, as OpenAPI reads a list of requirements), and `x-scopes`.
+ */
+export const ScopeDocs = (scopes: readonly string[]) =>
+  applyDecorators(...scopes.map((scope) => ApiSecurity(API_TOKEN, [scope])), ApiExtension('x-scopes', [...scopes]));
+
+/** The OpenAPI side of the platform catalog's writes (src/auth/routes.ts): the admin token, or a token with `catalog`. */
+export const CatalogRouteDocs = (tag: string) =>
+  applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['catalog']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
 
 /** The OpenAPI side of a controller of the admin API (src/auth/routes.ts). */
 export const AdminRouteDocs = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 429, 500));
@@ -166,7 +185,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(LATEST_API_VERSION)
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An environment’s API token (`pwh_…`), with X-environment naming its environment' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An API token (`pwh_…`), with X-environment naming the environment: an environment’s token (the integrator’s; ' +
+          'scopes subscriptions and, if issued so, publish) or a service token (the platform’s; publish and catalog, in ' +
+          'the environments it lists). Each route states the scopes it accepts, any one of them, as its security requirements.',
+      },
       API_TOKEN,
     )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN of the deployment' }, ADMIN_TOKEN)

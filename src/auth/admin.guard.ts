@@ -21,9 +21,14 @@ export class AdminGuard implements CanActivate {
     this.expected = config.adminToken ? digest(config.adminToken) : null;
   }
 
+  /** Whether `token` is the ADMIN_TOKEN (compared in constant time). */
+  isAdminToken(token: string | null | undefined): boolean {
+    return this.expected !== null && !!token && timingSafeEqual(digest(token), this.expected);
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const token = bearerToken(context.switchToHttp().getRequest<Request>());
-    if (!this.expected || !token || !timingSafeEqual(digest(token), this.expected)) {
+    if (!this.isAdminToken(token)) {
       throw new DomainError('unauthorized', 'the admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
     }
     this.rateLimiter.admit('admin', 'the admin token');

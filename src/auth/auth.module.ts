@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { provideRepositories } from '../persistence/nest-providers';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
+import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { AdminGuard } from './admin.guard';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
+import { CatalogWriterGuard } from './catalog-writer.guard';
 import { RateLimiter } from './rate-limiter';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenAuthenticator } from './token-authenticator';
@@ -13,7 +15,16 @@ import { TokenAuthenticator } from './token-authenticator';
  * imports this one) and the guards that ApiTokenRoutes and AdminRoutes (./routes.ts) put on every controller.
  */
 @Module({
-  providers: [...provideRepositories(ApiTokenRepository), TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
-  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard],
+  providers: [
+    ...provideRepositories(ApiTokenRepository, EnvironmentRepository),
+    TokenAuthenticator,
+    RateLimiter,
+    AuthFailureLimiter,
+    TokenAuthGuard,
+    AdminGuard,
+    ApiVersionGuard,
+    CatalogWriterGuard,
+  ],
+  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
 })
 export class AuthModule {}

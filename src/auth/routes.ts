@@ -1,16 +1,28 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { AdminRouteDocs, ApiTokenRouteDocs } from '../api/openapi';
+import { AdminRouteDocs, ApiTokenRouteDocs, CatalogRouteDocs } from '../api/openapi';
+import type { Scope } from '../domain/scopes';
 import { AdminGuard } from './admin.guard';
 import { ApiVersionGuard } from './api-version.guard';
+import { CatalogWriterGuard } from './catalog-writer.guard';
+import { scopeEveryRoute } from './route-scopes';
 import { TokenAuthGuard } from './token-auth.guard';
 
 /**
- * The two kinds of route, each declared once with its guards and its OpenAPI description. A controller takes one;
+ * The three kinds of route, each declared once with its guards and its OpenAPI description. A controller takes one;
  * its module imports AuthModule.
  */
 
-/** Routes for an environment's API token: a live token (TokenAuthGuard), X-environment and X-version (ApiVersionGuard). */
-export const ApiTokenRoutes = (tag: string) => applyDecorators(UseGuards(TokenAuthGuard, ApiVersionGuard), ApiTokenRouteDocs(tag));
+/**
+ * Routes for an API token: a live token (TokenAuthGuard) allowed in the environment X-environment names, holding one
+ * of `scopes` (a route may name its own with RequiresScope), and X-version (ApiVersionGuard).
+ */
+export const ApiTokenRoutes = (tag: string, ...scopes: [Scope, ...Scope[]]) =>
+  applyDecorators(UseGuards(TokenAuthGuard, ApiVersionGuard), ApiTokenRouteDocs(tag), (controller: { prototype: object }) =>
+    scopeEveryRoute(controller, scopes),
+  );
 
 /** Routes of the admin API: the ADMIN_TOKEN (AdminGuard). */
 export const AdminRoutes = (tag: string) => applyDecorators(UseGuards(AdminGuard), AdminRouteDocs(tag));
+
+/** Writes to the platform's catalog: the ADMIN_TOKEN, or a service token with the catalog scope (CatalogWriterGuard). */
+export const CatalogRoutes = (tag: string) => applyDecorators(UseGuards(CatalogWriterGuard), CatalogRouteDocs(tag));

@@ -1,10 +1,13 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { type Scope, scopeRefusal } from '../domain/scopes';
 import { TokenAuthenticator } from './token-authenticator';
 import { bearerToken } from './bearer';
 import { RateLimiter } from './rate-limiter';
+import { ROUTE_SCOPES } from './route-scopes';
 
 export interface AuthenticatedRequest extends Request {
   environmentId: string;
@@ -14,8 +17,9 @@ const UNAUTHORIZED = 'a valid API token is required: Authorization: Bearer <toke
 
 /**
  * Every non-admin route: a live API token (else 401, one message for every case; 429 instead of a lookup when the
- * client's address has failed too often), within its rate limit (else 429), whose environment is the one named by
- * X-environment (else 403).
+ * client's address has failed too often), within its rate limit (else 429), allowed in the environment named by
+ * X-environment (else 403: an environment token in its own, a service token in those it lists), and holding one of
+ * the scopes the route accepts (else 403 naming them).
  */
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
@@ -23,20 +27,31 @@ export class TokenAuthGuard implements CanActivate {
     private readonly tokens: TokenAuthenticator,
     private readonly rateLimiter: RateLimiter,
     private readonly failures: AuthFailureLimiter,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     const address = request.ip ?? request.socket.remoteAddress ?? '';
-    const authenticated = token ? await this.tokens.authenticate(token, this.failures.gate(address)) : null;
-    if (!authenticated) throw new DomainError('unauthorized', UNAUTHORIZED);
-    const { environmentId, tokenHash } = authenticated;
-    this.rateLimiter.admit(`api:${tokenHash}`, 'this API token');
-    if (request.headers['x-environment'] !== environmentId) {
-      throw new DomainError('forbidden', 'X-environment must name the environment this API token belongs to');
+    const principal = token ? await this.tokens.authenticate(token, this.failures.gate(address)) : null;
+    if (!principal) throw new DomainError('unauthorized', UNAUTHORIZED);
+    this.rateLimiter.admit(`api:${principal.tokenHash}`, 'this API token');
+    const environmentId = request.headers['x-environment'];
+    if (!(await this.tokens.mayUse(principal, typeof environmentId === 'string' ? environmentId : undefined))) {
+      throw new DomainError(
+        'forbidden',
+        principal.kind === 'environment'
+          ? 'X-environment must name the environment this API token belongs to'
+          : 'X-environment must name an environment this service token may use',
+      );
     }
-    request.environmentId = environmentId;
+    const accepted = this.reflector.getAllAndOverride<readonly Scope[] | undefined>(ROUTE_SCOPES, [context.getHandler(), context.getClass()]);
+    // Every API-token route names its scopes (ApiTokenRoutes, RequiresScope): one that does not is refused, not opened.
+    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+    const refusal = scopeRefusal(principal.scopes, accepted ?? [], route);
+    if (refusal) throw new DomainError('forbidden', refusal);
+    request.environmentId = environmentId as string;
     return true;
   }
 }

@@ -18,8 +18,8 @@ export interface RequestOptions {
 export const segment = (value: string) => encodeURIComponent(value);
 
 /**
- * The command-line tool's one way to plude-webhooks: its HTTP API, with the environment's API token (`api`) or
- * the admin token (`admin`), exactly as an integrator's curl would call it. Never the database.
+ * The command-line tool's one way to plude-webhooks: its HTTP API, with the environment's integrator token (`api`),
+ * the service token (`service`) or the admin token (`admin`), exactly as a curl would call it. Never the database.
  */
 export class PludeClient {
   constructor(
@@ -27,10 +27,19 @@ export class PludeClient {
     private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
-  /** A route outside /admin: Authorization with the API token, X-environment, X-version. */
+  /** A route outside /admin: Authorization with the integrator's API token, X-environment, X-version. */
   api<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.withToken<T>(this.settings.token(), method, path, options);
+  }
+
+  /** Like `api`, with the service token: publishing events, declaring event types. */
+  service<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.withToken<T>(this.settings.serviceToken(), method, path, options);
+  }
+
+  private withToken<T>(token: string, method: string, path: string, options: RequestOptions): Promise<T> {
     const headers = {
-      authorization: `Bearer ${this.settings.token()}`,
+      authorization: `Bearer ${token}`,
       'x-environment': this.settings.environment,
       'x-version': API_VERSION,
       ...options.headers,

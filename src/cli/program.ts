@@ -6,15 +6,19 @@ import { registerEventTypes } from './commands/event-types';
 import { registerNotifications } from './commands/notifications';
 import { registerRecover } from './commands/recover';
 import { registerSubscriptions } from './commands/subscriptions';
+import { registerServiceTokens } from './commands/service-tokens';
 import { registerTokens } from './commands/tokens';
 import { CliError, EXIT } from './errors';
 import type { CliIo } from './io';
 import { registerListen } from './listen/listen-command';
 
 const HELP_FOOTER = `
-Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_ENVIRONMENT, PLUDE_ADMIN_TOKEN and DATA_DIR. With none
-set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that npm start keeps in
-./data (admin-token, sandbox-token).
+Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_SERVICE_TOKEN, PLUDE_ENVIRONMENT, PLUDE_ADMIN_TOKEN and
+DATA_DIR. With none set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that
+npm start keeps in ./data (admin-token, sandbox-token, service-token).
+
+Tokens: events publish and event-types put use the service token (scopes publish, catalog); listen, subscriptions,
+notifications, recover and the other reads use the integrator token (scope subscriptions).
 
 Exit codes: 0 done, 1 failed (the API refused or could not be reached), 2 wrong usage.`;
 
@@ -26,7 +30,8 @@ export function buildProgram(context: CliContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .option('--url <url>', 'the API base URL (PLUDE_URL; default http://127.0.0.1:3000)')
     .option('--environment <id>', 'the environment (PLUDE_ENVIRONMENT; default sandbox)')
-    .option('--token <token>', "the environment's API token (PLUDE_TOKEN; default: the data folder's sandbox-token)")
+    .option('--token <token>', "the environment's integrator token (PLUDE_TOKEN; default: the data folder's sandbox-token)")
+    .option('--service-token <token>', "a service token, to publish and declare event types (PLUDE_SERVICE_TOKEN; default: the data folder's service-token)")
     .option('--admin-token <token>', "the admin token (PLUDE_ADMIN_TOKEN; default: the data folder's admin-token)")
     .option('--data-dir <dir>', "npm start's data folder (DATA_DIR; default ./data)")
     .option('--json', 'print JSON for scripts instead of text')
@@ -39,6 +44,7 @@ export function buildProgram(context: CliContext): Command {
   registerEventTypes(program, context);
   registerEnvironments(program, context);
   registerTokens(program, context);
+  registerServiceTokens(program, context);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { usageError } from './errors';
 export interface GlobalOptions {
   url?: string;
   token?: string;
+  serviceToken?: string;
   environment?: string;
   adminToken?: string;
   dataDir?: string;
@@ -21,8 +22,10 @@ export interface Settings {
   environment: string;
   /** Absolute. */
   dataDir: string;
-  /** The environment's API token; throws a usage error saying where to put one when there is none. */
+  /** The environment's integrator token; throws a usage error saying where to put one when there is none. */
   token(): string;
+  /** The service token (publish, catalog); likewise. */
+  serviceToken(): string;
   /** The admin token; likewise. */
   adminToken(): string;
 }
@@ -40,7 +43,8 @@ function readToken(file: string): string | undefined {
 
 /**
  * On embedded defaults (`npm start` with nothing set) no setting is needed: the tokens are read from the data
- * folder that `npm start` generated them into, the sandbox's only for the sandbox environment.
+ * folder that `npm start` generated them into, the sandbox's integrator token only for the sandbox environment (the
+ * service token serves every environment).
  */
 export function resolveSettings(options: GlobalOptions, env: Record<string, string | undefined>, cwd: string): Settings {
   const url = (nonEmpty(options.url) ?? nonEmpty(env.PLUDE_URL) ?? DEFAULT_URL).replace(/\/+$/, '');
@@ -48,6 +52,7 @@ export function resolveSettings(options: GlobalOptions, env: Record<string, stri
   const dataDir = path.resolve(cwd, nonEmpty(options.dataDir) ?? nonEmpty(env.DATA_DIR) ?? defaultDataDir);
   const sandboxTokenFile = path.join(dataDir, DATA_FILES.sandboxToken);
   const adminTokenFile = path.join(dataDir, DATA_FILES.adminToken);
+  const serviceTokenFile = path.join(dataDir, DATA_FILES.serviceToken);
   return {
     url,
     environment,
@@ -57,6 +62,11 @@ export function resolveSettings(options: GlobalOptions, env: Record<string, stri
       if (token) return token;
       const kept = environment === SANDBOX ? `, or run it where npm start keeps it (${sandboxTokenFile})` : '';
       throw usageError(`no API token for environment ${environment}: set PLUDE_TOKEN or --token${kept}`);
+    },
+    serviceToken() {
+      const token = nonEmpty(options.serviceToken) ?? nonEmpty(env.PLUDE_SERVICE_TOKEN) ?? readToken(serviceTokenFile);
+      if (token) return token;
+      throw usageError(`no service token: set PLUDE_SERVICE_TOKEN or --service-token, or run it where npm start keeps it (${serviceTokenFile})`);
     },
     adminToken() {
       const token = nonEmpty(options.adminToken) ?? nonEmpty(env.PLUDE_ADMIN_TOKEN) ?? readToken(adminTokenFile);

@@ -2,14 +2,15 @@ import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Answers } from '../api/openapi';
 import { ApiTokenRoutes } from '../auth/routes';
+import { SCOPES } from '../domain/scopes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { CATALOG_PAGE_CSP } from './catalog-page';
 import { EventTypeList } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
-/** Integrators read the platform's catalog, the same in every environment: JSON, or a readable page for a client that asks for text/html. */
+/** Integrators and services read the platform's catalog, the same in every environment and whatever their token's scopes: JSON, or a readable page for a client that asks for text/html. */
 @Controller('webhooks')
-@ApiTokenRoutes('event types')
+@ApiTokenRoutes('event types', ...SCOPES)
 export class CatalogController {
   constructor(private readonly types: EventTypesService) {}
 

@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiErrors, Answers, TakesJson } from '../api/openapi';
-import { AdminRoutes } from '../auth/routes';
+import { CatalogRoutes } from '../auth/routes';
 import { DeclareEventTypeRequest, EventTypeView } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 
 /**
  * The platform declares and archives the event types of its catalog, which every environment shares: with the
- * admin token, not an environment's API token.
+ * admin token, or a service token with the catalog scope (never an environment's token).
  */
 @Controller('event-types')
-@AdminRoutes('event types')
+@CatalogRoutes('event types')
 export class EventTypesController {
   constructor(private readonly types: EventTypesService) {}
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ApiErrors, Answers, TakesJson } from '../api/openapi';
+import { RequiresScope } from '../auth/route-scopes';
 import { ApiTokenRoutes } from '../auth/routes';
 import { RawJsonBody } from '../api/raw-body.decorator';
 import { EnvironmentId } from '../auth/environment-id.decorator';
@@ -8,11 +9,12 @@ import { EventResponse, PublishEventRequest, PublishedEventResponse } from './ev
 import { EventsService } from './events.service';
 
 @Controller('events')
-@ApiTokenRoutes('events')
+@ApiTokenRoutes('events', 'subscriptions', 'publish')
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @RequiresScope('publish')
   @HttpCode(202)
   @TakesJson(PublishEventRequest)
   @ApiHeader({

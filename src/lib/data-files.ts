@@ -10,5 +10,6 @@ export const SANDBOX = 'sandbox';
 export const DATA_FILES = {
   adminToken: 'admin-token',
   sandboxToken: 'sandbox-token',
+  serviceToken: 'service-token',
   masterKey: 'master-key',
 } as const;

@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiErrors, Answers } from '../api/openapi';
+import { RequiresScope } from '../auth/route-scopes';
 import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import { AttemptResponse, NotificationResponse, RedeliveryResponse } from './notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @Controller('notifications')
-@ApiTokenRoutes('notifications')
+@ApiTokenRoutes('notifications', 'subscriptions', 'publish')
 @ApiErrors(404)
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
@@ -24,6 +25,7 @@ export class NotificationsController {
   }
 
   @Post(':id/redeliver')
+  @RequiresScope('subscriptions')
   @HttpCode(202)
   @Answers(202, RedeliveryResponse, 'Pending again under a fresh window (same webhook-id, attempts numbered on); its delivery has started or will')
   @ApiErrors(409)

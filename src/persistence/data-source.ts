@@ -16,6 +16,7 @@ import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
 import { Recoveries1764970000000 } from './migrations/1764970000000-recoveries';
 import { EnvironmentPrivateTargets1764980000000 } from './migrations/1764980000000-environment-private-targets';
 import { PlatformCatalog1764990500000 } from './migrations/1764990500000-platform-catalog';
+import { TokenScopes1765019000000 } from './migrations/1765019000000-token-scopes';
 import { AttemptsToCurrentUrl1765090000000 } from './migrations/1765090000000-attempts-to-current-url';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Recoveries1764970000000,
   EnvironmentPrivateTargets1764980000000,
   PlatformCatalog1764990500000,
+  TokenScopes1765019000000,
   AttemptsToCurrentUrl1765090000000,
 ];
 

@@ -6,7 +6,7 @@ import { RecoverRequest, RecoveryStarted, RecoveryView } from './recovery.dto';
 import { RecoveriesService } from './recoveries.service';
 
 @Controller()
-@ApiTokenRoutes('recoveries')
+@ApiTokenRoutes('recoveries', 'subscriptions')
 @ApiErrors(404)
 export class RecoveriesController {
   constructor(private readonly recoveries: RecoveriesService) {}

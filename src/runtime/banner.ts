@@ -8,7 +8,10 @@ export interface BannerInput {
   temporalUiUrl: string | null;
   /** The generated admin token (none when ADMIN_TOKEN is set). */
   adminToken?: Kept<string>;
+  /** The sandbox's integrator token (scope subscriptions). */
   sandbox?: Kept<string> & { environmentId: string };
+  /** The platform's service token (publish and catalog, every environment). */
+  serviceToken?: Kept<string>;
   /** The generated master key (none when ENCRYPTION_KEY is set); its value is never shown. */
   masterKey?: Pick<Kept<unknown>, 'file' | 'created'>;
   /** The development CA that this process trusts for receivers and that `plude listen` issues its certificate from. */
@@ -33,7 +36,7 @@ function pludeCommand(apiUrl: string, dataDir: string, cwd: string): string {
 
 /** What a new user needs to go straight on: where things are, the tokens, and the commands to paste. */
 export function banner(input: BannerInput): string {
-  const { apiUrl, temporalUiUrl, adminToken, sandbox, masterKey, devCa } = input;
+  const { apiUrl, temporalUiUrl, adminToken, sandbox, serviceToken, masterKey, devCa } = input;
   const lines = ['', 'plude-webhooks is ready', `  API:              ${apiUrl}`];
   if (temporalUiUrl) lines.push(`  Temporal Web UI:  ${temporalUiUrl}  (one workflow per notification; its ID is the notification ID)`);
   if (adminToken) lines.push(`  Admin token:      ${token(adminToken)}`);
@@ -47,10 +50,21 @@ export function banner(input: BannerInput): string {
   }
   if (sandbox) {
     const bearer = sandbox.created ? sandbox.value : `$(cat ${shellQuote(sandbox.file)})`;
+    const service = serviceToken ?? sandbox;
+    const serviceBearer = service.created ? service.value : `$(cat ${shellQuote(service.file)})`;
     const plude = pludeCommand(apiUrl, input.dataDir ?? defaultDataDir, input.cwd ?? process.cwd());
     lines.push(
       `  Environment:      ${sandbox.environmentId}`,
-      `  API token:        ${token(sandbox)}`,
+      `  Integrator token: ${token(sandbox)}`,
+      `                    scope subscriptions, environment ${sandbox.environmentId}: what an integrator holds, to subscribe its URL (plude listen, plude subscriptions)`,
+    );
+    if (serviceToken) {
+      lines.push(
+        `  Service token:    ${token(serviceToken)}`,
+        '                    scopes publish and catalog, every environment: what the platform’s services hold, to publish events and declare their types (plude events publish, plude event-types put)',
+      );
+    }
+    lines.push(
       '',
       'Receive notifications on this machine: in another terminal, run',
       `  ${plude} listen`,
@@ -59,7 +73,7 @@ export function banner(input: BannerInput): string {
       'Then publish an event, from a third terminal:',
       `  ${plude} events publish invoice.paid --data '{"invoice": "in_42", "amount": 4200}'`,
       'or with curl:',
-      `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${bearer}" \\`,
+      `  curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer ${serviceBearer}" \\`,
       `      -H "X-environment: ${sandbox.environmentId}" -d '{ "type": "invoice.paid", "data": { "invoice": "in_42", "amount": 4200 } }' \\`,
       `      ${apiUrl}/events`,
       '',

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { issueApiToken } from '../auth/api-token';
+import { issueApiToken, issueServiceToken } from '../auth/api-token';
 import { TokenAuthenticator } from '../auth/token-authenticator';
 import { ConfigError } from '../config/config';
+import { DEFAULT_ENVIRONMENT_SCOPES, SERVICE_SCOPES } from '../domain/scopes';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
@@ -72,7 +73,8 @@ export async function ensureSampleEventTypes(db: DataSource): Promise<void> {
 }
 
 /**
- * Environment `sandbox` and a live token for it, kept in the data folder so a new user can go straight on. The sandbox is
+ * Environment `sandbox` and a live integrator token for it (scope `subscriptions`), kept in the data folder so a new
+ * user can go straight on. The sandbox is
  * created allowing private targets, so that `plude listen` can receive on localhost; an existing one keeps whatever
  * it was given.
  */
@@ -81,8 +83,29 @@ export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Ke
   const tokens = new ApiTokenRepository(db);
   const file = path.resolve(dataDir, DATA_FILES.sandboxToken);
   const kept = await readSecret(file);
-  if (kept && (await new TokenAuthenticator(tokens).isLive(kept, SANDBOX))) return { environmentId: SANDBOX, value: kept, file, created: false };
-  const { token } = await issueApiToken(tokens, SANDBOX);
+  if (kept && (await new TokenAuthenticator(tokens, new EnvironmentRepository(db)).isLive(kept, SANDBOX))) {
+    return { environmentId: SANDBOX, value: kept, file, created: false };
+  }
+  const { token } = await issueApiToken(tokens, SANDBOX, DEFAULT_ENVIRONMENT_SCOPES);
   await writeSecret(file, token);
   return { environmentId: SANDBOX, value: token, file, created: true };
+}
+
+/** The name of the service token that ensureServiceToken issues. */
+export const FIRST_RUN_SERVICE = 'npm start';
+
+/**
+ * A live service token with `publish` and `catalog` for every environment (those created later included), kept in
+ * the data folder: what the platform's own services use to publish events and declare their types, beside the
+ * sandbox's integrator token. A kept token that was revoked, or is not such a token, is replaced.
+ */
+export async function ensureServiceToken(db: DataSource, dataDir: string): Promise<Kept<string>> {
+  const tokens = new ApiTokenRepository(db);
+  const file = path.resolve(dataDir, DATA_FILES.serviceToken);
+  const kept = await readSecret(file);
+  const access = kept ? await new TokenAuthenticator(tokens, new EnvironmentRepository(db)).liveAccess(kept) : null;
+  if (kept && access?.kind === 'service') return { value: kept, file, created: false };
+  const { token } = await issueServiceToken(tokens, { name: FIRST_RUN_SERVICE, scopes: SERVICE_SCOPES, environments: null });
+  await writeSecret(file, token);
+  return { value: token, file, created: true };
 }

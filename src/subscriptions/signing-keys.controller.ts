@@ -7,7 +7,7 @@ import { SigningKeysService } from './signing-keys.service';
 
 /** A subscription's signing keys; shares the `webhooks` prefix with SubscriptionsController. */
 @Controller('webhooks')
-@ApiTokenRoutes('subscriptions')
+@ApiTokenRoutes('subscriptions', 'subscriptions')
 export class SigningKeysController {
   constructor(private readonly signingKeys: SigningKeysService) {}
 

@@ -13,7 +13,7 @@ import {
 import { SubscriptionsService } from './subscriptions.service';
 
 @Controller('webhooks')
-@ApiTokenRoutes('subscriptions')
+@ApiTokenRoutes('subscriptions', 'subscriptions')
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 

@@ -10,7 +10,7 @@ export interface ApiResponse<T = any> {
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private readonly auth: { token?: string; environment?: string; version?: string } = {},
+    readonly auth: { token?: string; environment?: string; version?: string } = {},
   ) {}
 
   as(auth: { token?: string; environment?: string; version?: string }): ApiClient {

@@ -40,17 +40,24 @@ describe('banner', () => {
   const admin = { value: 'adm_secret-admin-token', file: '/srv/data/admin-token' };
   const sandbox = { environmentId: 'sandbox', value: 'pwh_secret-api-token', file: "/srv/my data/it's/sandbox-token" };
   const masterKey = { file: '/srv/data/master-key' };
+  const service = { value: 'pwh_secret-service-token', file: '/srv/data/service-token' };
 
   it('shows the generated tokens, and where they are kept, on the run that generated them', () => {
     const text = banner({
       ...base,
       adminToken: { ...admin, created: true },
       sandbox: { ...sandbox, created: true },
+      serviceToken: { ...service, created: true },
       masterKey: { ...masterKey, created: true },
     });
     expect(text).toContain('Admin token:      adm_secret-admin-token  (saved in /srv/data/admin-token; shown on this first start only)');
-    expect(text).toContain('API token:        pwh_secret-api-token  (saved in');
-    expect(text).toContain('-H "Authorization: Bearer pwh_secret-api-token"');
+    expect(text).toContain('Integrator token: pwh_secret-api-token  (saved in');
+    expect(text).toContain('scope subscriptions, environment sandbox: what an integrator holds, to subscribe its URL (plude listen, plude subscriptions)');
+    expect(text).toContain('Service token:    pwh_secret-service-token  (saved in /srv/data/service-token; shown on this first start only)');
+    expect(text).toContain('scopes publish and catalog, every environment');
+    // The publish with the service token, the catalog read with the integrator's.
+    expect(text).toContain('curl -X POST -H "Content-Type: application/json" -H "Authorization: Bearer pwh_secret-service-token"');
+    expect(text).toContain('Its event types: curl -H "Authorization: Bearer pwh_secret-api-token"');
     expect(text).toContain('Master key:       generated into /srv/data/master-key');
   });
 
@@ -59,13 +66,17 @@ describe('banner', () => {
       ...base,
       adminToken: { ...admin, created: false },
       sandbox: { ...sandbox, created: false },
+      serviceToken: { ...service, created: false },
       masterKey: { ...masterKey, created: false },
     });
     expect(text).not.toContain('adm_secret-admin-token');
     expect(text).not.toContain('pwh_secret-api-token');
+    expect(text).not.toContain('pwh_secret-service-token');
     expect(text).toContain('Admin token:      kept in /srv/data/admin-token');
-    expect(text).toContain("API token:        kept in /srv/my data/it's/sandbox-token");
+    expect(text).toContain("Integrator token: kept in /srv/my data/it's/sandbox-token");
+    expect(text).toContain('Service token:    kept in /srv/data/service-token');
     expect(text).toContain(`-H "Authorization: Bearer $(cat '/srv/my data/it'\\''s/sandbox-token')"`);
+    expect(text).toContain('-H "Authorization: Bearer $(cat /srv/data/service-token)"');
     expect(text).toContain('Master key:       kept in /srv/data/master-key');
   });
 
@@ -97,7 +108,7 @@ describe('banner', () => {
 
   it('says nothing of tokens and keys that come from the environment', () => {
     const text = banner(base);
-    expect(text).not.toMatch(/Admin token|API token|Master key/);
+    expect(text).not.toMatch(/Admin token|Integrator token|Service token|Master key/);
     expect(text).toContain('API:              http://127.0.0.1:3000');
   });
 });

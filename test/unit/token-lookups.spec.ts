@@ -4,9 +4,15 @@ import { TOKEN_LOOKUP_SLOTS, type LookupGate } from '../../src/auth/token-lookup
 import { TokenAuthenticator } from '../../src/auth/token-authenticator';
 import { UNKNOWN_TOKEN_TTL_MS, UnknownTokens } from '../../src/auth/unknown-tokens';
 import { rateLimited } from '../../src/domain/errors';
-import type { ApiTokenRepository } from '../../src/persistence/repositories/api-token.repository';
+import type { ApiTokenRepository, TokenAccess } from '../../src/persistence/repositories/api-token.repository';
+import type { EnvironmentRepository } from '../../src/persistence/repositories/environment.repository';
 
 const newToken = () => `pwh_${randomBytes(32).toString('base64url')}`;
+
+/** An environment token's access, as the repository answers for a live one. */
+const access = (environmentId: string): TokenAccess => ({ kind: 'environment', environmentId, scopes: ['subscriptions'] });
+/** Authentication never asks whether an environment exists (that is mayUse's). */
+const NO_ENVIRONMENTS = {} as EnvironmentRepository;
 
 /** A repository that knows `live` tokens, counts its queries and how many run at once; `hold` keeps them running. */
 function spyRepository(live: Map<string, string> = new Map()) {
@@ -17,10 +23,11 @@ function spyRepository(live: Map<string, string> = new Map()) {
       spy.mostAtOnce = Math.max(spy.mostAtOnce, ++spy.running);
       await spy.hold;
       spy.running--;
-      return live.get(tokenHash) ?? null;
+      const environmentId = live.get(tokenHash);
+      return environmentId ? access(environmentId) : null;
     },
   } as unknown as ApiTokenRepository;
-  return { spy, authenticator: new TokenAuthenticator(repository) };
+  return { spy, authenticator: new TokenAuthenticator(repository, NO_ENVIRONMENTS) };
 }
 
 /** A gate that records what it was asked, and refuses once `refuse` is set. */
@@ -58,7 +65,7 @@ describe('TokenAuthenticator: unknown and revoked tokens', () => {
     const [revoked, issuedLater] = [newToken(), newToken()];
     const live = new Map([[hashToken(revoked), 'env_a']]);
     const { spy, authenticator } = spyRepository(live);
-    expect(await authenticator.authenticate(revoked)).toEqual({ environmentId: 'env_a', tokenHash: hashToken(revoked) });
+    expect(await authenticator.authenticate(revoked)).toEqual({ ...access('env_a'), tokenHash: hashToken(revoked) });
     live.delete(hashToken(revoked));
     authenticator.forget(hashToken(revoked));
     const before = spy.queries;
@@ -66,7 +73,7 @@ describe('TokenAuthenticator: unknown and revoked tokens', () => {
     expect(spy.queries).toBe(before);
     // A new token has a new random value: nothing remembered as unknown shadows it.
     live.set(hashToken(issuedLater), 'env_a');
-    expect(await authenticator.authenticate(issuedLater)).toEqual({ environmentId: 'env_a', tokenHash: hashToken(issuedLater) });
+    expect(await authenticator.authenticate(issuedLater)).toEqual({ ...access('env_a'), tokenHash: hashToken(issuedLater) });
   });
 
   it('looks up at most TOKEN_LOOKUP_SLOTS tokens at once; the others wait in memory', async () => {
@@ -105,7 +112,7 @@ describe('TokenAuthenticator: unknown and revoked tokens', () => {
     const repository = {
       authenticate: () => (++calls === 1 ? Promise.reject(new Error('connection refused')) : Promise.resolve(null)),
     } as unknown as ApiTokenRepository;
-    const authenticator = new TokenAuthenticator(repository);
+    const authenticator = new TokenAuthenticator(repository, NO_ENVIRONMENTS);
     const token = newToken();
     await expect(authenticator.authenticate(token)).rejects.toThrow('connection refused');
     expect(await authenticator.authenticate(token)).toBeNull();

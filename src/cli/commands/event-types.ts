@@ -13,7 +13,9 @@ interface EventTypeView {
 
 /** The platform's catalog: `list` reads it as an environment does (API token), `put` declares with the admin token. */
 export function registerEventTypes(program: Command, context: CliContext): void {
-  const eventTypes = program.command('event-types').description("the platform's catalog of event types, the same in every environment");
+  const eventTypes = program
+    .command('event-types')
+    .description("the platform's catalog of event types, the same in every environment (list: integrator token; put: service token)");
 
   eventTypes
     .command('list')
@@ -44,7 +46,7 @@ export function registerEventTypes(program: Command, context: CliContext): void 
         const members = [`"description":${JSON.stringify(options.description)}`];
         if (options.schema !== undefined) members.push(`"schema":${jsonOption('--schema', options.schema)}`);
         if (options.example !== undefined) members.push(`"example":${jsonOption('--example', options.example, 'any')}`);
-        const saved = await client.admin<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
+        const saved = await client.service<EventTypeView | undefined>('PUT', `/event-types/${segment(name)}`, { jsonText: `{${members.join(',')}}` });
         out.result(saved ?? { name, description: options.description }, () =>
           fields([
             ['event type', saved?.name ?? name],

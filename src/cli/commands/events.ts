@@ -21,7 +21,7 @@ interface EventView {
 }
 
 export function registerEvents(program: Command, context: CliContext): void {
-  const events = program.command('events').description('publish events and follow them (API token)');
+  const events = program.command('events').description('publish events (service token) and follow them (integrator token)');
 
   events
     .command('publish <type>')
@@ -33,7 +33,7 @@ export function registerEvents(program: Command, context: CliContext): void {
         const data = jsonOption('--data', options.data);
         const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
         const jsonText = `{"type":${JSON.stringify(type)},"data":${data}}`;
-        const event = await client.api<PublishedEvent>('POST', '/events', { jsonText, headers });
+        const event = await client.service<PublishedEvent>('POST', '/events', { jsonText, headers });
         const plural = event.notifications === 1 ? 'notification' : 'notifications';
         out.result(event, () => `event ${event.id} (${event.type}) published: ${event.notifications} ${plural}`);
       }),

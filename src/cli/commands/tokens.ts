@@ -7,16 +7,25 @@ interface IssuedToken {
   token: string;
   id: string;
   environmentId: string;
+  scopes: string[];
   createdAt: string;
 }
 
 interface TokenSummary {
   id: string;
   prefix: string;
+  scopes: string[];
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
 }
+
+/** `a,b, c` as a list of names, the empty ones left out. */
+export const scopeList = (text: string) =>
+  text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 
 const tokensOf = (environment: string) => `/admin/environments/${segment(environment)}/tokens`;
 
@@ -26,14 +35,17 @@ export function registerTokens(program: Command, context: CliContext): void {
   tokens
     .command('create')
     .description('issue an API token, shown once (POST /admin/environments/:id/tokens)')
+    .option('--scopes <scopes>', 'comma-separated: subscriptions (the integrator’s), publish; default subscriptions')
     .action(
-      action<[]>(context, async ({ client, out, settings }) => {
-        const issued = await client.admin<IssuedToken>('POST', tokensOf(settings.environment));
+      action<[], { scopes?: string }>(context, async ({ client, out, settings, options }) => {
+        const body = options.scopes === undefined ? undefined : { scopes: scopeList(options.scopes) };
+        const issued = await client.admin<IssuedToken>('POST', tokensOf(settings.environment), { body });
         out.result(issued, () => [
           ...fields([
             ['token', issued.token],
             ['id', issued.id],
             ['environment', issued.environmentId],
+            ['scopes', issued.scopes.join(', ')],
             ['created', issued.createdAt],
           ]),
           '',
@@ -52,8 +64,8 @@ export function registerTokens(program: Command, context: CliContext): void {
           listed.length === 0
             ? `environment ${settings.environment} has no tokens`
             : table(
-                ['ID', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
-                listed.map((t) => [t.id, t.prefix, t.createdAt, t.lastUsedAt, t.revokedAt]),
+                ['ID', 'PREFIX', 'SCOPES', 'CREATED', 'LAST USED', 'REVOKED'],
+                listed.map((t) => [t.id, t.prefix, t.scopes.join(','), t.createdAt, t.lastUsedAt, t.revokedAt]),
               ),
         );
       }),

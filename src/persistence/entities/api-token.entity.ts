@@ -1,13 +1,32 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Scope } from '../../domain/scopes';
 
-/** An API token. Only its SHA-256 hash is stored; the token itself is shown once. */
+/**
+ * An API token: an environment's (`environmentId` set) or a service's (a name, and the environments it may name,
+ * null for every one). Only its SHA-256 hash is stored; the token itself is shown once.
+ */
 @Entity('api_tokens')
 export class ApiTokenEntity {
   @PrimaryColumn('text')
   id: string;
 
-  @Column({ name: 'environment_id', type: 'text' })
-  environmentId: string;
+  @Column({ type: 'text' })
+  kind: 'environment' | 'service';
+
+  /** An environment token's environment; null for a service token. */
+  @Column({ name: 'environment_id', type: 'text', nullable: true })
+  environmentId: string | null;
+
+  /** A service token's name; null for an environment token. */
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
+
+  /** A service token's environments; null: every environment, those created later included (and for an environment token). */
+  @Column({ type: 'text', array: true, nullable: true })
+  environments: string[] | null;
+
+  @Column({ type: 'text', array: true })
+  scopes: Scope[];
 
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash: string;

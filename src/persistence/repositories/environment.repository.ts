@@ -46,6 +46,12 @@ export class EnvironmentRepository {
     return this.db.getRepository(EnvironmentEntity).exists({ where: { id } });
   }
 
+  /** Which of `ids` are environments. */
+  async existing(ids: readonly string[]): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM environments WHERE id = ANY($1::text[])`, [ids]);
+    return rows.map((row) => row.id);
+  }
+
   /** Whether the environment allows private targets; false for an unknown one. */
   async allowsPrivateTargets(id: string): Promise<boolean> {
     const rows = await this.db.query<{ allow_private_targets: boolean }[]>(`SELECT allow_private_targets FROM environments WHERE id = $1`, [id]);

@@ -34,6 +34,8 @@ export interface ChaosEnvironment {
   token: string;
   /** One client per API process, same token: a case spreads its requests over them. */
   clients: ApiClient[];
+  /** Likewise, with a service token of this environment alone (publish, catalog): to declare event types. */
+  catalog: ApiClient[];
 }
 
 /** The service's own PostgreSQL when a case asked for one: stop() and start() are the outage. */
@@ -178,9 +180,18 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         const id = `env-${randomBytes(5).toString('hex')}`;
         const created = await admin.request('POST', '/admin/environments', { id, allowPrivateTargets });
         if (created.status !== 201) throw new Error(`environment not created: ${JSON.stringify(created.body)}`);
-        const issued = await admin.request('POST', `/admin/environments/${id}/tokens`);
+        // A token that subscribes and publishes (as tokens issued before scopes do), and a service token of this
+        // environment alone that declares event types (`catalog`: one client per API process, like `clients`).
+        const issued = await admin.request('POST', `/admin/environments/${id}/tokens`, { scopes: ['subscriptions', 'publish'] });
         const token = issued.body.token as string;
-        return { id, token, clients: apis.map((api) => new ApiClient(api.url, { token, environment: id, version: '2022-03' })) };
+        const service = await admin.request('POST', '/admin/tokens', { name: `chaos ${id}`, scopes: ['publish', 'catalog'], environments: [id] });
+        const serviceToken = service.body.token as string;
+        return {
+          id,
+          token,
+          clients: apis.map((api) => new ApiClient(api.url, { token, environment: id, version: '2022-03' })),
+          catalog: apis.map((api) => new ApiClient(api.url, { token: serviceToken, environment: id, version: '2022-03' })),
+        };
       },
       async stop() {
         for (const step of undo.reverse()) await step().catch(() => undefined);

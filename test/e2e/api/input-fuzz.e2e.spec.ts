@@ -47,13 +47,19 @@ describe('hostile input never gets a 5xx (property-based)', () => {
       const { id, token, api } = await t.app.newEnvironment();
       return { token, environment: id, api };
     };
+    /** A service token of a fresh environment, with publish and catalog: what declares event types. */
+    const catalogCredentials = async () => {
+      const environment = await t.app.newEnvironment();
+      const api = await environment.service();
+      return { token: api.auth.token as string, environment: environment.id, api };
+    };
     const [publishing, subscribing] = [await credentials(), await credentials()];
     [publisher, subscriber, otherPublisher, otherSubscriber, cataloguer] = [
       publishing,
       subscribing,
       await credentials(),
       await credentials(),
-      await credentials(),
+      await catalogCredentials(),
     ];
     admin = { token: ADMIN_TOKEN, environment: '' };
     catalogAdmin = { token: ADMIN_TOKEN, environment: cataloguer.environment };

@@ -66,13 +66,36 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     expect(documented.sort()).toEqual(served.sort());
   });
 
-  it('describes the headers: X-environment, X-version and the API token on API routes, Idempotency-Key on publish', () => {
+  it('describes the headers: X-environment, X-version and the API token with its scopes on API routes, Idempotency-Key on publish', () => {
     const publish = document.paths['/events'].post as unknown as { parameters: { name: string; in: string; required: boolean }[]; security: object[] };
     const headers = publish.parameters.filter((p) => p.in === 'header').map((p) => `${p.name} ${p.required ? 'required' : 'optional'}`);
     expect(headers.sort()).toEqual(['Idempotency-Key optional', 'X-Request-Id optional', 'X-environment required', 'X-version optional']);
-    expect(publish.security).toEqual([{ apiToken: [] }]);
+    expect(publish.security).toEqual([{ apiToken: ['publish'] }]);
     const admin = document.paths['/admin/environments'].post as unknown as { security: object[] };
     expect(admin.security).toEqual([{ adminToken: [] }]);
+    // Each API-token route states the scopes it accepts: any one of its security requirements suffices.
+    const scopesOf = (path: string, method: string) => {
+      const operation = (document.paths[path] as unknown as Record<string, { security: Record<string, string[]>[]; 'x-scopes': string[] }>)[method];
+      expect(operation.security.map((requirement) => requirement.apiToken[0])).toEqual(operation['x-scopes']);
+      return operation['x-scopes'];
+    };
+    expect(scopesOf('/events', 'post')).toEqual(['publish']);
+    expect(scopesOf('/events/{id}', 'get')).toEqual(['subscriptions', 'publish']);
+    expect(scopesOf('/notifications/{id}', 'get')).toEqual(['subscriptions', 'publish']);
+    expect(scopesOf('/notifications/{id}/redeliver', 'post')).toEqual(['subscriptions']);
+    expect(scopesOf('/webhooks/subscribe', 'put')).toEqual(['subscriptions']);
+    expect(scopesOf('/webhooks/subscriptions/{id}/rotate-key', 'post')).toEqual(['subscriptions']);
+    expect(scopesOf('/webhooks/subscriptions/{id}/recover', 'post')).toEqual(['subscriptions']);
+    expect(scopesOf('/event-types/{name}', 'put')).toEqual(['catalog']);
+    expect(scopesOf('/event-types/{name}', 'delete')).toEqual(['catalog']);
+    expect(scopesOf('/webhooks/event-types', 'get')).toEqual(['subscriptions', 'publish', 'catalog']);
+    const apiRoutes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations as Record<string, { security?: Record<string, string[]>[] }>)
+        .filter(([, operation]) => operation.security?.some((requirement) => 'apiToken' in requirement))
+        .map(([method]) => [path, method] as const),
+    );
+    expect(apiRoutes.length).toBeGreaterThan(10);
+    for (const [path, method] of apiRoutes) expect([path, method, scopesOf(path, method).length > 0]).toEqual([path, method, true]);
   });
 
   it('serves a readable reference at /docs', async () => {
@@ -84,7 +107,9 @@ describe('OpenAPI: /openapi.json and /docs', () => {
 
   it('every route answers as the document says, successes and errors alike', async () => {
     const checker = new ResponseChecker(document);
-    const { id: environment, token, api } = await t.app.newEnvironment();
+    const testEnvironment = await t.app.newEnvironment();
+    const { id: environment, token, api } = testEnvironment;
+    const service = await testEnvironment.service();
     const admin = t.app.admin;
     const ns = typePrefix(); // the catalog is the platform's: names of this test's own
     const check = async (method: string, template: string, answer: Promise<ApiResponse>) => {
@@ -116,6 +141,17 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('GET', '/admin/environments/{id}/tokens', admin.request('GET', `/admin/environments/${created}/tokens`));
     await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/${issued.body.id}`));
     await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/tok_nothing`)); // 404
+    await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', `/admin/environments/${created}/tokens`, { scopes: ['publish'] }));
+    await check('POST', '/admin/environments/{id}/tokens', admin.request('POST', `/admin/environments/${created}/tokens`, { scopes: ['catalog'] })); // 400
+    const serviceToken = await check(
+      'POST',
+      '/admin/tokens',
+      admin.request('POST', '/admin/tokens', { name: 'openapi', scopes: ['publish'], environments: [created] }),
+    );
+    await check('POST', '/admin/tokens', admin.request('POST', '/admin/tokens', { name: 'openapi', scopes: ['subscriptions'] })); // 400
+    await check('GET', '/admin/tokens', admin.request('GET', '/admin/tokens'));
+    await check('DELETE', '/admin/tokens/{tokenId}', admin.request('DELETE', `/admin/tokens/${serviceToken.body.id}`));
+    await check('DELETE', '/admin/tokens/{tokenId}', admin.request('DELETE', '/admin/tokens/tok_nothing')); // 404
 
     // Subscriptions
     const subscribed = await check('PUT', '/webhooks/subscribe', api.subscribe(t.receiver.url('/openapi'), [`${ns}.checked`]));
@@ -139,7 +175,8 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       example: { n: 1 },
     };
     await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, declaration));
-    await check('PUT', '/event-types/{name}', api.request('PUT', `/event-types/${ns}.checked`, declaration)); // 401: an environment's token
+    await check('PUT', '/event-types/{name}', service.request('PUT', `/event-types/${ns}.by-service`, declaration)); // a service token with catalog
+    await check('PUT', '/event-types/{name}', api.request('PUT', `/event-types/${ns}.checked`, declaration)); // 403: an environment's token never holds catalog
     const badExample = await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, { ...declaration, example: { n: 'one' } })); // 422
     expect(badExample.body.errors).toEqual([{ instancePath: '/n', keyword: 'type', message: 'must be integer' }]);
     await check('PUT', '/event-types/{name}', admin.request('PUT', `/event-types/${ns}.checked`, { ...declaration, schema: { requird: ['n'] } })); // 400

@@ -9,7 +9,13 @@ const nestedData = (levels: number) => `{"d":${'['.repeat(levels - 1)}0${']'.rep
 describe('request bodies: JSON only, nesting limit, request IDs', () => {
   const t = useTestApp();
   let api: ApiClient;
-  beforeAll(async () => ({ api } = await t.app.newEnvironment()));
+  /** A service token of api's environment, with the catalog scope: what declares event types. */
+  let cataloguer: ApiClient;
+  beforeAll(async () => {
+    const environment = await t.app.newEnvironment();
+    ({ api } = environment);
+    cataloguer = await environment.service();
+  });
 
   /** Every route that takes a body, each with a body it accepts when sent as JSON. */
   const routes = (): [string, string, string, ApiClient][] => [
@@ -110,9 +116,9 @@ describe('request bodies: JSON only, nesting limit, request IDs', () => {
     it('refuses one in PUT /event-types/:name (400) and in a subscription’s event types (400); DELETE finds no such type (404)', async () => {
       for (const name of names) {
         const path = `/event-types/${encodeURIComponent(name)}`;
-        const declared = await t.app.admin.request('PUT', path, { description: 'injected' });
+        const declared = await cataloguer.request('PUT', path, { description: 'injected' });
         expect([name, declared.status, declared.body.message]).toEqual([name, 400, expect.stringMatching(/is not valid: event types are 1-128 characters/)]);
-        expect([name, (await t.app.admin.request('DELETE', path)).status]).toEqual([name, 404]);
+        expect([name, (await cataloguer.request('DELETE', path)).status]).toEqual([name, 404]);
         const subscribed = await api.subscribe(t.receiver.url('/typed'), [name]);
         expect([name, subscribed.status]).toEqual([name, 400]);
       }

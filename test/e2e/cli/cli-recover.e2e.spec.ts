@@ -48,10 +48,12 @@ describe('plude recover, redeliver and event-types against the real stack', () =
     expect(lines.at(-1)).toMatch(/^recovery rcv_\w+ completed$/);
   }, 180_000);
 
-  it('redelivers one notification and declares an event type (with the admin token: the catalog is the platform’s)', async () => {
-    const { id: environment, token, api } = await recoverer.newEnvironment();
-    const env = { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: environment, PLUDE_ADMIN_TOKEN: ADMIN_TOKEN };
-    const plude = (...argv: string[]) => runCli(argv, { env });
+  it('redelivers one notification and declares an event type (with the service token: the catalog is the platform’s)', async () => {
+    const created = await recoverer.newEnvironment();
+    const { id: environment, token, api } = created;
+    const serviceToken = (await created.service()).auth.token;
+    const plude = (...argv: string[]) =>
+      runCli(argv, { env: { PLUDE_URL: recoverer.api.url, PLUDE_TOKEN: token, PLUDE_SERVICE_TOKEN: serviceToken, PLUDE_ENVIRONMENT: environment } });
     const type = `${typePrefix()}.invoice.sent`;
     const schema = '{"type":"object","required":["invoice"],"properties":{"invoice":{"type":"string"}}}';
     expect(await plude('event-types', 'put', type, '--description', 'Sent', '--schema', schema, '--example', '{"invoice": "in_1"}')).toMatchObject({

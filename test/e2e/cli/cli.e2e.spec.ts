@@ -13,8 +13,14 @@ describe('plude against the real stack', () => {
   beforeAll(() => ensureBuilt(), 180_000);
   const t = useTestApp();
 
-  const as = (environment: string, token?: string) => {
-    const env = { PLUDE_URL: t.app.api.url, PLUDE_ADMIN_TOKEN: ADMIN_TOKEN, PLUDE_ENVIRONMENT: environment, ...(token ? { PLUDE_TOKEN: token } : {}) };
+  const as = (environment: string, token?: string, serviceToken?: string) => {
+    const env = {
+      PLUDE_URL: t.app.api.url,
+      PLUDE_ADMIN_TOKEN: ADMIN_TOKEN,
+      PLUDE_ENVIRONMENT: environment,
+      ...(token ? { PLUDE_TOKEN: token } : {}),
+      ...(serviceToken ? { PLUDE_SERVICE_TOKEN: serviceToken } : {}),
+    };
     return (...argv: string[]) => runCli(argv, { env });
   };
   const json = async (run: Promise<{ code: number; stdout: string; stderr: string }>) => {
@@ -31,20 +37,51 @@ describe('plude against the real stack', () => {
     expect((await admin('environments', 'get', id)).stdout).toMatch(new RegExp(`^environment: +${id}\\nprivate targets: +allowed\\n`));
 
     const issued = await json(admin('tokens', 'create', '--json'));
-    expect(issued).toMatchObject({ token: expect.stringMatching(/^pwh_/), environmentId: id });
+    expect(issued).toMatchObject({ token: expect.stringMatching(/^pwh_/), environmentId: id, scopes: ['subscriptions'] });
     const integrator = as(id, issued.token);
     expect((await integrator('subscriptions', 'list')).stdout).toBe('no subscriptions\n');
     const listed = await json(admin('tokens', 'list', '--json'));
     expect(listed).toEqual([expect.objectContaining({ id: issued.id, lastUsedAt: expect.any(String), revokedAt: null })]);
+    // The integrator's token does not publish: the refusal names the scope.
+    expect(await as(id, undefined, issued.token)('events', 'publish', 'a.b')).toMatchObject({
+      code: 1,
+      stderr: 'plude: HTTP 403 forbidden: this API token lacks the publish scope, which POST /events requires (it holds: subscriptions)\n',
+    });
+    const publisher = await json(admin('tokens', 'create', '--scopes', 'subscriptions,publish', '--json'));
+    expect(publisher.scopes).toEqual(['subscriptions', 'publish']);
+    expect((await as(id, undefined, publisher.token)('events', 'publish', 'a.b')).code).toBe(0);
+    expect(await admin('tokens', 'create', '--scopes', 'catalog')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 400 validation') });
 
     expect((await admin('tokens', 'revoke', issued.id)).code).toBe(0);
     expect(await integrator('subscriptions', 'list')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401 unauthorized') });
     expect(await admin('environments', 'create', id)).toMatchObject({ code: 1, stderr: `plude: HTTP 409 conflict: environment ${id} already exists\n` });
   });
 
+  it('an operator issues, lists and revokes service tokens; one declares and publishes in its environments only', async () => {
+    const { id, token } = await t.app.newEnvironment({ scopes: ['subscriptions'] });
+    const elsewhere = await t.app.newEnvironment();
+    const admin = as(id);
+    const issued = await json(admin('service-tokens', 'create', `cli ${id}`, '--environments', id, '--json'));
+    expect(issued).toMatchObject({ token: expect.stringMatching(/^pwh_/), scopes: ['publish', 'catalog'], environments: [id] });
+    const service = as(id, token, issued.token);
+    expect((await service('event-types', 'put', 'cli.declared', '--description', 'Declared by a service')).code).toBe(0);
+    expect((await service('event-types', 'list')).stdout).toContain('cli.declared'); // with the integrator token
+    expect((await service('events', 'publish', 'cli.declared')).stdout).toMatch(/^event evt_\w+ \(cli\.declared\) published: 0 notifications\n$/);
+    expect(await as(elsewhere.id, undefined, issued.token)('events', 'publish', 'cli.declared')).toMatchObject({
+      code: 1,
+      stderr: 'plude: HTTP 403 forbidden: X-environment must name an environment this service token may use\n',
+    });
+    const listed = await json(admin('service-tokens', 'list', '--json'));
+    expect(listed).toContainEqual(expect.objectContaining({ id: issued.id, name: `cli ${id}`, environments: [id], revokedAt: null }));
+    expect((await admin('service-tokens', 'list')).stdout).toMatch(new RegExp(`\\n${issued.id}  cli ${id}  pwh_\\S+  publish,catalog  ${id}  `));
+    expect(await admin('service-tokens', 'revoke', issued.id)).toMatchObject({ code: 0, stdout: `service token ${issued.id} revoked\n` });
+    expect(await service('events', 'publish', 'cli.declared')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401 unauthorized') });
+  });
+
   it('an integrator subscribes, a service publishes, and both follow the notification', async () => {
-    const { id, token } = await t.app.newEnvironment();
-    const plude = as(id, token);
+    const environment = await t.app.newEnvironment({ scopes: ['subscriptions'] });
+    const { id, token } = environment;
+    const plude = as(id, token, (await environment.service()).auth.token);
     const url = t.receiver.url('/cli');
     const subscribed = await json(plude('subscriptions', 'create', url, '--event-type', 'invoice.paid', '--json'));
     expect(subscribed).toMatchObject({ id: expect.stringMatching(/^sub_/), url, signatureKey: expect.stringMatching(/^whsec_/), eventTypes: ['invoice.paid'] });

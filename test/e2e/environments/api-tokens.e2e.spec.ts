@@ -5,6 +5,7 @@ import { hashToken } from '../../../src/auth/api-token';
 import { TokenAuthenticator } from '../../../src/auth/token-authenticator';
 import { newId } from '../../../src/domain/ids';
 import { ApiTokenRepository } from '../../../src/persistence/repositories/api-token.repository';
+import { EnvironmentRepository } from '../../../src/persistence/repositories/environment.repository';
 import { ensureSandbox, SANDBOX } from '../../../src/runtime/first-run';
 import { ApiClient } from '../../support/api-client';
 import { rawRequest } from '../../support/raw-http';
@@ -21,14 +22,28 @@ describe('admin API: an environment’s tokens', () => {
       ])
     )[0];
 
-  it('lists id, prefix, createdAt, lastUsedAt and revokedAt, never the token or its hash', async () => {
+  it('lists id, prefix, scopes, createdAt, lastUsedAt and revokedAt, never the token or its hash', async () => {
     const { id, token } = await t.app.newEnvironment();
     const second = await t.app.admin.request('POST', `/admin/environments/${id}/tokens`);
     const listed = await tokensOf(id);
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual([
-      { id: expect.stringMatching(/^tok_/), prefix: token.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null, revokedAt: null },
-      { id: second.body.id, prefix: second.body.token.slice(0, 12), createdAt: second.body.createdAt, lastUsedAt: null, revokedAt: null },
+      {
+        id: expect.stringMatching(/^tok_/),
+        prefix: token.slice(0, 12),
+        scopes: ['subscriptions', 'publish'],
+        createdAt: expect.any(String),
+        lastUsedAt: null,
+        revokedAt: null,
+      },
+      {
+        id: second.body.id,
+        prefix: second.body.token.slice(0, 12),
+        scopes: ['subscriptions'],
+        createdAt: second.body.createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+      },
     ]);
     const text = JSON.stringify(listed.body);
     for (const secret of [token, second.body.token, hashToken(token), hashToken(second.body.token)]) expect(text).not.toContain(secret);
@@ -45,16 +60,16 @@ describe('admin API: an environment’s tokens', () => {
 
     // Without a cache in front (another process, or after it expires), an authentication within the minute writes nothing.
     const { token, id: issuedId } = (await t.app.admin.request('POST', `/admin/environments/${id}/tokens`)).body;
-    const freshProcess = () => new TokenAuthenticator(new ApiTokenRepository(t.app.db));
-    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
+    const freshProcess = () => new TokenAuthenticator(new ApiTokenRepository(t.app.db), new EnvironmentRepository(t.app.db));
+    expect(await freshProcess().authenticate(token)).toMatchObject({ kind: 'environment', environmentId: id });
     const used = await tokenRow(issuedId);
     expect(used.last_used_at).not.toBeNull();
-    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
+    expect(await freshProcess().authenticate(token)).toMatchObject({ kind: 'environment', environmentId: id });
     expect(await tokenRow(issuedId)).toEqual(used);
 
     await t.app.db.query(`UPDATE api_tokens SET last_used_at = now() - interval '61 seconds' WHERE id = $1`, [issuedId]);
     const stale = await tokenRow(issuedId);
-    expect((await freshProcess().authenticate(token))?.environmentId).toBe(id);
+    expect(await freshProcess().authenticate(token)).toMatchObject({ kind: 'environment', environmentId: id });
     const refreshed = await tokenRow(issuedId);
     expect(refreshed.version).not.toBe(stale.version);
     expect(refreshed.last_used_at!.getTime()).toBeGreaterThan(stale.last_used_at!.getTime() + 60_000);

@@ -1,4 +1,7 @@
-import { ensureSampleEventTypes } from '../../../src/runtime/first-run';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureSampleEventTypes, ensureServiceToken } from '../../../src/runtime/first-run';
 import { ApiClient } from '../../support/api-client';
 import { declareType, ownTypes, typePrefix } from '../../support/catalog';
 import { createScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
@@ -152,19 +155,33 @@ describe('the platform’s event catalog', () => {
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
-  it('refuses a declaration or an archiving with an environment’s API token (401: the admin token is required), and changes nothing', async () => {
+  it('refuses a declaration or an archiving with an environment’s token (403 naming the catalog scope) or none (401), and changes nothing', async () => {
     const ns = typePrefix();
     const type = `${ns}.kept.as.declared`;
     const { id, api } = await t.app.newEnvironment();
     await declareType(t.app.admin, type, { description: 'Declared by the platform.' });
     const declared = await declareType(api, type, { description: 'Rewritten by an integrator.' });
-    expect([declared.status, declared.body.message]).toEqual([401, expect.stringMatching(/admin token is required/)]);
-    expect((await declareType(api, `${ns}.new`, { description: 'x' })).status).toBe(401);
-    expect((await api.request('DELETE', `/event-types/${type}`)).status).toBe(401);
+    expect([declared.status, declared.body.message]).toEqual([403, expect.stringMatching(/lacks the catalog scope, which PUT \/event-types\/:name requires/)]);
+    expect((await declareType(api, `${ns}.new`, { description: 'x' })).status).toBe(403);
+    expect((await api.request('DELETE', `/event-types/${type}`)).status).toBe(403);
     expect((await new ApiClient(t.app.api.url, { environment: id }).request('PUT', `/event-types/${type}`, { description: 'x' })).status).toBe(401);
+    const publisher = await t.app.admin.request('POST', '/admin/tokens', { name: `${ns}-publisher`, scopes: ['publish'] });
+    const publishOnly = new ApiClient(t.app.api.url, { token: publisher.body.token });
+    expect((await declareType(publishOnly, type, { description: 'x' })).status).toBe(403);
     expect(ownTypes((await api.request('GET', '/webhooks/event-types')).body.items, ns)).toEqual([
       expect.objectContaining({ name: type, description: 'Declared by the platform.', archived: false }),
     ]);
+  });
+
+  it('is declared by a service token with the catalog scope, with no X-environment: the catalog belongs to no environment', async () => {
+    const ns = typePrefix();
+    const issued = await t.app.admin.request('POST', '/admin/tokens', { name: `${ns}-catalog`, scopes: ['catalog'] });
+    expect(issued.status).toBe(201);
+    const cataloguer = new ApiClient(t.app.api.url, { token: issued.body.token });
+    expect((await declareType(cataloguer, `${ns}.invoice.paid`, invoicePaid)).status).toBe(200);
+    const { api } = await t.app.newEnvironment();
+    expect(ownTypes((await api.request('GET', '/webhooks/event-types')).body.items, ns)).toEqual([expect.objectContaining({ name: `${ns}.invoice.paid` })]);
+    expect((await cataloguer.request('DELETE', `/event-types/${ns}.invoice.paid`)).status).toBe(204);
   });
 
   it('is read with an API token of the environment named and a known X-version, like every route', async () => {
@@ -204,22 +221,27 @@ describe('the example types of a first start', () => {
     // A database of its own: these types judge every publish of invoice.paid, which other test files make freely.
     const scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_sample_types');
     const app = await startTestApp({ DATABASE_URL: scratch.url, NODE_EXTRA_CA_CERTS: t.receiver.caFile });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'plude-sample-types-'));
     try {
       await ensureSampleEventTypes(app.db);
       await app.admin.request('PUT', '/event-types/invoice.voided', { description: 'Changed by the operator.' });
       await ensureSampleEventTypes(app.db); // again: nothing doubles, and the operator's change stays
-      for (const { api } of [await app.newEnvironment(), await app.newEnvironment({ id: 'sandbox' })]) {
+      // The first run's service token (publish and catalog, every environment) publishes README's example in each.
+      const service = await ensureServiceToken(app.db, dataDir);
+      for (const { id, api } of [await app.newEnvironment(), await app.newEnvironment({ id: 'sandbox' })]) {
         const catalog = await api.request('GET', '/webhooks/event-types');
         expect(catalog.body.items).toEqual([
           expect.objectContaining({ name: 'invoice.paid', archived: false }),
           expect.objectContaining({ name: 'invoice.voided', description: 'Changed by the operator.', schema: null }),
         ]);
-        expect((await api.publish('invoice.paid', { invoice: 'in_42', amount: 4200 })).status).toBe(202);
-        expect((await api.publish('invoice.paid', { invoice: 'in_42' })).status).toBe(422);
+        const publisher = api.as({ token: service.value, environment: id });
+        expect((await publisher.publish('invoice.paid', { invoice: 'in_42', amount: 4200 })).status).toBe(202);
+        expect((await publisher.publish('invoice.paid', { invoice: 'in_42' })).status).toBe(422);
       }
     } finally {
       await app.close();
       await scratch.drop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

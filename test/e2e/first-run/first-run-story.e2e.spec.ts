@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,15 @@ describe('a first run, following the banner', () => {
       printed.subscribe,
       { timeoutMs: 120_000, what: 'the banner printed by npm start', describe: () => output },
     );
+    // Two tokens, each printed once with what it is for, and kept in the data folder.
+    const integratorToken = (await readFile(path.join(dataDir, 'sandbox-token'), 'utf8')).trim();
+    const serviceToken = (await readFile(path.join(dataDir, 'service-token'), 'utf8')).trim();
+    expect(banner).toContain(`Integrator token: ${integratorToken}  (saved in ${path.join(dataDir, 'sandbox-token')}; shown on this first start only)`);
+    expect(banner).toContain('scope subscriptions, environment sandbox: what an integrator holds, to subscribe its URL');
+    expect(banner).toContain(`Service token:    ${serviceToken}  (saved in ${path.join(dataDir, 'service-token')}; shown on this first start only)`);
+    expect(banner).toContain('scopes publish and catalog, every environment: what the platform’s services hold, to publish events and declare their types');
+    expect(banner.split(integratorToken).length).toBeGreaterThan(2); // its line, and the curl of the catalog
+    expect(banner).toContain(`-H "Authorization: Bearer ${serviceToken}"`); // the publish curl
     const listen = /^ {2}(cd .+ npx plude listen)$/m.exec(banner)?.[1];
     const publish = /^ {2}(cd .+ npx plude events publish .+)$/m.exec(banner)?.[1];
     expect(listen).toBe(`cd ${ROOT} && PLUDE_URL=http://127.0.0.1:${port} DATA_DIR=${dataDir} npx plude listen`);

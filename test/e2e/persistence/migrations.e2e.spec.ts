@@ -117,9 +117,11 @@ describe('migrations upgrade a database that holds data', () => {
     expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
   });
 
-  it('keeps the environment, its token and the subscription readable', async () => {
-    expect(await new TokenAuthenticator(new ApiTokenRepository(db)).authenticate(release.token)).toEqual({
+  it('keeps the environment, its token and the subscription readable; the token holds subscriptions and publish, as it could before scopes', async () => {
+    expect(await new TokenAuthenticator(new ApiTokenRepository(db), new EnvironmentRepository(db)).authenticate(release.token)).toEqual({
+      kind: 'environment',
       environmentId: release.environmentId,
+      scopes: ['subscriptions', 'publish'],
       tokenHash: hashToken(release.token),
     });
     expect(await new EnvironmentRepository(db).allowsPrivateTargets(release.environmentId)).toBe(false);

@@ -99,7 +99,10 @@ describe('subscription changes that take effect at once', () => {
             .describe()
             .then(
               (d) => d.status.name,
-              (err: unknown) => (err instanceof WorkflowNotFoundError ? 'NOT_FOUND' : Promise.reject(err)),
+              (err: unknown) => {
+                if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+                throw err;
+              },
             );
           if (status === 'RUNNING' || status === 'NOT_FOUND') stillRunning.push(id);
         }
@@ -109,7 +112,7 @@ describe('subscription changes that take effect at once', () => {
       (left) => left.length === 0,
       { what: 'every workflow of the raced notifications closed' },
     );
-    const late = t.receiver.forPath('/race').filter((r) => r.at > (deleteAnsweredAt as number));
-    expect(late.map((r) => ({ at: r.at - (deleteAnsweredAt as number), id: r.headers['webhook-id'] }))).toEqual([]);
+    const late = t.receiver.forPath('/race').filter((r) => r.at > deleteAnsweredAt);
+    expect(late.map((r) => ({ at: r.at - deleteAnsweredAt, id: r.headers['webhook-id'] }))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { runCli } from '../../support/cli-harness';
 import { StubApi } from '../../support/stub-api';
 
 const TOKEN = 'pwh_stub-token';
+const SERVICE_TOKEN = 'pwh_stub-service-token';
 const ADMIN = 'adm_stub-admin-token';
 const SUB = 'sub_01KAAAAAAAAAAAAAAAAAAAAAAA';
 const subscription = {
@@ -22,7 +23,9 @@ describe('plude commands (stub API)', () => {
   beforeEach(() => api.reset());
 
   const plude = (...argv: string[]) =>
-    runCli(argv, { env: { PLUDE_URL: api.url, PLUDE_TOKEN: TOKEN, PLUDE_ENVIRONMENT: 'staging', PLUDE_ADMIN_TOKEN: ADMIN } });
+    runCli(argv, {
+      env: { PLUDE_URL: api.url, PLUDE_TOKEN: TOKEN, PLUDE_SERVICE_TOKEN: SERVICE_TOKEN, PLUDE_ENVIRONMENT: 'staging', PLUDE_ADMIN_TOKEN: ADMIN },
+    });
 
   it('sends the API token, the environment and the version on API routes', async () => {
     api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: subscription });
@@ -73,14 +76,34 @@ describe('plude commands (stub API)', () => {
     expect(JSON.parse(withOverlap.body)).toEqual({ overlap: '0s' });
   });
 
-  it("publishes an event with the user's data exactly as typed, and an idempotency key", async () => {
+  it("publishes an event with the service token, the user's data exactly as typed, and an idempotency key", async () => {
     api.on('POST', '/events', { status: 202, body: { id: 'evt_1', type: 'invoice.paid', createdAt: 'now', notifications: 2 } });
     const data = '{"amount": 12345678901234567890, "b": 1, "a": 2}';
     const { code, stdout } = await plude('events', 'publish', 'invoice.paid', '--data', data, '--idempotency-key', 'k-1');
     expect(code).toBe(0);
     expect(api.requests[0].body).toBe(`{"type":"invoice.paid","data":${data}}`);
     expect(api.requests[0].headers['idempotency-key']).toBe('k-1');
+    expect(api.requests[0].headers).toMatchObject({ authorization: `Bearer ${SERVICE_TOKEN}`, 'x-environment': 'staging' });
     expect(stdout).toBe('event evt_1 (invoice.paid) published: 2 notifications\n');
+  });
+
+  it('declares an event type with the service token, and lists the catalog with the integrator token', async () => {
+    api.on('PUT', '/event-types/invoice.paid', { status: 200, body: { name: 'invoice.paid', description: 'Paid' } });
+    api.on('GET', '/webhooks/event-types', { status: 200, body: { items: [{ name: 'invoice.paid', description: 'Paid' }] } });
+    expect((await plude('event-types', 'put', 'invoice.paid', '--description', 'Paid')).code).toBe(0);
+    expect((await plude('event-types', 'list')).stdout).toContain('invoice.paid');
+    expect(api.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${SERVICE_TOKEN}`, `Bearer ${TOKEN}`]);
+  });
+
+  it('says where a service token would be when there is none, exit 2', async () => {
+    const { code, stderr } = await runCli(['events', 'publish', 'a.b', '--data-dir', '/nothing-here'], {
+      env: { PLUDE_URL: api.url, PLUDE_TOKEN: TOKEN, PLUDE_ENVIRONMENT: 'staging' },
+    });
+    expect([code, stderr]).toEqual([
+      2,
+      'plude: no service token: set PLUDE_SERVICE_TOKEN or --service-token, or run it where npm start keeps it (/nothing-here/service-token)\n',
+    ]);
+    expect(api.requests).toEqual([]);
   });
 
   it('shows a notification with its attempts', async () => {
@@ -138,15 +161,55 @@ describe('plude commands (stub API)', () => {
   });
 
   it("issues, lists and revokes the environment's tokens", async () => {
-    api.on('POST', '/admin/environments/staging/tokens', { status: 201, body: { token: 'pwh_new', id: 'tok_1', environmentId: 'staging', createdAt: 'now' } });
+    const issued = { token: 'pwh_new', id: 'tok_1', environmentId: 'staging', scopes: ['subscriptions'], createdAt: 'now' };
+    api.on('POST', '/admin/environments/staging/tokens', { status: 201, body: issued });
     api.on('GET', '/admin/environments/staging/tokens', {
       status: 200,
-      body: [{ id: 'tok_1', prefix: 'pwh_new', createdAt: 'then', lastUsedAt: null, revokedAt: null }],
+      body: [{ id: 'tok_1', prefix: 'pwh_new', scopes: ['subscriptions', 'publish'], createdAt: 'then', lastUsedAt: null, revokedAt: null }],
     });
     api.on('DELETE', '/admin/environments/staging/tokens/tok_1', { status: 204 });
-    expect((await plude('tokens', 'create')).stdout).toContain('token:        pwh_new');
-    expect((await plude('tokens', 'list')).stdout).toBe('ID     PREFIX   CREATED  LAST USED  REVOKED\ntok_1  pwh_new  then     -          -\n');
+    const created = (await plude('tokens', 'create')).stdout;
+    expect(created).toContain('token:        pwh_new');
+    expect(created).toContain('scopes:       subscriptions');
+    await plude('tokens', 'create', '--scopes', 'subscriptions, publish');
+    expect((await plude('tokens', 'list')).stdout).toBe(
+      'ID     PREFIX   SCOPES                 CREATED  LAST USED  REVOKED\ntok_1  pwh_new  subscriptions,publish  then     -          -\n',
+    );
     expect(await plude('tokens', 'revoke', 'tok_1')).toMatchObject({ code: 0, stdout: 'token tok_1 revoked\n' });
+    const [withoutScopes, withScopes] = api.requests;
+    expect([withoutScopes.body, withoutScopes.headers.authorization]).toEqual(['', `Bearer ${ADMIN}`]);
+    expect(JSON.parse(withScopes.body)).toEqual({ scopes: ['subscriptions', 'publish'] });
+  });
+
+  it('issues, lists and revokes service tokens', async () => {
+    const issued = { token: 'pwh_svc', id: 'tok_2', name: 'billing', scopes: ['publish'], environments: ['eu', 'us'], createdAt: 'now' };
+    api.on('POST', '/admin/tokens', { status: 201, body: issued });
+    api.on('GET', '/admin/tokens', {
+      status: 200,
+      body: [
+        {
+          id: 'tok_2',
+          name: 'billing',
+          prefix: 'pwh_svc',
+          scopes: ['publish', 'catalog'],
+          environments: null,
+          createdAt: 'then',
+          lastUsedAt: null,
+          revokedAt: null,
+        },
+      ],
+    });
+    api.on('DELETE', '/admin/tokens/tok_2', { status: 204 });
+    const created = (await plude('service-tokens', 'create', 'billing', '--scopes', 'publish', '--environments', 'eu,us')).stdout;
+    expect(created).toContain('token:         pwh_svc');
+    expect(created).toContain('environments:  eu, us');
+    await plude('service-tokens', 'create', 'catalog');
+    expect((await plude('service-tokens', 'list')).stdout).toContain('tok_2  billing  pwh_svc  publish,catalog  every environment  then');
+    expect(await plude('service-tokens', 'revoke', 'tok_2')).toMatchObject({ code: 0, stdout: 'service token tok_2 revoked\n' });
+    const [first, second] = api.requests;
+    expect(JSON.parse(first.body)).toEqual({ name: 'billing', scopes: ['publish'], environments: ['eu', 'us'] });
+    expect(JSON.parse(second.body)).toEqual({ name: 'catalog', scopes: ['publish', 'catalog'] });
+    expect(api.requests.every((r) => r.headers.authorization === `Bearer ${ADMIN}` && r.headers['x-environment'] === undefined)).toBe(true);
   });
 
   it('exits 1 with the API’s own message when it refuses', async () => {
@@ -175,7 +238,16 @@ describe('plude commands (stub API)', () => {
   });
 
   it('has --help on every command, exit 0', async () => {
-    for (const argv of [[], ['listen'], ['subscriptions'], ['subscriptions', 'rotate-key'], ['recover'], ['event-types', 'put'], ['tokens', 'revoke']]) {
+    for (const argv of [
+      [],
+      ['listen'],
+      ['subscriptions'],
+      ['subscriptions', 'rotate-key'],
+      ['recover'],
+      ['event-types', 'put'],
+      ['tokens', 'revoke'],
+      ['service-tokens', 'create'],
+    ]) {
       const { code, stdout } = await plude(...argv, '--help');
       expect([argv, code]).toEqual([argv, 0]);
       expect(stdout).toMatch(new RegExp(`^Usage: plude ${argv.join(' ')}`));

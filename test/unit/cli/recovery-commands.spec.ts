@@ -26,7 +26,7 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
   afterAll(() => api.stop());
   beforeEach(() => api.reset());
 
-  const env = () => ({ PLUDE_URL: api.url, PLUDE_TOKEN: 'pwh_stub', PLUDE_ENVIRONMENT: 'staging' });
+  const env = () => ({ PLUDE_URL: api.url, PLUDE_TOKEN: 'pwh_stub', PLUDE_SERVICE_TOKEN: 'pwh_stub_service', PLUDE_ENVIRONMENT: 'staging' });
   const plude = (...argv: string[]) => runCli(argv, { env: env() });
 
   it('redelivers a notification', async () => {
