@@ -8,6 +8,8 @@ import { isIP } from 'node:net';
  * other lookup of the process. Each lookup has one deadline for both families; answers are kept for at most the
  * cache's TTL (less when the records say less); concurrent lookups of a name share one query. The hosts file
  * (/etc/hosts, read once) answers first, as it does for getaddrinfo, and `localhost` names (RFC 6761) are loopback.
+ * Not cacheable-lookup: 7.x is ESM only, has no deadline of its own, and races (or falls back to) dns.lookup, which
+ * is the thread pool this is here to keep out of.
  */
 export interface DnsResolverOptions {
   /** The whole lookup's deadline (A and AAAA together): past it, a DnsTimeoutError. */
