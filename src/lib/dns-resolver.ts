@@ -143,7 +143,7 @@ export class DnsResolver {
         try {
           resolve(this.settle(name, results, started));
         } catch (err) {
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
         }
       };
       let timer = setTimeout(settle, timeoutMs);
