@@ -15,6 +15,7 @@ import { EventTypes1764950000000 } from './migrations/1764950000000-event-types'
 import { Redelivery1764960000000 } from './migrations/1764960000000-redelivery';
 import { Recoveries1764970000000 } from './migrations/1764970000000-recoveries';
 import { EnvironmentPrivateTargets1764980000000 } from './migrations/1764980000000-environment-private-targets';
+import { DeliveryGate1764990500000 } from './migrations/1764990500000-delivery-gate';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   Redelivery1764960000000,
   Recoveries1764970000000,
   EnvironmentPrivateTargets1764980000000,
+  DeliveryGate1764990500000,
 ];
 
 export interface DatabaseOptions {
