@@ -42,7 +42,7 @@ describe('the delivery gate: rate', () => {
     expect(gateStep(state({}), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
   });
 
-  it('slots are 5 % further apart than the rate, so no one-second bucket holds more than the rate, even with 50 ms of jitter', () => {
+  it('slots are 10 % further apart than the rate, so no one-second bucket holds more than the rate, even with 100 ms of jitter', () => {
     for (const rate of [1, 5, 20, 100, 0.5]) {
       const every = slotIntervalMs(rate);
       expect(every).toBeGreaterThanOrEqual(1000 / rate);
@@ -52,8 +52,8 @@ describe('the delivery gate: rate', () => {
         every,
       );
       expect(maxPerSecond(slots)).toBeLessThanOrEqual(Math.max(1, Math.floor(rate)));
-      // Each arrives up to 50 ms late, the later one early: still within the rate.
-      const jittered = slots.map((t, i) => t + (i % 2 === 0 ? 50 : 0));
+      // Every other one arrives 100 ms late, the later one early: still within the rate.
+      const jittered = slots.map((t, i) => t + (i % 2 === 0 ? 100 : 0));
       expect(maxPerSecond(jittered)).toBeLessThanOrEqual(Math.max(1, Math.ceil(rate)));
     }
   });
@@ -73,7 +73,7 @@ describe('the delivery gate: rate', () => {
   });
 
   it('a limited subscription reserves a slot; a near one is waited for in the attempt, a far one by coming back just before it', () => {
-    expect(gateStep(state({ rateLimit: 5 }), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: 210, leaseOf: null });
+    expect(gateStep(state({ rateLimit: 5 }), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: 220, leaseOf: null });
     expect(afterReserve(0)).toEqual({ sleepMs: 0 });
     expect(afterReserve(EARLY_MS)).toEqual({ sleepMs: EARLY_MS });
     const far = afterReserve(2_000);
@@ -82,9 +82,10 @@ describe('the delivery gate: rate', () => {
 
   it('a notification that comes back for its slot keeps it (no new reservation); a slot missed by far is given up', () => {
     expect(gateStep(state({ rateLimit: 5, slotInMs: 100 }), settings)).toEqual({ go: true, sleepMs: 100, reserveEveryMs: null, leaseOf: null });
-    expect(gateStep(state({ rateLimit: 5, slotInMs: -200 }), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
-    expect(gateStep(state({ rateLimit: 5, slotInMs: -5_000 }), settings)).toMatchObject({ reserveEveryMs: 210 });
-    expect(gateStep(state({ rateLimit: 5, slotInMs: 5_000 }), settings)).toMatchObject({ reserveEveryMs: 210 });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: -10 }), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: -200 }), settings)).toMatchObject({ reserveEveryMs: 220 });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: -5_000 }), settings)).toMatchObject({ reserveEveryMs: 220 });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: 5_000 }), settings)).toMatchObject({ reserveEveryMs: 220 });
   });
 
   it('a cap in flight asks for a lease, the subscription’s own or the default', () => {
