@@ -136,7 +136,10 @@ export interface BreakerChange {
   releaseRate: number | null;
 }
 
-/** How long the breaker stays open after `failures` consecutive failures: doubled for each one past the threshold. */
+/**
+ * How long the breaker stays open after `failures` consecutive failures: doubled for each one past the threshold. Once
+ * it is open, only a failed probe adds to the count (attempts that were already in flight when it opened do not).
+ */
 export function backoffMs(failures: number, settings: GateSettings): number {
   const exponent = Math.max(0, failures - Math.max(1, settings.failureThreshold));
   return Math.min(settings.maxOpenMs, settings.openForMs * 2 ** Math.min(exponent, 30));
@@ -144,17 +147,18 @@ export function backoffMs(failures: number, settings: GateSettings): number {
 
 /**
  * After a failed attempt (`retryAfterMs`: what a 429 or 503 asked for). A failed probe opens the breaker again, for
- * longer each time; a closed breaker opens on a Retry-After or at the threshold; an open one only counts (an attempt
- * that started before it opened), or stays open longer if the receiver asks for longer.
+ * longer each time; a closed breaker opens on a Retry-After or at the threshold; an open one ignores an attempt that
+ * started before it opened, unless the receiver asks for longer.
  */
 export function breakerAfterFailure(current: BreakerSnapshot, retryAfterMs: number | null, settings: GateSettings): BreakerChange {
   const failures = current.failures + 1;
   const asked = retryAfterMs !== null && retryAfterMs > 0 ? retryAfterMs : null;
-  const open = (ms: number): BreakerChange => ({ state: 'open', openForMs: ms, failures, releaseRate: null });
+  const open = (ms: number, count = failures): BreakerChange => ({ state: 'open', openForMs: ms, failures: count, releaseRate: null });
+  // Past the threshold, the count is of failed probes only: the back-off doubles per probe, not per notification.
   if (current.state === 'half-open') return open(Math.max(asked ?? 0, backoffMs(failures, settings)));
   if (current.state === 'open') {
     const left = current.untilInMs ?? 0;
-    return asked !== null && asked > left ? open(asked) : { state: 'open', openForMs: left, failures, releaseRate: null };
+    return asked !== null && asked > left ? open(asked, current.failures) : { state: 'open', openForMs: left, failures: current.failures, releaseRate: null };
   }
   if (asked !== null) return open(asked);
   if (settings.failureThreshold > 0 && failures >= settings.failureThreshold) return open(backoffMs(failures, settings));

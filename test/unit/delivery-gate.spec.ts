@@ -134,13 +134,21 @@ describe('the delivery gate: breaker', () => {
     expect(breakerAfterFailure(probe(4), null, settings)).toMatchObject({ openForMs: 20_000, failures: 5 });
     expect(breakerAfterFailure(probe(40), null, settings)).toMatchObject({ openForMs: 60_000 });
     expect(backoffMs(1_000, settings)).toBe(60_000);
+    // 200 notifications failing at once open it once; the first failed probe then doubles the first wait, no more.
+    let breaker: BreakerSnapshot = { state: 'closed', untilInMs: null, failures: 0 };
+    for (let i = 0; i < 200; i++) {
+      const change = breakerAfterFailure(breaker, null, settings);
+      breaker = { state: change.state, untilInMs: change.openForMs, failures: change.failures };
+    }
+    expect(breaker).toEqual({ state: 'open', untilInMs: 5_000, failures: 3 });
+    expect(breakerAfterFailure({ ...breaker, state: 'half-open' }, null, settings)).toMatchObject({ openForMs: 10_000 });
     // A Retry-After longer than the back-off wins.
     expect(breakerAfterFailure(probe(3), 30_000, settings)).toMatchObject({ openForMs: 30_000 });
   });
 
-  it('while open, a failure from an attempt that started before only counts, unless the receiver asks for longer', () => {
+  it('while open, a failure from an attempt that started before changes nothing, unless the receiver asks for longer', () => {
     const open: BreakerSnapshot = { state: 'open', untilInMs: 4_000, failures: 3 };
-    expect(breakerAfterFailure(open, null, settings)).toEqual({ state: 'open', openForMs: 4_000, failures: 4, releaseRate: null });
+    expect(breakerAfterFailure(open, null, settings)).toEqual({ state: 'open', openForMs: 4_000, failures: 3, releaseRate: null });
     expect(breakerAfterFailure(open, 9_000, settings)).toMatchObject({ openForMs: 9_000 });
   });
 
