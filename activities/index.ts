@@ -1,11 +1,12 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { attemptOutcome } from '../src/domain/delivery';
+import { attemptOutcome, type DeliveryContext } from '../src/domain/delivery';
+import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
-import type { HoldingSubscriptionStatus } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, NON_RETRYABLE } from '../workflows/definitions';
-import type { AttemptFailureDetails, AttemptRequest } from '../workflows/types';
+import type { GateReason, HoldingSubscriptionStatus } from '../src/domain/statuses';
+import { ATTEMPT_FAILED, GATED, NON_RETRYABLE } from '../workflows/definitions';
+import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
 import type { SendRequest } from './http/sender';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError } from './http/sender';
@@ -20,7 +21,14 @@ export interface ActivityDeps {
   metrics?: DeliveryMetrics;
   /** Where a disabled subscription is reported; the activity's own logger (the worker's) by default. */
   warn?: (message: string, fields: Record<string, unknown>) => void;
+  /** The delivery gate's defaults and breaker settings (src/domain/gate.ts); no limit and no breaker by default. */
+  gate?: GateSettings;
+  /** In [0, 1): the gate's jitter. */
+  random?: () => number;
 }
+
+/** No default limits, and a breaker that only a Retry-After opens. */
+export const NO_GATE: GateSettings = { defaultRateLimit: 0, defaultMaxInFlight: 0, releaseRate: 10, failureThreshold: 0, openForMs: 5_000, maxOpenMs: 600_000 };
 
 export interface DeliveryOutcome {
   /** The notification's status in the database after this attempt: the workflow adopts it. */
@@ -48,7 +56,12 @@ const IN_FLIGHT_MARGIN_MS = 5_000;
 const notPendingAnyMore = (notificationId: string) =>
   ApplicationFailure.create({ message: `notification ${notificationId} stopped being pending before its attempt started`, nonRetryable: false });
 
-const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined };
+const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined, gated: () => undefined, breakerChanged: () => undefined };
+
+/** Time an attempt's lease (in flight, or the breaker's probe) covers beyond its HTTP timeout. */
+const LEASE_OVERHEAD_MS = 5_000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createActivities({
   store,
@@ -56,7 +69,64 @@ export function createActivities({
   autoDisableAfterMs,
   metrics = NO_METRICS,
   warn = (message, fields) => void log.warn(message, fields),
+  gate = NO_GATE,
+  random = Math.random,
 }: ActivityDeps) {
+  /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
+  function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
+    metrics.gated(reason);
+    const wait = Math.max(1, Math.min(waitMs, leftMs));
+    const details: GatedDetails = { reason, waitMs: wait };
+    return ApplicationFailure.create({
+      message: `gated (${reason}): not attempted, looks again in ${wait} ms`,
+      type: GATED,
+      details: [details],
+      nextRetryDelay: wait,
+    });
+  }
+
+  /**
+   * The subscription's gate, before an attempt: an open breaker, the rate's next slot, a lease in flight. Throws
+   * `Gated` when the notification is to wait; returns whether it holds a lease (released after the POST). An
+   * unlimited subscription with a closed breaker passes without a query.
+   */
+  async function passGate(delivery: DeliveryContext, leftMs: number, leaseMs: number): Promise<{ leased: boolean }> {
+    const { subscriptionId, notificationId } = delivery;
+    const step = gateStep(delivery.gate, gate, random);
+    if ('wait' in step) throw gated(step.reason, step.wait, leftMs);
+    if ('probe' in step) {
+      if (!(await store.claimProbe(subscriptionId, leaseMs))) throw gated('breaker', HALF_OPEN_POLL_MS * (1 + random()), leftMs);
+      metrics.breakerChanged('half-open');
+      return { leased: false };
+    }
+    let sleepMs = step.sleepMs;
+    if (step.reserveEveryMs !== null) {
+      const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, step.reserveEveryMs));
+      if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
+      sleepMs = next.sleepMs;
+    }
+    if (sleepMs > 0) await pause(sleepMs);
+    if (step.leaseOf === null) return { leased: false };
+    if (!(await store.acquireLease(subscriptionId, notificationId, step.leaseOf, leaseMs))) {
+      const wait = leaseWait(random);
+      throw gated(wait.reason, wait.wait, leftMs);
+    }
+    return { leased: true };
+  }
+
+  /** The breaker after an attempt: a 2xx closes it (after failures), a failure counts and may open it. */
+  async function noteBreaker(delivery: DeliveryContext, succeeded: boolean, retryAfterMs: number | null): Promise<void> {
+    const { gate: state, subscriptionId } = delivery;
+    if (succeeded && state.breakerState === 'closed' && state.consecutiveFailures === 0) return;
+    if (!succeeded && state.breakerState === 'closed' && gate.failureThreshold === 0 && !(retryAfterMs !== null && retryAfterMs > 0)) return;
+    const changed = await store.updateBreaker(subscriptionId, (current) =>
+      succeeded ? breakerAfterSuccess(current, gate) : breakerAfterFailure(current, retryAfterMs, gate),
+    );
+    if (!changed || changed.before === changed.after) return;
+    metrics.breakerChanged(changed.after);
+    if (changed.after === 'open') warn(`subscription ${subscriptionId} breaker opened`, { subscriptionId, notificationId: delivery.notificationId });
+  }
+
   async function post(request: SendRequest): Promise<Answer> {
     try {
       const response = await sender.send(request);
@@ -85,17 +155,28 @@ export function createActivities({
       if (delivery.subscriptionDeleted) return { status: (await store.markCancelled(notificationId)) ?? 'cancelled', attempt: null };
       if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
 
+      const beforeGate = remainingMs(expiresAt, new Date());
+      if (beforeGate <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+      const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
+
       const startedAt = new Date();
       const leftMs = remainingMs(expiresAt, startedAt);
-      if (leftMs <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
-
+      if (leftMs <= 0) {
+        if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
+        throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+      }
+      const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
       const body = renderNotificationBody(delivery.event);
       const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
       const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
-      const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
-      // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
-      if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
-      const answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
+      let answer: Answer;
+      try {
+        // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
+        if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
+        answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
+      } finally {
+        if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
+      }
       const endedAt = new Date();
       if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
       const succeeded = answer.error === null;
@@ -104,6 +185,7 @@ export function createActivities({
       const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
+      await noteBreaker(delivery, succeeded, retryAfterMs);
       const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
       if (disabled)
         warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });

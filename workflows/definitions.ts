@@ -26,3 +26,10 @@ export const NON_RETRYABLE = {
 
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';
+
+/**
+ * The failure type of a notification that waits at its subscription's gate (a rate limit, a cap on attempts in flight,
+ * an open breaker): no attempt was made, none is counted. Retryable, with `nextRetryDelay` set to when to look again;
+ * its details carry the `GatedDetails`.
+ */
+export const GATED = 'Gated';

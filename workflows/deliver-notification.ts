@@ -12,8 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
 import type { FinalNotificationStatus, NotificationStatus } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, NON_RETRYABLE, notificationStateQuery, releaseSignal } from './definitions';
-import type { AttemptFailureDetails, AttemptRequest, DeliverNotificationInput, NotificationWorkflowState } from './types';
+import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, notificationStateQuery, releaseSignal } from './definitions';
+import type { AttemptFailureDetails, AttemptRequest, DeliverNotificationInput, GatedDetails, NotificationWorkflowState } from './types';
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */
 const ATTEMPT_OVERHEAD_MS = 5_000;
@@ -41,6 +41,11 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
     const details = cause.details?.[0] as AttemptFailureDetails | undefined;
     if (cause.type === ATTEMPT_FAILED && details?.nextAttemptAt) return { nextAttemptAt: Date.parse(details.nextAttemptAt) };
     if (Object.values(NON_RETRYABLE).includes(cause.type as never)) return { over: true };
+    // The local try waited at its subscription's gate (no attempt was made): look again when the gate said. (A new
+    // failure type, so only new histories hold one: no patch needed.) From the retrying activity, a Gated failure
+    // means its retries ran out at the deadline, like any other.
+    const gate = cause.details?.[0] as GatedDetails | undefined;
+    if (local && cause.type === GATED && gate) return { nextAttemptAt: Date.now() + gate.waitMs };
   }
   // No attempt was recorded (the database was unreachable, or the local try timed out): the retrying activity takes
   // over after the initial interval. For the retrying activity itself, its retries ran out at the deadline.

@@ -40,6 +40,12 @@ export interface AttemptFailureDetails {
   nextAttemptAt: string | null;
 }
 
+/** The details of a `Gated` failure: why the notification waits at the gate, and for how long (not an attempt). */
+export interface GatedDetails {
+  reason: 'rate' | 'in_flight' | 'breaker';
+  waitMs: number;
+}
+
 /** Delivering or held while the notification is pending; then the final status the database recorded. */
 export type NotificationWorkflowStatus = 'delivering' | 'held' | FinalNotificationStatus;
 

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import { parseRateLimit, rateLimitFormat, type RateLimit } from '../domain/rate-limit';
+import type { GateSettings } from '../domain/gate';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
 import { parseDuration } from './duration';
@@ -116,6 +117,12 @@ const variables = z.object({
   RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
   DISPATCH_RECOVERY_INTERVAL: duration('30s'),
   AUTO_DISABLE_AFTER: durationOrOff('5d'),
+  DELIVERY_RATE_LIMIT: z.coerce.number({ error: 'must be deliveries a second (0: no limit)' }).min(0).max(100_000).default(0),
+  DELIVERY_MAX_IN_FLIGHT: z.coerce.number({ error: 'must be a whole number (0: no cap)' }).int().min(0).max(100_000).default(0),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number({ error: 'must be a whole number (0: only Retry-After opens the breaker)' }).int().min(0).default(10),
+  BREAKER_OPEN_FOR: duration('5s'),
+  BREAKER_MAX_OPEN: duration('5m'),
+  RELEASE_RATE: z.coerce.number({ error: 'must be deliveries a second' }).positive().max(100_000).default(50),
   RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
   RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
@@ -137,6 +144,9 @@ const schema = variables.superRefine((env, ctx) => {
   // Stored with every notification as integer milliseconds.
   for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
     if (env[name] > maxStoredMs) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+  }
+  if (env.BREAKER_OPEN_FOR > env.BREAKER_MAX_OPEN) {
+    ctx.addIssue({ code: 'custom', path: ['BREAKER_OPEN_FOR'], message: 'must not exceed BREAKER_MAX_OPEN' });
   }
   if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
     ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });
@@ -185,6 +195,8 @@ export interface Config {
     /** How a new notification's first attempt runs (fixed per notification, like its policy). */
     firstAttempt: 'local' | 'activity';
     responseBodyLimitBytes: number;
+    /** The delivery gate: default limits of a subscription, the breaker, the pace of a release (src/domain/gate.ts). */
+    gate: GateSettings;
     /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
     extraCaFiles: string[];
   };
@@ -248,6 +260,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       firstAttempt: env.DELIVERY_FIRST_ATTEMPT,
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
       extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
+      gate: {
+        defaultRateLimit: env.DELIVERY_RATE_LIMIT,
+        defaultMaxInFlight: env.DELIVERY_MAX_IN_FLIGHT,
+        releaseRate: env.RELEASE_RATE,
+        failureThreshold: env.BREAKER_FAILURE_THRESHOLD,
+        openForMs: env.BREAKER_OPEN_FOR,
+        maxOpenMs: env.BREAKER_MAX_OPEN,
+      },
     },
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,

@@ -4,10 +4,11 @@
  * none of them imports another.
  */
 
+import type { BreakerChange, BreakerSnapshot, GateState } from './gate';
 import type { DeliveryPolicy } from './retry-schedule';
-import type { DeliveryTrigger, DisabledReason, NotificationStatus, SubscriptionStatus } from './statuses';
+import type { BreakerState, DeliveryTrigger, GateReason, DisabledReason, NotificationStatus, SubscriptionStatus } from './statuses';
 
-export type { DeliveryTrigger, DisabledReason, NotificationStatus, SubscriptionStatus };
+export type { BreakerState, DeliveryTrigger, DisabledReason, GateReason, NotificationStatus, SubscriptionStatus };
 
 /** How the first attempt runs: inside the first workflow task as a local activity, or as the regular activity. */
 export type FirstAttemptMode = 'local' | 'activity';
@@ -28,6 +29,8 @@ export interface DeliveryContext {
   subscriptionDeleted: boolean;
   /** Every signing key of the subscription that has not expired; each one signs the notification. */
   secrets: string[];
+  /** The subscription's limits and breaker, and this notification's reserved slot (src/domain/gate.ts). */
+  gate: GateState;
   event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string };
 }
 
@@ -81,6 +84,18 @@ export interface DeliveryStore {
    * when this call disabled it.
    */
   noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null>;
+  /** Makes this notification the breaker's probe if its time is up and no other has claimed it; true if it did. */
+  claimProbe(subscriptionId: string, leaseMs: number): Promise<boolean>;
+  /** Reserves the subscription's next free slot (slots `everyMs` apart) for this notification; ms from now until it. */
+  reserveSlot(subscriptionId: string, notificationId: string, everyMs: number): Promise<number>;
+  /** Takes one of the subscription's `max` in-flight leases for `leaseMs`; false when all are taken. */
+  acquireLease(subscriptionId: string, notificationId: string, max: number, leaseMs: number): Promise<boolean>;
+  releaseLease(subscriptionId: string, notificationId: string): Promise<void>;
+  /** Applies `change` to the breaker as it is now (locked meanwhile); the state before and after, null if nothing changed. */
+  updateBreaker(
+    subscriptionId: string,
+    change: (current: BreakerSnapshot) => BreakerChange | null,
+  ): Promise<{ before: BreakerState; after: BreakerState } | null>;
 }
 
 /** How an attempt ended, as the metrics count it: the class of the receiver's status, a timeout or a network error. */
@@ -99,6 +114,10 @@ export interface DeliveryMetrics {
   attempt(outcome: AttemptOutcome): void;
   /** A notification delivered: the time from its event's creation to the 2xx. */
   delivered(latencyMs: number): void;
+  /** A notification told to wait at the gate (not an attempt). */
+  gated(reason: GateReason): void;
+  /** A subscription's breaker changed state. */
+  breakerChanged(to: BreakerState): void;
 }
 
 /** What it takes to start a notification's workflow: an outbox row (src/outbox/outbox.repository.ts). */

@@ -31,6 +31,17 @@ export type HoldingSubscriptionStatus = (typeof HOLDING_SUBSCRIPTION_STATUSES)[n
 export const DISABLED_REASONS = ['gone', 'failing'] as const;
 export type DisabledReason = (typeof DISABLED_REASONS)[number];
 
+/**
+ * A subscription's circuit breaker (issue 20): `closed` lets attempts through; `open` holds every notification of the
+ * subscription until `breaker_until`; `half-open` lets exactly one probe through, whose 2xx closes it.
+ */
+export const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+/** Why a notification waits at the delivery gate instead of being attempted (a metric's label). */
+export const GATE_REASONS = ['rate', 'in_flight', 'breaker'] as const;
+export type GateReason = (typeof GATE_REASONS)[number];
+
 /** What an attempt delivered for: the event's publish, or a redelivery (one notification, or a recovery's). */
 export const DELIVERY_TRIGGERS = ['initial', 'redeliver'] as const;
 export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];

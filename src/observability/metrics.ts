@@ -1,5 +1,6 @@
+import { BREAKER_STATES, GATE_REASONS } from '../domain/statuses';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AttemptOutcome, DeliveryMetrics } from '../domain/delivery';
+import type { AttemptOutcome, BreakerState, DeliveryMetrics, GateReason } from '../domain/delivery';
 import { cachedFor } from '../lib/cached-for';
 
 /** Seconds from an event's creation to the 2xx: a first attempt at once, up to retries days later. */
@@ -45,6 +46,18 @@ export class Metrics implements DeliveryMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  private readonly gatedWaits = new Counter({
+    name: 'plude_notifications_gated_total',
+    help: 'Times a notification waited at its subscription’s gate instead of being attempted: its rate, its cap in flight, or an open breaker',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly breakerChanges = new Counter({
+    name: 'plude_breaker_changes_total',
+    help: 'Subscriptions’ circuit breakers changing state, by the state entered',
+    labelNames: ['to'],
+    registers: [this.registry],
+  });
   private readonly relayStarts = new Counter({
     name: 'plude_outbox_relay_starts_total',
     help: 'Workflows started by the outbox relay (their first start was not confirmed)',
@@ -54,6 +67,8 @@ export class Metrics implements DeliveryMetrics {
   constructor(private readonly options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });
     for (const outcome of ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network_error'] satisfies AttemptOutcome[]) this.attempts.inc({ outcome }, 0);
+    for (const reason of GATE_REASONS) this.gatedWaits.inc({ reason }, 0);
+    for (const to of BREAKER_STATES) this.breakerChanges.inc({ to }, 0);
     if (options.pendingNotifications) {
       const pending = cachedFor(PENDING_COUNT_MAX_AGE_MS, options.pendingNotifications, options.now);
       new Gauge({
@@ -78,6 +93,14 @@ export class Metrics implements DeliveryMetrics {
 
   delivered(latencyMs: number): void {
     this.latency.observe(latencyMs / 1000);
+  }
+
+  gated(reason: GateReason): void {
+    this.gatedWaits.inc({ reason });
+  }
+
+  breakerChanged(to: BreakerState): void {
+    this.breakerChanges.inc({ to });
   }
 
   /** Workflows the outbox relay started. */

@@ -65,7 +65,13 @@ export async function createDeliveryWorker(
   };
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
-    ...createActivities({ store: new DeliveryRepository(db, keyRing), sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs }),
+    ...createActivities({
+      store: new DeliveryRepository(db, keyRing),
+      sender,
+      metrics,
+      autoDisableAfterMs: config.worker.autoDisableAfterMs,
+      gate: config.delivery.gate,
+    }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({

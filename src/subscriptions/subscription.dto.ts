@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE_FILTER, EVENT_TYPE_FILTER_MESSAGE } from '../domain/event-type';
 import {
+  BREAKER_STATES,
+  type BreakerState,
   DISABLED_REASONS,
   type DisabledReason,
   SETTABLE_SUBSCRIPTION_STATUSES,
@@ -28,6 +30,42 @@ const EventTypes = () => (target: object, key: string) => {
   Matches(EVENT_TYPE_FILTER, { each: true, message: EVENT_TYPE_FILTER_MESSAGE })(target, key);
 };
 
+const MAX_LIMIT = 100_000;
+const RATE_MESSAGE = `rateLimit must be deliveries a second, a number from 0 (no limit) to ${MAX_LIMIT}, or null (the default)`;
+const IN_FLIGHT_MESSAGE = `maxInFlight must be a whole number from 0 (no cap) to ${MAX_LIMIT}, or null (the default)`;
+
+/** Deliveries a second: a number ≥ 0, or null for the platform's default (undefined: unchanged). */
+const RateLimit = () => (target: object, key: string) => {
+  ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_LIMIT,
+    description: 'Deliveries a second to this subscription, across all workers; 0: no limit; null: the platform default',
+    example: 5,
+  })(target, key);
+  IsOptional()(target, key);
+  IsNumber({ allowNaN: false, allowInfinity: false }, { message: RATE_MESSAGE })(target, key);
+  Min(0, { message: RATE_MESSAGE })(target, key);
+  Max(MAX_LIMIT, { message: RATE_MESSAGE })(target, key);
+};
+
+/** Attempts in flight at once: a whole number ≥ 0, or null for the platform's default (undefined: unchanged). */
+const MaxInFlight = () => (target: object, key: string) => {
+  ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_LIMIT,
+    description: 'Attempts to this subscription in flight at once, across all workers; 0: no cap; null: the platform default',
+    example: 10,
+  })(target, key);
+  IsOptional()(target, key);
+  IsInt({ message: IN_FLIGHT_MESSAGE })(target, key);
+  Min(0, { message: IN_FLIGHT_MESSAGE })(target, key);
+  Max(MAX_LIMIT, { message: IN_FLIGHT_MESSAGE })(target, key);
+};
+
 export class SubscribeRequest {
   // Checked by the URL policy (in the service), which gives the precise reason for a refusal.
   @ApiProperty({ type: String, format: 'uri', example: 'https://receiver.example/hooks', description: 'An https: URL of a public host' })
@@ -36,6 +74,12 @@ export class SubscribeRequest {
 
   @EventTypes()
   eventTypes?: string[];
+
+  @RateLimit()
+  rateLimit?: number | null;
+
+  @MaxInFlight()
+  maxInFlight?: number | null;
 }
 
 export class UpdateSubscriptionRequest {
@@ -51,6 +95,32 @@ export class UpdateSubscriptionRequest {
   @IsOptional()
   @IsIn(SETTABLE_SUBSCRIPTION_STATUSES, { message: `status must be ${SETTABLE_SUBSCRIPTION_STATUSES.map((status) => `"${status}"`).join(' or ')}` })
   status?: SettableSubscriptionStatus;
+
+  @RateLimit()
+  rateLimit?: number | null;
+
+  @MaxInFlight()
+  maxInFlight?: number | null;
+}
+
+/** The subscription's circuit breaker: closed, open until `until`, or half-open while one probe is out. */
+export class BreakerView {
+  @ApiProperty({ enum: [...BREAKER_STATES] })
+  state: BreakerState;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Open: until when; half-open: until when the probe may take' })
+  until: string | null;
+
+  @ApiProperty({ description: 'Failed attempts since the last 2xx' })
+  consecutiveFailures: number;
+
+  static from(subscription: SubscriptionEntity): BreakerView {
+    return {
+      state: subscription.breakerState,
+      until: subscription.breakerState === 'closed' || !subscription.breakerUntil ? null : subscription.breakerUntil.toISOString(),
+      consecutiveFailures: subscription.consecutiveFailures,
+    };
+  }
 }
 
 export class ListSubscriptionsQuery {
@@ -81,6 +151,12 @@ export class SubscriptionResponse {
   @ApiProperty({ type: [String], description: 'Empty: every event type' })
   eventTypes: string[];
 
+  @ApiProperty({ type: Number, nullable: true, description: 'Deliveries a second; 0: no limit; null: the platform default' })
+  rateLimit: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Attempts in flight at once; 0: no cap; null: the platform default' })
+  maxInFlight: number | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -90,6 +166,8 @@ export class SubscriptionResponse {
       url: subscription.url,
       signatureKey: key.secret,
       eventTypes: subscription.eventTypes,
+      rateLimit: subscription.rateLimit,
+      maxInFlight: subscription.maxInFlight,
       createdAt: subscription.createdAt.toISOString(),
     };
   }
@@ -116,6 +194,15 @@ export class SubscriptionView {
   })
   disabledReason: DisabledReason | null;
 
+  @ApiProperty({ type: Number, nullable: true, description: 'Deliveries a second; 0: no limit; null: the platform default' })
+  rateLimit: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Attempts in flight at once; 0: no cap; null: the platform default' })
+  maxInFlight: number | null;
+
+  @ApiProperty({ type: BreakerView })
+  breaker: BreakerView;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -129,6 +216,9 @@ export class SubscriptionView {
       eventTypes: subscription.eventTypes,
       status: subscription.status,
       disabledReason: subscription.disabledReason,
+      rateLimit: subscription.rateLimit,
+      maxInFlight: subscription.maxInFlight,
+      breaker: BreakerView.from(subscription),
       createdAt: subscription.createdAt.toISOString(),
       updatedAt: subscription.updatedAt.toISOString(),
     };

@@ -22,7 +22,7 @@ export class SubscriptionsController {
   @TakesJson(SubscribeRequest)
   @Answers(200, SubscriptionResponse, 'The subscription and its signing key (the same again for a URL already subscribed)')
   subscribe(@EnvironmentId() environmentId: string, @Body() body: SubscribeRequest): Promise<SubscriptionResponse> {
-    return this.subscriptions.subscribe(environmentId, body.url, body.eventTypes);
+    return this.subscriptions.subscribe(environmentId, body);
   }
 
   @Get('subscriptions')

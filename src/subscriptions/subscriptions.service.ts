@@ -11,7 +11,14 @@ import { EnvironmentRepository } from '../persistence/repositories/environment.r
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { type SubscriptionChanges, SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationSignals } from '../temporal/notification-signals';
-import { type ListSubscriptionsQuery, SubscriptionPage, SubscriptionResponse, type UpdateSubscriptionRequest, SubscriptionView } from './subscription.dto';
+import {
+  type ListSubscriptionsQuery,
+  type SubscribeRequest,
+  SubscriptionPage,
+  SubscriptionResponse,
+  type UpdateSubscriptionRequest,
+  SubscriptionView,
+} from './subscription.dto';
 
 const DEFAULT_PAGE = 20;
 /** How often a delete looks again whether an attempt in flight has been recorded. */
@@ -29,13 +36,15 @@ export class SubscriptionsService {
   ) {}
 
   /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
-  async subscribe(environmentId: string, rawUrl: unknown, eventTypes?: string[]): Promise<SubscriptionResponse> {
-    const url = await this.checkUrl(environmentId, rawUrl);
+  async subscribe(environmentId: string, request: SubscribeRequest): Promise<SubscriptionResponse> {
+    const url = await this.checkUrl(environmentId, request.url);
     const { subscription, signingKey } = await this.subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
       url,
-      eventTypes,
+      eventTypes: request.eventTypes,
+      rateLimit: request.rateLimit,
+      maxInFlight: request.maxInFlight,
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
     });
     return SubscriptionResponse.from(subscription, signingKey);
@@ -56,15 +65,17 @@ export class SubscriptionsService {
   }
 
   /**
-   * Changes URL, event types or status. A new URL takes effect at once: the next attempt of every pending notification
-   * goes there (the delivery step reads the subscription's current URL). Making a paused or disabled subscription
-   * active releases its held notifications: each is attempted at once.
+   * Changes URL, event types, status or limits. A new URL takes effect at once: the next attempt of every pending
+   * notification goes there (the delivery step reads the subscription's current URL). Making a paused or disabled
+   * subscription active releases its held notifications: all wake at once, and the gate spaces their attempts at the
+   * subscription's rate (or RELEASE_RATE) until they have gone out.
    */
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
-    const changes: SubscriptionChanges = { eventTypes: request.eventTypes, status: request.status };
+    const { eventTypes, status, rateLimit, maxInFlight } = request;
+    const changes: SubscriptionChanges = { eventTypes, status, rateLimit, maxInFlight };
     if (request.url !== undefined) changes.url = await this.checkUrl(environmentId, request.url);
-    const updated = await this.subscriptions.update(environmentId, id, changes);
+    const updated = await this.subscriptions.update(environmentId, id, changes, this.config.delivery.gate.releaseRate);
     if (!updated) throw notFound('subscription', id);
     if (updated.before.status !== 'active' && updated.after.status === 'active') {
       void this.signals.release(await this.notifications.pendingIdsOf(id));

@@ -3,6 +3,7 @@ import { createActivities } from '../../activities';
 import type { AttemptRecord, DeliveryContext, DeliveryStore, DisabledReason } from '../../activities/ports';
 import { HttpSendError, type SendRequest, type SendResult } from '../../activities/http/sender';
 import { attemptOutcome } from '../../src/domain/delivery';
+import { OPEN_GATE } from '../../src/domain/gate';
 
 const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
 
@@ -36,6 +37,7 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       subscriptionStatus: options.subscriptionStatus ?? 'active',
       subscriptionDeleted: options.subscriptionDeleted ?? false,
       secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+      gate: OPEN_GATE,
       event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}' },
     }),
     recordAttempt: async (record) => {
@@ -55,6 +57,11 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       failures.push(failure);
       return options.disables ?? (failure.gone ? 'gone' : null);
     },
+    claimProbe: async () => true,
+    reserveSlot: async () => 0,
+    acquireLease: async () => true,
+    releaseLease: async () => undefined,
+    updateBreaker: async () => null,
   };
   const sender = {
     send: async (req: SendRequest) => {
@@ -67,6 +74,8 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
   const metrics = {
     attempt: (outcome: string) => counted.push(outcome),
     delivered: (ms: number) => counted.push(`delivered after ${ms >= 0 ? 'some' : 'negative'} ms`),
+    gated: (reason: string) => counted.push(`gated: ${reason}`),
+    breakerChanged: (to: string) => counted.push(`breaker: ${to}`),
   };
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
   const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
-import type { DisabledReason, SettableSubscriptionStatus, SubscriptionStatus } from '../../domain/statuses';
+import type { BreakerState, DisabledReason, SettableSubscriptionStatus, SubscriptionStatus } from '../../domain/statuses';
 
 export interface SubscriptionView {
   id: string;
@@ -10,6 +10,10 @@ export interface SubscriptionView {
   eventTypes: string[];
   status: SubscriptionStatus;
   disabledReason: DisabledReason | null;
+  /** Deliveries a second; 0: no limit; null: the platform's default. */
+  rateLimit: number | null;
+  maxInFlight: number | null;
+  breaker: { state: BreakerState; until: string | null; consecutiveFailures: number };
   createdAt: string;
   updatedAt: string;
 }
@@ -36,12 +40,29 @@ interface SigningKeyView {
 
 const path = (id: string) => `/webhooks/subscriptions/${segment(id)}`;
 
+const limitText = (value: number | null | undefined, unit: string, none: string) => {
+  if (value === null || value === undefined) return 'the default';
+  if (value === 0) return none;
+  return unit === 'at most' ? `${unit} ${value}` : `${value} ${unit}`;
+};
+
+const breakerText = (breaker: SubscriptionView['breaker'] | undefined) => {
+  if (!breaker) return 'closed';
+  const failures = breaker.consecutiveFailures > 0 ? ` (${breaker.consecutiveFailures} failures in a row)` : '';
+  if (breaker.state === 'open') return `open until ${breaker.until ?? '?'}${failures}`;
+  if (breaker.state === 'half-open') return `half-open: one probe out${failures}`;
+  return `closed${failures}`;
+};
+
 const describe = (s: SubscriptionView) =>
   fields([
     ['subscription', s.id],
     ['url', s.url],
     ['status', s.disabledReason ? `${s.status} (${s.disabledReason})` : s.status],
     ['event types', s.eventTypes.length === 0 ? 'every type' : s.eventTypes],
+    ['rate limit', limitText(s.rateLimit, 'a second', 'no limit')],
+    ['in flight', limitText(s.maxInFlight, 'at most', 'no cap')],
+    ['breaker', breakerText(s.breaker)],
     ['created', s.createdAt],
     ['updated', s.updatedAt],
   ]);

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DisabledReason, SubscriptionStatus } from '../../domain/statuses';
+import type { BreakerState, DisabledReason, SubscriptionStatus } from '../../domain/statuses';
 
 @Entity('subscriptions')
 export class SubscriptionEntity {
@@ -24,6 +24,24 @@ export class SubscriptionEntity {
   /** The first failed attempt since the last 2xx; null while healthy. Auto-disable counts from here. */
   @Column({ name: 'failing_since', type: 'timestamptz', nullable: true })
   failingSince: Date | null;
+
+  /** Deliveries a second; null: the platform's default; 0: no limit. */
+  @Column({ name: 'rate_limit', type: 'double precision', nullable: true })
+  rateLimit: number | null;
+
+  /** Attempts in flight at once; null: the platform's default; 0: no cap. */
+  @Column({ name: 'max_in_flight', type: 'integer', nullable: true })
+  maxInFlight: number | null;
+
+  @Column({ name: 'breaker_state', type: 'text' })
+  breakerState: BreakerState;
+
+  /** Until when the breaker is open (or the probe's lease, half-open); null when closed. */
+  @Column({ name: 'breaker_until', type: 'timestamptz', nullable: true })
+  breakerUntil: Date | null;
+
+  @Column({ name: 'consecutive_failures', type: 'integer' })
+  consecutiveFailures: number;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

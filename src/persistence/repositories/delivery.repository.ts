@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AttemptRecord, DeliveryContext, DeliveryStore, RecordedAttempt } from '../../domain/delivery';
-import type { DisabledReason, NotificationStatus, RecoverableNotificationStatus, SubscriptionStatus } from '../../domain/statuses';
+import type { BreakerChange, BreakerSnapshot } from '../../domain/gate';
+import type { BreakerState, DisabledReason, NotificationStatus, RecoverableNotificationStatus, SubscriptionStatus } from '../../domain/statuses';
 import type { KeyRing } from '../../crypto/key-ring';
 import { openSigningKey, type StoredSigningKey } from './signing-key.repository';
 
@@ -15,6 +16,13 @@ interface DeliveryRow {
   subscription_id: string;
   subscription_status: SubscriptionStatus;
   subscription_deleted: boolean;
+  rate_limit: number | null;
+  max_in_flight: number | null;
+  breaker_state: BreakerState;
+  consecutive_failures: number;
+  breaker_in_ms: number | null;
+  release_in_ms: number | null;
+  slot_in_ms: number | null;
   /** The live signing keys as stored (sealed; bytea as base64), newest first. */
   keys: StoredKeyJson[] | null;
   event_id: string;
@@ -23,6 +31,13 @@ interface DeliveryRow {
   created_at: Date;
   data_json: string;
 }
+
+/** Milliseconds from the database's now until a timestamp column (negative once past; null for null). */
+const msFromNow = (column: string) => `(EXTRACT(EPOCH FROM (${column} - clock_timestamp())) * 1000)::float8`;
+/** A timestamp `$n` milliseconds from the database's now. */
+const inMs = (param: string) => `clock_timestamp() + make_interval(secs => ${param}::float8 / 1000)`;
+/** The database's now, in epoch milliseconds (the in-flight leases' unit). */
+const NOW_MS = `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8`;
 
 /** PostgreSQL text cannot hold NUL characters, which a receiver's response body may contain. */
 const storable = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
@@ -61,6 +76,7 @@ const RECORD_ATTEMPT = `
     UPDATE notifications
     SET attempt_count = attempt_count + 1,
         last_attempt_at = $3,
+        gate_slot = NULL,
         next_attempt_at = CASE WHEN status = 'pending' AND NOT $8 THEN $10::timestamptz END,
         status = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN 'succeeded' ELSE status END,
         completed_at = CASE WHEN $8 AND status = 'pending' AND $4::timestamptz <= expires_at THEN $4::timestamptz ELSE completed_at END,
@@ -91,6 +107,8 @@ export class DeliveryRepository implements DeliveryStore {
     const rows = await this.db.query<DeliveryRow[]>(
       `SELECT n.status, n.attempt_count, s.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status,
               s.deleted_at IS NOT NULL AS subscription_deleted, e.id AS event_id, e.type, e.environment_id,
+              s.rate_limit, s.max_in_flight, s.breaker_state, s.consecutive_failures,
+              ${msFromNow('s.breaker_until')} AS breaker_in_ms, ${msFromNow('s.release_until')} AS release_in_ms, ${msFromNow('n.gate_slot')} AS slot_in_ms,
               e.created_at, e.data::text AS data_json,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
                                                  'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
@@ -116,6 +134,15 @@ export class DeliveryRepository implements DeliveryStore {
       subscriptionStatus: row.subscription_status,
       subscriptionDeleted: row.subscription_deleted,
       secrets: (row.keys ?? []).map((key) => openSigningKey(this.keyRing, fromJson(key))),
+      gate: {
+        rateLimit: row.rate_limit,
+        maxInFlight: row.max_in_flight,
+        breakerState: row.breaker_state,
+        breakerInMs: row.breaker_in_ms,
+        releaseInMs: row.release_in_ms,
+        slotInMs: row.slot_in_ms,
+        consecutiveFailures: row.consecutive_failures,
+      },
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
     };
   }
@@ -168,6 +195,85 @@ export class DeliveryRepository implements DeliveryStore {
       [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
     );
     return rows[0]?.[0]?.reason ?? null;
+  }
+
+  async claimProbe(subscriptionId: string, leaseMs: number): Promise<boolean> {
+    const [rows] = await this.db.query<[unknown[], number]>(
+      `UPDATE subscriptions SET breaker_state = 'half-open', breaker_until = ${inMs('$2')}
+       WHERE id = $1 AND breaker_state <> 'closed' AND (breaker_until IS NULL OR breaker_until <= clock_timestamp())
+       RETURNING id`,
+      [subscriptionId, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  /** One statement: the subscription's next free slot moves on by `everyMs`, and the notification remembers the one it got. */
+  async reserveSlot(subscriptionId: string, notificationId: string, everyMs: number): Promise<number> {
+    const rows = await this.db.query<{ in_ms: number }[]>(
+      `WITH slot AS (
+         UPDATE subscriptions SET gate_next_at = GREATEST(gate_next_at, clock_timestamp()) + make_interval(secs => $3::float8 / 1000)
+         WHERE id = $1
+         RETURNING gate_next_at - make_interval(secs => $3::float8 / 1000) AS at
+       ), remembered AS (
+         UPDATE notifications SET gate_slot = (SELECT at FROM slot) WHERE id = $2
+       )
+       SELECT ${msFromNow('at')} AS in_ms FROM slot`,
+      [subscriptionId, notificationId, everyMs],
+    );
+    return rows[0]?.in_ms ?? 0;
+  }
+
+  /**
+   * One statement: the leases that have not run out, plus this notification's, if fewer than `max` others are live.
+   * Concurrent calls queue on the row's lock, and each one's WHERE is evaluated again on the row the previous one wrote.
+   */
+  async acquireLease(subscriptionId: string, notificationId: string, max: number, leaseMs: number): Promise<boolean> {
+    const live = `FROM jsonb_each(s.in_flight) l WHERE (l.value::text)::float8 > ${NOW_MS} AND l.key <> $2`;
+    const [rows] = await this.db.query<[unknown[], number]>(
+      `UPDATE subscriptions s
+       SET in_flight = (SELECT COALESCE(jsonb_object_agg(l.key, l.value), '{}'::jsonb) ${live}) || jsonb_build_object($2::text, ${NOW_MS} + $4::float8)
+       WHERE s.id = $1 AND (SELECT count(*) ${live}) < $3
+       RETURNING s.id`,
+      [subscriptionId, notificationId, max, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(subscriptionId: string, notificationId: string): Promise<void> {
+    await this.db.query(`UPDATE subscriptions SET in_flight = in_flight - $2::text WHERE id = $1 AND jsonb_exists(in_flight, $2)`, [
+      subscriptionId,
+      notificationId,
+    ]);
+  }
+
+  /**
+   * Reads the breaker under the row's lock, lets `change` decide (src/domain/gate.ts), and writes the result in the
+   * same transaction. A release after an open breaker lasts as long as the pending notifications take at its pace.
+   */
+  async updateBreaker(
+    subscriptionId: string,
+    change: (current: BreakerSnapshot) => BreakerChange | null,
+  ): Promise<{ before: BreakerState; after: BreakerState } | null> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ breaker_state: BreakerState; consecutive_failures: number; until_in_ms: number | null }[]>(
+        `SELECT breaker_state, consecutive_failures, ${msFromNow('breaker_until')} AS until_in_ms FROM subscriptions WHERE id = $1 FOR UPDATE`,
+        [subscriptionId],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const next = change({ state: row.breaker_state, untilInMs: row.until_in_ms, failures: row.consecutive_failures });
+      if (!next) return null;
+      await tx.query(
+        `UPDATE subscriptions
+         SET breaker_state = $2, consecutive_failures = $3,
+             breaker_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${inMs('$4')} END,
+             release_until = CASE WHEN $5::float8 IS NULL THEN release_until ELSE clock_timestamp() + make_interval(secs =>
+               (SELECT count(*) FROM notifications WHERE subscription_id = $1 AND status = 'pending')::float8 / $5::float8) END
+         WHERE id = $1`,
+        [subscriptionId, next.state, next.failures, next.openForMs, next.releaseRate],
+      );
+      return { before: row.breaker_state, after: next.state };
+    });
   }
 
   /**

@@ -17,12 +17,18 @@ export interface NewSubscription {
   /** undefined keeps the current filter of an existing subscription (and means "every type" for a new one). */
   eventTypes?: string[];
   signingKey: { id: string; secret: string };
+  /** undefined keeps an existing subscription's value; null: the platform's default. */
+  rateLimit?: number | null;
+  maxInFlight?: number | null;
 }
 
 export interface SubscriptionChanges {
   url?: string;
   eventTypes?: string[];
   status?: SettableSubscriptionStatus;
+  /** undefined: unchanged; null: the platform's default. */
+  rateLimit?: number | null;
+  maxInFlight?: number | null;
 }
 
 export interface DeletedSubscription {
@@ -31,6 +37,9 @@ export interface DeletedSubscription {
   /** The latest time an attempt of theirs that is still in flight may end; null if none is. */
   inFlightUntil: Date | null;
 }
+
+/** A limit as a statement's two parameters: whether it is given, and its value. */
+const given = (value: number | null | undefined): [boolean, number | null] => [value !== undefined, value ?? null];
 
 const isUniqueViolation = (err: unknown) => err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505';
 
@@ -47,14 +56,18 @@ export class SubscriptionRepository {
   async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<{ id: string; created: boolean }[]>(
-        `INSERT INTO subscriptions (id, environment_id, url, event_types)
-         VALUES ($1, $2, $3, COALESCE($4::text[], '{}'))
+        `INSERT INTO subscriptions (id, environment_id, url, event_types, rate_limit, max_in_flight)
+         VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $6::float8, $8::integer)
          ON CONFLICT (environment_id, url) WHERE deleted_at IS NULL
          DO UPDATE SET event_types = COALESCE($4::text[], subscriptions.event_types),
-                       updated_at = CASE WHEN $4::text[] IS NULL OR $4::text[] = subscriptions.event_types
+                       rate_limit = CASE WHEN $5 THEN $6::float8 ELSE subscriptions.rate_limit END,
+                       max_in_flight = CASE WHEN $7 THEN $8::integer ELSE subscriptions.max_in_flight END,
+                       updated_at = CASE WHEN ($4::text[] IS NULL OR $4::text[] = subscriptions.event_types)
+                                          AND (NOT $5 OR $6::float8 IS NOT DISTINCT FROM subscriptions.rate_limit)
+                                          AND (NOT $7 OR $8::integer IS NOT DISTINCT FROM subscriptions.max_in_flight)
                                     THEN subscriptions.updated_at ELSE now() END
          RETURNING id, (xmax = 0) AS created`,
-        [input.id, input.environmentId, input.url, input.eventTypes ?? null],
+        [input.id, input.environmentId, input.url, input.eventTypes ?? null, ...given(input.rateLimit), ...given(input.maxInFlight)],
       );
       if (row.created) await this.signingKeys.insert(tx, { ...input.signingKey, subscriptionId: row.id });
       const subscription = await tx.findOneByOrFail(SubscriptionEntity, { id: row.id });
@@ -85,10 +98,16 @@ export class SubscriptionRepository {
 
   /**
    * Applies the changes; returns the subscription before and after, or null when there is no live one. Making it
-   * active again clears a disabled one's reason and its failing streak. A URL another live subscription of the
+   * active again clears a disabled one's reason and its failing streak, and paces the release of its held
+   * notifications: `releaseRate` a second (src/domain/gate.ts) for as long as they take. A URL another live subscription of the
    * environment has is a conflict.
    */
-  async update(environmentId: string, id: string, changes: SubscriptionChanges): Promise<{ before: SubscriptionEntity; after: SubscriptionEntity } | null> {
+  async update(
+    environmentId: string,
+    id: string,
+    changes: SubscriptionChanges,
+    releaseRate: number,
+  ): Promise<{ before: SubscriptionEntity; after: SubscriptionEntity } | null> {
     try {
       return await this.db.transaction(async (tx) => {
         const before = await tx
@@ -105,11 +124,26 @@ export class SubscriptionRepository {
            SET url = COALESCE($2, url), event_types = COALESCE($3::text[], event_types), status = COALESCE($4, status),
                disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
                failing_since = CASE WHEN $5 AND $4 = 'active' THEN NULL ELSE failing_since END,
+               rate_limit = CASE WHEN $6 THEN $7::float8 ELSE rate_limit END,
+               max_in_flight = CASE WHEN $8 THEN $9::integer ELSE max_in_flight END,
+               -- Active again: the held notifications go out at the release pace (or the rate), not all at once.
+               release_until = CASE WHEN $5 AND $4 = 'active' THEN clock_timestamp() + make_interval(secs =>
+                 (SELECT count(*) FROM notifications n WHERE n.subscription_id = s.id AND n.status = 'pending')::float8 / $10::float8)
+                 ELSE release_until END,
                updated_at = now()
            WHERE id = $1 AND NOT EXISTS (
              SELECT 1 FROM subscriptions o
              WHERE o.environment_id = s.environment_id AND o.url = $2 AND o.id <> s.id AND o.deleted_at IS NULL)`,
-          [id, changes.url ?? null, changes.eventTypes ?? null, changes.status ?? null, statusChange],
+          [
+            id,
+            changes.url ?? null,
+            changes.eventTypes ?? null,
+            changes.status ?? null,
+            statusChange,
+            ...given(changes.rateLimit),
+            ...given(changes.maxInFlight),
+            releaseRate,
+          ],
         );
         if (updated === 0) throw conflict('another subscription of this environment already has this URL');
         const after = await tx.findOneByOrFail(SubscriptionEntity, { id });

@@ -130,7 +130,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
   it('loads the subscription’s current URL, not the one the notification was created with', async () => {
     const { environmentId, subscriptionId } = await subscribed();
     const [notification] = (await publish(new EventRepository(db), environmentId)).notifications;
-    await subscriptions.update(environmentId, subscriptionId, { url: 'https://elsewhere.example/hooks' });
+    await subscriptions.update(environmentId, subscriptionId, { url: 'https://elsewhere.example/hooks' }, 50);
     expect(await deliveries.loadDelivery(notification.id)).toMatchObject({ url: 'https://elsewhere.example/hooks', subscriptionDeleted: false });
   });
 });

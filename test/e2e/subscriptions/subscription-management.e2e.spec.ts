@@ -18,6 +18,9 @@ describe('managing a subscription: list, get, change, delete', () => {
       eventTypes: ['a.b'],
       status: 'active',
       disabledReason: null,
+      rateLimit: null,
+      maxInFlight: null,
+      breaker: { state: 'closed', until: null, consecutiveFailures: 0 },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
