@@ -16,6 +16,8 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
       url,
       signatureKey: expect.stringMatching(/^whsec_[A-Za-z0-9+/]+=*$/),
       eventTypes: [],
+      rateLimit: null,
+      maxInFlight: null,
       createdAt: expect.any(String),
     });
 
