@@ -69,7 +69,13 @@ describe('subscription changes that take effect at once', () => {
       }
     };
     const publishers = Promise.all([publisher(), publisher(), publisher(), publisher()]);
-    await t.receiver.arrived('/race', 20);
+    // Before the delete: more than 20 events answered (each has its notification) and attempts under way. Not 20
+    // arrivals: after 10 failures in a row the subscription's breaker holds its notifications back.
+    await waitFor(
+      async () => ({ events: published.length, arrived: t.receiver.forPath('/race').length }),
+      ({ events, arrived }) => events > 20 && arrived >= 5,
+      { what: 'more than 20 events published and 5 attempts arrived before the delete' },
+    );
     const deleted = await api.request('DELETE', `/webhooks/subscriptions/${body.id}`);
     deleteAnsweredAt = Date.now();
     expect(deleted.status).toBe(204);
