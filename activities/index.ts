@@ -104,7 +104,7 @@ export function createActivities({
       const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
-      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
+      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs, notificationId });
       if (disabled)
         warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
       const isHeld = disabled !== null || gone;

@@ -78,9 +78,12 @@ export interface DeliveryStore {
   /**
    * After a failed attempt: remembers since when the subscription has been failing, and disables it when the
    * receiver answered 410 Gone or when it has had no 2xx for `autoDisableAfterMs` (0: never). Returns the reason
-   * when this call disabled it.
+   * when this call disabled it. `notificationId`: the notification whose attempt failed (operational events name it).
    */
-  noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null>;
+  noteFailure(
+    subscriptionId: string,
+    failure: { at: Date; gone: boolean; autoDisableAfterMs: number; notificationId?: string },
+  ): Promise<DisabledReason | null>;
 }
 
 /** How an attempt ended, as the metrics count it: the class of the receiver's status, a timeout or a network error. */

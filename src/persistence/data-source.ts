@@ -18,6 +18,7 @@ import { EnvironmentPrivateTargets1764980000000 } from './migrations/17649800000
 import { PlatformCatalog1764990500000 } from './migrations/1764990500000-platform-catalog';
 import { TokenScopes1765019000000 } from './migrations/1765019000000-token-scopes';
 import { AttemptsToCurrentUrl1765090000000 } from './migrations/1765090000000-attempts-to-current-url';
+import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-operational-webhooks';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   PlatformCatalog1764990500000,
   TokenScopes1765019000000,
   AttemptsToCurrentUrl1765090000000,
+  OperationalWebhooks1765200000000,
 ];
 
 export interface DatabaseOptions {
