@@ -1,9 +1,10 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { isPublicAddress, parseTargetUrl, refusedWithoutLookup } from '../../src/domain/url-policy';
+import { DEFAULT_DNS, DnsResolver, DnsTimeoutError } from '../../src/lib/dns-resolver';
 import { Slots } from '../../src/lib/slots';
 
 /**
@@ -23,9 +24,11 @@ export interface SenderOptions {
    */
   maxConnectionsPerOrigin: number;
   /**
-   * How the agent that refuses private addresses resolves a host name when it connects (dns.lookup's shape):
-   * node:dns's lookup unless given (tests).
+   * How both agents resolve a host name when they connect: bounded c-ares lookups with a cache (DNS_TIMEOUT,
+   * DNS_CACHE_TTL, DNS_SERVERS; src/lib/dns-resolver.ts), one with DEFAULT_DNS unless given.
    */
+  resolver?: DnsResolver;
+  /** Replaces the resolver, in dns.lookup's shape (tests). */
   lookup?: LookupFunction;
 }
 
@@ -103,12 +106,23 @@ function privateTargetError(host: string, what: string): HttpSendError {
   return new HttpSendError(`refused: ${host} ${what}`, 'EPRIVATETARGET');
 }
 
+/** The resolver as a LookupFunction; its "dns timeout" is an HttpSendError the attempt records as it is. */
+export const resolverLookup =
+  (resolver: DnsResolver): LookupFunction =>
+  (hostname, options, callback) => {
+    resolver.lookup(hostname).then(
+      (addresses) => callback(null, options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses),
+      (err: NodeJS.ErrnoException) => callback(err instanceof DnsTimeoutError ? new HttpSendError(err.message, 'DNS_TIMEOUT') : err, []),
+    );
+  };
+
 /**
- * Resolves like dns.lookup but refuses non-public addresses at connection time (defeats DNS rebinding): the
- * addresses checked are the ones the connection then uses, whatever an earlier lookup answered.
+ * Resolves like dns.lookup, through `lookup`, for the connection being made: the addresses it returns are the ones
+ * that connection uses, with no second lookup. With `publicOnly` it refuses non-public addresses (defeats DNS
+ * rebinding): the addresses checked are the ones the connection then uses, whatever an earlier lookup answered.
  */
-const publicOnlyLookup =
-  (lookup: LookupFunction) =>
+const connectLookup =
+  (lookup: LookupFunction, publicOnly: boolean) =>
   (
     hostname: string,
     options: LookupOptions,
@@ -116,11 +130,11 @@ const publicOnlyLookup =
   ): void => {
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      const bad = addresses.find((a) => !isPublicAddress(a.address));
+      const bad = publicOnly ? addresses.find((a) => !isPublicAddress(a.address)) : undefined;
       if (bad) return callback(privateTargetError(hostname, `resolves to private address ${bad.address}`), []);
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+      if (!first) return callback(Object.assign(new Error(`dns ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
       callback(null, first.address, first.family);
     });
   };
@@ -188,12 +202,12 @@ export function fitUtf8(text: string, limit: number): string {
 export function createHttpSender(opts: SenderOptions): HttpSender {
   // Parsed once: a `ca` list in the agents' options would be parsed again for every new TLS connection.
   const secureContext = createSecureContext({ ca: buildCaList(opts.extraCaFiles) });
-  const lookup = publicOnlyLookup(opts.lookup ?? dnsLookup);
+  const lookup = opts.lookup ?? resolverLookup(opts.resolver ?? new DnsResolver(DEFAULT_DNS));
   const newAgent = (privateTargets: boolean) =>
     new Agent({
       keepAliveTimeout: 30_000,
       connections: opts.maxConnectionsPerOrigin,
-      connect: { secureContext, ...(privateTargets ? {} : { lookup }) },
+      connect: { secureContext, lookup: connectLookup(lookup, !privateTargets) },
     });
   const publicOnly = opts.allowPrivateTargets ? null : newAgent(false);
   let anyTarget: Agent | null = null;

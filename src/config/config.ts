@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseMasterKey } from '../crypto/key-ring';
 import { parseRateLimit, rateLimitFormat, type RateLimit } from '../domain/rate-limit';
@@ -27,6 +28,28 @@ const durationOrOff = (fallback: string) =>
 
 /** Requests a second per key (a token, a client address's failures), with a burst; null: no limit. */
 const rateLimit = (fallback: string) => parsedWith(fallback, parseRateLimit, rateLimitFormat);
+
+/** `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`, as node:dns's setServers takes them. */
+function isDnsServer(entry: string): boolean {
+  if (isIP(entry) !== 0) return true;
+  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:[\]]+):(\d+)$/.exec(entry);
+  if (!match) return false;
+  const port = match[2] === undefined ? 53 : Number(match[2]);
+  return isIP(match[1]) === (entry.startsWith('[') ? 6 : 4) && port >= 1 && port <= 65535;
+}
+
+/** DNS_SERVERS: a comma-separated list of name servers; empty: the system's. */
+const dnsServers = parsedWith(
+  '',
+  (value) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    return entries.every(isDnsServer) ? entries : undefined;
+  },
+  'a comma-separated list of IP addresses with optional ports, like 10.0.0.2,10.0.0.3:5353,[fd00::53]:53',
+);
 
 const bool = (fallback: boolean) =>
   z
@@ -78,6 +101,14 @@ const variables = z.object({
   AUTH_FAILURE_LIMIT: rateLimit('10/s'),
   ALLOW_PRIVATE_TARGETS: bool(false),
   DELIVERY_TIMEOUT: duration('10s'),
+  DNS_TIMEOUT: optional.pipe(z.string().optional()).transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const parsed = parseDuration(value);
+    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 500ms, 2s or 5s` });
+    return parsed ?? z.NEVER;
+  }),
+  DNS_CACHE_TTL: durationOrOff('30s'),
+  DNS_SERVERS: dnsServers,
   DELIVERY_WINDOW: duration('72h'),
   RETRY_INITIAL_INTERVAL: duration('5s'),
   RETRY_MAX_INTERVAL: duration('1h'),
@@ -109,6 +140,10 @@ const schema = variables.superRefine((env, ctx) => {
   }
   if (env.DELIVERY_TIMEOUT >= env.DELIVERY_WINDOW) {
     ctx.addIssue({ code: 'custom', path: ['DELIVERY_TIMEOUT'], message: 'must be shorter than DELIVERY_WINDOW' });
+  }
+  // A lookup that times out is recorded as "dns timeout", within the attempt it belongs to.
+  if (env.DNS_TIMEOUT !== undefined && env.DNS_TIMEOUT >= env.DELIVERY_TIMEOUT) {
+    ctx.addIssue({ code: 'custom', path: ['DNS_TIMEOUT'], message: 'must be shorter than DELIVERY_TIMEOUT' });
   }
 });
 
@@ -153,6 +188,11 @@ export interface Config {
     /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
     extraCaFiles: string[];
   };
+  /**
+   * How receivers' host names are resolved, at subscribe and for each delivery (src/lib/dns-resolver.ts): one
+   * deadline per lookup, answers kept up to `cacheTtlMs` (0: not kept), the system's name servers unless `servers`.
+   */
+  dns: { timeoutMs: number; cacheTtlMs: number; servers: string[] };
   outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
@@ -169,6 +209,9 @@ export interface Config {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** DNS_TIMEOUT's default: 5 s, or half the attempt's timeout when that is shorter than 10 s. */
+const dnsTimeoutFor = (deliveryTimeoutMs: number): number => Math.min(5_000, Math.max(1, Math.floor(deliveryTimeoutMs / 2)));
 
 /** Validates the environment once, at start-up. Throws a ConfigError that lists every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -206,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
       extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
     },
+    dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
     worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },

@@ -1,4 +1,3 @@
-import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
 import * as ipaddr from 'ipaddr.js';
 import { DomainError } from './errors';
@@ -6,8 +5,11 @@ import { DomainError } from './errors';
 /** Who we are allowed to POST to. Pure checks are synchronous; only DNS resolution is async. */
 export interface UrlPolicyOptions {
   allowPrivateTargets: boolean;
-  /** Resolves a hostname to IP address strings; defaults to the system resolver (dns.lookup). */
-  resolve?: (hostname: string) => Promise<string[]>;
+  /**
+   * Resolves a hostname to IP address strings: the service's bounded resolver (src/lib/dns-resolver.ts). An error
+   * whose code is EDNSTIMEOUT is a lookup that timed out.
+   */
+  resolve: (hostname: string) => Promise<string[]>;
   /** How to allow private targets, in a refusal's message; an environment's setting by default. */
   privateTargetsHint?: string;
 }
@@ -17,11 +19,6 @@ export const MAX_URL_LENGTH = 2048;
 const UNSAFE_URL_CHARACTER = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
 const PRIVATE_HINT =
   'the environment does not allow private targets (admin API: PATCH /admin/environments/:id {"allowPrivateTargets": true}; ALLOW_PRIVATE_TARGETS=true allows them everywhere)';
-
-export async function defaultResolve(hostname: string): Promise<string[]> {
-  const results = await dnsPromises.lookup(hostname, { all: true, verbatim: true });
-  return results.map((r) => r.address);
-}
 
 function invalid(message: string): DomainError {
   return new DomainError('invalid_url', message);
@@ -113,13 +110,15 @@ export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Prom
   const reason = refusedWithoutLookup(host);
   if (reason !== null) throw refused(literal ?? host, reason, opts.privateTargetsHint);
   if (literal !== null) return;
-  const resolve = opts.resolve ?? defaultResolve;
   let addresses: string[];
   try {
-    addresses = await resolve(host);
+    addresses = await opts.resolve(host);
   } catch (err) {
-    const reason = (err as { code?: string }).code ?? (err as Error).message;
-    throw new DomainError('invalid_url', `could not resolve host ${host} (${reason})`);
+    const code = (err as { code?: string }).code;
+    // Its addresses cannot be checked, so it is refused; the name servers may answer the next time.
+    if (code === 'EDNSTIMEOUT')
+      throw new DomainError('invalid_url', `could not resolve host ${host} (dns timeout: its name servers did not answer in time; try again)`);
+    throw new DomainError('invalid_url', `could not resolve host ${host} (${code ?? (err as Error).message})`);
   }
   if (addresses.length === 0) throw new DomainError('invalid_url', `could not resolve host ${host} (no addresses)`);
   const bad = addresses.find((a) => !isPublicAddress(a));

@@ -1,6 +1,9 @@
 import { type DataSource } from 'typeorm';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import type { Config } from '../config/config';
+import { CONFIG } from '../config/injection';
+import { DnsResolver } from '../lib/dns-resolver';
 import { DATA_SOURCE } from '../persistence/injection';
 import { signingKeyRepositoryProvider, subscriptionRepositoryProvider } from '../persistence/nest-providers';
 import { OperationalWebhookRepository } from '../persistence/repositories/operational-webhook.repository';
@@ -13,6 +16,8 @@ import { OperationalWebhookService } from './operational-webhook.service';
   controllers: [OperationalWebhookController],
   providers: [
     OperationalWebhookService,
+    // The URL policy resolves the host name with the same bounded lookups as the sender.
+    { provide: DnsResolver, useFactory: (config: Config) => new DnsResolver(config.dns), inject: [CONFIG] },
     signingKeyRepositoryProvider,
     subscriptionRepositoryProvider,
     {

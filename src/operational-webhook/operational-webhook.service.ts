@@ -6,6 +6,7 @@ import { newId } from '../domain/ids';
 import { OPERATIONS_ENVIRONMENT_ID } from '../domain/operational-events';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
+import { DnsResolver } from '../lib/dns-resolver';
 import { OperationalWebhookRepository } from '../persistence/repositories/operational-webhook.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationSignals } from '../temporal/notification-signals';
@@ -21,6 +22,7 @@ export class OperationalWebhookService {
     private readonly webhooks: OperationalWebhookRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly signals: NotificationSignals,
+    private readonly dns: DnsResolver,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -30,6 +32,7 @@ export class OperationalWebhookService {
     const url = await checkTargetUrl(request.url, {
       allowPrivateTargets: allowPrivateTargets || this.config.delivery.allowPrivateTargets,
       privateTargetsHint: PRIVATE_TARGETS_HINT,
+      resolve: (host) => this.dns.addresses(host),
     });
     const registered = await this.webhooks.register({
       url: url.href,

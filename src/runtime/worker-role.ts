@@ -5,6 +5,7 @@ import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { deliveryPolicyOf } from '../config/config';
+import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
@@ -46,6 +47,8 @@ export async function createDeliveryWorker(
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
     // One connection per activity slot: a delivery never waits behind other deliveries to the same receiver.
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,
+    // Receivers' names: c-ares with a deadline and a cache, never getaddrinfo on libuv's 4 threads (issue 20).
+    resolver: new DnsResolver(config.dns),
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const outbox = new OutboxRepository(db);

@@ -5,6 +5,7 @@ import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
+import { DnsResolver } from '../lib/dns-resolver';
 import type { SubscriptionEntity } from '../persistence/entities';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
@@ -24,6 +25,7 @@ export class SubscriptionsService {
     private readonly environments: EnvironmentRepository,
     private readonly signals: NotificationSignals,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly dns: DnsResolver,
   ) {}
 
   /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
@@ -94,9 +96,12 @@ export class SubscriptionsService {
     return subscription;
   }
 
-  /** The URL policy, with private targets allowed by ALLOW_PRIVATE_TARGETS or by the environment's own setting. */
+  /**
+   * The URL policy, with private targets allowed by ALLOW_PRIVATE_TARGETS or by the environment's own setting. Where
+   * they are not, the host's addresses must be known to be public: a lookup that times out is a 400 (invalid_url: try again).
+   */
   private async checkUrl(environmentId: string, rawUrl: unknown): Promise<string> {
     const allowPrivateTargets = this.config.delivery.allowPrivateTargets || (await this.environments.allowsPrivateTargets(environmentId));
-    return (await checkTargetUrl(rawUrl, { allowPrivateTargets })).href;
+    return (await checkTargetUrl(rawUrl, { allowPrivateTargets, resolve: (host) => this.dns.addresses(host) })).href;
   }
 }

@@ -1,6 +1,8 @@
+import { LoopbackDnsServer } from '../support/dns-server';
 import { chaosCase, type Counted } from './support/chaos-case';
 import { attemptsOf, droppedOf } from './support/attempts';
-import { Ledger } from './support/ledger';
+import { certificateFor, chaosCa } from './support/certificates';
+import { Ledger, percentile } from './support/ledger';
 import { useChaosDeployment } from './support/deployment';
 import {
   BadTlsReceiver,
@@ -19,10 +21,30 @@ import type { ChaosEnvironment } from './support/topology';
 
 const TIMEOUT_MS = 5_000;
 const BODY_LIMIT = 4_096;
+/** R7: how long a lookup may take (DNS_TIMEOUT), the names its name server never answers, the one it does. */
+const DNS_TIMEOUT_MS = 2_000;
+const SILENT_DOMAIN = '.silent.r7.test';
+const GOOD_NAME = 'good.r7.test';
 
 /** Hostile receivers, each a real local server, against 2 × start:api and 2 × start:worker. */
 describe('hostile receivers', () => {
-  const chaos = useChaosDeployment({ fleet: false, env: { DELIVERY_TIMEOUT: `${TIMEOUT_MS / 1000}s`, RESPONSE_BODY_LIMIT: String(BODY_LIMIT) } });
+  const env: Record<string, string> = {
+    DELIVERY_TIMEOUT: `${TIMEOUT_MS / 1000}s`,
+    RESPONSE_BODY_LIMIT: String(BODY_LIMIT),
+    DNS_TIMEOUT: `${DNS_TIMEOUT_MS}ms`,
+  };
+  /**
+   * R7's name server on 127.0.0.1: started before the deployment (this beforeAll runs before the deployment's), so
+   * that every process resolves receivers' names through it (DNS_SERVERS). The other cases use IP literals only.
+   */
+  let dns: LoopbackDnsServer;
+  beforeAll(async () => {
+    dns = await LoopbackDnsServer.start({ silent: (name) => name.endsWith(SILENT_DOMAIN) });
+    dns.set(GOOD_NAME, { addresses: ['127.0.0.1'] });
+    env.DNS_SERVERS = dns.address;
+    chaos.onStop(() => dns.stop());
+  });
+  const chaos = useChaosDeployment({ fleet: false, env });
 
   /** In an environment of the case's own, subscribes each URL and publishes one event; its id and the subscriptions. */
   async function deliverTo(urls: string[], type: string) {
@@ -197,4 +219,81 @@ describe('hostile receivers', () => {
       `${attempts.length} attempts refused at the handshake (${receivers.map((r) => r.expectedError).join(', ')}); no request reached a receiver`,
     );
   });
+
+  chaosCase(
+    'R7',
+    'a name server that never answers',
+    `${SILENT_DOMAIN.slice(1)} names whose name server (a DNS server on 127.0.0.1, DNS_SERVERS) never answers, DNS_TIMEOUT=${DNS_TIMEOUT_MS / 1000}s; ` +
+      `meanwhile a receiver reached by a name that server answers (${GOOD_NAME}) and by 127.0.0.1`,
+    async () => {
+      const ca = await chaosCa();
+      const good = await CountingReceiver.start({ ca: { ...ca, localhost: await certificateFor(ca, [GOOD_NAME]) } });
+      chaos.onStop(() => good.stop());
+      const healthy = await chaos.topology.newEnvironment();
+      const healthySubs: string[] = [];
+      for (const url of [good.url('/r7-name').replace('127.0.0.1', GOOD_NAME), good.url('/r7-ip')]) {
+        const subscribed = await healthy.clients[0].subscribe(url);
+        expect(subscribed.status).toBe(200);
+        healthySubs.push(subscribed.body.id);
+      }
+      /** Publishes `count` events to the healthy receiver, one every 200 ms; each delivery's publish → receive ms. */
+      const healthyLatencies = async (ledger: Ledger, count: number): Promise<number[]> => {
+        const before = good.requests.length;
+        for (let n = 0; n < count; n++) {
+          expect((await ledger.publish(healthy, 'r7.healthy', { n })).status).toBe(202);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        const requests = (await good.received(before + 2 * count, undefined, { timeoutMs: 60_000 })).slice(before);
+        return requests.map((r) => r.at - Date.parse((JSON.parse(r.text) as { createdAt: string }).createdAt));
+      };
+      const healthyLedger = new Ledger();
+      await healthyLatencies(healthyLedger, 2); // warm: connections, caches
+      const without = await healthyLatencies(healthyLedger, 10);
+
+      // A subscribe that must check the name's addresses cannot: a clear 400.
+      const strict = await chaos.topology.newEnvironment({ allowPrivateTargets: false });
+      const refused = await strict.clients[0].subscribe(`https://refused${SILENT_DOMAIN}/r7`);
+      expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_url', message: expect.stringContaining('dns timeout') } });
+
+      // 12 silent names × 4 events: 48 notifications whose every attempt waits for DNS, while the healthy ones go on.
+      const silent = await chaos.topology.newEnvironment();
+      const silentSubs: string[] = [];
+      for (let n = 1; n <= 12; n++) silentSubs.push((await silent.clients[0].subscribe(`https://s${n}${SILENT_DOMAIN}:8443/r7`)).body.id);
+      const silentLedger = new Ledger();
+      for (let n = 0; n < 4; n++) expect((await silentLedger.publish(silent, 'r7.silent', { n })).status).toBe(202);
+      const during = await healthyLatencies(healthyLedger, 10);
+      const silentEvents = [...silentLedger.accepted.keys()];
+      const attempts = (await Promise.all(silentEvents.map((id) => attemptsOf(chaos.topology, id, 1)))).flat();
+      for (const a of attempts) {
+        expect(a.error).toMatch(new RegExp(`^dns timeout after ${DNS_TIMEOUT_MS}ms resolving s\\d+\\.silent\\.r7\\.test$`));
+        expect(a.succeeded).toBe(false);
+        // Within the DNS deadline (plus the attempt's own work), well before the attempt's timeout. A lookup that
+        // joined one already asked for the same name ends sooner: the query is shared.
+        expect(a.duration_ms).toBeLessThan(DNS_TIMEOUT_MS + 1_000);
+      }
+      expect(Math.max(...attempts.map((a) => a.duration_ms))).toBeGreaterThanOrEqual(DNS_TIMEOUT_MS - 50);
+      expect(dns.queries(`s1${SILENT_DOMAIN}`)).toBeGreaterThan(0);
+
+      // Not slowed: a generous bound (the machine is shared), p95 at most 3 × its p95 without, plus 1 s.
+      const [p95Without, p95During] = [percentile(without, 95), percentile(during, 95)];
+      expect(p95During).toBeLessThan(3 * p95Without + 1_000);
+      expect(good.forPath('/r7-name')).toHaveLength(22);
+      expect(good.forPath('/r7-ip')).toHaveLength(22);
+
+      const dropped = await droppedOf(chaos.topology, silentEvents);
+      expect(dropped).toBe(0);
+      await unsubscribe(silent, silentSubs);
+      await unsubscribe(healthy, healthySubs);
+      const durations = attempts.map((a) => a.duration_ms);
+      return {
+        accepted: healthyLedger.accepted.size + silentEvents.length,
+        delivered: healthyLedger.accepted.size,
+        duplicates: 0,
+        lost: dropped,
+        counted:
+          `${attempts.length} attempts to 12 silent names: "dns timeout" after ${Math.min(...durations)}-${Math.max(...durations)} ms (attempt timeout ${TIMEOUT_MS} ms), pending and retried; ` +
+          `healthy receiver (by name and by IP) publish → receive p95 ${p95Without.toFixed(0)} ms without, ${p95During.toFixed(0)} ms during; subscribe of a silent name where private targets are refused: 400`,
+      };
+    },
+  );
 });

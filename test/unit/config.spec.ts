@@ -82,6 +82,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
   });
 
+  describe('DNS', () => {
+    it('defaults to 5 s lookups (half DELIVERY_TIMEOUT when that is shorter than 10 s), a 30 s cache and the system servers', () => {
+      expect(loadConfig({}).dns).toEqual({ timeoutMs: 5_000, cacheTtlMs: 30_000, servers: [] });
+      expect(loadConfig({ DELIVERY_TIMEOUT: '1s' }).dns.timeoutMs).toBe(500);
+    });
+
+    it('reads DNS_TIMEOUT, DNS_CACHE_TTL (0: no cache) and DNS_SERVERS', () => {
+      const config = loadConfig({ DNS_TIMEOUT: '750ms', DNS_CACHE_TTL: '0', DNS_SERVERS: ' 10.0.0.2, 127.0.0.1:5353,::1,[fd00::53]:53 ' });
+      expect(config.dns).toEqual({ timeoutMs: 750, cacheTtlMs: 0, servers: ['10.0.0.2', '127.0.0.1:5353', '::1', '[fd00::53]:53'] });
+    });
+
+    it('names a bad DNS setting, and a DNS_TIMEOUT not shorter than DELIVERY_TIMEOUT', () => {
+      const attempt = () => loadConfig({ DNS_TIMEOUT: 'soon', DNS_CACHE_TTL: 'x', DNS_SERVERS: '10.0.0.2,dns.example:53' });
+      expect(attempt).toThrow(/DNS_TIMEOUT: "soon" is not a duration/);
+      expect(attempt).toThrow(/DNS_CACHE_TTL: "x" is not a duration/);
+      expect(attempt).toThrow(/DNS_SERVERS: "10.0.0.2,dns.example:53" is not a comma-separated list of IP addresses/);
+      for (const bad of ['1.2.3.4:0', '1.2.3.4:70000', '[1.2.3.4]:53', 'fd00::53:53x']) expect(() => loadConfig({ DNS_SERVERS: bad })).toThrow(/DNS_SERVERS/);
+      expect(() => loadConfig({ DNS_TIMEOUT: '10s' })).toThrow(/DNS_TIMEOUT: must be shorter than DELIVERY_TIMEOUT/);
+    });
+  });
+
   it('reads a duration that is not one, even an empty one, as a bad variable', () => {
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(ConfigError);
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(/DELIVERY_TIMEOUT: "" is not a duration/);

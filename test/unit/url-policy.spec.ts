@@ -10,6 +10,7 @@ const records: Record<string, string[]> = {
 };
 const resolve = jest.fn(async (host: string) => {
   const found = records[host];
+  if (host === 'silent.example.com') throw Object.assign(new Error('dns timeout after 5000ms resolving silent.example.com'), { code: 'EDNSTIMEOUT' });
   if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   return found;
 });
@@ -155,6 +156,12 @@ describe('assertPublicTarget / checkTargetUrl', () => {
     expect(await codeOf(checkTargetUrl('https://empty.example.com/', strict))).toMatch(/^invalid_url: could not resolve host/);
   });
 
+  it('refuses a host whose lookup timed out, saying so: its addresses cannot be checked', async () => {
+    expect(await codeOf(checkTargetUrl('https://silent.example.com/', strict))).toBe(
+      'invalid_url: could not resolve host silent.example.com (dns timeout: its name servers did not answer in time; try again)',
+    );
+  });
+
   it('allows loopback and private names when allowPrivateTargets is set, without resolving', async () => {
     resolve.mockClear();
     const loose = { allowPrivateTargets: true, resolve };
@@ -165,6 +172,6 @@ describe('assertPublicTarget / checkTargetUrl', () => {
   });
 
   it('still applies the synchronous checks when private targets are allowed', async () => {
-    expect(await codeOf(checkTargetUrl('http://127.0.0.1/', { allowPrivateTargets: true }))).toMatch(/^invalid_url: url must use https/);
+    expect(await codeOf(checkTargetUrl('http://127.0.0.1/', { allowPrivateTargets: true, resolve }))).toMatch(/^invalid_url: url must use https/);
   });
 });

@@ -80,3 +80,15 @@ export function wrongHostCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise
     notAfter: new Date(Date.now() + 30 * DAY_MS),
   });
 }
+
+/** Issued by `ca`, valid, for `names` and the loopback names: a receiver reached by a host name of its own (R7). */
+export function certificateFor(ca: Pick<ChaosCa, 'cert' | 'key'>, names: string[]): Promise<ServerCertificate> {
+  return createCertificate({
+    ...LEAF,
+    commonName: names[0],
+    altNames: [...names.map((value) => ({ type: 2 as const, value })), ...LEAF.altNames],
+    issuer: ca,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 30 * DAY_MS),
+  });
+}

@@ -20,6 +20,7 @@ export const CASE_IDS = [
   'R4',
   'R5',
   'R6',
+  'R7',
   'Z1',
   'Z2',
   'Z3',

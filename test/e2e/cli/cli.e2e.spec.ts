@@ -73,7 +73,7 @@ describe('plude against the real stack', () => {
     });
     const listed = await json(admin('service-tokens', 'list', '--json'));
     expect(listed).toContainEqual(expect.objectContaining({ id: issued.id, name: `cli ${id}`, environments: [id], revokedAt: null }));
-    expect((await admin('service-tokens', 'list')).stdout).toMatch(new RegExp(`\\n${issued.id}  cli ${id}  pwh_\\S+  publish,catalog  ${id}  `));
+    expect((await admin('service-tokens', 'list')).stdout).toMatch(new RegExp(`\\n${issued.id} +cli ${id} +pwh_\\S+ +publish,catalog +${id} `));
     expect(await admin('service-tokens', 'revoke', issued.id)).toMatchObject({ code: 0, stdout: `service token ${issued.id} revoked\n` });
     expect(await service('events', 'publish', 'cli.declared')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401 unauthorized') });
   });

@@ -67,7 +67,7 @@ describe('signing keys sealed at rest', () => {
 
     // The search finds what is there: the URL as text, a stored ciphertext as bytes.
     const [{ ciphertext }] = await t.app.db.query(`SELECT ciphertext FROM signing_keys WHERE id = $1`, [rotated.body.id]);
-    expect(await columnsContaining(t.app.db, [url], [])).toEqual(['public.notifications.url', 'public.subscriptions.url']);
+    expect(await columnsContaining(t.app.db, [url], [])).toEqual(['public.attempts.url', 'public.notifications.url', 'public.subscriptions.url']);
     expect(await columnsContaining(t.app.db, [], [ciphertext])).toEqual(['public.signing_keys.ciphertext']);
     const [stored] = await t.app.db.query(`SELECT encryption, secret, master_key_id FROM signing_keys WHERE id = $1`, [rotated.body.id]);
     expect(stored).toEqual({ encryption: 'aes-256-gcm', secret: null, master_key_id: t.app.keyRing.currentId });

@@ -126,17 +126,17 @@ describe('plude commands for redeliver, recover and the event-type catalog (stub
     expect((await plude('event-types', 'list')).stdout).toBe('no event types\n');
   });
 
-  it("puts an event type in the platform's catalog with the admin token, its schema and example as the user's own JSON", async () => {
+  it("puts an event type in the platform's catalog with the service token, its schema and example as the user's own JSON", async () => {
     api.on('PUT', '/event-types/invoice.paid', {
       status: 200,
       body: eventTypeView('invoice.paid', 'Paid', { type: 'object', required: ['amount'] }, { amount: 42 }),
     });
     const schema = '{"type": "object", "required": ["amount"]}';
     const argv = ['event-types', 'put', 'invoice.paid', '--description', 'Paid', '--schema', schema, '--example', '{"amount": 42}'];
-    const { code, stdout } = await runCli(argv, { env: { ...env(), PLUDE_ADMIN_TOKEN: 'adm_stub' } });
+    const { code, stdout } = await runCli(argv, { env: env() });
     expect(code).toBe(0);
     expect(api.requests[0].body).toBe(`{"description":"Paid","schema":${schema},"example":{"amount": 42}}`);
-    expect(api.requests[0].headers.authorization).toBe('Bearer adm_stub');
+    expect(api.requests[0].headers.authorization).toBe('Bearer pwh_stub_service');
     expect(stdout).toContain('event type:   invoice.paid');
     expect(await plude('event-types', 'put', 'invoice.paid')).toMatchObject({
       code: 2,
