@@ -123,6 +123,17 @@ describe('operational webhooks', () => {
     const { api } = await t.app.newEnvironment();
     expect((await api.request('GET', '/admin/operational-webhook')).status).toBe(401);
     expect((await t.app.admin.request('GET', `/admin/environments/${OPERATIONS_ENVIRONMENT_ID}`)).status).toBe(404);
+    expect((await t.app.admin.request('POST', `/admin/environments/${OPERATIONS_ENVIRONMENT_ID}/tokens`)).status).toBe(404);
+    // Not even a service token of every environment can name it.
+    const everywhere = await t.app.admin.request('POST', '/admin/tokens', { name: 'operations-probe', scopes: ['publish'] });
+    expect(everywhere.status).toBe(201);
+    const probe = api.as({ token: everywhere.body.token as string, environment: OPERATIONS_ENVIRONMENT_ID });
+    expect((await probe.publish('subscription.disabled', {})).status).toBeGreaterThanOrEqual(400);
+    expect(
+      await t.app.db.query(`SELECT 1 FROM events WHERE environment_id = $1 AND type = 'subscription.disabled' AND data::text = '{}'`, [
+        OPERATIONS_ENVIRONMENT_ID,
+      ]),
+    ).toEqual([]);
     // The types are in the platform catalog.
     const catalog = await api.request('GET', '/webhooks/event-types');
     const names = (catalog.body.items as { name: string }[]).map((item) => item.name);
