@@ -119,8 +119,10 @@ export function createActivities({
     const { gate: state, subscriptionId } = delivery;
     if (succeeded && state.breakerState === 'closed' && state.consecutiveFailures === 0) return;
     if (!succeeded && state.breakerState === 'closed' && gate.failureThreshold === 0 && !(retryAfterMs !== null && retryAfterMs > 0)) return;
-    const changed = await store.updateBreaker(subscriptionId, (current) =>
-      succeeded ? breakerAfterSuccess(current, gate) : breakerAfterFailure(current, retryAfterMs, gate),
+    const changed = await store.updateBreaker(
+      subscriptionId,
+      (current) => (succeeded ? breakerAfterSuccess(current, gate) : breakerAfterFailure(current, retryAfterMs, gate)),
+      { notificationId: delivery.notificationId, retryAfter: retryAfterMs !== null && retryAfterMs > 0 },
     );
     if (!changed || changed.before === changed.after) return;
     metrics.breakerChanged(changed.after);
@@ -186,7 +188,7 @@ export function createActivities({
       // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
       const gone = answer.statusCode === 410;
       await noteBreaker(delivery, succeeded, retryAfterMs);
-      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs });
+      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs, notificationId });
       if (disabled)
         warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
       const isHeld = disabled !== null || gone;

@@ -4,6 +4,7 @@ import { EnvironmentsModule } from '../environments/environments.module';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { OperationalWebhookModule } from '../operational-webhook/operational-webhook.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -26,6 +27,7 @@ export class AppModule {
         EventsModule,
         NotificationsModule,
         RecoveriesModule,
+        OperationalWebhookModule,
       ],
     };
   }

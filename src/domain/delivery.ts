@@ -62,6 +62,13 @@ export interface RecordedAttempt {
 }
 
 /** What the delivery activity needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
+/** The attempt that changed a breaker: what an operational `subscription.breaker_opened` reports. */
+export interface BreakerAttempt {
+  notificationId: string;
+  /** The receiver asked to wait (429 or 503 with Retry-After), rather than failing once too often. */
+  retryAfter: boolean;
+}
+
 export interface DeliveryStore {
   loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
   /**
@@ -81,9 +88,12 @@ export interface DeliveryStore {
   /**
    * After a failed attempt: remembers since when the subscription has been failing, and disables it when the
    * receiver answered 410 Gone or when it has had no 2xx for `autoDisableAfterMs` (0: never). Returns the reason
-   * when this call disabled it.
+   * when this call disabled it. `notificationId`: the notification whose attempt failed (operational events name it).
    */
-  noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null>;
+  noteFailure(
+    subscriptionId: string,
+    failure: { at: Date; gone: boolean; autoDisableAfterMs: number; notificationId?: string },
+  ): Promise<DisabledReason | null>;
   /** Makes this notification the breaker's probe if its time is up and no other has claimed it; true if it did. */
   claimProbe(subscriptionId: string, leaseMs: number): Promise<boolean>;
   /** Reserves the subscription's next free slot (slots `everyMs` apart) for this notification; ms from now until it. */
@@ -95,6 +105,7 @@ export interface DeliveryStore {
   updateBreaker(
     subscriptionId: string,
     change: (current: BreakerSnapshot) => BreakerChange | null,
+    attempt?: BreakerAttempt | null,
   ): Promise<{ before: BreakerState; after: BreakerState } | null>;
 }
 

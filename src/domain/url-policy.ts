@@ -10,6 +10,8 @@ export interface UrlPolicyOptions {
    * whose code is EDNSTIMEOUT is a lookup that timed out.
    */
   resolve: (hostname: string) => Promise<string[]>;
+  /** How to allow private targets, in a refusal's message; an environment's setting by default. */
+  privateTargetsHint?: string;
 }
 
 export const MAX_URL_LENGTH = 2048;
@@ -87,8 +89,8 @@ export function isLocalhostName(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost');
 }
 
-function refused(host: string, what: string): DomainError {
-  return new DomainError('private_target', `url host ${host} ${what}; ${PRIVATE_HINT}`);
+function refused(host: string, what: string, hint = PRIVATE_HINT): DomainError {
+  return new DomainError('private_target', `url host ${host} ${what}; ${hint}`);
 }
 
 /**
@@ -106,7 +108,7 @@ export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Prom
   const host = url.hostname;
   const literal = ipLiteral(host);
   const reason = refusedWithoutLookup(host);
-  if (reason !== null) throw refused(literal ?? host, reason);
+  if (reason !== null) throw refused(literal ?? host, reason, opts.privateTargetsHint);
   if (literal !== null) return;
   let addresses: string[];
   try {
@@ -120,7 +122,7 @@ export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Prom
   }
   if (addresses.length === 0) throw new DomainError('invalid_url', `could not resolve host ${host} (no addresses)`);
   const bad = addresses.find((a) => !isPublicAddress(a));
-  if (bad !== undefined) throw refused(host, `resolves to private address ${bad}`);
+  if (bad !== undefined) throw refused(host, `resolves to private address ${bad}`, opts.privateTargetsHint);
 }
 
 export async function checkTargetUrl(raw: unknown, opts: UrlPolicyOptions): Promise<URL> {

@@ -4,8 +4,10 @@ import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
 import { createRecoveryActivities } from '../../activities/recovery';
+import { deliveryPolicyOf } from '../config/config';
 import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
+import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
@@ -63,15 +65,13 @@ export async function createDeliveryWorker(
     dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d),
     markDispatched: (ids: string[]) => outbox.markDispatched(ids),
   };
+  // Operational events (a subscription disabled, a notification expired) get this worker's policy and window; their
+  // workflows start as soon as they are committed, through this worker's dispatcher (the outbox relay otherwise).
+  const operational = new OperationalEventRepository({ policy: deliveryPolicyOf(config.delivery), windowMs: config.delivery.windowMs });
+  const store = new DeliveryRepository(db, keyRing, { events: operational, raised: (dispatches) => void dispatcher.dispatchAndRecord(dispatches) });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
-    ...createActivities({
-      store: new DeliveryRepository(db, keyRing),
-      sender,
-      metrics,
-      autoDisableAfterMs: config.worker.autoDisableAfterMs,
-      gate: config.delivery.gate,
-    }),
+    ...createActivities({ store, sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs, gate: config.delivery.gate }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({

@@ -96,7 +96,7 @@ describe('the delivery activity (stubbed store and sender)', () => {
     const t = setup({ statusCode: 410, body: 'gone', retryAfter: null });
     const failure = await failureOf(t.run());
     expect(failure).toMatchObject({ type: 'SubscriptionHeld', nonRetryable: true });
-    expect(t.failures).toEqual([{ at: expect.any(Date), gone: true, autoDisableAfterMs: 60_000 }]);
+    expect(t.failures).toEqual([{ at: expect.any(Date), gone: true, autoDisableAfterMs: 60_000, notificationId: 'ntf_1' }]);
     expect(t.warnings).toEqual([
       { message: 'subscription sub_1 disabled: gone', fields: { subscriptionId: 'sub_1', reason: 'gone', notificationId: 'ntf_1' } },
     ]);

@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { AttemptRecord, DeliveryContext, DeliveryStore, RecordedAttempt } from '../../domain/delivery';
+import type { AttemptRecord, BreakerAttempt, DeliveryContext, DeliveryStore, NotificationDispatch, RecordedAttempt } from '../../domain/delivery';
 import type { BreakerChange, BreakerSnapshot } from '../../domain/gate';
+import type { ExpiryReason, OperationalEvent } from '../../domain/operational-events';
 import type { BreakerState, DisabledReason, NotificationStatus, RecoverableNotificationStatus, SubscriptionStatus } from '../../domain/statuses';
 import type { KeyRing } from '../../crypto/key-ring';
+import type { OperationalEventRepository, Queryable } from './operational-event.repository';
 import { openSigningKey, type StoredSigningKey } from './signing-key.repository';
 
 /** A live signing key as loadDelivery's JSON carries it: StoredSigningKey with its bytea columns in base64. */
@@ -95,11 +97,20 @@ const RECORD_ATTEMPT = `
   )
   SELECT attempt.number, notification.status FROM attempt, notification`;
 
+/** Operational events raised by the delivery's storage (issue 20): a subscription disabled, a notification expired. */
+export interface OperationalHooks {
+  events: Pick<OperationalEventRepository, 'raise'>;
+  /** Told, after the commit, of the operational notifications stored: to start their workflows now (the outbox relay would later). */
+  raised?: (dispatches: NotificationDispatch[]) => void;
+}
+
 /** The worker's side of storage: one query to load a delivery, one statement to record an attempt. */
 export class DeliveryRepository implements DeliveryStore {
   constructor(
     private readonly db: DataSource,
     private readonly keyRing: KeyRing,
+    /** Without them no operational event is raised. */
+    private readonly operational?: OperationalHooks,
   ) {}
 
   /** The notification with its subscription as it is now: its current URL, status and keys. */
@@ -168,33 +179,56 @@ export class DeliveryRepository implements DeliveryStore {
     return recorded;
   }
 
+  /** Raises `notification.expired` with the expiry, in its transaction (when operational hooks are given). */
   async markExpired(notificationId: string, expiresAt: Date | null): Promise<NotificationStatus | null> {
-    return this.finish(notificationId, 'expired', expiresAt);
+    return this.withOperationalEvents(async (tx, raise) => {
+      const finished = await this.finish(tx, notificationId, 'expired', expiresAt);
+      if (finished.changed) {
+        const { environmentId, subscriptionId, reason } = finished.changed;
+        await raise({ type: 'notification.expired', environmentId, subscriptionId, notificationId, reason });
+      }
+      return finished.status;
+    });
   }
 
   async markCancelled(notificationId: string): Promise<NotificationStatus | null> {
-    return this.finish(notificationId, 'cancelled', null);
+    return (await this.finish(this.db, notificationId, 'cancelled', null)).status;
   }
 
-  async noteFailure(subscriptionId: string, failure: { at: Date; gone: boolean; autoDisableAfterMs: number }): Promise<DisabledReason | null> {
-    const rows = await this.db.query<[{ reason: DisabledReason | null }[], number]>(
-      `WITH disabling AS (
-         SELECT CASE WHEN $3 THEN 'gone'
-                     WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
-                END AS reason
-         FROM subscriptions WHERE id = $1 AND status = 'active'
-       )
-       UPDATE subscriptions s
-       SET failing_since = COALESCE(s.failing_since, $2),
-           status = CASE WHEN d.reason IS NULL THEN s.status ELSE 'disabled' END,
-           disabled_reason = COALESCE(d.reason, s.disabled_reason),
-           updated_at = CASE WHEN d.reason IS NULL THEN s.updated_at ELSE now() END
-       FROM disabling d
-       WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
-       RETURNING d.reason`,
-      [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
-    );
-    return rows[0]?.[0]?.reason ?? null;
+  /** Raises `subscription.disabled` with the disable, in its transaction (when operational hooks are given). */
+  async noteFailure(
+    subscriptionId: string,
+    failure: { at: Date; gone: boolean; autoDisableAfterMs: number; notificationId?: string },
+  ): Promise<DisabledReason | null> {
+    return this.withOperationalEvents(async (tx, raise) => {
+      const rows = await tx.query<[{ reason: DisabledReason | null; environment_id: string }[], number]>(
+        `WITH disabling AS (
+           SELECT CASE WHEN $3 THEN 'gone'
+                       WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
+                  END AS reason
+           FROM subscriptions WHERE id = $1 AND status = 'active'
+         )
+         UPDATE subscriptions s
+         SET failing_since = COALESCE(s.failing_since, $2),
+             status = CASE WHEN d.reason IS NULL THEN s.status ELSE 'disabled' END,
+             disabled_reason = COALESCE(d.reason, s.disabled_reason),
+             updated_at = CASE WHEN d.reason IS NULL THEN s.updated_at ELSE now() END
+         FROM disabling d
+         WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
+         RETURNING d.reason, s.environment_id`,
+        [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
+      );
+      const disabled = rows[0]?.[0];
+      if (!disabled?.reason) return null;
+      await raise({
+        type: 'subscription.disabled',
+        environmentId: disabled.environment_id,
+        subscriptionId,
+        notificationId: failure.notificationId ?? null,
+        reason: disabled.reason,
+      });
+      return disabled.reason;
+    });
   }
 
   async claimProbe(subscriptionId: string, leaseMs: number): Promise<boolean> {
@@ -250,47 +284,99 @@ export class DeliveryRepository implements DeliveryStore {
    * Reads the breaker under the row's lock, lets `change` decide (src/domain/gate.ts), and writes the result in the
    * same transaction. A release after an open breaker lasts as long as the pending notifications take at its pace.
    */
+  /**
+   * Raises `subscription.breaker_opened` when a closed breaker opens (a failed probe reopening it raises nothing
+   * more) and `subscription.breaker_closed` when an open one closes, in the change's transaction.
+   */
   async updateBreaker(
     subscriptionId: string,
     change: (current: BreakerSnapshot) => BreakerChange | null,
+    attempt: BreakerAttempt | null = null,
   ): Promise<{ before: BreakerState; after: BreakerState } | null> {
-    return this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ breaker_state: BreakerState; consecutive_failures: number; until_in_ms: number | null }[]>(
-        `SELECT breaker_state, consecutive_failures, ${msFromNow('breaker_until')} AS until_in_ms FROM subscriptions WHERE id = $1 FOR UPDATE`,
+    return this.withOperationalEvents(async (tx, raise) => {
+      const rows = await tx.query<{ breaker_state: BreakerState; consecutive_failures: number; until_in_ms: number | null; environment_id: string }[]>(
+        `SELECT breaker_state, consecutive_failures, ${msFromNow('breaker_until')} AS until_in_ms, environment_id FROM subscriptions WHERE id = $1 FOR UPDATE`,
         [subscriptionId],
       );
       const row = rows[0];
       if (!row) return null;
       const next = change({ state: row.breaker_state, untilInMs: row.until_in_ms, failures: row.consecutive_failures });
       if (!next) return null;
-      await tx.query(
+      const [updated] = await tx.query<[{ until: Date | null }[], number]>(
         `UPDATE subscriptions
          SET breaker_state = $2, consecutive_failures = $3,
              breaker_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${inMs('$4')} END,
              release_until = CASE WHEN $5::float8 IS NULL THEN release_until ELSE clock_timestamp() + make_interval(secs =>
                (SELECT count(*) FROM notifications WHERE subscription_id = $1 AND status = 'pending')::float8 / $5::float8) END
-         WHERE id = $1`,
+         WHERE id = $1
+         RETURNING breaker_until AS until`,
         [subscriptionId, next.state, next.failures, next.openForMs, next.releaseRate],
       );
+      const { environment_id: environmentId } = row;
+      if (row.breaker_state === 'closed' && next.state === 'open') {
+        const until = updated[0]?.until ?? null;
+        await raise({
+          type: 'subscription.breaker_opened',
+          environmentId,
+          subscriptionId,
+          notificationId: attempt?.notificationId ?? null,
+          reason: attempt?.retryAfter ? 'retry_after' : 'consecutive_failures',
+          details: { until: until?.toISOString() ?? null },
+        });
+      } else if (row.breaker_state !== 'closed' && next.state === 'closed') {
+        await raise({ type: 'subscription.breaker_closed', environmentId, subscriptionId, notificationId: null, reason: 'recovered' });
+      }
       return { before: row.breaker_state, after: next.state };
     });
   }
 
   /**
-   * Ends a still-pending notification with `status`; returns its final status either way (null when it is gone).
+   * Runs `work` in a transaction with a `raise` that stores operational events in it; once committed, the stored
+   * notifications are handed to `raised`. Without operational hooks, `raise` stores nothing.
+   */
+  private async withOperationalEvents<T>(work: (tx: Queryable, raise: (event: OperationalEvent) => Promise<void>) => Promise<T>): Promise<T> {
+    const operational = this.operational;
+    const dispatches: NotificationDispatch[] = [];
+    const result = await this.db.transaction((tx) =>
+      work(tx, async (event) => {
+        const dispatch = operational ? await operational.events.raise(event, tx) : null;
+        if (dispatch) dispatches.push(dispatch);
+      }),
+    );
+    if (dispatches.length > 0) operational?.raised?.(dispatches);
+    return result;
+  }
+
+  /**
+   * Ends a still-pending notification with `status`; returns its final status either way (null when it is gone), and
+   * what changed when this call ended it: its environment, subscription and why it expired (its subscription's status).
    * With `windowEnd`, only a notification whose expires_at is not later (to the millisecond, as the workflow got it):
    * one that was redelivered since has a new window, which a late call for the old one must not close.
    */
-  private async finish(notificationId: string, status: RecoverableNotificationStatus, windowEnd: Date | null): Promise<NotificationStatus | null> {
-    const rows = await this.db.query<{ status: NotificationStatus }[]>(
+  private async finish(
+    db: Queryable,
+    notificationId: string,
+    status: RecoverableNotificationStatus,
+    windowEnd: Date | null,
+  ): Promise<{ status: NotificationStatus | null; changed: { environmentId: string; subscriptionId: string; reason: ExpiryReason } | null }> {
+    const rows = await db.query<{ status: NotificationStatus; changed: boolean; environment_id: string; subscription_id: string; reason: ExpiryReason }[]>(
       `WITH finished AS (
-         UPDATE notifications SET status = $2, completed_at = now(), next_attempt_at = NULL
+         UPDATE notifications n SET status = $2, completed_at = now(), next_attempt_at = NULL
          WHERE id = $1 AND status = 'pending' AND ($3::timestamptz IS NULL OR date_trunc('milliseconds', expires_at) <= $3)
-         RETURNING status
+         RETURNING n.status, n.environment_id, n.subscription_id
        )
-       SELECT status FROM finished UNION ALL SELECT status FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM finished)`,
+       SELECT f.status, true AS changed, f.environment_id, f.subscription_id,
+              CASE WHEN s.status = 'active' THEN 'exhausted' ELSE s.status END AS reason
+       FROM finished f JOIN subscriptions s ON s.id = f.subscription_id
+       UNION ALL
+       SELECT status, false, environment_id, subscription_id, NULL FROM notifications WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM finished)`,
       [notificationId, status, windowEnd],
     );
-    return rows[0]?.status ?? null;
+    const row = rows[0];
+    if (!row) return { status: null, changed: null };
+    return {
+      status: row.status,
+      changed: row.changed ? { environmentId: row.environment_id, subscriptionId: row.subscription_id, reason: row.reason } : null,
+    };
   }
 }

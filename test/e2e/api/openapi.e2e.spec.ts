@@ -153,6 +153,13 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     );
     await check('POST', '/admin/tokens', admin.request('POST', '/admin/tokens', { name: 'openapi', scopes: ['subscriptions'] })); // 400
     await check('GET', '/admin/tokens', admin.request('GET', '/admin/tokens'));
+    const operational = '/admin/operational-webhook';
+    await check('PUT', operational, admin.request('PUT', operational, { url: t.receiver.url('/openapi-operations') }));
+    await check('PUT', operational, admin.request('PUT', operational, { url: 'http://plain.example/operations' })); // 400
+    await check('GET', operational, admin.request('GET', operational));
+    await check('DELETE', operational, admin.request('DELETE', operational));
+    await check('GET', operational, admin.request('GET', operational)); // 404
+    await check('DELETE', operational, admin.request('DELETE', operational)); // 404
     await check('DELETE', '/admin/tokens/{tokenId}', admin.request('DELETE', `/admin/tokens/${serviceToken.body.id}`));
     await check('DELETE', '/admin/tokens/{tokenId}', admin.request('DELETE', '/admin/tokens/tok_nothing')); // 404
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { KeyRing } from '../../../src/crypto/key-ring';
+import { OPERATIONAL_EVENT_TYPES } from '../../../src/domain/operational-events';
 import { MIGRATIONS, openDatabase } from '../../../src/persistence/data-source';
 import { PlatformCatalog1764990500000 } from '../../../src/persistence/migrations/1764990500000-platform-catalog';
 import { EventTypeRepository } from '../../../src/persistence/repositories/event-type.repository';
@@ -158,15 +159,18 @@ async function beforeTheMerge(url: string): Promise<void> {
   }
 }
 
+/** The merged catalog: the types the migration made, without the operational types a later migration declares. */
 const kept = async (db: DataSource) =>
-  (await new EventTypeRepository(db).listAll()).map((t) => ({
-    name: t.name,
-    description: t.description,
-    schema: t.schema,
-    archived: t.archivedAt !== null,
-    createdAt: t.createdAt.toISOString(),
-    updatedAt: t.updatedAt.toISOString(),
-  }));
+  (await new EventTypeRepository(db).listAll())
+    .filter((t) => !(OPERATIONAL_EVENT_TYPES as readonly string[]).includes(t.name))
+    .map((t) => ({
+      name: t.name,
+      description: t.description,
+      schema: t.schema,
+      archived: t.archivedAt !== null,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+    }));
 
 const keptAside = (db: DataSource) =>
   db.query<{ environment_id: string; name: string; description: string; schema: unknown; kept_environment_id: string }[]>(
