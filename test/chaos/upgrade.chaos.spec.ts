@@ -84,12 +84,16 @@ async function replaceWorkers(topology: Topology, buildRoot: string): Promise<Se
 
 /** A release whose workflow changed, deployed worker by worker while notifications are mid-retry, held and asleep. */
 describe('rolling upgrade', () => {
-  const chaos = useChaosDeployment({ env: { DELIVERY_WINDOW: `${WINDOW_S}s`, RETRY_MAX_INTERVAL: '5s' } });
+  const chaos = useChaosDeployment({
+    // The breaker stays out of it, but for the Retry-After: a failure count opening it would hold the failing
+    // subscriptions back until their windows close, which is not what this case measures.
+    env: { DELIVERY_WINDOW: `${WINDOW_S}s`, RETRY_MAX_INTERVAL: '5s', BREAKER_FAILURE_THRESHOLD: '0' },
+  });
 
   chaosCase(
     'U1',
     'workers replaced one by one by a release whose workflow changed',
-    `3 events/s for 24 s to 4 subscriptions (fails twice; 503 with Retry-After: 12 once; paused until the deploy is done; always 500, a ${WINDOW_S} s window); once 40 requests arrived, worker-1 then worker-2 replaced (the new one started and ready, then the old one sent SIGTERM) by a build whose deliverNotification records an attempt count in its memo behind patched()`,
+    `3 events/s for 24 s to 4 subscriptions (fails twice; 503 with Retry-After: 12 once; paused until the deploy is done; always 500, a ${WINDOW_S} s window); once 25 requests arrived, worker-1 then worker-2 replaced (the new one started and ready, then the old one sent SIGTERM) by a build whose deliverNotification records an attempt count in its memo behind patched()`,
     async () => {
       const { topology, fleet } = chaos;
       const build = await changedBuild('u1', { guarded: GUARDED });
@@ -106,7 +110,7 @@ describe('rolling upgrade', () => {
 
       const ledger = new Ledger();
       const load = publishAtRate(ledger, env, 'upgrade.rolling', 72, 3);
-      await fleet.until(() => fleet.count >= 40, 30_000, '40 requests before the deploy');
+      await fleet.until(() => fleet.count >= 25, 30_000, '25 requests before the deploy');
       const deployStarted = Date.now();
       const newWorkers = await replaceWorkers(topology, build.root);
       expect((await env.clients[0].request('PATCH', `/webhooks/subscriptions/${paused}`, { status: 'active' })).status).toBe(200);
