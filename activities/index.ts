@@ -1,5 +1,6 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage, log } from '@temporalio/activity';
 import { attemptOutcome, type DeliveryContext } from '../src/domain/delivery';
+import { EnvironmentShare, fairShareWait, NO_FAIR_SHARE, RememberedEnvironments, type FairShareCaps } from '../src/domain/fair-share';
 import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
@@ -25,7 +26,14 @@ export interface ActivityDeps {
   gate?: GateSettings;
   /** In [0, 1): the gate's jitter. */
   random?: () => number;
+  /** Each environment's cap on this process's attempts in flight (src/domain/fair-share.ts); none by default. */
+  fairShare?: FairShareCaps;
+  /** Whether the attempt runs as a local activity (a first attempt); read from the activity's context by default. */
+  isLocal?: () => boolean;
 }
+
+/** The running activity's own context says whether it is local (none outside a worker: a retry). */
+const localFromContext = () => asyncLocalStorage.getStore()?.info.isLocal ?? false;
 
 /** No default limits, and a breaker that only a Retry-After opens. */
 export const NO_GATE: GateSettings = { defaultRateLimit: 0, defaultMaxInFlight: 0, releaseRate: 10, failureThreshold: 0, openForMs: 5_000, maxOpenMs: 600_000 };
@@ -71,7 +79,12 @@ export function createActivities({
   warn = (message, fields) => void log.warn(message, fields),
   gate = NO_GATE,
   random = Math.random,
+  fairShare = NO_FAIR_SHARE,
+  isLocal = localFromContext,
 }: ActivityDeps) {
+  const share = new EnvironmentShare(fairShare);
+  const waitingForShare = new RememberedEnvironments();
+
   /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
   function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
     metrics.gated(reason);
@@ -140,6 +153,78 @@ export function createActivities({
     }
   }
 
+  /** The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record. */
+  async function makeAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number): Promise<DeliveryOutcome> {
+    const { notificationId, policy } = request;
+    const expiresAt = new Date(request.expiresAt);
+    const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
+
+    const startedAt = new Date();
+    const leftMs = remainingMs(expiresAt, startedAt);
+    if (leftMs <= 0) {
+      if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
+      throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+    }
+    const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
+    const body = renderNotificationBody(delivery.event);
+    const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
+    const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
+    let answer: Answer;
+    try {
+      // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
+      if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
+      answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
+    } finally {
+      if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
+    }
+    const endedAt = new Date();
+    if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
+    const succeeded = answer.error === null;
+
+    const attempt = delivery.attemptCount + 1;
+    const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
+    // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
+    const gone = answer.statusCode === 410;
+    await noteBreaker(delivery, succeeded, retryAfterMs);
+    const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs, notificationId });
+    if (disabled)
+      warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
+    const isHeld = disabled !== null || gone;
+    const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
+    const recorded = await store.recordAttempt({
+      attemptId: newId('att'),
+      notificationId,
+      url: delivery.url,
+      startedAt,
+      endedAt,
+      statusCode: answer.statusCode,
+      error: answer.error,
+      responseBody: answer.responseBody,
+      succeeded,
+      retryAfterMs,
+      nextAttemptAt: next,
+      trigger: request.trigger ?? 'initial',
+    });
+    metrics.attempt(attemptOutcome(answer.statusCode, answer.timedOut));
+    if (succeeded && recorded.status === 'succeeded') metrics.delivered(endedAt.getTime() - delivery.event.createdAt.getTime());
+    if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
+    if (isHeld) throw held(delivery.subscriptionId, 'disabled');
+
+    const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
+    const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
+    if (next === null) {
+      throw ApplicationFailure.create({
+        message: `${message}; no attempt fits before the window closes`,
+        type: NON_RETRYABLE.exhausted,
+        nonRetryable: true,
+        details: [details],
+      });
+    }
+    // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
+    const nextRetryDelay = Math.max(1, next.getTime() - Date.now());
+    throw ApplicationFailure.create({ message, type: ATTEMPT_FAILED, details: [details], nextRetryDelay });
+  }
+
   return {
     /**
      * One signed POST of a notification, under the notification's own policy (the argument, never the worker's
@@ -149,8 +234,16 @@ export function createActivities({
      * the subscription's current URL; none is made once the subscription is deleted (the notification ends cancelled).
      */
     async deliverAttempt(request: AttemptRequest): Promise<DeliveryOutcome> {
-      const { notificationId, policy } = request;
+      const { notificationId } = request;
       const expiresAt = new Date(request.expiresAt);
+      const firstAttempt = isLocal();
+      // A notification told to wait for its environment's share, whose environment is still at its cap: no query.
+      const known = waitingForShare.get(notificationId);
+      const leftNow = remainingMs(expiresAt, new Date());
+      if (known !== undefined && leftNow > 0 && share.isFull(known, firstAttempt)) {
+        const wait = fairShareWait(random);
+        throw gated(wait.reason, wait.wait, leftNow);
+      }
       const delivery = await store.loadDelivery(notificationId);
       if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
@@ -159,72 +252,19 @@ export function createActivities({
 
       const beforeGate = remainingMs(expiresAt, new Date());
       if (beforeGate <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
-      const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
-
-      const startedAt = new Date();
-      const leftMs = remainingMs(expiresAt, startedAt);
-      if (leftMs <= 0) {
-        if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
-        throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+      // The environment's fair share of this worker, before the subscription's own gate (in memory, no query).
+      const environmentId = delivery.event.environmentId;
+      if (!share.tryTake(environmentId, firstAttempt)) {
+        waitingForShare.remember(notificationId, environmentId);
+        const wait = fairShareWait(random);
+        throw gated(wait.reason, wait.wait, beforeGate);
       }
-      const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
-      const body = renderNotificationBody(delivery.event);
-      const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
-      const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
-      let answer: Answer;
+      waitingForShare.forget(notificationId);
       try {
-        // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
-        if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
-        answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
+        return await makeAttempt(request, delivery, beforeGate);
       } finally {
-        if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
+        share.release(environmentId, firstAttempt);
       }
-      const endedAt = new Date();
-      if (answer.error === null && endedAt > expiresAt) answer.error = `receiver answered HTTP ${answer.statusCode} after the window closed`;
-      const succeeded = answer.error === null;
-
-      const attempt = delivery.attemptCount + 1;
-      const retryAfterMs = answer.statusCode !== null && RETRY_AFTER_STATUSES.has(answer.statusCode) ? parseRetryAfter(answer.retryAfter, endedAt) : null;
-      // A 410 Gone, or failing for too long, disables the subscription: the notification is then held, not retried.
-      const gone = answer.statusCode === 410;
-      await noteBreaker(delivery, succeeded, retryAfterMs);
-      const disabled = succeeded ? null : await store.noteFailure(delivery.subscriptionId, { at: endedAt, gone, autoDisableAfterMs, notificationId });
-      if (disabled)
-        warn(`subscription ${delivery.subscriptionId} disabled: ${disabled}`, { subscriptionId: delivery.subscriptionId, reason: disabled, notificationId });
-      const isHeld = disabled !== null || gone;
-      const next = succeeded || isHeld ? null : nextAttemptAt(policy, expiresAt, { attempt, startedAt, endedAt, retryAfterMs });
-      const recorded = await store.recordAttempt({
-        attemptId: newId('att'),
-        notificationId,
-        url: delivery.url,
-        startedAt,
-        endedAt,
-        statusCode: answer.statusCode,
-        error: answer.error,
-        responseBody: answer.responseBody,
-        succeeded,
-        retryAfterMs,
-        nextAttemptAt: next,
-        trigger: request.trigger ?? 'initial',
-      });
-      metrics.attempt(attemptOutcome(answer.statusCode, answer.timedOut));
-      if (succeeded && recorded.status === 'succeeded') metrics.delivered(endedAt.getTime() - delivery.event.createdAt.getTime());
-      if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
-      if (isHeld) throw held(delivery.subscriptionId, 'disabled');
-
-      const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
-      const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
-      if (next === null) {
-        throw ApplicationFailure.create({
-          message: `${message}; no attempt fits before the window closes`,
-          type: NON_RETRYABLE.exhausted,
-          nonRetryable: true,
-          details: [details],
-        });
-      }
-      // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
-      const nextRetryDelay = Math.max(1, next.getTime() - Date.now());
-      throw ApplicationFailure.create({ message, type: ATTEMPT_FAILED, details: [details], nextRetryDelay });
     },
 
     /**

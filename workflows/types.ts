@@ -1,6 +1,6 @@
 import type { FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
 import type { DeliveryPolicy } from '../src/domain/retry-schedule';
-import type { DeliveryTrigger, FinalNotificationStatus } from '../src/domain/statuses';
+import type { DeliveryTrigger, FinalNotificationStatus, GateReason } from '../src/domain/statuses';
 
 /** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
 export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor };
@@ -42,7 +42,7 @@ export interface AttemptFailureDetails {
 
 /** The details of a `Gated` failure: why the notification waits at the gate, and for how long (not an attempt). */
 export interface GatedDetails {
-  reason: 'rate' | 'in_flight' | 'breaker';
+  reason: GateReason;
   waitMs: number;
 }
 

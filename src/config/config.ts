@@ -126,6 +126,11 @@ const variables = z.object({
   RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
   RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
+  ENVIRONMENT_MAX_IN_FLIGHT_SHARE: z.coerce
+    .number({ error: 'must be a fraction of the worker’s slots, more than 0 and at most 1 (1: no cap)' })
+    .gt(0, { error: 'must be more than 0 (1: no cap)' })
+    .max(1, { error: 'must be at most 1 (1: no cap)' })
+    .default(0.5),
   NODE_EXTRA_CA_CERTS: optional,
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
@@ -214,6 +219,8 @@ export interface Config {
     maxConcurrentActivities: number;
     /** A subscription with no 2xx for this long while its attempts fail is disabled; 0: never. */
     autoDisableAfterMs: number;
+    /** The fraction of this worker's slots one environment's attempts in flight may hold; 1: no cap. */
+    environmentShare: number;
   };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
 }
@@ -272,7 +279,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
-    worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
+    worker: {
+      port: env.WORKER_PORT,
+      maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      autoDisableAfterMs: env.AUTO_DISABLE_AFTER,
+      environmentShare: env.ENVIRONMENT_MAX_IN_FLIGHT_SHARE,
+    },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

@@ -10,9 +10,9 @@ import type { BreakerState, GateReason } from './statuses';
 export type { BreakerState, GateReason };
 
 export interface GateState {
-  /** Deliveries a second; null: the default; 0: no limit. */
+  /** Deliveries a second: the subscription's own, else its environment's default; null: the platform's default; 0: no limit. */
   rateLimit: number | null;
-  /** Attempts in flight at once; null: the default; 0: no cap. */
+  /** Attempts in flight at once: the subscription's own, else its environment's default; null: the platform's; 0: no cap. */
   maxInFlight: number | null;
   breakerState: BreakerState;
   /** From now until breaker_until (negative once past); null when there is none. */

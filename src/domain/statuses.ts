@@ -38,8 +38,11 @@ export type DisabledReason = (typeof DISABLED_REASONS)[number];
 export const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
 export type BreakerState = (typeof BREAKER_STATES)[number];
 
-/** Why a notification waits at the delivery gate instead of being attempted (a metric's label). */
-export const GATE_REASONS = ['rate', 'in_flight', 'breaker'] as const;
+/**
+ * Why a notification waits at the delivery gate instead of being attempted (a metric's label): its subscription's rate,
+ * its cap on attempts in flight, its breaker, or its environment's fair share of the worker (src/domain/fair-share.ts).
+ */
+export const GATE_REASONS = ['rate', 'in_flight', 'breaker', 'environment'] as const;
 export type GateReason = (typeof GATE_REASONS)[number];
 
 /** What an attempt delivered for: the event's publish, or a redelivery (one notification, or a recovery's). */

@@ -9,7 +9,11 @@ export class EnvironmentsService {
   constructor(private readonly environments: EnvironmentRepository) {}
 
   async createEnvironment(request: CreateEnvironmentRequest): Promise<EnvironmentResponse> {
-    const environment = await this.environments.create(request.id, { allowPrivateTargets: request.allowPrivateTargets ?? false });
+    const environment = await this.environments.create(request.id, {
+      allowPrivateTargets: request.allowPrivateTargets ?? false,
+      defaultRateLimit: request.defaultRateLimit,
+      defaultMaxInFlight: request.defaultMaxInFlight,
+    });
     if (!environment) throw conflict(`environment ${request.id} already exists`);
     return EnvironmentResponse.from(environment);
   }
@@ -22,7 +26,8 @@ export class EnvironmentsService {
   }
 
   async updateEnvironment(id: string, request: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
-    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.update(id, { allowPrivateTargets: request.allowPrivateTargets }) : null;
+    const { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight } = request;
+    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.update(id, { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight }) : null;
     if (!environment) throw notFound('environment', id);
     return EnvironmentResponse.from(environment);
   }

@@ -19,6 +19,7 @@ import { PlatformCatalog1764990500000 } from './migrations/1764990500000-platfor
 import { TokenScopes1765019000000 } from './migrations/1765019000000-token-scopes';
 import { AttemptsToCurrentUrl1765090000000 } from './migrations/1765090000000-attempts-to-current-url';
 import { DeliveryGate1765100000000 } from './migrations/1765100000000-delivery-gate';
+import { EnvironmentGateDefaults1765110000000 } from './migrations/1765110000000-environment-gate-defaults';
 import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-operational-webhooks';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   TokenScopes1765019000000,
   AttemptsToCurrentUrl1765090000000,
   DeliveryGate1765100000000,
+  EnvironmentGateDefaults1765110000000,
   OperationalWebhooks1765200000000,
 ];
 

@@ -5,6 +5,7 @@ import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { deliveryPolicyOf } from '../config/config';
+import { fairShareCaps } from '../domain/fair-share';
 import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
@@ -21,6 +22,12 @@ const recoveryStore = (outbox: OutboxRepository, recoveries: RecoveryRepository)
   redeliverPage: (recoveryId, after, limit, graceMs) => outbox.redeliverPage(recoveryId, after, limit, graceMs),
   complete: (recoveryId) => recoveries.complete(recoveryId),
 });
+
+/**
+ * Workflow tasks one worker runs at once (the SDK's default, stated so that the fair share can count it): a local first
+ * attempt holds one for as long as it runs.
+ */
+const WORKFLOW_TASK_SLOTS = 40;
 
 export interface DeliveryWorker {
   /** Runs until shutdown() resolves the returned promise. */
@@ -71,7 +78,15 @@ export async function createDeliveryWorker(
   const store = new DeliveryRepository(db, keyRing, { events: operational, raised: (dispatches) => void dispatcher.dispatchAndRecord(dispatches) });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
-    ...createActivities({ store, sender, metrics, autoDisableAfterMs: config.worker.autoDisableAfterMs, gate: config.delivery.gate }),
+    ...createActivities({
+      store,
+      sender,
+      metrics,
+      autoDisableAfterMs: config.worker.autoDisableAfterMs,
+      gate: config.delivery.gate,
+      // Each environment's share of this worker's slots (ENVIRONMENT_MAX_IN_FLIGHT_SHARE), counted in memory.
+      fairShare: fairShareCaps(config.worker.environmentShare, { activities: config.worker.maxConcurrentActivities, workflowTasks: WORKFLOW_TASK_SLOTS }),
+    }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({
@@ -81,6 +96,7 @@ export async function createDeliveryWorker(
     ...workflowSource(options.workflowBundlePath),
     activities,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
     shutdownGraceTime: '10s',
   });
   let running: Promise<void> | undefined;

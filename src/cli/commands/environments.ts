@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
 import { usageError } from '../errors';
 import { fields } from '../output';
@@ -8,13 +8,28 @@ import { action, type CliContext } from '../action';
 export interface Environment {
   id: string;
   allowPrivateTargets: boolean;
+  defaultRateLimit: number | null;
+  defaultMaxInFlight: number | null;
   createdAt: string;
 }
+
+/** A gate default as a flag gives it: a number ≥ 0 (0: no limit), or `default` (sent as null: the platform's). */
+export function parseGateDefault(value: string): number | 'default' {
+  if (value === 'default') return value;
+  const limit = Number(value);
+  if (value.trim() === '' || !Number.isFinite(limit) || limit < 0) throw new InvalidArgumentError('a number ≥ 0 (0: no limit), or "default"');
+  return limit;
+}
+
+const gateDefault = (value: number | null | undefined, unit: string) =>
+  value === null || value === undefined ? 'the platform default' : value === 0 ? 'none' : `${value} ${unit}`;
 
 const describe = (environment: Environment) =>
   fields([
     ['environment', environment.id],
     ['private targets', environment.allowPrivateTargets ? 'allowed' : 'refused (unless ALLOW_PRIVATE_TARGETS=true)'],
+    ['default rate', gateDefault(environment.defaultRateLimit, 'a second')],
+    ['default cap', gateDefault(environment.defaultMaxInFlight, 'in flight')],
     ['created', environment.createdAt],
   ]);
 
@@ -48,12 +63,29 @@ export function registerEnvironments(program: Command, context: CliContext): voi
     .description("change an environment's settings (PATCH /admin/environments/:id)")
     .option('--allow-private-targets', 'allow private, loopback and link-local targets')
     .option('--no-allow-private-targets', 'refuse them again')
+    .option(
+      '--default-rate-limit <perSecond>',
+      "deliveries a second to each subscription without a rateLimit of its own (0: none; default: the platform's)",
+      parseGateDefault,
+    )
+    .option(
+      '--default-max-in-flight <n>',
+      "attempts in flight to each subscription without a maxInFlight of its own (0: none; default: the platform's)",
+      parseGateDefault,
+    )
     .action(
-      action<[string], { allowPrivateTargets?: boolean }>(context, async ({ client, out, options }, id) => {
-        if (options.allowPrivateTargets === undefined) throw usageError('nothing to change: give --allow-private-targets or --no-allow-private-targets');
-        const body = { allowPrivateTargets: options.allowPrivateTargets };
-        const environment = await client.admin<Environment>('PATCH', `/admin/environments/${segment(id)}`, { body });
-        out.result(environment, () => describe(environment));
-      }),
+      action<[string], { allowPrivateTargets?: boolean; defaultRateLimit?: number | 'default'; defaultMaxInFlight?: number | 'default' }>(
+        context,
+        async ({ client, out, options }, id) => {
+          const { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight } = options;
+          const given = Object.entries({ allowPrivateTargets, defaultRateLimit, defaultMaxInFlight }).filter(([, value]) => value !== undefined);
+          // `default` is sent as null: the platform's default again.
+          const body = Object.fromEntries(given.map(([name, value]) => [name, value === 'default' ? null : value]));
+          if (Object.keys(body).length === 0)
+            throw usageError('nothing to change: give --allow-private-targets, --no-allow-private-targets, --default-rate-limit or --default-max-in-flight');
+          const environment = await client.admin<Environment>('PATCH', `/admin/environments/${segment(id)}`, { body });
+          out.result(environment, () => describe(environment));
+        },
+      ),
     );
 }

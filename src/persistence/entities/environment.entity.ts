@@ -9,6 +9,14 @@ export class EnvironmentEntity {
   @Column({ name: 'allow_private_targets', type: 'boolean', default: false })
   allowPrivateTargets: boolean;
 
+  /** Deliveries a second to a subscription of this environment that sets none; null: the platform's default; 0: none. */
+  @Column({ name: 'default_rate_limit', type: 'double precision', nullable: true })
+  defaultRateLimit: number | null;
+
+  /** Attempts in flight at once to a subscription of this environment that sets none; null: the platform's default. */
+  @Column({ name: 'default_max_in_flight', type: 'integer', nullable: true })
+  defaultMaxInFlight: number | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -118,7 +118,9 @@ export class DeliveryRepository implements DeliveryStore {
     const rows = await this.db.query<DeliveryRow[]>(
       `SELECT n.status, n.attempt_count, s.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status,
               s.deleted_at IS NOT NULL AS subscription_deleted, e.id AS event_id, e.type, e.environment_id,
-              s.rate_limit, s.max_in_flight, s.breaker_state, s.consecutive_failures,
+              -- The subscription's own limits, else its environment's defaults (null: the platform's, from config).
+              COALESCE(s.rate_limit, env.default_rate_limit) AS rate_limit, COALESCE(s.max_in_flight, env.default_max_in_flight) AS max_in_flight,
+              s.breaker_state, s.consecutive_failures,
               ${msFromNow('s.breaker_until')} AS breaker_in_ms, ${msFromNow('s.release_until')} AS release_in_ms, ${msFromNow('n.gate_slot')} AS slot_in_ms,
               e.created_at, e.data::text AS data_json,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,

@@ -4,16 +4,32 @@ import { EnvironmentEntity } from '../entities';
 export interface EnvironmentSettings {
   /** Subscriptions may target private, loopback and link-local addresses. */
   allowPrivateTargets: boolean;
+  /** The gate's defaults for its subscriptions that set none (null: the platform's; 0: no limit). */
+  defaultRateLimit?: number | null;
+  defaultMaxInFlight?: number | null;
 }
 
 interface EnvironmentRow {
   id: string;
   allow_private_targets: boolean;
+  default_rate_limit: number | null;
+  default_max_in_flight: number | null;
   created_at: Date;
 }
 
+const COLUMNS = 'id, allow_private_targets, default_rate_limit, default_max_in_flight, created_at';
+
 const toEntity = (row: EnvironmentRow) =>
-  Object.assign(new EnvironmentEntity(), { id: row.id, allowPrivateTargets: row.allow_private_targets, createdAt: row.created_at });
+  Object.assign(new EnvironmentEntity(), {
+    id: row.id,
+    allowPrivateTargets: row.allow_private_targets,
+    defaultRateLimit: row.default_rate_limit,
+    defaultMaxInFlight: row.default_max_in_flight,
+    createdAt: row.created_at,
+  });
+
+/** `$n` sets the column when `set` says so (undefined: unchanged; null: back to the platform's default). */
+const settable = (value: number | null | undefined) => [value !== undefined, value ?? null];
 
 export class EnvironmentRepository {
   constructor(private readonly db: DataSource) {}
@@ -21,9 +37,10 @@ export class EnvironmentRepository {
   /** Creates the environment; returns null when it already exists (which keeps its settings). */
   async create(id: string, settings: EnvironmentSettings = { allowPrivateTargets: false }): Promise<EnvironmentEntity | null> {
     const rows = await this.db.query<EnvironmentRow[]>(
-      `INSERT INTO environments (id, allow_private_targets) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING
-       RETURNING id, allow_private_targets, created_at`,
-      [id, settings.allowPrivateTargets],
+      `INSERT INTO environments (id, allow_private_targets, default_rate_limit, default_max_in_flight) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [id, settings.allowPrivateTargets, settings.defaultRateLimit ?? null, settings.defaultMaxInFlight ?? null],
     );
     return rows[0] ? toEntity(rows[0]) : null;
   }
@@ -35,9 +52,13 @@ export class EnvironmentRepository {
   /** Changes the given settings; null when there is no such environment. */
   async update(id: string, settings: Partial<EnvironmentSettings>): Promise<EnvironmentEntity | null> {
     const rows = await this.db.query<[EnvironmentRow[], number]>(
-      `UPDATE environments SET allow_private_targets = COALESCE($2, allow_private_targets) WHERE id = $1
-       RETURNING id, allow_private_targets, created_at`,
-      [id, settings.allowPrivateTargets ?? null],
+      `UPDATE environments
+       SET allow_private_targets = COALESCE($2, allow_private_targets),
+           default_rate_limit = CASE WHEN $3 THEN $4::double precision ELSE default_rate_limit END,
+           default_max_in_flight = CASE WHEN $5 THEN $6::integer ELSE default_max_in_flight END
+       WHERE id = $1
+       RETURNING ${COLUMNS}`,
+      [id, settings.allowPrivateTargets ?? null, ...settable(settings.defaultRateLimit), ...settable(settings.defaultMaxInFlight)],
     );
     return rows[0][0] ? toEntity(rows[0][0]) : null;
   }

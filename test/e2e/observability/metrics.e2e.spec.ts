@@ -85,7 +85,7 @@ describe('GET /metrics: Prometheus text, plude_* only', () => {
     expect(ownLabels.length).toBeGreaterThan(0);
     for (const label of ownLabels)
       expect(label).toMatch(
-        /^(outcome=(2xx|3xx|4xx|5xx|timeout|network_error)|reason=(rate|in_flight|breaker)|to=(open|half-open|closed)|le=[\d.e+]+|le=\+Inf|(version|major|minor|patch|kind|space|type)=[\w.-]+)$/,
+        /^(outcome=(2xx|3xx|4xx|5xx|timeout|network_error)|reason=(rate|in_flight|breaker|environment)|to=(open|half-open|closed)|le=[\d.e+]+|le=\+Inf|(version|major|minor|patch|kind|space|type)=[\w.-]+)$/,
       );
     expect(text).not.toMatch(/https?:|\/hooks|\/fails-once|metrics\.a|"n":/);
   });

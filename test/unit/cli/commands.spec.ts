@@ -141,21 +141,26 @@ describe('plude commands (stub API)', () => {
   });
 
   it('creates, shows and changes environments with the admin token', async () => {
-    const environment = { id: 'production', allowPrivateTargets: false, createdAt: 'now' };
+    const environment = { id: 'production', allowPrivateTargets: false, defaultRateLimit: null, defaultMaxInFlight: 3, createdAt: 'now' };
     api.on('POST', '/admin/environments', { status: 201, body: environment });
     api.on('GET', '/admin/environments/production', { status: 200, body: environment });
     api.on('PATCH', '/admin/environments/production', { status: 200, body: { ...environment, allowPrivateTargets: true } });
-    expect((await plude('environments', 'create', 'production')).stdout).toContain('private targets:  refused (unless ALLOW_PRIVATE_TARGETS=true)');
+    const created = (await plude('environments', 'create', 'production')).stdout;
+    expect(created).toContain('private targets:  refused (unless ALLOW_PRIVATE_TARGETS=true)');
+    expect(created).toContain('default rate:     the platform default\ndefault cap:      3 in flight');
     await plude('environments', 'create', 'production', '--allow-private-targets');
     expect((await plude('environments', 'get', 'production', '--json')).stdout).toBe(`${JSON.stringify(environment, null, 2)}\n`);
     expect((await plude('environments', 'update', 'production', '--allow-private-targets')).stdout).toContain('private targets:  allowed');
     await plude('environments', 'update', 'production', '--no-allow-private-targets');
+    await plude('environments', 'update', 'production', '--default-rate-limit', '2.5', '--default-max-in-flight', 'default');
+    expect((await plude('environments', 'update', 'production', '--default-rate-limit', 'fast')).stderr).toMatch(/a number ≥ 0 \(0: no limit\), or "default"/);
     expect(api.requests.map((r) => [r.method, r.headers.authorization, r.body])).toEqual([
       ['POST', `Bearer ${ADMIN}`, '{"id":"production"}'],
       ['POST', `Bearer ${ADMIN}`, '{"id":"production","allowPrivateTargets":true}'],
       ['GET', `Bearer ${ADMIN}`, ''],
       ['PATCH', `Bearer ${ADMIN}`, '{"allowPrivateTargets":true}'],
       ['PATCH', `Bearer ${ADMIN}`, '{"allowPrivateTargets":false}'],
+      ['PATCH', `Bearer ${ADMIN}`, '{"defaultRateLimit":2.5,"defaultMaxInFlight":null}'],
     ]);
     expect(api.requests.every((r) => r.headers['x-environment'] === undefined)).toBe(true);
   });
