@@ -29,8 +29,11 @@ function mergeLedgers(...ledgers: Ledger[]): Ledger {
 
 /** Load on the production topology: 2 × start:api, 2 × start:worker, PostgreSQL-backed Temporal. */
 describe('load', () => {
-  // 10 s attempts: L3's receiver answers after 9 s, which is on time.
-  const chaos = useChaosDeployment({ env: { DELIVERY_TIMEOUT: '10s' } });
+  // 10 s attempts: L3's receiver answers after 9 s, which is on time. The breaker's failure count is off: L1's
+  // receivers fail two attempts of every notification, which at 30 events/s opens their breakers again and again
+  // (rightly: they fail two requests in three), and these cases measure throughput, not the breaker (the gate's e2e
+  // tests and the operational webhooks' do). A 429 or 503 with Retry-After would still open it.
+  const chaos = useChaosDeployment({ env: { DELIVERY_TIMEOUT: '10s', BREAKER_FAILURE_THRESHOLD: '0' } });
 
   chaosCase(
     'L1',
