@@ -32,7 +32,13 @@ describe('plude against the real stack', () => {
   it('an operator creates an environment, gives it a token, lists and revokes tokens', async () => {
     const id = `cli-${randomBytes(4).toString('hex')}`;
     const admin = as(id);
-    expect(await json(admin('environments', 'create', id, '--json'))).toEqual({ id, allowPrivateTargets: false, createdAt: expect.any(String) });
+    expect(await json(admin('environments', 'create', id, '--json'))).toEqual({
+      id,
+      allowPrivateTargets: false,
+      defaultRateLimit: null,
+      defaultMaxInFlight: null,
+      createdAt: expect.any(String),
+    });
     expect((await admin('environments', 'update', id, '--allow-private-targets')).stdout).toContain('private targets:  allowed');
     expect((await admin('environments', 'get', id)).stdout).toMatch(new RegExp(`^environment: +${id}\\nprivate targets: +allowed\\n`));
 
