@@ -26,7 +26,9 @@ async function main(closers: Closers): Promise<void> {
   onShutdown(() => closers.closeAll(log), log);
 
   const devCa = await loadOrCreateDevCa(config.dataDir);
-  config = { ...config, delivery: { ...config.delivery, extraCaFiles: [...config.delivery.extraCaFiles, devCa.certFile] } };
+  if (devCa.replaced) main.warn(`replaced the development CA in ${devCa.certFile}: ${devCa.replaced}; certificates it issued are no longer trusted`);
+  // Name-constrained to localhost and loopback addresses: trusted only for environments that allow private targets.
+  config = { ...config, delivery: { ...config.delivery, privateTargetCaFiles: [devCa.certFile] } };
 
   const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());

@@ -65,7 +65,8 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
   checkForward(options.forward);
 
   const ca = await loadOrCreateDevCa(settings.dataDir);
-  if (ca.created) out.say(`Generated a development CA in ${path.dirname(ca.certFile)}: npm start trusts it from its next start.`);
+  if (ca.replaced) out.say(`Replaced the development CA in ${path.dirname(ca.certFile)} (${ca.replaced}): restart npm start to trust the new one.`);
+  else if (ca.created) out.say(`Generated a development CA in ${path.dirname(ca.certFile)}: npm start trusts it from its next start.`);
   let inbox: Inbox | undefined;
   const receiver = await LocalReceiver.start({
     port: options.port,
