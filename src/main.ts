@@ -27,7 +27,9 @@ async function main(closers: Closers): Promise<void> {
   const log = (line: string) => main.info(line);
   onShutdown(() => closers.closeAll(log), log);
 
-  await secureDataFolder(config.dataDir, (line) => main.warn(line));
+  // As root without DATABASE_URL, the embedded PostgreSQL (user `postgres`) must pass through the folder to its cluster.
+  const traversable = !config.database.url && process.getuid?.() === 0;
+  await secureDataFolder(config.dataDir, (line) => main.warn(line), { traversable });
   const devCa = await loadOrCreateDevCa(config.dataDir);
   if (devCa.replaced) main.warn(`replaced the development CA in ${devCa.certFile}: ${devCa.replaced}; certificates it issued are no longer trusted`);
   // Name-constrained to localhost and loopback addresses: trusted only for environments that allow private targets.

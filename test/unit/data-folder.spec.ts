@@ -61,4 +61,13 @@ describe('the data folder at start (secureDataFolder)', () => {
     await secureDataFolder(dataDir, (line) => again.push(line));
     expect(again).toEqual([]);
   });
+
+  it("lets others through, not in, when the embedded PostgreSQL runs as another user (root's start): 0711", async () => {
+    await mkdir(dataDir, { mode: 0o755 });
+    await chmod(dataDir, 0o755);
+    const warnings: string[] = [];
+    await secureDataFolder(dataDir, (line) => warnings.push(line), { traversable: true });
+    expect(await modeOf(dataDir)).toBe(0o711);
+    expect(warnings).toEqual([`${dataDir} was mode 0755, open to other users of this machine: narrowed to 0711`]);
+  });
 });
