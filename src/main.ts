@@ -5,6 +5,7 @@ import { banner } from './runtime/banner';
 import { Closers } from './lib/closers';
 import { startCombinedRoles } from './runtime/combined-roles';
 import { loadOrCreateDevCa } from './dev/dev-ca';
+import { secureDataFolder } from './lib/data-folder';
 import { ensureSampleEventTypes, ensureSandbox, ensureServiceToken, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './dev/infrastructure';
 import { createAppLogger } from './observability/logger';
@@ -15,7 +16,8 @@ import { installTemporalRuntime } from './runtime/temporal-runtime';
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
  * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker. The admin
- * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR.
+ * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR, a
+ * folder kept 0700 with its secrets 0600 (narrowed, with a warning, at every start).
  * Receivers' certificates may also come from DATA_DIR's development CA, which `plude listen` issues its own from.
  */
 async function main(closers: Closers): Promise<void> {
@@ -25,8 +27,13 @@ async function main(closers: Closers): Promise<void> {
   const log = (line: string) => main.info(line);
   onShutdown(() => closers.closeAll(log), log);
 
+  // As root without DATABASE_URL, the embedded PostgreSQL (user `postgres`) must pass through the folder to its cluster.
+  const traversable = !config.database.url && process.getuid?.() === 0;
+  await secureDataFolder(config.dataDir, (line) => main.warn(line), { traversable });
   const devCa = await loadOrCreateDevCa(config.dataDir);
-  config = { ...config, delivery: { ...config.delivery, extraCaFiles: [...config.delivery.extraCaFiles, devCa.certFile] } };
+  if (devCa.replaced) main.warn(`replaced the development CA in ${devCa.certFile}: ${devCa.replaced}; certificates it issued are no longer trusted`);
+  // Name-constrained to localhost and loopback addresses: trusted only for environments that allow private targets.
+  config = { ...config, delivery: { ...config.delivery, privateTargetCaFiles: [devCa.certFile] } };
 
   const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());

@@ -17,6 +17,11 @@ export interface SenderOptions {
   allowPrivateTargets: boolean;
   /** PEM bundles added to the trust store: NODE_EXTRA_CA_CERTS, and for `npm start` its development CA. */
   extraCaFiles?: string[];
+  /**
+   * PEM bundles trusted only for requests that may reach private addresses: `npm start`'s development CA, which can
+   * issue for localhost and loopback addresses only, so that a public target never depends on it.
+   */
+  privateTargetCaFiles?: string[];
   responseBodyLimitBytes: number;
   /**
    * Connections kept per receiver origin. The worker passes its activity concurrency, so that a delivery never
@@ -201,13 +206,21 @@ export function fitUtf8(text: string, limit: number): string {
 
 export function createHttpSender(opts: SenderOptions): HttpSender {
   // Parsed once: a `ca` list in the agents' options would be parsed again for every new TLS connection.
-  const secureContext = createSecureContext({ ca: buildCaList(opts.extraCaFiles) });
+  const publicCas = buildCaList(opts.extraCaFiles);
+  const secureContext = createSecureContext({ ca: publicCas });
+  const privateCaFiles = opts.privateTargetCaFiles ?? [];
   const lookup = opts.lookup ?? resolverLookup(opts.resolver ?? new DnsResolver(DEFAULT_DNS));
   const newAgent = (privateTargets: boolean) =>
     new Agent({
       keepAliveTimeout: 30_000,
       connections: opts.maxConnectionsPerOrigin,
-      connect: { secureContext, lookup: connectLookup(lookup, !privateTargets) },
+      connect: {
+        secureContext:
+          privateTargets && privateCaFiles.length > 0
+            ? createSecureContext({ ca: buildCaList([...(opts.extraCaFiles ?? []), ...privateCaFiles]) })
+            : secureContext,
+        lookup: connectLookup(lookup, !privateTargets),
+      },
     });
   const publicOnly = opts.allowPrivateTargets ? null : newAgent(false);
   let anyTarget: Agent | null = null;

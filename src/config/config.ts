@@ -202,8 +202,10 @@ export interface Config {
     responseBodyLimitBytes: number;
     /** The delivery gate: default limits of a subscription, the breaker, the pace of a release (src/domain/gate.ts). */
     gate: GateSettings;
-    /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS, and `npm start`'s development CA. */
+    /** Certificate authorities trusted for receivers besides the system's: NODE_EXTRA_CA_CERTS. */
     extraCaFiles: string[];
+    /** Trusted only for environments that allow private targets: `npm start`'s name-constrained development CA (set by main.ts). */
+    privateTargetCaFiles?: string[];
   };
   /**
    * How receivers' host names are resolved, at subscribe and for each delivery (src/lib/dns-resolver.ts): one

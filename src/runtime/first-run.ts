@@ -32,7 +32,7 @@ async function readSecret(file: string): Promise<string | null> {
 }
 
 async function writeSecret(file: string, value: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${value}\n`, { mode: 0o600 });
 }
 

@@ -51,6 +51,7 @@ export async function createDeliveryWorker(
   const sender = createHttpSender({
     allowPrivateTargets: config.delivery.allowPrivateTargets,
     extraCaFiles: config.delivery.extraCaFiles,
+    privateTargetCaFiles: config.delivery.privateTargetCaFiles,
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
     // One connection per activity slot: a delivery never waits behind other deliveries to the same receiver.
     maxConnectionsPerOrigin: config.worker.maxConcurrentActivities,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { buildCaList, createHttpSender, fitUtf8, type HttpSender, type LookupFunction } from '../../activities/http/sender';
 import { checkTargetUrl } from '../../src/domain/url-policy';
+import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../src/dev/dev-ca';
 import { createCertificate } from '../support/certificates';
 import { ssrfForms } from '../support/ssrf-forms';
 
@@ -310,5 +311,28 @@ describe('fitUtf8 (the stored response body)', () => {
     const fitted = fitUtf8(binary, 8);
     expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(8);
     expect(fitted).not.toContain('\u0000');
+  });
+});
+
+describe('the development CA in the sender (privateTargetCaFiles)', () => {
+  let dataDir: string;
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'plude-sender-dev-ca-'))));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is trusted for a request that may reach private targets, and not by the public agent', async () => {
+    const ca = await loadOrCreateDevCa(dataDir);
+    const server = await startServer(await issueLocalhostCertificate(ca), (_req, _body, res) => res.end('ok'));
+    const options = { allowPrivateTargets: false, responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 2 };
+    const withDevCa = createHttpSender({ ...options, privateTargetCaFiles: [ca.certFile] });
+    const asExtraCa = createHttpSender({ ...options, extraCaFiles: [] });
+    const send = (s: HttpSender, allowPrivateTargets: boolean) =>
+      s.send({ url: `${server.url}/`, headers: {}, body: '{}', timeoutMs: 5000, allowPrivateTargets });
+    try {
+      await expect(send(withDevCa, true)).resolves.toMatchObject({ statusCode: 200, body: 'ok' });
+      await expect(send(withDevCa, false)).rejects.toMatchObject({ code: 'EPRIVATETARGET' });
+      await expect(send(asExtraCa, true)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    } finally {
+      await Promise.all([withDevCa.close(), asExtraCa.close(), stopServer(server)]);
+    }
   });
 });

@@ -16,6 +16,14 @@ export interface Received {
   status: number;
   forwardedTo?: string;
   forwardError?: string;
+  /** Not passed on to the forward URL: its signature did not verify (and --forward-unverified was not given). */
+  withheld?: boolean;
+}
+
+/** Where `plude listen --forward` passes notifications on; `unverified`: also those whose signature did not verify. */
+export interface ForwardTarget {
+  url: string;
+  unverified?: boolean;
 }
 
 /** Headers that belong to one connection, not to the notification: never forwarded. */
@@ -36,7 +44,9 @@ function eventType(body: string): string {
 /**
  * What `plude listen` does with each POST: verifies its Standard Webhooks signature with the subscription's key,
  * counts the times it has seen its webhook-id, and answers: with the status of the `forward` URL when there is one
- * (the body and headers passed on as they came), else 200 for a verified notification and 400 for any other.
+ * (the body and headers passed on as they came), else 200 for a verified notification and 400 for any other. A POST
+ * whose signature did not verify is not forwarded unless `forward.unverified` (--forward-unverified): any process on
+ * this machine can POST to the listener, and the handler behind it trusts what comes through.
  */
 export class Inbox {
   private readonly webhook: Webhook;
@@ -44,7 +54,7 @@ export class Inbox {
 
   constructor(
     signatureKey: string,
-    private readonly forward?: string,
+    private readonly forward?: ForwardTarget,
     private readonly fetchFn: typeof fetch = fetch,
   ) {
     this.webhook = new Webhook(signatureKey);
@@ -66,24 +76,29 @@ export class Inbox {
     }
     const verified = verifyError === undefined;
     const base = { at: new Date(), webhookId, type: eventType(body), verified, verifyError, attempt };
+    if (!verified && this.forward && !this.forward.unverified) {
+      const answer = { status: 400, body: `signature not verified: ${verifyError}; not forwarded (--forward-unverified forwards it anyway)` };
+      return { answer, received: { ...base, status: answer.status, withheld: true } };
+    }
     if (!this.forward) {
       const answer = verified ? { status: 200, body: 'verified' } : { status: 400, body: `signature not verified: ${verifyError}` };
       return { answer, received: { ...base, status: answer.status } };
     }
+    const forwardUrl = this.forward.url;
     try {
-      const response = await this.fetchFn(this.forward, {
+      const response = await this.fetchFn(forwardUrl, {
         method: 'POST',
         headers: forwardedHeaders(headers),
         body,
         signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
       });
       const answer = { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? undefined };
-      return { answer, received: { ...base, status: answer.status, forwardedTo: this.forward } };
+      return { answer, received: { ...base, status: answer.status, forwardedTo: forwardUrl } };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       return {
-        answer: { status: 502, body: `forward to ${this.forward} failed: ${cause}` },
-        received: { ...base, status: 502, forwardedTo: this.forward, forwardError: cause },
+        answer: { status: 502, body: `forward to ${forwardUrl} failed: ${cause}` },
+        received: { ...base, status: 502, forwardedTo: forwardUrl, forwardError: cause },
       };
     }
   }
@@ -106,6 +121,8 @@ export function describeReceived(received: Received): string {
     ? `forward to ${received.forwardedTo} failed (${received.forwardError}): answered ${received.status}`
     : received.forwardedTo
       ? `${received.forwardedTo} answered ${received.status}`
-      : `answered ${received.status}`;
+      : received.withheld
+        ? `not forwarded: answered ${received.status}`
+        : `answered ${received.status}`;
   return `${time}  ${received.webhookId}  ${received.type}  ${signature}  attempt ${received.attempt}  ${answered}`;
 }

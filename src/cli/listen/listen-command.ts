@@ -13,6 +13,7 @@ import { LocalReceiver } from './local-receiver';
 interface ListenOptions {
   port: number;
   forward?: string;
+  forwardUnverified?: boolean;
   eventType?: string[];
 }
 
@@ -54,7 +55,8 @@ export function registerListen(program: Command, context: CliContext): void {
         'subscribed in the environment, that verifies each signature and prints a line per notification. Ctrl-C deletes the subscription.',
     )
     .option('--port <port>', 'the HTTPS port on localhost', parsePort, DEFAULT_LISTEN_PORT)
-    .option('--forward <url>', 'pass each notification on to this URL (body and headers as they came) and answer with its status code')
+    .option('--forward <url>', 'pass each verified notification on to this URL (body and headers as they came) and answer with its status code')
+    .option('--forward-unverified', 'with --forward, also pass on POSTs whose signature did not verify (any local process can send them)')
     .option('--event-type <type...>', 'only these event types (every type by default)')
     .action(action<[], ListenOptions>(context, listen));
 }
@@ -63,9 +65,16 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
   const { client, out, settings, io, options } = scope;
   settings.token(); // no token: say so before anything starts
   checkForward(options.forward);
+  if (options.forwardUnverified) {
+    if (!options.forward) throw usageError('--forward-unverified goes with --forward <url>');
+    io.stderr(
+      `Warning: --forward-unverified passes on POSTs whose signature did not verify: any process on this machine can then send ${options.forward} what it likes.\n`,
+    );
+  }
 
   const ca = await loadOrCreateDevCa(settings.dataDir);
-  if (ca.created) out.say(`Generated a development CA in ${path.dirname(ca.certFile)}: npm start trusts it from its next start.`);
+  if (ca.replaced) out.say(`Replaced the development CA in ${path.dirname(ca.certFile)} (${ca.replaced}): restart npm start to trust the new one.`);
+  else if (ca.created) out.say(`Generated a development CA in ${path.dirname(ca.certFile)}: npm start trusts it from its next start.`);
   let inbox: Inbox | undefined;
   const receiver = await LocalReceiver.start({
     port: options.port,
@@ -94,7 +103,7 @@ async function listen(scope: ActionScope<ListenOptions>): Promise<void> {
       throw subscribeFailed(err, settings.environment);
     });
     subscriptionId = subscribed.id;
-    inbox = new Inbox(subscribed.signatureKey, options.forward);
+    inbox = new Inbox(subscribed.signatureKey, options.forward ? { url: options.forward, unverified: options.forwardUnverified } : undefined);
     ready(scope, url, subscribed);
     if (!interrupted) await new Promise<void>((resolve) => (wake = resolve));
   } finally {
@@ -124,7 +133,9 @@ function ready(scope: ActionScope<ListenOptions>, url: string, subscribed: Subsc
       `Ready. Receiving notifications at ${url}`,
       `  subscription ${subscribed.id} in environment ${settings.environment}, for ${types}`,
       `  signature key ${subscribed.signatureKey}`,
-      ...(options.forward ? [`  forwarding each one to ${options.forward}, answering with its status code`] : []),
+      ...(options.forward
+        ? [`  forwarding each ${options.forwardUnverified ? 'one, verified or NOT,' : 'verified one'} to ${options.forward}, answering with its status code`]
+        : []),
       // Only where the same command, typed elsewhere, finds the same settings.
       ...(onDefaults(scope)
         ? ['  Publish an event from another terminal, in this folder: npx plude events publish invoice.paid --data \'{"invoice": "in_42", "amount": 4200}\'']

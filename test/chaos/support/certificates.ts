@@ -69,12 +69,12 @@ export function expiredCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<S
   });
 }
 
-/** Issued by `ca`, valid, for wrong.example only (no loopback name): ERR_TLS_CERT_ALTNAME_INVALID. */
+/** Issued by `ca`, valid, for wrong.localhost only (within the CA's name constraints, no loopback name): ERR_TLS_CERT_ALTNAME_INVALID. */
 export function wrongHostCertificate(ca: Pick<ChaosCa, 'cert' | 'key'>): Promise<ServerCertificate> {
   return createCertificate({
     ...LEAF,
-    commonName: 'wrong.example',
-    altNames: [{ type: 2, value: 'wrong.example' }],
+    commonName: 'wrong.localhost',
+    altNames: [{ type: 2, value: 'wrong.localhost' }],
     issuer: ca,
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 30 * DAY_MS),

@@ -20,7 +20,7 @@ export class BadTlsReceiver extends RecordingServer {
     super();
   }
 
-  /** (a) self-signed, in no trusted file; (b) issued by the chaos CA, expired; (c) issued by it for wrong.example. */
+  /** (a) self-signed, in no trusted file; (b) issued by the chaos CA, expired; (c) issued by it for wrong.localhost. */
   static async start(kind: BadTlsKind, ca?: ChaosCa): Promise<BadTlsReceiver> {
     const authority = ca ?? (await chaosCa());
     const certificates: Record<BadTlsKind, () => Promise<ServerCertificate>> = {

@@ -122,6 +122,49 @@ describe('plude listen (stub API, real HTTPS)', () => {
     }
   });
 
+  it('does not forward a POST whose signature does not verify, unless --forward-unverified, which warns', async () => {
+    const received: string[] = [];
+    const target = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume().on('end', () => res.writeHead(204).end());
+    }).listen(0, '127.0.0.1');
+    await once(target, 'listening');
+    const forward = `http://127.0.0.1:${(target.address() as AddressInfo).port}/in`;
+    const forged = (id: string) => notification(id, 'invoice.paid', `whsec_${randomBytes(24).toString('base64')}`);
+    try {
+      const strict = await listen('--forward', forward);
+      expect(strict.cli.stdout).toContain(`forwarding each verified one to ${forward}`);
+      const injected = forged('ntf_6');
+      const refused = await post(strict.url, strict.ca, injected.body, injected.headers);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatch(/^signature not verified: .*; not forwarded/);
+      await strict.cli.printed(/ntf_6  invoice\.paid  signature NOT verified \(No matching signature found\)  attempt 1  not forwarded: answered 400\n/);
+      const genuine = notification('ntf_7', 'invoice.paid');
+      expect((await post(strict.url, strict.ca, genuine.body, genuine.headers)).status).toBe(204);
+      expect(received).toEqual(['ntf_7']);
+      expect(strict.cli.stderr).not.toContain('Warning');
+      strict.cli.interrupt();
+      expect(await strict.cli.exitCode).toBe(0);
+
+      const loose = await listen('--forward', forward, '--forward-unverified');
+      expect(loose.cli.stderr).toContain('Warning: --forward-unverified passes on POSTs whose signature did not verify');
+      const passed = forged('ntf_8');
+      expect((await post(loose.url, loose.ca, passed.body, passed.headers)).status).toBe(204);
+      expect(received).toEqual(['ntf_7', 'ntf_8']);
+      loose.cli.interrupt();
+      expect(await loose.cli.exitCode).toBe(0);
+    } finally {
+      target.close();
+    }
+  });
+
+  it('refuses --forward-unverified without --forward', async () => {
+    const cli = startCli(['listen', '--forward-unverified'], { env: { PLUDE_URL: api.url, PLUDE_TOKEN: 'pwh_stub', DATA_DIR: dataDir } });
+    expect(await cli.exitCode).not.toBe(0);
+    expect(cli.stderr).toContain('--forward-unverified goes with --forward <url>');
+    expect(api.made('PUT', '/webhooks/subscribe')).toEqual([]);
+  });
+
   it('answers 502 when the --forward URL cannot be reached, and says so', async () => {
     const forward = `http://127.0.0.1:${await freePort()}/gone`;
     const { cli, url, ca } = await listen('--forward', forward);
