@@ -12,7 +12,7 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
 
   it('the admin API creates, shows and changes whether an environment allows them', async () => {
     const loose = await environment(true);
-    expect(loose.created).toEqual({ id: loose.id, allowPrivateTargets: true, createdAt: expect.any(String) });
+    expect(loose.created).toEqual({ id: loose.id, allowPrivateTargets: true, defaultRateLimit: null, defaultMaxInFlight: null, createdAt: expect.any(String) });
     const strict = await environment();
     expect(strict.created).toMatchObject({ allowPrivateTargets: false });
 
