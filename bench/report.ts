@@ -1,8 +1,17 @@
-import type { Capacity, FanOut, Latency } from './measure';
+import type { Capacity, FanOut, GateCost, Latency, RateLimited } from './measure';
 import { ms, percentile, spread } from './stats';
 
 export interface Results {
-  machine: { cores: number; cpu: string; node: string; temporal: string; date: string; command: string };
+  machine: {
+    cores: number;
+    cpu: string;
+    node: string;
+    temporal: string;
+    date: string;
+    command: string;
+    /** os.loadavg() when the run began and when it ended: the machine is shared. */
+    load: { before: number[]; after: number[] };
+  };
   seconds: number;
   barePost: { low: Latency; capacity: Capacity };
   bareActivity: { low: Latency; capacity: Capacity; history: number };
@@ -11,6 +20,8 @@ export interface Results {
   /** The service with DELIVERY_FIRST_ATTEMPT=activity: every attempt a regular activity (half the events and time). */
   pludeActivity: { low: Latency; capacity: Capacity };
   split: { capacity: Capacity; workers: number };
+  /** The delivery gate (issue 20), on a server of its own: its cost, and a rate limit holding a burst to one host. */
+  gate: { cost: GateCost; live: RateLimited; held: RateLimited };
 }
 
 const rate = (c: Capacity) => `${c.perSecond.toFixed(1)}/s`;
@@ -58,6 +69,27 @@ export function tables(r: Results): string[] {
     '|---|---|',
     `| ${ms(f.acceptedMs)} | ${ms(f.lastReceivedMs)} |`,
   );
+  const { cost, live, held } = r.gate;
+  const change = (a: number, b: number) => `${b >= a ? '+' : '−'}${Math.abs((100 * (b - a)) / a).toFixed(0)} %`;
+  const gateRow = (name: string, c: Capacity) =>
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} |`;
+  add(
+    `### The cost of the delivery gate (closed loop as above, one subscription; alternating rounds, ${r.seconds} s each in all)`,
+    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server |',
+    '|---|---|---|---|---|---|',
+    gateRow('no rate limit (as shipped: decided from the row the attempt loads)', cost.unlimited),
+    gateRow(`\`rateLimit: ${cost.neverBinding}\` (never binds: each attempt reserves its slot)`, cost.limited),
+    `| change | ${change(cost.unlimited.perSecond, cost.limited.perSecond)} | ${change(percentile(cost.unlimited.latencies, 50), percentile(cost.limited.latencies, 50))} | ${change(percentile(cost.unlimited.latencies, 99), percentile(cost.limited.latencies, 99))} | ${change(cost.unlimited.cpuPerDelivery.target, cost.limited.cpuPerDelivery.target)} | ${change(cost.unlimited.cpuPerDelivery.temporal, cost.limited.cpuPerDelivery.temporal)} |`,
+  );
+  const limitedRow = (name: string, l: RateLimited) =>
+    `| ${name} | ${ms(l.publishedMs)} | ${l.peakInAnySecond} | ${l.peakPerClockSecond} | ${ms(l.lastReceivedMs)} | ${ms((1000 * l.events) / l.rateLimit)} | ${l.rateWaits} |`;
+  add(
+    `### Fan-out to one host with a rate limit (${held.events} events to one subscription with \`rateLimit: ${held.rateLimit}\`, 16 publishers)`,
+    '| | publish → last 202 | most POSTs in any one second | most POSTs in one second of the clock | start → last POST received | events / rateLimit | sent away to wait for a slot |',
+    '|---|---|---|---|---|---|---|',
+    limitedRow('published live (start: the first publish)', live),
+    limitedRow('published while paused, then resumed at once (start: the resume)', held),
+  );
   add(
     '### Temporal history of a first-try delivery',
     '| bare, one regular activity | bare, first attempt local | plude-webhooks |',
@@ -74,6 +106,9 @@ export function targets(r: Results): string[] {
   const p50Target = Math.min(20, 1.5 * percentile(local.low.received, 50));
   const halfP99 = percentile(r.plude.half, 99);
   const fanTarget = (1.2 * r.plude.fanOut.subscriptions * 1000) / r.plude.capacity.perSecond;
+  const { live, held: limited } = r.gate;
+  const limitedTarget = (1.2 * limited.events * 1000) / limited.rateLimit;
+  const peak = Math.max(live.peakInAnySecond, limited.peakInAnySecond);
   const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
     `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
   const pct = (a: number, b: number) => `${((100 * (a - b)) / b).toFixed(0)} %`;
@@ -96,6 +131,20 @@ export function targets(r: Results): string[] {
       ms(r.plude.fanOut.lastReceivedMs),
       r.plude.fanOut.lastReceivedMs <= fanTarget,
       pct(r.plude.fanOut.lastReceivedMs, fanTarget),
+    ),
+    row(
+      `rate limit ${limited.rateLimit}/s: peak at the receiver`,
+      `≤ ${limited.rateLimit} POSTs in any one second`,
+      `${peak} POSTs`,
+      peak <= limited.rateLimit,
+      pct(peak, limited.rateLimit),
+    ),
+    row(
+      `rate limit ${limited.rateLimit}/s: all delivered after a resume`,
+      `≤ 1.2 × ${limited.events.toLocaleString('en')} / ${limited.rateLimit} s (${ms(limitedTarget)})`,
+      ms(limited.lastReceivedMs),
+      limited.lastReceivedMs <= limitedTarget,
+      pct(limited.lastReceivedMs, limitedTarget),
     ),
     row('history of a first-try delivery', '≤ 6 events', `${r.plude.history} events`, r.plude.history <= 6, `${r.plude.history - 6} events`),
     row(
