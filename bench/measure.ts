@@ -260,10 +260,13 @@ function merged(runs: Capacity[]): Capacity {
   };
 }
 
+/** Rounds of each kind in gateCost: short rounds, so that a change in the shared machine's load hits both. */
+const ROUNDS = 4;
+
 /**
  * The cost of the gate: closed-loop capacity of one subscription without a limit, and with a limit that never binds,
- * in alternating rounds on the same server (unlimited, limited, unlimited, limited: `seconds` for each in all), so
- * that neither gets the fresher database or the quieter minute.
+ * in alternating rounds on the same server (unlimited, limited, unlimited, …: `seconds` for each in all), so that
+ * neither gets the fresher database or the quieter minute.
  */
 export async function gateCost(
   target: Target & { api: ApiClient; subscriptionId: string },
@@ -280,11 +283,11 @@ export async function gateCost(
   };
   const unlimited: Capacity[] = [];
   const limited: Capacity[] = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     await setRateLimit(null);
-    unlimited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / 2));
+    unlimited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
     await setRateLimit(neverBinding);
-    limited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / 2));
+    limited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
   }
   await setRateLimit(null);
   return { neverBinding, unlimited: merged(unlimited), limited: merged(limited) };
