@@ -120,6 +120,9 @@ export function benchmarksMarkdown(r: Results, chartFile: string): string {
     '`synchronous_commit` on. The load generator and the HTTPS receiver run in the bench process, on the same machine.',
     'Absolute times move about ±15 % between runs on this machine; compare figures within one run.',
     `The machine is shared: its load average (1 / 5 / 15 min) was ${loadText(m.load.before)} when the run began and ${loadText(m.load.after)} when it ended.`,
+    ...(Math.max(m.load.before[0], m.load.after[0]) > m.cores
+      ? ['Other work had more runnable tasks than the machine has cores: every figure of this run is lower and noisier than on a quiet machine.']
+      : []),
     '',
     'Baselines, each on a fresh dev server: a bare signed-POST loop (the physical limit of delivery without durability),',
     'a bare Temporal workflow whose one regular activity makes the same signed POST, and a bare workflow whose first',
