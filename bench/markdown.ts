@@ -1,6 +1,8 @@
+import type { RateLimited } from './measure';
 import type { Results } from './report';
 import { tables, targets } from './report';
-import { percentile } from './stats';
+import { RATE_SLACK } from '../src/domain/gate';
+import { ms, percentile } from './stats';
 
 /**
  * For each target this run missed, what the profile shows stands in the way. From a `--cpu-prof` profile of the
@@ -46,6 +48,64 @@ function standingInTheWay(r: Results): string[] {
   return notes.length ? ['### What stands in the way', '', ...notes, ''] : [];
 }
 
+const runs = (r: Results): RateLimited[] => [r.gate.live, r.gate.held, r.gate.binding];
+
+const loadText = (load: number[]) => load.map((value) => value.toFixed(2)).join(' / ');
+
+/** How the delivery gate's two tables were measured, and what they show. */
+function gateNotes(r: Results): string[] {
+  const { cost, live, held, binding } = r.gate;
+  const n = held.events.toLocaleString('en');
+  const perSecond = (l: RateLimited, ms: number) => ((1000 * l.events) / ms).toFixed(0);
+  const liveRate = (1000 * live.events) / live.publishedMs;
+  const pacedMs = (l: RateLimited) => (1000 * l.events * RATE_SLACK) / l.rateLimit;
+  const extraCpu =
+    (cost.limited.cpuPerDelivery.target +
+      cost.limited.cpuPerDelivery.temporal -
+      cost.unlimited.cpuPerDelivery.target -
+      cost.unlimited.cpuPerDelivery.temporal) *
+    1000;
+  const noise = (100 * (cost.unlimited.perSecond - r.plude.capacity.perSecond)) / r.plude.capacity.perSecond;
+  const paced = (l: RateLimited) =>
+    l.lastReceivedMs <= 1.2 * pacedMs(l) && l.rateWaits > 0
+      ? `the gate set the pace: ${l.rateWaits} were sent away to wait for their slot, and the ${l.events.toLocaleString('en')} took ${ms(l.lastReceivedMs)} against the ${ms(pacedMs(l))} of its slots`
+      : `the box delivered them at ${perSecond(l, l.lastReceivedMs)}/s${l.rateWaits === 0 ? ' and none was sent away to wait for a slot' : ` (${l.rateWaits} sent away to wait for a slot)`}: the box, not the gate, set the pace`;
+  return [
+    "### Reading the delivery gate's figures",
+    '',
+    '- **Fan-out to one host with a rate limit.** A rate limit belongs to a subscription, so one event fanned out to',
+    `  ${n} subscriptions of one host would meet ${n} separate limits, and none would bind. This bench reads issue 20's`,
+    `  "fan-out 1 → 1,000 to one host with \`rateLimit: ${held.rateLimit}\`" as ${n} notifications to one subscription of that host, that is`,
+    `  ${n} events. Published live by 16 publishers, they came in at ${liveRate.toFixed(0)}/s while the deliveries ran, ${liveRate > held.rateLimit ? 'above' : 'below'} the limit.`,
+    '  So the bench also publishes them while the subscription is paused, waits until every workflow holds, and resumes',
+    '  it: all of them wake at once, the thundering herd the limit has to pace. The receiver counts every POST on that',
+    '  path, within any one second (a sliding window) and within each second of its clock. "Sent away to wait" counts',
+    '  the notifications whose slot was more than 0.8 s off (`plude_notifications_gated_total{reason="rate"}`); a nearer',
+    '  slot is waited for inside the attempt and not counted. The gate spaces slots 10 % wider than the rate',
+    '  (`RATE_SLACK`, so that 100 ms of jitter on the way never puts more than the limit in one second at the receiver):',
+    `  at ${held.rateLimit}/s, the ${n} take ${ms(pacedMs(held))}, against ${ms((1000 * held.events) / held.rateLimit)} at exactly the limit.`,
+    `- **What the runs show.** At ${held.rateLimit}/s after the resume, ${paced(held)}.`,
+    `  At ${binding.rateLimit}/s (a third of the capacity, so a limit this box can exceed), ${paced(binding)};`,
+    `  the receiver saw at most ${binding.peakPerClockSecond} POSTs in one second of its clock and ${binding.peakInAnySecond} within any one second.`,
+    runs(r).every((l) => l.peakPerClockSecond <= l.rateLimit)
+      ? '  No run put more than its limit in one second of the clock at the receiver (how the e2e test counts).'
+      : '  **A run put more than its limit in one second of the clock at the receiver: see the table.**',
+    runs(r).every((l) => l.peakInAnySecond <= l.rateLimit)
+      ? '  Nor within any one second.'
+      : '  Within a sliding one-second window a run did exceed its limit: slots leave 10 % apart, but on a loaded box POSTs are\n' +
+        '  delayed unevenly on the way (the worker, the TLS stack, the receiver in the busy bench process), and a late one can\n' +
+        '  land next to the ones after it. The slack absorbs about 100 ms of such jitter, not more.',
+    `- **The cost of the gate.** A subscription without a limit is decided from the row each attempt loads anyway: no`,
+    `  statement more. A rate limit, even one that never binds (\`rateLimit: ${cost.neverBinding}\`: a slot every millisecond), adds one more`,
+    "  statement per attempt, which moves the subscription's next free slot on and writes it on the notification: every",
+    '  delivery of that subscription takes its turn on that one row.',
+    `  Here that cost ${extraCpu >= 0 ? `${extraCpu.toFixed(2)} ms more` : `${(-extraCpu).toFixed(2)} ms less`} CPU per delivery (own processes + Temporal server, PostgreSQL not counted)`,
+    `  and changed capacity by ${(((cost.limited.perSecond - cost.unlimited.perSecond) * 100) / cost.unlimited.perSecond).toFixed(0)} %. The unlimited rounds run the configuration of the capacity table's`,
+    `  plude-webhooks row on a server of their own: the two differ by ${noise.toFixed(0)} %, which is this machine's noise.`,
+    '',
+  ];
+}
+
 /** BENCHMARKS.md: every figure from one run of `npm run bench -- --write`, next to its baselines. */
 export function benchmarksMarkdown(r: Results, chartFile: string): string {
   const m = r.machine;
@@ -59,6 +119,10 @@ export function benchmarksMarkdown(r: Results, chartFile: string): string {
     "(dev server with `npm start`'s settings: SQLite file in WAL mode, durable). PostgreSQL keeps `fsync` and",
     '`synchronous_commit` on. The load generator and the HTTPS receiver run in the bench process, on the same machine.',
     'Absolute times move about ±15 % between runs on this machine; compare figures within one run.',
+    `The machine is shared: its load average (1 / 5 / 15 min) was ${loadText(m.load.before)} when the run began and ${loadText(m.load.after)} when it ended.`,
+    ...(Math.max(m.load.before[0], m.load.after[0]) > m.cores
+      ? ['Other work had more runnable tasks than the machine has cores: every figure of this run is lower and noisier than on a quiet machine.']
+      : []),
     '',
     'Baselines, each on a fresh dev server: a bare signed-POST loop (the physical limit of delivery without durability),',
     'a bare Temporal workflow whose one regular activity makes the same signed POST, and a bare workflow whose first',
@@ -71,6 +135,7 @@ export function benchmarksMarkdown(r: Results, chartFile: string): string {
     '',
     ...standingInTheWay(r),
     ...tables(r),
+    ...gateNotes(r),
     '### Latency distribution at half load',
     '',
     `![publish → receive latency at half load](${chartFile})`,

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { ApiClient } from '../test/support/api-client';
+import { waitFor } from '../test/support/wait';
+import { notificationStateQuery } from '../workflows/definitions';
 import { cpuSeconds, watchPeakRss } from './process-stats';
 import type { BenchReceiver } from './receiver';
-import type { Target } from './targets';
+import { BENCH_TOKEN_SCOPES, type Target } from './targets';
 
 const WARMUP = 30;
 const run = randomBytes(3).toString('hex');
@@ -104,14 +108,10 @@ export interface FanOut {
 }
 
 /** One event to `count` subscriptions of one environment, all on the same receiver host with different paths. */
-export async function fanOut(
-  target: Target & { admin: import('../test/support/api-client').ApiClient },
-  receiver: BenchReceiver,
-  count: number,
-): Promise<FanOut> {
+export async function fanOut(target: Target & { admin: ApiClient }, receiver: BenchReceiver, count: number): Promise<FanOut> {
   const environment = `fan-${run}`;
   await target.admin.request('POST', '/admin/environments', { id: environment });
-  const { body } = await target.admin.request('POST', `/admin/environments/${environment}/tokens`);
+  const { body } = await target.admin.request('POST', `/admin/environments/${environment}/tokens`, BENCH_TOKEN_SCOPES);
   const api = target.admin.as({ token: body.token, environment, version: '2022-03' });
   let next = 0;
   await Promise.all(
@@ -130,4 +130,165 @@ export async function fanOut(
     throw new Error(`fan-out publish: ${published.status} ${JSON.stringify(published.body)}`);
   const { last } = await receiver.arrivals(tag, count);
   return { subscriptions: count, acceptedMs, lastReceivedMs: last - started };
+}
+
+export interface RateLimited {
+  /** `live`: published as fast as 16 publishers go; `held`: published while the subscription was paused, then resumed. */
+  mode: 'live' | 'held';
+  events: number;
+  rateLimit: number;
+  /** First publish → the last 202. */
+  publishedMs: number;
+  /** The clock's start (the first publish; the resume when held) → the last POST the receiver saw. */
+  lastReceivedMs: number;
+  /** The most POSTs the receiver saw within any one second (a sliding window). */
+  peakInAnySecond: number;
+  /** The most POSTs the receiver saw in one second of its clock (what a receiver counting by the second sees). */
+  peakPerClockSecond: number;
+  /** Times a notification waited for its slot (plude_notifications_gated_total{reason="rate"}): 0 when the gate never bound. */
+  rateWaits: number;
+}
+
+/** plude_notifications_gated_total{reason="rate"} of the target's process. */
+async function rateWaits(target: Target & { admin: ApiClient }): Promise<number> {
+  const text = await (await fetch(`${target.admin.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('plude_notifications_gated_total{reason="rate"} '));
+  if (line === undefined) throw new Error('no plude_notifications_gated_total{reason="rate"} in /metrics');
+  return Number(line.split(' ')[1]);
+}
+
+/** The most `times` (ms) within any one second, and within one second of the wall clock. */
+function peaks(unsorted: number[]): { peakInAnySecond: number; peakPerClockSecond: number } {
+  const times = [...unsorted].sort((a, b) => a - b);
+  const perClockSecond = new Map<number, number>();
+  let peakInAnySecond = 0;
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while (times[last] - times[first] >= 1000) first++;
+    peakInAnySecond = Math.max(peakInAnySecond, last - first + 1);
+    const second = Math.floor((performance.timeOrigin + times[last]) / 1000);
+    perClockSecond.set(second, (perClockSecond.get(second) ?? 0) + 1);
+  }
+  return { peakInAnySecond, peakPerClockSecond: Math.max(...perClockSecond.values()) };
+}
+
+/** Runs `work` for each item, `concurrency` at a time. */
+async function eachOf<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+/**
+ * Issue 20's fan-out to one host with a rate limit: `count` events to ONE subscription with `rateLimit` (1 event to
+ * 1,000 subscriptions would not test the limit: each subscription has its own). `live`: 16 publishers publish as fast
+ * as the API takes them, while the deliveries run. `held`: the events are published while the subscription is
+ * paused, every workflow holds (asked through `client`), then one PATCH resumes them all at once: the herd the
+ * limit must pace. The receiver counts every POST it gets on the subscription's path.
+ */
+export async function rateLimited(
+  target: Target & { admin: ApiClient },
+  receiver: BenchReceiver,
+  count: number,
+  rateLimit: number,
+  held?: { client: Client },
+): Promise<RateLimited> {
+  const mode = held ? 'held' : 'live';
+  const environment = `rate-${mode}-${run}`;
+  await target.admin.request('POST', '/admin/environments', { id: environment });
+  const { body } = await target.admin.request('POST', `/admin/environments/${environment}/tokens`, BENCH_TOKEN_SCOPES);
+  const api = target.admin.as({ token: body.token, environment, version: '2022-03' });
+  const pathname = `/rate-${mode}-${run}`;
+  const subscribed = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url(pathname), rateLimit });
+  if (subscribed.status !== 200) throw new Error(`subscribe answered ${subscribed.status}: ${JSON.stringify(subscribed.body)}`);
+  const setStatus = async (status: string) => {
+    const response = await api.request('PATCH', `/webhooks/subscriptions/${subscribed.body.id}`, { status });
+    if (response.status !== 200) throw new Error(`PATCH status answered ${response.status}: ${JSON.stringify(response.body)}`);
+  };
+  if (held) await setStatus('paused');
+  const watch = receiver.watch(pathname);
+  const waitsBefore = await rateWaits(target);
+  const events: string[] = [];
+  const started = now();
+  await eachOf(Array.from({ length: count }), 16, async () => {
+    const published = await api.publish('bench.rate', { tag: nextTag() });
+    if (published.status !== 202) throw new Error(`publish answered ${published.status}: ${JSON.stringify(published.body)}`);
+    events.push(published.body.id);
+  });
+  const publishedMs = now() - started;
+  let clock = started;
+  if (held) {
+    await eachOf(events, 16, async (id) => {
+      const notification = (await api.request('GET', `/events/${id}`)).body.notifications[0].id as string;
+      const handle = held.client.workflow.getHandle(notification);
+      await waitFor(
+        () => handle.query(notificationStateQuery),
+        (state) => state.status === 'held',
+        { timeoutMs: 120_000, what: `${notification} held` },
+      );
+    });
+    if (watch.times.length > 0) throw new Error(`${watch.times.length} POSTs arrived while the subscription was paused`);
+    clock = now();
+    await setStatus('active');
+  }
+  const times = await watch.until(count);
+  const lastReceivedMs = Math.max(...times) - clock;
+  return { mode, events: count, rateLimit, publishedMs, lastReceivedMs, ...peaks(times), rateWaits: (await rateWaits(target)) - waitsBefore };
+}
+
+export interface GateCost {
+  /** The rate limit set for the `limited` runs: far above the capacity, so that it never makes a delivery wait. */
+  neverBinding: number;
+  /** The subscription as shipped, without a limit: the gate is decided from the row the attempt loads anyway. */
+  unlimited: Capacity;
+  /** The same subscription with `rateLimit: neverBinding`: each attempt also reserves its slot (one more statement). */
+  limited: Capacity;
+}
+
+/** Several closed-loop runs as one: rates over the summed time, CPU per delivery over the summed deliveries. */
+function merged(runs: Capacity[]): Capacity {
+  const delivered = runs.reduce((sum, c) => sum + c.latencies.length, 0);
+  const elapsed = runs.reduce((sum, c) => sum + c.latencies.length / c.perSecond, 0);
+  const perDelivery = (cpu: (c: Capacity) => number) => runs.reduce((sum, c) => sum + cpu(c) * c.latencies.length, 0) / delivered;
+  return {
+    perSecond: delivered / elapsed,
+    latencies: runs.flatMap((c) => c.latencies),
+    cpuPerDelivery: { target: perDelivery((c) => c.cpuPerDelivery.target), temporal: perDelivery((c) => c.cpuPerDelivery.temporal) },
+    peakRssMb: Math.max(...runs.map((c) => c.peakRssMb)),
+  };
+}
+
+/** Rounds of each kind in gateCost: short rounds, so that a change in the shared machine's load hits both. */
+const ROUNDS = 4;
+
+/**
+ * The cost of the gate: closed-loop capacity of one subscription without a limit, and with a limit that never binds,
+ * in alternating rounds on the same server (unlimited, limited, unlimited, …: `seconds` for each in all), so that
+ * neither gets the fresher database or the quieter minute.
+ */
+export async function gateCost(
+  target: Target & { api: ApiClient; subscriptionId: string },
+  receiver: BenchReceiver,
+  temporalPid: number | undefined,
+  publishers: number,
+  seconds: number,
+  neverBinding: number,
+): Promise<GateCost> {
+  const setRateLimit = async (rateLimit: number | null) => {
+    const response = await target.api.request('PATCH', `/webhooks/subscriptions/${target.subscriptionId}`, { rateLimit });
+    if (response.status !== 200 || response.body.rateLimit !== rateLimit)
+      throw new Error(`PATCH rateLimit answered ${response.status}: ${JSON.stringify(response.body)}`);
+  };
+  const unlimited: Capacity[] = [];
+  const limited: Capacity[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await setRateLimit(null);
+    unlimited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
+    await setRateLimit(neverBinding);
+    limited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
+  }
+  await setRateLimit(null);
+  return { neverBinding, unlimited: merged(unlimited), limited: merged(limited) };
 }

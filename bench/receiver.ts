@@ -14,8 +14,14 @@ interface Tagged {
   waiters: { count: number; resolve: (tagged: Tagged) => void }[];
 }
 
+interface Watched {
+  times: number[];
+  waiters: { count: number; resolve: (times: number[]) => void }[];
+}
+
 export class BenchReceiver {
   private readonly tags = new Map<string, Tagged>();
+  private readonly watched = new Map<string, Watched>();
   count = 0;
 
   private constructor(
@@ -29,7 +35,7 @@ export class BenchReceiver {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
-        receiver.record(body); // the server answers no request before listen(), after `receiver` is made
+        receiver.record(body, req.url ?? ''); // the server answers no request before listen(), after `receiver` is made
         res.writeHead(204).end();
       });
     });
@@ -55,6 +61,19 @@ export class BenchReceiver {
     return new Promise((resolve) => tagged.waiters.push({ count, resolve }));
   }
 
+  /**
+   * Every arrival time (performance.now()) of a POST to `pathname` from now on, whatever it carries, and a promise
+   * for when `count` of them arrived: what a receiver counting its requests would see.
+   */
+  watch(pathname: string): { times: number[]; until(count: number): Promise<number[]> } {
+    const watched: Watched = { times: [], waiters: [] };
+    this.watched.set(pathname, watched);
+    return {
+      times: watched.times,
+      until: (count) => (watched.times.length >= count ? Promise.resolve(watched.times) : new Promise((resolve) => watched.waiters.push({ count, resolve }))),
+    };
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     this.server.close();
@@ -67,9 +86,18 @@ export class BenchReceiver {
     return tagged;
   }
 
-  private record(body: string): void {
+  private record(body: string, pathname: string): void {
     const at = performance.now();
     this.count++;
+    const watched = this.watched.get(pathname);
+    if (watched) {
+      watched.times.push(at);
+      watched.waiters = watched.waiters.filter((waiter) => {
+        if (watched.times.length < waiter.count) return true;
+        waiter.resolve(watched.times);
+        return false;
+      });
+    }
     const tag = /"tag":"([^"]+)"/.exec(body)?.[1];
     if (tag === undefined) return;
     const tagged = this.tagged(tag);

@@ -1,8 +1,17 @@
-import type { Capacity, FanOut, Latency } from './measure';
+import type { Capacity, FanOut, GateCost, Latency, RateLimited } from './measure';
 import { ms, percentile, spread } from './stats';
 
 export interface Results {
-  machine: { cores: number; cpu: string; node: string; temporal: string; date: string; command: string };
+  machine: {
+    cores: number;
+    cpu: string;
+    node: string;
+    temporal: string;
+    date: string;
+    command: string;
+    /** os.loadavg() when the run began and when it ended: the machine is shared. */
+    load: { before: number[]; after: number[] };
+  };
   seconds: number;
   barePost: { low: Latency; capacity: Capacity };
   bareActivity: { low: Latency; capacity: Capacity; history: number };
@@ -11,6 +20,9 @@ export interface Results {
   /** The service with DELIVERY_FIRST_ATTEMPT=activity: every attempt a regular activity (half the events and time). */
   pludeActivity: { low: Latency; capacity: Capacity };
   split: { capacity: Capacity; workers: number };
+  /** The delivery gate (issue 20), on a server of its own: its cost, and a rate limit holding a burst to one host. */
+  /** `binding`: held and resumed like `held`, at a third of the unlimited capacity (a limit this box can exceed). */
+  gate: { cost: GateCost; live: RateLimited; held: RateLimited; binding: RateLimited };
 }
 
 const rate = (c: Capacity) => `${c.perSecond.toFixed(1)}/s`;
@@ -58,6 +70,28 @@ export function tables(r: Results): string[] {
     '|---|---|',
     `| ${ms(f.acceptedMs)} | ${ms(f.lastReceivedMs)} |`,
   );
+  const { cost, live, held, binding } = r.gate;
+  const change = (a: number, b: number) => `${b >= a ? '+' : '−'}${Math.abs((100 * (b - a)) / a).toFixed(0)} %`;
+  const gateRow = (name: string, c: Capacity) =>
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} |`;
+  add(
+    `### The cost of the delivery gate (closed loop as above, one subscription; alternating rounds, ${r.seconds} s each in all)`,
+    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server |',
+    '|---|---|---|---|---|---|',
+    gateRow('no rate limit (as shipped: decided from the row the attempt loads)', cost.unlimited),
+    gateRow(`\`rateLimit: ${cost.neverBinding}\` (never binds: each attempt reserves its slot)`, cost.limited),
+    `| change | ${change(cost.unlimited.perSecond, cost.limited.perSecond)} | ${change(percentile(cost.unlimited.latencies, 50), percentile(cost.limited.latencies, 50))} | ${change(percentile(cost.unlimited.latencies, 99), percentile(cost.limited.latencies, 99))} | ${change(cost.unlimited.cpuPerDelivery.target, cost.limited.cpuPerDelivery.target)} | ${change(cost.unlimited.cpuPerDelivery.temporal, cost.limited.cpuPerDelivery.temporal)} |`,
+  );
+  const limitedRow = (name: string, l: RateLimited) =>
+    `| ${name} | ${l.events} | ${l.rateLimit}/s | ${ms(l.publishedMs)} | ${l.peakInAnySecond} | ${l.peakPerClockSecond} | ${ms(l.lastReceivedMs)} | ${ms((1000 * l.events) / l.rateLimit)} | ${l.rateWaits} |`;
+  add(
+    '### Fan-out to one host with a rate limit (events to one subscription with a `rateLimit`, 16 publishers)',
+    '| | events | rateLimit | publish → last 202 | most POSTs in any one second | most POSTs in one second of the clock | start → last POST received | events / rateLimit | sent away to wait for a slot |',
+    '|---|---|---|---|---|---|---|---|---|',
+    limitedRow('published live (start: the first publish)', live),
+    limitedRow('published while paused, then resumed at once (start: the resume)', held),
+    limitedRow('the same, at a third of the capacity (a limit this box can exceed)', binding),
+  );
   add(
     '### Temporal history of a first-try delivery',
     '| bare, one regular activity | bare, first attempt local | plude-webhooks |',
@@ -74,9 +108,22 @@ export function targets(r: Results): string[] {
   const p50Target = Math.min(20, 1.5 * percentile(local.low.received, 50));
   const halfP99 = percentile(r.plude.half, 99);
   const fanTarget = (1.2 * r.plude.fanOut.subscriptions * 1000) / r.plude.capacity.perSecond;
+  const { live, held, binding } = r.gate;
+  const runs = [live, held, binding];
+  const overLimit = Math.max(...runs.map((l) => l.peakPerClockSecond / l.rateLimit));
   const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
     `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
   const pct = (a: number, b: number) => `${((100 * (a - b)) / b).toFixed(0)} %`;
+  const resumeRow = (l: RateLimited) => {
+    const goal = (1.2 * l.events * 1000) / l.rateLimit;
+    return row(
+      `rate limit ${l.rateLimit}/s: ${l.events.toLocaleString('en')} delivered after a resume`,
+      `≤ 1.2 × ${l.events.toLocaleString('en')} / ${l.rateLimit} s (${ms(goal)})`,
+      ms(l.lastReceivedMs),
+      l.lastReceivedMs <= goal,
+      pct(l.lastReceivedMs, goal),
+    );
+  };
   return [
     '| target | goal | measured | result |',
     '|---|---|---|---|',
@@ -97,6 +144,15 @@ export function targets(r: Results): string[] {
       r.plude.fanOut.lastReceivedMs <= fanTarget,
       pct(r.plude.fanOut.lastReceivedMs, fanTarget),
     ),
+    row(
+      'rate limit: peak at the receiver',
+      '≤ the limit in each second of its clock, every run',
+      runs.map((l) => `${l.peakPerClockSecond} / ${l.rateLimit}`).join(', '),
+      overLimit <= 1,
+      `${(100 * (overLimit - 1)).toFixed(0)} %`,
+    ),
+    resumeRow(held),
+    resumeRow(binding),
     row('history of a first-try delivery', '≤ 6 events', `${r.plude.history} events`, r.plude.history <= 6, `${r.plude.history - 6} events`),
     row(
       'memory during capacity run',

@@ -11,19 +11,23 @@ import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
-import { closedLoop, fanOut, lowLoad, openLoop } from './measure';
+import { closedLoop, fanOut, gateCost, lowLoad, openLoop, rateLimited } from './measure';
 import { BenchReceiver } from './receiver';
 import { type Results, tables, targets } from './report';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 
 /**
  * `npm run bench [-- --write]`: every figure of BENCHMARKS.md in one run on this machine (see bench/markdown.ts).
- * BENCH_SECONDS (30), BENCH_LATENCY_EVENTS (200), BENCH_FANOUT (1000) shorten or lengthen it;
+ * BENCH_SECONDS (30), BENCH_LATENCY_EVENTS (200), BENCH_FANOUT (1000: also the events of the rate-limited run) shorten
+ * or lengthen it; BENCH_RATE_LIMIT (100) is that run's rateLimit;
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
 const FANOUT = Number(process.env.BENCH_FANOUT ?? 1000);
+const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 100);
+/** A rate limit far above any capacity of this box: it never makes a delivery wait, so only its statement costs. */
+const NEVER_BINDING = 100_000;
 const PUBLISHERS = 16;
 const WORKERS = 2;
 const ROOT = path.resolve(__dirname, '../..');
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
   const started = Date.now();
+  const loadBefore = os.loadavg();
   try {
     const r = await withCleanup(async (outer) => {
       const adminUrl = await postgresAdminUrl(outer);
@@ -158,6 +163,24 @@ async function main(): Promise<void> {
         return { capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS), workers: WORKERS };
       });
 
+      log(`plude-webhooks (npm start), the delivery gate: rateLimit ${NEVER_BINDING} against none, then ${FANOUT} events at rateLimit ${RATE_LIMIT}`);
+      const gate = await withCleanup(async (cleanup) => {
+        const server = await temporal(cleanup, cliPath);
+        const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
+        cleanup.push(() => target.stop());
+        await lowLoad(target, receiver, 20);
+        const cost = await gateCost(target, receiver, server.pid, PUBLISHERS, SECONDS, NEVER_BINDING);
+        const live = await rateLimited(target, receiver, FANOUT, RATE_LIMIT);
+        const connection = await Connection.connect({ address: server.address });
+        cleanup.push(() => connection.close());
+        const client = new Client({ connection });
+        const held = await rateLimited(target, receiver, FANOUT, RATE_LIMIT, { client });
+        // A limit this box can exceed (100/s may be more than it delivers): a third of the unlimited capacity, 10 s of it.
+        const rate = Math.max(5, Math.round(cost.unlimited.perSecond / 3));
+        const binding = await rateLimited(target, receiver, rate * 10, rate, { client });
+        return { cost, live, held, binding };
+      });
+
       const cpus = os.cpus();
       const machine = {
         cores: cpus.length,
@@ -166,8 +189,9 @@ async function main(): Promise<void> {
         temporal: temporalVersion(cliPath),
         date: new Date().toISOString().slice(0, 10),
         command: 'npm run bench -- --write',
+        load: { before: loadBefore, after: os.loadavg() },
       };
-      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, pludeActivity, split } satisfies Results;
+      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, pludeActivity, split, gate } satisfies Results;
     });
 
     log('');

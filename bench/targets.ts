@@ -97,9 +97,11 @@ export interface PludeOptions {
 }
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** The bench's environment tokens both subscribe and publish (an integrator's token alone may not publish). */
+export const BENCH_TOKEN_SCOPES = { scopes: ['subscriptions', 'publish'] };
 
 /** plude-webhooks as users run it, with one environment `bench` subscribed to the receiver. */
-export async function plude(options: PludeOptions): Promise<Target & { api: ApiClient; admin: ApiClient }> {
+export async function plude(options: PludeOptions): Promise<Target & { api: ApiClient; admin: ApiClient; subscriptionId: string }> {
   const port = await freePort();
   const env = {
     DATABASE_URL: options.databaseUrl,
@@ -130,15 +132,16 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
   }
   const admin = new ApiClient(`http://127.0.0.1:${port}`, { token: ADMIN_TOKEN });
   await admin.request('POST', '/admin/environments', { id: 'bench' });
-  const { body } = await admin.request('POST', '/admin/environments/bench/tokens');
+  const { body } = await admin.request('POST', '/admin/environments/bench/tokens', BENCH_TOKEN_SCOPES);
   const api = new ApiClient(admin.baseUrl, { token: body.token, environment: 'bench', version: '2022-03' });
-  await api.subscribe(options.receiver.url(`/plude-${options.topology}`));
+  const subscribed = await api.subscribe(options.receiver.url(`/plude-${options.topology}`));
   const events = new Map<string, string>();
   return {
     name: options.name ?? (options.topology === 'combined' ? 'plude-webhooks (npm start)' : `plude-webhooks (api + ${options.workers ?? 2} workers)`),
     pids: children.map((c) => c.pid),
     api,
     admin,
+    subscriptionId: subscribed.body.id as string,
     async publish(tag) {
       const response = await api.publish('bench.event', { tag });
       if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${JSON.stringify(response.body)}`);

@@ -37,6 +37,28 @@ describe('plude commands (stub API)', () => {
     expect(stdout).toContain('event types:   every type');
   });
 
+  it('get shows the rate limit, the cap in flight and the breaker (issue 20)', async () => {
+    const limited = {
+      ...subscription,
+      rateLimit: 5,
+      maxInFlight: 10,
+      breaker: { state: 'open', until: '2025-12-01T09:05:00.000Z', consecutiveFailures: 3 },
+    };
+    api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: limited });
+    const shown = await plude('subscriptions', 'get', SUB);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^rate limit: +5 a second$/m);
+    expect(shown.stdout).toMatch(/^in flight: +at most 10$/m);
+    expect(shown.stdout).toMatch(/^breaker: +open until 2025-12-01T09:05:00\.000Z \(3 failures in a row\)$/m);
+
+    const unlimited = { ...subscription, rateLimit: 0, maxInFlight: null, breaker: { state: 'half-open', until: null, consecutiveFailures: 0 } };
+    api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: unlimited });
+    const defaults = (await plude('subscriptions', 'get', SUB)).stdout;
+    expect(defaults).toMatch(/^rate limit: +no limit$/m);
+    expect(defaults).toMatch(/^in flight: +the default$/m);
+    expect(defaults).toMatch(/^breaker: +half-open: one probe out$/m);
+  });
+
   it('prints the API JSON with --json, for scripts', async () => {
     api.on('GET', `/webhooks/subscriptions/${SUB}`, { status: 200, body: subscription });
     const { code, stdout } = await plude('subscriptions', 'get', SUB, '--json');
