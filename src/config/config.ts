@@ -52,6 +52,21 @@ const dnsServers = parsedWith(
   'a comma-separated list of IP addresses with optional ports, like 10.0.0.2,10.0.0.3:5353,[fd00::53]:53',
 );
 
+/** ALLOWED_PORTS: a comma-separated list of ports (1-65535) receivers' URLs may name; empty: any port. */
+const allowedPorts = parsedWith(
+  '',
+  (value) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const ports = entries.map(Number);
+    if (!entries.every((entry, i) => /^\d+$/.test(entry) && ports[i] >= 1 && ports[i] <= 65535)) return undefined;
+    return ports.length === 0 ? null : [...new Set(ports)];
+  },
+  'a comma-separated list of port numbers (1-65535), like 443,8443',
+);
+
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -101,6 +116,7 @@ const variables = z.object({
   RATE_LIMIT: rateLimit('100/s'),
   AUTH_FAILURE_LIMIT: rateLimit('10/s'),
   ALLOW_PRIVATE_TARGETS: bool(false),
+  ALLOWED_PORTS: allowedPorts,
   DELIVERY_TIMEOUT: duration('10s'),
   DNS_TIMEOUT: optional.pipe(z.string().optional()).transform((value, ctx) => {
     if (value === undefined) return undefined;
@@ -187,6 +203,8 @@ export interface Config {
   };
   delivery: {
     allowPrivateTargets: boolean;
+    /** The ports receivers' URLs may name, at subscribe and when the sender connects (ALLOWED_PORTS); null: any. */
+    allowedPorts: number[] | null;
     timeoutMs: number;
     windowMs: number;
     initialIntervalMs: number;
@@ -252,6 +270,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     delivery: {
       allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+      allowedPorts: env.ALLOWED_PORTS,
       timeoutMs: env.DELIVERY_TIMEOUT,
       windowMs: env.DELIVERY_WINDOW,
       initialIntervalMs: env.RETRY_INITIAL_INTERVAL,

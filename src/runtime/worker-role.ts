@@ -43,6 +43,7 @@ export async function createDeliveryWorker(
   const warn = (message: string) => logger.warn(message);
   const sender = createHttpSender({
     allowPrivateTargets: config.delivery.allowPrivateTargets,
+    allowedPorts: config.delivery.allowedPorts,
     extraCaFiles: config.delivery.extraCaFiles,
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,
     // One connection per activity slot: a delivery never waits behind other deliveries to the same receiver.

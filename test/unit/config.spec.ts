@@ -82,6 +82,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
   });
 
+  it('reads ALLOWED_PORTS: any port unless set, a list of ports otherwise, and refuses a list that is not one', () => {
+    expect(loadConfig({}).delivery.allowedPorts).toBeNull();
+    expect(loadConfig({ ALLOWED_PORTS: ' ' }).delivery.allowedPorts).toBeNull();
+    expect(loadConfig({ ALLOWED_PORTS: '443, 8443,443' }).delivery.allowedPorts).toEqual([443, 8443]);
+    for (const bad of ['0', '65536', 'https', '443;8443', '44.3'])
+      expect(() => loadConfig({ ALLOWED_PORTS: bad })).toThrow(/ALLOWED_PORTS: ".*" is not a comma-separated list of port numbers/);
+  });
+
   describe('DNS', () => {
     it('defaults to 5 s lookups (half DELIVERY_TIMEOUT when that is shorter than 10 s), a 30 s cache and the system servers', () => {
       expect(loadConfig({}).dns).toEqual({ timeoutMs: 5_000, cacheTtlMs: 30_000, servers: [] });
