@@ -80,7 +80,7 @@ describe('the admin listener, the server limits and failed admin authentications
   });
 
   it('sets the deadlines and the cap it was given on both listeners, and cuts a client that drips its headers', async () => {
-    const server = t.app.api.http.getHttpServer() as import('node:http').Server;
+    const server = t.app.api.http.getHttpServer();
     expect({ headers: server.headersTimeout, request: server.requestTimeout, keepAlive: server.keepAliveTimeout, max: server.maxConnections }).toEqual({
       headers: 1000,
       request: 3000,
