@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createWorkerHttpApp } from './app/http-app';
+import { applyServerLimits } from './app/server-limits';
 import { loadConfig } from './config/config';
 import { KeyRing } from './crypto/key-ring';
 import { postgresCheck, temporalCheck, workerCheck } from './observability/readiness';
@@ -36,6 +37,7 @@ async function main(closers: Closers): Promise<void> {
   const worker = await createDeliveryWorker(connection, { config, db, keyRing, logger, metrics });
   closers.add(() => worker.shutdown());
   const http = await createWorkerHttpApp(logger, metrics, [postgresCheck(db), temporalCheck(connection), workerCheck(worker)]);
+  applyServerLimits(http.getHttpServer(), config.http.limits);
   await http.listen(config.worker.port, config.http.host);
   closers.add(() => http.close());
   log.info(`polling task queue ${config.temporal.taskQueue} on ${temporalAddress}; health and metrics on port ${config.worker.port}`);

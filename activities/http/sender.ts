@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
-import { isPublicAddress, parseTargetUrl, refusedWithoutLookup } from '../../src/domain/url-policy';
+import { isPublicAddress, parseTargetUrl, RESOLVES_TO_PRIVATE, refusedPort, refusedWithoutLookup } from '../../src/domain/url-policy';
 import { DEFAULT_DNS, DnsResolver, DnsTimeoutError } from '../../src/lib/dns-resolver';
 import { Slots } from '../../src/lib/slots';
 
@@ -15,6 +15,8 @@ import { Slots } from '../../src/lib/slots';
 export interface SenderOptions {
   /** Every request may reach private addresses (ALLOW_PRIVATE_TARGETS). */
   allowPrivateTargets: boolean;
+  /** The ports a request may connect to (ALLOWED_PORTS); null or absent: any. */
+  allowedPorts?: readonly number[] | null;
   /** PEM bundles added to the trust store: NODE_EXTRA_CA_CERTS, and for `npm start` its development CA. */
   extraCaFiles?: string[];
   /**
@@ -67,7 +69,7 @@ export interface HttpSender {
   close(): Promise<void>;
 }
 
-/** Network-level failure; `code` is the underlying error code (ECONNREFUSED, EPRIVATETARGET, TIMEOUT, ...). */
+/** Network-level failure; `code` is the underlying error code (ECONNREFUSED, EPRIVATETARGET, EPORTREFUSED, TIMEOUT, ...). */
 export class HttpSendError extends Error {
   override readonly name = 'HttpSendError';
   constructor(
@@ -106,7 +108,10 @@ export function buildCaList(extraCaFiles: string[] = []): string[] {
   return ca;
 }
 
-/** `what`: why the host is refused (`is a local name`, `resolves to private address …`). */
+/**
+ * `what`: why the host is refused (`is a local name`, `resolves to a private or reserved address`). The attempt
+ * records it, and token holders read it: an address a name resolved to is never in it.
+ */
 function privateTargetError(host: string, what: string): HttpSendError {
   return new HttpSendError(`refused: ${host} ${what}`, 'EPRIVATETARGET');
 }
@@ -136,7 +141,7 @@ const connectLookup =
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const bad = publicOnly ? addresses.find((a) => !isPublicAddress(a.address)) : undefined;
-      if (bad) return callback(privateTargetError(hostname, `resolves to private address ${bad.address}`), []);
+      if (bad) return callback(privateTargetError(hostname, RESOLVES_TO_PRIVATE), []);
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error(`dns ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
@@ -229,6 +234,9 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
   async function send(req: SendRequest): Promise<SendResult> {
     const url = parseTargetUrl(req.url);
     assertSafeHeaders(req.headers);
+    // Before any lookup or connection: a refused port is never tried, whatever listens there.
+    const portRefusal = refusedPort(url, opts.allowedPorts);
+    if (portRefusal !== null) throw new HttpSendError(`refused: ${portRefusal}`, 'EPORTREFUSED');
     const privateTargets = opts.allowPrivateTargets || req.allowPrivateTargets === true;
     // IP literals never reach `lookup`, and local names are refused by name, as at subscribe, whatever the resolver
     // would make of them (api.localhost may not resolve at all).

@@ -57,6 +57,8 @@ interface ErrorBody {
 
 function fromHttpException(exception: HttpException): ErrorBody {
   const statusCode = exception.getStatus();
+  // A 5xx raised by a library may quote a dependency's error: its status is kept, its message goes to the log only.
+  if (statusCode >= 500) return { statusCode, error: statusCode === 503 ? 'unavailable' : 'internal', message: 'internal error' };
   const response = exception.getResponse() as string | { message?: string | string[] };
   const raw = typeof response === 'string' ? response : (response.message ?? exception.message);
   return { statusCode, error: httpCodes[statusCode] ?? 'http_error', message: Array.isArray(raw) ? raw.join('; ') : raw };
@@ -130,6 +132,7 @@ export class ErrorFilter implements ExceptionFilter {
       if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     } else if (exception instanceof HttpException) {
       body = fromHttpException(exception);
+      if (body.statusCode >= 500) this.logger.error(`request ${requestIdOf(response)} failed: ${describe(exception)}`);
     } else {
       body = fromMiddlewareError(exception);
     }

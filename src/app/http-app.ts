@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics';
 import { ObservabilityModule } from '../observability/observability.module';
 import type { ReadinessCheck } from '../observability/readiness';
 import type { AppLogger } from '../observability/logger';
+import type { AdminListener } from './admin-listener';
 import { AppModule } from './app.module';
 import type { ProcessDeps } from './process.module';
 import { ErrorFilter } from '../api/error.filter';
@@ -18,6 +19,8 @@ export interface HttpAppDeps extends ProcessDeps {
   logger: AppLogger;
   /** What /health/ready checks. */
   readiness: ReadinessCheck[];
+  /** With ADMIN_PORT: the listener the admin routes, /metrics and /docs are served on, and only there. */
+  adminListener?: AdminListener;
 }
 
 /** Nest logs through the process's logger; every request gets an ID and a log line first. */
@@ -33,6 +36,7 @@ async function createApp(module: DynamicModule, logger: AppLogger): Promise<Nest
 /** The HTTP API, configured but not yet listening. */
 export async function createHttpApp(deps: HttpAppDeps): Promise<NestExpressApplication> {
   const app = await createApp(AppModule.forRoot(deps, [ObservabilityModule.forRoot(deps.metrics, deps.readiness)]), deps.logger);
+  if (deps.adminListener) app.use(deps.adminListener.separate);
   // In this order: an ID and a log line for every request (in createApp), 415 for bodies that are not JSON, then the parser.
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonBody });

@@ -52,6 +52,21 @@ const dnsServers = parsedWith(
   'a comma-separated list of IP addresses with optional ports, like 10.0.0.2,10.0.0.3:5353,[fd00::53]:53',
 );
 
+/** ALLOWED_PORTS: a comma-separated list of ports (1-65535) receivers' URLs may name; empty: any port. */
+const allowedPorts = parsedWith(
+  '',
+  (value) => {
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const ports = entries.map(Number);
+    if (!entries.every((entry, i) => /^\d+$/.test(entry) && ports[i] >= 1 && ports[i] <= 65535)) return undefined;
+    return ports.length === 0 ? null : [...new Set(ports)];
+  },
+  'a comma-separated list of port numbers (1-65535), like 443,8443',
+);
+
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -81,6 +96,12 @@ const maxStoredMs = 2_147_483_647;
 const variables = z.object({
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
+  ADMIN_PORT: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).optional()),
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_HEADERS_TIMEOUT: duration('20s'),
+  HTTP_REQUEST_TIMEOUT: duration('60s'),
+  HTTP_KEEP_ALIVE_TIMEOUT: duration('5s'),
+  HTTP_MAX_CONNECTIONS: z.coerce.number({ error: 'must be a whole number of connections' }).int().min(1).max(1_000_000).default(1000),
   DATA_DIR: z.string().default(defaultDataDir),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional()),
   EMBEDDED_POSTGRES_PORT: port(54329),
@@ -101,6 +122,7 @@ const variables = z.object({
   RATE_LIMIT: rateLimit('100/s'),
   AUTH_FAILURE_LIMIT: rateLimit('10/s'),
   ALLOW_PRIVATE_TARGETS: bool(false),
+  ALLOWED_PORTS: allowedPorts,
   DELIVERY_TIMEOUT: duration('10s'),
   DNS_TIMEOUT: optional.pipe(z.string().optional()).transform((value, ctx) => {
     if (value === undefined) return undefined;
@@ -140,6 +162,17 @@ const variables = z.object({
 export const configVariableNames = Object.keys(variables.shape);
 
 const schema = variables.superRefine((env, ctx) => {
+  // Node's server refuses a header deadline past the request's, and a keep-alive past the header deadline would let an
+  // idle connection outlive the check that cuts slow headers.
+  if (env.HTTP_HEADERS_TIMEOUT > env.HTTP_REQUEST_TIMEOUT) {
+    ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT'], message: 'must not exceed HTTP_REQUEST_TIMEOUT' });
+  }
+  if (env.HTTP_KEEP_ALIVE_TIMEOUT >= env.HTTP_HEADERS_TIMEOUT) {
+    ctx.addIssue({ code: 'custom', path: ['HTTP_KEEP_ALIVE_TIMEOUT'], message: 'must be shorter than HTTP_HEADERS_TIMEOUT' });
+  }
+  if (env.ADMIN_PORT !== undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT (unset it to serve everything on PORT)' });
+  }
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
@@ -164,6 +197,14 @@ const schema = variables.superRefine((env, ctx) => {
 
 type Env = z.output<typeof schema>;
 
+/** An HTTP listener's deadlines (ms) and the most connections it holds at once. */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 export interface Config {
   http: {
     port: number;
@@ -172,6 +213,13 @@ export interface Config {
     rateLimit: RateLimit | null;
     /** Failed token lookups per client address, in each API process; past it a 429 instead of a lookup. null: no limit. */
     authFailureLimit: RateLimit | null;
+    /** The listeners' deadlines and connection cap (src/app/server-limits.ts). */
+    limits: ServerLimits;
+    /**
+     * Where the admin routes, /metrics and /docs are served on a listener of their own (ADMIN_PORT, ADMIN_HOST);
+     * null: on PORT with the rest.
+     */
+    admin: { port: number; host: string } | null;
   };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
@@ -192,6 +240,8 @@ export interface Config {
   };
   delivery: {
     allowPrivateTargets: boolean;
+    /** The ports receivers' URLs may name, at subscribe and when the sender connects (ALLOWED_PORTS); null: any. */
+    allowedPorts: number[] | null;
     timeoutMs: number;
     windowMs: number;
     initialIntervalMs: number;
@@ -243,7 +293,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = result.data;
   return {
-    http: { port: env.PORT, host: env.HOST, rateLimit: env.RATE_LIMIT, authFailureLimit: env.AUTH_FAILURE_LIMIT },
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      rateLimit: env.RATE_LIMIT,
+      authFailureLimit: env.AUTH_FAILURE_LIMIT,
+      limits: {
+        headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT,
+        requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT,
+        keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT,
+        maxConnections: env.HTTP_MAX_CONNECTIONS,
+      },
+      admin: env.ADMIN_PORT === undefined ? null : { port: env.ADMIN_PORT, host: env.ADMIN_HOST },
+    },
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,
@@ -261,6 +323,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     delivery: {
       allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS,
+      allowedPorts: env.ALLOWED_PORTS,
       timeoutMs: env.DELIVERY_TIMEOUT,
       windowMs: env.DELIVERY_WINDOW,
       initialIntervalMs: env.RETRY_INITIAL_INTERVAL,

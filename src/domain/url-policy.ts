@@ -12,7 +12,17 @@ export interface UrlPolicyOptions {
   resolve: (hostname: string) => Promise<string[]>;
   /** How to allow private targets, in a refusal's message; an environment's setting by default. */
   privateTargetsHint?: string;
+  /** The ports a URL may name (ALLOWED_PORTS); null or empty: any port. */
+  allowedPorts?: readonly number[] | null;
+  /**
+   * Told the address a host name resolved to when that refuses it: the answer never names it (it would map internal
+   * DNS for any token holder), so the caller logs it.
+   */
+  onRefusedAddress?: (host: string, address: string) => void;
 }
+
+/** The wording of a refusal for a name that resolves to a non-public address; the address itself is logged only. */
+export const RESOLVES_TO_PRIVATE = 'resolves to a private or reserved address';
 
 export const MAX_URL_LENGTH = 2048;
 /** Spaces, C0 and C1 control characters, DEL and the Unicode line and paragraph separators. */
@@ -47,6 +57,21 @@ export function parseTargetUrl(raw: unknown): URL {
   // `hash` is '' for a bare trailing '#', so look at the serialized form too.
   if (url.hash || url.href.includes('#')) throw invalid('url must not contain a fragment (#...)');
   return url;
+}
+
+/** The port `url` connects to: its own, or https's 443. */
+export function portOf(url: URL): number {
+  return url.port === '' ? 443 : Number(url.port);
+}
+
+/**
+ * Why `url`'s port is refused by ALLOWED_PORTS (`allowed`; null or empty: any port), or null. Subscribe and the
+ * sender both ask this, so that a refused port is never connected to: the service is no port scanner.
+ */
+export function refusedPort(url: URL, allowed: readonly number[] | null | undefined): string | null {
+  if (!allowed || allowed.length === 0) return null;
+  const port = portOf(url);
+  return allowed.includes(port) ? null : `url port ${port} is not allowed; the allowed ports are ${allowed.join(', ')} (ALLOWED_PORTS)`;
 }
 
 /** Strips IPv6 brackets; returns the bare IP if `hostname` is an IP literal, else null. */
@@ -122,11 +147,16 @@ export async function assertPublicTarget(url: URL, opts: UrlPolicyOptions): Prom
   }
   if (addresses.length === 0) throw new DomainError('invalid_url', `could not resolve host ${host} (no addresses)`);
   const bad = addresses.find((a) => !isPublicAddress(a));
-  if (bad !== undefined) throw refused(host, `resolves to private address ${bad}`, opts.privateTargetsHint);
+  if (bad !== undefined) {
+    opts.onRefusedAddress?.(host, bad);
+    throw refused(host, RESOLVES_TO_PRIVATE, opts.privateTargetsHint);
+  }
 }
 
 export async function checkTargetUrl(raw: unknown, opts: UrlPolicyOptions): Promise<URL> {
   const url = parseTargetUrl(raw);
+  const portRefusal = refusedPort(url, opts.allowedPorts);
+  if (portRefusal !== null) throw new DomainError('invalid_url', portRefusal);
   await assertPublicTarget(url, opts);
   return url;
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness';
+
+const logger = new Logger('Readiness');
 
 const LIVE = { type: 'object' as const, properties: { status: { type: 'string' as const, enum: ['ok'] } }, required: ['status'] };
 
@@ -21,10 +23,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when every dependency answers; 503 otherwise, with the state of each (Terminus's report). */
+  /**
+   * 200 when every dependency answers; 503 otherwise, with the state of each (Terminus's report). The answer, which
+   * needs no authentication, names the dependency that is down and nothing of its error, which goes to the log.
+   */
   @Get('ready')
   @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down: `error` and `details` say which, and why' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down: `error` and `details` say which (why is in the log)' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check(
       this.checks.map(({ name, check }) => async () => {
@@ -33,7 +38,8 @@ export class HealthController {
           await check();
           return indicator.up();
         } catch (err) {
-          return indicator.down({ message: err instanceof Error ? err.message : String(err) });
+          logger.warn(`readiness: ${name} is down: ${err instanceof Error ? err.message : String(err)}`);
+          return indicator.down();
         }
       }),
     );

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
 import { notFound } from '../domain/errors';
@@ -14,6 +14,7 @@ import { OperationalWebhookResponse, type RegisterOperationalWebhookRequest } fr
 
 const PRIVATE_TARGETS_HINT =
   'operational webhooks refuse private targets unless PUT /admin/operational-webhook has "allowPrivateTargets": true (or ALLOW_PRIVATE_TARGETS=true)';
+const logger = new Logger('OperationalWebhookService');
 
 /** The platform's one operational webhook: a subscription of the hidden environment (src/domain/operational-events.ts). */
 @Injectable()
@@ -32,7 +33,9 @@ export class OperationalWebhookService {
     const url = await checkTargetUrl(request.url, {
       allowPrivateTargets: allowPrivateTargets || this.config.delivery.allowPrivateTargets,
       privateTargetsHint: PRIVATE_TARGETS_HINT,
+      allowedPorts: this.config.delivery.allowedPorts,
       resolve: (host) => this.dns.addresses(host),
+      onRefusedAddress: (host, address) => logger.warn(`operational webhook refused: ${host} resolves to ${address}`),
     });
     const registered = await this.webhooks.register({
       url: url.href,

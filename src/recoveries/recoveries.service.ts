@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { conflict, DomainError, notFound, validationError } from '../domain/errors';
@@ -6,6 +6,8 @@ import { isId, newId } from '../domain/ids';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { type RecoverRequest, type RecoveryStarted, RecoveryView } from './recovery.dto';
+
+const logger = new Logger('RecoveriesService');
 
 @Injectable()
 export class RecoveriesService {
@@ -45,7 +47,9 @@ export class RecoveriesService {
       await this.workflows.start(recovery);
     } catch (err) {
       await this.recoveries.markFailed(recovery.id);
-      throw new DomainError('unavailable', `the recovery could not be started (${(err as Error).message}); nothing was redelivered, ask again`);
+      // Temporal's error text is for the log: the answer says what happened, never a dependency's message.
+      logger.error(`recovery ${recovery.id} could not be started: ${(err as Error).message}`);
+      throw new DomainError('unavailable', 'the recovery could not be started (Temporal is unavailable); nothing was redelivered, ask again');
     }
     return { id: recovery.id, notifications: recovery.total };
   }

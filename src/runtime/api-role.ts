@@ -1,6 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Client } from '@temporalio/client';
+import { AdminListener } from '../app/admin-listener';
 import { createHttpApp } from '../app/http-app';
+import { applyServerLimits } from '../app/server-limits';
 import { postgresCheck, temporalCheck } from '../observability/readiness';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
@@ -14,6 +16,8 @@ import type { RoleDeps } from './role-deps';
 export interface ApiRole {
   /** Base URL the API listens on, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** With ADMIN_PORT: base URL of the admin listener (admin routes, /metrics, /docs); null: they are on `url`. */
+  adminUrl: string | null;
   /** The running HTTP app (its routes, for the OpenAPI tests). */
   http: NestExpressApplication;
   /** The outbox relay this API process runs. */
@@ -44,17 +48,38 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
   const readiness = [postgresCheck(db), temporalCheck(client.connection)];
-  const app = await createHttpApp({ config, db, keyRing, dispatcher, signals, recoveryWorkflows, inspector, metrics, logger: deps.logger, readiness });
+  const adminListener = config.http.admin ? new AdminListener() : undefined;
+  const app = await createHttpApp({
+    config,
+    db,
+    keyRing,
+    dispatcher,
+    signals,
+    recoveryWorkflows,
+    inspector,
+    metrics,
+    logger: deps.logger,
+    readiness,
+    adminListener,
+  });
+  applyServerLimits(app.getHttpServer(), config.http.limits);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
+  const admin =
+    adminListener && config.http.admin
+      ? await adminListener.listen(app.getHttpAdapter().getInstance(), config.http.admin.port, config.http.admin.host, config.http.limits)
+      : null;
+  if (admin) logger.info(`admin routes, /metrics and /docs on http://${config.http.admin?.host}:${admin.port} only (ADMIN_PORT)`);
   const relay = new OutboxRelay(outbox, dispatcher, warn, { onStarted: (count) => metrics.relayed(count) });
   relay.start(config.outboxRelayIntervalMs);
   return {
     url: `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${address.port}`,
+    adminUrl: admin && config.http.admin ? `http://${config.http.admin.host === '0.0.0.0' ? '127.0.0.1' : config.http.admin.host}:${admin.port}` : null,
     http: app,
     relay,
     async close() {
       const relayStopped = relay.stop(); // no new batch; the current one ends with the dispatcher below
+      await adminListener?.close();
       await app.close(); // no new publishes
       await dispatcher.close(); // queued starts left to the outbox relay, those in flight awaited, confirmed ones recorded
       await signals.close(); // releases and cancels in flight awaited; the database already says what they say

@@ -50,6 +50,7 @@ export async function createDeliveryWorker(
   const warn = (message: string) => logger.warn(message);
   const sender = createHttpSender({
     allowPrivateTargets: config.delivery.allowPrivateTargets,
+    allowedPorts: config.delivery.allowedPorts,
     extraCaFiles: config.delivery.extraCaFiles,
     privateTargetCaFiles: config.delivery.privateTargetCaFiles,
     responseBodyLimitBytes: config.delivery.responseBodyLimitBytes,

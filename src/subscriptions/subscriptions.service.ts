@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
 import { notFound, validationError } from '../domain/errors';
@@ -23,6 +23,7 @@ import {
 const DEFAULT_PAGE = 20;
 /** How often a delete looks again whether an attempt in flight has been recorded. */
 const IN_FLIGHT_POLL_MS = 25;
+const logger = new Logger('SubscriptionsService');
 
 @Injectable()
 export class SubscriptionsService {
@@ -113,6 +114,12 @@ export class SubscriptionsService {
    */
   private async checkUrl(environmentId: string, rawUrl: unknown): Promise<string> {
     const allowPrivateTargets = this.config.delivery.allowPrivateTargets || (await this.environments.allowsPrivateTargets(environmentId));
-    return (await checkTargetUrl(rawUrl, { allowPrivateTargets, resolve: (host) => this.dns.addresses(host) })).href;
+    const url = await checkTargetUrl(rawUrl, {
+      allowPrivateTargets,
+      allowedPorts: this.config.delivery.allowedPorts,
+      resolve: (host) => this.dns.addresses(host),
+      onRefusedAddress: (host, address) => logger.warn(`subscribe refused in environment ${environmentId}: ${host} resolves to ${address}`),
+    });
+    return url.href;
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { ApiClient } from '../support/api-client';
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../support/test-app';
 import { chaosCase } from './support/chaos-case';
@@ -9,9 +10,15 @@ import { failFirst } from './support/fleet';
 import { Ledger } from './support/ledger';
 import type { ChaosEnvironment } from './support/topology';
 
-/** Who may do what, on 2 × start:api and 2 × start:worker logging at LOG_LEVEL=verbose (A3 reads every line). */
+/** A6's header deadline: short, to keep the case short (the default is 20 s). */
+const A6_HEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * Who may do what, on 2 × start:api and 2 × start:worker logging at LOG_LEVEL=verbose (A3 reads every line), with a
+ * header deadline of 10 s (A6).
+ */
 describe('auth', () => {
-  const chaos = useChaosDeployment({ env: { LOG_LEVEL: 'verbose' } });
+  const chaos = useChaosDeployment({ env: { LOG_LEVEL: 'verbose', HTTP_HEADERS_TIMEOUT: `${A6_HEADERS_TIMEOUT_MS / 1000}s` } });
   let mine: ChaosEnvironment;
   let theirs: ChaosEnvironment;
   /** Every secret and payload of the run, which A3 looks for in the logs. */
@@ -177,6 +184,62 @@ describe('auth', () => {
       return row(
         counted,
         `${total} × 401 in ${floodSeconds.toFixed(1)} s; publishes during it answered 202 in ${ms(during.map((p) => p.ms))} ms (before it: ${ms(before)} ms)`,
+      );
+    },
+  );
+
+  chaosCase(
+    'A6',
+    'slow headers are cut at the deadline and hold nothing up',
+    `200 connections (100 per API) that send a request line, then one byte of a header every 5 s; a publish with a live token once all are open; HTTP_HEADERS_TIMEOUT=${A6_HEADERS_TIMEOUT_MS / 1000}s`,
+    async () => {
+      const subscribed = await mine.clients[0].subscribe(
+        chaos.fleet.receiver('a6-1', () => 200),
+        ['a6.during'],
+      );
+      expect([200, 201]).toContain(subscribed.status);
+      const keys = new Map([[subscribed.body.id as string, [subscribed.body.signatureKey as string]]]);
+      const ledger = new Ledger();
+
+      const count = 200;
+      const opened: Promise<void>[] = [];
+      const cut = Array.from({ length: count }, (_, n) => {
+        const api = new URL(chaos.topology.apis[n % chaos.topology.apis.length].url);
+        let connected!: () => void;
+        opened.push(new Promise<void>((resolve) => (connected = resolve)));
+        return new Promise<{ ms: number; answer: string }>((resolve, reject) => {
+          const started = performance.now();
+          const chunks: Buffer[] = [];
+          let drip: NodeJS.Timeout | undefined;
+          const socket = connect(Number(api.port), api.hostname, () => {
+            socket.write(`POST /events HTTP/1.1\r\nHost: ${api.host}\r\nX-slow: `);
+            drip = setInterval(() => socket.write('a'), 5_000);
+            connected();
+          });
+          socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+          socket.on('error', reject);
+          socket.on('close', () => {
+            clearInterval(drip);
+            resolve({ ms: performance.now() - started, answer: Buffer.concat(chunks).toString('utf8') });
+          });
+        });
+      });
+      await Promise.all(opened);
+      const published = await ledger.publish(mine, 'a6.during', { n: 1 });
+      expect(published.status).toBe(202);
+      const closed = await Promise.all(cut);
+
+      // Cut by the server at the header deadline (408), checked every second: never before it, and not long after.
+      expect(closed.filter((c) => !c.answer.startsWith('HTTP/1.1 408 ')).map((c) => c.answer.slice(0, 40))).toEqual([]);
+      const times = closed.map((c) => c.ms);
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(A6_HEADERS_TIMEOUT_MS - 500);
+      expect(Math.max(...times)).toBeLessThan(A6_HEADERS_TIMEOUT_MS + 5_000);
+      expect(published.ms).toBeLessThan(3_000);
+
+      const counted = await settleAndCount(chaos.topology, ledger, chaos.fleet, keys, 60_000);
+      return row(
+        counted,
+        `${count} × 408 after ${(Math.min(...times) / 1000).toFixed(1)}-${(Math.max(...times) / 1000).toFixed(1)} s; a publish while all were open answered 202 in ${Math.round(published.ms)} ms`,
       );
     },
   );

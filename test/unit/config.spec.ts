@@ -5,7 +5,12 @@ import { requireRoleSettings } from '../../src/runtime/role-settings';
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', rateLimit: { perSecond: 100, burst: 200 }, authFailureLimit: { perSecond: 10, burst: 20 } });
+    expect(config.http).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      rateLimit: { perSecond: 100, burst: 200 },
+      authFailureLimit: { perSecond: 10, burst: 20 },
+    });
     expect(config.temporal).toMatchObject({ namespace: 'default', taskQueue: 'plude-webhooks', devServerPort: 7233, uiPort: 8233 });
     expect(config.temporal.address).toBeUndefined();
     expect(config.database.url).toBeUndefined();
@@ -80,6 +85,26 @@ describe('loadConfig', () => {
 
   it('refuses a first retry interval longer than the longest one', () => {
     expect(() => loadConfig({ RETRY_INITIAL_INTERVAL: '2h', RETRY_MAX_INTERVAL: '1h' })).toThrow(/RETRY_INITIAL_INTERVAL: must not exceed RETRY_MAX_INTERVAL/);
+  });
+
+  it('sets explicit server deadlines and a connection cap, checks they fit together, and reads ADMIN_PORT', () => {
+    const { http } = loadConfig({});
+    expect(http.limits).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000 });
+    expect(http.admin).toBeNull();
+    expect(loadConfig({ ADMIN_PORT: '3002' }).http.admin).toEqual({ port: 3002, host: '127.0.0.1' });
+    expect(loadConfig({ ADMIN_PORT: '3002', ADMIN_HOST: '10.0.0.4' }).http.admin).toEqual({ port: 3002, host: '10.0.0.4' });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT: '2m' })).toThrow(/HTTP_HEADERS_TIMEOUT: must not exceed HTTP_REQUEST_TIMEOUT/);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT: '30s' })).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT: must be shorter than HTTP_HEADERS_TIMEOUT/);
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/);
+    expect(() => loadConfig({ ADMIN_PORT: '3000' })).toThrow(/ADMIN_PORT: must differ from PORT/);
+  });
+
+  it('reads ALLOWED_PORTS: any port unless set, a list of ports otherwise, and refuses a list that is not one', () => {
+    expect(loadConfig({}).delivery.allowedPorts).toBeNull();
+    expect(loadConfig({ ALLOWED_PORTS: ' ' }).delivery.allowedPorts).toBeNull();
+    expect(loadConfig({ ALLOWED_PORTS: '443, 8443,443' }).delivery.allowedPorts).toEqual([443, 8443]);
+    for (const bad of ['0', '65536', 'https', '443;8443', '44.3'])
+      expect(() => loadConfig({ ALLOWED_PORTS: bad })).toThrow(/ALLOWED_PORTS: ".*" is not a comma-separated list of port numbers/);
   });
 
   describe('DNS', () => {

@@ -1,4 +1,4 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import { type ArgumentsHost, ServiceUnavailableException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ErrorFilter, statusFor } from '../../src/api/error.filter';
 import { DomainError, rateLimited } from '../../src/domain/errors';
@@ -62,6 +62,14 @@ describe('ErrorFilter', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^request req-abc failed: TypeError: boom/);
     expect(lines[0]).not.toContain('whsec_payload-secret');
+  });
+
+  it("answers a library's 5xx with its status and no message of its own: a dependency's error text goes to the log only", () => {
+    const lines: string[] = [];
+    const { host, sent } = fakeHost();
+    new ErrorFilter({ error: (line: string) => lines.push(line) }).catch(new ServiceUnavailableException('connect ECONNREFUSED 10.0.0.7:7233'), host);
+    expect(sent).toEqual({ status: 503, body: { statusCode: 503, error: 'unavailable', message: 'internal error' } });
+    expect(lines.join('\n')).toContain('ECONNREFUSED 10.0.0.7:7233');
   });
 
   it('logs a failed query by its SQLSTATE, not its message, which can quote a parameter', () => {

@@ -72,7 +72,7 @@ describe('createHttpSender with the bounded resolver', () => {
     const before = { connections, queries: dns.queries('rebound.test') };
     await expect(post('rebound.test', false)).rejects.toMatchObject({
       code: 'EPRIVATETARGET',
-      message: 'refused: rebound.test resolves to private address 127.0.0.1',
+      message: 'refused: rebound.test resolves to a private or reserved address',
     });
     expect(connections).toBe(before.connections);
     expect(dns.queries('rebound.test') - before.queries).toBe(2); // A and AAAA, once

@@ -125,6 +125,39 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(main.hits).toContain('POST /ok');
   });
 
+  it('refuses a port ALLOWED_PORTS does not name before connecting (EPORTREFUSED), and sends to an allowed one', async () => {
+    const port = Number(new URL(main.url).port);
+    const ported = createHttpSender({
+      extraCaFiles: [join(dir, 'ca.pem')],
+      responseBodyLimitBytes: 64,
+      maxConnectionsPerOrigin: 1,
+      allowPrivateTargets: true,
+      allowedPorts: [443],
+    });
+    const before = { hits: main.hits.length, connections: main.connections };
+    try {
+      await expect(post(ported, `${main.url}/ok`)).rejects.toMatchObject({
+        code: 'EPORTREFUSED',
+        message: `refused: url port ${port} is not allowed; the allowed ports are 443 (ALLOWED_PORTS)`,
+      });
+      expect({ hits: main.hits.length, connections: main.connections }).toEqual(before);
+    } finally {
+      await ported.close();
+    }
+    const allowing = createHttpSender({
+      extraCaFiles: [join(dir, 'ca.pem')],
+      responseBodyLimitBytes: 64,
+      maxConnectionsPerOrigin: 1,
+      allowPrivateTargets: true,
+      allowedPorts: [443, port],
+    });
+    try {
+      await expect(post(allowing, `${main.url}/ok`)).resolves.toMatchObject({ statusCode: 200 });
+    } finally {
+      await allowing.close();
+    }
+  });
+
   it("returns a receiver's Retry-After as it was sent", async () => {
     await expect(post(sender, `${main.url}/busy`)).resolves.toEqual({ statusCode: 429, body: 'slow down', retryAfter: '120' });
   });
@@ -239,7 +272,10 @@ describe('createHttpSender (real local HTTPS)', () => {
     await expect(checkTargetUrl(url, { allowPrivateTargets: false, resolve })).resolves.toBeInstanceOf(URL);
     const guarded = createHttpSender({ allowPrivateTargets: false, responseBodyLimitBytes: 64, maxConnectionsPerOrigin: 1, lookup });
     try {
-      await expect(post(guarded, url)).rejects.toMatchObject({ code: 'EPRIVATETARGET', message: 'refused: rebind.test resolves to private address 127.0.0.1' });
+      await expect(post(guarded, url)).rejects.toMatchObject({
+        code: 'EPRIVATETARGET',
+        message: 'refused: rebind.test resolves to a private or reserved address',
+      });
     } finally {
       await guarded.close();
     }

@@ -142,13 +142,35 @@ describe('assertPublicTarget / checkTargetUrl', () => {
 
   it('refuses a hostname resolving to a private address', async () => {
     expect(await codeOf(checkTargetUrl('https://internal.example.com/', strict))).toBe(
-      'private_target: url host internal.example.com resolves to private address 10.1.2.3; the environment does not allow private targets ' +
+      'private_target: url host internal.example.com resolves to a private or reserved address; the environment does not allow private targets ' +
         '(admin API: PATCH /admin/environments/:id {"allowPrivateTargets": true}; ALLOW_PRIVATE_TARGETS=true allows them everywhere)',
     );
   });
 
-  it('refuses when any resolved address is private', async () => {
-    expect(await codeOf(checkTargetUrl('https://mixed.example.com/', strict))).toMatch(/192\.168\.0\.7/);
+  it('refuses when any resolved address is private, naming the address to onRefusedAddress (the log), never in the answer', async () => {
+    const onRefusedAddress = jest.fn();
+    const refusal = await codeOf(checkTargetUrl('https://mixed.example.com/', { ...strict, onRefusedAddress }));
+    expect(refusal).toMatch(/^private_target: url host mixed\.example\.com resolves to a private or reserved address; /);
+    expect(refusal).not.toMatch(/192\.168\.0\.7/);
+    expect(onRefusedAddress).toHaveBeenCalledWith('mixed.example.com', '192.168.0.7');
+  });
+
+  it('refuses a port ALLOWED_PORTS does not name (invalid_url), before any lookup, and allows any port without it', async () => {
+    resolve.mockClear();
+    const ports = { ...strict, allowedPorts: [443, 8443] };
+    expect(await codeOf(checkTargetUrl('https://example.com:22/hook', ports))).toBe(
+      'invalid_url: url port 22 is not allowed; the allowed ports are 443, 8443 (ALLOWED_PORTS)',
+    );
+    expect(await codeOf(checkTargetUrl('https://example.com:443/hook', { ...strict, allowedPorts: [8443] }))).toBe(
+      'invalid_url: url port 443 is not allowed; the allowed ports are 8443 (ALLOWED_PORTS)',
+    );
+    expect(resolve).not.toHaveBeenCalled();
+    await expect(checkTargetUrl('https://example.com/hook', ports)).resolves.toBeInstanceOf(URL);
+    await expect(checkTargetUrl('https://example.com:8443/hook', ports)).resolves.toBeInstanceOf(URL);
+    await expect(checkTargetUrl('https://example.com:22/hook', { ...strict, allowedPorts: null })).resolves.toBeInstanceOf(URL);
+    await expect(checkTargetUrl('https://127.0.0.1:22/hook', { ...strict, allowPrivateTargets: true, allowedPorts: [443] })).rejects.toThrow(
+      /url port 22 is not allowed/,
+    );
   });
 
   it('reports unresolvable hosts as invalid_url', async () => {

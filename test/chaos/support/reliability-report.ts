@@ -31,6 +31,7 @@ export const CASE_IDS = [
   'A3',
   'A4',
   'A5',
+  'A6',
   'U1',
   'U2',
 ];

@@ -14,6 +14,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   build?: unknown;
+  ports?: unknown[];
 }
 
 /** Go's own settings, and nothing of this process's configuration: the file sees only the variables a test gives. */
@@ -99,6 +100,12 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services.api.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3000/health/ready');
       expect(services.worker.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3001/health/ready');
       expect(services.worker.environment).toMatchObject({ WORKER_PORT: '3001' });
+    });
+
+    it("publishes the API on the host's loopback only, unless API_BIND says otherwise", async () => {
+      expect(JSON.stringify(services.api.ports)).toContain('"host_ip":"127.0.0.1"');
+      const open = await loadCompose({ API_BIND: '0.0.0.0' });
+      expect(JSON.stringify(open.services.api.ports)).toContain('"host_ip":"0.0.0.0"');
     });
 
     it('PostgreSQL has room for the pools: max_connections set', () => {
