@@ -124,6 +124,7 @@ const variables = z.object({
   BREAKER_MAX_OPEN: duration('5m'),
   RELEASE_RATE: z.coerce.number({ error: 'must be deliveries a second' }).positive().max(100_000).default(50),
   RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  MAX_SUBSCRIPTIONS_PER_ENVIRONMENT: z.coerce.number({ error: 'must be a whole number of subscriptions' }).int().min(1).max(1_000_000).default(1_000),
   RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
   NODE_EXTRA_CA_CERTS: optional,
@@ -208,6 +209,8 @@ export interface Config {
   outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
+  /** Live subscriptions one environment may hold: a publish fans out to every one of them. */
+  maxSubscriptionsPerEnvironment: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;
@@ -272,6 +275,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
+    maxSubscriptionsPerEnvironment: env.MAX_SUBSCRIPTIONS_PER_ENVIRONMENT,
     worker: { port: env.WORKER_PORT, maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES, autoDisableAfterMs: env.AUTO_DISABLE_AFTER },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };

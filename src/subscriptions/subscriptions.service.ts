@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
-import { notFound, validationError } from '../domain/errors';
+import { conflict, notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
@@ -35,10 +35,14 @@ export class SubscriptionsService {
     private readonly dns: DnsResolver,
   ) {}
 
-  /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
+  /**
+   * Idempotent: the same URL in the same environment yields the same subscription and signing key. A new URL in an
+   * environment that already holds MAX_SUBSCRIPTIONS_PER_ENVIRONMENT live subscriptions is a 409 naming the limit.
+   */
   async subscribe(environmentId: string, request: SubscribeRequest): Promise<SubscriptionResponse> {
     const url = await this.checkUrl(environmentId, request.url);
-    const { subscription, signingKey } = await this.subscriptions.upsertByUrl({
+    const limit = this.config.maxSubscriptionsPerEnvironment;
+    const upserted = await this.subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
       url,
@@ -46,8 +50,14 @@ export class SubscriptionsService {
       rateLimit: request.rateLimit,
       maxInFlight: request.maxInFlight,
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
+      maxPerEnvironment: limit,
     });
-    return SubscriptionResponse.from(subscription, signingKey);
+    if (upserted === 'limit_reached') {
+      throw conflict(
+        `this environment already holds ${limit} subscriptions, its limit (MAX_SUBSCRIPTIONS_PER_ENVIRONMENT): delete one before subscribing another URL`,
+      );
+    }
+    return SubscriptionResponse.from(upserted.subscription, upserted.signingKey);
   }
 
   async list(environmentId: string, query: ListSubscriptionsQuery): Promise<SubscriptionPage> {

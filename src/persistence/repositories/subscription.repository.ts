@@ -20,6 +20,8 @@ export interface NewSubscription {
   /** undefined keeps an existing subscription's value; null: the platform's default. */
   rateLimit?: number | null;
   maxInFlight?: number | null;
+  /** Live subscriptions the environment may hold: a new URL beyond them is refused (an existing one is not). */
+  maxPerEnvironment?: number;
 }
 
 export interface SubscriptionChanges {
@@ -52,9 +54,22 @@ export class SubscriptionRepository {
   /**
    * Creates the subscription for (environment, url), or returns the live one with its current signing key.
    * Concurrent calls for the same URL serialise on the unique index, so both see one subscription and one key.
+   * With `maxPerEnvironment`, a new URL is refused (`limit_reached`) once the environment holds that many live
+   * subscriptions: the count is taken under a transaction-scoped advisory lock on the environment, so concurrent
+   * subscribes, in any API process, count one after the other. (An advisory lock rather than the environment's row:
+   * a lock on the row would also wait on, and hold up, the publishes that reference it.)
    */
-  async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey> {
+  async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey | 'limit_reached'> {
     return this.db.transaction(async (tx) => {
+      if (input.maxPerEnvironment !== undefined) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('subscriptions of ' || $1, 0))`, [input.environmentId]);
+        const [{ exists, live }] = await tx.query<{ exists: boolean; live: number }[]>(
+          `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE environment_id = $1 AND url = $2 AND deleted_at IS NULL) AS exists,
+                  (SELECT count(*)::int FROM subscriptions WHERE environment_id = $1 AND deleted_at IS NULL) AS live`,
+          [input.environmentId, input.url],
+        );
+        if (!exists && live >= input.maxPerEnvironment) return 'limit_reached';
+      }
       const [row] = await tx.query<{ id: string; created: boolean }[]>(
         `INSERT INTO subscriptions (id, environment_id, url, event_types, rate_limit, max_in_flight)
          VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $6::float8, $8::integer)

@@ -7,7 +7,7 @@ import { openDatabase } from '../../../src/persistence/data-source';
 import { DeliveryRepository } from '../../../src/persistence/repositories/delivery.repository';
 import { EventRepository } from '../../../src/persistence/repositories/event.repository';
 import { SigningKeyRepository } from '../../../src/persistence/repositories/signing-key.repository';
-import { SubscriptionRepository } from '../../../src/persistence/repositories/subscription.repository';
+import { SubscriptionRepository, type SubscriptionWithKey } from '../../../src/persistence/repositories/subscription.repository';
 import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
 import { waitFor } from '../../support/wait';
 
@@ -46,12 +46,12 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
   async function subscribed() {
     const environmentId = `env-${randomBytes(4).toString('hex')}`;
     await db.query(`INSERT INTO environments (id) VALUES ($1)`, [environmentId]);
-    const { subscription } = await subscriptions.upsertByUrl({
+    const { subscription } = (await subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
       url: 'https://receiver.example/hooks',
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
-    });
+    })) as SubscriptionWithKey;
     return { environmentId, subscriptionId: subscription.id };
   }
 
