@@ -77,8 +77,8 @@ export class SubscriptionsService {
   /**
    * Changes URL, event types, status or limits. A new URL takes effect at once: the next attempt of every pending
    * notification goes there (the delivery step reads the subscription's current URL). Making a paused or disabled
-   * subscription active releases its held notifications: all wake at once, and the gate spaces their attempts at the
-   * subscription's rate (or RELEASE_RATE) until they have gone out.
+   * subscription active releases its held notifications: their workflows are signalled at RELEASE_SIGNAL_RATE, and
+   * the gate spaces their attempts at the subscription's rate (or RELEASE_RATE) until they have gone out.
    */
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
