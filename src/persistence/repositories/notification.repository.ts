@@ -9,8 +9,16 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).findOneBy({ id, environmentId });
   }
 
-  async findByEvent(eventId: string): Promise<NotificationEntity[]> {
-    return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
+  /** A page of an event's notifications, by ID, after the cursor (an ID) if given. */
+  async findPageByEvent(eventId: string, limit: number, after?: string): Promise<NotificationEntity[]> {
+    return this.db
+      .getRepository(NotificationEntity)
+      .createQueryBuilder('n')
+      .where('n.eventId = :eventId', { eventId })
+      .andWhere(after === undefined ? 'TRUE' : 'n.id > :after', { after })
+      .orderBy('n.id', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   async subscriptionStatusOf(subscriptionId: string): Promise<SubscriptionStatus | null> {
