@@ -23,6 +23,8 @@ import {
 const DEFAULT_PAGE = 20;
 /** How often a delete looks again whether an attempt in flight has been recorded. */
 const IN_FLIGHT_POLL_MS = 25;
+/** Workflows a delete cancels per page of notification IDs read. */
+const CANCEL_PAGE = 500;
 
 @Injectable()
 export class SubscriptionsService {
@@ -100,13 +102,13 @@ export class SubscriptionsService {
   async remove(environmentId: string, id: string): Promise<void> {
     const deleted = isId('sub', id) ? await this.subscriptions.softDelete(environmentId, id) : null;
     if (deleted === null) throw notFound('subscription', id);
-    void this.signals.cancel(deleted.cancelled);
-    if (deleted.inFlightUntil !== null) await this.attemptsLanded(deleted.cancelled, deleted.inFlightUntil);
+    if (deleted.cancelled > 0) void this.signals.cancelPaged((after) => this.notifications.cancelledByDeletePage(id, after, CANCEL_PAGE));
+    if (deleted.inFlightUntil !== null) await this.attemptsLanded(id, deleted.inFlightUntil);
   }
 
-  /** Until the attempts in flight among these notifications are recorded, or `until`, when they have timed out. */
-  private async attemptsLanded(ids: string[], until: Date): Promise<void> {
-    while (Date.now() < until.getTime() && (await this.notifications.anyAttemptInFlight(ids))) {
+  /** Until the subscription's attempts in flight are recorded, or `until`, when they have timed out. */
+  private async attemptsLanded(subscriptionId: string, until: Date): Promise<void> {
+    while (Date.now() < until.getTime() && (await this.notifications.anyAttemptInFlight(subscriptionId))) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
     }
   }

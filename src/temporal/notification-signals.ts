@@ -39,6 +39,17 @@ export class NotificationSignals {
     return this.each(notificationIds, 'cancel', (handle) => handle.cancel());
   }
 
+  /**
+   * Cancels the workflows of the notifications `page(after)` lists, a page at a time (the next page is read once
+   * this one's cancels are done), until a page is empty: however many there are, only a page is held in memory.
+   */
+  cancelPaged(page: (after: string | null) => Promise<string[]>): Promise<void> {
+    const all = (async () => {
+      for (let ids = await page(null); ids.length > 0 && !this.closed; ids = await page(ids[ids.length - 1])) await this.cancel(ids);
+    })().catch((err: unknown) => this.warn(`cancel of a deleted subscription's notifications stopped: ${String(err)}`));
+    return this.tracked(all);
+  }
+
   /** Waits for the calls in flight (shutdown). */
   async close(): Promise<void> {
     this.closed = true;

@@ -68,3 +68,24 @@ describe('NotificationSignals.release: signals at RELEASE_SIGNAL_RATE', () => {
     await signals.close();
   });
 });
+
+describe('NotificationSignals.cancelPaged: a delete cancels its workflows a page at a time', () => {
+  it('reads the next page after the last ID of the one before, until a page is empty, and cancels each ID once', async () => {
+    const cancelled: string[] = [];
+    const client = {
+      withDeadline: (_: number, fn: () => Promise<unknown>) => fn(),
+      workflow: { getHandle: (id: string) => ({ cancel: async () => void cancelled.push(id) }) },
+    } as unknown as Client;
+    const signals = new NotificationSignals(client, () => undefined);
+    const all = Array.from({ length: 7 }, (_, n) => `ntf_${n}`);
+    const asked: (string | null)[] = [];
+    await signals.cancelPaged(async (after) => {
+      asked.push(after);
+      const from = after === null ? 0 : all.indexOf(after) + 1;
+      return all.slice(from, from + 3);
+    });
+    expect(cancelled.sort()).toEqual(all);
+    expect(asked).toEqual([null, 'ntf_2', 'ntf_5', 'ntf_6']);
+    await signals.close();
+  });
+});

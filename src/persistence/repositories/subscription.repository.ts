@@ -34,8 +34,11 @@ export interface SubscriptionChanges {
 }
 
 export interface DeletedSubscription {
-  /** Its notifications that were pending, now cancelled. */
-  cancelled: string[];
+  /**
+   * How many of its notifications were pending, now cancelled (a count, however many: their IDs, for cancelling
+   * their workflows, come a page at a time from NotificationRepository.cancelledByDeletePage).
+   */
+  cancelled: number;
   /** The latest time an attempt of theirs that is still in flight may end; null if none is. */
   inFlightUntil: Date | null;
 }
@@ -171,8 +174,8 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Deletes a live subscription, then ends its pending notifications as `cancelled`. Returns the cancelled
-   * notifications' IDs (their workflows are to be cancelled) and when the last of their attempts still in flight will
+   * Deletes a live subscription, then ends its pending notifications as `cancelled`. Returns how many were cancelled
+   * (their workflows are to be cancelled: NotificationRepository.cancelledByDeletePage pages their IDs) and when the last of their attempts still in flight will
    * have ended at the latest (null if none is), or null when there is no live subscription.
    *
    * The delete locks the row FOR UPDATE: that waits for the publishes that have read the subscription FOR KEY SHARE
@@ -195,16 +198,14 @@ export class SubscriptionRepository {
       return true;
     });
     if (!deleted) return null;
-    const [cancelled] = await this.db.query<[{ id: string; in_flight_until: Date | null }[], number]>(
-      `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
-       WHERE subscription_id = $1 AND status = 'pending'
-       RETURNING id, CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until`,
+    const [row] = await this.db.query<{ cancelled: number; in_flight_until: Date | null }[]>(
+      `WITH cancelled AS (
+         UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
+         WHERE subscription_id = $1 AND status = 'pending'
+         RETURNING CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until)
+       SELECT count(*)::int AS cancelled, max(in_flight_until) AS in_flight_until FROM cancelled`,
       [id],
     );
-    const inFlight = cancelled.map((row) => row.in_flight_until).filter((until): until is Date => until !== null);
-    return {
-      cancelled: cancelled.map((row) => row.id),
-      inFlightUntil: inFlight.length === 0 ? null : new Date(Math.max(...inFlight.map((until) => until.getTime()))),
-    };
+    return { cancelled: row.cancelled, inFlightUntil: row.in_flight_until };
   }
 }
