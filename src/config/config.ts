@@ -145,7 +145,9 @@ const variables = z.object({
   BREAKER_OPEN_FOR: duration('5s'),
   BREAKER_MAX_OPEN: duration('5m'),
   RELEASE_RATE: z.coerce.number({ error: 'must be deliveries a second' }).positive().max(100_000).default(50),
+  RELEASE_SIGNAL_RATE: z.coerce.number({ error: 'must be signals a second' }).positive().max(100_000).default(200),
   RECOVERY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  MAX_SUBSCRIPTIONS_PER_ENVIRONMENT: z.coerce.number({ error: 'must be a whole number of subscriptions' }).int().min(1).max(1_000_000).default(1_000),
   RECOVERY_PAGES_PER_RUN: z.coerce.number().int().min(1).max(1_000).default(50),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(200),
   ENVIRONMENT_MAX_IN_FLIGHT_SHARE: z.coerce
@@ -265,6 +267,10 @@ export interface Config {
   outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
+  /** Live subscriptions one environment may hold: a publish fans out to every one of them. */
+  maxSubscriptionsPerEnvironment: number;
+  /** Release signals a second that a resume sends to its held notifications' workflows, in batches. */
+  releaseSignalRate: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;
@@ -344,6 +350,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
+    maxSubscriptionsPerEnvironment: env.MAX_SUBSCRIPTIONS_PER_ENVIRONMENT,
+    releaseSignalRate: env.RELEASE_SIGNAL_RATE,
     worker: {
       port: env.WORKER_PORT,
       maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

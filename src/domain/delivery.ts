@@ -6,7 +6,15 @@
 
 import type { BreakerChange, BreakerSnapshot, GateState } from './gate';
 import type { DeliveryPolicy } from './retry-schedule';
-import type { BreakerState, DeliveryTrigger, GateReason, DisabledReason, NotificationStatus, SubscriptionStatus } from './statuses';
+import {
+  type BreakerState,
+  type DeliveryTrigger,
+  type GateReason,
+  type DisabledReason,
+  HOLDING_SUBSCRIPTION_STATUSES,
+  type NotificationStatus,
+  type SubscriptionStatus,
+} from './statuses';
 
 export type { BreakerState, DeliveryTrigger, DisabledReason, GateReason, NotificationStatus, SubscriptionStatus };
 
@@ -154,8 +162,8 @@ export interface RecoveryCursor {
   id: string;
 }
 
-/** What Temporal knows of a pending notification that the database does not (src/temporal/notification-inspector.ts). */
-export interface LiveDelivery {
+/** What Temporal's describe tells of a pending notification's workflow (src/temporal/notification-inspector.ts). */
+export interface WorkflowView {
   /** The workflow's status (RUNNING while it delivers or holds). */
   workflowStatus: string;
   /** The retrying activity's attempt as Temporal counts it (what the Web UI shows); null when no activity is scheduled. */
@@ -164,6 +172,24 @@ export interface LiveDelivery {
   lastFailure: string | null;
   /** When Temporal will run the next attempt, while it waits to retry. */
   nextRetryAt: string | null;
-  /** From the workflow's own query: waiting for its subscription to be active again; null if the query got no answer. */
+}
+
+/** What Temporal knows of a pending notification that the database does not, and whether its workflow holds it. */
+export interface LiveDelivery extends WorkflowView {
+  /**
+   * The workflow waits for its subscription to be active again: it runs, no activity is scheduled, and the
+   * subscription is paused or disabled (the database's status; null when the subscription is gone).
+   */
   held: boolean | null;
+}
+
+/**
+ * The live view from describe and the database alone: no workflow query, so a read never makes a worker replay a
+ * history. A workflow that sleeps before its next try while its subscription is paused counts as held: that try
+ * will find the subscription paused and hold.
+ */
+export function liveDeliveryOf(view: WorkflowView, subscriptionStatus: SubscriptionStatus | null): LiveDelivery {
+  const holding = (HOLDING_SUBSCRIPTION_STATUSES as readonly string[]).includes(subscriptionStatus ?? '');
+  const held = subscriptionStatus === null ? null : view.workflowStatus === 'RUNNING' && view.activityAttempt === null && holding;
+  return { ...view, held };
 }

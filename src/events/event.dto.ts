@@ -1,9 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsObject, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { RawJson, stringifyWithRaw } from '../domain/json-text';
 import type { EventEntity, NotificationEntity } from '../persistence/entities';
 import { EVENT_TYPE } from '../domain/event-type';
 import { NotificationSummary } from '../notifications/notification.dto';
+
+/** Notifications an event lists inline, and the most a page of GET /events/:id/notifications holds. */
+export const NOTIFICATIONS_PAGE_MAX = 100;
 
 export class PublishEventRequest {
   @ApiProperty({ pattern: EVENT_TYPE.source, example: 'invoice.paid', description: '1-128 characters of letters, digits and . _ : -' })
@@ -52,17 +56,60 @@ export class EventResponse {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The publisher’s JSON, byte for byte' })
   data: unknown;
 
-  @ApiProperty({ type: [NotificationSummary] })
+  @ApiProperty({
+    type: [NotificationSummary],
+    description: `The first ${NOTIFICATIONS_PAGE_MAX} notifications, by ID; the rest from GET /events/{id}/notifications`,
+  })
   notifications: NotificationSummary[];
 
-  /** The response as JSON text, `data` spliced in as stored: parsing it into JS would reorder keys and round big numbers. */
-  static json(event: EventEntity, notifications: NotificationEntity[]): string {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When the event has more notifications than are listed: pass as `after` to GET /events/{id}/notifications; null when all are listed',
+  })
+  notificationsNextCursor: string | null;
+
+  /**
+   * The response as JSON text, `data` spliced in as stored: parsing it into JS would reorder keys and round big
+   * numbers. `page` is the first page of its notifications (NotificationPage.of).
+   */
+  static json(event: EventEntity, page: NotificationPage): string {
     return stringifyWithRaw({
       id: event.id,
       type: event.type,
       createdAt: event.createdAt.toISOString(),
       data: new RawJson(event.dataJson),
-      notifications: notifications.map(NotificationSummary.from),
+      notifications: page.items,
+      notificationsNextCursor: page.nextCursor,
     } satisfies Record<keyof EventResponse, unknown>);
+  }
+}
+
+export class ListEventNotificationsQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: NOTIFICATIONS_PAGE_MAX, default: NOTIFICATIONS_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `limit must be an integer from 1 to ${NOTIFICATIONS_PAGE_MAX}` })
+  @Min(1, { message: `limit must be an integer from 1 to ${NOTIFICATIONS_PAGE_MAX}` })
+  @Max(NOTIFICATIONS_PAGE_MAX, { message: `limit must be an integer from 1 to ${NOTIFICATIONS_PAGE_MAX}` })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page (or the event’s notificationsNextCursor)' })
+  @IsOptional()
+  @IsString({ message: 'after must be a notification ID (the nextCursor of the previous page)' })
+  after?: string;
+}
+
+export class NotificationPage {
+  @ApiProperty({ type: [NotificationSummary], description: 'By ID' })
+  items: NotificationSummary[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after` for the next page; null on the last one' })
+  nextCursor: string | null;
+
+  /** A page from `limit + 1` rows: the extra row only tells that there is a next page. */
+  static of(rows: NotificationEntity[], limit: number): NotificationPage {
+    const items = rows.slice(0, limit).map(NotificationSummary.from);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
   }
 }

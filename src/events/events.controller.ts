@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ApiErrors, Answers, TakesJson } from '../api/openapi';
 import { RequiresScope } from '../auth/route-scopes';
 import { ApiTokenRoutes } from '../auth/routes';
 import { RawJsonBody } from '../api/raw-body.decorator';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { EventResponse, PublishEventRequest, PublishedEventResponse } from './event.dto';
+import { EventResponse, ListEventNotificationsQuery, NotificationPage, PublishEventRequest, PublishedEventResponse } from './event.dto';
 import { EventsService } from './events.service';
 
 @Controller('events')
@@ -37,9 +37,16 @@ export class EventsController {
   /** The EventResponse as JSON text: `data` is the publisher's own text, which res.json would re-serialise. */
   @Get(':id')
   @Header('Content-Type', 'application/json; charset=utf-8')
-  @Answers(200, EventResponse, 'The event and its notifications')
+  @Answers(200, EventResponse, 'The event and its first notifications (notificationsNextCursor: there are more)')
   @ApiErrors(404)
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<string> {
     return this.events.get(environmentId, id);
+  }
+
+  @Get(':id/notifications')
+  @Answers(200, NotificationPage, 'A page of the event’s notifications, by ID')
+  @ApiErrors(404)
+  notifications(@EnvironmentId() environmentId: string, @Param('id') id: string, @Query() query: ListEventNotificationsQuery): Promise<NotificationPage> {
+    return this.events.notificationsOf(environmentId, id, query);
   }
 }

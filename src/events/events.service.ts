@@ -9,7 +9,15 @@ import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { Metrics } from '../observability/metrics';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
-import { EventResponse, type PublishEventRequest, PublishedEventResponse } from './event.dto';
+import {
+  EventResponse,
+  type ListEventNotificationsQuery,
+  NOTIFICATIONS_PAGE_MAX,
+  NotificationPage,
+  type PublishEventRequest,
+  PublishedEventResponse,
+} from './event.dto';
+import type { EventEntity } from '../persistence/entities';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -68,10 +76,28 @@ export class EventsService {
     return PublishedEventResponse.from(event, notifications.length);
   }
 
-  /** The EventResponse's JSON text (see EventResponse.json). */
+  /** The EventResponse's JSON text (see EventResponse.json), with the first page of its notifications. */
   async get(environmentId: string, id: string): Promise<string> {
+    const event = await this.find(environmentId, id);
+    return EventResponse.json(event, await this.notificationPage(event.id, NOTIFICATIONS_PAGE_MAX));
+  }
+
+  /** A page of the event's notifications, by ID, after the cursor. */
+  async notificationsOf(environmentId: string, id: string, query: ListEventNotificationsQuery): Promise<NotificationPage> {
+    if (query.after !== undefined && !isId('ntf', query.after)) {
+      throw validationError('after must be a notification ID (the nextCursor of the previous page)');
+    }
+    const event = await this.find(environmentId, id);
+    return this.notificationPage(event.id, query.limit ?? NOTIFICATIONS_PAGE_MAX, query.after);
+  }
+
+  private async notificationPage(eventId: string, limit: number, after?: string): Promise<NotificationPage> {
+    return NotificationPage.of(await this.notifications.findPageByEvent(eventId, limit + 1, after), limit);
+  }
+
+  private async find(environmentId: string, id: string): Promise<EventEntity> {
     const event = isId('evt', id) ? await this.events.findInEnvironment(environmentId, id) : null;
     if (!event) throw notFound('event', id);
-    return EventResponse.json(event, await this.notifications.findByEvent(event.id));
+    return event;
   }
 }

@@ -114,7 +114,11 @@ export class LiveDeliveryView implements LiveDelivery {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When Temporal will run the next attempt, while it waits to retry' })
   nextRetryAt: string | null;
 
-  @ApiProperty({ type: Boolean, nullable: true, description: 'The workflow waits for its subscription to be active again; null if its query got no answer' })
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'The workflow waits for its subscription to be active again: it runs, no activity is scheduled and the subscription is paused or disabled',
+  })
   held: boolean | null;
 }
 

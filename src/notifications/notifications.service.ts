@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
+import { liveDeliveryOf } from '../domain/delivery';
 import { conflict, notFound } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
@@ -23,18 +24,18 @@ export class NotificationsService {
 
   /**
    * The notification as the database has it and, while it is pending, what Temporal knows besides (the retrying
-   * activity's attempt, its last failure, the next retry, whether the workflow holds it), read under a short
-   * deadline: when Temporal cannot answer in time, `temporal` is null and the rest is answered all the same.
+   * activity's attempt, its last failure, the next retry, whether the workflow holds it), read with describe alone
+   * (no query: a read never makes a worker replay a history) under a short deadline: when Temporal cannot answer in time, `temporal` is null and the rest is answered all the same.
    */
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
     const pending = notification.status === 'pending';
-    const [attempts, subscriptionStatus, live] = await Promise.all([
+    const [attempts, subscriptionStatus, workflow] = await Promise.all([
       this.notifications.findAttempts(notification.id),
       pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
       pending ? this.inspector.inspect(notification.id) : null,
     ]);
-    return NotificationResponse.from(notification, attempts, subscriptionStatus, live);
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus));
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {

@@ -5,7 +5,8 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/injection';
 import { DnsResolver } from '../lib/dns-resolver';
 import { DATA_SOURCE } from '../persistence/injection';
-import { signingKeyRepositoryProvider, subscriptionRepositoryProvider } from '../persistence/nest-providers';
+import { provideRepositories, signingKeyRepositoryProvider, subscriptionRepositoryProvider } from '../persistence/nest-providers';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { OperationalWebhookRepository } from '../persistence/repositories/operational-webhook.repository';
 import { SigningKeyRepository } from '../persistence/repositories/signing-key.repository';
 import { OperationalWebhookController } from './operational-webhook.controller';
@@ -20,6 +21,7 @@ import { OperationalWebhookService } from './operational-webhook.service';
     { provide: DnsResolver, useFactory: (config: Config) => new DnsResolver(config.dns), inject: [CONFIG] },
     signingKeyRepositoryProvider,
     subscriptionRepositoryProvider,
+    ...provideRepositories(NotificationRepository),
     {
       provide: OperationalWebhookRepository,
       useFactory: (db: DataSource, signingKeys: SigningKeyRepository) => new OperationalWebhookRepository(db, signingKeys),

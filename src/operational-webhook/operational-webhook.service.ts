@@ -8,6 +8,7 @@ import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
 import { DnsResolver } from '../lib/dns-resolver';
 import { OperationalWebhookRepository } from '../persistence/repositories/operational-webhook.repository';
+import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { SubscriptionRepository } from '../persistence/repositories/subscription.repository';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { OperationalWebhookResponse, type RegisterOperationalWebhookRequest } from './operational-webhook.dto';
@@ -17,11 +18,15 @@ const PRIVATE_TARGETS_HINT =
 const logger = new Logger('OperationalWebhookService');
 
 /** The platform's one operational webhook: a subscription of the hidden environment (src/domain/operational-events.ts). */
+/** Workflows a delete cancels per page of notification IDs read. */
+const CANCEL_PAGE = 500;
+
 @Injectable()
 export class OperationalWebhookService {
   constructor(
     private readonly webhooks: OperationalWebhookRepository,
     private readonly subscriptions: SubscriptionRepository,
+    private readonly notifications: NotificationRepository,
     private readonly signals: NotificationSignals,
     private readonly dns: DnsResolver,
     @Inject(CONFIG) private readonly config: Config,
@@ -56,7 +61,7 @@ export class OperationalWebhookService {
   async remove(): Promise<void> {
     const id = await this.webhooks.liveId();
     const deleted = id === null ? null : await this.subscriptions.softDelete(OPERATIONS_ENVIRONMENT_ID, id);
-    if (deleted === null) throw notFound('operational webhook', 'registration');
-    void this.signals.cancel(deleted.cancelled);
+    if (id === null || deleted === null) throw notFound('operational webhook', 'registration');
+    if (deleted.cancelled > 0) void this.signals.cancelPaged((after) => this.notifications.cancelledByDeletePage(id, after, CANCEL_PAGE));
   }
 }

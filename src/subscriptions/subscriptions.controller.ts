@@ -21,6 +21,7 @@ export class SubscriptionsController {
   @HttpCode(200)
   @TakesJson(SubscribeRequest)
   @Answers(200, SubscriptionResponse, 'The subscription and its signing key (the same again for a URL already subscribed)')
+  @ApiErrors(409)
   subscribe(@EnvironmentId() environmentId: string, @Body() body: SubscribeRequest): Promise<SubscriptionResponse> {
     return this.subscriptions.subscribe(environmentId, body);
   }

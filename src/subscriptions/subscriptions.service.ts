@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
-import { notFound, validationError } from '../domain/errors';
+import { conflict, notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
@@ -25,6 +25,9 @@ const DEFAULT_PAGE = 20;
 const IN_FLIGHT_POLL_MS = 25;
 const logger = new Logger('SubscriptionsService');
 
+/** Workflows a delete cancels per page of notification IDs read. */
+const CANCEL_PAGE = 500;
+
 @Injectable()
 export class SubscriptionsService {
   constructor(
@@ -36,10 +39,14 @@ export class SubscriptionsService {
     private readonly dns: DnsResolver,
   ) {}
 
-  /** Idempotent: the same URL in the same environment yields the same subscription and signing key. */
+  /**
+   * Idempotent: the same URL in the same environment yields the same subscription and signing key. A new URL in an
+   * environment that already holds MAX_SUBSCRIPTIONS_PER_ENVIRONMENT live subscriptions is a 409 naming the limit.
+   */
   async subscribe(environmentId: string, request: SubscribeRequest): Promise<SubscriptionResponse> {
     const url = await this.checkUrl(environmentId, request.url);
-    const { subscription, signingKey } = await this.subscriptions.upsertByUrl({
+    const limit = this.config.maxSubscriptionsPerEnvironment;
+    const upserted = await this.subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
       url,
@@ -47,8 +54,14 @@ export class SubscriptionsService {
       rateLimit: request.rateLimit,
       maxInFlight: request.maxInFlight,
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
+      maxPerEnvironment: limit,
     });
-    return SubscriptionResponse.from(subscription, signingKey);
+    if (upserted === 'limit_reached') {
+      throw conflict(
+        `this environment already holds ${limit} subscriptions, its limit (MAX_SUBSCRIPTIONS_PER_ENVIRONMENT): delete one before subscribing another URL`,
+      );
+    }
+    return SubscriptionResponse.from(upserted.subscription, upserted.signingKey);
   }
 
   async list(environmentId: string, query: ListSubscriptionsQuery): Promise<SubscriptionPage> {
@@ -68,8 +81,8 @@ export class SubscriptionsService {
   /**
    * Changes URL, event types, status or limits. A new URL takes effect at once: the next attempt of every pending
    * notification goes there (the delivery step reads the subscription's current URL). Making a paused or disabled
-   * subscription active releases its held notifications: all wake at once, and the gate spaces their attempts at the
-   * subscription's rate (or RELEASE_RATE) until they have gone out.
+   * subscription active releases its held notifications: their workflows are signalled at RELEASE_SIGNAL_RATE, and
+   * the gate spaces their attempts at the subscription's rate (or RELEASE_RATE) until they have gone out.
    */
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
@@ -91,13 +104,13 @@ export class SubscriptionsService {
   async remove(environmentId: string, id: string): Promise<void> {
     const deleted = isId('sub', id) ? await this.subscriptions.softDelete(environmentId, id) : null;
     if (deleted === null) throw notFound('subscription', id);
-    void this.signals.cancel(deleted.cancelled);
-    if (deleted.inFlightUntil !== null) await this.attemptsLanded(deleted.cancelled, deleted.inFlightUntil);
+    if (deleted.cancelled > 0) void this.signals.cancelPaged((after) => this.notifications.cancelledByDeletePage(id, after, CANCEL_PAGE));
+    if (deleted.inFlightUntil !== null) await this.attemptsLanded(id, deleted.inFlightUntil);
   }
 
-  /** Until the attempts in flight among these notifications are recorded, or `until`, when they have timed out. */
-  private async attemptsLanded(ids: string[], until: Date): Promise<void> {
-    while (Date.now() < until.getTime() && (await this.notifications.anyAttemptInFlight(ids))) {
+  /** Until the subscription's attempts in flight are recorded, or `until`, when they have timed out. */
+  private async attemptsLanded(subscriptionId: string, until: Date): Promise<void> {
+    while (Date.now() < until.getTime() && (await this.notifications.anyAttemptInFlight(subscriptionId))) {
       await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
     }
   }

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Timestamp } from '@temporalio/common';
-import type { LiveDelivery } from '../domain/delivery';
-import { notificationStateQuery } from '../../workflows/definitions';
+import type { WorkflowView } from '../domain/delivery';
 
 /** A protobuf Timestamp as a Date (millisecond precision), or null when absent. */
 const dateOf = (ts: Timestamp | null | undefined): Date | null =>
@@ -11,7 +10,9 @@ const dateOf = (ts: Timestamp | null | undefined): Date | null =>
 const DEADLINE_MS = 1_000;
 
 /**
- * Reads a notification's workflow (describe, and its notificationState query) under a short deadline. Never throws:
+ * Reads a notification's workflow under a short deadline, with describe only: the server answers it from its own
+ * state, whereas a query runs on a worker, which replays the whole history of a workflow it no longer caches. (Whether
+ * the workflow holds the notification comes from the database: src/domain/delivery.ts liveDeliveryOf.) Never throws:
  * when Temporal is unreachable, slow, or has no such workflow, the answer is null and the caller has the database.
  */
 export class NotificationInspector {
@@ -20,7 +21,7 @@ export class NotificationInspector {
     private readonly deadlineMs = DEADLINE_MS,
   ) {}
 
-  async inspect(notificationId: string): Promise<LiveDelivery | null> {
+  async inspect(notificationId: string): Promise<WorkflowView | null> {
     let timer: NodeJS.Timeout | undefined;
     // The gRPC deadline ends the calls; the timer only makes sure the caller is answered if the transport lingers.
     const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.deadlineMs + 100)));
@@ -32,9 +33,8 @@ export class NotificationInspector {
     }
   }
 
-  private async read(notificationId: string): Promise<LiveDelivery> {
-    const handle = this.client.workflow.getHandle(notificationId);
-    const [description, state] = await Promise.all([handle.describe(), handle.query(notificationStateQuery).catch(() => null)]);
+  private async read(notificationId: string): Promise<WorkflowView> {
+    const description = await this.client.workflow.getHandle(notificationId).describe();
     const activity = description.raw.pendingActivities?.[0];
     const next = dateOf(activity?.nextAttemptScheduleTime);
     return {
@@ -42,7 +42,6 @@ export class NotificationInspector {
       activityAttempt: activity?.attempt ?? null,
       lastFailure: activity?.lastFailure?.message ?? null,
       nextRetryAt: next ? next.toISOString() : null,
-      held: state ? state.status === 'held' : null,
     };
   }
 }

@@ -1,36 +1,58 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { releaseSignal } from '../../workflows/definitions';
+import { paced } from '../lib/paced';
 import { Slots } from '../lib/slots';
 
 const CONCURRENCY = 16;
 const CALL_TIMEOUT_MS = 10_000;
+/** RELEASE_SIGNAL_RATE's default. */
+const RELEASE_SIGNALS_A_SECOND = 200;
 
 /**
  * Tells running notification workflows what the API changed: `release` (the subscription is active again: attempt
  * now) and `cancel` (the subscription was deleted). The database is changed first and decides; a signal or cancel
  * that is lost only delays the workflow until it next looks (a held workflow re-checks hourly, a cancelled
- * notification makes no further attempt). Calls run in the background, a bounded number at a time.
+ * notification makes no further attempt). Calls run in the background, a bounded number at a time; a release's
+ * signals also go out at a bounded rate (RELEASE_SIGNAL_RATE), in batches, however many notifications were held:
+ * the delivery gate paces their attempts, this paces the signals that wake them.
  */
 export class NotificationSignals {
   private readonly slots = new Slots(CONCURRENCY);
   private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(
     private readonly client: Client,
     private readonly warn: (message: string) => void,
+    private readonly releaseSignalsASecond = RELEASE_SIGNALS_A_SECOND,
   ) {}
 
-  /** Resolves once every workflow has been signalled (or the attempt failed and was logged). */
+  /** Resolves once every workflow has been signalled (or the attempt failed and was logged), or at shutdown. */
   release(notificationIds: string[]): Promise<void> {
-    return this.each(notificationIds, 'release', (handle) => handle.signal(releaseSignal));
+    const all = paced(notificationIds, this.releaseSignalsASecond, (batch) => this.each(batch, 'release', (handle) => handle.signal(releaseSignal)), {
+      stopped: () => this.closed,
+    });
+    return this.tracked(all);
   }
 
   cancel(notificationIds: string[]): Promise<void> {
     return this.each(notificationIds, 'cancel', (handle) => handle.cancel());
   }
 
+  /**
+   * Cancels the workflows of the notifications `page(after)` lists, a page at a time (the next page is read once
+   * this one's cancels are done), until a page is empty: however many there are, only a page is held in memory.
+   */
+  cancelPaged(page: (after: string | null) => Promise<string[]>): Promise<void> {
+    const all = (async () => {
+      for (let ids = await page(null); ids.length > 0 && !this.closed; ids = await page(ids[ids.length - 1])) await this.cancel(ids);
+    })().catch((err: unknown) => this.warn(`cancel of a deleted subscription's notifications stopped: ${String(err)}`));
+    return this.tracked(all);
+  }
+
   /** Waits for the calls in flight (shutdown). */
   async close(): Promise<void> {
+    this.closed = true;
     this.slots.close();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -46,6 +68,10 @@ export class NotificationSignals {
           }),
       ),
     ).then(() => undefined);
+    return this.tracked(all);
+  }
+
+  private tracked(all: Promise<void>): Promise<void> {
     this.inFlight.add(all);
     void all.finally(() => this.inFlight.delete(all));
     return all;

@@ -18,6 +18,8 @@ interface EventView {
   createdAt: string;
   data: unknown;
   notifications: { id: string; subscriptionId: string; status: NotificationStatus; attemptCount: number }[];
+  /** Not null when the event has more notifications than the answer lists (GET /events/:id/notifications pages them). */
+  notificationsNextCursor?: string | null;
 }
 
 export function registerEvents(program: Command, context: CliContext): void {
@@ -59,6 +61,7 @@ export function registerEvents(program: Command, context: CliContext): void {
                 ['NOTIFICATION', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS'],
                 event.notifications.map((n) => [n.id, n.subscriptionId, n.status, n.attemptCount]),
               )),
+          ...(event.notificationsNextCursor ? [`… more notifications: GET /events/${event.id}/notifications?after=${event.notificationsNextCursor}`] : []),
         ]);
       }),
     );

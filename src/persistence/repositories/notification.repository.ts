@@ -9,8 +9,16 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).findOneBy({ id, environmentId });
   }
 
-  async findByEvent(eventId: string): Promise<NotificationEntity[]> {
-    return this.db.getRepository(NotificationEntity).find({ where: { eventId }, order: { id: 'ASC' } });
+  /** A page of an event's notifications, by ID, after the cursor (an ID) if given. */
+  async findPageByEvent(eventId: string, limit: number, after?: string): Promise<NotificationEntity[]> {
+    return this.db
+      .getRepository(NotificationEntity)
+      .createQueryBuilder('n')
+      .where('n.eventId = :eventId', { eventId })
+      .andWhere(after === undefined ? 'TRUE' : 'n.id > :after', { after })
+      .orderBy('n.id', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   async subscriptionStatusOf(subscriptionId: string): Promise<SubscriptionStatus | null> {
@@ -29,11 +37,27 @@ export class NotificationRepository {
   }
 
   /** Whether an attempt of any of these notifications may still be in flight (started, not yet recorded, not timed out). */
-  async anyAttemptInFlight(ids: string[]): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE id = ANY($1::text[]) AND attempt_in_flight_until > now() LIMIT 1`, [
-      ids,
+  /** Whether an attempt of one of the subscription's notifications is still in flight (it has not been recorded). */
+  async anyAttemptInFlight(subscriptionId: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM notifications WHERE subscription_id = $1 AND attempt_in_flight_until > now() LIMIT 1`, [
+      subscriptionId,
     ]);
     return rows.length > 0;
+  }
+
+  /**
+   * A page of the IDs of the notifications a deleted subscription's delete cancelled (those that ended as cancelled
+   * once it was deleted), by ID after the cursor: their workflows are cancelled a page at a time.
+   */
+  async cancelledByDeletePage(subscriptionId: string, after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT n.id FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id
+       WHERE n.subscription_id = $1 AND n.status = 'cancelled' AND s.deleted_at IS NOT NULL AND n.completed_at >= s.deleted_at
+         AND ($2::text IS NULL OR n.id > $2)
+       ORDER BY n.id LIMIT $3`,
+      [subscriptionId, after, limit],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** How many notifications are pending (held ones among them): the partial index on pending rows answers it. */

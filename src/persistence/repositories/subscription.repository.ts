@@ -20,6 +20,8 @@ export interface NewSubscription {
   /** undefined keeps an existing subscription's value; null: the platform's default. */
   rateLimit?: number | null;
   maxInFlight?: number | null;
+  /** Live subscriptions the environment may hold: a new URL beyond them is refused (an existing one is not). */
+  maxPerEnvironment?: number;
 }
 
 export interface SubscriptionChanges {
@@ -32,8 +34,11 @@ export interface SubscriptionChanges {
 }
 
 export interface DeletedSubscription {
-  /** Its notifications that were pending, now cancelled. */
-  cancelled: string[];
+  /**
+   * How many of its notifications were pending, now cancelled (a count, however many: their IDs, for cancelling
+   * their workflows, come a page at a time from NotificationRepository.cancelledByDeletePage).
+   */
+  cancelled: number;
   /** The latest time an attempt of theirs that is still in flight may end; null if none is. */
   inFlightUntil: Date | null;
 }
@@ -52,9 +57,22 @@ export class SubscriptionRepository {
   /**
    * Creates the subscription for (environment, url), or returns the live one with its current signing key.
    * Concurrent calls for the same URL serialise on the unique index, so both see one subscription and one key.
+   * With `maxPerEnvironment`, a new URL is refused (`limit_reached`) once the environment holds that many live
+   * subscriptions: the count is taken under a transaction-scoped advisory lock on the environment, so concurrent
+   * subscribes, in any API process, count one after the other. (An advisory lock rather than the environment's row:
+   * a lock on the row would also wait on, and hold up, the publishes that reference it.)
    */
-  async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey> {
+  async upsertByUrl(input: NewSubscription): Promise<SubscriptionWithKey | 'limit_reached'> {
     return this.db.transaction(async (tx) => {
+      if (input.maxPerEnvironment !== undefined) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('subscriptions of ' || $1, 0))`, [input.environmentId]);
+        const [{ exists, live }] = await tx.query<{ exists: boolean; live: number }[]>(
+          `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE environment_id = $1 AND url = $2 AND deleted_at IS NULL) AS exists,
+                  (SELECT count(*)::int FROM subscriptions WHERE environment_id = $1 AND deleted_at IS NULL) AS live`,
+          [input.environmentId, input.url],
+        );
+        if (!exists && live >= input.maxPerEnvironment) return 'limit_reached';
+      }
       const [row] = await tx.query<{ id: string; created: boolean }[]>(
         `INSERT INTO subscriptions (id, environment_id, url, event_types, rate_limit, max_in_flight)
          VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $6::float8, $8::integer)
@@ -156,8 +174,8 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Deletes a live subscription, then ends its pending notifications as `cancelled`. Returns the cancelled
-   * notifications' IDs (their workflows are to be cancelled) and when the last of their attempts still in flight will
+   * Deletes a live subscription, then ends its pending notifications as `cancelled`. Returns how many were cancelled
+   * (their workflows are to be cancelled: NotificationRepository.cancelledByDeletePage pages their IDs) and when the last of their attempts still in flight will
    * have ended at the latest (null if none is), or null when there is no live subscription.
    *
    * The delete locks the row FOR UPDATE: that waits for the publishes that have read the subscription FOR KEY SHARE
@@ -180,16 +198,14 @@ export class SubscriptionRepository {
       return true;
     });
     if (!deleted) return null;
-    const [cancelled] = await this.db.query<[{ id: string; in_flight_until: Date | null }[], number]>(
-      `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
-       WHERE subscription_id = $1 AND status = 'pending'
-       RETURNING id, CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until`,
+    const [row] = await this.db.query<{ cancelled: number; in_flight_until: Date | null }[]>(
+      `WITH cancelled AS (
+         UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
+         WHERE subscription_id = $1 AND status = 'pending'
+         RETURNING CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until)
+       SELECT count(*)::int AS cancelled, max(in_flight_until) AS in_flight_until FROM cancelled`,
       [id],
     );
-    const inFlight = cancelled.map((row) => row.in_flight_until).filter((until): until is Date => until !== null);
-    return {
-      cancelled: cancelled.map((row) => row.id),
-      inFlightUntil: inFlight.length === 0 ? null : new Date(Math.max(...inFlight.map((until) => until.getTime()))),
-    };
+    return { cancelled: row.cancelled, inFlightUntil: row.in_flight_until };
   }
 }

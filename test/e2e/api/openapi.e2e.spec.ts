@@ -209,6 +209,8 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await deliveredEvent(api, published.body.id);
     const event = await check('GET', '/events/{id}', api.request('GET', `/events/${published.body.id}`));
     await check('GET', '/events/{id}', api.request('GET', '/events/evt_nothing')); // 404
+    await check('GET', '/events/{id}/notifications', api.request('GET', `/events/${published.body.id}/notifications?limit=1`));
+    await check('GET', '/events/{id}/notifications', api.request('GET', '/events/evt_nothing/notifications')); // 404
     const notification = event.body.notifications[0].id as string;
     await check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`));
     await check('GET', '/notifications/{id}/attempts', api.request('GET', `/notifications/${notification}/attempts`));

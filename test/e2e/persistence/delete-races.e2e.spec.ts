@@ -6,8 +6,9 @@ import { generateSigningSecret } from '../../../src/domain/signature';
 import { openDatabase } from '../../../src/persistence/data-source';
 import { DeliveryRepository } from '../../../src/persistence/repositories/delivery.repository';
 import { EventRepository } from '../../../src/persistence/repositories/event.repository';
+import { NotificationRepository } from '../../../src/persistence/repositories/notification.repository';
 import { SigningKeyRepository } from '../../../src/persistence/repositories/signing-key.repository';
-import { SubscriptionRepository } from '../../../src/persistence/repositories/subscription.repository';
+import { SubscriptionRepository, type SubscriptionWithKey } from '../../../src/persistence/repositories/subscription.repository';
 import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
 import { waitFor } from '../../support/wait';
 
@@ -24,6 +25,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
   let db: DataSource;
   let subscriptions: SubscriptionRepository;
   let deliveries: DeliveryRepository;
+  let notifications: NotificationRepository;
   const open: QueryRunner[] = [];
 
   beforeAll(async () => {
@@ -31,6 +33,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
     scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_delete_races');
     db = await openDatabase(scratch.url, keyRing, { poolSize: 4, applicationName: APPLICATION });
     subscriptions = new SubscriptionRepository(db, new SigningKeyRepository(db, keyRing));
+    notifications = new NotificationRepository(db);
     deliveries = new DeliveryRepository(db, keyRing);
   });
 
@@ -46,12 +49,12 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
   async function subscribed() {
     const environmentId = `env-${randomBytes(4).toString('hex')}`;
     await db.query(`INSERT INTO environments (id) VALUES ($1)`, [environmentId]);
-    const { subscription } = await subscriptions.upsertByUrl({
+    const { subscription } = (await subscriptions.upsertByUrl({
       id: newId('sub'),
       environmentId,
       url: 'https://receiver.example/hooks',
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
-    });
+    })) as SubscriptionWithKey;
     return { environmentId, subscriptionId: subscription.id };
   }
 
@@ -94,7 +97,8 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
     await publishing.commitTransaction();
     const deleted = await deleting;
 
-    expect(deleted).toEqual({ cancelled: [stored.notifications[0].id], inFlightUntil: null });
+    expect(deleted).toEqual({ cancelled: 1, inFlightUntil: null });
+    expect(await notifications.cancelledByDeletePage(subscriptionId, null, 10)).toEqual([stored.notifications[0].id]);
     expect((await deliveries.loadDelivery(stored.notifications[0].id))?.status).toBe('cancelled');
   });
 
@@ -120,7 +124,9 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
     expect(await deliveries.startAttempt(inFlight.id, 5_000)).toBe(true);
 
     const deleted = await subscriptions.softDelete(environmentId, subscriptionId);
-    expect(deleted?.cancelled.sort()).toEqual([inFlight.id, notStarted.id].sort());
+    expect(deleted?.cancelled).toBe(2);
+    expect(await notifications.cancelledByDeletePage(subscriptionId, null, 10)).toEqual([inFlight.id, notStarted.id].sort());
+    expect(await notifications.cancelledByDeletePage(subscriptionId, null, 1)).toEqual([[inFlight.id, notStarted.id].sort()[0]]);
     expect(deleted?.inFlightUntil?.getTime()).toBeGreaterThan(Date.now());
     expect(await deliveries.startAttempt(notStarted.id, 5_000)).toBe(false);
     const later = await deliveries.loadDelivery(notStarted.id);
