@@ -7,7 +7,6 @@ export const CASE_IDS = [
   'L1',
   'L2',
   'L3',
-  'L4',
   'F1',
   'F2',
   'F3',
