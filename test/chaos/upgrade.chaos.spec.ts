@@ -85,26 +85,21 @@ async function replaceWorkers(topology: Topology, buildRoot: string): Promise<Se
 /** A release whose workflow changed, deployed worker by worker while notifications are mid-retry, held and asleep. */
 describe('rolling upgrade', () => {
   const chaos = useChaosDeployment({
-    // The breaker stays out of it, but for the Retry-After: a failure count opening it would hold the failing
-    // subscriptions back until their windows close, which is not what this case measures.
-    env: { DELIVERY_WINDOW: `${WINDOW_S}s`, RETRY_MAX_INTERVAL: '5s', BREAKER_FAILURE_THRESHOLD: '0' },
+    // The breaker stays out of it (no failure count, no Retry-After): opening it would hold the failing subscriptions
+    // back until their windows close, which is not what this case measures. Retries 5 s apart: workflows asleep.
+    env: { DELIVERY_WINDOW: `${WINDOW_S}s`, RETRY_INITIAL_INTERVAL: '5s', RETRY_MAX_INTERVAL: '5s', BREAKER_FAILURE_THRESHOLD: '0' },
   });
 
   chaosCase(
     'U1',
     'workers replaced one by one by a release whose workflow changed',
-    `3 events/s for 24 s to 4 subscriptions (fails twice; 503 with Retry-After: 12 once; paused until the deploy is done; always 500, a ${WINDOW_S} s window); once 25 requests arrived, worker-1 then worker-2 replaced (the new one started and ready, then the old one sent SIGTERM) by a build whose deliverNotification records an attempt count in its memo behind patched()`,
+    `3 events/s for 24 s to 4 subscriptions (fails twice; 503 once, the retries 5 s apart; paused until the deploy is done; always 500, a ${WINDOW_S} s window); once 25 requests arrived, worker-1 then worker-2 replaced (the new one started and ready, then the old one sent SIGTERM) by a build whose deliverNotification records an attempt count in its memo behind patched()`,
     async () => {
       const { topology, fleet } = chaos;
       const build = await changedBuild('u1', { guarded: GUARDED });
       chaos.onStop(() => build.remove());
       const env = await topology.newEnvironment();
-      const { keys, ids } = await subscribeReceivers(env, fleet, 'u1-', [
-        failFirst(2),
-        (_request, earlier) => (earlier === 0 ? { status: 503, headers: { 'retry-after': '12' } } : 200),
-        () => 200,
-        () => 500,
-      ]);
+      const { keys, ids } = await subscribeReceivers(env, fleet, 'u1-', [failFirst(2), failFirst(1, 503), () => 200, () => 500]);
       const [, , paused, failing] = ids;
       expect((await env.clients[0].request('PATCH', `/webhooks/subscriptions/${paused}`, { status: 'paused' })).status).toBe(200);
 
