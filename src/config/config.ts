@@ -39,14 +39,18 @@ function isDnsServer(entry: string): boolean {
   return isIP(match[1]) === (entry.startsWith('[') ? 6 : 4) && port >= 1 && port <= 65535;
 }
 
+/** The non-empty, trimmed entries of a comma-separated setting. */
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
 /** DNS_SERVERS: a comma-separated list of name servers; empty: the system's. */
 const dnsServers = parsedWith(
   '',
   (value) => {
-    const entries = value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
+    const entries = commaList(value);
     return entries.every(isDnsServer) ? entries : undefined;
   },
   'a comma-separated list of IP addresses with optional ports, like 10.0.0.2,10.0.0.3:5353,[fd00::53]:53',
@@ -56,10 +60,7 @@ const dnsServers = parsedWith(
 const allowedPorts = parsedWith(
   '',
   (value) => {
-    const entries = value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
+    const entries = commaList(value);
     const ports = entries.map(Number);
     if (!entries.every((entry, i) => /^\d+$/.test(entry) && ports[i] >= 1 && ports[i] <= 65535)) return undefined;
     return ports.length === 0 ? null : [...new Set(ports)];
