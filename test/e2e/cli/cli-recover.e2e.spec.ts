@@ -11,7 +11,7 @@ describe('plude recover, redeliver and event-types against the real stack', () =
   // other paths 204 (each test stands alone).
   const t = useTestApp({
     responder: (_index, request) => (down && request.path === '/outage-200' ? 500 : 204),
-    env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s' },
+    env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s', BREAKER_FAILURE_THRESHOLD: '0' },
   });
   let recoverer: TestApp;
   beforeAll(async () => {

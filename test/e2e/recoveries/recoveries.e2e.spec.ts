@@ -16,7 +16,7 @@ async function runsOf(client: Client, workflowId: string) {
 describe('recovering a subscription after an outage', () => {
   let down = true;
   // The outage: every notification has a 3 s window, 1 s per attempt, and the receiver answers 500 throughout.
-  const t = useTestApp({ responder: () => (down ? 500 : 204), env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s' } });
+  const t = useTestApp({ responder: () => (down ? 500 : 204), env: { DELIVERY_WINDOW: '3s', DELIVERY_TIMEOUT: '1s', BREAKER_FAILURE_THRESHOLD: '0' } });
   let recoverer: TestApp;
   beforeAll(async () => {
     // The recovery is accepted by a process configured for a 1 min window, and in pages of 6, two per run: its
