@@ -7,6 +7,7 @@ import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
 import { RateLimiter } from './rate-limiter';
+import { RequestAuthenticator } from './request-authenticator';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenAuthenticator } from './token-authenticator';
 
@@ -20,11 +21,12 @@ import { TokenAuthenticator } from './token-authenticator';
     TokenAuthenticator,
     RateLimiter,
     AuthFailureLimiter,
+    RequestAuthenticator,
     TokenAuthGuard,
     AdminGuard,
     ApiVersionGuard,
     CatalogWriterGuard,
   ],
-  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
+  exports: [TokenAuthenticator, RequestAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
 })
 export class AuthModule {}
