@@ -102,21 +102,22 @@ describe('docker/check-passwords.sh (PostgreSQL’s entrypoint in compose)', () 
   const start = (env: Record<string, string>) => runScript('check-passwords.sh', env, ['echo', 'postgres started']);
   const hex = (n: number) => Array.from({ length: n }, (_, i) => '0123456789abcdef'[(i * 7) % 16]).join('');
 
+  // Compose gives it TEMPORAL_DB_PASSWORD as POSTGRES_PASSWORD (the postgres image's superuser password).
   it('starts PostgreSQL (runs the command it is given) with passwords from `openssl rand -hex 24` or any of A-Z a-z 0-9 - . _ ~', async () => {
-    await expect(start({ TEMPORAL_DB_PASSWORD: hex(48), PLUDE_DB_PASSWORD: 'Aa0-._~' })).resolves.toMatchObject({ code: 0, stdout: 'postgres started\n' });
+    await expect(start({ POSTGRES_PASSWORD: hex(48), PLUDE_DB_PASSWORD: 'Aa0-._~' })).resolves.toMatchObject({ code: 0, stdout: 'postgres started\n' });
   });
 
   it.each([
-    ['a base64 password (/ + =)', 'PLUDE_DB_PASSWORD', 'ab/cd+ef=='],
-    ['a URL delimiter (@)', 'PLUDE_DB_PASSWORD', 'p@ss'],
-    ['a double quote (YAML)', 'TEMPORAL_DB_PASSWORD', 'pa"ss'],
-    ['a space', 'TEMPORAL_DB_PASSWORD', 'pa ss'],
-    ['an empty one', 'PLUDE_DB_PASSWORD', ''],
-  ])('refuses %s before PostgreSQL starts, naming the variable and how to make a good one', async (_what, name, value) => {
-    const run = await start({ TEMPORAL_DB_PASSWORD: 'temporal', PLUDE_DB_PASSWORD: 'plude', [name]: value });
+    ['a base64 password (/ + =)', 'PLUDE_DB_PASSWORD', 'PLUDE_DB_PASSWORD', 'ab/cd+ef=='],
+    ['a URL delimiter (@)', 'PLUDE_DB_PASSWORD', 'PLUDE_DB_PASSWORD', 'p@ss'],
+    ['a double quote (YAML)', 'POSTGRES_PASSWORD', 'TEMPORAL_DB_PASSWORD', 'pa"ss'],
+    ['a space', 'POSTGRES_PASSWORD', 'TEMPORAL_DB_PASSWORD', 'pa ss'],
+    ['an empty one', 'PLUDE_DB_PASSWORD', 'PLUDE_DB_PASSWORD', ''],
+  ])('refuses %s before PostgreSQL starts, naming the .env variable and how to make a good one', async (_what, name, envName, value) => {
+    const run = await start({ POSTGRES_PASSWORD: 'temporal', PLUDE_DB_PASSWORD: 'plude', [name]: value });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(name);
+    expect(run.stderr).toContain(`${envName} `);
     expect(run.stderr).toContain('openssl rand -hex 24');
   });
 });
