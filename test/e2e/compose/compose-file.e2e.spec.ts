@@ -123,6 +123,19 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
     });
   });
 
+  it("the Grafana dashboard charts the Temporal server's metrics, filtered by a job variable of their own", () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs/grafana-dashboard.json'), 'utf8')) as {
+      templating: { list: { name: string; query?: string }[] };
+      panels: { targets: { expr: string }[] }[];
+    };
+    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'temporal_job', query: expect.stringContaining('numshards_gauge') }));
+    const serverQueries = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)).filter((expr) => !expr.includes('plude_'));
+    // Series names and labels as a Temporal 1.29 server serves them (tally's Prometheus reporter: no _total suffix).
+    for (const series of ['numshards_gauge', 'service_requests', 'service_errors', 'persistence_latency_bucket', 'persistence_errors'])
+      expect(serverQueries).toContainEqual(expect.stringContaining(`${series}{job=~"$temporal_job"}`));
+    expect(serverQueries.filter((expr) => expr.includes('service_type'))).toEqual([]);
+  });
+
   it('the image is built from a Node base pinned to a minor release', () => {
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:24\.\d+-bookworm-slim$/m);
   });
