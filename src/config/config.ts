@@ -296,6 +296,8 @@ export interface Config {
   maxSubscriptionsPerEnvironment: number;
   /** Release signals a second that a resume sends to its held notifications' workflows, in batches. */
   releaseSignalRate: number;
+  /** Held notification IDs a resume reads per page: no variable sets it (500); a test sets a small one. */
+  releasePageSize?: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;
