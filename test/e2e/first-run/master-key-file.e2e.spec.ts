@@ -117,10 +117,14 @@ describe('ENCRYPTION_KEY_FILE: the master key from a file', () => {
     }
   });
 
-  it('start:worker reads it and polls its task queue', async () => {
+  it('start:worker reads it, polls its task queue, and serves its metrics on WORKER_PORT', async () => {
     const port = await freePort();
     const worker = await start('worker', port, { ...common(), WORKER_PORT: String(port) });
     expect(worker.output()).toMatch(/ENCRYPTION_KEY_FILE: .*has mode 0640/);
+    // README's production checklist: scrape every worker on WORKER_PORT.
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^plude_process_/m);
+    expect(metrics).toMatch(/^plude_temporal_/m);
   });
 
   it('npm start reads it instead of generating DATA_DIR/master-key, and leaves the data folder 0700 and its secrets 0600', async () => {
