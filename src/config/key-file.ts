@@ -28,6 +28,6 @@ export function readKeyFile(variable: string, file: string): KeyFileRead {
   const octal = mode.toString(8).padStart(4, '0');
   return {
     key,
-    warning: `${variable}: ${file} has mode ${octal}, so others than its owner may read it; 0600 or 0400 (0440 for a group the process runs in) keeps the master key to this service (a Kubernetes secret: defaultMode)`,
+    warning: `${variable}: ${file} has mode ${octal}, so others than its owner may read it; 0600 or 0400 keeps the master key to its owner (a Kubernetes secret: defaultMode: 0400)`,
   };
 }
