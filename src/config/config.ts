@@ -6,6 +6,7 @@ import type { GateSettings } from '../domain/gate';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
 import { parseDuration } from './duration';
+import { readKeyFile } from './key-file';
 
 /** A string setting (with a default) that `parse` turns into a value; `expected` says what it should look like. */
 const parsedWith = <T>(fallback: string, parse: (value: string) => T | undefined, expected: string) =>
@@ -91,6 +92,18 @@ const masterKey = optional.transform((value, ctx) => {
   return key;
 });
 
+/** A file that holds a master key (the `_FILE` convention of secrets mounted as files), read once here: key-file.ts. */
+const masterKeyFile = (variable: string) =>
+  optional.transform((file, ctx) => {
+    if (file === undefined) return undefined;
+    const read = readKeyFile(variable, file);
+    if ('error' in read) {
+      ctx.addIssue({ code: 'custom', message: read.error });
+      return z.NEVER;
+    }
+    return read;
+  });
+
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
 const maxStoredMs = 2_147_483_647;
 
@@ -108,7 +121,9 @@ const variables = z.object({
   EMBEDDED_POSTGRES_PORT: port(54329),
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ENCRYPTION_KEY: masterKey,
+  ENCRYPTION_KEY_FILE: masterKeyFile('ENCRYPTION_KEY_FILE'),
   ENCRYPTION_KEY_PREVIOUS: masterKey,
+  ENCRYPTION_KEY_PREVIOUS_FILE: masterKeyFile('ENCRYPTION_KEY_PREVIOUS_FILE'),
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
@@ -176,6 +191,12 @@ const schema = variables.superRefine((env, ctx) => {
   if (env.ADMIN_PORT !== undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
     ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT (unset it to serve everything on PORT)' });
   }
+  for (const [value, file] of [
+    ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_FILE'],
+    ['ENCRYPTION_KEY_PREVIOUS', 'ENCRYPTION_KEY_PREVIOUS_FILE'],
+  ] as const) {
+    if (env[value] !== undefined && env[file] !== undefined) ctx.addIssue({ code: 'custom', path: [file], message: `set ${value} or ${file}, not both` });
+  }
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
@@ -227,7 +248,10 @@ export interface Config {
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   adminToken?: string;
-  /** Master keys sealing the signing keys at rest: `key` seals and opens, `previousKey` only opens (rotation). */
+  /**
+   * Master keys sealing the signing keys at rest: `key` seals and opens, `previousKey` only opens (rotation). Each
+   * from its variable or from the file its `_FILE` variable names, never both.
+   */
   encryption: { key?: Buffer; previousKey?: Buffer };
   temporal: {
     address?: string;
@@ -272,6 +296,8 @@ export interface Config {
   maxSubscriptionsPerEnvironment: number;
   /** Release signals a second that a resume sends to its held notifications' workflows, in batches. */
   releaseSignalRate: number;
+  /** Held notification IDs a resume reads per page: no variable sets it (500); a test sets a small one. */
+  releasePageSize?: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;
@@ -282,6 +308,8 @@ export interface Config {
     environmentShare: number;
   };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** What the configuration accepted but each process logs as a warning once its logger is up (a key file others may read). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -316,7 +344,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,
-    encryption: { key: env.ENCRYPTION_KEY, previousKey: env.ENCRYPTION_KEY_PREVIOUS },
+    encryption: { key: env.ENCRYPTION_KEY ?? env.ENCRYPTION_KEY_FILE?.key, previousKey: env.ENCRYPTION_KEY_PREVIOUS ?? env.ENCRYPTION_KEY_PREVIOUS_FILE?.key },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -360,6 +388,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       environmentShare: env.ENVIRONMENT_MAX_IN_FLIGHT_SHARE,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    warnings: [env.ENCRYPTION_KEY_FILE?.warning, env.ENCRYPTION_KEY_PREVIOUS_FILE?.warning].filter((line) => line !== undefined),
   };
 }
 
