@@ -14,6 +14,7 @@ export const CASE_IDS = [
   'F5',
   'F6',
   'F7',
+  'F8',
   'R1',
   'R2',
   'R3',
