@@ -1,43 +1,53 @@
 import type { RecordedRequest } from './counting-receiver';
 import { percentile } from './ledger';
 
-/** How deliveries went on around a moment (a kill): the longest stretches without one, and publish → receive. */
-export interface DeliveryGaps {
-  /** The longest time without a delivery that ended after `at` (the stretch across `at` counts). */
-  afterKillMs: number;
-  /** The longest time without a delivery between the first delivery and `at`. */
-  beforeKillMs: number;
-  /** The slowest publish → receive (the event's createdAt to its first 2xx arrival) of events created from 5 s before `at` on. */
-  slowestAfterKillMs: number;
-  /** The median publish → receive of events created before that. */
-  p50BeforeKillMs: number;
+/** How deliveries went on around a moment (a kill), read from the receivers' record. */
+export interface Progress {
+  /** The longest time without any delivery, across or after the moment. */
+  gapMs: number;
+  /** The same before the moment (from the first delivery on): the gaps the load itself leaves. */
+  gapBeforeMs: number;
+  /** The longest time without a delivery of the `affected` notifications, across or after the moment. */
+  affectedGapMs: number;
+  /** The same for the others. */
+  othersGapMs: number;
+  /** Deliveries of `affected` notifications after the moment: how many, and when the first came. */
+  affectedAfter: number;
+  /** Publish → receive (the event's createdAt to the first 2xx for its notification), median and slowest. */
+  latencyP50Ms: number;
+  latencyMaxMs: number;
 }
 
-const AROUND_MS = 5_000;
+/** A delivery: a request answered 2xx. */
+const delivered = (r: RecordedRequest) => r.answer !== undefined && r.answer.status >= 200 && r.answer.status < 300;
+
+/** The longest interval between consecutive arrivals in `at` (sorted) that ends after `from` and at or before `to`. */
+function longestGap(at: number[], from: number, to: number): number {
+  let longest = 0;
+  for (let i = 1; i < at.length; i++) if (at[i] > from && at[i] <= to) longest = Math.max(longest, at[i] - at[i - 1]);
+  return longest;
+}
 
 /**
- * Reads the receivers' record: a delivery is a request answered 2xx, placed at its arrival. Events created shortly
- * before `at` count as after it: their workflows were the ones under way when it happened.
+ * Measures progress around `moment` for one case's requests: `affected` holds the webhook-ids (notification ids)
+ * whose workflows the fault hit, e.g. those on a killed history host's shards.
  */
-export function deliveryGaps(requests: RecordedRequest[], at: number): DeliveryGaps {
-  const delivered = requests.filter((r) => r.answer !== undefined && r.answer.status >= 200 && r.answer.status < 300);
-  const arrivals = delivered.map((r) => r.at).sort((a, b) => a - b);
-  let afterKillMs = 0;
-  let beforeKillMs = 0;
-  for (let i = 1; i < arrivals.length; i++) {
-    const gap = arrivals[i] - arrivals[i - 1];
-    if (arrivals[i] > at) afterKillMs = Math.max(afterKillMs, gap);
-    else beforeKillMs = Math.max(beforeKillMs, gap);
-  }
+export function progressAround(requests: RecordedRequest[], moment: number, affected: Set<string>): Progress {
+  const ok = requests.filter(delivered);
+  const times = (list: RecordedRequest[]) => list.map((r) => r.at).sort((a, b) => a - b);
+  const all = times(ok);
+  const hit = times(ok.filter((r) => affected.has(r.webhookId ?? '')));
+  const others = times(ok.filter((r) => !affected.has(r.webhookId ?? '')));
   const first = new Map<string, RecordedRequest>();
-  for (const r of delivered) if (!first.has(r.webhookId ?? '')) first.set(r.webhookId ?? '', r);
-  let slowestAfterKillMs = 0;
-  const before: number[] = [];
-  for (const r of first.values()) {
-    const createdAt = Date.parse((JSON.parse(r.text) as { createdAt: string }).createdAt);
-    const latency = r.at - createdAt;
-    if (createdAt >= at - AROUND_MS) slowestAfterKillMs = Math.max(slowestAfterKillMs, latency);
-    else before.push(latency);
-  }
-  return { afterKillMs, beforeKillMs, slowestAfterKillMs, p50BeforeKillMs: percentile(before, 50) };
+  for (const r of ok) if (!first.has(r.webhookId ?? '')) first.set(r.webhookId ?? '', r);
+  const latencies = [...first.values()].map((r) => r.at - Date.parse((JSON.parse(r.text) as { createdAt: string }).createdAt));
+  return {
+    gapMs: longestGap(all, moment, Infinity),
+    gapBeforeMs: longestGap(all, -Infinity, moment),
+    affectedGapMs: longestGap(hit, moment, Infinity),
+    othersGapMs: longestGap(others, moment, Infinity),
+    affectedAfter: hit.filter((t) => t > moment).length,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyMaxMs: Math.max(0, ...latencies),
+  };
 }

@@ -43,6 +43,8 @@ export interface TemporalClusterHandle {
   members: ClusterMember[];
   /** The history host that owns each shard now, from the shards table (owner names are ClusterMember.address). */
   shardOwners(): Promise<Map<number, string>>;
+  /** The shard of each given workflow that the cluster knows (current_executions). */
+  shardsOf(workflowIds: string[]): Promise<Map<string, number>>;
   /** Every process's last output lines, by process. */
   logTail(): string;
   /** Kills every process and removes the config folder (the databases stay; they go with the PostgreSQL server). */
@@ -157,6 +159,13 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
       }
       return owners;
     };
+    const shardsOf = async (workflowIds: string[]) => {
+      const { rows } = await pool.query<{ workflow_id: string; shard_id: number }>(
+        'SELECT workflow_id, shard_id FROM current_executions WHERE workflow_id = ANY($1)',
+        [workflowIds],
+      );
+      return new Map(rows.map((r) => [r.workflow_id, r.shard_id]));
+    };
     // Ready: every shard taken, and both hosts own some (the second host to join takes its share from the first).
     for (;;) {
       const owners = await shardOwners();
@@ -175,6 +184,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
       history: historyHosts,
       members,
       shardOwners,
+      shardsOf,
       logTail: () => tail.toString(),
       close,
     };
