@@ -73,8 +73,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Creates the databases, writes one config file per process (the history hosts' differ in their ports), starts the
- * five processes at once, registers the namespace, and resolves once the namespace is served and every shard is
- * owned, some by each history host.
+ * front end, then the four other processes at once, registers the namespace, and resolves once the namespace is
+ * served and every shard is owned, some by each history host.
  */
 export async function startTemporalCluster(opts: TemporalClusterOptions): Promise<TemporalClusterHandle> {
   const namespace = opts.namespace ?? 'default';
@@ -108,7 +108,6 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
         spawnServerProcess(binaries.server, args, (line) => tail.push(`[${name}] ${line}`)),
       );
     };
-    spawnIt();
     return {
       name,
       service,
@@ -137,6 +136,19 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     const worker = await member('worker', 'worker', workerGrpc, h1);
     const historyHosts: [ClusterMember, ClusterMember] = [await member('history-1', 'history', h1[0], h1), await member('history-2', 'history', h2[0], h2)];
     const members = [frontend, matching, worker, ...historyHosts];
+    // The first process writes the cluster's metadata record; several writing it at once on the empty database
+    // all but one exit ("Failed to apply cluster metadata"). So the front end starts alone until the record exists.
+    frontend.start();
+    const deadline = Date.now() + readyTimeoutMs;
+    for (;;) {
+      const { rows } = await pool.query('SELECT 1 FROM cluster_metadata_info LIMIT 1');
+      if (rows.length > 0) break;
+      const exit = running.get('frontend')?.exit;
+      if (exit) throw new Error(`the Temporal front end exited before it was ready:\n${tail}`);
+      if (Date.now() > deadline) throw new Error(`the Temporal front end wrote no cluster metadata in ${readyTimeoutMs} ms:\n${tail}`);
+      await sleep(100);
+    }
+    for (const m of [matching, worker, ...historyHosts]) m.start();
     const anyExit = {
       get exit() {
         return [...running.values()].find((p) => p.exit)?.exit;
@@ -144,8 +156,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
       exited: Promise.race([...running.values()].map((p) => p.exited)),
     };
     const address = `${HOST}:${frontendGrpc}`;
-    const deadline = Date.now() + readyTimeoutMs;
-    await waitReady(address, null, anyExit, readyTimeoutMs, tail);
+    await waitReady(address, null, anyExit, Math.max(deadline - Date.now(), 1_000), tail);
     await registerNamespace(address, namespace);
     await waitReady(address, namespace, anyExit, Math.max(deadline - Date.now(), 1_000), tail);
 
