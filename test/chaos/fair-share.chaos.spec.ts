@@ -21,7 +21,10 @@ const B_EVENTS = 160;
  */
 const A_EVERY_MS = 4_000;
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** Publishes to A every A_EVERY_MS until stop() resolves it. */
 function steadyPublisher(ledger: Ledger, env: ChaosEnvironment): { stop(): Promise<void> } {
@@ -60,7 +63,12 @@ describe('fair share', () => {
       const { topology, fleet } = chaos;
       const [a, b] = [await topology.newEnvironment(), await topology.newEnvironment()];
       const healthy = await subscribeReceivers(b, fleet, 'l4-b-', [() => 200, () => 200]);
-      await subscribeReceivers(a, fleet, 'l4-a-', Array.from({ length: 50 }, () => tarpit));
+      await subscribeReceivers(
+        a,
+        fleet,
+        'l4-a-',
+        Array.from({ length: 50 }, () => tarpit),
+      );
       const clock = new ReceiptClock();
       const publishB = async () => {
         const phase = new Ledger();
