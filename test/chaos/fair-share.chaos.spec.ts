@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { chaosCase } from './support/chaos-case';
 import { publishAtRate, row, settleAndCount, subscribeReceivers } from './support/case-kit';
 import { useChaosDeployment } from './support/deployment';
-import { arrivedWithin, ReceiptClock, sampler, workersMetric } from './support/fair-share-probe';
+import { arrivedWithin, cpuByRole, cpuSpent, meanLatencies, ReceiptClock, sampler, taskLatencies, workersMetric } from './support/fair-share-probe';
 import type { Behaviour } from './support/fleet';
 import { Ledger } from './support/ledger';
 import type { ChaosEnvironment } from './support/topology';
@@ -72,8 +72,11 @@ describe('fair share', () => {
       const clock = new ReceiptClock();
       const publishB = async () => {
         const phase = new Ledger();
+        const [cpu, latencies] = [cpuByRole(topology.workers, topology.apis), await taskLatencies(topology.workers)];
         await publishAtRate(phase, b, 'load.healthy', B_EVENTS, B_RATE, (l, env, type, data) => clock.publish(l, env, type, data));
         await settleAndCount(topology, phase, fleet, healthy.keys, 120_000);
+        const spent = `CPU ${cpuSpent(cpu, cpuByRole(topology.workers, topology.apis))}; Temporal ${meanLatencies(latencies, await taskLatencies(topology.workers))}`;
+        process.stderr.write(`[L4] phase: ${spent}\n`);
         return { phase, latency: await clock.p95(topology.db, phase, fleet) };
       };
 

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { ReceiverFleet } from './fleet';
 import { type Ledger, percentile } from './ledger';
@@ -73,4 +74,80 @@ export function sampler(read: () => number, everyMs = 1_000): { stop(): { median
       return { median: percentile(values, 50), max: Math.max(0, ...values), samples: values.length };
     },
   };
+}
+
+/** CPU seconds used so far by this process and everything it started, by what they are (read from /proc: Linux only). */
+export function cpuByRole(workers: ServiceProcess[], apis: ServiceProcess[]): Record<string, number> {
+  const stats = new Map<number, { ppid: number; comm: string; seconds: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      // After the command: state, ppid, … utime is field 14 and stime 15 of the whole line (11 and 12 here).
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const role = new Map<number, string>([[process.pid, 'jest']]);
+  for (const w of workers) if (w.pid) role.set(w.pid, 'workers');
+  for (const a of apis) if (a.pid) role.set(a.pid, 'apis');
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; p = stats.get(p)?.ppid ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  const totals: Record<string, number> = {};
+  for (const [pid, s] of stats) {
+    if (!under(pid)) continue;
+    const name = role.get(pid) ?? (s.comm.startsWith('postgres') ? 'postgres' : /temporal/i.test(s.comm) ? 'temporal' : `other:${s.comm}`);
+    totals[name] = (totals[name] ?? 0) + s.seconds;
+  }
+  return totals;
+}
+
+/** `after - before` by role, rounded, as `role 12.3 s` pairs. */
+export function cpuSpent(before: Record<string, number>, after: Record<string, number>): string {
+  return Object.keys(after)
+    .map((k) => [k, after[k] - (before[k] ?? 0)] as const)
+    .filter(([, s]) => s >= 0.5)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, s]) => `${k} ${s.toFixed(1)} s`)
+    .join(', ');
+}
+
+/** Temporal's task latencies as the workers' SDK exports them (plude_temporal_*): total and count of each histogram. */
+const TASK_LATENCIES = ['workflow_task_schedule_to_start_latency', 'workflow_task_execution_latency', 'activity_schedule_to_start_latency'];
+
+export async function taskLatencies(workers: ServiceProcess[]): Promise<Record<string, { sum: number; count: number }>> {
+  const texts = await Promise.all(workers.map(async (w) => (await fetch(`${w.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()));
+  const result: Record<string, { sum: number; count: number }> = {};
+  for (const stem of TASK_LATENCIES) {
+    const total = { sum: 0, count: 0 };
+    for (const line of texts.flatMap((t) => t.split('\n'))) {
+      const name = line.split(/[{ ]/)[0];
+      if (!name.includes(stem)) continue;
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (name.endsWith('_sum')) total.sum += value;
+      else if (name.endsWith('_count')) total.count += value;
+    }
+    result[stem] = total;
+  }
+  return result;
+}
+
+/** The mean of each latency between two readings, in the unit the SDK exports (ms). */
+export function meanLatencies(before: Awaited<ReturnType<typeof taskLatencies>>, after: Awaited<ReturnType<typeof taskLatencies>>): string {
+  return Object.keys(after)
+    .map((k) => {
+      const count = after[k].count - (before[k]?.count ?? 0);
+      const mean = count > 0 ? (after[k].sum - (before[k]?.sum ?? 0)) / count : NaN;
+      return `${k.replace(/_latency$/, '')} ${mean.toFixed(0)} ms × ${count}`;
+    })
+    .join(', ');
 }
