@@ -85,12 +85,14 @@ describe('fair share', () => {
 
       const ledgerA = new Ledger();
       const publisher = steadyPublisher(ledgerA, a);
+      chaos.onStop(() => publisher.stop());
       const inFlight = () => arrivedWithin(fleet, '/l4-a-', ATTEMPT_TIMEOUT_MS);
       // A takes what the cap lets it: its activity share on both workers (its local first attempts come on top).
       await fleet.until(() => inFlight() >= SLOTS, 90_000, `environment A at its cap (${inFlight()} in flight)`);
       const gatedBefore = await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"');
       const aRequestsBefore = fleet.server.requests.filter((r) => r.path.startsWith('/l4-a-')).length;
       const sampling = sampler(inFlight);
+      chaos.onStop(async () => sampling.stop());
       const started = Date.now();
       const besideLoad = load();
       const beside = await publishB();

@@ -122,7 +122,12 @@ export function cpuSpent(before: Record<string, number>, after: Record<string, n
 }
 
 /** Temporal's task latencies as the workers' SDK exports them (plude_temporal_*): total and count of each histogram. */
-const TASK_LATENCIES = ['workflow_task_schedule_to_start_latency', 'workflow_task_execution_latency', 'activity_schedule_to_start_latency'];
+const TASK_LATENCIES = [
+  'workflow_task_schedule_to_start_latency',
+  'workflow_task_execution_latency',
+  'local_activity_execution_latency',
+  'activity_schedule_to_start_latency',
+];
 
 export async function taskLatencies(workers: ServiceProcess[]): Promise<Record<string, { sum: number; count: number }>> {
   const texts = await Promise.all(workers.map(async (w) => (await fetch(`${w.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()));
@@ -141,12 +146,12 @@ export async function taskLatencies(workers: ServiceProcess[]): Promise<Record<s
   return result;
 }
 
-/** The mean of each latency between two readings, in the unit the SDK exports (ms). */
+/** The mean of each latency between two readings, in ms (the SDK exports seconds). */
 export function meanLatencies(before: Awaited<ReturnType<typeof taskLatencies>>, after: Awaited<ReturnType<typeof taskLatencies>>): string {
   return Object.keys(after)
     .map((k) => {
       const count = after[k].count - (before[k]?.count ?? 0);
-      const mean = count > 0 ? (after[k].sum - (before[k]?.sum ?? 0)) / count : NaN;
+      const mean = count > 0 ? (1000 * (after[k].sum - (before[k]?.sum ?? 0))) / count : NaN;
       return `${k.replace(/_latency$/, '')} ${mean.toFixed(0)} ms × ${count}`;
     })
     .join(', ');
