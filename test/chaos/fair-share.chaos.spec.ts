@@ -3,7 +3,7 @@ import { chaosCase } from './support/chaos-case';
 import { publishAtRate, row, settleAndCount, subscribeReceivers } from './support/case-kit';
 import { useChaosDeployment } from './support/deployment';
 import { arrivedWithin, cpuByRole, cpuSpent, meanLatencies, ReceiptClock, sampler, taskLatencies, workersMetric } from './support/fair-share-probe';
-import type { Behaviour } from './support/fleet';
+import { type Behaviour, ReceiverFleet } from './support/fleet';
 import { Ledger } from './support/ledger';
 import type { ChaosEnvironment } from './support/topology';
 
@@ -16,10 +16,11 @@ const tarpit: Behaviour = () => ({ status: 200, delayMs: ATTEMPT_TIMEOUT_MS + 1_
 const B_RATE = 4;
 const B_EVENTS = 160;
 /**
- * Environment A: one event every 4 s to 50 tarpits, 12.5 first attempts a second of 5 s each: with their retries (every
- * 1-2 s after each timeout) they would want far more than the 2 × 50 activity slots within seconds.
+ * Environment A: one event every 10 s to 50 tarpits. None is ever delivered, and each pending notification wants an
+ * attempt of 5 s every 6-7 s (its retries come 1-2 s after each timeout), so within half a minute A's notifications
+ * want more than the 2 × 50 activity slots. A's volume stays below B's: 5 new notifications a second, B's 8.
  */
-const A_EVERY_MS = 4_000;
+const A_EVERY_MS = 10_000;
 
 const load = () =>
   loadavg()
@@ -63,9 +64,12 @@ describe('fair share', () => {
       const { topology, fleet } = chaos;
       const [a, b] = [await topology.newEnvironment(), await topology.newEnvironment()];
       const healthy = await subscribeReceivers(b, fleet, 'l4-b-', [() => 200, () => 200]);
+      // A's receivers listen apart from B's, as another tenant's would: the worker's connections per origin are its own.
+      const tarpits = await ReceiverFleet.start();
+      chaos.onStop(() => tarpits.stop());
       await subscribeReceivers(
         a,
-        fleet,
+        tarpits,
         'l4-a-',
         Array.from({ length: 50 }, () => tarpit),
       );
@@ -86,11 +90,11 @@ describe('fair share', () => {
       const ledgerA = new Ledger();
       const publisher = steadyPublisher(ledgerA, a);
       chaos.onStop(() => publisher.stop());
-      const inFlight = () => arrivedWithin(fleet, '/l4-a-', ATTEMPT_TIMEOUT_MS);
+      const inFlight = () => arrivedWithin(tarpits, '/l4-a-', ATTEMPT_TIMEOUT_MS);
       // A takes what the cap lets it: its activity share on both workers (its local first attempts come on top).
-      await fleet.until(() => inFlight() >= SLOTS, 90_000, `environment A at its cap (${inFlight()} in flight)`);
+      await tarpits.until(() => inFlight() >= SLOTS, 90_000, `environment A at its cap (${inFlight()} in flight)`);
       const gatedBefore = await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"');
-      const aRequestsBefore = fleet.server.requests.filter((r) => r.path.startsWith('/l4-a-')).length;
+      const aRequestsBefore = tarpits.count;
       const sampling = sampler(inFlight);
       chaos.onStop(async () => sampling.stop());
       const started = Date.now();
@@ -99,7 +103,7 @@ describe('fair share', () => {
       const seconds = (Date.now() - started) / 1000;
       const held = sampling.stop();
       const gated = (await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"')) - gatedBefore;
-      const aAttempts = fleet.server.requests.filter((r) => r.path.startsWith('/l4-a-')).length - aRequestsBefore;
+      const aAttempts = tarpits.count - aRequestsBefore;
       await publisher.stop();
 
       const summary =
