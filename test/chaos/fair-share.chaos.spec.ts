@@ -78,10 +78,14 @@ describe('fair share', () => {
         const phase = new Ledger();
         const [cpu, latencies] = [cpuByRole(topology.workers, topology.apis), await taskLatencies(topology.workers)];
         await publishAtRate(phase, b, 'load.healthy', B_EVENTS, B_RATE, (l, env, type, data) => clock.publish(l, env, type, data));
-        await settleAndCount(topology, phase, fleet, healthy.keys, 120_000);
+        // A phase that does not settle still reports what it measured (then fails).
+        const unsettled = await settleAndCount(topology, phase, fleet, healthy.keys, 120_000).then(
+          () => null,
+          (err: unknown) => err,
+        );
         const spent = `CPU ${cpuSpent(cpu, cpuByRole(topology.workers, topology.apis))}; Temporal ${meanLatencies(latencies, await taskLatencies(topology.workers))}`;
         process.stderr.write(`[L4] phase: ${spent}\n`);
-        return { phase, latency: await clock.p95(topology.db, phase, fleet) };
+        return { phase, unsettled, latency: await clock.p95(topology.db, phase, fleet) };
       };
 
       const aloneLoad = load();
@@ -111,6 +115,7 @@ describe('fair share', () => {
         `p50 ${alone.latency.p50.toFixed(0)} → ${beside.latency.p50.toFixed(0)} ms; ${alone.latency.samples} and ${beside.latency.samples} samples; ` +
         `A: ${ledgerA.accepted.size} events, in flight median ${held.median} (max ${held.max}), ${aAttempts} attempts and ${gated} waits for its share in ${seconds.toFixed(0)} s`;
       process.stderr.write(`[L4] ${summary}\n`);
+      if (alone.unsettled || beside.unsettled) throw alone.unsettled ?? beside.unsettled;
       expect(alone.latency.samples).toBe(2 * B_EVENTS);
       expect(beside.latency.samples).toBe(2 * B_EVENTS);
       // A held its share all along: the comparison is with A at its cap, not with A idle.
