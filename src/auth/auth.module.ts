@@ -6,6 +6,7 @@ import { AdminGuard } from './admin.guard';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
+import { EventEraserGuard } from './event-eraser.guard';
 import { RateLimiter } from './rate-limiter';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenAuthenticator } from './token-authenticator';
@@ -24,7 +25,8 @@ import { TokenAuthenticator } from './token-authenticator';
     AdminGuard,
     ApiVersionGuard,
     CatalogWriterGuard,
+    EventEraserGuard,
   ],
-  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
+  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard, EventEraserGuard],
 })
 export class AuthModule {}

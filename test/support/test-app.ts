@@ -70,6 +70,8 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
+  // The purge schedule this app's worker made (one per task queue): gone with the app, as its task queue is.
+  closers.add(() => client.schedule.getHandle(`plude-purge-${config.temporal.taskQueue}`).delete());
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
   // TEST_APP_BOOT_LOG=<file>: one line per boot (its test file, its overrides, how long it took), to count and time them.
   if (process.env.TEST_APP_BOOT_LOG) {
