@@ -32,7 +32,9 @@ export class EventErasureService {
     if (marked.inFlightUntil) await this.attemptsLanded(id, marked.inFlightUntil);
     const cleared = await this.erasures.tombstone(id, tombstoneOf(marked.erasedAt));
     this.metrics.erased();
-    logger.log(`event ${id} of environment ${environmentId} erased: ${marked.cancelled.length} pending notifications cancelled, ${cleared} response bodies cleared`);
+    logger.log(
+      `event ${id} of environment ${environmentId} erased: ${marked.cancelled.length} pending notifications cancelled, ${cleared} response bodies cleared`,
+    );
     return { id, erasedAt: marked.erasedAt.toISOString(), cancelledNotifications: marked.cancelled.length, clearedResponseBodies: cleared };
   }
 

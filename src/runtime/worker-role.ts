@@ -35,7 +35,10 @@ async function ensurePurgeSchedule(schedule: PurgeSchedule, logger: RoleDeps['lo
     const done = await schedule.ensure();
     if (done !== 'unchanged' && done !== 'none') logger.info({ context: 'purge', scheduleId: schedule.scheduleId }, `purge schedule ${done}`);
   } catch (err) {
-    logger.warn({ context: 'purge', scheduleId: schedule.scheduleId }, `the purge schedule could not be made sure of: ${(err as Error).message}; nothing is purged`);
+    logger.warn(
+      { context: 'purge', scheduleId: schedule.scheduleId },
+      `the purge schedule could not be made sure of: ${(err as Error).message}; nothing is purged`,
+    );
   }
 }
 
