@@ -22,15 +22,19 @@ export class EventErasureRepository {
   /** Null when the environment has no such event. An event erased before keeps its first erasure time. */
   async markErased(environmentId: string, eventId: string): Promise<MarkedErased | null> {
     return this.db.transaction(async (tx) => {
+      // UPDATE … RETURNING answers [rows, count]; WITH … SELECT answers the rows.
       const [event] = await tx.query<{ erased_at: Date }[]>(
-        `UPDATE events SET erased_at = COALESCE(erased_at, now()) WHERE id = $1 AND environment_id = $2 RETURNING erased_at`,
+        `WITH erased AS (UPDATE events SET erased_at = COALESCE(erased_at, now()) WHERE id = $1 AND environment_id = $2 RETURNING erased_at)
+         SELECT erased_at FROM erased`,
         [eventId, environmentId],
       );
       if (!event) return null;
       const cancelled = await tx.query<{ id: string; in_flight_until: Date | null }[]>(
-        `UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
-         WHERE event_id = $1 AND status = 'pending'
-         RETURNING id, CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until`,
+        `WITH cancelled AS (
+           UPDATE notifications SET status = 'cancelled', completed_at = now(), next_attempt_at = NULL
+           WHERE event_id = $1 AND status = 'pending'
+           RETURNING id, CASE WHEN attempt_in_flight_until > now() THEN attempt_in_flight_until END AS in_flight_until)
+         SELECT id, in_flight_until FROM cancelled`,
         [eventId],
       );
       const inFlight = cancelled.flatMap((row) => (row.in_flight_until ? [row.in_flight_until.getTime()] : []));
