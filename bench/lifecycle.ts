@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const purged = { events: 0, notifications: 0, attempts: 0 };
     const started = performance.now();
     const purge = (async () => {
-      for (let after: string | null = null; ; ) {
+      for (let after: string | null = null; ;) {
         const batch = await purges.purgeEvents(RETENTION_MS, after, BATCH);
         purged.events += batch.deleted.events;
         purged.notifications += batch.deleted.notifications;
