@@ -85,8 +85,8 @@ export class EventResponse {
       id: event.id,
       type: event.type,
       createdAt: event.createdAt.toISOString(),
-      data: new RawJson(event.dataJson),
       erasedAt: event.erasedAt ? event.erasedAt.toISOString() : null,
+      data: new RawJson(event.dataJson),
       notifications: page.items,
       notificationsNextCursor: page.nextCursor,
     } satisfies Record<keyof EventResponse, unknown>);
