@@ -8,7 +8,10 @@ import { waitFor } from '../../support/wait';
 const echo = (status: number) => (_: number, request: { body: string }) => ({ status, body: request.body });
 
 describe('DELETE /events/:id/data: erasing one event’s data on request', () => {
-  const t = useTestApp({ responder: (index, request) => echo(request.path === '/failing' ? 500 : 200)(index, request) });
+  const t = useTestApp({
+    responder: (index, request) =>
+      request.path === '/slow' ? { ...echo(500)(index, request), delayMs: 1_500 } : echo(request.path === '/failing' ? 500 : 200)(index, request),
+  });
 
   it('cancels its pending notification before any further attempt, then leaves its data in no column of any table', async () => {
     const { api, id: environmentId } = await t.app.newEnvironment();
@@ -60,6 +63,23 @@ describe('DELETE /events/:id/data: erasing one event’s data on request', () =>
     expect(redelivered.body.message).toMatch(/erased/);
     const metrics = await (await fetch(`${t.app.api.url}/metrics`)).text();
     expect(metrics).toMatch(/^plude_events_erased_total [1-9]/m);
+  });
+
+  it('waits for an attempt in flight: its answer is recorded, then cleared with the rest', async () => {
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/slow'));
+    const secret = `in-flight-${randomBytes(8).toString('hex')}`;
+    const published = await api.publish('person.updated', { note: secret });
+    await t.receiver.arrived((r) => r.path === '/slow' && r.body.includes(secret));
+    const erased = await api.request('DELETE', `/events/${published.body.id}/data`);
+    expect(erased.status).toBe(200);
+    // Its answer came 1.5 s after the POST: the erasure waited for the attempt to be recorded (one body cleared),
+    // rather than clearing none and leaving the echo to land after it.
+    expect(erased.body).toMatchObject({ cancelledNotifications: 1, clearedResponseBodies: 1 });
+    const event = await api.request('GET', `/events/${published.body.id}`);
+    const attempts = await api.request('GET', `/notifications/${event.body.notifications[0].id}/attempts`);
+    expect(attempts.body).toEqual([expect.objectContaining({ statusCode: 500, responseBody: null })]);
+    expect(await columnsContaining(t.app.db, [secret], [])).toEqual([]);
   });
 
   it('a recovery leaves an erased event out; asking again changes nothing', async () => {
