@@ -9,5 +9,9 @@ module.exports = {
   testTimeout: 300000,
   globalSetup: '<rootDir>/test/chaos/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/chaos/support/global-teardown.ts',
-  projects: [{ displayName: 'chaos', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'] }],
+  projects: [
+    { displayName: 'chaos', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'] },
+    // Measurements on the chaos topologies, not cases: run only by `npm run test:chaos -- --shapes`.
+    { displayName: 'chaos-shapes', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/chaos/**/*.shapes.ts'] },
+  ],
 };

@@ -45,7 +45,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     searchAttributes,
     warn,
   });
-  const signals = new NotificationSignals(client, warn, config.releaseSignalRate);
+  const signals = new NotificationSignals(client, warn, config.releaseSignalRate, config.releasePageSize);
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
   const readiness = [postgresCheck(db), temporalCheck(client.connection)];
