@@ -34,14 +34,18 @@ describe('the purge: RETENTION as a Temporal Schedule', () => {
       { what: 'the mixed event’s /fine notification succeeded' },
     );
     // Past the retention, the finished event may go; the mixed one keeps a pending notification, so all of it stays.
+    // The finished event's notification ended longer than RETENTION ago, and the pending one's first two attempts
+    // longer than RESPONSE_BODY_RETENTION ago.
     await waitFor(
       () =>
-        t.app.db.query<{ past: boolean }[]>(
-          `SELECT bool_and(completed_at < now() - make_interval(secs => $2::float8 / 1000)) AS past FROM notifications WHERE event_id = $1`,
-          [finished.published.body.id, RETENTION_MS],
+        t.app.db.query<{ past: boolean; old_attempts: number }[]>(
+          `SELECT (SELECT bool_and(completed_at < now() - make_interval(secs => $3::float8 / 1000)) FROM notifications WHERE event_id = $1) AS past,
+                  (SELECT count(*)::int FROM attempts a JOIN notifications n ON n.id = a.notification_id
+                    WHERE n.event_id = $2 AND n.status = 'pending' AND a.number <= 2 AND a.ended_at < now() - interval '1 second') AS old_attempts`,
+          [finished.published.body.id, mixed.body.id, RETENTION_MS],
         ),
-      ([row]) => row.past,
-      { what: 'the finished event’s notifications ended longer than RETENTION ago' },
+      ([row]) => row.past && row.old_attempts === 2,
+      { what: 'the finished notification past RETENTION, the pending one’s first two attempts past RESPONSE_BODY_RETENTION' },
     );
 
     const { info } = await t.app.client.schedule.getHandle(schedule().scheduleId).describe();
