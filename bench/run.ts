@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -203,7 +203,9 @@ async function main(): Promise<void> {
         { name: 'bare workflow, first attempt local', values: r.bareLocal.half },
       ]);
       await writeFile(path.join(ROOT, 'docs', 'bench-half-load.svg'), `${chart}\n`);
-      await writeFile(path.join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(r, 'docs/bench-half-load.svg'));
+      // The data lifecycle's figures come from `npm run bench:lifecycle -- --write` (bench/lifecycle.ts), kept as they are.
+      const lifecycle = await readFile(path.join(ROOT, 'docs', 'bench-lifecycle.md'), 'utf8').catch(() => '');
+      await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${benchmarksMarkdown(r, 'docs/bench-half-load.svg')}${lifecycle ? `\n${lifecycle}` : ''}`);
       log('wrote BENCHMARKS.md and docs/bench-half-load.svg');
     }
   } finally {

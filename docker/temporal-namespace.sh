@@ -9,7 +9,7 @@ set -eu
 
 address="${TEMPORAL_ADDRESS:-temporal:7233}"
 namespace="${TEMPORAL_NAMESPACE:-default}"
-retention="${TEMPORAL_NAMESPACE_RETENTION:-7d}"
+retention="${TEMPORAL_NAMESPACE_RETENTION:-720h}"
 attempts="${RETRY_ATTEMPTS:-60}"
 delay="${RETRY_DELAY:-2}"
 

@@ -6,6 +6,7 @@ import { AdminGuard } from './admin.guard';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
+import { EventEraserGuard } from './event-eraser.guard';
 import { RateLimiter } from './rate-limiter';
 import { RequestAuthenticator } from './request-authenticator';
 import { TokenAuthGuard } from './token-auth.guard';
@@ -26,7 +27,18 @@ import { TokenAuthenticator } from './token-authenticator';
     AdminGuard,
     ApiVersionGuard,
     CatalogWriterGuard,
+    EventEraserGuard,
   ],
-  exports: [TokenAuthenticator, RequestAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
+  exports: [
+    TokenAuthenticator,
+    RequestAuthenticator,
+    RateLimiter,
+    AuthFailureLimiter,
+    TokenAuthGuard,
+    AdminGuard,
+    ApiVersionGuard,
+    CatalogWriterGuard,
+    EventEraserGuard,
+  ],
 })
 export class AuthModule {}

@@ -4,7 +4,7 @@ import type { GateSettings } from '../domain/gate';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
 import { parseDuration } from './duration';
-import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile } from './fields';
+import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile, optionalDuration } from './fields';
 
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
 const maxStoredMs = 2_147_483_647;
@@ -42,12 +42,7 @@ const variables = z.object({
   ALLOW_PRIVATE_TARGETS: bool(false),
   ALLOWED_PORTS: allowedPorts,
   DELIVERY_TIMEOUT: duration('10s'),
-  DNS_TIMEOUT: optional.pipe(z.string().optional()).transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    const parsed = parseDuration(value);
-    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 500ms, 2s or 5s` });
-    return parsed ?? z.NEVER;
-  }),
+  DNS_TIMEOUT: optionalDuration('500ms, 2s or 5s'),
   DNS_CACHE_TTL: durationOrOff('30s'),
   DNS_SERVERS: dnsServers,
   DELIVERY_WINDOW: duration('72h'),
@@ -55,6 +50,9 @@ const variables = z.object({
   RETRY_MAX_INTERVAL: duration('1h'),
   DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
   RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
+  RETENTION: duration('30d'),
+  RESPONSE_BODY_RETENTION: optionalDuration('7d, 72h or 30m'),
+  PURGE_INTERVAL: durationOrOff('1h'),
   DISPATCH_RECOVERY_INTERVAL: duration('30s'),
   AUTO_DISABLE_AFTER: durationOrOff('5d'),
   DELIVERY_RATE_LIMIT: z.coerce.number({ error: 'must be deliveries a second (0: no limit)' }).min(0).max(100_000).default(0),
@@ -108,6 +106,9 @@ const schema = variables.superRefine((env, ctx) => {
   // Stored with every notification as integer milliseconds.
   for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
     if (env[name] > maxStoredMs) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+  }
+  if (env.RESPONSE_BODY_RETENTION !== undefined && env.RESPONSE_BODY_RETENTION > env.RETENTION) {
+    ctx.addIssue({ code: 'custom', path: ['RESPONSE_BODY_RETENTION'], message: 'must not exceed RETENTION (the attempts go with their notification)' });
   }
   if (env.BREAKER_OPEN_FOR > env.BREAKER_MAX_OPEN) {
     ctx.addIssue({ code: 'custom', path: ['BREAKER_OPEN_FOR'], message: 'must not exceed BREAKER_MAX_OPEN' });
@@ -194,6 +195,12 @@ export interface Config {
   outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
+  /**
+   * How long a finished notification, its attempts and its event are kept after the event's last notification ended
+   * (pending ones are never purged), how long attempts keep their response bodies, and how often the purge's Temporal
+   * Schedule runs (0: no schedule).
+   */
+  retention: { retentionMs: number; responseBodyRetentionMs: number; purgeIntervalMs: number };
   /** Live subscriptions one environment may hold: a publish fans out to every one of them. */
   maxSubscriptionsPerEnvironment: number;
   /** Release signals a second that a resume sends to its held notifications' workflows, in batches. */
@@ -281,6 +288,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
+    retention: { retentionMs: env.RETENTION, responseBodyRetentionMs: env.RESPONSE_BODY_RETENTION ?? env.RETENTION, purgeIntervalMs: env.PURGE_INTERVAL },
     maxSubscriptionsPerEnvironment: env.MAX_SUBSCRIPTIONS_PER_ENVIRONMENT,
     releaseSignalRate: env.RELEASE_SIGNAL_RATE,
     worker: {

@@ -80,6 +80,15 @@ export const optional = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A duration with no default: undefined when unset or empty. */
+export const optionalDuration = (examples: string) =>
+  optional.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const parsed = parseDuration(value);
+    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like ${examples}` });
+    return parsed ?? z.NEVER;
+  });
+
 /** A master key: base64 of 32 bytes. Its value never appears in a message. */
 export const masterKey = optional.transform((value, ctx) => {
   if (value === undefined) return undefined;

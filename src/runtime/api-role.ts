@@ -9,6 +9,7 @@ import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { PurgeSchedule } from '../temporal/purge-schedule';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import type { RoleDeps } from './role-deps';
@@ -57,6 +58,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     signals,
     recoveryWorkflows,
     inspector,
+    purgeSchedule: new PurgeSchedule(client, config.temporal, config.retention),
     metrics,
     logger: deps.logger,
     readiness,

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { obtainTemporalCli } from '../../src/dev/temporal-cli';
+import { deliveryPolicyOf } from '../../src/config/config';
+import { newId } from '../../src/domain/ids';
+import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { notificationStateQuery } from '../../workflows/definitions';
+import { purgeData } from '../../workflows/purge-data';
 import type { ApiClient } from '../support/api-client';
 import { waitFor } from '../support/wait';
 import { HttpsReceiver } from '../support/https-receiver';
@@ -196,6 +200,61 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
     return [
       { name: 'recovery-continued-as-new', workflowId: recoveryId, runId: continued.runId },
       { name: 'recovery-completed', workflowId: recoveryId, runId: completed.runId },
+    ];
+  },
+  async purge() {
+    // Three finished events ten days old (IDs of that time: the purge walks events by ID), and a pending notification's
+    // attempt as old with a response body: with RETENTION 7d and RESPONSE_BODY_RETENTION 6d, one event a step and two
+    // steps a run, the purge continues as new twice (events, then bodies) and completes on the bodies' last batch.
+    const app = apps.local;
+    const { api, id: environmentId } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/purged'));
+    const tenDaysAgo = Date.now() - 10 * 86_400_000;
+    const events = new EventRepository(app.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const stored = await events.insertWithNotifications({
+        id: newId('evt', tenDaysAgo + i),
+        environmentId,
+        type: 'replay.purged',
+        dataJson: '{}',
+        idempotencyKey: null,
+        policy: deliveryPolicyOf(app.config.delivery),
+        windowMs: app.config.delivery.windowMs,
+      });
+      ids.push(stored.event.id);
+    }
+    const old = `now() - interval '10 days'`;
+    await app.db.query(`UPDATE events SET created_at = ${old} WHERE id = ANY ($1)`, [ids]);
+    await app.db.query(`UPDATE notifications SET dispatched_at = now(), attempt_count = 1 WHERE event_id = ANY ($1)`, [ids]);
+    await app.db.query(`UPDATE notifications SET status = 'succeeded', completed_at = ${old} WHERE event_id = ANY ($1)`, [ids.slice(0, 3)]);
+    await app.db.query(
+      `INSERT INTO attempts (id, notification_id, number, url, started_at, ended_at, duration_ms, status_code, succeeded, response_body, trigger)
+       SELECT plude_new_id('att'), n.id, 1, n.url, ${old}, ${old}, 0, 200, true, 'ok', 'initial' FROM notifications n WHERE n.event_id = ANY ($1)`,
+      [ids],
+    );
+    const workflowId = `purge-${ids[0]}`;
+    await app.client.workflow.start(purgeData, {
+      taskQueue: app.config.temporal.taskQueue,
+      workflowId,
+      args: [{ retentionMs: 7 * 86_400_000, responseBodyRetentionMs: 6 * 86_400_000, batchSize: 1, batchesPerStep: 1, stepsPerRun: 2 }],
+    });
+    const runs: { runId: string; status: string }[] = [];
+    await waitFor(
+      async () => {
+        runs.length = 0;
+        for await (const execution of app.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+          runs.push({ runId: execution.runId, status: execution.status.name });
+        return runs;
+      },
+      (all) => all.some((r) => r.status === 'COMPLETED') && all.some((r) => r.status === 'CONTINUED_AS_NEW'),
+    );
+    const continued = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
+    const completed = runs.find((r) => r.status === 'COMPLETED');
+    if (!continued || !completed) throw new Error(`purge runs: ${JSON.stringify(runs)}`);
+    return [
+      { name: 'purge-continued-as-new', workflowId, runId: continued.runId },
+      { name: 'purge-completed', workflowId, runId: completed.runId },
     ];
   },
 };

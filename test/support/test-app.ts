@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
 import { KeyRing } from '../../src/crypto/key-ring';
@@ -79,6 +79,15 @@ export async function startTestApp(
   const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
+  // The purge schedule this app's worker made (one per task queue): gone with the app, as its task queue is.
+  closers.add(() =>
+    client.schedule
+      .getHandle(`plude-purge-${config.temporal.taskQueue}`)
+      .delete()
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err; // PURGE_INTERVAL=0: none was made
+      }),
+  );
   const admin = new ApiClient(api.url, { token: ADMIN_TOKEN }, api.adminUrl);
   // TEST_APP_BOOT_LOG=<file>: one line per boot (its test file, its overrides, how long it took), to count and time them.
   if (process.env.TEST_APP_BOOT_LOG) {

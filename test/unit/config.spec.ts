@@ -131,6 +131,27 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('data lifecycle', () => {
+    it('keeps finished data 30 days, response bodies as long, and purges hourly, unless told otherwise', () => {
+      expect(loadConfig({}).retention).toEqual({ retentionMs: 30 * 86_400_000, responseBodyRetentionMs: 30 * 86_400_000, purgeIntervalMs: 3_600_000 });
+      expect(loadConfig({ RETENTION: '7d', RESPONSE_BODY_RETENTION: ' ', PURGE_INTERVAL: '0' }).retention).toEqual({
+        retentionMs: 7 * 86_400_000,
+        responseBodyRetentionMs: 7 * 86_400_000,
+        purgeIntervalMs: 0,
+      });
+      expect(loadConfig({ RETENTION: '2s', RESPONSE_BODY_RETENTION: '1s' }).retention).toMatchObject({ retentionMs: 2_000, responseBodyRetentionMs: 1_000 });
+    });
+
+    it('names a bad retention, and response bodies kept longer than their attempts', () => {
+      const attempt = () => loadConfig({ RETENTION: 'forever', RESPONSE_BODY_RETENTION: 'soon', PURGE_INTERVAL: 'hourly' });
+      expect(attempt).toThrow(/RETENTION: "forever" is not a duration/);
+      expect(attempt).toThrow(/RESPONSE_BODY_RETENTION: "soon" is not a duration/);
+      expect(attempt).toThrow(/PURGE_INTERVAL: "hourly" is not a duration/);
+      expect(() => loadConfig({ RETENTION: '0' })).toThrow(/RETENTION/);
+      expect(() => loadConfig({ RETENTION: '7d', RESPONSE_BODY_RETENTION: '8d' })).toThrow(/RESPONSE_BODY_RETENTION: must not exceed RETENTION/);
+    });
+  });
+
   it('reads a duration that is not one, even an empty one, as a bad variable', () => {
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(ConfigError);
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(/DELIVERY_TIMEOUT: "" is not a duration/);

@@ -47,12 +47,13 @@ interface EventRow {
   data_json: string;
   idempotency_key: string | null;
   created_at: Date;
+  erased_at: Date | null;
 }
 
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.data::text AS data_json';
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
@@ -66,6 +67,7 @@ const toEntity = (row: EventRow): EventEntity =>
     dataJson: row.data_json,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
+    erasedAt: row.erased_at ?? null,
   });
 
 const toNotifications = (row: NotificationsRow): StoredNotification[] => (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) }));
@@ -86,7 +88,7 @@ export class EventRepository {
          INSERT INTO events (id, environment_id, type, data, idempotency_key)
          VALUES ($1, $2, $3, $4::json, $5)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, environment_id, type, idempotency_key, created_at
+         RETURNING id, environment_id, type, idempotency_key, created_at, erased_at
        ), notification AS (
          INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ${policyColumnList()})
          SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, s.url, event.created_at,

@@ -37,7 +37,8 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services.temporal.image).toMatch(/^temporalio\/server:1\.29\.\d+$/);
       expect(services.temporal.depends_on).toEqual({ 'temporal-schema': expect.objectContaining({ condition: 'service_completed_successfully' }) });
       expect(services['temporal-namespace'].depends_on).toEqual({ temporal: expect.objectContaining({ condition: 'service_healthy' }) });
-      expect(services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '168h' });
+      expect(services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '720h' });
+      expect(services.worker.environment).toMatchObject({ RETENTION: '720h', PURGE_INTERVAL: '1h' });
       for (const role of ['api', 'worker']) {
         expect(services[role].depends_on).toMatchObject({
           'temporal-namespace': { condition: 'service_completed_successfully' },
@@ -53,6 +54,14 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services.api.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3000/health/ready');
       expect(services.worker.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3001/health/ready');
       expect(services.worker.environment).toMatchObject({ WORKER_PORT: '3001' });
+    });
+
+    it('the namespace keeps closed workflows for RETENTION, unless TEMPORAL_NAMESPACE_RETENTION says otherwise', async () => {
+      const matched = await loadCompose({ RETENTION: '48h' });
+      expect(matched.services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '48h' });
+      expect(matched.services.api.environment).toMatchObject({ RETENTION: '48h' });
+      const apart = await loadCompose({ RETENTION: '48h', TEMPORAL_NAMESPACE_RETENTION: '168h' });
+      expect(apart.services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '168h' });
     });
 
     it("publishes the API on the host's loopback only, unless API_BIND says otherwise", async () => {
