@@ -85,6 +85,7 @@ const DYNAMIC_CONFIG: Record<string, unknown> = {
   'system.enableActivityEagerExecution': true,
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  'matching.enableFairness': true,
   'frontend.namespaceRPS.visibility': 100,
   'history.hostLevelCacheMaxSize': 8192,
 };
