@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { masterKeyId } from '../../../src/crypto/key-ring';
 import { freePort } from '../../../src/lib/free-port';
 import { ApiClient } from '../../support/api-client';
+import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
 import { ROOT, BUILT, ensureBuilt } from '../../support/built';
 import { createEnvironment } from '../../support/environments';
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../../support/test-app';
@@ -72,8 +73,11 @@ async function stop({ child }: Started): Promise<void> {
 describe('ENCRYPTION_KEY_FILE: the master key from a file', () => {
   let dir: string;
   let keyFile: string;
+  // A database of its own: npm start declares its example event types in the platform's catalog, which every other
+  // test file's environments share.
+  let database: ScratchDatabase;
   const common = () => ({
-    DATABASE_URL: process.env.DATABASE_URL as string,
+    DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS as string,
     TEMPORAL_TASK_QUEUE: `key-file-${randomBytes(4).toString('hex')}`,
     ENCRYPTION_KEY_FILE: keyFile,
@@ -81,9 +85,10 @@ describe('ENCRYPTION_KEY_FILE: the master key from a file', () => {
 
   beforeAll(async () => {
     ensureBuilt();
+    database = await createScratchDatabase(suiteAdminUrl(), 'key_file');
     dir = await mkdtemp(path.join(tmpdir(), 'plude-key-file-'));
     keyFile = path.join(dir, 'master-key');
-    // The suite's key (the database holds keys it sealed), with a trailing newline, readable by its group: a warning.
+    // The suite's key, with a trailing newline, readable by its group: a warning.
     await writeFile(keyFile, `${ENCRYPTION_KEY}\n`);
     await chmod(keyFile, 0o640);
   }, 240_000);
@@ -93,6 +98,7 @@ describe('ENCRYPTION_KEY_FILE: the master key from a file', () => {
   });
 
   afterAll(async () => {
+    await database?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -105,7 +111,7 @@ describe('ENCRYPTION_KEY_FILE: the master key from a file', () => {
     const { api: client } = await createEnvironment(new ApiClient(`http://127.0.0.1:${port}`, { token: ADMIN_TOKEN }));
     const subscribed = await client.subscribe('https://127.0.0.1:9/key-file');
     expect(subscribed.status).toBe(200);
-    const db = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });
+    const db = new DataSource({ type: 'postgres', url: database.url });
     await db.initialize();
     try {
       const [row] = await db.query<{ masterKeyId: string }[]>(`SELECT k.master_key_id AS "masterKeyId" FROM signing_keys k WHERE k.subscription_id = $1`, [
