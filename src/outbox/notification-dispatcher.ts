@@ -166,6 +166,8 @@ export class NotificationDispatcher {
       policy: d.policy,
       firstAttempt,
       trigger: d.trigger,
+      // Only when ordered: the input of an unordered notification stays as it was before ordering existed.
+      ...(d.ordered ? { ordered: true } : {}),
     };
     try {
       await client.workflow.start(deliverNotification, {

@@ -3,6 +3,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
+import { createOrderingActivities } from '../../activities/ordering';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { deliveryPolicyOf } from '../config/config';
 import { fairShareCaps } from '../domain/fair-share';
@@ -15,6 +16,7 @@ import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+import { turnSignals } from '../temporal/turn-signals';
 import { workflowSource } from './workflow-source';
 
 /** The recovery activities' storage: the outbox pages its redeliveries, the recovery's row records its end. */
@@ -89,6 +91,7 @@ export async function createDeliveryWorker(
       // Each environment's share of this worker's slots (ENVIRONMENT_MAX_IN_FLIGHT_SHARE), counted in memory.
       fairShare: fairShareCaps(config.worker.environmentShare, { activities: config.worker.maxConcurrentActivities, workflowTasks: WORKFLOW_TASK_SLOTS }),
     }),
+    ...createOrderingActivities({ store, turns: turnSignals(client) }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({
