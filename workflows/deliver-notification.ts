@@ -38,7 +38,9 @@ const { expireNotification, cancelNotification } = proxyActivities<DeliveryActiv
   summary: 'record the final status',
 });
 
-const { passTurn } = proxyActivities<OrderingActivities>({
+// Local: one indexed read and one signal, in the workflow task that saw the notification end (no task queue round trip
+// between one notification of a key and the next).
+const { passTurn } = proxyLocalActivities<OrderingActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
   summary: 'tell the next notification of its ordering key',
@@ -158,6 +160,9 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
         setCurrentDetails('');
         state.status = 'delivering';
         delete state.waitsFor;
+        // Its turn: the next try runs as a first attempt does (local, in this workflow task), so the key's next
+        // notification follows as soon as this one's turn comes.
+        local = input.firstAttempt === 'local';
         continue;
       }
       if ('held' in step) {
