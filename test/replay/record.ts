@@ -15,6 +15,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * Records one history for every path a notification or a recovery can take, from the real stack (the API, the
  * worker, the suite's Temporal dev server and PostgreSQL), into test/replay/histories/<version>/<path>.json, as the Temporal
  * CLI exports them (`temporal workflow show --output json`). `npm run replay:record`; then replay.spec.ts replays them.
+ * `REPLAY_PATHS=ordered-waited-for-turn,ordered-skipped npm run replay:record` records those paths only (a new path's
+ * history, beside the release's others, which stay as they were recorded).
  */
 /** One folder per release (package.json's version): a release's histories stay while its workflows may run. */
 const HISTORIES = join(__dirname, 'histories', (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
@@ -27,7 +29,10 @@ interface Recorded {
   runId: string;
 }
 
-/** Per path: /flaky fails twice, /retry-after asks for 1 s once, /gone answers 410 until healed, /down always 500. */
+/**
+ * Per path: /flaky fails twice, /retry-after asks for 1 s once, /gone and /ordered answer 410 and 500 until healed,
+ * /down always 500.
+ */
 const healed = new Set<string>();
 let receiver: HttpsReceiver;
 const respond = (path: string) => {
@@ -36,6 +41,7 @@ const respond = (path: string) => {
   if (path === '/flaky') return seen <= 2 ? 500 : 204;
   if (path === '/retry-after') return seen <= 1 ? { status: 503, headers: { 'retry-after': '1' } } : 204;
   if (path === '/gone') return 410;
+  if (path === '/ordered') return 500;
   if (path.startsWith('/down')) return 500;
   return 204;
 };
@@ -89,6 +95,22 @@ const held = (app: TestApp, id: string) =>
   );
 const pause = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'paused' });
 const activate = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'active' });
+
+/** An ordered subscription (issue 22) of the path, and `count` events of one ordering key; their notifications' IDs. */
+async function publishOrdered(app: TestApp, path: string, count: number) {
+  const { api } = await app.newEnvironment();
+  const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url(path), ordering: 'key' });
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const published = await api.request('POST', '/events', { type: 'replay.recorded', data: { path, n }, orderingKey: 'replay' });
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
+    ids.push(event.body.notifications[0].id as string);
+  }
+  return { api, subscriptionId: subscription.id as string, ids };
+}
 
 const paths: Record<string, () => Promise<Recorded[]>> = {
   async 'first-try-local'() {
@@ -148,6 +170,26 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
     );
     return [{ name: 'redelivered', workflowId: id, runId: second.runId }];
   },
+  async 'ordered-waited-for-turn'() {
+    // The head fails until healed; the second waits for its turn, gets it from the head's end, and passes it on.
+    const { ids } = await publishOrdered(apps.local, '/ordered', 2);
+    await waitFor(
+      () => apps.local.client.workflow.getHandle(ids[1]).query(notificationStateQuery),
+      (s) => s.status === 'waiting',
+    );
+    healed.add('/ordered');
+    return [await closed(apps.local.client, 'ordered-head-passes-turn', ids[0]), await closed(apps.local.client, 'ordered-waited-for-turn', ids[1])];
+  },
+  async 'ordered-skipped'() {
+    const { api, ids } = await publishOrdered(apps.local, '/down-until-skipped', 1);
+    await waitFor(
+      () => api.request('GET', `/notifications/${ids[0]}`),
+      (r) => r.body.attemptCount >= 2,
+    );
+    const skipped = await api.request('POST', `/notifications/${ids[0]}/skip`);
+    if (skipped.status !== 200) throw new Error(`skip refused: ${JSON.stringify(skipped.body)}`);
+    return [await closed(apps.local.client, 'ordered-skipped', ids[0])];
+  },
   async recovery() {
     const app = apps.recovery;
     const { api, subscriptionId, id } = await publishTo(app, '/down-for-recovery', (api) => api.publish('replay.recorded', { before: true }));
@@ -195,8 +237,10 @@ async function exportHistory({ name, workflowId, runId }: Recorded): Promise<voi
 
 it('records every path', async () => {
   await mkdir(HISTORIES, { recursive: true });
-  const results = await Promise.allSettled(Object.values(paths).map((path) => path()));
-  const failed = Object.keys(paths).filter((_, i) => results[i].status === 'rejected');
+  const only = process.env.REPLAY_PATHS?.split(',');
+  const chosen = Object.entries(paths).filter(([name]) => !only || only.includes(name));
+  const results = await Promise.allSettled(chosen.map(([, path]) => path()));
+  const failed = chosen.map(([name]) => name).filter((_, i) => results[i].status === 'rejected');
   for (const result of results) if (result.status === 'fulfilled') for (const recorded of result.value) await exportHistory(recorded);
   if (failed.length > 0)
     throw new Error(`not recorded: ${failed.join(', ')}: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' ')}`);
