@@ -150,6 +150,7 @@ export class OutboxRepository {
        ), place AS (
          INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
          SELECT r.subscription_id, o.ordering_key, count(*) FROM ordered o, r GROUP BY r.subscription_id, o.ordering_key
+         ORDER BY o.ordering_key -- the counters locked in one order, whoever else takes several
          ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
          RETURNING ordering_key, last_seq
        ), places AS (

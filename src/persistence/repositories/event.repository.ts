@@ -108,9 +108,11 @@ export class EventRepository {
          -- makes the delete wait until this commits, and then its cancel sees this notification.
          FOR KEY SHARE OF s
        ), place AS (
-         -- The next place in each ordered (subscription, key): one counter row per subscription, locked until commit.
+         -- The next place in each ordered (subscription, key): one counter row per subscription, locked until commit,
+         -- in the order of the subscriptions' IDs (two publishes of one key to the same subscriptions never deadlock).
          INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
          SELECT matched.id, event.ordering_key, 1 FROM matched, event WHERE matched.ordering = 'key' AND event.ordering_key IS NOT NULL
+         ORDER BY matched.id
          ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + 1
          RETURNING subscription_id, last_seq
        ), notification AS (
