@@ -24,8 +24,8 @@ const ATTEMPT_OVERHEAD_MS = 5_000;
 const HOLD_RECHECK_MS = 3_600_000;
 /**
  * An ordered notification waiting for its turn looks at the database after this long without a `turn` signal (in case
- * one was lost), then after twice as long each time, up to TURN_RECHECK_MAX_MS: a waiting notification's history grows
- * by a few events per look, a few hundred in a whole window at most.
+ * one was lost; ORDERING_RECHECK_INTERVAL, in the input), then after twice as long each time, up to TURN_RECHECK_MAX_MS:
+ * a waiting notification's history grows by a few events per look, a few hundred in a whole window at most.
  */
 const TURN_RECHECK_FIRST_MS = 60_000;
 const TURN_RECHECK_MAX_MS = 900_000;
@@ -130,7 +130,7 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
   // A notification of its key ended: perhaps it is this one's turn. (A signal handler is no command: no patch.)
   let turn = false;
   setHandler(turnSignal, () => void (turn = true));
-  let turnRecheckMs = TURN_RECHECK_FIRST_MS;
+  let turnRecheckMs = input.turnRecheckMs ?? TURN_RECHECK_FIRST_MS;
   /** An ordered notification, once it ended, tells its key's next one (no-op for runs from before ordering). */
   const passTheTurn = async () => {
     if (input.ordered && patched(ORDERED_DELIVERY)) await passTurn(notificationId);

@@ -28,6 +28,8 @@ export interface DeliverNotificationInput {
    * database now and then) and, once it ended, tells its key's next notification. Absent before ordering existed.
    */
   ordered?: boolean;
+  /** An ordered notification's first look at the database while it waits without a signal; 1 min when absent. */
+  turnRecheckMs?: number;
 }
 
 /** What one attempt needs: passed to the activity as its argument. */

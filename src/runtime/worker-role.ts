@@ -68,6 +68,7 @@ export async function createDeliveryWorker(
     outbox,
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
+    orderingRecheckMs: config.delivery.orderingRecheckMs,
     eager: false,
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     warn,

@@ -16,7 +16,14 @@ describe('ordered delivery: pause, expiry, recovery, ordering changed', () => {
   const t = useTestApp({
     responder: (_, request) => (request.path.startsWith('/down') && !healed.has(request.path) ? 500 : 200),
     // Windows short enough to watch them close; no breaker, which would hold the heads for reasons of its own.
-    env: { DELIVERY_WINDOW: '5s', DELIVERY_TIMEOUT: '1s', RETRY_INITIAL_INTERVAL: '200ms', RETRY_MAX_INTERVAL: '1s', BREAKER_FAILURE_THRESHOLD: '0' },
+    env: {
+      DELIVERY_WINDOW: '5s',
+      DELIVERY_TIMEOUT: '1s',
+      RETRY_INITIAL_INTERVAL: '200ms',
+      RETRY_MAX_INTERVAL: '1s',
+      BREAKER_FAILURE_THRESHOLD: '0',
+      ORDERING_RECHECK_INTERVAL: '1s',
+    },
   });
 
   async function orderedKey(api: ApiClient, path: string, count: number): Promise<{ subscriptionId: string; ids: string[] }> {
@@ -137,6 +144,27 @@ describe('ordered delivery: pause, expiry, recovery, ordering changed', () => {
         .slice(-3)
         .map((r) => r.headers['webhook-id']),
     ).toEqual(ids);
+  });
+
+  it('a lost turn signal: the waiting notification finds its turn at its next look at the database', async () => {
+    const { api } = await t.app.newEnvironment();
+    const path = '/down-lost-signal';
+    const { ids } = await orderedKey(api, path, 2);
+    await waitFor(
+      () => statusOf(api, ids[1]),
+      (n) => n.waitsFor === ids[0],
+    );
+    // The head ends without its workflow passing the turn on (terminated: no code of it runs), as if that signal
+    // were lost; the database says it ended.
+    await t.app.client.workflow.getHandle(ids[0]).terminate('the test loses its turn signal');
+    await t.app.db.query(`UPDATE notifications SET status = 'skipped', completed_at = now() WHERE id = $1`, [ids[0]]);
+    healed.add(path);
+    const delivered = await waitFor(
+      () => statusOf(api, ids[1]),
+      (n) => n.status === 'succeeded',
+      { what: 'the second delivered after its look at the database (ORDERING_RECHECK_INTERVAL 1s)' },
+    );
+    expect(delivered.attemptCount).toBe(1);
   });
 
   it('ordering set back to none: new notifications are unordered, those already waiting keep their turn', async () => {
