@@ -1,12 +1,8 @@
+import type { OrderingStore } from '../src/domain/ordering';
+
 /** Wakes a notification's workflow with the `turn` signal (src/temporal/turn-signals.ts); one not running needs nothing. */
 export interface TurnSignaller {
   signalTurn(notificationId: string): Promise<void>;
-}
-
-/** What ordering needs from storage. Implemented by src/persistence/repositories/delivery.repository.ts. */
-export interface OrderingStore {
-  /** After an ordered notification ended: the first pending notification of its key (its turn now), or null. */
-  headOfKeyOf(notificationId: string): Promise<string | null>;
 }
 
 export interface OrderingDeps {

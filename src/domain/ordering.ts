@@ -16,6 +16,12 @@ export const ORDERING_KEY_MESSAGE = 'orderingKey must be a string of 1-256 print
 
 export const isOrderingKey = (value: unknown): value is string => typeof value === 'string' && ORDERING_KEY.test(value);
 
+/** What ordering needs from storage. Implemented by src/persistence/repositories/ordering.repository.ts. */
+export interface OrderingStore {
+  /** After an ordered notification ended: the first pending notification of its key (its turn now), or null. */
+  headOfKeyOf(notificationId: string): Promise<string | null>;
+}
+
 /** Why an ordered notification is not attempted yet: the first notification of its key that has not ended. */
 export interface TurnWait {
   /** The key's head: the pending notification with the earliest place, which must end first. */

@@ -10,6 +10,7 @@ import { fairShareCaps } from '../domain/fair-share';
 import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
+import { OrderingRepository } from '../persistence/repositories/ordering.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
@@ -92,7 +93,7 @@ export async function createDeliveryWorker(
       // Each environment's share of this worker's slots (ENVIRONMENT_MAX_IN_FLIGHT_SHARE), counted in memory.
       fairShare: fairShareCaps(config.worker.environmentShare, { activities: config.worker.maxConcurrentActivities, workflowTasks: WORKFLOW_TASK_SLOTS }),
     }),
-    ...createOrderingActivities({ store, turns: turnSignals(client) }),
+    ...createOrderingActivities({ store: new OrderingRepository(db), turns: turnSignals(client) }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
   };
   const worker = await Worker.create({

@@ -169,22 +169,6 @@ export class DeliveryRepository implements DeliveryStore {
   }
 
   /**
-   * After an ordered notification ended: its key's head now, the pending notification of the same subscription and key
-   * with the earliest place (whose turn it may be), or null when none is pending or the subscription was deleted.
-   */
-  async headOfKeyOf(notificationId: string): Promise<string | null> {
-    const rows = await this.db.query<{ id: string }[]>(
-      `SELECT p.id FROM notifications n
-       JOIN subscriptions s ON s.id = n.subscription_id AND s.deleted_at IS NULL
-       JOIN notifications p ON p.subscription_id = n.subscription_id AND p.ordering_key = n.ordering_key AND p.status = 'pending'
-       WHERE n.id = $1 AND n.ordering_key IS NOT NULL AND p.id <> n.id
-       ORDER BY p.ordering_seq LIMIT 1`,
-      [notificationId],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  /**
    * Locks the notification's row against the delete's cancel (subscription.repository.ts softDelete): either the
    * delete's cancel comes first and this finds it no longer pending, or this comes first and the delete sees the
    * attempt in flight and waits for it.

@@ -199,6 +199,16 @@ describe('ordered delivery per key (issue 22)', () => {
     );
     expect(waiting.body).toMatchObject({ status: 'pending', waitsFor: stuckId, orderingKey: 'r', attemptCount: 1 });
     expect((await api.request('GET', `/webhooks/subscriptions/${subscriptionId}/ordering/r`)).body).toMatchObject({ head: { id: stuckId }, waiting: 1 });
+    // In the Web UI: the summary says ordered, the details say how, and the current details name the head it waits for.
+    const handle = t.app.client.workflow.getHandle(firstId);
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toMatch(/ \(ordered\)$/);
+    expect(await description.staticDetails()).toContain('- ordering: by key');
+    const metadata = await waitFor(
+      () => handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata'),
+      (m) => (m.currentDetails ?? '').includes(stuckId),
+    );
+    expect(metadata.currentDetails).toContain('waiting for its turn');
 
     expect((await api.request('POST', `/notifications/${stuckId}/skip`)).status).toBe(200);
     const delivered = await waitFor(
