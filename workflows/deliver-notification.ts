@@ -29,7 +29,10 @@ const HOLD_RECHECK_MS = 3_600_000;
  */
 const TURN_RECHECK_FIRST_MS = 60_000;
 const TURN_RECHECK_MAX_MS = 900_000;
-/** The patch of issue 22 (ordered delivery): waiting for the turn, and passing the turn on at the end. */
+/**
+ * The patch of issue 22 (ordered delivery): waiting for the turn, and passing the turn on at the end. Patch
+ * 'ordered-delivery', added in 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
+ */
 const ORDERED_DELIVERY = 'ordered-delivery';
 
 const { expireNotification, cancelNotification } = proxyActivities<DeliveryActivities>({
