@@ -1,6 +1,6 @@
 import { ApplicationFailure, asyncLocalStorage, log } from '@temporalio/activity';
 import { attemptOutcome, type DeliveryContext } from '../src/domain/delivery';
-import { EnvironmentShare, fairShareWait, NO_FAIR_SHARE, RememberedEnvironments, type FairShareCaps } from '../src/domain/fair-share';
+import { EnvironmentShare, NO_FAIR_SHARE, RememberedEnvironments, ShareTurns, type FairShareCaps } from '../src/domain/fair-share';
 import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
@@ -84,6 +84,7 @@ export function createActivities({
 }: ActivityDeps) {
   const share = new EnvironmentShare(fairShare);
   const waitingForShare = new RememberedEnvironments();
+  const turns = new ShareTurns(fairShare);
 
   /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
   function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
@@ -241,7 +242,7 @@ export function createActivities({
       const known = waitingForShare.get(notificationId);
       const leftNow = remainingMs(expiresAt, new Date());
       if (known !== undefined && leftNow > 0 && share.isFull(known, firstAttempt)) {
-        const wait = fairShareWait(random);
+        const wait = turns.refused(known, Date.now(), random);
         throw gated(wait.reason, wait.wait, leftNow);
       }
       const delivery = await store.loadDelivery(notificationId);
@@ -266,14 +267,16 @@ export function createActivities({
       const environmentId = delivery.event.environmentId;
       if (!share.tryTake(environmentId, firstAttempt)) {
         waitingForShare.remember(notificationId, environmentId);
-        const wait = fairShareWait(random);
+        const wait = turns.refused(environmentId, Date.now(), random);
         throw gated(wait.reason, wait.wait, beforeGate);
       }
       waitingForShare.forget(notificationId);
+      const taken = Date.now();
       try {
         return await makeAttempt(request, delivery, beforeGate);
       } finally {
         share.release(environmentId, firstAttempt);
+        turns.ended(environmentId, Date.now() - taken);
       }
     },
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run test:chaos [-- --report] [jest options]`: the chaos suite in band; --report rewrites RELIABILITY.md.
+// `npm run test:chaos -- --shapes`: instead of the cases, the measurements of BENCHMARKS.md's "Past one box".
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const args = process.argv.slice(2);
 const report = args.includes('--report');
-const jestArgs = args.filter((arg) => arg !== '--report');
+const shapes = args.includes('--shapes');
+const jestArgs = ['--selectProjects', shapes ? 'chaos-shapes' : 'chaos', ...args.filter((arg) => arg !== '--report' && arg !== '--shapes')];
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(process.execPath, [jest, '--config', path.join(__dirname, '..', 'jest.chaos.config.js'), '--runInBand', ...jestArgs], {
   stdio: 'inherit',

@@ -17,6 +17,7 @@ async function main(closers: Closers): Promise<void> {
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
   const logger = createAppLogger(config.log);
   const log = logger.child({ context: 'api' });
+  for (const line of config.warnings) log.warn(line);
   onShutdown(
     () => closers.closeAll((line) => log.info(line)),
     (line) => log.info(line),

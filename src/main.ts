@@ -16,7 +16,7 @@ import { installTemporalRuntime } from './runtime/temporal-runtime';
 /**
  * `npm start`: everything in one process for a new user — PostgreSQL and Temporal (embedded unless DATABASE_URL /
  * TEMPORAL_ADDRESS name real ones), the worker, and the API starting workflows eagerly on that worker. The admin
- * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY, else from files it generates in DATA_DIR, a
+ * token and the master key come from ADMIN_TOKEN and ENCRYPTION_KEY (or ENCRYPTION_KEY_FILE), else from files it generates in DATA_DIR, a
  * folder kept 0700 with its secrets 0600 (narrowed, with a warning, at every start).
  * Receivers' certificates may also come from DATA_DIR's development CA, which `plude listen` issues its own from.
  */
@@ -25,6 +25,7 @@ async function main(closers: Closers): Promise<void> {
   const logger = createAppLogger(config.log);
   const main = logger.child({ context: 'main' });
   const log = (line: string) => main.info(line);
+  for (const line of config.warnings) main.warn(line);
   onShutdown(() => closers.closeAll(log), log);
 
   // As root without DATABASE_URL, the embedded PostgreSQL (user `postgres`) must pass through the folder to its cluster.

@@ -24,6 +24,7 @@ async function main(closers: Closers): Promise<void> {
   const keyRing = new KeyRing(encryptionKey, config.encryption.previousKey);
   const logger = createAppLogger(config.log);
   const log = logger.child({ context: 'worker' });
+  for (const line of config.warnings) log.warn(line);
   onShutdown(
     () => closers.closeAll((line) => log.info(line)),
     (line) => log.info(line),

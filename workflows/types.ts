@@ -1,6 +1,7 @@
 import type { FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
 import type { TurnWait } from '../src/domain/ordering';
 import type { DeliveryPolicy } from '../src/domain/retry-schedule';
+import type { PurgeCounts } from '../src/domain/purge';
 import type { DeliveryTrigger, FinalNotificationStatus, GateReason } from '../src/domain/statuses';
 
 /** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
@@ -85,4 +86,22 @@ export interface RecoveryPage {
   next: RecoveryCursor | null;
   redelivered: number;
   started: number;
+}
+
+/** Input of the purge workflow (workflows/purge-data.ts), set by its schedule; a run that continues as new carries the rest on. */
+export interface PurgeDataInput {
+  /** RETENTION: how long after an event's last notification ended it is deleted, with its notifications and attempts. */
+  retentionMs: number;
+  /** RESPONSE_BODY_RETENTION: when shorter than retentionMs, attempts' response bodies are cleared after this long. */
+  responseBodyRetentionMs: number;
+  /** Rows (events, or attempts) per batch: one short transaction each. */
+  batchSize: number;
+  /** Batches per activity call. */
+  batchesPerStep: number;
+  /** Activity calls per run, then it continues as new. */
+  stepsPerRun: number;
+  /** Carried on by continue-as-new: the counts so far, the last event ID looked at, and the phase. */
+  purged?: PurgeCounts;
+  after?: string | null;
+  phase?: 'events' | 'responseBodies' | 'done';
 }

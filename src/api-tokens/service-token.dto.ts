@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-vali
 import { ENVIRONMENT_ID } from '../domain/environment-id';
 import { type Scope, SERVICE_SCOPES } from '../domain/scopes';
 import type { ApiTokenEntity } from '../persistence/entities';
+import { IssuedTokenFields, TokenSummaryFields } from './token-fields.dto';
 
 const SCOPES_DOC: ApiPropertyOptions = { type: [String], items: { type: 'string', enum: [...SERVICE_SCOPES] }, example: [...SERVICE_SCOPES] };
 const ENVIRONMENTS_DOC = 'The environments it may name in X-environment; left out (null): every environment, those created later included';
@@ -29,15 +30,9 @@ export class IssueServiceTokenRequest {
 }
 
 /** A service token as the admin API lists it: never the token nor its hash. */
-export class ServiceTokenSummaryResponse {
-  @ApiProperty({ example: 'tok_01J…' })
-  id: string;
-
+export class ServiceTokenSummaryResponse extends TokenSummaryFields {
   @ApiProperty({ example: 'billing' })
   name: string;
-
-  @ApiProperty({ description: 'The token’s first 12 characters, to tell tokens apart', example: 'pwh_Zq3xY7aB' })
-  prefix: string;
 
   @ApiProperty(SCOPES_DOC)
   scopes: Scope[];
@@ -45,36 +40,12 @@ export class ServiceTokenSummaryResponse {
   @ApiProperty({ type: [String], nullable: true, description: ENVIRONMENTS_DOC, example: null })
   environments: string[] | null;
 
-  @ApiProperty({ format: 'date-time' })
-  createdAt: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'To about a minute and a half; null until the token authenticates a request' })
-  lastUsedAt: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  revokedAt: string | null;
-
   static from(token: ApiTokenEntity): ServiceTokenSummaryResponse {
-    return {
-      id: token.id,
-      name: token.name ?? '',
-      prefix: token.tokenPrefix,
-      scopes: token.scopes,
-      environments: token.environments,
-      createdAt: token.createdAt.toISOString(),
-      lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
-      revokedAt: token.revokedAt?.toISOString() ?? null,
-    };
+    return { ...TokenSummaryFields.summaryFields(token), name: token.name ?? '', scopes: token.scopes, environments: token.environments };
   }
 }
 
-export class ServiceTokenResponse {
-  @ApiProperty({ description: 'The token, shown this once: only its SHA-256 hash is stored', example: 'pwh_…' })
-  token: string;
-
-  @ApiProperty({ example: 'tok_01J…' })
-  id: string;
-
+export class ServiceTokenResponse extends IssuedTokenFields {
   @ApiProperty({ example: 'billing' })
   name: string;
 
@@ -83,7 +54,4 @@ export class ServiceTokenResponse {
 
   @ApiProperty({ type: [String], nullable: true, description: ENVIRONMENTS_DOC, example: null })
   environments: string[] | null;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt: string;
 }

@@ -172,6 +172,9 @@ export const ScopeDocs = (scopes: readonly string[]) =>
 export const CatalogRouteDocs = (tag: string) =>
   applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['catalog']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
 
+/** The OpenAPI side of erasing an event's data (src/auth/routes.ts): a token with `publish`, or the admin token. */
+export const EraserRouteDocs = (tag: string) => applyDecorators(ApiTokenRouteDocs(tag), ApiSecurity(ADMIN_TOKEN));
+
 /** The OpenAPI side of a controller of the admin API (src/auth/routes.ts). */
 export const AdminRouteDocs = (tag: string) => applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), RequestIdHeader(), ApiErrors(400, 401, 429, 500));
 

@@ -9,6 +9,9 @@ const ADMIN_ONLY = /^\/(admin|metrics|docs)(\/|$)|^\/openapi\.json$/;
 /** What both listeners serve: the probes, which an orchestrator may ask on either port. */
 const BOTH = /^\/health(\/|$)/;
 
+/** Whether ADMIN_PORT's listener, when there is one, serves `path` (and PORT does not). */
+export const servedOnAdminListener = (path: string): boolean => ADMIN_ONLY.test(path);
+
 /**
  * ADMIN_PORT: one Express app behind two listeners. Requests are told apart by the listener that accepted their
  * connection, so a path served on the other listener is a 404 there, as an unknown route is.

@@ -5,6 +5,7 @@ import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OperationalWebhookModule } from '../operational-webhook/operational-webhook.module';
+import { PurgeModule } from '../purge/purge.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -28,6 +29,7 @@ export class AppModule {
         NotificationsModule,
         RecoveriesModule,
         OperationalWebhookModule,
+        PurgeModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { DATA_SOURCE } from '../persistence/injection';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { PurgeSchedule } from '../temporal/purge-schedule';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 
 /** What the API role makes once per process and hands to the HTTP app: values with a lifecycle the role owns. */
@@ -21,6 +22,8 @@ export interface ProcessDeps {
   signals: NotificationSignals;
   recoveryWorkflows: RecoveryWorkflows;
   inspector: NotificationInspector;
+  /** The purge's Temporal Schedule, for `plude purge --now`. */
+  purgeSchedule: PurgeSchedule;
   /** The process's metrics (published events, created notifications). */
   metrics: Metrics;
 }
@@ -42,6 +45,7 @@ export class ProcessModule {
       { provide: NotificationSignals, useValue: deps.signals },
       { provide: RecoveryWorkflows, useValue: deps.recoveryWorkflows },
       { provide: NotificationInspector, useValue: deps.inspector },
+      { provide: PurgeSchedule, useValue: deps.purgeSchedule },
     ];
     return { module: ProcessModule, providers, exports: providers };
   }

@@ -6,7 +6,9 @@ import { AdminGuard } from './admin.guard';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
+import { EventEraserGuard } from './event-eraser.guard';
 import { RateLimiter } from './rate-limiter';
+import { RequestAuthenticator } from './request-authenticator';
 import { TokenAuthGuard } from './token-auth.guard';
 import { TokenAuthenticator } from './token-authenticator';
 
@@ -20,11 +22,23 @@ import { TokenAuthenticator } from './token-authenticator';
     TokenAuthenticator,
     RateLimiter,
     AuthFailureLimiter,
+    RequestAuthenticator,
     TokenAuthGuard,
     AdminGuard,
     ApiVersionGuard,
     CatalogWriterGuard,
+    EventEraserGuard,
   ],
-  exports: [TokenAuthenticator, RateLimiter, AuthFailureLimiter, TokenAuthGuard, AdminGuard, ApiVersionGuard, CatalogWriterGuard],
+  exports: [
+    TokenAuthenticator,
+    RequestAuthenticator,
+    RateLimiter,
+    AuthFailureLimiter,
+    TokenAuthGuard,
+    AdminGuard,
+    ApiVersionGuard,
+    CatalogWriterGuard,
+    EventEraserGuard,
+  ],
 })
 export class AuthModule {}

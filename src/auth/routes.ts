@@ -1,9 +1,10 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { AdminRouteDocs, ApiTokenRouteDocs, CatalogRouteDocs } from '../api/openapi';
+import { AdminRouteDocs, ApiTokenRouteDocs, CatalogRouteDocs, EraserRouteDocs } from '../api/openapi';
 import type { Scope } from '../domain/scopes';
 import { AdminGuard } from './admin.guard';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
+import { EventEraserGuard } from './event-eraser.guard';
 import { scopeEveryRoute } from './route-scopes';
 import { TokenAuthGuard } from './token-auth.guard';
 
@@ -26,3 +27,12 @@ export const AdminRoutes = (tag: string) => applyDecorators(UseGuards(AdminGuard
 
 /** Writes to the platform's catalog: the ADMIN_TOKEN, or a service token with the catalog scope (CatalogWriterGuard). */
 export const CatalogRoutes = (tag: string) => applyDecorators(UseGuards(CatalogWriterGuard), CatalogRouteDocs(tag));
+
+/**
+ * Erasing an event's data: the ADMIN_TOKEN with X-environment, or an API token with `publish` in that environment
+ * (EventEraserGuard), and X-version.
+ */
+export const EraserRoutes = (tag: string) =>
+  applyDecorators(UseGuards(EventEraserGuard, ApiVersionGuard), EraserRouteDocs(tag), (controller: { prototype: object }) =>
+    scopeEveryRoute(controller, ['publish']),
+  );

@@ -2,12 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../domain/errors';
-import { AuthFailureLimiter } from './auth-failure-limiter';
-import { type Scope, scopeRefusal } from '../domain/scopes';
-import { TokenAuthenticator } from './token-authenticator';
-import { bearerToken } from './bearer';
-import { RateLimiter } from './rate-limiter';
+import type { Scope } from '../domain/scopes';
+import { RequestAuthenticator } from './request-authenticator';
 import { ROUTE_SCOPES } from './route-scopes';
+import { TokenAuthenticator } from './token-authenticator';
 
 export interface AuthenticatedRequest extends Request {
   environmentId: string;
@@ -24,19 +22,14 @@ const UNAUTHORIZED = 'a valid API token is required: Authorization: Bearer <toke
 @Injectable()
 export class TokenAuthGuard implements CanActivate {
   constructor(
+    private readonly requests: RequestAuthenticator,
     private readonly tokens: TokenAuthenticator,
-    private readonly rateLimiter: RateLimiter,
-    private readonly failures: AuthFailureLimiter,
     private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request);
-    const address = request.ip ?? request.socket.remoteAddress ?? '';
-    const principal = token ? await this.tokens.authenticate(token, this.failures.gate(address)) : null;
-    if (!principal) throw new DomainError('unauthorized', UNAUTHORIZED);
-    this.rateLimiter.admit(`api:${principal.tokenHash}`, 'this API token');
+    const principal = await this.requests.principal(request, UNAUTHORIZED);
     const environmentId = request.headers['x-environment'];
     if (!(await this.tokens.mayUse(principal, typeof environmentId === 'string' ? environmentId : undefined))) {
       throw new DomainError(
@@ -48,9 +41,7 @@ export class TokenAuthGuard implements CanActivate {
     }
     const accepted = this.reflector.getAllAndOverride<readonly Scope[] | undefined>(ROUTE_SCOPES, [context.getHandler(), context.getClass()]);
     // Every API-token route names its scopes (ApiTokenRoutes, RequiresScope): one that does not is refused, not opened.
-    const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
-    const refusal = scopeRefusal(principal.scopes, accepted ?? [], route);
-    if (refusal) throw new DomainError('forbidden', refusal);
+    this.requests.requireScope(principal, accepted ?? [], request);
     request.environmentId = environmentId as string;
     return true;
   }

@@ -4,6 +4,7 @@ import { registerEnvironments } from './commands/environments';
 import { registerEvents } from './commands/events';
 import { registerEventTypes } from './commands/event-types';
 import { registerNotifications } from './commands/notifications';
+import { registerPurge } from './commands/purge';
 import { registerRecover } from './commands/recover';
 import { registerSubscriptions } from './commands/subscriptions';
 import { registerServiceTokens } from './commands/service-tokens';
@@ -17,7 +18,7 @@ Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_SERVICE_TOKEN, PLUDE_E
 DATA_DIR. With none set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that
 npm start keeps in ./data (admin-token, sandbox-token, service-token).
 
-Tokens: events publish and event-types put use the service token (scopes publish, catalog); listen, subscriptions,
+Tokens: events publish, events erase and event-types put use the service token (scopes publish, catalog); purge the admin token; listen, subscriptions,
 notifications, recover and the other reads use the integrator token (scope subscriptions).
 
 Exit codes: 0 done, 1 failed (the API refused or could not be reached), 2 wrong usage.`;
@@ -45,6 +46,7 @@ export function buildProgram(context: CliContext): Command {
   registerEnvironments(program, context);
   registerTokens(program, context);
   registerServiceTokens(program, context);
+  registerPurge(program, context);
   return program;
 }
 

@@ -1,95 +1,9 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseMasterKey } from '../crypto/key-ring';
-import { parseRateLimit, rateLimitFormat, type RateLimit } from '../domain/rate-limit';
+import type { RateLimit } from '../domain/rate-limit';
 import type { GateSettings } from '../domain/gate';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
-import { parseDuration } from './duration';
-
-/** A string setting (with a default) that `parse` turns into a value; `expected` says what it should look like. */
-const parsedWith = <T>(fallback: string, parse: (value: string) => T | undefined, expected: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      const parsed = parse(value);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not ${expected}` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const duration = (fallback: string) => parsedWith(fallback, parseDuration, 'a duration like 250ms, 5s, 10m, 1h or 72h');
-
-/** A duration, or `0` for "never". */
-const durationOrOff = (fallback: string) =>
-  parsedWith(fallback, (value) => (value.trim() === '0' ? 0 : parseDuration(value)), 'a duration like 10m, 1h or 5d, or 0 for never');
-
-/** Requests a second per key (a token, a client address's failures), with a burst; null: no limit. */
-const rateLimit = (fallback: string) => parsedWith(fallback, parseRateLimit, rateLimitFormat);
-
-/** `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`, as node:dns's setServers takes them. */
-function isDnsServer(entry: string): boolean {
-  if (isIP(entry) !== 0) return true;
-  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:[\]]+):(\d+)$/.exec(entry);
-  if (!match) return false;
-  const port = match[2] === undefined ? 53 : Number(match[2]);
-  return isIP(match[1]) === (entry.startsWith('[') ? 6 : 4) && port >= 1 && port <= 65535;
-}
-
-/** The non-empty, trimmed entries of a comma-separated setting. */
-const commaList = (value: string): string[] =>
-  value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-
-/** DNS_SERVERS: a comma-separated list of name servers; empty: the system's. */
-const dnsServers = parsedWith(
-  '',
-  (value) => {
-    const entries = commaList(value);
-    return entries.every(isDnsServer) ? entries : undefined;
-  },
-  'a comma-separated list of IP addresses with optional ports, like 10.0.0.2,10.0.0.3:5353,[fd00::53]:53',
-);
-
-/** ALLOWED_PORTS: a comma-separated list of ports (1-65535) receivers' URLs may name; empty: any port. */
-const allowedPorts = parsedWith(
-  '',
-  (value) => {
-    const entries = commaList(value);
-    const ports = entries.map(Number);
-    if (!entries.every((entry, i) => /^\d+$/.test(entry) && ports[i] >= 1 && ports[i] <= 65535)) return undefined;
-    return ports.length === 0 ? null : [...new Set(ports)];
-  },
-  'a comma-separated list of port numbers (1-65535), like 443,8443',
-);
-
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const port = (fallback: number) => z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(fallback);
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-/** A master key: base64 of 32 bytes. Its value never appears in a message. */
-const masterKey = optional.transform((value, ctx) => {
-  if (value === undefined) return undefined;
-  const key = parseMasterKey(value);
-  if (!key) {
-    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`' });
-    return z.NEVER;
-  }
-  return key;
-});
+import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile, optionalDuration } from './fields';
 
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
 const maxStoredMs = 2_147_483_647;
@@ -108,7 +22,9 @@ const variables = z.object({
   EMBEDDED_POSTGRES_PORT: port(54329),
   ADMIN_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ENCRYPTION_KEY: masterKey,
+  ENCRYPTION_KEY_FILE: masterKeyFile('ENCRYPTION_KEY_FILE'),
   ENCRYPTION_KEY_PREVIOUS: masterKey,
+  ENCRYPTION_KEY_PREVIOUS_FILE: masterKeyFile('ENCRYPTION_KEY_PREVIOUS_FILE'),
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('plude-webhooks'),
@@ -125,12 +41,7 @@ const variables = z.object({
   ALLOW_PRIVATE_TARGETS: bool(false),
   ALLOWED_PORTS: allowedPorts,
   DELIVERY_TIMEOUT: duration('10s'),
-  DNS_TIMEOUT: optional.pipe(z.string().optional()).transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    const parsed = parseDuration(value);
-    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 500ms, 2s or 5s` });
-    return parsed ?? z.NEVER;
-  }),
+  DNS_TIMEOUT: optionalDuration('500ms, 2s or 5s'),
   DNS_CACHE_TTL: durationOrOff('30s'),
   DNS_SERVERS: dnsServers,
   DELIVERY_WINDOW: duration('72h'),
@@ -139,6 +50,9 @@ const variables = z.object({
   DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
   ORDERING_RECHECK_INTERVAL: duration('1m'),
   RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
+  RETENTION: duration('30d'),
+  RESPONSE_BODY_RETENTION: optionalDuration('7d, 72h or 30m'),
+  PURGE_INTERVAL: durationOrOff('1h'),
   DISPATCH_RECOVERY_INTERVAL: duration('30s'),
   AUTO_DISABLE_AFTER: durationOrOff('5d'),
   DELIVERY_RATE_LIMIT: z.coerce.number({ error: 'must be deliveries a second (0: no limit)' }).min(0).max(100_000).default(0),
@@ -177,6 +91,12 @@ const schema = variables.superRefine((env, ctx) => {
   if (env.ADMIN_PORT !== undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
     ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT (unset it to serve everything on PORT)' });
   }
+  for (const [value, file] of [
+    ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_FILE'],
+    ['ENCRYPTION_KEY_PREVIOUS', 'ENCRYPTION_KEY_PREVIOUS_FILE'],
+  ] as const) {
+    if (env[value] !== undefined && env[file] !== undefined) ctx.addIssue({ code: 'custom', path: [file], message: `set ${value} or ${file}, not both` });
+  }
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CERT'], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
@@ -186,6 +106,9 @@ const schema = variables.superRefine((env, ctx) => {
   // Stored with every notification as integer milliseconds.
   for (const name of ['RETRY_MAX_INTERVAL', 'DELIVERY_TIMEOUT'] as const) {
     if (env[name] > maxStoredMs) ctx.addIssue({ code: 'custom', path: [name], message: 'must be at most 24 days' });
+  }
+  if (env.RESPONSE_BODY_RETENTION !== undefined && env.RESPONSE_BODY_RETENTION > env.RETENTION) {
+    ctx.addIssue({ code: 'custom', path: ['RESPONSE_BODY_RETENTION'], message: 'must not exceed RETENTION (the attempts go with their notification)' });
   }
   if (env.BREAKER_OPEN_FOR > env.BREAKER_MAX_OPEN) {
     ctx.addIssue({ code: 'custom', path: ['BREAKER_OPEN_FOR'], message: 'must not exceed BREAKER_MAX_OPEN' });
@@ -228,7 +151,10 @@ export interface Config {
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   adminToken?: string;
-  /** Master keys sealing the signing keys at rest: `key` seals and opens, `previousKey` only opens (rotation). */
+  /**
+   * Master keys sealing the signing keys at rest: `key` seals and opens, `previousKey` only opens (rotation). Each
+   * from its variable or from the file its `_FILE` variable names, never both.
+   */
   encryption: { key?: Buffer; previousKey?: Buffer };
   temporal: {
     address?: string;
@@ -274,10 +200,18 @@ export interface Config {
   outboxRelayIntervalMs: number;
   /** A recovery redelivers `pageSize` notifications at a time and continues as new after `pagesPerRun` pages. */
   recovery: { pageSize: number; pagesPerRun: number };
+  /**
+   * How long a finished notification, its attempts and its event are kept after the event's last notification ended
+   * (pending ones are never purged), how long attempts keep their response bodies, and how often the purge's Temporal
+   * Schedule runs (0: no schedule).
+   */
+  retention: { retentionMs: number; responseBodyRetentionMs: number; purgeIntervalMs: number };
   /** Live subscriptions one environment may hold: a publish fans out to every one of them. */
   maxSubscriptionsPerEnvironment: number;
   /** Release signals a second that a resume sends to its held notifications' workflows, in batches. */
   releaseSignalRate: number;
+  /** Held notification IDs a resume reads per page: no variable sets it (500); a test sets a small one. */
+  releasePageSize?: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;
@@ -288,6 +222,8 @@ export interface Config {
     environmentShare: number;
   };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** What the configuration accepted but each process logs as a warning once its logger is up (a key file others may read). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -322,7 +258,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DATA_DIR,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     adminToken: env.ADMIN_TOKEN,
-    encryption: { key: env.ENCRYPTION_KEY, previousKey: env.ENCRYPTION_KEY_PREVIOUS },
+    encryption: { key: env.ENCRYPTION_KEY ?? env.ENCRYPTION_KEY_FILE?.key, previousKey: env.ENCRYPTION_KEY_PREVIOUS ?? env.ENCRYPTION_KEY_PREVIOUS_FILE?.key },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -358,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dns: { timeoutMs: env.DNS_TIMEOUT ?? dnsTimeoutFor(env.DELIVERY_TIMEOUT), cacheTtlMs: env.DNS_CACHE_TTL, servers: env.DNS_SERVERS },
     outboxRelayIntervalMs: env.DISPATCH_RECOVERY_INTERVAL,
     recovery: { pageSize: env.RECOVERY_PAGE_SIZE, pagesPerRun: env.RECOVERY_PAGES_PER_RUN },
+    retention: { retentionMs: env.RETENTION, responseBodyRetentionMs: env.RESPONSE_BODY_RETENTION ?? env.RETENTION, purgeIntervalMs: env.PURGE_INTERVAL },
     maxSubscriptionsPerEnvironment: env.MAX_SUBSCRIPTIONS_PER_ENVIRONMENT,
     releaseSignalRate: env.RELEASE_SIGNAL_RATE,
     worker: {
@@ -367,6 +304,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       environmentShare: env.ENVIRONMENT_MAX_IN_FLIGHT_SHARE,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    warnings: [env.ENCRYPTION_KEY_FILE?.warning, env.ENCRYPTION_KEY_PREVIOUS_FILE?.warning].filter((line) => line !== undefined),
   };
 }
 

@@ -49,7 +49,13 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   for (const [name, type] of Object.entries(opts.searchAttributes)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
-  for (const kv of ['system.enableActivityEagerExecution=true', 'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
+  // matching.enableFairness: tasks dispatched round-robin between environments (src/temporal/fairness.ts).
+  for (const kv of [
+    'system.enableActivityEagerExecution=true',
+    'matching.numTaskqueueReadPartitions=1',
+    'matching.numTaskqueueWritePartitions=1',
+    'matching.enableFairness=true',
+  ]) {
     args.push('--dynamic-config-value', kv);
   }
   // --http-port and --metrics-port are left out on purpose: the CLI then picks random free ports.

@@ -4,6 +4,8 @@ import { Closers } from '../lib/closers';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startTemporalDevServer } from './dev-server';
 import { obtainTemporalCli } from './temporal-cli';
+import { Connection } from '@temporalio/client';
+import { setNamespaceRetention } from '../temporal/namespace-retention';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 
 export interface Infrastructure {
@@ -50,6 +52,13 @@ export async function startInfrastructure(
       closers.add(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
+      const connection = await Connection.connect({ address: server.address });
+      try {
+        const retentionMs = await setNamespaceRetention(connection, config.temporal.namespace, config.retention.retentionMs);
+        debug(`namespace ${config.temporal.namespace}: closed workflows kept ${retentionMs / 3_600_000} h (RETENTION, at least a day)`);
+      } finally {
+        await connection.close();
+      }
     }
     return {
       databaseUrl,

@@ -24,11 +24,51 @@ export function fairShareCaps(share: number, slots: { activities: number; workfl
   return { attempts: of(slots.activities), firstAttempts: of(slots.workflowTasks) };
 }
 
-/** An environment that waits for its share looks again after this much, plus as much again of jitter. */
+/** A notification refused its environment's share looks again after at least this much, plus as much again of jitter. */
 export const FAIR_SHARE_POLL_MS = 1_000;
+/** The longest a refused notification waits before it looks again (never past its expiresAt either). */
+export const FAIR_SHARE_MAX_WAIT_MS = 60_000;
+/** How much of each new attempt's duration goes into an environment's average (an exponential moving average). */
+const DURATION_WEIGHT = 0.2;
 
-/** A wait for the environment's share, with jitter (`random` in [0, 1)). */
-export const fairShareWait = (random: () => number = Math.random) => ({ wait: Math.ceil(FAIR_SHARE_POLL_MS * (1 + random())), reason: 'environment' as const });
+/**
+ * The turns of an environment's refused notifications, in one process. A place of the environment frees up every
+ * `average attempt duration / cap` on average, so each refused notification is given the next turn after the last one
+ * given, that far after it: the refused come back about as fast as places free up, in the order they were refused,
+ * whatever their number, instead of every one of them looking again every second (each look is an activity task
+ * that Temporal dispatches and records). A turn is at least FAIR_SHARE_POLL_MS away and at most
+ * FAIR_SHARE_MAX_WAIT_MS; with no queue, a refused notification looks again after 1-2 s.
+ */
+export class ShareTurns {
+  private readonly lastTurn = new Map<string, number>();
+  private readonly durationMs = new Map<string, number>();
+
+  constructor(private readonly caps: FairShareCaps) {}
+
+  /** An attempt of the environment took `ms` (from its share taken to given back). */
+  ended(environmentId: string, ms: number): void {
+    const average = this.durationMs.get(environmentId);
+    this.durationMs.set(environmentId, average === undefined ? ms : average + DURATION_WEIGHT * (ms - average));
+  }
+
+  /** The wait of a notification of the environment refused now (`random` in [0, 1), for jitter). */
+  refused(environmentId: string, now: number, random: () => number = Math.random): { wait: number; reason: 'environment' } {
+    const spacing = (this.durationMs.get(environmentId) ?? FAIR_SHARE_POLL_MS) / Math.max(1, this.caps.attempts);
+    const earliest = now + FAIR_SHARE_POLL_MS;
+    const turn = Math.min(Math.max(earliest, (this.lastTurn.get(environmentId) ?? -Infinity) + spacing), now + FAIR_SHARE_MAX_WAIT_MS);
+    this.lastTurn.set(environmentId, turn);
+    if (this.lastTurn.size > TURNS_KEPT) this.forgetPast(now);
+    return { wait: Math.ceil(turn - now + random() * FAIR_SHARE_POLL_MS), reason: 'environment' };
+  }
+
+  /** Forgets the environments whose last turn has passed (their next refusal starts a new queue anyway). */
+  private forgetPast(now: number): void {
+    for (const [environmentId, turn] of this.lastTurn) if (turn < now) this.lastTurn.delete(environmentId);
+  }
+}
+
+/** Environments whose queues ShareTurns keeps before it forgets those whose turns are past. */
+const TURNS_KEPT = 1_000;
 
 interface Count {
   all: number;

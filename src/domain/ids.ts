@@ -33,6 +33,14 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${kind}_${encodeTime(now)}${encodeRandom(randomBytes(10))}`;
 }
 
+/**
+ * The smallest ID of `kind` made at `ms`: every ID made before that time sorts below it (IDs are compared as text
+ * of one length and alphabet), so a range of IDs is a range of creation times.
+ */
+export function firstIdAt(kind: IdKind, ms: number): string {
+  return `${kind}_${encodeTime(Math.max(0, Math.min(MAX_TIME, Math.floor(ms))))}${'0'.repeat(16)}`;
+}
+
 // First char ≤ 7: a 48-bit timestamp never overflows 10 base32 chars.
 const ULID_BODY = '[0-7][0-9A-HJKMNP-TV-Z]{25}';
 

@@ -68,9 +68,15 @@ export class EventResponse {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The publisher’s JSON, byte for byte' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The publisher’s JSON, byte for byte; once erased, `{"erased": true, "at": "…"}`',
+  })
   data: unknown;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When its data was erased (DELETE /events/{id}/data); null if never' })
+  erasedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The ordering key it was published with; null: none' })
   orderingKey: string | null;
 
@@ -96,6 +102,7 @@ export class EventResponse {
       id: event.id,
       type: event.type,
       createdAt: event.createdAt.toISOString(),
+      erasedAt: event.erasedAt ? event.erasedAt.toISOString() : null,
       data: new RawJson(event.dataJson),
       orderingKey: event.orderingKey,
       notifications: page.items,

@@ -2,14 +2,17 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { provideRepositories } from '../persistence/nest-providers';
+import { EventErasureRepository } from '../persistence/repositories/event-erasure.repository';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
+import { EventErasureController } from './event-erasure.controller';
+import { EventErasureService } from './event-erasure.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 
 @Module({
   imports: [AuthModule, EventTypesModule],
-  controllers: [EventsController],
-  providers: [EventsService, ...provideRepositories(EventRepository, NotificationRepository)],
+  controllers: [EventsController, EventErasureController],
+  providers: [EventsService, EventErasureService, ...provideRepositories(EventRepository, NotificationRepository, EventErasureRepository)],
 })
 export class EventsModule {}

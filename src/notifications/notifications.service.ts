@@ -91,6 +91,8 @@ export class NotificationsService {
         throw conflict(`notification ${id} is still pending: it is being delivered (or held); redeliver it once it has ended`);
       case 'subscription_deleted':
         throw conflict(`notification ${id} cannot be redelivered: its subscription was deleted`);
+      case 'erased':
+        throw conflict(`notification ${id} cannot be redelivered: its event's data was erased`);
     }
     const { dispatch } = redelivery;
     await this.dispatcher.dispatchAndRecord([dispatch]);

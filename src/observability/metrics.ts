@@ -1,3 +1,4 @@
+import { PURGED_KINDS, type PurgeCounts, type PurgeMetrics } from '../domain/purge';
 import { BREAKER_STATES, GATE_REASONS } from '../domain/statuses';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, BreakerState, DeliveryMetrics, GateReason } from '../domain/delivery';
@@ -22,7 +23,7 @@ export interface MetricsOptions {
  * A process's metrics, in Prometheus text through prom-client, all named `plude_*`. One per process, shared by the
  * roles it runs. No label carries a URL, a path or a payload: only the outcome class of an attempt.
  */
-export class Metrics implements DeliveryMetrics {
+export class Metrics implements DeliveryMetrics, PurgeMetrics {
   readonly registry = new Registry();
   private readonly eventsPublished = new Counter({
     name: 'plude_events_published_total',
@@ -74,11 +75,24 @@ export class Metrics implements DeliveryMetrics {
     registers: [this.registry],
   });
 
+  private readonly purgedRows = new Counter({
+    name: 'plude_purged_total',
+    help: 'Rows the purge deleted past RETENTION, by kind (events, notifications, attempts), and response bodies it cleared (responseBodies)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly eventsErased = new Counter({
+    name: 'plude_events_erased_total',
+    help: 'Events whose data was erased on request (DELETE /events/:id/data)',
+    registers: [this.registry],
+  });
+
   constructor(private readonly options: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'plude_' });
     for (const outcome of ['2xx', '3xx', '4xx', '5xx', 'timeout', 'network_error'] satisfies AttemptOutcome[]) this.attempts.inc({ outcome }, 0);
     for (const reason of GATE_REASONS) this.gatedWaits.inc({ reason }, 0);
     for (const to of BREAKER_STATES) this.breakerChanges.inc({ to }, 0);
+    for (const kind of PURGED_KINDS) this.purgedRows.inc({ kind }, 0);
     if (options.pendingNotifications) {
       const pending = cachedFor(PENDING_COUNT_MAX_AGE_MS, options.pendingNotifications, options.now);
       new Gauge({
@@ -120,6 +134,16 @@ export class Metrics implements DeliveryMetrics {
   /** A notification skipped by an operator. */
   skipped(): void {
     this.skips.inc();
+  }
+
+  /** Rows a purge batch deleted (or bodies it cleared), as it commits. */
+  purged(counts: Partial<PurgeCounts>): void {
+    for (const kind of PURGED_KINDS) if (counts[kind]) this.purgedRows.inc({ kind }, counts[kind]);
+  }
+
+  /** An event's data erased. */
+  erased(): void {
+    this.eventsErased.inc();
   }
 
   /** Workflows the outbox relay started. */

@@ -6,6 +6,7 @@ import type { OutboxRepository } from './outbox.repository';
 import { Slots, SlotsClosedError } from '../lib/slots';
 import { deliverNotification } from '../../workflows/deliver-notification';
 import type { DeliverNotificationInput, FirstAttemptMode } from '../../workflows/types';
+import { fairnessOf } from '../temporal/fairness';
 import { SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attributes';
 import { deliveryDetails, deliverySummary } from './workflow-metadata';
 
@@ -178,6 +179,7 @@ export class NotificationDispatcher {
         args: [input],
         workflowIdReusePolicy: redelivery ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         requestEagerStart: eager,
+        priority: fairnessOf(d.environmentId),
         staticSummary: deliverySummary(d),
         staticDetails: deliveryDetails(d),
         typedSearchAttributes: searchAttributes

@@ -36,7 +36,11 @@ const toDispatch = (row: DispatchRow): NotificationDispatch => ({
 });
 
 export type Redelivery =
-  { outcome: 'redelivered'; dispatch: NotificationDispatch } | { outcome: 'not_found' } | { outcome: 'pending' } | { outcome: 'subscription_deleted' };
+  | { outcome: 'redelivered'; dispatch: NotificationDispatch }
+  | { outcome: 'not_found' }
+  | { outcome: 'pending' }
+  | { outcome: 'subscription_deleted' }
+  | { outcome: 'erased' };
 
 export interface RedeliveryRequest {
   environmentId: string;
@@ -81,19 +85,20 @@ export class OutboxRepository {
 
   /**
    * Redelivers a notification that succeeded, expired or was cancelled: one transaction, the row locked, so that two
-   * concurrent requests cannot both redeliver it. A pending one (still being delivered) and one whose subscription
-   * was deleted are refused. An ordered notification takes the last place of its key again: it waits its turn behind
-   * the notifications of its key that are pending now.
+   * concurrent requests cannot both redeliver it. A pending one (still being delivered), one whose subscription
+   * was deleted and one whose event's data was erased are refused. An ordered notification takes the last place of its
+   * key again: it waits its turn behind the notifications of its key that are pending now.
    */
   async redeliver(request: RedeliveryRequest): Promise<Redelivery> {
     return this.db.transaction(async (tx) => {
-      const [found] = await tx.query<{ status: string; subscription_deleted: boolean }[]>(
-        `SELECT n.status, s.deleted_at IS NOT NULL AS subscription_deleted
-         FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id
+      const [found] = await tx.query<{ status: string; subscription_deleted: boolean; erased: boolean }[]>(
+        `SELECT n.status, s.deleted_at IS NOT NULL AS subscription_deleted, e.erased_at IS NOT NULL AS erased
+         FROM notifications n JOIN subscriptions s ON s.id = n.subscription_id JOIN events e ON e.id = n.event_id
          WHERE n.id = $1 AND n.environment_id = $2 FOR UPDATE OF n`,
         [request.notificationId, request.environmentId],
       );
       if (!found) return { outcome: 'not_found' };
+      if (found.erased) return { outcome: 'erased' };
       if (found.subscription_deleted) return { outcome: 'subscription_deleted' };
       if (found.status === 'pending') return { outcome: 'pending' };
       const set = redeliverSet({
@@ -116,8 +121,9 @@ export class OutboxRepository {
    * and redelivers, in the same statement, those that expired or were cancelled, with the recovery's window and
    * policy. Returns them (to be started: they are outbox rows, so recovery starts any that this step does not) and
    * where the next page starts, or null when the range is done. Nothing is redelivered once the subscription is
-   * deleted. A page done twice (its activity retried) finds its notifications pending and leaves them alone. Ordered
-   * notifications take the next places of their keys, in the order of the places they had: a range's key order holds.
+   * deleted, nor a notification of an event whose data was erased. A page done twice (its activity retried) finds its
+   * notifications pending and leaves them alone. Ordered notifications take the next places of their keys, in the order
+   * of the places they had: a range's key order holds.
    */
   async redeliverPage(
     recoveryId: string,
@@ -145,8 +151,8 @@ export class OutboxRepository {
        ), ordered AS (
          SELECT n.id, n.ordering_key, row_number() OVER (PARTITION BY n.ordering_key ORDER BY n.ordering_seq) AS k,
                 count(*) OVER (PARTITION BY n.ordering_key) AS c
-         FROM page JOIN notifications n ON n.id = page.id JOIN subscriptions s ON s.id = n.subscription_id
-         WHERE n.ordering_key IS NOT NULL AND s.deleted_at IS NULL AND n.status IN ${RECOVERABLE}
+         FROM page JOIN notifications n ON n.id = page.id JOIN subscriptions s ON s.id = n.subscription_id JOIN events e ON e.id = n.event_id
+         WHERE n.ordering_key IS NOT NULL AND s.deleted_at IS NULL AND e.erased_at IS NULL AND n.status IN ${RECOVERABLE}
        ), place AS (
          INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
          SELECT r.subscription_id, o.ordering_key, count(*) FROM ordered o, r GROUP BY r.subscription_id, o.ordering_key
@@ -159,7 +165,8 @@ export class OutboxRepository {
          UPDATE notifications n SET ${set}, recovery_id = r.id,
            ordering_seq = COALESCE((SELECT seq FROM places WHERE places.id = n.id), n.ordering_seq)
          FROM page, r, events e, subscriptions s
-         WHERE n.id = page.id AND e.id = n.event_id AND s.id = n.subscription_id AND s.deleted_at IS NULL AND n.status IN ${RECOVERABLE}
+         WHERE n.id = page.id AND e.id = n.event_id AND e.erased_at IS NULL AND s.id = n.subscription_id AND s.deleted_at IS NULL
+           AND n.status IN ${RECOVERABLE}
          RETURNING ${DISPATCH_COLUMNS}
        )
        SELECT (SELECT count(*)::int FROM page) AS seen,

@@ -21,6 +21,7 @@ import { AttemptsToCurrentUrl1765090000000 } from './migrations/1765090000000-at
 import { DeliveryGate1765100000000 } from './migrations/1765100000000-delivery-gate';
 import { EnvironmentGateDefaults1765110000000 } from './migrations/1765110000000-environment-gate-defaults';
 import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-operational-webhooks';
+import { DataLifecycle1765300000000 } from './migrations/1765300000000-data-lifecycle';
 import { OrderedDelivery1765400000000 } from './migrations/1765400000000-ordered-delivery';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   DeliveryGate1765100000000,
   EnvironmentGateDefaults1765110000000,
   OperationalWebhooks1765200000000,
+  DataLifecycle1765300000000,
   OrderedDelivery1765400000000,
 ];
 

@@ -9,6 +9,7 @@ import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
+import { PurgeSchedule } from '../temporal/purge-schedule';
 import { RecoveryWorkflows } from '../temporal/recovery-workflows';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import type { RoleDeps } from './role-deps';
@@ -45,7 +46,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     searchAttributes,
     warn,
   });
-  const signals = new NotificationSignals(client, warn, config.releaseSignalRate);
+  const signals = new NotificationSignals(client, warn, config.releaseSignalRate, config.releasePageSize);
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
   const readiness = [postgresCheck(db), temporalCheck(client.connection)];
@@ -58,6 +59,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     signals,
     recoveryWorkflows,
     inspector,
+    purgeSchedule: new PurgeSchedule(client, config.temporal, config.retention),
     metrics,
     logger: deps.logger,
     readiness,

@@ -12,7 +12,7 @@ export interface BannerInput {
   sandbox?: Kept<string> & { environmentId: string };
   /** The platform's service token (publish and catalog, every environment). */
   serviceToken?: Kept<string>;
-  /** The generated master key (none when ENCRYPTION_KEY is set); its value is never shown. */
+  /** The generated master key (none when ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is set); its value is never shown. */
   masterKey?: Pick<Kept<unknown>, 'file' | 'created'>;
   /** The development CA that this process trusts for receivers and that `plude listen` issues its certificate from. */
   devCa?: { certFile: string; created: boolean };

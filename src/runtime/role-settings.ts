@@ -16,7 +16,7 @@ export function requireRoleSettings(config: Config): RoleSettings {
   if (!config.database.url) missing.push('  DATABASE_URL: required when a role runs alone (npm start embeds PostgreSQL)');
   if (!config.encryption.key) {
     missing.push(
-      '  ENCRYPTION_KEY: required when a role runs alone: the base64 master key (32 bytes) that seals signing keys, the same in every process (`openssl rand -base64 32` makes one)',
+      '  ENCRYPTION_KEY: required when a role runs alone: the base64 master key (32 bytes) that seals signing keys, the same in every process (`openssl rand -base64 32` makes one), or ENCRYPTION_KEY_FILE: a file that holds it',
     );
   }
   if (!config.database.url || !config.encryption.key) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);

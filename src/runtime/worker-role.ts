@@ -4,6 +4,7 @@ import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
 import { createOrderingActivities } from '../../activities/ordering';
+import { createPurgeActivities } from '../../activities/purge';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { deliveryPolicyOf } from '../config/config';
 import { fairShareCaps } from '../domain/fair-share';
@@ -11,11 +12,13 @@ import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
 import { OrderingRepository } from '../persistence/repositories/ordering.repository';
+import { PurgeRepository } from '../persistence/repositories/purge.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { PurgeSchedule } from '../temporal/purge-schedule';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { turnSignals } from '../temporal/turn-signals';
 import { workflowSource } from './workflow-source';
@@ -25,6 +28,22 @@ const recoveryStore = (outbox: OutboxRepository, recoveries: RecoveryRepository)
   redeliverPage: (recoveryId, after, limit, graceMs) => outbox.redeliverPage(recoveryId, after, limit, graceMs),
   complete: (recoveryId) => recoveries.complete(recoveryId),
 });
+
+/**
+ * The purge's schedule, made sure of by every worker at start-up (the worker runs the purge). A server that refuses
+ * (no Schedules, no rights) is logged, and the worker starts all the same: nothing is purged until it is fixed.
+ */
+async function ensurePurgeSchedule(schedule: PurgeSchedule, logger: RoleDeps['logger']): Promise<void> {
+  try {
+    const done = await schedule.ensure();
+    if (done !== 'unchanged' && done !== 'none') logger.info({ context: 'purge', scheduleId: schedule.scheduleId }, `purge schedule ${done}`);
+  } catch (err) {
+    logger.warn(
+      { context: 'purge', scheduleId: schedule.scheduleId },
+      `the purge schedule could not be made sure of: ${(err as Error).message}; nothing is purged`,
+    );
+  }
+}
 
 /**
  * Workflow tasks one worker runs at once (the SDK's default, stated so that the fair share can count it): a local first
@@ -95,6 +114,7 @@ export async function createDeliveryWorker(
     }),
     ...createOrderingActivities({ store: new OrderingRepository(db), turns: turnSignals(client) }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
+    ...createPurgeActivities({ store: new PurgeRepository(db), metrics }),
   };
   const worker = await Worker.create({
     connection,
@@ -106,6 +126,7 @@ export async function createDeliveryWorker(
     maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
     shutdownGraceTime: '10s',
   });
+  await ensurePurgeSchedule(new PurgeSchedule(client, config.temporal, config.retention), logger);
   let running: Promise<void> | undefined;
   return {
     run() {

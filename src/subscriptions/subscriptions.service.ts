@@ -96,7 +96,7 @@ export class SubscriptionsService {
     const updated = await this.subscriptions.update(environmentId, id, changes, this.config.delivery.gate.releaseRate);
     if (!updated) throw notFound('subscription', id);
     if (updated.before.status !== 'active' && updated.after.status === 'active') {
-      void this.signals.release(await this.notifications.pendingIdsOf(id));
+      void this.signals.release((after, limit) => this.notifications.pendingIdsPage(id, after, limit));
     }
     return SubscriptionView.from(updated.after);
   }

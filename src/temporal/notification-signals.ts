@@ -1,12 +1,17 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { releaseSignal, turnSignal } from '../../workflows/definitions';
-import { paced } from '../lib/paced';
+import { paced, paged } from '../lib/paced';
 import { Slots } from '../lib/slots';
 
 const CONCURRENCY = 16;
 const CALL_TIMEOUT_MS = 10_000;
 /** RELEASE_SIGNAL_RATE's default. */
 const RELEASE_SIGNALS_A_SECOND = 200;
+/** Held notification IDs a release reads at a time. */
+const RELEASE_PAGE = 500;
+
+/** A page of notification IDs after `after` (null: the first page), at most `limit`, in ID order. */
+export type IdPage = (after: string | null, limit: number) => Promise<string[]>;
 
 /**
  * Tells running notification workflows what the API changed: `release` (the subscription is active again: attempt
@@ -14,7 +19,8 @@ const RELEASE_SIGNALS_A_SECOND = 200;
  * that is lost only delays the workflow until it next looks (a held workflow re-checks hourly, a cancelled
  * notification makes no further attempt). Calls run in the background, a bounded number at a time; a release's
  * signals also go out at a bounded rate (RELEASE_SIGNAL_RATE), in batches, however many notifications were held:
- * the delivery gate paces their attempts, this paces the signals that wake them.
+ * the delivery gate paces their attempts, this paces the signals that wake them. The held notifications' IDs are read
+ * a page at a time as the signals go out, so a release holds one page in memory however many there are.
  */
 export class NotificationSignals {
   private readonly slots = new Slots(CONCURRENCY);
@@ -25,13 +31,20 @@ export class NotificationSignals {
     private readonly client: Client,
     private readonly warn: (message: string) => void,
     private readonly releaseSignalsASecond = RELEASE_SIGNALS_A_SECOND,
+    /** IDs a release reads per page (a test sets a small one). */
+    private readonly releasePageSize = RELEASE_PAGE,
   ) {}
 
-  /** Resolves once every workflow has been signalled (or the attempt failed and was logged), or at shutdown. */
-  release(notificationIds: string[]): Promise<void> {
-    const all = paced(notificationIds, this.releaseSignalsASecond, (batch) => this.each(batch, 'release', (handle) => handle.signal(releaseSignal)), {
+  /**
+   * Signals the workflows of the notifications `page` lists, read a page at a time (keyset: each page after the last
+   * ID of the one before, until one is empty) as the paced signals use them up. Resolves once every workflow has
+   * been signalled (or the attempt failed and was logged), or at shutdown.
+   */
+  release(page: IdPage): Promise<void> {
+    const ids = paged<string>((after) => page(after, this.releasePageSize));
+    const all = paced(ids, this.releaseSignalsASecond, (batch) => this.each(batch, 'release', (handle) => handle.signal(releaseSignal)), {
       stopped: () => this.closed,
-    });
+    }).catch((err: unknown) => this.warn(`release of a resumed subscription's notifications stopped: ${String(err)}`));
     return this.tracked(all);
   }
 

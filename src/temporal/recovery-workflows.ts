@@ -4,6 +4,7 @@ import { recoverSubscription } from '../../workflows/recover-subscription';
 import type { RecoverSubscriptionInput } from '../../workflows/types';
 import type { Config } from '../config/config';
 import type { RecoveryEntity } from '../persistence/entities';
+import { fairnessOf } from './fairness';
 import { SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 
 /** Deadline of the start call. */
@@ -32,6 +33,7 @@ export class RecoveryWorkflows {
         taskQueue: temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        priority: fairnessOf(recovery.environmentId),
         staticSummary: `recover ${recovery.subscriptionId}: ${recovery.total} notifications`,
         staticDetails: [`- subscription: \`${recovery.subscriptionId}\``, `- environment: \`${recovery.environmentId}\``, `- events created ${range}`].join(
           '\n',

@@ -1,7 +1,8 @@
 // Loads a compose file with the Compose Specification's own loader (the library Docker Compose uses), which
 // interpolates, validates against the compose-spec schema and normalises it, then prints the project as JSON for
-// test/e2e/compose/compose-file.e2e.spec.ts to check. Usage: go run . <compose file>; variables come from this process's
-// environment only (no .env file is read), so a test controls exactly what is set.
+// test/e2e/compose/compose-file.e2e.spec.ts to check. Usage: go run . <compose file> [<.env file>]; variables come from
+// this process's environment, and from the .env file when one is named, read with Compose's own dotenv parser (the
+// environment wins, as in Compose), so a test controls exactly what is set.
 package main
 
 import (
@@ -12,13 +13,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run . <compose file>")
+	if len(os.Args) != 2 && len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: go run . <compose file> [<.env file>]")
 		os.Exit(2)
 	}
 	file, err := filepath.Abs(os.Args[1])
@@ -26,6 +28,11 @@ func main() {
 		fail(err)
 	}
 	env := map[string]string{}
+	if len(os.Args) == 3 {
+		if env, err = dotenv.GetEnvFromFile(map[string]string{}, []string{os.Args[2]}); err != nil {
+			fail(err)
+		}
+	}
 	for _, kv := range os.Environ() {
 		if name, value, ok := strings.Cut(kv, "="); ok {
 			env[name] = value

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { obtainTemporalCli } from '../../src/dev/temporal-cli';
+import { deliveryPolicyOf } from '../../src/config/config';
+import { newId } from '../../src/domain/ids';
+import { EventRepository } from '../../src/persistence/repositories/event.repository';
 import { notificationStateQuery } from '../../workflows/definitions';
+import { purgeData } from '../../workflows/purge-data';
 import type { ApiClient } from '../support/api-client';
 import { waitFor } from '../support/wait';
 import { HttpsReceiver } from '../support/https-receiver';
@@ -15,8 +19,6 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * Records one history for every path a notification or a recovery can take, from the real stack (the API, the
  * worker, the suite's Temporal dev server and PostgreSQL), into test/replay/histories/<version>/<path>.json, as the Temporal
  * CLI exports them (`temporal workflow show --output json`). `npm run replay:record`; then replay.spec.ts replays them.
- * `REPLAY_PATHS=ordered-waited-for-turn,ordered-skipped npm run replay:record` records those paths only (a new path's
- * history, beside the release's others, which stay as they were recorded).
  */
 /** One folder per release (package.json's version): a release's histories stay while its workflows may run. */
 const HISTORIES = join(__dirname, 'histories', (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
@@ -125,6 +127,21 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
     const { id } = await publishTo(apps.local, '/flaky');
     return [await closed(apps.local.client, 'retries-then-success', id)];
   },
+  async 'gated-first-attempt-local'() {
+    // rateLimit 1: the third of three quick events gets a slot over 0.8 s away, so its local first attempt is gated
+    // and the workflow sleeps until the slot.
+    const { api } = await apps.local.newEnvironment();
+    const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url('/gated'), rateLimit: 1 });
+    let last = '';
+    for (let i = 0; i < 3; i++) last = (await api.publish('replay.recorded', { path: '/gated', i })).body.id as string;
+    const event = await waitFor(
+      () => api.request('GET', `/events/${last}`),
+      (r) => r.body.notifications.length === 1,
+    );
+    const id = event.body.notifications[0].id as string;
+    if (subscription.rateLimit !== 1) throw new Error(`subscribe did not take rateLimit: ${JSON.stringify(subscription)}`);
+    return [await closed(apps.local.client, 'gated-first-attempt-local', id)];
+  },
   async 'retry-after'() {
     const { id } = await publishTo(apps.local, '/retry-after');
     return [await closed(apps.local.client, 'retry-after', id)];
@@ -225,6 +242,61 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
       { name: 'recovery-completed', workflowId: recoveryId, runId: completed.runId },
     ];
   },
+  async purge() {
+    // Three finished events ten days old (IDs of that time: the purge walks events by ID), and a pending notification's
+    // attempt as old with a response body: with RETENTION 7d and RESPONSE_BODY_RETENTION 6d, one event a step and two
+    // steps a run, the purge continues as new twice (events, then bodies) and completes on the bodies' last batch.
+    const app = apps.local;
+    const { api, id: environmentId } = await app.newEnvironment();
+    await api.subscribe(receiver.url('/purged'));
+    const tenDaysAgo = Date.now() - 10 * 86_400_000;
+    const events = new EventRepository(app.db);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const stored = await events.insertWithNotifications({
+        id: newId('evt', tenDaysAgo + i),
+        environmentId,
+        type: 'replay.purged',
+        dataJson: '{}',
+        idempotencyKey: null,
+        policy: deliveryPolicyOf(app.config.delivery),
+        windowMs: app.config.delivery.windowMs,
+      });
+      ids.push(stored.event.id);
+    }
+    const old = `now() - interval '10 days'`;
+    await app.db.query(`UPDATE events SET created_at = ${old} WHERE id = ANY ($1)`, [ids]);
+    await app.db.query(`UPDATE notifications SET dispatched_at = now(), attempt_count = 1 WHERE event_id = ANY ($1)`, [ids]);
+    await app.db.query(`UPDATE notifications SET status = 'succeeded', completed_at = ${old} WHERE event_id = ANY ($1)`, [ids.slice(0, 3)]);
+    await app.db.query(
+      `INSERT INTO attempts (id, notification_id, number, url, started_at, ended_at, duration_ms, status_code, succeeded, response_body, trigger)
+       SELECT plude_new_id('att'), n.id, 1, n.url, ${old}, ${old}, 0, 200, true, 'ok', 'initial' FROM notifications n WHERE n.event_id = ANY ($1)`,
+      [ids],
+    );
+    const workflowId = `purge-${ids[0]}`;
+    await app.client.workflow.start(purgeData, {
+      taskQueue: app.config.temporal.taskQueue,
+      workflowId,
+      args: [{ retentionMs: 7 * 86_400_000, responseBodyRetentionMs: 6 * 86_400_000, batchSize: 1, batchesPerStep: 1, stepsPerRun: 2 }],
+    });
+    const runs: { runId: string; status: string }[] = [];
+    await waitFor(
+      async () => {
+        runs.length = 0;
+        for await (const execution of app.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+          runs.push({ runId: execution.runId, status: execution.status.name });
+        return runs;
+      },
+      (all) => all.some((r) => r.status === 'COMPLETED') && all.some((r) => r.status === 'CONTINUED_AS_NEW'),
+    );
+    const continued = runs.find((r) => r.status === 'CONTINUED_AS_NEW');
+    const completed = runs.find((r) => r.status === 'COMPLETED');
+    if (!continued || !completed) throw new Error(`purge runs: ${JSON.stringify(runs)}`);
+    return [
+      { name: 'purge-continued-as-new', workflowId, runId: continued.runId },
+      { name: 'purge-completed', workflowId, runId: completed.runId },
+    ];
+  },
 };
 
 /** The history as the Temporal CLI exports it: the JSON that `Worker.runReplayHistories` takes. */
@@ -235,12 +307,18 @@ async function exportHistory({ name, workflowId, runId }: Recorded): Promise<voi
   await writeFile(join(HISTORIES, `${name}.json`), `${JSON.stringify(JSON.parse(stdout))}\n`);
 }
 
+/**
+ * REPLAY_ONLY=a,b records only those paths. A new workflow path is recorded alone: re-recording the whole folder would
+ * replace histories made by earlier code (the shapes that patched() keeps replaying) with the current code's.
+ */
+const only = process.env.REPLAY_ONLY?.split(',').map((name) => name.trim());
+const selected = Object.entries(paths).filter(([name]) => !only || only.includes(name));
+
 it('records every path', async () => {
+  if (only && selected.length !== only.length) throw new Error(`REPLAY_ONLY names an unknown path: ${only.join(', ')}`);
   await mkdir(HISTORIES, { recursive: true });
-  const only = process.env.REPLAY_PATHS?.split(',');
-  const chosen = Object.entries(paths).filter(([name]) => !only || only.includes(name));
-  const results = await Promise.allSettled(chosen.map(([, path]) => path()));
-  const failed = chosen.map(([name]) => name).filter((_, i) => results[i].status === 'rejected');
+  const results = await Promise.allSettled(selected.map(([, path]) => path()));
+  const failed = selected.map(([name]) => name).filter((_, i) => results[i].status === 'rejected');
   for (const result of results) if (result.status === 'fulfilled') for (const recorded of result.value) await exportHistory(recorded);
   if (failed.length > 0)
     throw new Error(`not recorded: ${failed.join(', ')}: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')).join(' ')}`);

@@ -1,3 +1,4 @@
+import { servedOnAdminListener } from '../../src/app/admin-listener';
 // Answers are read as the API gives them, loosely: test/e2e/api/openapi.e2e.spec.ts checks their shapes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
@@ -6,15 +7,25 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A thin HTTP client for the API under test, speaking the same headers as the integrators' curl. */
+/**
+ * A thin HTTP client for the API under test, speaking the same headers as the integrators' curl. `adminUrl`: the
+ * app's admin listener (ADMIN_PORT), where the paths it serves go instead of `baseUrl`.
+ */
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
     readonly auth: { token?: string; environment?: string; version?: string } = {},
+    readonly adminUrl: string | null = null,
   ) {}
 
   as(auth: { token?: string; environment?: string; version?: string }): ApiClient {
-    return new ApiClient(this.baseUrl, auth);
+    return new ApiClient(this.baseUrl, auth, this.adminUrl);
+  }
+
+  /** Where a request for `path` goes: the admin listener for the admin routes, /metrics and /docs when there is one. */
+  urlOf(path: string): string {
+    const base = this.adminUrl !== null && servedOnAdminListener(path.split('?')[0]) ? this.adminUrl : this.baseUrl;
+    return `${base}${path}`;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ApiResponse's default
@@ -33,7 +44,7 @@ export class ApiClient {
     if (this.auth.token !== undefined) all.authorization = `Bearer ${this.auth.token}`;
     if (this.auth.environment !== undefined) all['x-environment'] = this.auth.environment;
     if (this.auth.version !== undefined) all['x-version'] = this.auth.version;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers: all, body });
+    const response = await fetch(this.urlOf(path), { method, headers: all, body });
     return { status: response.status, text: await response.text(), headers: response.headers };
   }
 

@@ -16,6 +16,8 @@ export interface Answer {
   status: number;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** The response body; `status <code>` unless given. */
+  body?: string;
 }
 
 /** How the receiver answers the n-th request (0-based): a status code, or a fuller answer. */
@@ -61,7 +63,7 @@ export class HttpsReceiver {
         res.on('close', () => receiver.inFlight--);
         const send = () => {
           if (res.destroyed) return;
-          res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(`status ${answer.status}`);
+          res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? `status ${answer.status}`);
         };
         const delayMs = answer.delayMs ?? options.answerAfterMs;
         if (delayMs) receiver.later(send, delayMs);

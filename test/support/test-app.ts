@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type Config, deliveryPolicyOf, loadConfig } from '../../src/config/config';
 import { KeyRing } from '../../src/crypto/key-ring';
@@ -29,6 +29,10 @@ export interface TestApp {
   client: Client;
   api: ApiRole;
   metrics: Metrics;
+  /**
+   * The admin token's client: the admin routes, /metrics and /docs go to the admin listener when the app has one
+   * (ADMIN_PORT), everything else (the platform catalog's /event-types) to the API's port.
+   */
   admin: ApiClient;
   /** A fresh environment and an API client authenticated for it (test/support/environments.ts). */
   newEnvironment(options?: EnvironmentOptions): Promise<TestEnvironment>;
@@ -43,9 +47,12 @@ export interface TestApp {
 /** The Temporal runtime of this test file (each has its own module registry), installed by its first app. */
 let temporalRuntime: Promise<TemporalRuntime> | undefined;
 
-export async function startTestApp(overrides: Record<string, string> = {}, options: { logger?: AppLogger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: { logger?: AppLogger; configure?: (config: Config) => Config } = {},
+): Promise<TestApp> {
   const bootStartedAt = performance.now();
-  const config = loadConfig({
+  const loaded = loadConfig({
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -60,6 +67,8 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     LOG_LEVEL: 'error',
     ...overrides,
   });
+  // What no variable sets (a resume's page size): a test's own.
+  const config = options.configure ? options.configure(loaded) : loaded;
   const keyRing = new KeyRing(config.encryption.key as Buffer, config.encryption.previousKey);
   const closers = new Closers();
   const logger = options.logger ?? createAppLogger(config.log);
@@ -70,7 +79,16 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
   });
-  const admin = new ApiClient(api.url, { token: ADMIN_TOKEN });
+  // The purge schedule this app's worker made (one per task queue): gone with the app, as its task queue is.
+  closers.add(() =>
+    client.schedule
+      .getHandle(`plude-purge-${config.temporal.taskQueue}`)
+      .delete()
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err; // PURGE_INTERVAL=0: none was made
+      }),
+  );
+  const admin = new ApiClient(api.url, { token: ADMIN_TOKEN }, api.adminUrl);
   // TEST_APP_BOOT_LOG=<file>: one line per boot (its test file, its overrides, how long it took), to count and time them.
   if (process.env.TEST_APP_BOOT_LOG) {
     const line = `${expect.getState().testPath ?? '?'}\t${Object.keys(overrides).sort().join(',') || '-'}\t${Math.round(performance.now() - bootStartedAt)}\n`;
@@ -96,14 +114,16 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
  * One app and one HTTPS receiver for a test file: started before its tests, stopped after them. The app trusts the
  * receiver's self-signed certificate.
  */
-export function useTestApp(options: { responder?: Responder; receiver?: ReceiverOptions; env?: Record<string, string> } = {}): {
+export function useTestApp(
+  options: { responder?: Responder; receiver?: ReceiverOptions; env?: Record<string, string>; configure?: (config: Config) => Config } = {},
+): {
   app: TestApp;
   receiver: HttpsReceiver;
 } {
   const context = {} as { app: TestApp; receiver: HttpsReceiver };
   beforeAll(async () => {
     context.receiver = await HttpsReceiver.start(options.responder, options.receiver);
-    context.app = await startTestApp({ NODE_EXTRA_CA_CERTS: context.receiver.caFile, ...options.env });
+    context.app = await startTestApp({ NODE_EXTRA_CA_CERTS: context.receiver.caFile, ...options.env }, { configure: options.configure });
   });
   afterAll(async () => {
     await context.app?.close();

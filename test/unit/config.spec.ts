@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/config';
 import { requireRoleSettings } from '../../src/runtime/role-settings';
 
@@ -128,6 +131,27 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('data lifecycle', () => {
+    it('keeps finished data 30 days, response bodies as long, and purges hourly, unless told otherwise', () => {
+      expect(loadConfig({}).retention).toEqual({ retentionMs: 30 * 86_400_000, responseBodyRetentionMs: 30 * 86_400_000, purgeIntervalMs: 3_600_000 });
+      expect(loadConfig({ RETENTION: '7d', RESPONSE_BODY_RETENTION: ' ', PURGE_INTERVAL: '0' }).retention).toEqual({
+        retentionMs: 7 * 86_400_000,
+        responseBodyRetentionMs: 7 * 86_400_000,
+        purgeIntervalMs: 0,
+      });
+      expect(loadConfig({ RETENTION: '2s', RESPONSE_BODY_RETENTION: '1s' }).retention).toMatchObject({ retentionMs: 2_000, responseBodyRetentionMs: 1_000 });
+    });
+
+    it('names a bad retention, and response bodies kept longer than their attempts', () => {
+      const attempt = () => loadConfig({ RETENTION: 'forever', RESPONSE_BODY_RETENTION: 'soon', PURGE_INTERVAL: 'hourly' });
+      expect(attempt).toThrow(/RETENTION: "forever" is not a duration/);
+      expect(attempt).toThrow(/RESPONSE_BODY_RETENTION: "soon" is not a duration/);
+      expect(attempt).toThrow(/PURGE_INTERVAL: "hourly" is not a duration/);
+      expect(() => loadConfig({ RETENTION: '0' })).toThrow(/RETENTION/);
+      expect(() => loadConfig({ RETENTION: '7d', RESPONSE_BODY_RETENTION: '8d' })).toThrow(/RESPONSE_BODY_RETENTION: must not exceed RETENTION/);
+    });
+  });
+
   it('reads a duration that is not one, even an empty one, as a bad variable', () => {
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(ConfigError);
     expect(() => loadConfig({ DELIVERY_TIMEOUT: '' })).toThrow(/DELIVERY_TIMEOUT: "" is not a duration/);
@@ -148,6 +172,59 @@ describe('loadConfig', () => {
       expect(attempt).toThrow('\n  ENCRYPTION_KEY: must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`');
       expect(attempt).toThrow('\n  ENCRYPTION_KEY_PREVIOUS: must be 32 bytes in base64');
       expect(attempt).not.toThrow(short);
+    });
+
+    describe('from a file (ENCRYPTION_KEY_FILE, ENCRYPTION_KEY_PREVIOUS_FILE)', () => {
+      let dir: string;
+      beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'plude-key-file-'))));
+      afterEach(() => rmSync(dir, { recursive: true, force: true }));
+      const keyFile = (name: string, content: string, mode = 0o600) => {
+        const file = path.join(dir, name);
+        writeFileSync(file, content);
+        chmodSync(file, mode);
+        return file;
+      };
+
+      it('reads each key from its file, a trailing newline tolerated, with no warning for 0600 or 0400', () => {
+        const config = loadConfig({
+          ENCRYPTION_KEY_FILE: keyFile('key', `${key.toString('base64')}\n`),
+          ENCRYPTION_KEY_PREVIOUS_FILE: keyFile('previous', previous.toString('base64'), 0o400),
+        });
+        expect(config.encryption).toEqual({ key, previousKey: previous });
+        expect(config.warnings).toEqual([]);
+        expect(loadConfig({}).warnings).toEqual([]);
+      });
+
+      it('warns, without refusing, when the file is open to its group or others, and names the mode, not the key', () => {
+        const file = keyFile('key', `${key.toString('base64')}\n`, 0o644);
+        const config = loadConfig({ ENCRYPTION_KEY_FILE: file });
+        expect(config.encryption.key).toEqual(key);
+        expect(config.warnings).toEqual([expect.stringMatching(new RegExp(`^ENCRYPTION_KEY_FILE: ${file} has mode 0644, .*0600 or 0400`))]);
+        expect(config.warnings.join('\n')).not.toContain(key.toString('base64'));
+      });
+
+      it('refuses both a key and its file, a missing or unreadable file and one that holds no key, without quoting it', () => {
+        const good = keyFile('key', key.toString('base64'));
+        expect(() => loadConfig({ ENCRYPTION_KEY: key.toString('base64'), ENCRYPTION_KEY_FILE: good })).toThrow(
+          '\n  ENCRYPTION_KEY_FILE: set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both',
+        );
+        expect(() => loadConfig({ ENCRYPTION_KEY_PREVIOUS: previous.toString('base64'), ENCRYPTION_KEY_PREVIOUS_FILE: good })).toThrow(
+          'ENCRYPTION_KEY_PREVIOUS_FILE: set ENCRYPTION_KEY_PREVIOUS or ENCRYPTION_KEY_PREVIOUS_FILE, not both',
+        );
+        const missing = path.join(dir, 'nope');
+        expect(() => loadConfig({ ENCRYPTION_KEY_FILE: missing })).toThrow(`\n  ENCRYPTION_KEY_FILE: ${missing} cannot be read (ENOENT)`);
+        expect(() => loadConfig({ ENCRYPTION_KEY_FILE: dir })).toThrow(`ENCRYPTION_KEY_FILE: ${dir} cannot be read (EISDIR)`);
+        const short = randomBytes(16).toString('base64');
+        const bad = () => loadConfig({ ENCRYPTION_KEY_FILE: keyFile('short', short), ENCRYPTION_KEY_PREVIOUS_FILE: keyFile('empty', '') });
+        expect(bad).toThrow(/\n {2}ENCRYPTION_KEY_FILE: .*short must hold 32 bytes in base64.*\n {2}ENCRYPTION_KEY_PREVIOUS_FILE: .*empty must hold 32 bytes/s);
+        expect(bad).not.toThrow(short);
+      });
+
+      it('satisfies a role started alone', () => {
+        const config = loadConfig({ DATABASE_URL: 'postgres://db/plude', ENCRYPTION_KEY_FILE: keyFile('key', `${key.toString('base64')}\n`) });
+        expect(requireRoleSettings(config).encryptionKey).toEqual(key);
+        expect(() => requireRoleSettings(loadConfig({ DATABASE_URL: 'postgres://db/plude' }))).toThrow(/or ENCRYPTION_KEY_FILE: a file that holds it/);
+      });
     });
 
     it('is required, with DATABASE_URL, when a role runs alone; every missing one is named at once', () => {

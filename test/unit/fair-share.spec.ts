@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { DeliveryContext, DeliveryStore } from '../../activities/ports';
 import { loadConfig } from '../../src/config/config';
-import { EnvironmentShare, FAIR_SHARE_POLL_MS, fairShareCaps, RememberedEnvironments } from '../../src/domain/fair-share';
+import { EnvironmentShare, FAIR_SHARE_MAX_WAIT_MS, FAIR_SHARE_POLL_MS, fairShareCaps, RememberedEnvironments, ShareTurns } from '../../src/domain/fair-share';
 import { OPEN_GATE } from '../../src/domain/gate';
 
 describe('fair share between environments: the caps', () => {
@@ -50,6 +50,40 @@ describe('fair share between environments: the caps', () => {
     expect([remembered.get('n1'), remembered.get('n2'), remembered.get('n3')]).toEqual([undefined, 'a', 'b']);
     remembered.forget('n2');
     expect(remembered.get('n2')).toBeUndefined();
+  });
+
+  it('turns: a refused notification with no queue looks again after 1-2 s', () => {
+    const turns = new ShareTurns({ attempts: 10, firstAttempts: 5 });
+    expect(turns.refused('a', 0, () => 0)).toEqual({ wait: FAIR_SHARE_POLL_MS, reason: 'environment' });
+    expect(turns.refused('b', 0, () => 0.999).wait).toBe(2 * FAIR_SHARE_POLL_MS - 1);
+  });
+
+  it('turns: the refused are spaced by the time a place takes to free up (average attempt / cap), in the order refused', () => {
+    const turns = new ShareTurns({ attempts: 10, firstAttempts: 5 });
+    turns.ended('a', 5_000); // a place frees up every 500 ms
+    const waits = Array.from({ length: 6 }, () => turns.refused('a', 0, () => 0).wait);
+    expect(waits).toEqual([1_000, 1_500, 2_000, 2_500, 3_000, 3_500]);
+    // 10 s later the queue has moved on: the next turn is after the last one given, or 1 s away if that has passed.
+    expect(turns.refused('a', 3_000, () => 0).wait).toBe(1_000);
+    expect(turns.refused('a', 20_000, () => 0).wait).toBe(1_000);
+    // Another environment's queue is its own.
+    expect(turns.refused('b', 20_000, () => 0).wait).toBe(1_000);
+  });
+
+  it('turns: however long the queue, a refused notification looks again within FAIR_SHARE_MAX_WAIT_MS (plus jitter)', () => {
+    const turns = new ShareTurns({ attempts: 1, firstAttempts: 1 });
+    turns.ended('a', 10_000);
+    const waits = Array.from({ length: 20 }, () => turns.refused('a', 0, () => 0).wait);
+    expect(Math.max(...waits)).toBe(FAIR_SHARE_MAX_WAIT_MS);
+    expect(waits.slice(0, 3)).toEqual([1_000, 11_000, 21_000]);
+  });
+
+  it('turns: the average attempt follows the recent ones', () => {
+    const turns = new ShareTurns({ attempts: 1, firstAttempts: 1 });
+    turns.ended('a', 10_000);
+    for (let i = 0; i < 40; i++) turns.ended('a', 2_000);
+    const first = turns.refused('a', 0, () => 0).wait;
+    expect(turns.refused('a', 0, () => 0).wait - first).toBeLessThan(2_010); // spaced by about 2 s, not 10
   });
 
   it('ENVIRONMENT_MAX_IN_FLIGHT_SHARE is a fraction in (0, 1], 0.5 by default', () => {

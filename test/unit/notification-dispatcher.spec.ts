@@ -81,6 +81,7 @@ describe('NotificationDispatcher', () => {
       taskQueue: 'plude-webhooks',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       requestEagerStart: true,
+      priority: { fairnessKey: 'sandbox' },
       typedSearchAttributes: undefined,
       staticSummary: 'invoice.paid → receiver.example:8443',
       staticDetails: '- subscription: `sub_1`\n- event: `evt_1`\n- environment: `sandbox`\n- trigger: initial',

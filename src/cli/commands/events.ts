@@ -23,6 +23,13 @@ interface EventView {
   notificationsNextCursor?: string | null;
 }
 
+interface ErasedEvent {
+  id: string;
+  erasedAt: string;
+  cancelledNotifications: number;
+  clearedResponseBodies: number;
+}
+
 export function registerEvents(program: Command, context: CliContext): void {
   const events = program.command('events').description('publish events (service token) and follow them (integrator token)');
 
@@ -66,6 +73,20 @@ export function registerEvents(program: Command, context: CliContext): void {
                 event.notifications.map((n) => [n.id, n.subscriptionId, n.status, n.attemptCount]),
               )),
           ...(event.notificationsNextCursor ? [`… more notifications: GET /events/${event.id}/notifications?after=${event.notificationsNextCursor}`] : []),
+        ]);
+      }),
+    );
+
+  events
+    .command('erase <id>')
+    .description(
+      "erase an event's data on request: its pending notifications are cancelled, its data replaced by a tombstone, its attempts' response bodies cleared (DELETE /events/:id/data, service token)",
+    )
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const erased = await client.service<ErasedEvent>('DELETE', `/events/${segment(id)}/data`);
+        out.result(erased, () => [
+          `event ${erased.id} erased at ${erased.erasedAt}: ${erased.cancelledNotifications} pending notifications cancelled, ${erased.clearedResponseBodies} response bodies cleared`,
         ]);
       }),
     );

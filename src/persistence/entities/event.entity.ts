@@ -28,4 +28,8 @@ export class EventEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When its data was erased on request (DELETE /events/:id/data): `dataJson` is then the tombstone. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
 }

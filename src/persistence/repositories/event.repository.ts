@@ -53,12 +53,13 @@ interface EventRow {
   idempotency_key: string | null;
   ordering_key: string | null;
   created_at: Date;
+  erased_at: Date | null;
 }
 
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.created_at, e.data::text AS data_json';
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
@@ -74,6 +75,7 @@ const toEntity = (row: EventRow): EventEntity =>
     idempotencyKey: row.idempotency_key,
     orderingKey: row.ordering_key,
     createdAt: row.created_at,
+    erasedAt: row.erased_at ?? null,
   });
 
 const toNotifications = (row: NotificationsRow): StoredNotification[] => (row.notifications ?? []).map((n) => ({ ...n, expiresAt: new Date(n.expiresAt) }));
@@ -96,7 +98,7 @@ export class EventRepository {
          INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key)
          VALUES ($1, $2, $3, $4::json, $5, $11)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, environment_id, type, idempotency_key, ordering_key, created_at
+         RETURNING id, environment_id, type, idempotency_key, ordering_key, created_at, erased_at
        ), matched AS (
          SELECT s.id, s.url, s.ordering FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
          WHERE s.deleted_at IS NULL

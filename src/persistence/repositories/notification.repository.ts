@@ -26,13 +26,12 @@ export class NotificationRepository {
     return rows[0]?.status ?? null;
   }
 
-  /** IDs of a subscription's pending notifications (held ones among them). */
-  async pendingIdsOf(subscriptionId: string): Promise<string[]> {
-    const rows = await this.db.query<
-      {
-        id: string;
-      }[]
-    >(`SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' ORDER BY id`, [subscriptionId]);
+  /** A page of the IDs of a subscription's pending notifications (held ones among them), by ID after the cursor. */
+  async pendingIdsPage(subscriptionId: string, after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM notifications WHERE subscription_id = $1 AND status = 'pending' AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [subscriptionId, after, limit],
+    );
     return rows.map((row) => row.id);
   }
 

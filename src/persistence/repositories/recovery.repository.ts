@@ -52,8 +52,10 @@ export class RecoveryRepository {
       if (running) return { outcome: 'overlapping', runningId: running.id };
       await tx.query(
         `INSERT INTO recoveries (id, environment_id, subscription_id, range_start, range_end, total, window_ms, ${policyColumnList()})
-         SELECT $1, $2, $3, $4, $5, count(*), $6, $7, $8, $9, $10 FROM notifications
-         WHERE subscription_id = $3 AND created_at >= $4 AND created_at < $5 AND status IN ${RECOVERABLE}`,
+         SELECT $1, $2, $3, $4, $5, count(*), $6, $7, $8, $9, $10 FROM notifications n
+         WHERE subscription_id = $3 AND created_at >= $4 AND created_at < $5 AND status IN ${RECOVERABLE}
+           -- an event whose data was erased is never delivered again (outbox.repository.ts redeliverPage skips it)
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = n.event_id AND e.erased_at IS NOT NULL)`,
         [input.id, input.environmentId, input.subscriptionId, input.since, input.until, input.windowMs, ...policyValues(input.policy)],
       );
       return { outcome: 'created', recovery: await tx.findOneByOrFail(RecoveryEntity, { id: input.id }) };

@@ -16,15 +16,25 @@ export async function subscribeReceivers(env: ChaosEnvironment, fleet: ReceiverF
   return { keys, ids };
 }
 
+/** How one event is published: through the ledger by default. */
+type Publish = (ledger: Ledger, env: ChaosEnvironment, type: string, data: unknown) => Promise<unknown>;
+
 /** Publishes `count` events at `perSecond` (open loop: the next is sent on time, whatever the last one's answer). */
-export async function publishAtRate(ledger: Ledger, env: ChaosEnvironment, type: string, count: number, perSecond: number): Promise<void> {
+export async function publishAtRate(
+  ledger: Ledger,
+  env: ChaosEnvironment,
+  type: string,
+  count: number,
+  perSecond: number,
+  publish: Publish = (l, e, t, data) => l.publish(e, t, data),
+): Promise<void> {
   const started = performance.now();
   const inFlight: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(ledger.publish(env, type, { n: i, at: new Date().toISOString() }).catch(() => undefined));
+    inFlight.push(publish(ledger, env, type, { n: i, at: new Date().toISOString() }).catch(() => undefined));
   }
   await Promise.all(inFlight);
 }

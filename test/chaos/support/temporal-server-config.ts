@@ -48,6 +48,17 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
+/** `count` distinct ports in PORT_RANGE that were free a moment ago. */
+export async function freeServerPorts(count: number): Promise<number[]> {
+  const taken = new Set<number>();
+  for (let tries = 0; taken.size < count; tries++) {
+    if (tries > 1000) throw new Error(`no ${count} free ports in ${PORT_RANGE.min}-${PORT_RANGE.max}`);
+    const port = PORT_RANGE.min + Math.floor(Math.random() * (PORT_RANGE.max - PORT_RANGE.min + 1));
+    if (!taken.has(port) && (await canListen(port))) taken.add(port);
+  }
+  return [...taken];
+}
+
 /** Nine distinct ports in PORT_RANGE that were free a moment ago. */
 export async function allocatePorts(): Promise<TemporalServerPorts> {
   const names: (keyof TemporalServerPorts)[] = [
@@ -61,13 +72,7 @@ export async function allocatePorts(): Promise<TemporalServerPorts> {
     'workerGrpc',
     'workerMembership',
   ];
-  const taken = new Set<number>();
-  for (let tries = 0; taken.size < names.length; tries++) {
-    if (tries > 1000) throw new Error(`no ${names.length} free ports in ${PORT_RANGE.min}-${PORT_RANGE.max}`);
-    const port = PORT_RANGE.min + Math.floor(Math.random() * (PORT_RANGE.max - PORT_RANGE.min + 1));
-    if (!taken.has(port) && (await canListen(port))) taken.add(port);
-  }
-  const ports = [...taken];
+  const ports = await freeServerPorts(names.length);
   return Object.fromEntries(names.map((name, i) => [name, ports[i]])) as unknown as TemporalServerPorts;
 }
 
@@ -80,6 +85,7 @@ const DYNAMIC_CONFIG: Record<string, unknown> = {
   'system.enableActivityEagerExecution': true,
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  'matching.enableFairness': true,
   'frontend.namespaceRPS.visibility': 100,
   'history.hostLevelCacheMaxSize': 8192,
 };
@@ -104,14 +110,28 @@ function service(grpcPort: number, membershipPort: number, httpPort?: number): R
   return { rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...(httpPort ? { httpPort } : {}) } };
 }
 
+/** What differs between the config files of one server's processes: the --env name and the shard count. */
+export interface ServerConfigOptions {
+  /** The --env name, hence the file `<dir>/<env>.yaml` (default CONFIG_ENV). */
+  env?: string;
+  /** persistence.numHistoryShards (default NUM_HISTORY_SHARDS); every process of one cluster must agree. */
+  numHistoryShards?: number;
+}
+
 /** The server's static config (config/development-postgres12.yaml trimmed: no metrics, pprof or archival). */
-export function serverConfig(ports: TemporalServerPorts, db: PostgresTarget, visibility: PostgresTarget, dynamicConfigFile: string): object {
+export function serverConfig(
+  ports: TemporalServerPorts,
+  db: PostgresTarget,
+  visibility: PostgresTarget,
+  dynamicConfigFile: string,
+  numHistoryShards = NUM_HISTORY_SHARDS,
+): object {
   return {
     log: { stdout: true, level: 'warn', format: 'console' },
     persistence: {
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
-      numHistoryShards: NUM_HISTORY_SHARDS,
+      numHistoryShards,
       datastores: { 'postgres-default': sqlStore(db, 20), 'postgres-visibility': sqlStore(visibility, 5) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: HOST } },
@@ -136,15 +156,23 @@ export function serverConfig(ports: TemporalServerPorts, db: PostgresTarget, vis
 }
 
 /**
- * Writes `<dir>/chaos.yaml` and `<dir>/dynamic-config.yaml` (as JSON, which YAML parsers read; it also quotes the
+ * Writes `<dir>/<env>.yaml` (`chaos.yaml` by default) and `<dir>/dynamic-config.yaml` (as JSON, which YAML parsers read; it also quotes the
  * password safely) and returns the server's arguments: the v1.29 server has no --config-file, it loads
  * `<root>/<config>/<env>.yaml`.
  */
-export async function writeServerConfig(dir: string, ports: TemporalServerPorts, db: PostgresTarget, visibility: PostgresTarget): Promise<string[]> {
+export async function writeServerConfig(
+  dir: string,
+  ports: TemporalServerPorts,
+  db: PostgresTarget,
+  visibility: PostgresTarget,
+  options: ServerConfigOptions = {},
+): Promise<string[]> {
+  const env = options.env ?? CONFIG_ENV;
   await mkdir(dir, { recursive: true });
   const dynamicConfigFile = join(dir, 'dynamic-config.yaml');
   const dynamic = Object.fromEntries(Object.entries(DYNAMIC_CONFIG).map(([key, value]) => [key, [{ value, constraints: {} }]]));
   await writeFile(dynamicConfigFile, JSON.stringify(dynamic, null, 2));
-  await writeFile(join(dir, `${CONFIG_ENV}.yaml`), JSON.stringify(serverConfig(ports, db, visibility, dynamicConfigFile), null, 2), { mode: 0o600 });
-  return ['--root', dir, '--config', '.', '--env', CONFIG_ENV, '--allow-no-auth', 'start'];
+  const config = serverConfig(ports, db, visibility, dynamicConfigFile, options.numHistoryShards);
+  await writeFile(join(dir, `${env}.yaml`), JSON.stringify(config, null, 2), { mode: 0o600 });
+  return ['--root', dir, '--config', '.', '--env', env, '--allow-no-auth', 'start'];
 }

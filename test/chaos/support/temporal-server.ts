@@ -140,7 +140,7 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
 }
 
 /** Registers `namespace` (one day of retention); an existing one is fine. */
-async function registerNamespace(address: string, namespace: string): Promise<void> {
+export async function registerNamespace(address: string, namespace: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     await connection.withDeadline(Date.now() + 10_000, () =>
@@ -158,7 +158,13 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
  * describeNamespace, a visibility query, and a lookup of a workflow that does not exist answered with NotFound
  * (history service up and owning that shard). Fails early when the process exits.
  */
-async function waitReady(address: string, namespace: string | null, proc: ServerProcess, timeoutMs: number, tail: LastLines): Promise<void> {
+export async function waitReady(
+  address: string,
+  namespace: string | null,
+  proc: Pick<ServerProcess, 'exit' | 'exited'>,
+  timeoutMs: number,
+  tail: LastLines,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
   for (let attempt = 0; ; attempt++) {

@@ -10,6 +10,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../../support/scrat
 import { ADMIN_TOKEN, ENCRYPTION_KEY } from '../../support/test-app';
 import { type Role, ServiceProcess } from './service-process';
 import { startTemporalServer, type TemporalServerHandle } from './temporal-server';
+import { startTemporalCluster, type TemporalClusterHandle } from './temporal-cluster';
 
 export interface TopologyOptions {
   /** The CA file the receivers' certificates chain to (NODE_EXTRA_CA_CERTS of every process). */
@@ -22,6 +23,8 @@ export interface TopologyOptions {
   ownPostgres?: boolean;
   /** A Temporal server of the case's own (on the suite's PostgreSQL), which the case may restart. */
   ownTemporal?: boolean;
+  /** Temporal as a cluster of the case's own (on the suite's PostgreSQL): one process per service, two history hosts. */
+  temporalCluster?: boolean;
   /**
    * Every process starts at the same moment on the empty database, as `docker compose up` starts them (U2, and the
    * default: the migrations' advisory lock makes it safe); false: the first API applies the migrations alone first.
@@ -54,6 +57,7 @@ export interface Topology {
   admin: ApiClient;
   postgres?: OwnPostgres;
   temporal?: TemporalServerHandle;
+  cluster?: TemporalClusterHandle;
   taskQueue: string;
   newEnvironment(options?: { allowPrivateTargets?: boolean }): Promise<ChaosEnvironment>;
   /** One more process of the deployment, with settings of its own over the shared ones, of another build if given. */
@@ -134,6 +138,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       undo.push(() => temporal!.close());
       temporalAddress = temporal.address;
     }
+    let cluster: TemporalClusterHandle | undefined;
+    if (options.temporalCluster) {
+      cluster = await startTemporalCluster({ adminUrl: suiteSetting('CHAOS_PG_ADMIN_URL'), databasePrefix: `chaos_${randomBytes(3).toString('hex')}` });
+      undo.push(() => cluster!.close());
+      temporalAddress = cluster.address;
+    }
     const taskQueue = `chaos-${randomBytes(4).toString('hex')}`;
     const shared: Record<string, string> = {
       ...DEFAULTS,
@@ -174,6 +184,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       admin,
       postgres,
       temporal,
+      cluster,
       taskQueue,
       addProcess,
       async newEnvironment({ allowPrivateTargets = true } = {}) {

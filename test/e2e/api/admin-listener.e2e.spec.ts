@@ -70,13 +70,29 @@ describe('the admin listener, the server limits and failed admin authentications
     expect((await send(admins, 'GET', '/docs/')).status).toBe(200);
     for (const base of [url, admins]) expect((await send(base, 'GET', '/health/live')).status).toBe(200);
 
-    // test/support's environments are made through app.admin, on PORT: here the token is issued on the admin listener.
+    // A token issued on the admin listener works on PORT, and only there.
     const issued = await send(admins, 'POST', `/admin/environments/${env.id}/tokens`, { ...admin, 'content-type': 'application/json' }, '127.0.0.1', '{}');
     expect(issued.status).toBe(201);
     const { token } = JSON.parse(issued.body) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'x-environment': env.id, 'x-version': '2022-03' };
     expect((await send(url, 'GET', '/webhooks/subscriptions', headers)).status).toBe(200);
     expect((await send(admins, 'GET', '/webhooks/subscriptions', headers)).status).toBe(404);
+  });
+
+  it("test/support's admin client follows ADMIN_PORT: admin routes and /metrics on the admin listener, the rest on PORT", async () => {
+    const admin = t.app.admin;
+    expect(admin.urlOf('/admin/environments')).toBe(`${t.app.api.adminUrl}/admin/environments`);
+    expect(admin.urlOf('/metrics?x=1')).toBe(`${t.app.api.adminUrl}/metrics?x=1`);
+    expect(admin.urlOf('/event-types/x')).toBe(`${t.app.api.url}/event-types/x`);
+    // Environments are made on the admin listener; their tokens' clients speak to PORT.
+    const { id, api } = await t.app.newEnvironment({ allowPrivateTargets: true });
+    expect(api.baseUrl).toBe(t.app.api.url);
+    expect((await admin.request('GET', `/admin/environments/${id}`)).status).toBe(200);
+    expect((await admin.send('GET', '/metrics', undefined)).text).toContain('plude_');
+    expect((await admin.as({ token: ADMIN_TOKEN }).request('GET', `/admin/environments/${id}`)).status).toBe(200);
+    const type = `adminport${Date.now()}.thing.done`;
+    expect((await admin.request('PUT', `/event-types/${type}`, { description: 'Declared on PORT with the admin token.' })).status).toBe(200);
+    expect((await api.subscribe(t.receiver.url('/admin-port'), [type])).status).toBe(200);
   });
 
   it('sets the deadlines and the cap it was given on both listeners, and cuts a client that drips its headers', async () => {

@@ -270,6 +270,12 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       start.mockRestore();
     }
 
+    // The data lifecycle: a dry run of the purge, a purge now, an event's data erased
+    await check('GET', '/admin/purge', admin.request('GET', '/admin/purge'));
+    await check('POST', '/admin/purge', admin.request('POST', '/admin/purge'));
+    await check('DELETE', '/events/{id}/data', api.request('DELETE', `/events/${heldEvent.body.id}/data`));
+    await check('DELETE', '/events/{id}/data', api.request('DELETE', '/events/evt_nothing/data')); // 404
+
     await check('DELETE', '/webhooks/subscriptions/{id}', api.request('DELETE', `/webhooks/subscriptions/${id}`));
 
     // Every operation of the document was answered with a success at least once.

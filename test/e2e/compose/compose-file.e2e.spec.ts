@@ -1,56 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configVariableNames } from '../../../src/config/config';
+import { dirname, join } from 'node:path';
+import { COMPOSE_FILE, ROOT, Service, loadCompose, removeComposeChecker } from './compose-loader';
 
-const ROOT = join(__dirname, '../../..');
-const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-
-interface Service {
-  image?: string;
-  command?: string[];
-  environment?: Record<string, string | null>;
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  build?: unknown;
-  ports?: unknown[];
-}
-
-/** Go's own settings, and nothing of this process's configuration: the file sees only the variables a test gives. */
-const goEnvironment = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => name === 'PATH' || name === 'HOME' || name.startsWith('GO')));
-
-/**
- * The compose-spec loader program (test/compose), built once for the file with `go build` (its modules from the
- * module proxy on a cold Go cache) into a temporary folder that afterAll removes; each check then runs the binary.
- */
-const checkerDir = mkdtempSync(join(tmpdir(), 'plude-compose-check-'));
-let checker: Promise<string> | undefined;
-const composeChecker = (): Promise<string> =>
-  (checker ??= new Promise((resolve, reject) => {
-    const binary = join(checkerDir, 'compose-check');
-    execFile('go', ['build', '-o', binary, '.'], { cwd: join(ROOT, 'test/compose'), env: goEnvironment(), maxBuffer: 16 << 20 }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`go build of test/compose failed: ${stderr || err.message}`)) : resolve(binary),
-    );
-  }));
-afterAll(() => rmSync(checkerDir, { recursive: true, force: true }));
-
-/**
- * docker-compose.yml as the compose-spec loader (github.com/compose-spec/compose-go/v2, what Docker Compose runs)
- * reads it with `variables` set: interpolated, validated against the spec's schema and normalised. Rejects with the
- * loader's message when the file is invalid.
- */
-async function loadCompose(
-  variables: Record<string, string>,
-  file = COMPOSE_FILE,
-): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
-  const binary = await composeChecker();
-  return new Promise((resolve, reject) => {
-    execFile(binary, [file], { env: { ...goEnvironment(), ...variables }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`the compose-spec loader refused docker-compose.yml: ${stderr || err.message}`)) : resolve(JSON.parse(stdout)),
-    );
-  });
-}
+afterAll(removeComposeChecker);
 
 describe('docker-compose.yml, read by the compose-spec loader', () => {
   jest.setTimeout(300_000); // a cold Go build of the loader
@@ -84,7 +37,8 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services.temporal.image).toMatch(/^temporalio\/server:1\.29\.\d+$/);
       expect(services.temporal.depends_on).toEqual({ 'temporal-schema': expect.objectContaining({ condition: 'service_completed_successfully' }) });
       expect(services['temporal-namespace'].depends_on).toEqual({ temporal: expect.objectContaining({ condition: 'service_healthy' }) });
-      expect(services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '168h' });
+      expect(services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '720h' });
+      expect(services.worker.environment).toMatchObject({ RETENTION: '720h', PURGE_INTERVAL: '1h' });
       for (const role of ['api', 'worker']) {
         expect(services[role].depends_on).toMatchObject({
           'temporal-namespace': { condition: 'service_completed_successfully' },
@@ -102,6 +56,14 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(services.worker.environment).toMatchObject({ WORKER_PORT: '3001' });
     });
 
+    it('the namespace keeps closed workflows for RETENTION, unless TEMPORAL_NAMESPACE_RETENTION says otherwise', async () => {
+      const matched = await loadCompose({ RETENTION: '48h' });
+      expect(matched.services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '48h' });
+      expect(matched.services.api.environment).toMatchObject({ RETENTION: '48h' });
+      const apart = await loadCompose({ RETENTION: '48h', TEMPORAL_NAMESPACE_RETENTION: '168h' });
+      expect(apart.services['temporal-namespace'].environment).toMatchObject({ TEMPORAL_NAMESPACE_RETENTION: '168h' });
+    });
+
     it("publishes the API on the host's loopback only, unless API_BIND says otherwise", async () => {
       expect(JSON.stringify(services.api.ports)).toContain('"host_ip":"127.0.0.1"');
       const open = await loadCompose({ API_BIND: '0.0.0.0' });
@@ -114,20 +76,76 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       expect(max).toBeGreaterThanOrEqual(4 * (20 + 10) + 2 * 20);
       expect(services.temporal.environment).toMatchObject({ SQL_MAX_CONNS: '20', SQL_VIS_MAX_CONNS: '10' });
     });
+
+    it('exactly one service builds plude-webhooks:local; the other runs that image by name and never pulls it', () => {
+      // Two services that build one tag race for it (bake builds one target per service): the first `up` can fail.
+      const building = Object.entries(services).filter(([, service]) => service.build !== undefined);
+      expect(building.map(([name]) => name)).toEqual(['api']);
+      const byImage = Object.entries(services).filter(([, service]) => service.image === 'plude-webhooks:local');
+      expect(byImage.map(([name]) => name).sort()).toEqual(['api', 'worker']);
+      expect(services.worker.pull_policy).toBe('never');
+      expect(services.worker.command).toEqual(['node', 'dist/src/worker.js']);
+    });
+
+    it('sets the history shard count explicitly (fixed at the first start), 512 unless NUM_HISTORY_SHARDS says', async () => {
+      expect(services.temporal.environment).toMatchObject({ NUM_HISTORY_SHARDS: '512' });
+      const small = await loadCompose({ NUM_HISTORY_SHARDS: '128' });
+      expect(small.services.temporal.environment).toMatchObject({ NUM_HISTORY_SHARDS: '128' });
+    });
+
+    it("the Temporal server exports Prometheus metrics, published on the host's loopback; nothing but the API listens wider", () => {
+      const endpoint = services.temporal.environment?.PROMETHEUS_ENDPOINT ?? '';
+      const port = Number(endpoint.split(':').at(-1));
+      expect(services.temporal.ports).toContainEqual(expect.objectContaining({ host_ip: '127.0.0.1', target: port }));
+      for (const [name, service] of Object.entries(services))
+        for (const published of service.ports ?? []) expect({ name, host_ip: published.host_ip }).toEqual({ name, host_ip: '127.0.0.1' });
+    });
+
+    it("mounts the dynamic-config folder, not the file (an editor's atomic save replaces the file)", () => {
+      const path = services.temporal.environment?.DYNAMIC_CONFIG_FILE_PATH ?? '';
+      const mount = services.temporal.volumes?.find((volume) => volume.target === dirname(path));
+      expect(mount).toMatchObject({ type: 'bind', read_only: true });
+      expect(statSync(mount!.source).isDirectory()).toBe(true);
+      expect(existsSync(join(mount!.source, path.slice(dirname(path).length + 1)))).toBe(true);
+    });
+
+    it('the namespace job runs the retrying script (test/unit/compose-scripts.spec.ts) once, and the roles wait for it to succeed', () => {
+      const job = services['temporal-namespace'];
+      expect(job.restart).toBe('no');
+      const script = job.volumes?.find((volume) => job.entrypoint?.includes(volume.target));
+      expect(script?.source).toBe(join(ROOT, 'docker/temporal-namespace.sh'));
+      const text = readFileSync(script!.source, 'utf8');
+      // Bounded retries of each step, the last a visibility query on a plude search attribute.
+      expect(text).toMatch(/RETRY_ATTEMPTS:-\d+/);
+      expect(text).toMatch(/retry "[^"]+" ensure_namespace/);
+      expect(text).toMatch(/retry "[^"]+" register_search_attributes/);
+      expect(text).toMatch(/temporal workflow count .*--query "Plude\w+ = /);
+    });
+
+    it("PostgreSQL's entrypoint checks the passwords, then runs the image's own", () => {
+      const pg = services.postgresql;
+      expect(pg.entrypoint).toEqual(['/bin/sh', '/usr/local/bin/check-passwords.sh', 'docker-entrypoint.sh']);
+      expect(pg.volumes).toContainEqual(
+        expect.objectContaining({ source: join(ROOT, 'docker/check-passwords.sh'), target: '/usr/local/bin/check-passwords.sh', read_only: true }),
+      );
+      expect(pg.environment).toMatchObject({ POSTGRES_PASSWORD: 'temporal', PLUDE_DB_PASSWORD: 'plude' });
+    });
   });
 
-  it('.env.example holds every variable the compose file and the configuration read; README’s table every configuration variable', () => {
-    const compose = readFileSync(COMPOSE_FILE, 'utf8');
-    const composeVariables = new Set([...compose.matchAll(/\$\{(\w+)/g)].map(([, name]) => name));
-    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
-    const set = new Set([...example.matchAll(/^(\w+)=/gm)].map(([, name]) => name));
-    const mentioned = new Set([...example.matchAll(/^#? ?(\w+)=/gm)].map(([, name]) => name));
-    expect([...composeVariables].filter((name) => !set.has(name))).toEqual([]);
-    expect(configVariableNames.filter((name) => !mentioned.has(name))).toEqual([]);
-    const tableRows = readFileSync(join(ROOT, 'README.md'), 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('| `'));
-    const documented = new Set(tableRows.flatMap((row) => [...row.split(' | ')[0].matchAll(/`(\w+)`/g)].map(([, name]) => name)));
-    expect(configVariableNames.filter((name) => !documented.has(name))).toEqual([]);
+  it("the Grafana dashboard charts the Temporal server's metrics, filtered by a job variable of their own", () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs/grafana-dashboard.json'), 'utf8')) as {
+      templating: { list: { name: string; query?: string }[] };
+      panels: { targets: { expr: string }[] }[];
+    };
+    expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'temporal_job', query: expect.stringContaining('numshards_gauge') }));
+    const serverQueries = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)).filter((expr) => !expr.includes('plude_'));
+    // Series names and labels as a Temporal 1.29 server serves them (tally's Prometheus reporter: no _total suffix).
+    for (const series of ['numshards_gauge', 'service_requests', 'service_errors', 'persistence_latency_bucket', 'persistence_errors'])
+      expect(serverQueries).toContainEqual(expect.stringContaining(`${series}{job=~"$temporal_job"}`));
+    expect(serverQueries.filter((expr) => expr.includes('service_type'))).toEqual([]);
+  });
+
+  it('the image is built from a Node base pinned to a minor release', () => {
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:24\.\d+-bookworm-slim$/m);
   });
 });

@@ -27,6 +27,35 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
       return 204;
     },
     env: { RETRY_INITIAL_INTERVAL: '1s', RETRY_MAX_INTERVAL: '1s', AUTO_DISABLE_AFTER: '2s' },
+    // A resume reads its held notifications' IDs 2 at a time (500 in production): every release here spans pages.
+    configure: (config) => ({ ...config, releasePageSize: 2 }),
+  });
+
+  it('a resume releases more held notifications than a page holds: it pages through them, and every one arrives', async () => {
+    const { api } = await t.app.newEnvironment();
+    const { body } = await api.subscribe(t.receiver.url('/paged'));
+    await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'paused' });
+    const events = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => api.publish('order.paid', { n })));
+    const ids = await notificationIds(
+      api,
+      events.map((e) => e.body.id),
+    );
+    for (const id of ids)
+      await waitFor(
+        () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
+        (s) => s.status === 'held',
+      );
+    expect(t.receiver.forPath('/paged')).toHaveLength(0);
+
+    expect((await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active' })).body.status).toBe('active');
+    // A held workflow looks again only hourly: each arrives because its release signal, on one of 4 pages, was sent.
+    await t.receiver.arrived('/paged', 7, { timeoutMs: 15_000 });
+    expect(
+      t.receiver
+        .forPath('/paged')
+        .map((r) => (JSON.parse(r.body) as { id: string }).id)
+        .sort(),
+    ).toEqual(events.map((e) => e.body.id as string).sort());
   });
 
   it('while paused nothing is attempted; on resume every held notification arrives at once', async () => {

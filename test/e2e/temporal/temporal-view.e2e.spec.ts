@@ -38,6 +38,8 @@ describe('what an operator sees of a notification in Temporal', () => {
     const details = await description.staticDetails();
     for (const part of [subscription.id, eventId, environmentId, 'trigger: initial']) expect(details).toContain(part);
     expect(`${await description.staticSummary()} ${details}`).not.toMatch(/secret-path|s3cr3t/);
+    // Its environment is its fairness key: Temporal dispatches the environments' tasks round-robin.
+    expect(description.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(environmentId);
     const attributes = description.typedSearchAttributes;
     expect([
       attributes.get(keyword('PludeEnvironment')),

@@ -1,0 +1,136 @@
+import { loadavg } from 'node:os';
+import { chaosCase } from './support/chaos-case';
+import { publishAtRate, row, settleAndCount, subscribeReceivers } from './support/case-kit';
+import { useChaosDeployment } from './support/deployment';
+import { arrivedWithin, cpuByRole, cpuSpent, meanLatencies, ReceiptClock, sampler, taskLatencies, workersMetric } from './support/fair-share-probe';
+import { type Behaviour, ReceiverFleet } from './support/fleet';
+import { Ledger } from './support/ledger';
+import type { ChaosEnvironment } from './support/topology';
+
+/** Each worker's activity slots: a quarter of the default, so that 50 tarpits fill them at a rate this machine can publish. */
+const SLOTS = 50;
+const ATTEMPT_TIMEOUT_MS = 5_000;
+/** A tarpit answers only after the attempt has timed out: the worker has given up by then. */
+const tarpit: Behaviour = () => ({ status: 200, delayMs: ATTEMPT_TIMEOUT_MS + 1_000 });
+/** Environment B: 4 events a second to 2 healthy receivers, 160 events a phase. */
+const B_RATE = 4;
+const B_EVENTS = 160;
+/**
+ * Environment A: one event every 10 s to 50 tarpits. None is ever delivered, and each pending notification wants an
+ * attempt of 5 s every 6-7 s (its retries come 1-2 s after each timeout), so within half a minute A's notifications
+ * want more than the 2 × 50 activity slots. A's volume stays below B's: 5 new notifications a second, B's 8.
+ */
+const A_EVERY_MS = 10_000;
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** Publishes to A every A_EVERY_MS until stop() resolves it. */
+function steadyPublisher(ledger: Ledger, env: ChaosEnvironment): { stop(): Promise<void> } {
+  let stopped = false;
+  const sent: Promise<unknown>[] = [];
+  let n = 0;
+  const timer = setInterval(() => {
+    if (!stopped) sent.push(ledger.publish(env, 'load.tarpit', { n: n++ }).catch(() => undefined));
+  }, A_EVERY_MS);
+  sent.push(ledger.publish(env, 'load.tarpit', { n: n++ }).catch(() => undefined));
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(sent);
+    },
+  };
+}
+
+/**
+ * Fair share between environments (issue 20, README "Fair share between environments"): one environment's tarpits
+ * beside another environment's healthy load, on the production topology (2 × start:api, 2 × start:worker).
+ */
+describe('fair share', () => {
+  // The breaker's failure count is off, so that it does not stop A's attempts and hide the cap: A's notifications
+  // keep their attempts going for the whole case (a Retry-After would still open it; tarpits send none).
+  const chaos = useChaosDeployment({
+    env: { DELIVERY_TIMEOUT: `${ATTEMPT_TIMEOUT_MS / 1000}s`, BREAKER_FAILURE_THRESHOLD: '0', WORKER_MAX_CONCURRENT_ACTIVITIES: String(SLOTS) },
+  });
+
+  chaosCase(
+    'L4',
+    'one environment of tarpits beside another',
+    `environment B: ${B_EVENTS} events at ${B_RATE}/s to 2 healthy receivers, alone, then again while environment A publishes one event every ${A_EVERY_MS / 1000} s to 50 receivers that answer only after the ${ATTEMPT_TIMEOUT_MS / 1000} s attempt timeout; ${SLOTS} activity slots a worker, breaker failure count off`,
+    async () => {
+      const { topology, fleet } = chaos;
+      const [a, b] = [await topology.newEnvironment(), await topology.newEnvironment()];
+      const healthy = await subscribeReceivers(b, fleet, 'l4-b-', [() => 200, () => 200]);
+      // A's receivers listen apart from B's, as another tenant's would: the worker's connections per origin are its own.
+      const tarpits = await ReceiverFleet.start();
+      chaos.onStop(() => tarpits.stop());
+      await subscribeReceivers(
+        a,
+        tarpits,
+        'l4-a-',
+        Array.from({ length: 50 }, () => tarpit),
+      );
+      const clock = new ReceiptClock();
+      const publishB = async () => {
+        const phase = new Ledger();
+        const [cpu, latencies] = [cpuByRole(topology.workers, topology.apis), await taskLatencies(topology.workers)];
+        await publishAtRate(phase, b, 'load.healthy', B_EVENTS, B_RATE, (l, env, type, data) => clock.publish(l, env, type, data));
+        // A phase that does not settle still reports what it measured (then fails).
+        const unsettled = await settleAndCount(topology, phase, fleet, healthy.keys, 120_000).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        const spent = `CPU ${cpuSpent(cpu, cpuByRole(topology.workers, topology.apis))}; Temporal ${meanLatencies(latencies, await taskLatencies(topology.workers))}`;
+        process.stderr.write(`[L4] phase: ${spent}\n`);
+        return { phase, unsettled, latency: await clock.p95(topology.db, phase, fleet) };
+      };
+
+      const aloneLoad = load();
+      const alone = await publishB();
+
+      const ledgerA = new Ledger();
+      const publisher = steadyPublisher(ledgerA, a);
+      chaos.onStop(() => publisher.stop());
+      const inFlight = () => arrivedWithin(tarpits, '/l4-a-', ATTEMPT_TIMEOUT_MS);
+      // A takes what the cap lets it: its activity share on both workers (its local first attempts come on top).
+      await tarpits.until(() => inFlight() >= SLOTS, 90_000, `environment A at its cap (${inFlight()} in flight)`);
+      const gatedBefore = await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"');
+      const aRequestsBefore = tarpits.count;
+      const sampling = sampler(inFlight);
+      chaos.onStop(async () => sampling.stop());
+      const started = Date.now();
+      const besideLoad = load();
+      const beside = await publishB();
+      const seconds = (Date.now() - started) / 1000;
+      const held = sampling.stop();
+      const gated = (await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"')) - gatedBefore;
+      const aAttempts = tarpits.count - aRequestsBefore;
+      await publisher.stop();
+
+      const summary =
+        `B's p95 publish → receipt ${alone.latency.p95.toFixed(0)} ms alone (load ${aloneLoad}), ${beside.latency.p95.toFixed(0)} ms beside A (load ${besideLoad}); ` +
+        `p50 ${alone.latency.p50.toFixed(0)} → ${beside.latency.p50.toFixed(0)} ms; ${alone.latency.samples} and ${beside.latency.samples} samples; ` +
+        `A: ${ledgerA.accepted.size} events, in flight median ${held.median} (max ${held.max}), ${aAttempts} attempts and ${gated} waits for its share in ${seconds.toFixed(0)} s`;
+      process.stderr.write(`[L4] ${summary}\n`);
+      if (alone.unsettled || beside.unsettled) throw alone.unsettled ?? beside.unsettled;
+      expect(alone.latency.samples).toBe(2 * B_EVENTS);
+      expect(beside.latency.samples).toBe(2 * B_EVENTS);
+      // A held its share all along: the comparison is with A at its cap, not with A idle.
+      expect(held.median).toBeGreaterThanOrEqual(SLOTS * 0.8);
+      expect(beside.latency.p95).toBeLessThanOrEqual(2 * alone.latency.p95);
+      const counted = await settleAndCount(topology, mergeLedgers(alone.phase, beside.phase), fleet, healthy.keys, 60_000);
+      return row(counted, summary);
+    },
+    600_000,
+  );
+});
+
+/** One ledger of both phases' accepted events, for the final count. */
+function mergeLedgers(...ledgers: Ledger[]): Ledger {
+  const merged = new Ledger();
+  for (const l of ledgers) for (const [id, n] of l.accepted) merged.accepted.set(id, n);
+  return merged;
+}
