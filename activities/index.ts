@@ -6,7 +6,7 @@ import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
 import type { GateReason, HoldingSubscriptionStatus } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, GATED, NON_RETRYABLE } from '../workflows/definitions';
+import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
 import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
 import type { SendRequest } from './http/sender';
 import { renderNotificationBody } from './notification-body';
@@ -249,6 +249,16 @@ export function createActivities({
       if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
       if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
       if (delivery.subscriptionDeleted) return { status: (await store.markCancelled(notificationId)) ?? 'cancelled', attempt: null };
+      // Ordered, and an earlier notification of its key has not ended: no attempt, no gate; its workflow waits its turn.
+      if (delivery.waitsFor) {
+        metrics.waitedForTurn?.();
+        throw ApplicationFailure.create({
+          message: `waiting for its turn: ${delivery.waitsFor.headId}, the first pending notification of its ordering key, must end first`,
+          type: WAITING_FOR_TURN,
+          details: [delivery.waitsFor],
+          nonRetryable: true,
+        });
+      }
       if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
 
       const beforeGate = remainingMs(expiresAt, new Date());

@@ -1,18 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
-import { type DevServerHandle, startTemporalDevServer } from '../src/dev/dev-server';
-import { freePort } from '../src/lib/free-port';
-import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import type { DevServerHandle } from '../src/dev/dev-server';
 import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
 import { closedLoop, fanOut, gateCost, lowLoad, openLoop, rateLimited } from './measure';
 import { BenchReceiver } from './receiver';
+import { type Cleanup, postgresAdminUrl, temporalDevServer, withCleanup } from './servers';
 import { type Results, tables, targets } from './report';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 
@@ -33,24 +31,6 @@ const WORKERS = 2;
 const ROOT = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-type Cleanup = (() => Promise<unknown>)[];
-
-async function temporal(cleanup: Cleanup, cliPath: string): Promise<DevServerHandle> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-'));
-  cleanup.push(() => rm(dir, { recursive: true, force: true }));
-  const server = await startTemporalDevServer({
-    cliPath,
-    dbFile: path.join(dir, 'temporal.db'),
-    port: await freePort(),
-    uiPort: null,
-    namespace: 'default',
-    searchAttributes: SEARCH_ATTRIBUTES,
-    log: () => undefined,
-  });
-  cleanup.push(() => server.stop());
-  return server;
-}
-
 /** Temporal history length of the first-try delivery of one more event. */
 async function historyOf(target: Target, server: DevServerHandle, receiver: BenchReceiver): Promise<number> {
   const tag = `history-${Date.now()}`;
@@ -64,27 +44,6 @@ async function historyOf(target: Target, server: DevServerHandle, receiver: Benc
   } finally {
     await connection.close();
   }
-}
-
-async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Promise<T> {
-  const cleanup: Cleanup = [];
-  try {
-    return await work(cleanup);
-  } finally {
-    for (const fn of cleanup.reverse()) await fn().catch((err: Error) => process.stderr.write(`cleanup: ${err.message}\n`));
-  }
-}
-
-async function postgresAdminUrl(cleanup: Cleanup): Promise<string> {
-  if (process.env.BENCH_DATABASE_ADMIN_URL) return process.env.BENCH_DATABASE_ADMIN_URL;
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-pg-'));
-  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as user postgres, who must be able to enter it
-  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => undefined });
-  cleanup.push(() => pg.stop());
-  const url = new URL(pg.url);
-  url.pathname = '/postgres';
-  return url.toString();
 }
 
 function temporalVersion(cliPath: string): string {
@@ -113,7 +72,7 @@ async function main(): Promise<void> {
 
       log('bare workflow, one regular activity');
       const bareActivity = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const target = await bareWorkflow('activity', server.address, receiver);
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
@@ -122,7 +81,7 @@ async function main(): Promise<void> {
 
       log('plude-webhooks (npm start)');
       const ours = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
@@ -135,7 +94,7 @@ async function main(): Promise<void> {
 
       log('plude-webhooks (npm start), every attempt a regular activity: the shape before the first attempt went local');
       const pludeActivity = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const env = { DELIVERY_FIRST_ATTEMPT: 'activity' };
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined', env });
         cleanup.push(() => target.stop());
@@ -145,7 +104,7 @@ async function main(): Promise<void> {
 
       log('bare workflow, first attempt local');
       const bareLocal = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const target = await bareWorkflow('local', server.address, receiver);
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
@@ -156,7 +115,7 @@ async function main(): Promise<void> {
 
       log(`plude-webhooks (start:api + ${WORKERS} × start:worker)`);
       const split = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'split', workers: WORKERS });
         cleanup.push(() => target.stop());
         await lowLoad(target, receiver, 20);
@@ -165,7 +124,7 @@ async function main(): Promise<void> {
 
       log(`plude-webhooks (npm start), the delivery gate: rateLimit ${NEVER_BINDING} against none, then ${FANOUT} events at rateLimit ${RATE_LIMIT}`);
       const gate = await withCleanup(async (cleanup) => {
-        const server = await temporal(cleanup, cliPath);
+        const server = await temporalDevServer(cleanup, cliPath);
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
         cleanup.push(() => target.stop());
         await lowLoad(target, receiver, 20);
@@ -204,9 +163,10 @@ async function main(): Promise<void> {
       ]);
       await writeFile(path.join(ROOT, 'docs', 'bench-half-load.svg'), `${chart}\n`);
       // Sections measured by other runs, kept as they are: past one box (`npm run test:chaos -- --shapes`, written by
-      // hand from its report) and the data lifecycle (`npm run bench:lifecycle -- --write`, bench/lifecycle.ts).
+      // hand from its report), the data lifecycle (`npm run bench:lifecycle -- --write`, bench/lifecycle.ts) and ordered
+      // delivery (`npm run bench:ordering`, bench/ordering.ts, its table written in by hand).
       const kept = await Promise.all(
-        ['bench-past-one-box.md', 'bench-lifecycle.md'].map((file) => readFile(path.join(ROOT, 'docs', file), 'utf8').catch(() => '')),
+        ['bench-past-one-box.md', 'bench-lifecycle.md', 'bench-ordering.md'].map((file) => readFile(path.join(ROOT, 'docs', file), 'utf8').catch(() => '')),
       );
       await writeFile(path.join(ROOT, 'BENCHMARKS.md'), [benchmarksMarkdown(r, 'docs/bench-half-load.svg'), ...kept.filter(Boolean)].join('\n'));
       log('wrote BENCHMARKS.md and docs/bench-half-load.svg');

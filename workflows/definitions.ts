@@ -11,6 +11,12 @@ import type { NotificationWorkflowState } from './types';
 /** Sent by the API to a held notification's workflow when its subscription is active again. */
 export const releaseSignal = defineSignal('release');
 
+/**
+ * Sent to an ordered notification's workflow (issue 22) when a notification of its key ended, by that notification's
+ * workflow or by a skip: it is perhaps its turn now, so it looks again.
+ */
+export const turnSignal = defineSignal('turn');
+
 /** The deliver-notification workflow's state: delivering or held, then the final status the database recorded. */
 export const notificationStateQuery = defineQuery<NotificationWorkflowState>('notificationState');
 
@@ -23,6 +29,12 @@ export const NON_RETRYABLE = {
   /** The subscription is paused or disabled: no attempt until it is active again (the `release` signal). */
   held: 'SubscriptionHeld',
 } as const;
+
+/**
+ * The failure type of an ordered notification that is not its key's head yet (no attempt was made): its workflow waits
+ * for the `turn` signal. Non-retryable; its details carry the `TurnWait` (the head it waits for).
+ */
+export const WAITING_FOR_TURN = 'WaitingForTurn';
 
 /** The failure type of an attempt that will be retried; its details carry the `AttemptFailureDetails`. */
 export const ATTEMPT_FAILED = 'AttemptFailed';

@@ -4,21 +4,36 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
+import type { OrderingActivities } from '../activities/ordering';
 import type { FinalNotificationStatus, NotificationStatus } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, notificationStateQuery, releaseSignal } from './definitions';
-import type { AttemptFailureDetails, AttemptRequest, DeliverNotificationInput, GatedDetails, NotificationWorkflowState } from './types';
+import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, notificationStateQuery, releaseSignal, turnSignal, WAITING_FOR_TURN } from './definitions';
+import type { AttemptFailureDetails, AttemptRequest, DeliverNotificationInput, GatedDetails, NotificationWorkflowState, TurnWait } from './types';
 
 /** Time an attempt may take beyond its HTTP timeout: loading the notification and recording the attempt. */
 const ATTEMPT_OVERHEAD_MS = 5_000;
 /** A held notification looks at its subscription again this often, in case a release signal was lost. */
 const HOLD_RECHECK_MS = 3_600_000;
+/**
+ * An ordered notification waiting for its turn looks at the database after this long without a `turn` signal (in case
+ * one was lost; ORDERING_RECHECK_INTERVAL, in the input), then after twice as long each time, up to TURN_RECHECK_MAX_MS:
+ * a waiting notification's history grows by a few events per look, a few hundred in a whole window at most.
+ */
+const TURN_RECHECK_FIRST_MS = 60_000;
+const TURN_RECHECK_MAX_MS = 900_000;
+/**
+ * The patch of issue 22 (ordered delivery): waiting for the turn, and passing the turn on at the end. Patch
+ * 'ordered-delivery', added in 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
+ */
+const ORDERED_DELIVERY = 'ordered-delivery';
 
 const { expireNotification, cancelNotification } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30s',
@@ -26,8 +41,16 @@ const { expireNotification, cancelNotification } = proxyActivities<DeliveryActiv
   summary: 'record the final status',
 });
 
+// Local: one indexed read and one signal, in the workflow task that saw the notification end (no task queue round trip
+// between one notification of a key and the next).
+const { passTurn } = proxyLocalActivities<OrderingActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  summary: 'tell the next notification of its ordering key',
+});
+
 /** What became of one try: the database's final status, a held subscription, the next attempt's time, or the end. */
-type Step = { done: FinalNotificationStatus } | { held: true } | { nextAttemptAt: number } | { over: true };
+type Step = { done: FinalNotificationStatus } | { held: true } | { waiting: TurnWait } | { nextAttemptAt: number } | { over: true };
 
 /**
  * Reads a failed try: an ActivityFailure, or (from a local activity) the failure itself. Anything that is not a
@@ -38,6 +61,8 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     if (cause.type === NON_RETRYABLE.held) return { held: true };
+    // Ordered, and not its key's head yet (no attempt was made): wait for the turn. Only new histories hold one.
+    if (cause.type === WAITING_FOR_TURN && patched(ORDERED_DELIVERY)) return { waiting: cause.details?.[0] as TurnWait };
     const details = cause.details?.[0] as AttemptFailureDetails | undefined;
     if (cause.type === ATTEMPT_FAILED && details?.nextAttemptAt) return { nextAttemptAt: Date.parse(details.nextAttemptAt) };
     if (Object.values(NON_RETRYABLE).includes(cause.type as never)) return { over: true };
@@ -105,19 +130,44 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
   setHandler(notificationStateQuery, () => state);
   let released = false;
   setHandler(releaseSignal, () => void (released = true));
+  // A notification of its key ended: perhaps it is this one's turn. (A signal handler is no command: no patch.)
+  let turn = false;
+  setHandler(turnSignal, () => void (turn = true));
+  let turnRecheckMs = input.turnRecheckMs ?? TURN_RECHECK_FIRST_MS;
+  /** An ordered notification, once it ended, tells its key's next one (no-op for runs from before ordering). */
+  const passTheTurn = async () => {
+    if (input.ordered && patched(ORDERED_DELIVERY)) await passTurn(notificationId);
+  };
   const request: AttemptRequest = { notificationId, expiresAt: input.expiresAt, policy: input.policy, trigger: input.trigger ?? 'initial' };
 
   try {
     let local = input.firstAttempt === 'local';
     while (Date.now() < expiresAt) {
       released = false;
+      turn = false;
       const step = local ? await firstAttemptLocally(request) : await retryingAttempts(request, expiresAt);
       local = false;
       if ('done' in step) {
         state.status = step.done;
+        await passTheTurn();
         return state;
       }
       if ('over' in step) break;
+      if ('waiting' in step) {
+        // Its turn comes when the head ends (the `turn` signal); a resume's `release` also makes it look again.
+        state.status = 'waiting';
+        state.waitsFor = step.waiting.headId;
+        setCurrentDetails(`waiting for its turn: \`${step.waiting.headId}\`, the first pending notification of its ordering key, must end first`);
+        await condition(() => turn || released, Math.max(1, Math.min(expiresAt - Date.now(), turnRecheckMs)));
+        turnRecheckMs = Math.min(turnRecheckMs * 2, TURN_RECHECK_MAX_MS);
+        setCurrentDetails('');
+        state.status = 'delivering';
+        delete state.waitsFor;
+        // Its turn: the next try runs as a first attempt does (local, in this workflow task), so the key's next
+        // notification follows as soon as this one's turn comes.
+        local = input.firstAttempt === 'local';
+        continue;
+      }
       if ('held' in step) {
         state.status = 'held';
         await condition(() => released, Math.max(1, Math.min(expiresAt - Date.now(), HOLD_RECHECK_MS)));
@@ -130,13 +180,16 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
     if (expiresAt > Date.now()) await sleep(expiresAt - Date.now());
     // With this run's expiresAt: a late retry of this call never expires a later redelivery of the notification.
     const final = await expireNotification(notificationId, input.expiresAt);
-    state.status = final === 'succeeded' || final === 'cancelled' ? final : 'expired';
+    state.status = final === 'succeeded' || final === 'cancelled' || final === 'skipped' ? final : 'expired';
+    await passTheTurn();
     return state;
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // Cancelled (its subscription was deleted, or an operator cancelled it): record that, then end as cancelled.
+    // Or an operator skipped it (POST /notifications/:id/skip): the database says `skipped`.
     const final = await CancellationScope.nonCancellable(() => cancelNotification(notificationId));
-    state.status = final === 'succeeded' || final === 'expired' ? final : 'cancelled';
+    state.status = final === 'succeeded' || final === 'expired' || final === 'skipped' ? final : 'cancelled';
+    await CancellationScope.nonCancellable(passTheTurn);
     throw err;
   }
 }

@@ -1,10 +1,11 @@
 import type { FirstAttemptMode, RecoveryCursor } from '../src/domain/delivery';
+import type { TurnWait } from '../src/domain/ordering';
 import type { DeliveryPolicy } from '../src/domain/retry-schedule';
 import type { PurgeCounts } from '../src/domain/purge';
 import type { DeliveryTrigger, FinalNotificationStatus, GateReason } from '../src/domain/statuses';
 
 /** The workflows' vocabulary that is the domain's (type-only: workflow code imports no value from src/). */
-export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor };
+export type { DeliveryPolicy, DeliveryTrigger, FirstAttemptMode, RecoveryCursor, TurnWait };
 
 /**
  * Input of the deliver-notification workflow: IDs, times and the notification's own policy, never the payload.
@@ -23,6 +24,13 @@ export interface DeliverNotificationInput {
    * window the redelivery gave. Absent in the input of runs started before redeliveries existed: `initial`.
    */
   trigger?: DeliveryTrigger;
+  /**
+   * Delivered in its ordering key's order (issue 22): it waits for its turn (the `turn` signal, or a look at the
+   * database now and then) and, once it ended, tells its key's next notification. Absent before ordering existed.
+   */
+  ordered?: boolean;
+  /** An ordered notification's first look at the database while it waits without a signal; 1 min when absent. */
+  turnRecheckMs?: number;
 }
 
 /** What one attempt needs: passed to the activity as its argument. */
@@ -47,14 +55,19 @@ export interface GatedDetails {
   waitMs: number;
 }
 
-/** Delivering or held while the notification is pending; then the final status the database recorded. */
-export type NotificationWorkflowStatus = 'delivering' | 'held' | FinalNotificationStatus;
+/**
+ * Delivering, held, or waiting for its turn (ordered) while the notification is pending; then the final status the
+ * database recorded.
+ */
+export type NotificationWorkflowStatus = 'delivering' | 'held' | 'waiting' | FinalNotificationStatus;
 
 export interface NotificationWorkflowState {
   notificationId: string;
   status: NotificationWorkflowStatus;
   /** When the delivery window closes (ISO-8601). */
   expiresAt: string;
+  /** While it waits for its turn: the key's head it waits for. */
+  waitsFor?: string;
 }
 
 /** Input of the recover-subscription workflow: the recovery's ID (its range and policy are in the database). */

@@ -3,7 +3,6 @@ import type { RateLimit } from '../domain/rate-limit';
 import type { GateSettings } from '../domain/gate';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
-import { parseDuration } from './duration';
 import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile, optionalDuration } from './fields';
 
 /** The largest duration a notification's policy stores (PostgreSQL integer milliseconds). */
@@ -49,6 +48,7 @@ const variables = z.object({
   RETRY_INITIAL_INTERVAL: duration('5s'),
   RETRY_MAX_INTERVAL: duration('1h'),
   DELIVERY_FIRST_ATTEMPT: z.enum(['local', 'activity']).default('local'),
+  ORDERING_RECHECK_INTERVAL: duration('1m'),
   RESPONSE_BODY_LIMIT: z.coerce.number().int().min(0).max(1_048_576).default(4096),
   RETENTION: duration('30d'),
   RESPONSE_BODY_RETENTION: optionalDuration('7d, 72h or 30m'),
@@ -179,6 +179,11 @@ export interface Config {
     backoffCoefficient: number;
     /** How a new notification's first attempt runs (fixed per notification, like its policy). */
     firstAttempt: 'local' | 'activity';
+    /**
+     * An ordered notification waiting for its turn looks at the database after this long without a `turn` signal,
+     * then twice as long each time up to 15 min (fixed per notification, in its workflow's input).
+     */
+    orderingRecheckMs: number;
     responseBodyLimitBytes: number;
     /** The delivery gate: default limits of a subscription, the breaker, the pace of a release (src/domain/gate.ts). */
     gate: GateSettings;
@@ -274,6 +279,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maximumIntervalMs: env.RETRY_MAX_INTERVAL,
       backoffCoefficient: 2,
       firstAttempt: env.DELIVERY_FIRST_ATTEMPT,
+      orderingRecheckMs: env.ORDERING_RECHECK_INTERVAL,
       responseBodyLimitBytes: env.RESPONSE_BODY_LIMIT,
       extraCaFiles: env.NODE_EXTRA_CA_CERTS ? [env.NODE_EXTRA_CA_CERTS] : [],
       gate: {

@@ -5,6 +5,7 @@
  */
 
 import type { BreakerChange, BreakerSnapshot, GateState } from './gate';
+import type { TurnWait } from './ordering';
 import type { DeliveryPolicy } from './retry-schedule';
 import {
   type BreakerState,
@@ -39,6 +40,8 @@ export interface DeliveryContext {
   secrets: string[];
   /** The subscription's limits and breaker, and this notification's reserved slot (src/domain/gate.ts). */
   gate: GateState;
+  /** An ordered notification that is not its key's head yet: the head it waits for (null: its turn, or unordered). */
+  waitsFor?: TurnWait | null;
   event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string };
 }
 
@@ -137,6 +140,8 @@ export interface DeliveryMetrics {
   gated(reason: GateReason): void;
   /** A subscription's breaker changed state. */
   breakerChanged(to: BreakerState): void;
+  /** An ordered notification was not attempted: an earlier one of its key has not ended (issue 22). */
+  waitedForTurn?(): void;
 }
 
 /** What it takes to start a notification's workflow: an outbox row (src/outbox/outbox.repository.ts). */
@@ -154,6 +159,8 @@ export interface NotificationDispatch {
   url: string;
   /** `redeliver`: a new run of a workflow ID whose earlier run has closed. */
   trigger: DeliveryTrigger;
+  /** Delivered in its ordering key's order (issue 22): its workflow waits for its turn and passes the turn on. */
+  ordered?: boolean;
 }
 
 /** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */

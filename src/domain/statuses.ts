@@ -4,16 +4,32 @@
  * that a rule needs is declared here too, and `satisfies` checks it against its set.
  */
 
-/** A notification: `pending` until its delivery ends; the other three are final (see FINAL_NOTIFICATION_STATUSES). */
-export const NOTIFICATION_STATUSES = ['pending', 'succeeded', 'expired', 'cancelled'] as const;
+/**
+ * A notification: `pending` until its delivery ends; the others are final. `skipped`: an operator ended it without
+ * delivering it (POST /notifications/:id/skip), so that the notifications of its ordering key behind it go on.
+ */
+export const NOTIFICATION_STATUSES = ['pending', 'succeeded', 'expired', 'cancelled', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** A notification's delivery has ended: the status never flips again, except by a redelivery (back to `pending`). */
 export type FinalNotificationStatus = Exclude<NotificationStatus, 'pending'>;
 
-/** What did not succeed and is no longer being delivered: what a recovery redelivers. */
+/**
+ * What did not succeed and is no longer being delivered: what a recovery redelivers. A skipped notification is not
+ * among them: an operator chose not to deliver it (a redelivery of that one notification still may).
+ */
 export const RECOVERABLE_NOTIFICATION_STATUSES = ['expired', 'cancelled'] as const satisfies readonly FinalNotificationStatus[];
 export type RecoverableNotificationStatus = (typeof RECOVERABLE_NOTIFICATION_STATUSES)[number];
+
+/** The final statuses the delivery itself writes (the workflow's ends); `skipped` only comes from an operator. */
+export type EndedNotificationStatus = Exclude<FinalNotificationStatus, 'succeeded'>;
+
+/**
+ * A subscription's ordering: `none` (the default: each notification is delivered on its own) or `key` (an event's
+ * `orderingKey` orders the subscription's notifications of that key: none is attempted until every earlier one ended).
+ */
+export const SUBSCRIPTION_ORDERINGS = ['none', 'key'] as const;
+export type SubscriptionOrdering = (typeof SUBSCRIPTION_ORDERINGS)[number];
 
 /** A subscription: `paused` by its owner, `disabled` by the service (see DisabledReason); both hold its notifications. */
 export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'disabled'] as const;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { RawJson, stringifyWithRaw } from '../domain/json-text';
 import type { EventEntity, NotificationEntity } from '../persistence/entities';
 import { EVENT_TYPE } from '../domain/event-type';
+import { ORDERING_KEY, ORDERING_KEY_MESSAGE } from '../domain/ordering';
 import { NotificationSummary } from '../notifications/notification.dto';
 
 /** Notifications an event lists inline, and the most a page of GET /events/:id/notifications holds. */
@@ -23,6 +24,20 @@ export class PublishEventRequest {
   })
   @IsObject({ message: 'data must be a JSON object' })
   data: Record<string, unknown>;
+
+  // Left out: unordered. Anything but a string of 1-256 printable characters (null included) is a 400.
+  @ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength: 256,
+    example: 'in_42',
+    description:
+      'Orders this event’s notifications for subscriptions with ordering "key": each is attempted once every earlier notification of the same subscription and key has ended. 1-256 printable characters',
+  })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsString({ message: ORDERING_KEY_MESSAGE })
+  @Matches(ORDERING_KEY, { message: ORDERING_KEY_MESSAGE })
+  orderingKey?: string;
 }
 
 export class PublishedEventResponse {
@@ -62,6 +77,8 @@ export class EventResponse {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When its data was erased (DELETE /events/{id}/data); null if never' })
   erasedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The ordering key it was published with; null: none' })
+  orderingKey: string | null;
 
   @ApiProperty({
     type: [NotificationSummary],
@@ -87,6 +104,7 @@ export class EventResponse {
       createdAt: event.createdAt.toISOString(),
       erasedAt: event.erasedAt ? event.erasedAt.toISOString() : null,
       data: new RawJson(event.dataJson),
+      orderingKey: event.orderingKey,
       notifications: page.items,
       notificationsNextCursor: page.nextCursor,
     } satisfies Record<keyof EventResponse, unknown>);

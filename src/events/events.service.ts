@@ -52,6 +52,7 @@ export class EventsService {
       type: request.type,
       dataJson,
       idempotencyKey: idempotencyKey ?? null,
+      orderingKey: request.orderingKey ?? null,
       policy: deliveryPolicyOf(this.config.delivery),
       windowMs: this.config.delivery.windowMs,
     });
@@ -70,6 +71,7 @@ export class EventsService {
           policy: n.policy,
           url: n.url,
           trigger: 'initial',
+          ordered: n.ordered,
         })),
       );
     }

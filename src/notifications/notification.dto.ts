@@ -207,11 +207,27 @@ export class NotificationResponse {
   })
   temporal: LiveDelivery | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Its event’s ordering key, when its subscription orders by key (it is delivered in that key’s order); null: unordered',
+  })
+  orderingKey: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'ntf_01J…',
+    description: 'While an ordered notification waits for its turn: the first pending notification of its key, which must end first; null otherwise',
+  })
+  waitsFor: string | null;
+
   static from(
     notification: NotificationEntity,
     attempts: AttemptEntity[],
     subscriptionStatus: SubscriptionStatus | null,
     live: LiveDelivery | null = null,
+    waitsFor: string | null = null,
   ): NotificationResponse {
     const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
@@ -230,6 +246,8 @@ export class NotificationResponse {
       policy: { ...notification.policy },
       attempts: attempts.map(AttemptResponse.from),
       temporal: live,
+      orderingKey: notification.orderingKey,
+      waitsFor,
     };
   }
 }

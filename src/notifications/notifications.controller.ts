@@ -24,6 +24,15 @@ export class NotificationsController {
     return this.notifications.attempts(environmentId, id);
   }
 
+  @Post(':id/skip')
+  @RequiresScope('subscriptions')
+  @HttpCode(200)
+  @Answers(200, NotificationResponse, 'Ended as skipped: no attempt is made after this, and the next notification of its ordering key may go')
+  @ApiErrors(409)
+  skip(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<NotificationResponse> {
+    return this.notifications.skip(environmentId, id);
+  }
+
   @Post(':id/redeliver')
   @RequiresScope('subscriptions')
   @HttpCode(202)

@@ -10,6 +10,8 @@ import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
+import { NotificationSignals } from '../temporal/notification-signals';
+import { Metrics } from '../observability/metrics';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
 
 @Injectable()
@@ -19,6 +21,8 @@ export class NotificationsService {
     private readonly outbox: OutboxRepository,
     private readonly dispatcher: NotificationDispatcher,
     private readonly inspector: NotificationInspector,
+    private readonly signals: NotificationSignals,
+    private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -30,12 +34,33 @@ export class NotificationsService {
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
     const pending = notification.status === 'pending';
-    const [attempts, subscriptionStatus, workflow] = await Promise.all([
+    const [attempts, subscriptionStatus, workflow, waitsFor] = await Promise.all([
       this.notifications.findAttempts(notification.id),
       pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
       pending ? this.inspector.inspect(notification.id) : null,
+      this.notifications.waitsFor(notification),
     ]);
-    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus));
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus), waitsFor);
+  }
+
+  /**
+   * Ends a pending notification as `skipped`, ordered or not: no attempt is made after this (one in flight may still
+   * land, but cannot make it succeeded), its workflow is cancelled, and the next notification of its ordering key is
+   * told that it may go. A notification that has already ended is a 409.
+   */
+  async skip(environmentId: string, id: string): Promise<NotificationResponse> {
+    const skip = isId('ntf', id) ? await this.notifications.skip(environmentId, id) : null;
+    if (skip === null) throw notFound('notification', id);
+    if (!skip.skipped) throw conflict(`notification ${id} has already ended (${skip.status}): only a pending notification can be skipped`);
+    this.metrics.skipped();
+    const notification = await this.find(environmentId, id);
+    void this.signals.cancel([id]);
+    if (notification.orderingKey !== null) {
+      // Its workflow passes the turn on as it ends; this tells the key's head at once, should that workflow not run.
+      const { head } = await this.notifications.orderingOf(notification.subscriptionId, notification.orderingKey);
+      if (head) void this.signals.turn([head.id]);
+    }
+    return this.get(environmentId, id);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {

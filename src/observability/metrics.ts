@@ -59,6 +59,16 @@ export class Metrics implements DeliveryMetrics, PurgeMetrics {
     labelNames: ['to'],
     registers: [this.registry],
   });
+  private readonly skips = new Counter({
+    name: 'plude_notifications_skipped_total',
+    help: 'Pending notifications an operator ended as skipped (POST /notifications/:id/skip)',
+    registers: [this.registry],
+  });
+  private readonly turnWaits = new Counter({
+    name: 'plude_notifications_waited_for_turn_total',
+    help: 'Times an ordered notification was not attempted because an earlier notification of its ordering key had not ended',
+    registers: [this.registry],
+  });
   private readonly relayStarts = new Counter({
     name: 'plude_outbox_relay_starts_total',
     help: 'Workflows started by the outbox relay (their first start was not confirmed)',
@@ -115,6 +125,15 @@ export class Metrics implements DeliveryMetrics, PurgeMetrics {
 
   breakerChanged(to: BreakerState): void {
     this.breakerChanges.inc({ to });
+  }
+
+  waitedForTurn(): void {
+    this.turnWaits.inc();
+  }
+
+  /** A notification skipped by an operator. */
+  skipped(): void {
+    this.skips.inc();
   }
 
   /** Rows a purge batch deleted (or bodies it cleared), as it commits. */

@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   temporal: Config['temporal'];
   /** How the first attempt of the notifications this process starts runs. */
   firstAttempt: FirstAttemptMode;
+  /** An ordered notification's first look at the database while it waits without a signal (ORDERING_RECHECK_INTERVAL). */
+  orderingRecheckMs?: number;
   /** Eager start: only when a worker for the task queue runs in this process on the same connection. */
   eager: boolean;
   searchAttributes: boolean;
@@ -167,6 +169,8 @@ export class NotificationDispatcher {
       policy: d.policy,
       firstAttempt,
       trigger: d.trigger,
+      // Only when ordered: the input of an unordered notification stays as it was before ordering existed.
+      ...(d.ordered ? { ordered: true, ...(this.options.orderingRecheckMs ? { turnRecheckMs: this.options.orderingRecheckMs } : {}) } : {}),
     };
     try {
       await client.workflow.start(deliverNotification, {

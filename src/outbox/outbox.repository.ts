@@ -15,10 +15,11 @@ interface DispatchRow extends PolicyRow {
   expires_at: Date;
   url: string;
   redelivered: boolean;
+  ordered: boolean;
 }
 
 const DISPATCH_COLUMNS = `n.id, n.subscription_id, n.environment_id, n.event_id, e.type, e.created_at, n.expires_at, n.url,
-  n.redelivered_at IS NOT NULL AS redelivered, ${policyColumnList('n')}`;
+  n.redelivered_at IS NOT NULL AS redelivered, n.ordering_key IS NOT NULL AS ordered, ${policyColumnList('n')}`;
 
 const toDispatch = (row: DispatchRow): NotificationDispatch => ({
   notificationId: row.id,
@@ -31,6 +32,7 @@ const toDispatch = (row: DispatchRow): NotificationDispatch => ({
   policy: policyOf(row),
   url: row.url,
   trigger: row.redelivered ? 'redeliver' : 'initial',
+  ordered: row.ordered,
 });
 
 export type Redelivery =
@@ -66,6 +68,12 @@ const redeliverSet = (v: RedeliverValues) => `status = 'pending', completed_at =
   dispatched_at = NULL, dispatch_claimed_until = now() + make_interval(secs => ${v.graceMs}::float8 / 1000),
   expires_at = now() + make_interval(secs => ${v.windowMs}::float8 / 1000), ${policyAssignments(v.policy)}`;
 
+/** The next place of one notification's ordering key (`$1`), when it has one: for a redelivery. */
+const NEXT_PLACE_OF_ONE = `INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
+  SELECT subscription_id, ordering_key, 1 FROM notifications WHERE id = $1 AND ordering_key IS NOT NULL
+  ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + 1
+  RETURNING last_seq`;
+
 /**
  * The outbox: a stored notification is its own outbox row until the start of its workflow is confirmed
  * (dispatched_at). Every statement that puts rows in (a redelivery, a recovery's page), claims them for the relay,
@@ -78,7 +86,8 @@ export class OutboxRepository {
   /**
    * Redelivers a notification that succeeded, expired or was cancelled: one transaction, the row locked, so that two
    * concurrent requests cannot both redeliver it. A pending one (still being delivered), one whose subscription
-   * was deleted and one whose event's data was erased are refused.
+   * was deleted and one whose event's data was erased are refused. An ordered notification takes the last place of its
+   * key again: it waits its turn behind the notifications of its key that are pending now.
    */
   async redeliver(request: RedeliveryRequest): Promise<Redelivery> {
     return this.db.transaction(async (tx) => {
@@ -98,7 +107,9 @@ export class OutboxRepository {
         policy: policyParameters(4),
       });
       const [rows] = await tx.query<[DispatchRow[], number]>(
-        `UPDATE notifications n SET ${set} FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`,
+        `WITH place AS (${NEXT_PLACE_OF_ONE})
+         UPDATE notifications n SET ${set}, ordering_seq = COALESCE((SELECT last_seq FROM place), n.ordering_seq)
+         FROM events e WHERE n.id = $1 AND e.id = n.event_id RETURNING ${DISPATCH_COLUMNS}`,
         [request.notificationId, request.graceMs, request.windowMs, ...policyValues(request.policy)],
       );
       return { outcome: 'redelivered', dispatch: toDispatch(rows[0]) };
@@ -110,7 +121,9 @@ export class OutboxRepository {
    * and redelivers, in the same statement, those that expired or were cancelled, with the recovery's window and
    * policy. Returns them (to be started: they are outbox rows, so recovery starts any that this step does not) and
    * where the next page starts, or null when the range is done. Nothing is redelivered once the subscription is
-   * deleted, nor a notification of an event whose data was erased. A page done twice (its activity retried) finds its notifications pending and leaves them alone.
+   * deleted, nor a notification of an event whose data was erased. A page done twice (its activity retried) finds its
+   * notifications pending and leaves them alone. Ordered notifications take the next places of their keys, in the order
+   * of the places they had: a range's key order holds.
    */
   async redeliverPage(
     recoveryId: string,
@@ -135,8 +148,22 @@ export class OutboxRepository {
          WHERE n.subscription_id = r.subscription_id AND n.created_at >= r.range_start AND n.created_at < r.range_end
            AND ($2::timestamptz IS NULL OR (n.created_at, n.id) > ($2::timestamptz, $3::text))
          ORDER BY n.created_at, n.id LIMIT $4
+       ), ordered AS (
+         SELECT n.id, n.ordering_key, row_number() OVER (PARTITION BY n.ordering_key ORDER BY n.ordering_seq) AS k,
+                count(*) OVER (PARTITION BY n.ordering_key) AS c
+         FROM page JOIN notifications n ON n.id = page.id JOIN subscriptions s ON s.id = n.subscription_id JOIN events e ON e.id = n.event_id
+         WHERE n.ordering_key IS NOT NULL AND s.deleted_at IS NULL AND e.erased_at IS NULL AND n.status IN ${RECOVERABLE}
+       ), place AS (
+         INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
+         SELECT r.subscription_id, o.ordering_key, count(*) FROM ordered o, r GROUP BY r.subscription_id, o.ordering_key
+         ORDER BY o.ordering_key -- the counters locked in one order, whoever else takes several
+         ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + excluded.last_seq
+         RETURNING ordering_key, last_seq
+       ), places AS (
+         SELECT o.id, p.last_seq - o.c + o.k AS seq FROM ordered o JOIN place p ON p.ordering_key = o.ordering_key
        ), redelivery AS (
-         UPDATE notifications n SET ${set}, recovery_id = r.id
+         UPDATE notifications n SET ${set}, recovery_id = r.id,
+           ordering_seq = COALESCE((SELECT seq FROM places WHERE places.id = n.id), n.ordering_seq)
          FROM page, r, events e, subscriptions s
          WHERE n.id = page.id AND e.id = n.event_id AND e.erased_at IS NULL AND s.id = n.subscription_id AND s.deleted_at IS NULL
            AND n.status IN ${RECOVERABLE}

@@ -12,14 +12,18 @@ export function urlHost(url: string): string {
   }
 }
 
-/** The one-line summary the Web UI shows in its workflow list: `invoice.paid → receiver.example`. */
-export function deliverySummary(d: Pick<NotificationDispatch, 'eventType' | 'url'>): string {
-  return `${d.eventType} → ${urlHost(d.url)}`;
+/**
+ * The one-line summary the Web UI shows in its workflow list: `invoice.paid → receiver.example`, and `(ordered)` for a
+ * notification delivered in its ordering key's order (while it waits for its turn, its current details say so).
+ */
+export function deliverySummary(d: Pick<NotificationDispatch, 'eventType' | 'url' | 'ordered'>): string {
+  return `${d.eventType} → ${urlHost(d.url)}${d.ordered ? ' (ordered)' : ''}`;
 }
 
 /** The details the Web UI shows on the workflow's page (Temporal markdown): the IDs behind the notification. */
-export function deliveryDetails(d: Pick<NotificationDispatch, 'subscriptionId' | 'eventId' | 'environmentId' | 'trigger'>): string {
-  return [`- subscription: \`${d.subscriptionId}\``, `- event: \`${d.eventId}\``, `- environment: \`${d.environmentId}\``, `- trigger: ${d.trigger}`].join(
-    '\n',
-  );
+export function deliveryDetails(d: Pick<NotificationDispatch, 'subscriptionId' | 'eventId' | 'environmentId' | 'trigger' | 'ordered'>): string {
+  const lines = [`- subscription: \`${d.subscriptionId}\``, `- event: \`${d.eventId}\``, `- environment: \`${d.environmentId}\``, `- trigger: ${d.trigger}`];
+  // The key itself is the publisher's data: the API shows it (GET /notifications/:id), the Web UI does not.
+  if (d.ordered) lines.push('- ordering: by key, after every earlier notification of its key has ended');
+  return lines.join('\n');
 }

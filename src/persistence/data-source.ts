@@ -22,6 +22,7 @@ import { DeliveryGate1765100000000 } from './migrations/1765100000000-delivery-g
 import { EnvironmentGateDefaults1765110000000 } from './migrations/1765110000000-environment-gate-defaults';
 import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-operational-webhooks';
 import { DataLifecycle1765300000000 } from './migrations/1765300000000-data-lifecycle';
+import { OrderedDelivery1765400000000 } from './migrations/1765400000000-ordered-delivery';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   EnvironmentGateDefaults1765110000000,
   OperationalWebhooks1765200000000,
   DataLifecycle1765300000000,
+  OrderedDelivery1765400000000,
 ];
 
 export interface DatabaseOptions {

@@ -41,6 +41,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     outbox,
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
+    orderingRecheckMs: config.delivery.orderingRecheckMs,
     eager,
     searchAttributes,
     warn,

@@ -3,6 +3,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createHttpSender } from '../../activities/http/sender';
 import type { RecoveryStore } from '../../activities/ports';
+import { createOrderingActivities } from '../../activities/ordering';
 import { createPurgeActivities } from '../../activities/purge';
 import { createRecoveryActivities } from '../../activities/recovery';
 import { deliveryPolicyOf } from '../config/config';
@@ -10,6 +11,7 @@ import { fairShareCaps } from '../domain/fair-share';
 import { DnsResolver } from '../lib/dns-resolver';
 import { DeliveryRepository } from '../persistence/repositories/delivery.repository';
 import { OperationalEventRepository } from '../persistence/repositories/operational-event.repository';
+import { OrderingRepository } from '../persistence/repositories/ordering.repository';
 import { PurgeRepository } from '../persistence/repositories/purge.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
 import type { RoleDeps } from './role-deps';
@@ -18,6 +20,7 @@ import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { PurgeSchedule } from '../temporal/purge-schedule';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+import { turnSignals } from '../temporal/turn-signals';
 import { workflowSource } from './workflow-source';
 
 /** The recovery activities' storage: the outbox pages its redeliveries, the recovery's row records its end. */
@@ -85,6 +88,7 @@ export async function createDeliveryWorker(
     outbox,
     temporal: config.temporal,
     firstAttempt: config.delivery.firstAttempt,
+    orderingRecheckMs: config.delivery.orderingRecheckMs,
     eager: false,
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     warn,
@@ -108,6 +112,7 @@ export async function createDeliveryWorker(
       // Each environment's share of this worker's slots (ENVIRONMENT_MAX_IN_FLIGHT_SHARE), counted in memory.
       fairShare: fairShareCaps(config.worker.environmentShare, { activities: config.worker.maxConcurrentActivities, workflowTasks: WORKFLOW_TASK_SLOTS }),
     }),
+    ...createOrderingActivities({ store: new OrderingRepository(db), turns: turnSignals(client) }),
     ...createRecoveryActivities({ store: recoveryStore(outbox, new RecoveryRepository(db)), starter, graceMs: OUTBOX_GRACE_MS }),
     ...createPurgeActivities({ store: new PurgeRepository(db), metrics }),
   };

@@ -9,11 +9,14 @@ import {
   type DisabledReason,
   SETTABLE_SUBSCRIPTION_STATUSES,
   type SettableSubscriptionStatus,
+  SUBSCRIPTION_ORDERINGS,
   SUBSCRIPTION_STATUSES,
+  type SubscriptionOrdering,
   type SubscriptionStatus,
 } from '../domain/statuses';
 import type { SubscriptionEntity } from '../persistence/entities';
 import type { SigningKey } from '../persistence/repositories/signing-key.repository';
+import { NotificationSummary } from '../notifications/notification.dto';
 
 const EventTypes = () => (target: object, key: string) => {
   ApiPropertyOptional({
@@ -66,6 +69,19 @@ const MaxInFlight = () => (target: object, key: string) => {
   Max(MAX_LIMIT, { message: IN_FLIGHT_MESSAGE })(target, key);
 };
 
+const ORDERING_MESSAGE = `ordering must be ${SUBSCRIPTION_ORDERINGS.map((ordering) => `"${ordering}"`).join(' or ')}`;
+
+/** `none` or `key` (undefined: unchanged, `none` for a new subscription). */
+const Ordering = () => (target: object, key: string) => {
+  ApiPropertyOptional({
+    enum: [...SUBSCRIPTION_ORDERINGS],
+    description:
+      'key: notifications of events with the same orderingKey are delivered one after the other, each once every earlier one has ended; none (the default): no order',
+  })(target, key);
+  IsOptional()(target, key);
+  IsIn(SUBSCRIPTION_ORDERINGS, { message: ORDERING_MESSAGE })(target, key);
+};
+
 export class SubscribeRequest {
   // Checked by the URL policy (in the service), which gives the precise reason for a refusal.
   @ApiProperty({ type: String, format: 'uri', example: 'https://receiver.example/hooks', description: 'An https: URL of a public host' })
@@ -80,6 +96,9 @@ export class SubscribeRequest {
 
   @MaxInFlight()
   maxInFlight?: number | null;
+
+  @Ordering()
+  ordering?: SubscriptionOrdering;
 }
 
 export class UpdateSubscriptionRequest {
@@ -101,6 +120,9 @@ export class UpdateSubscriptionRequest {
 
   @MaxInFlight()
   maxInFlight?: number | null;
+
+  @Ordering()
+  ordering?: SubscriptionOrdering;
 }
 
 /** The subscription's circuit breaker: closed, open until `until`, or half-open while one probe is out. */
@@ -157,6 +179,9 @@ export class SubscriptionResponse {
   @ApiProperty({ type: 'integer', nullable: true, description: 'Attempts in flight at once; 0: no cap; null: the platform default' })
   maxInFlight: number | null;
 
+  @ApiProperty({ enum: [...SUBSCRIPTION_ORDERINGS], description: 'key: delivered in order per orderingKey; none: no order' })
+  ordering: SubscriptionOrdering;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -168,6 +193,7 @@ export class SubscriptionResponse {
       eventTypes: subscription.eventTypes,
       rateLimit: subscription.rateLimit,
       maxInFlight: subscription.maxInFlight,
+      ordering: subscription.ordering,
       createdAt: subscription.createdAt.toISOString(),
     };
   }
@@ -203,6 +229,9 @@ export class SubscriptionView {
   @ApiProperty({ type: BreakerView })
   breaker: BreakerView;
 
+  @ApiProperty({ enum: [...SUBSCRIPTION_ORDERINGS], description: 'key: delivered in order per orderingKey; none: no order' })
+  ordering: SubscriptionOrdering;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -219,10 +248,30 @@ export class SubscriptionView {
       rateLimit: subscription.rateLimit,
       maxInFlight: subscription.maxInFlight,
       breaker: BreakerView.from(subscription),
+      ordering: subscription.ordering,
       createdAt: subscription.createdAt.toISOString(),
       updatedAt: subscription.updatedAt.toISOString(),
     };
   }
+}
+
+/** An ordering key of a subscription (issue 22): the notification being delivered, and how many wait behind it. */
+export class OrderingKeyView {
+  @ApiProperty({ example: 'sub_01J…' })
+  subscriptionId: string;
+
+  @ApiProperty({ example: 'in_42' })
+  orderingKey: string;
+
+  @ApiProperty({
+    type: NotificationSummary,
+    nullable: true,
+    description: 'The key’s head: its pending notification with the earliest place, the only one attempted; null when none is pending',
+  })
+  head: NotificationSummary | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Pending notifications of the key behind the head, waiting for their turn' })
+  waiting: number;
 }
 
 export class SubscriptionPage {

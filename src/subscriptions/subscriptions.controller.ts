@@ -4,6 +4,7 @@ import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
 import {
   ListSubscriptionsQuery,
+  OrderingKeyView,
   SubscribeRequest,
   SubscriptionPage,
   SubscriptionResponse,
@@ -37,6 +38,13 @@ export class SubscriptionsController {
   @ApiErrors(404)
   get(@EnvironmentId() environmentId: string, @Param('id') id: string): Promise<SubscriptionView> {
     return this.subscriptions.get(environmentId, id);
+  }
+
+  @Get('subscriptions/:id/ordering/:key')
+  @Answers(200, OrderingKeyView, 'The ordering key’s head (the notification being delivered) and how many pending notifications wait behind it')
+  @ApiErrors(400, 404)
+  ordering(@EnvironmentId() environmentId: string, @Param('id') id: string, @Param('key') key: string): Promise<OrderingKeyView> {
+    return this.subscriptions.ordering(environmentId, id, key);
   }
 
   @Patch('subscriptions/:id')

@@ -3,6 +3,8 @@ import { CONFIG } from '../config/injection';
 import type { Config } from '../config/config';
 import { conflict, notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
+import { isOrderingKey, ORDERING_KEY_MESSAGE } from '../domain/ordering';
+import { NotificationSummary } from '../notifications/notification.dto';
 import { generateSigningSecret } from '../domain/signature';
 import { checkTargetUrl } from '../domain/url-policy';
 import { DnsResolver } from '../lib/dns-resolver';
@@ -13,6 +15,7 @@ import { type SubscriptionChanges, SubscriptionRepository } from '../persistence
 import { NotificationSignals } from '../temporal/notification-signals';
 import {
   type ListSubscriptionsQuery,
+  type OrderingKeyView,
   type SubscribeRequest,
   SubscriptionPage,
   SubscriptionResponse,
@@ -53,6 +56,7 @@ export class SubscriptionsService {
       eventTypes: request.eventTypes,
       rateLimit: request.rateLimit,
       maxInFlight: request.maxInFlight,
+      ordering: request.ordering,
       signingKey: { id: newId('key'), secret: generateSigningSecret() },
       maxPerEnvironment: limit,
     });
@@ -86,8 +90,8 @@ export class SubscriptionsService {
    */
   async update(environmentId: string, id: string, request: UpdateSubscriptionRequest): Promise<SubscriptionView> {
     await this.find(environmentId, id);
-    const { eventTypes, status, rateLimit, maxInFlight } = request;
-    const changes: SubscriptionChanges = { eventTypes, status, rateLimit, maxInFlight };
+    const { eventTypes, status, rateLimit, maxInFlight, ordering } = request;
+    const changes: SubscriptionChanges = { eventTypes, status, rateLimit, maxInFlight, ordering };
     if (request.url !== undefined) changes.url = await this.checkUrl(environmentId, request.url);
     const updated = await this.subscriptions.update(environmentId, id, changes, this.config.delivery.gate.releaseRate);
     if (!updated) throw notFound('subscription', id);
@@ -95,6 +99,14 @@ export class SubscriptionsService {
       void this.signals.release((after, limit) => this.notifications.pendingIdsPage(id, after, limit));
     }
     return SubscriptionView.from(updated.after);
+  }
+
+  /** One of its ordering keys: the head (the notification being delivered) and how many wait behind it. */
+  async ordering(environmentId: string, id: string, orderingKey: string): Promise<OrderingKeyView> {
+    if (!isOrderingKey(orderingKey)) throw validationError(ORDERING_KEY_MESSAGE);
+    await this.find(environmentId, id);
+    const { head, waiting } = await this.notifications.orderingOf(id, orderingKey);
+    return { subscriptionId: id, orderingKey, head: head && NotificationSummary.from(head), waiting };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { releaseSignal } from '../../workflows/definitions';
+import { releaseSignal, turnSignal } from '../../workflows/definitions';
 import { paced, paged } from '../lib/paced';
 import { Slots } from '../lib/slots';
 
@@ -46,6 +46,11 @@ export class NotificationSignals {
       stopped: () => this.closed,
     }).catch((err: unknown) => this.warn(`release of a resumed subscription's notifications stopped: ${String(err)}`));
     return this.tracked(all);
+  }
+
+  /** `turn` (issue 22): a notification of their ordering key ended, so they look again whether it is their turn. */
+  turn(notificationIds: string[]): Promise<void> {
+    return this.each(notificationIds, 'turn', (handle) => handle.signal(turnSignal));
   }
 
   cancel(notificationIds: string[]): Promise<void> {

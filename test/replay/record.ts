@@ -31,7 +31,10 @@ interface Recorded {
   runId: string;
 }
 
-/** Per path: /flaky fails twice, /retry-after asks for 1 s once, /gone answers 410 until healed, /down always 500. */
+/**
+ * Per path: /flaky fails twice, /retry-after asks for 1 s once, /gone and /ordered answer 410 and 500 until healed,
+ * /down always 500.
+ */
 const healed = new Set<string>();
 let receiver: HttpsReceiver;
 const respond = (path: string) => {
@@ -40,6 +43,7 @@ const respond = (path: string) => {
   if (path === '/flaky') return seen <= 2 ? 500 : 204;
   if (path === '/retry-after') return seen <= 1 ? { status: 503, headers: { 'retry-after': '1' } } : 204;
   if (path === '/gone') return 410;
+  if (path === '/ordered') return 500;
   if (path.startsWith('/down')) return 500;
   return 204;
 };
@@ -93,6 +97,22 @@ const held = (app: TestApp, id: string) =>
   );
 const pause = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'paused' });
 const activate = (api: ApiClient, subscriptionId: string) => api.request('PATCH', `/webhooks/subscriptions/${subscriptionId}`, { status: 'active' });
+
+/** An ordered subscription (issue 22) of the path, and `count` events of one ordering key; their notifications' IDs. */
+async function publishOrdered(app: TestApp, path: string, count: number) {
+  const { api } = await app.newEnvironment();
+  const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url(path), ordering: 'key' });
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const published = await api.request('POST', '/events', { type: 'replay.recorded', data: { path, n }, orderingKey: 'replay' });
+    const event = await waitFor(
+      () => api.request('GET', `/events/${published.body.id}`),
+      (r) => r.body.notifications.length === 1,
+    );
+    ids.push(event.body.notifications[0].id as string);
+  }
+  return { api, subscriptionId: subscription.id as string, ids };
+}
 
 const paths: Record<string, () => Promise<Recorded[]>> = {
   async 'first-try-local'() {
@@ -166,6 +186,26 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
       (d) => d.runId !== first.runId && d.status.name !== 'RUNNING',
     );
     return [{ name: 'redelivered', workflowId: id, runId: second.runId }];
+  },
+  async 'ordered-waited-for-turn'() {
+    // The head fails until healed; the second waits for its turn, gets it from the head's end, and passes it on.
+    const { ids } = await publishOrdered(apps.local, '/ordered', 2);
+    await waitFor(
+      () => apps.local.client.workflow.getHandle(ids[1]).query(notificationStateQuery),
+      (s) => s.status === 'waiting',
+    );
+    healed.add('/ordered');
+    return [await closed(apps.local.client, 'ordered-head-passes-turn', ids[0]), await closed(apps.local.client, 'ordered-waited-for-turn', ids[1])];
+  },
+  async 'ordered-skipped'() {
+    const { api, ids } = await publishOrdered(apps.local, '/down-until-skipped', 1);
+    await waitFor(
+      () => api.request('GET', `/notifications/${ids[0]}`),
+      (r) => r.body.attemptCount >= 2,
+    );
+    const skipped = await api.request('POST', `/notifications/${ids[0]}/skip`);
+    if (skipped.status !== 200) throw new Error(`skip refused: ${JSON.stringify(skipped.body)}`);
+    return [await closed(apps.local.client, 'ordered-skipped', ids[0])];
   },
   async recovery() {
     const app = apps.recovery;

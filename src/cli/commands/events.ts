@@ -17,6 +17,7 @@ interface EventView {
   type: string;
   createdAt: string;
   data: unknown;
+  orderingKey?: string | null;
   notifications: { id: string; subscriptionId: string; status: NotificationStatus; attemptCount: number }[];
   /** Not null when the event has more notifications than the answer lists (GET /events/:id/notifications pages them). */
   notificationsNextCursor?: string | null;
@@ -37,11 +38,13 @@ export function registerEvents(program: Command, context: CliContext): void {
     .description('publish an event to every subscription of the environment that takes its type (POST /events)')
     .option('--data <json>', "the event's data: a JSON object, or @file.json", '{}')
     .option('--idempotency-key <key>', 'the same key again returns the original event and starts nothing')
+    .option('--ordering-key <key>', 'subscriptions that order by key get this event after every earlier one of the key has ended')
     .action(
-      action<[string], { data: string; idempotencyKey?: string }>(context, async ({ client, out, options }, type) => {
+      action<[string], { data: string; idempotencyKey?: string; orderingKey?: string }>(context, async ({ client, out, options }, type) => {
         const data = jsonOption('--data', options.data);
         const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
-        const jsonText = `{"type":${JSON.stringify(type)},"data":${data}}`;
+        const orderingKey = options.orderingKey === undefined ? '' : `,"orderingKey":${JSON.stringify(options.orderingKey)}`;
+        const jsonText = `{"type":${JSON.stringify(type)},"data":${data}${orderingKey}}`;
         const event = await client.service<PublishedEvent>('POST', '/events', { jsonText, headers });
         const plural = event.notifications === 1 ? 'notification' : 'notifications';
         out.result(event, () => `event ${event.id} (${event.type}) published: ${event.notifications} ${plural}`);
@@ -59,6 +62,7 @@ export function registerEvents(program: Command, context: CliContext): void {
             ['event', event.id],
             ['type', event.type],
             ['created', event.createdAt],
+            ...(event.orderingKey ? ([['ordering key', event.orderingKey]] as [string, unknown][]) : []),
             ['data', event.data],
           ]),
           '',

@@ -27,6 +27,8 @@ interface NotificationView {
   completedAt: string | null;
   expiresAt: string;
   attempts: AttemptView[];
+  orderingKey?: string | null;
+  waitsFor?: string | null;
 }
 
 const outcome = (a: AttemptView) => (a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '-'));
@@ -42,6 +44,8 @@ function describe(n: NotificationView): string[] {
       ['next attempt', n.nextAttemptAt],
       ['completed', n.completedAt],
       ['expires', n.expiresAt],
+      ...(n.orderingKey ? ([['ordering key', n.orderingKey]] as [string, unknown][]) : []),
+      ...(n.waitsFor ? ([['waits for', `${n.waitsFor}, the first pending notification of its key`]] as [string, unknown][]) : []),
     ]),
     ...(n.attempts.length === 0
       ? []
@@ -65,6 +69,16 @@ export function registerNotifications(program: Command, context: CliContext): vo
       action<[string]>(context, async ({ client, out }, id) => {
         const notification = await client.api<NotificationView>('GET', `/notifications/${segment(id)}`);
         out.result(notification, () => describe(notification));
+      }),
+    );
+
+  notifications
+    .command('skip <id>')
+    .description('end a pending notification as skipped: the next one of its ordering key goes on (POST /notifications/:id/skip)')
+    .action(
+      action<[string]>(context, async ({ client, out }, id) => {
+        const notification = await client.api<NotificationView>('POST', `/notifications/${segment(id)}/skip`);
+        out.result(notification, () => `notification ${notification.id} skipped`);
       }),
     );
 

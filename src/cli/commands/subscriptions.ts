@@ -2,7 +2,14 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
-import type { BreakerState, DisabledReason, SettableSubscriptionStatus, SubscriptionStatus } from '../../domain/statuses';
+import {
+  SUBSCRIPTION_ORDERINGS,
+  type BreakerState,
+  type DisabledReason,
+  type SettableSubscriptionStatus,
+  type SubscriptionOrdering,
+  type SubscriptionStatus,
+} from '../../domain/statuses';
 
 export interface SubscriptionView {
   id: string;
@@ -14,8 +21,17 @@ export interface SubscriptionView {
   rateLimit: number | null;
   maxInFlight: number | null;
   breaker: { state: BreakerState; until: string | null; consecutiveFailures: number };
+  ordering?: SubscriptionOrdering;
   createdAt: string;
   updatedAt: string;
+}
+
+/** GET /webhooks/subscriptions/:id/ordering/:key (issue 22). */
+interface OrderingKeyView {
+  subscriptionId: string;
+  orderingKey: string;
+  head: { id: string; status: string; attemptCount: number } | null;
+  waiting: number;
 }
 
 /** What PUT /webhooks/subscribe answers: the one place besides rotate-key where a signing key is shown. */
@@ -24,6 +40,7 @@ export interface SubscribedView {
   url: string;
   signatureKey: string;
   eventTypes: string[];
+  ordering?: SubscriptionOrdering;
   createdAt: string;
 }
 
@@ -54,6 +71,13 @@ const breakerText = (breaker: SubscriptionView['breaker'] | undefined) => {
   return `closed${failures}`;
 };
 
+const orderingText = (ordering: SubscriptionOrdering | undefined) => (ordering === 'key' ? 'by ordering key' : 'none');
+
+export function parseOrdering(value: string): SubscriptionOrdering {
+  if (!(SUBSCRIPTION_ORDERINGS as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of ${SUBSCRIPTION_ORDERINGS.join(', ')}`);
+  return value as SubscriptionOrdering;
+}
+
 const describe = (s: SubscriptionView) =>
   fields([
     ['subscription', s.id],
@@ -63,6 +87,7 @@ const describe = (s: SubscriptionView) =>
     ['rate limit', limitText(s.rateLimit, 'a second', 'no limit')],
     ['in flight', limitText(s.maxInFlight, 'at most', 'no cap')],
     ['breaker', breakerText(s.breaker)],
+    ['ordering', orderingText(s.ordering)],
     ['created', s.createdAt],
     ['updated', s.updatedAt],
   ]);
@@ -80,9 +105,10 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
     .command('create <url>')
     .description('subscribe a notification URL, or get the live subscription of that URL (PUT /webhooks/subscribe)')
     .option('--event-type <type...>', 'only these event types (every type by default)')
+    .option('--ordering <none|key>', 'key: events with the same ordering key are delivered one after the other', parseOrdering)
     .action(
-      action<[string], { eventType?: string[] }>(context, async ({ client, out, options }, url) => {
-        const body = { url, ...(options.eventType ? { eventTypes: options.eventType } : {}) };
+      action<[string], { eventType?: string[]; ordering?: SubscriptionOrdering }>(context, async ({ client, out, options }, url) => {
+        const body = { url, ...(options.eventType ? { eventTypes: options.eventType } : {}), ...(options.ordering ? { ordering: options.ordering } : {}) };
         const subscribed = await client.api<SubscribedView>('PUT', '/webhooks/subscribe', { body });
         out.result(subscribed, () =>
           fields([
@@ -90,6 +116,7 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
             ['url', subscribed.url],
             ['signature key', subscribed.signatureKey],
             ['event types', subscribed.eventTypes.length === 0 ? 'every type' : subscribed.eventTypes],
+            ['ordering', orderingText(subscribed.ordering)],
             ['created', subscribed.createdAt],
           ]),
         );
@@ -141,6 +168,34 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
         }),
       );
   }
+
+  subscriptions
+    .command('set-ordering <id> <ordering>')
+    .description('none, or key: order the notifications created from now on by their ordering key (PATCH /webhooks/subscriptions/:id)')
+    .action(
+      action<[string, string]>(context, async ({ client, out }, id, ordering) => {
+        const subscription = await client.api<SubscriptionView>('PATCH', path(id), { body: { ordering: parseOrdering(ordering) } });
+        out.result(subscription, () => `subscription ${subscription.id} orders ${orderingText(subscription.ordering)}`);
+      }),
+    );
+
+  subscriptions
+    .command('ordering <id> <key>')
+    .description("an ordering key's head (the notification being delivered) and how many wait behind it (GET /webhooks/subscriptions/:id/ordering/:key)")
+    .action(
+      action<[string, string]>(context, async ({ client, out }, id, key) => {
+        const view = await client.api<OrderingKeyView>('GET', `${path(id)}/ordering/${segment(key)}`);
+        out.result(view, () =>
+          fields([
+            ['subscription', view.subscriptionId],
+            ['ordering key', view.orderingKey],
+            ['head', view.head ? `${view.head.id} (${view.head.status}, ${view.head.attemptCount} attempts)` : 'none: nothing pending'],
+            ['waiting', view.waiting],
+            ...(view.head ? ([['unblock', `plude notifications skip ${view.head.id}`]] as [string, unknown][]) : []),
+          ]),
+        );
+      }),
+    );
 
   subscriptions
     .command('delete <id>')

@@ -22,6 +22,10 @@ export class EventEntity {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
 
+  /** The publisher's ordering key (issue 22): orders the notifications of subscriptions with `ordering: key`. */
+  @Column({ name: 'ordering_key', type: 'text', nullable: true })
+  orderingKey: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

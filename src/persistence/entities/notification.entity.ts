@@ -73,6 +73,16 @@ export class NotificationEntity {
   @Column({ name: 'redelivered_at', type: 'timestamptz', nullable: true })
   redeliveredAt: Date | null;
 
+  /**
+   * Its event's ordering key, when its subscription ordered by key at the publish (null otherwise: unordered), and its
+   * place in that key: taken from the key's counter when the publish (or a redelivery) committed.
+   */
+  @Column({ name: 'ordering_key', type: 'text', nullable: true })
+  orderingKey: string | null;
+
+  @Column({ name: 'ordering_seq', type: 'bigint', nullable: true })
+  orderingSeq: string | null;
+
   /** The event's creation plus the delivery window at the time the notification was created. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { BreakerState, DisabledReason, SubscriptionStatus } from '../../domain/statuses';
+import type { BreakerState, DisabledReason, SubscriptionOrdering, SubscriptionStatus } from '../../domain/statuses';
 
 @Entity('subscriptions')
 export class SubscriptionEntity {
@@ -42,6 +42,10 @@ export class SubscriptionEntity {
 
   @Column({ name: 'consecutive_failures', type: 'integer' })
   consecutiveFailures: number;
+
+  /** `key`: its notifications of one ordering key are delivered one after the other (issue 22); `none` by default. */
+  @Column('text')
+  ordering: SubscriptionOrdering;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

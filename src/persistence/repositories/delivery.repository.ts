@@ -25,6 +25,8 @@ interface DeliveryRow {
   breaker_in_ms: number | null;
   release_in_ms: number | null;
   slot_in_ms: number | null;
+  /** An ordered notification's key's head, while an earlier notification of its key is pending. */
+  turn_head: string | null;
   /** The live signing keys as stored (sealed; bytea as base64), newest first. */
   keys: StoredKeyJson[] | null;
   event_id: string;
@@ -123,6 +125,11 @@ export class DeliveryRepository implements DeliveryStore {
               s.breaker_state, s.consecutive_failures,
               ${msFromNow('s.breaker_until')} AS breaker_in_ms, ${msFromNow('s.release_until')} AS release_in_ms, ${msFromNow('n.gate_slot')} AS slot_in_ms,
               e.created_at, e.data::text AS data_json,
+              -- Ordered (issue 22): the earliest notification of its key still pending before it (the partial index).
+              (SELECT p.id FROM notifications p
+                WHERE n.ordering_key IS NOT NULL AND p.subscription_id = n.subscription_id AND p.ordering_key = n.ordering_key
+                  AND p.status = 'pending' AND p.ordering_seq < n.ordering_seq
+                ORDER BY p.ordering_seq LIMIT 1) AS turn_head,
               (SELECT json_agg(json_build_object('id', k.id, 'encryption', k.encryption, 'secret', k.secret, 'masterKeyId', k.master_key_id,
                                                  'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
                                                  'tag', encode(k.auth_tag, 'base64')) ORDER BY k.created_at DESC, k.id DESC)
@@ -157,6 +164,7 @@ export class DeliveryRepository implements DeliveryStore {
         consecutiveFailures: row.consecutive_failures,
       },
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
+      waitsFor: row.turn_head === null ? null : { headId: row.turn_head },
     };
   }
 

@@ -10,6 +10,8 @@ export interface NewEvent {
   /** The exact JSON text of `data`, stored as it is. */
   dataJson: string;
   idempotencyKey: string | null;
+  /** Orders its notifications for subscriptions with `ordering: key` (null: unordered everywhere). */
+  orderingKey?: string | null;
   /** The delivery policy its notifications get and keep; they expire `windowMs` after the event. */
   policy: DeliveryPolicy;
   windowMs: number;
@@ -22,6 +24,8 @@ export interface StoredNotification {
   url: string;
   expiresAt: Date;
   policy: DeliveryPolicy;
+  /** Whether it is delivered in its key's order (its subscription ordered by key and the event has one). */
+  ordered: boolean;
 }
 
 interface NotificationJson {
@@ -30,6 +34,7 @@ interface NotificationJson {
   url: string;
   expiresAt: string;
   policy: DeliveryPolicy;
+  ordered: boolean;
 }
 
 export interface StoredEvent {
@@ -46,6 +51,7 @@ interface EventRow {
   type: string;
   data_json: string;
   idempotency_key: string | null;
+  ordering_key: string | null;
   created_at: Date;
   erased_at: Date | null;
 }
@@ -53,11 +59,12 @@ interface EventRow {
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.created_at, e.erased_at, e.data::text AS data_json';
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
-  `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at, 'policy', ${policyJson(n)})`;
+  `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at, 'policy', ${policyJson(n)},
+                     'ordered', ${n}.ordering_key IS NOT NULL)`;
 
 const toEntity = (row: EventRow): EventEntity =>
   Object.assign(new EventEntity(), {
@@ -66,6 +73,7 @@ const toEntity = (row: EventRow): EventEntity =>
     type: row.type,
     dataJson: row.data_json,
     idempotencyKey: row.idempotency_key,
+    orderingKey: row.ordering_key,
     createdAt: row.created_at,
     erasedAt: row.erased_at ?? null,
   });
@@ -78,22 +86,21 @@ export class EventRepository {
   /**
    * Stores the event and one notification per subscription whose filter matches (a type, or a prefix with a
    * trailing wildcard), in one statement (paused and disabled subscriptions too: their notifications are held until
-   * they are active again, or expire): atomic, and one round trip. A subscription's delete cannot slip between its
+   * they are active again, or expire): atomic, and one round trip. With an ordering key, each notification of a
+   * subscription that orders by key takes the next place in its (subscription, key) from the key's counter: the
+   * counter's row stays locked until this statement commits, so places follow the order in which publishes commit. A subscription's delete cannot slip between its
    * read here and the notification's insert (FOR KEY SHARE, below). With an idempotency key that is already taken nothing is stored and the original event is
    * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
     const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow)[]>(
       `WITH event AS (
-         INSERT INTO events (id, environment_id, type, data, idempotency_key)
-         VALUES ($1, $2, $3, $4::json, $5)
+         INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key)
+         VALUES ($1, $2, $3, $4::json, $5, $11)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, environment_id, type, idempotency_key, created_at, erased_at
-       ), notification AS (
-         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ${policyColumnList()})
-         SELECT plude_new_id('ntf'), event.id, s.id, event.environment_id, s.url, event.created_at,
-                event.created_at + make_interval(secs => $6::float8 / 1000), $7, $8, $9, $10
-         FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
+         RETURNING id, environment_id, type, idempotency_key, ordering_key, created_at, erased_at
+       ), matched AS (
+         SELECT s.id, s.url, s.ordering FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
          WHERE s.deleted_at IS NULL
            AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types)
                 -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
@@ -102,11 +109,34 @@ export class EventRepository {
          -- a subscription deleted meanwhile is read again once the delete commits and left out; one locked here first
          -- makes the delete wait until this commits, and then its cancel sees this notification.
          FOR KEY SHARE OF s
+       ), place AS (
+         -- The next place in each ordered (subscription, key): one counter row per subscription, locked until commit,
+         -- in the order of the subscriptions' IDs (two publishes of one key to the same subscriptions never deadlock).
+         INSERT INTO ordering_keys AS k (subscription_id, ordering_key, last_seq)
+         SELECT matched.id, event.ordering_key, 1 FROM matched, event WHERE matched.ordering = 'key' AND event.ordering_key IS NOT NULL
+         ORDER BY matched.id
+         ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + 1
+         RETURNING subscription_id, last_seq
+       ), notification AS (
+         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ordering_key, ordering_seq, ${policyColumnList()})
+         SELECT plude_new_id('ntf'), event.id, matched.id, event.environment_id, matched.url, event.created_at,
+                event.created_at + make_interval(secs => $6::float8 / 1000),
+                CASE WHEN place.last_seq IS NOT NULL THEN event.ordering_key END, place.last_seq, $7, $8, $9, $10
+         FROM event CROSS JOIN matched LEFT JOIN place ON place.subscription_id = matched.id
          RETURNING *
        )
        SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
        FROM event`,
-      [input.id, input.environmentId, input.type, input.dataJson, input.idempotencyKey, input.windowMs, ...policyValues(input.policy)],
+      [
+        input.id,
+        input.environmentId,
+        input.type,
+        input.dataJson,
+        input.idempotencyKey,
+        input.windowMs,
+        ...policyValues(input.policy),
+        input.orderingKey ?? null,
+      ],
     );
     if (rows.length > 0) {
       // The stored text is the input text: no need to send it back.

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { SubscriptionStatus } from '../../domain/statuses';
+import type { NotificationStatus, SubscriptionStatus } from '../../domain/statuses';
 import { AttemptEntity, NotificationEntity } from '../entities';
 
 export class NotificationRepository {
@@ -63,6 +63,50 @@ export class NotificationRepository {
   async countPending(): Promise<number> {
     const [{ count }] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM notifications WHERE status = 'pending'`);
     return count;
+  }
+
+  /**
+   * Ends a pending notification as `skipped` (an operator's skip). Returns whether this call skipped it and its status
+   * now (the final status it already had, when it had one), or null when the environment has no such notification.
+   */
+  async skip(environmentId: string, id: string): Promise<{ skipped: boolean; status: NotificationStatus } | null> {
+    const rows = await this.db.query<{ skipped: boolean; status: NotificationStatus }[]>(
+      `WITH skipped AS (
+         UPDATE notifications SET status = 'skipped', completed_at = now(), next_attempt_at = NULL
+         WHERE id = $1 AND environment_id = $2 AND status = 'pending'
+         RETURNING status)
+       SELECT true AS skipped, status FROM skipped
+       UNION ALL
+       SELECT false, status FROM notifications WHERE id = $1 AND environment_id = $2 AND NOT EXISTS (SELECT 1 FROM skipped)`,
+      [id, environmentId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * An ordering key of a subscription (issue 22): its head, the pending notification with the earliest place (the
+   * one being delivered; every other pending one waits for it), and how many pending ones wait behind it.
+   */
+  async orderingOf(subscriptionId: string, orderingKey: string): Promise<{ head: NotificationEntity | null; waiting: number }> {
+    const [{ head_id: headId, pending }] = await this.db.query<{ head_id: string | null; pending: number }[]>(
+      `SELECT (SELECT id FROM notifications WHERE subscription_id = $1 AND ordering_key = $2 AND status = 'pending'
+                ORDER BY ordering_seq LIMIT 1) AS head_id,
+              (SELECT count(*)::int FROM notifications WHERE subscription_id = $1 AND ordering_key = $2 AND status = 'pending') AS pending`,
+      [subscriptionId, orderingKey],
+    );
+    const head = headId === null ? null : await this.db.getRepository(NotificationEntity).findOneBy({ id: headId });
+    return { head, waiting: Math.max(0, pending - 1) };
+  }
+
+  /** A pending ordered notification's wait: the first pending notification of its key before it (null: its turn). */
+  async waitsFor(notification: NotificationEntity): Promise<string | null> {
+    if (notification.status !== 'pending' || notification.orderingKey === null) return null;
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM notifications WHERE subscription_id = $1 AND ordering_key = $2 AND status = 'pending' AND ordering_seq < $3
+       ORDER BY ordering_seq LIMIT 1`,
+      [notification.subscriptionId, notification.orderingKey, notification.orderingSeq],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async findAttempts(notificationId: string): Promise<AttemptEntity[]> {

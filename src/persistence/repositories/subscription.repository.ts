@@ -1,7 +1,7 @@
 import { type DataSource, QueryFailedError } from 'typeorm';
 import { conflict } from '../../domain/errors';
 import { SubscriptionEntity } from '../entities';
-import type { SettableSubscriptionStatus } from '../../domain/statuses';
+import type { SettableSubscriptionStatus, SubscriptionOrdering } from '../../domain/statuses';
 import type { SigningKey, SigningKeyRepository } from './signing-key.repository';
 
 export interface SubscriptionWithKey {
@@ -20,6 +20,8 @@ export interface NewSubscription {
   /** undefined keeps an existing subscription's value; null: the platform's default. */
   rateLimit?: number | null;
   maxInFlight?: number | null;
+  /** undefined keeps an existing subscription's ordering (and means `none` for a new one). */
+  ordering?: SubscriptionOrdering;
   /** Live subscriptions the environment may hold: a new URL beyond them is refused (an existing one is not). */
   maxPerEnvironment?: number;
 }
@@ -31,6 +33,8 @@ export interface SubscriptionChanges {
   /** undefined: unchanged; null: the platform's default. */
   rateLimit?: number | null;
   maxInFlight?: number | null;
+  /** For the notifications created from now on: those created before keep the ordering they were created with. */
+  ordering?: SubscriptionOrdering;
 }
 
 export interface DeletedSubscription {
@@ -74,18 +78,20 @@ export class SubscriptionRepository {
         if (!exists && live >= input.maxPerEnvironment) return 'limit_reached';
       }
       const [row] = await tx.query<{ id: string; created: boolean }[]>(
-        `INSERT INTO subscriptions (id, environment_id, url, event_types, rate_limit, max_in_flight)
-         VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $6::float8, $8::integer)
+        `INSERT INTO subscriptions (id, environment_id, url, event_types, rate_limit, max_in_flight, ordering)
+         VALUES ($1, $2, $3, COALESCE($4::text[], '{}'), $6::float8, $8::integer, COALESCE($9, 'none'))
          ON CONFLICT (environment_id, url) WHERE deleted_at IS NULL
          DO UPDATE SET event_types = COALESCE($4::text[], subscriptions.event_types),
                        rate_limit = CASE WHEN $5 THEN $6::float8 ELSE subscriptions.rate_limit END,
                        max_in_flight = CASE WHEN $7 THEN $8::integer ELSE subscriptions.max_in_flight END,
+                       ordering = COALESCE($9, subscriptions.ordering),
                        updated_at = CASE WHEN ($4::text[] IS NULL OR $4::text[] = subscriptions.event_types)
                                           AND (NOT $5 OR $6::float8 IS NOT DISTINCT FROM subscriptions.rate_limit)
                                           AND (NOT $7 OR $8::integer IS NOT DISTINCT FROM subscriptions.max_in_flight)
+                                          AND ($9::text IS NULL OR $9 = subscriptions.ordering)
                                     THEN subscriptions.updated_at ELSE now() END
          RETURNING id, (xmax = 0) AS created`,
-        [input.id, input.environmentId, input.url, input.eventTypes ?? null, ...given(input.rateLimit), ...given(input.maxInFlight)],
+        [input.id, input.environmentId, input.url, input.eventTypes ?? null, ...given(input.rateLimit), ...given(input.maxInFlight), input.ordering ?? null],
       );
       if (row.created) await this.signingKeys.insert(tx, { ...input.signingKey, subscriptionId: row.id });
       const subscription = await tx.findOneByOrFail(SubscriptionEntity, { id: row.id });
@@ -144,6 +150,7 @@ export class SubscriptionRepository {
                failing_since = CASE WHEN $5 AND $4 = 'active' THEN NULL ELSE failing_since END,
                rate_limit = CASE WHEN $6 THEN $7::float8 ELSE rate_limit END,
                max_in_flight = CASE WHEN $8 THEN $9::integer ELSE max_in_flight END,
+               ordering = COALESCE($11, ordering),
                -- Active again: the held notifications go out at the release pace (or the rate), not all at once.
                release_until = CASE WHEN $5 AND $4 = 'active' THEN clock_timestamp() + make_interval(secs =>
                  (SELECT count(*) FROM notifications n WHERE n.subscription_id = s.id AND n.status = 'pending')::float8 / $10::float8)
@@ -161,6 +168,7 @@ export class SubscriptionRepository {
             ...given(changes.rateLimit),
             ...given(changes.maxInFlight),
             releaseRate,
+            changes.ordering ?? null,
           ],
         );
         if (updated === 0) throw conflict('another subscription of this environment already has this URL');

@@ -49,7 +49,14 @@ export class Ledger {
    * Publishes through the environment's API processes in turn (30 s at most per request); records a 202's event and
    * its notification count, and every answer's status (0: no answer).
    */
-  async publish(env: ChaosEnvironment, type: string, data: unknown, headers: Record<string, string> = {}): Promise<PublishAnswer> {
+  async publish(
+    env: ChaosEnvironment,
+    type: string,
+    data: unknown,
+    headers: Record<string, string> = {},
+    /** More fields of the publish's body (an `orderingKey`). */
+    fields: Record<string, unknown> = {},
+  ): Promise<PublishAnswer> {
     const baseUrl = env.clients[this.next++ % env.clients.length].baseUrl;
     const started = performance.now();
     let answer: PublishAnswer;
@@ -57,7 +64,7 @@ export class Ledger {
       const response = await fetch(`${baseUrl}/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${env.token}`, 'x-environment': env.id, 'x-version': '2022-03', ...headers },
-        body: JSON.stringify({ type, data }),
+        body: JSON.stringify({ type, data, ...fields }),
         signal: AbortSignal.timeout(30_000),
       });
       const text = await response.text();

@@ -34,6 +34,7 @@ export const CASE_IDS = [
   'A6',
   'U1',
   'U2',
+  'O1',
 ];
 
 export interface RunFacts {

@@ -230,6 +230,15 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       (r) => r.body.temporal !== null,
     );
     await check('POST', '/notifications/{id}/redeliver', api.request('POST', `/notifications/${held}/redeliver`)); // 409
+    // Ordering keys and skip (issue 22): the held notification is skipped, and then cannot be again (409).
+    await check('GET', '/webhooks/subscriptions/{id}/ordering/{key}', api.request('GET', `/webhooks/subscriptions/${id}/ordering/in_42`));
+    await check(
+      'GET',
+      '/webhooks/subscriptions/{id}/ordering/{key}',
+      api.request('GET', `/webhooks/subscriptions/${id}/ordering/${encodeURIComponent('bad\tkey')}`),
+    ); // 400
+    await check('POST', '/notifications/{id}/skip', api.request('POST', `/notifications/${held}/skip`));
+    await check('POST', '/notifications/{id}/skip', api.request('POST', `/notifications/${held}/skip`)); // 409
 
     // Recoveries
     const recover = (body: object, subscription = id) => api.request('POST', `/webhooks/subscriptions/${subscription}/recover`, body);

@@ -18,6 +18,7 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
       eventTypes: [],
       rateLimit: null,
       maxInFlight: null,
+      ordering: 'none',
       createdAt: expect.any(String),
     });
 

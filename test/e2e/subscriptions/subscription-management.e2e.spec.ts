@@ -21,6 +21,7 @@ describe('managing a subscription: list, get, change, delete', () => {
       rateLimit: null,
       maxInFlight: null,
       breaker: { state: 'closed', until: null, consecutiveFailures: 0 },
+      ordering: 'none',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
