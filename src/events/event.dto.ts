@@ -77,6 +77,7 @@ export class EventResponse {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When its data was erased (DELETE /events/{id}/data); null if never' })
   erasedAt: string | null;
+
   @ApiProperty({ type: String, nullable: true, description: 'The ordering key it was published with; null: none' })
   orderingKey: string | null;
 
@@ -103,8 +104,9 @@ export class EventResponse {
       type: event.type,
       createdAt: event.createdAt.toISOString(),
       erasedAt: event.erasedAt ? event.erasedAt.toISOString() : null,
-      data: new RawJson(event.dataJson),
       orderingKey: event.orderingKey,
+      // data just before notifications, as readers of the text find it (test/e2e/events/exact-data.e2e.spec.ts).
+      data: new RawJson(event.dataJson),
       notifications: page.items,
       notificationsNextCursor: page.nextCursor,
     } satisfies Record<keyof EventResponse, unknown>);
