@@ -8,7 +8,8 @@ const path = require('node:path');
 const args = process.argv.slice(2);
 const report = args.includes('--report');
 const shapes = args.includes('--shapes');
-const jestArgs = ['--selectProjects', shapes ? 'chaos-shapes' : 'chaos', ...args.filter((arg) => arg !== '--report' && arg !== '--shapes')];
+// --selectProjects takes every word after it: it comes last, so that a path or a pattern given here stays one.
+const jestArgs = [...args.filter((arg) => arg !== '--report' && arg !== '--shapes'), '--selectProjects', shapes ? 'chaos-shapes' : 'chaos'];
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(process.execPath, [jest, '--config', path.join(__dirname, '..', 'jest.chaos.config.js'), '--runInBand', ...jestArgs], {
   stdio: 'inherit',
