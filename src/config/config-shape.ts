@@ -1,10 +1,11 @@
 import type { RateLimit } from '../domain/rate-limit';
 import type { GateSettings } from '../domain/gate';
 
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export const LOG_FORMATS = ['text', 'json'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export type LogFormat = (typeof LOG_FORMATS)[number];
+/** The values LOG_LEVEL and LOG_FORMAT take. */
+export const logLevels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export const logFormats = ['text', 'json'] as const;
+export type LogLevel = (typeof logLevels)[number];
+export type LogFormat = (typeof logFormats)[number];
 
 /* What loadConfig (./config.ts) gives every part of the service: the settings, parsed and checked once. */
 

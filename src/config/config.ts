@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Config, LOG_FORMATS, LOG_LEVELS } from './config-shape';
+import { type Config, logFormats, logLevels } from './config-shape';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
 import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile, optionalDuration } from './fields';
@@ -73,8 +73,8 @@ const variables = z.object({
     .max(1, { error: 'must be at most 1 (1: no cap)' })
     .default(0.5),
   NODE_EXTRA_CA_CERTS: optional,
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
-  LOG_FORMAT: z.enum(LOG_FORMATS).default('text'),
+  LOG_LEVEL: z.enum(logLevels).default('log'),
+  LOG_FORMAT: z.enum(logFormats).default('text'),
 });
 
 /** Every environment variable the configuration reads (README's table and .env.example list them all). */
