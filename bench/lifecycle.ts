@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
-import { startTemporalDevServer } from '../src/dev/dev-server';
 import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { newId } from '../src/domain/ids';
-import { freePort } from '../src/lib/free-port';
 import { PurgeRepository } from '../src/persistence/repositories/purge.repository';
-import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { lowLoad } from './measure';
 import { BenchReceiver } from './receiver';
+import { postgresAdminUrl, temporalDevServer, withCleanup } from './servers';
 import { spread } from './stats';
 import { plude } from './targets';
 
@@ -39,29 +36,12 @@ const payload = (i: number) => JSON.stringify({ id: i, customer: `cus_${i}`, not
 async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const loadBefore = os.loadavg()[0];
-  const cleanup: (() => Promise<unknown>)[] = [];
-  const receiver = await BenchReceiver.start();
-  cleanup.push(() => receiver.stop());
-  try {
+  await withCleanup(async (cleanup) => {
+    const receiver = await BenchReceiver.start();
+    cleanup.push(() => receiver.stop());
     const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-lifecycle-'));
-    await chmod(dir, 0o755);
-    cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const pg = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), log: () => undefined });
-    cleanup.push(() => pg.stop());
-    const admin = new URL(pg.url);
-    admin.pathname = '/postgres';
-    const database = await createScratchDatabase(admin.toString(), 'plude_bench');
-    const server = await startTemporalDevServer({
-      cliPath,
-      dbFile: path.join(dir, 'temporal.db'),
-      port: await freePort(),
-      uiPort: null,
-      namespace: 'default',
-      searchAttributes: SEARCH_ATTRIBUTES,
-      log: () => undefined,
-    });
-    cleanup.push(() => server.stop());
+    const database = await createScratchDatabase(await postgresAdminUrl(cleanup), 'plude_bench');
+    const server = await temporalDevServer(cleanup, cliPath);
     const target = await plude({ temporalAddress: server.address, databaseUrl: database.url, receiver, topology: 'combined', env: { PURGE_INTERVAL: '0' } });
     cleanup.push(() => target.stop());
     // The bench's own connections, on the database the process migrated (no entities: the repository speaks SQL).
@@ -170,9 +150,7 @@ async function main(): Promise<void> {
       await writeFile(path.join(ROOT, 'docs', 'bench-lifecycle.md'), section);
       log('wrote docs/bench-lifecycle.md (npm run bench -- --write appends it to BENCHMARKS.md)');
     }
-  } finally {
-    for (const fn of cleanup.reverse()) await fn().catch((err: Error) => process.stderr.write(`cleanup: ${err.message}\n`));
-  }
+  });
 }
 
 main().catch((err: Error) => {
