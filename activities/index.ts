@@ -238,8 +238,9 @@ export function createActivities({
       const { notificationId } = request;
       const expiresAt = new Date(request.expiresAt);
       const firstAttempt = isLocal();
-      // A notification told to wait for its environment's share, whose environment is still at its cap: no query.
-      const known = waitingForShare.get(notificationId);
+      // A notification whose environment is known (told to wait for its share before, or named by its run's input)
+      // and still at its cap: refused with no query. A fan-out to an environment at its cap costs no loads.
+      const known = waitingForShare.get(notificationId) ?? request.environmentId;
       const leftNow = remainingMs(expiresAt, new Date());
       if (known !== undefined && leftNow > 0 && share.isFull(known, firstAttempt)) {
         const wait = turns.refused(known, Date.now(), random);

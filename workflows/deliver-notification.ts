@@ -138,7 +138,14 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
   const passTheTurn = async () => {
     if (input.ordered && patched(ORDERED_DELIVERY)) await passTurn(notificationId);
   };
-  const request: AttemptRequest = { notificationId, expiresAt: input.expiresAt, policy: input.policy, trigger: input.trigger ?? 'initial' };
+  const request: AttemptRequest = {
+    notificationId,
+    expiresAt: input.expiresAt,
+    policy: input.policy,
+    trigger: input.trigger ?? 'initial',
+    // Only when the input has it: the activity's argument in runs from before stays as it was.
+    ...(input.environmentId ? { environmentId: input.environmentId } : {}),
+  };
 
   try {
     let local = input.firstAttempt === 'local';

@@ -31,6 +31,11 @@ export interface DeliverNotificationInput {
   ordered?: boolean;
   /** An ordered notification's first look at the database while it waits without a signal; 1 min when absent. */
   turnRecheckMs?: number;
+  /**
+   * The notification's environment, so that an attempt refused its environment's fair share is refused without a
+   * query (the attempt still loads the notification, and its environment, before it is made). Absent in runs from before.
+   */
+  environmentId?: string;
 }
 
 /** What one attempt needs: passed to the activity as its argument. */
@@ -40,6 +45,8 @@ export interface AttemptRequest {
   policy: DeliveryPolicy;
   /** What the attempts of this run are recorded as; `initial` when absent. */
   trigger?: DeliveryTrigger;
+  /** The notification's environment (DeliverNotificationInput.environmentId), when the run's input has it. */
+  environmentId?: string;
 }
 
 /** Carried by an `AttemptFailed` failure: which attempt failed and when the next one is due. */

@@ -169,6 +169,7 @@ export class NotificationDispatcher {
       policy: d.policy,
       firstAttempt,
       trigger: d.trigger,
+      environmentId: d.environmentId,
       // Only when ordered: the input of an unordered notification stays as it was before ordering existed.
       ...(d.ordered ? { ordered: true, ...(this.options.orderingRecheckMs ? { turnRecheckMs: this.options.orderingRecheckMs } : {}) } : {}),
     };

@@ -134,9 +134,11 @@ function setup(caps = { attempts: 2, firstAttempts: 1 }) {
   const metrics = { attempt: () => undefined, delivered: () => undefined, gated: (reason: string) => gated.push(reason), breakerChanged: () => undefined };
   let local = false;
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 0, fairShare: caps, isLocal: () => local, random: () => 0 });
-  const attempt = (notificationId: string, asLocal = false) => {
+  /** `withEnvironment`: the request names the environment, as the input of a run started since it could does. */
+  const attempt = (notificationId: string, asLocal = false, withEnvironment = false) => {
     local = asLocal;
-    return activities.deliverAttempt({ notificationId, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy });
+    const environment = withEnvironment ? { environmentId: notificationId.split(':')[0] } : {};
+    return activities.deliverAttempt({ notificationId, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy, ...environment });
   };
   return { attempt, loads, gated, answers };
 }
@@ -184,6 +186,23 @@ describe('fair share between environments: the delivery activity', () => {
     expect(t.loads).toEqual(['a:1', 'a:2', 'a:3', 'a:3']);
     for (const answer of t.answers) answer();
     await expect(Promise.all([inFlight[1], third])).resolves.toHaveLength(2);
+  });
+
+  it('a new notification whose request names its environment, at its cap, is refused without a query; below the cap it is loaded', async () => {
+    const t = setup({ attempts: 2, firstAttempts: 1 });
+    const inFlight = [t.attempt('a:1', true, true), t.attempt('a:2', false, true)];
+    await tick();
+    expect(t.loads).toEqual(['a:1', 'a:2']);
+    // A fan-out to an environment at its cap: each new notification is refused with no load at all.
+    expect(await failureOf(t.attempt('a:3', true, true))).toMatchObject({ type: 'Gated' });
+    expect(await failureOf(t.attempt('a:4', false, true))).toMatchObject({ type: 'Gated' });
+    expect(t.loads).toEqual(['a:1', 'a:2']);
+    // The environment the request names only ever refuses: another environment's notification is loaded and goes.
+    const other = t.attempt('b:1', true, true);
+    await tick();
+    expect(t.loads).toEqual(['a:1', 'a:2', 'b:1']);
+    for (const answer of t.answers) answer();
+    await expect(Promise.all([...inFlight, other])).resolves.toHaveLength(3);
   });
 
   it('a local first attempt meets the cap of first attempts; a retry of the same environment still goes', async () => {

@@ -93,6 +93,7 @@ describe('NotificationDispatcher', () => {
           policy: { initialIntervalMs: 2_000, maximumIntervalMs: 1_800_000, backoffCoefficient: 2, attemptTimeoutMs: 3_000 },
           firstAttempt: 'local',
           trigger: 'initial',
+          environmentId: 'sandbox',
         },
       ],
     });
