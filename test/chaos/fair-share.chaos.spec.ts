@@ -2,7 +2,17 @@ import { loadavg } from 'node:os';
 import { chaosCase } from './support/chaos-case';
 import { publishAtRate, row, settleAndCount, subscribeReceivers } from './support/case-kit';
 import { useChaosDeployment } from './support/deployment';
-import { arrivedWithin, cpuByRole, cpuSpent, meanLatencies, ReceiptClock, sampler, taskLatencies, workersMetric } from './support/fair-share-probe';
+import {
+  arrivedWithin,
+  cpuByRole,
+  cpuSpent,
+  meanLatencies,
+  ReceiptClock,
+  type Sample,
+  sampler,
+  taskLatencies,
+  workersMetric,
+} from './support/fair-share-probe';
 import { type Behaviour, ReceiverFleet } from './support/fleet';
 import { Ledger } from './support/ledger';
 import type { ChaosEnvironment } from './support/topology';
@@ -16,26 +26,31 @@ const tarpit: Behaviour = () => ({ status: 200, delayMs: ATTEMPT_TIMEOUT_MS + 1_
 const B_RATE = 4;
 const B_EVENTS = 160;
 /**
- * Environment A: one event every 10 s to 50 tarpits. None is ever delivered, and each pending notification wants an
+ * Environment A: 5 events a second, each to one of its 50 tarpits in turn (each subscribes to its own event type), so
+ * each tarpit gets one new notification every 10 s. None is ever delivered, and each pending notification wants an
  * attempt of 5 s every 6-7 s (its retries come 1-2 s after each timeout), so within half a minute A's notifications
  * want more than the 2 × 50 activity slots. A's volume stays below B's: 5 new notifications a second, B's 8.
  */
-const A_EVERY_MS = 10_000;
+const A_PER_SECOND = 5;
+const A_TARPITS = 50;
 
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
 
-/** Publishes to A every A_EVERY_MS until stop() resolves it. */
+/** Publishes to A at A_PER_SECOND, to its tarpits' event types in turn, until stop() resolves it. */
 function steadyPublisher(ledger: Ledger, env: ChaosEnvironment): { stop(): Promise<void> } {
   let stopped = false;
   const sent: Promise<unknown>[] = [];
   let n = 0;
+  const publish = () => {
+    sent.push(ledger.publish(env, tarpitType(n % A_TARPITS), { n: n++ }).catch(() => undefined));
+  };
   const timer = setInterval(() => {
-    if (!stopped) sent.push(ledger.publish(env, 'load.tarpit', { n: n++ }).catch(() => undefined));
-  }, A_EVERY_MS);
-  sent.push(ledger.publish(env, 'load.tarpit', { n: n++ }).catch(() => undefined));
+    if (!stopped) publish();
+  }, 1000 / A_PER_SECOND);
+  publish();
   return {
     async stop() {
       stopped = true;
@@ -44,6 +59,8 @@ function steadyPublisher(ledger: Ledger, env: ChaosEnvironment): { stop(): Promi
     },
   };
 }
+
+const tarpitType = (i: number) => `load.tarpit.${i + 1}`;
 
 /**
  * Fair share between environments (issue 20, README "Fair share between environments"): one environment's tarpits
@@ -59,7 +76,7 @@ describe('fair share', () => {
   chaosCase(
     'L4',
     'one environment of tarpits beside another',
-    `environment B: ${B_EVENTS} events at ${B_RATE}/s to 2 healthy receivers, alone, then again while environment A publishes one event every ${A_EVERY_MS / 1000} s to 50 receivers that answer only after the ${ATTEMPT_TIMEOUT_MS / 1000} s attempt timeout; ${SLOTS} activity slots a worker, breaker failure count off`,
+    `environment B: ${B_EVENTS} events at ${B_RATE}/s to 2 healthy receivers, alone, then again while environment A publishes ${A_PER_SECOND} events a second, each to one of ${A_TARPITS} receivers in turn, that answer only after the ${ATTEMPT_TIMEOUT_MS / 1000} s attempt timeout; ${SLOTS} activity slots a worker, breaker failure count off`,
     async () => {
       const { topology, fleet } = chaos;
       const [a, b] = [await topology.newEnvironment(), await topology.newEnvironment()];
@@ -67,12 +84,10 @@ describe('fair share', () => {
       // A's receivers listen apart from B's, as another tenant's would: the worker's connections per origin are its own.
       const tarpits = await ReceiverFleet.start();
       chaos.onStop(() => tarpits.stop());
-      await subscribeReceivers(
-        a,
-        tarpits,
-        'l4-a-',
-        Array.from({ length: 50 }, () => tarpit),
-      );
+      for (let i = 0; i < A_TARPITS; i++) {
+        const response = await a.clients[0].subscribe(tarpits.receiver(`l4-a-${i + 1}`, tarpit), [tarpitType(i)]);
+        if (response.status !== 201 && response.status !== 200) throw new Error(`subscribe: ${response.status} ${JSON.stringify(response.body)}`);
+      }
       const clock = new ReceiptClock();
       const publishB = async () => {
         const phase = new Ledger();
@@ -113,8 +128,10 @@ describe('fair share', () => {
       const summary =
         `B's p95 publish → receipt ${alone.latency.p95.toFixed(0)} ms alone (load ${aloneLoad}), ${beside.latency.p95.toFixed(0)} ms beside A (load ${besideLoad}); ` +
         `p50 ${alone.latency.p50.toFixed(0)} → ${beside.latency.p50.toFixed(0)} ms; ${alone.latency.samples} and ${beside.latency.samples} samples; ` +
-        `A: ${ledgerA.accepted.size} events, in flight median ${held.median} (max ${held.max}), ${aAttempts} attempts and ${gated} waits for its share in ${seconds.toFixed(0)} s`;
+        `A: ${ledgerA.accepted.size} notifications, in flight median ${held.median} (max ${held.max}), ${aAttempts} attempts and ${gated} waits for its share in ${seconds.toFixed(0)} s`;
       process.stderr.write(`[L4] ${summary}\n`);
+      process.stderr.write(`[L4] B alone: ${partsOf(alone.latency.each, 2 * alone.latency.p95)}\n`);
+      process.stderr.write(`[L4] B beside A: ${partsOf(beside.latency.each, 2 * alone.latency.p95)}\n`);
       if (alone.unsettled || beside.unsettled) throw alone.unsettled ?? beside.unsettled;
       expect(alone.latency.samples).toBe(2 * B_EVENTS);
       expect(beside.latency.samples).toBe(2 * B_EVENTS);
@@ -127,6 +144,15 @@ describe('fair share', () => {
     600_000,
   );
 });
+
+/** Where B's time from publish to receipt went, over all its samples and over those slower than `bound`. */
+function partsOf(each: Sample[], bound: number): string {
+  const slow = each.filter((e) => e.ms > bound);
+  const mean = (pick: (e: Sample) => number, of: Sample[]) => (of.reduce((sum, e) => sum + pick(e), 0) / Math.max(1, of.length)).toFixed(0);
+  const parts = (of: Sample[]) =>
+    `publish → commit ${mean((e) => e.toCommit, of)} ms, commit → first attempt ${mean((e) => e.toAttempt, of)} ms, total ${mean((e) => e.ms, of)} ms`;
+  return `all: ${parts(each)}; the ${slow.length} over ${bound.toFixed(0)} ms: ${parts(slow)}`;
+}
 
 /** One ledger of both phases' accepted events, for the final count. */
 function mergeLedgers(...ledgers: Ledger[]): Ledger {

@@ -25,6 +25,14 @@ export async function workersMetric(workers: ServiceProcess[], name: string, lab
 }
 
 /** Publish → receipt: from just before each publish was sent to the first arrival of its notification at a receiver. */
+/** One notification's publish → receipt, and the parts of it: to the event's commit, from there to its first attempt's start. */
+export interface Sample {
+  sent: number;
+  ms: number;
+  toCommit: number;
+  toAttempt: number;
+}
+
 export class ReceiptClock {
   private readonly sentAt = new Map<string, number>();
 
@@ -36,22 +44,28 @@ export class ReceiptClock {
   }
 
   /** The p95 (and the count) of publish → first arrival over the ledger's notifications, as the fleet saw them. */
-  async p95(db: Pool, ledger: Ledger, fleet: ReceiverFleet): Promise<{ p95: number; p50: number; samples: number }> {
-    const { rows } = await db.query<{ id: string; event_id: string }>('SELECT id, event_id FROM notifications WHERE event_id = ANY($1)', [
-      [...ledger.accepted.keys()],
-    ]);
+  async p95(db: Pool, ledger: Ledger, fleet: ReceiverFleet): Promise<{ p95: number; p50: number; samples: number; each: Sample[] }> {
+    const { rows } = await db.query<{ id: string; event_id: string; created: Date; attempted: Date | null }>(
+      `SELECT n.id, n.event_id, e.created_at AS created,
+              (SELECT min(a.started_at) FROM attempts a WHERE a.notification_id = n.id) AS attempted
+         FROM notifications n JOIN events e ON e.id = n.event_id WHERE n.event_id = ANY($1)`,
+      [[...ledger.accepted.keys()]],
+    );
     const firstArrival = new Map<string, number>();
     for (const r of fleet.server.requests) {
       const id = r.webhookId;
       if (id !== undefined && !firstArrival.has(id)) firstArrival.set(id, r.at);
     }
-    const ms: number[] = [];
+    const each: Sample[] = [];
     for (const row of rows) {
       const at = firstArrival.get(row.id);
       const sent = this.sentAt.get(row.event_id);
-      if (at !== undefined && sent !== undefined) ms.push(at - sent);
+      if (at !== undefined && sent !== undefined) {
+        each.push({ sent, ms: at - sent, toCommit: row.created.getTime() - sent, toAttempt: (row.attempted?.getTime() ?? NaN) - row.created.getTime() });
+      }
     }
-    return { p95: percentile(ms, 95), p50: percentile(ms, 50), samples: ms.length };
+    const ms = each.map((e) => e.ms);
+    return { p95: percentile(ms, 95), p50: percentile(ms, 50), samples: ms.length, each };
   }
 }
 
