@@ -12,7 +12,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import type { WorkerInterceptors } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
 import type { Config } from '../config/config';
 
 /** The tracer of the service's own spans (the publish request, the outbox commit); a no-op while tracing is off. */
@@ -59,7 +59,10 @@ export function setupTracing(settings: Config['tracing'], options: { exporter?: 
     provider,
     clientInterceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
     workerInterceptors: {
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+        attemptLogTrace,
+      ],
       workflowModules: TRACING_WORKFLOW_MODULES,
     },
     sinks: { exporter: makeWorkflowExporter(processor, resource) },
@@ -70,6 +73,26 @@ export function setupTracing(settings: Config['tracing'], options: { exporter?: 
     },
   };
 }
+
+/**
+ * The SDK logs an activity's end ("Activity completed", "Activity failed") after the interceptors' span has ended:
+ * inside the span (this interceptor runs within OpenTelemetry's), the attempt's trace and span are kept, and every
+ * log line of the activity names them, those after its end included.
+ */
+const attemptLogTrace: ActivityInterceptorsFactory = () => {
+  let ids: ReturnType<typeof activeTraceFields> = {};
+  return {
+    inbound: {
+      execute: (input, next) => {
+        ids = activeTraceFields();
+        return next(input);
+      },
+    },
+    outbound: {
+      getLogAttributes: (input, next) => next({ ...ids, ...activeTraceFields(), ...input }),
+    },
+  };
+};
 
 /** The active span's trace ID, when this code runs inside a sampled trace; null otherwise (and always with tracing off). */
 export function activeTraceId(): string | null {
