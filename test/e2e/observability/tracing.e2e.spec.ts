@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Worker } from '@temporalio/worker';
 import { createAppLogger } from '../../../src/observability/logger';
 import { HttpsReceiver } from '../../support/https-receiver';
 import { startTestApp, type TestApp } from '../../support/test-app';
@@ -24,6 +25,8 @@ describe('tracing: one trace from the publish to every attempt', () => {
   const seen = new Map<string, number>();
   let receiver: HttpsReceiver;
   let app: TestApp;
+  /** The traced notification of the first test, whose history the last one replays. */
+  let tracedNotificationId: string | undefined;
 
   beforeAll(async () => {
     receiver = await HttpsReceiver.start((_, request) => {
@@ -73,6 +76,7 @@ describe('tracing: one trace from the publish to every attempt', () => {
     expect(published.status).toBe(202);
     const event = await deliveredEvent(api, published.body.id as string);
     const notificationId = (event.body.notifications as { id: string }[])[0].id;
+    tracedNotificationId = notificationId;
 
     // The workflow's spans leave the sandbox when it completes: wait for its run's span and both POSTs.
     const spans = await waitFor(
@@ -153,4 +157,13 @@ describe('tracing: one trace from the publish to every attempt', () => {
     const server = one(spansOf(traceId), 'POST /events');
     expect(server.parentSpanId).toBeUndefined();
   });
+
+  // Tracing turned off again: a worker without the interceptors replays what a traced worker recorded.
+  it('the traced delivery’s history replays on untraced workflow code', async () => {
+    expect(tracedNotificationId).toBeDefined();
+    const history = await app.client.workflow.getHandle(tracedNotificationId as string).fetchHistory();
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: require.resolve('../../../workflows'), replayName: 'traced-history' }, history),
+    ).resolves.toBeUndefined();
+  }, 60_000);
 });
