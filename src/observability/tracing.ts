@@ -1,4 +1,4 @@
-import { type Attributes, context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, context, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResourcesSync, envDetectorSync, Resource } from '@opentelemetry/resources';
@@ -97,7 +97,8 @@ const attemptLogTrace: ActivityInterceptorsFactory = () => {
 /** The active span's trace ID, when this code runs inside a sampled trace; null otherwise (and always with tracing off). */
 export function activeTraceId(): string | null {
   const span = trace.getActiveSpan()?.spanContext();
-  return span && trace.isSpanContextValid(span) ? span.traceId : null;
+  // A trace the sampler dropped is exported nowhere: no ID worth storing.
+  return span && trace.isSpanContextValid(span) && (span.traceFlags & TraceFlags.SAMPLED) !== 0 ? span.traceId : null;
 }
 
 /** The active span's IDs for a log line (src/observability/logger.ts); none outside a trace. */
