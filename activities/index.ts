@@ -9,6 +9,7 @@ import type { GateReason, HoldingSubscriptionStatus } from '../src/domain/status
 import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
 import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
 import type { SendRequest } from './http/sender';
+import { inAttemptSpan } from './attempt-span';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
@@ -174,7 +175,10 @@ export function createActivities({
     try {
       // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
       if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
-      answer = await post({ url: delivery.url, headers, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets });
+      const ids = { notificationId, subscriptionId: delivery.subscriptionId, eventId: delivery.event.id, attempt: delivery.attemptCount + 1 };
+      answer = await inAttemptSpan(ids, headers, (traced) =>
+        post({ url: delivery.url, headers: traced, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
+      );
     } finally {
       if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
     }

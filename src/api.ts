@@ -5,7 +5,8 @@ import { openDatabase } from './persistence/data-source';
 import { startApiRole } from './runtime/api-role';
 import { Closers } from './lib/closers';
 import { createAppLogger } from './observability/logger';
-import { processMetrics } from './runtime/role-deps';
+import { clientTracing, processMetrics } from './runtime/role-deps';
+import { setupTracing } from './observability/tracing';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 import { temporalConnectionOptions } from './temporal/connection-options';
@@ -23,12 +24,14 @@ async function main(closers: Closers): Promise<void> {
     (line) => log.info(line),
   );
   if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
+  const tracing = setupTracing(config.tracing);
+  if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = await startApiRole({ config, db, keyRing, logger, metrics: processMetrics({ db }) }, client, false);
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...clientTracing(tracing) });
+  const api = await startApiRole({ config, db, keyRing, logger, metrics: processMetrics({ db }), tracing }, client, false);
   closers.add(() => api.close());
   log.info(`listening on ${api.url}`);
 }

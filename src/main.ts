@@ -9,6 +9,7 @@ import { secureDataFolder } from './lib/data-folder';
 import { ensureSampleEventTypes, ensureSandbox, ensureServiceToken, loadOrCreateAdminToken, loadOrCreateMasterKey } from './runtime/first-run';
 import { startInfrastructure } from './dev/infrastructure';
 import { createAppLogger } from './observability/logger';
+import { setupTracing } from './observability/tracing';
 import { processMetrics } from './runtime/role-deps';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 import { installTemporalRuntime } from './runtime/temporal-runtime';
@@ -36,6 +37,8 @@ async function main(closers: Closers): Promise<void> {
   // Name-constrained to localhost and loopback addresses: trusted only for environments that allow private targets.
   config = { ...config, delivery: { ...config.delivery, privateTargetCaFiles: [devCa.certFile] } };
 
+  const tracing = setupTracing(config.tracing);
+  if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());
   const masterKey = config.encryption.key ? undefined : await loadOrCreateMasterKey(config.dataDir);
@@ -50,7 +53,7 @@ async function main(closers: Closers): Promise<void> {
 
   const temporal = await installTemporalRuntime(config, logger);
   const metrics = processMetrics({ db, temporalSdkUrl: temporal.metricsUrl });
-  const { api, workerRun } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, infrastructure.temporalAddress, closers);
+  const { api, workerRun } = await startCombinedRoles({ config, db, keyRing, logger, metrics, tracing }, infrastructure.temporalAddress, closers);
   workerRun.catch((err: Error) => {
     main.error(`worker stopped: ${err.message}`);
     process.kill(process.pid, 'SIGTERM');

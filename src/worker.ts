@@ -8,6 +8,7 @@ import { openDatabase } from './persistence/data-source';
 import { Closers } from './lib/closers';
 import { createAppLogger } from './observability/logger';
 import { processMetrics } from './runtime/role-deps';
+import { setupTracing } from './observability/tracing';
 import { requireRoleSettings } from './runtime/role-settings';
 import { exitOnStartupFailure, onShutdown } from './runtime/shutdown';
 import { temporalConnectionOptions } from './temporal/connection-options';
@@ -29,13 +30,15 @@ async function main(closers: Closers): Promise<void> {
     () => closers.closeAll((line) => log.info(line)),
     (line) => log.info(line),
   );
+  const tracing = setupTracing(config.tracing);
+  if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   const temporal = await installTemporalRuntime(config, logger);
   const metrics = processMetrics({ temporalSdkUrl: temporal.metricsUrl });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const worker = await createDeliveryWorker(connection, { config, db, keyRing, logger, metrics });
+  const worker = await createDeliveryWorker(connection, { config, db, keyRing, logger, metrics, tracing });
   closers.add(() => worker.shutdown());
   const http = await createWorkerHttpApp(logger, metrics, [postgresCheck(db), temporalCheck(connection), workerCheck(worker)]);
   applyServerLimits(http.getHttpServer(), config.http.limits);

@@ -13,6 +13,7 @@ import { requireJsonBody, verifyJsonBody } from '../api/json-body';
 import { serveApiDocs } from '../api/openapi';
 import { assignRequestId } from '../api/request-id';
 import { logRequests, nestLogger } from '../api/request-logging';
+import { traceRequests } from '../api/trace-requests';
 import { RequestValidationPipe } from '../api/validation.pipe';
 
 export interface HttpAppDeps extends ProcessDeps {
@@ -23,9 +24,13 @@ export interface HttpAppDeps extends ProcessDeps {
   adminListener?: AdminListener;
 }
 
-/** Nest logs through the process's logger; every request gets an ID and a log line first. */
-async function createApp(module: DynamicModule, logger: AppLogger): Promise<NestExpressApplication> {
+/**
+ * Nest logs through the process's logger; every request gets a server span first when `traced` (tracing on: its
+ * log lines then carry the trace), then an ID and a log line.
+ */
+async function createApp(module: DynamicModule, logger: AppLogger, traced = false): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: nestLogger(logger), bodyParser: false });
+  if (traced) app.use(traceRequests());
   app.use(assignRequestId);
   app.use(logRequests(logger));
   app.disable('x-powered-by');
@@ -35,7 +40,7 @@ async function createApp(module: DynamicModule, logger: AppLogger): Promise<Nest
 
 /** The HTTP API, configured but not yet listening. */
 export async function createHttpApp(deps: HttpAppDeps): Promise<NestExpressApplication> {
-  const app = await createApp(AppModule.forRoot(deps, [ObservabilityModule.forRoot(deps.metrics, deps.readiness)]), deps.logger);
+  const app = await createApp(AppModule.forRoot(deps, [ObservabilityModule.forRoot(deps.metrics, deps.readiness)]), deps.logger, deps.config.tracing.enabled);
   if (deps.adminListener) app.use(deps.adminListener.separate);
   // In this order: an ID and a log line for every request (in createApp), 415 for bodies that are not JSON, then the parser.
   app.use(requireJsonBody);

@@ -106,7 +106,13 @@ export interface Config {
     /** The fraction of this worker's slots one environment's attempts in flight may hold; 1: no cap. */
     environmentShare: number;
   };
-  log: { level: LogLevel; format: LogFormat };
+  /** `traceIds`: every line logged inside a traced request or attempt carries its traceId and spanId (tracing on). */
+  log: { level: LogLevel; format: LogFormat; traceIds?: boolean };
+  /**
+   * OpenTelemetry tracing (src/observability/tracing.ts): on when an OTLP endpoint or OTEL_TRACES_EXPORTER is set.
+   * `urlTemplate` (TRACE_URL_TEMPLATE) turns a stored traceId into a link, tracing on or off in this process.
+   */
+  tracing: { enabled: boolean; exporter: 'otlp' | 'console'; serviceName: string; urlTemplate: string | null };
   /** What the configuration accepted but each process logs as a warning once its logger is up (a key file others may read). */
   warnings: string[];
 }

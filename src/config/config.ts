@@ -75,6 +75,28 @@ const variables = z.object({
   NODE_EXTRA_CA_CERTS: optional,
   LOG_LEVEL: z.enum(logLevels).default('log'),
   LOG_FORMAT: z.enum(logFormats).default('text'),
+  // Tracing (src/observability/tracing.ts): off unless an OTLP endpoint or OTEL_TRACES_EXPORTER says where spans go.
+  // The SDK itself reads the other standard OTEL_* variables (headers, timeout, resource attributes, batching).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the OTLP/HTTP collector)' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (ending in /v1/traces)' }).optional(),
+  ),
+  OTEL_TRACES_EXPORTER: optional.pipe(z.enum(['otlp', 'console', 'none'], { error: 'must be otlp, console or none' }).optional()),
+  OTEL_SERVICE_NAME: z.string().min(1).default('plude-webhooks'),
+  OTEL_TRACES_SAMPLER: optional.pipe(
+    z
+      .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], {
+        error: 'must be always_on, always_off, traceidratio or parentbased_ one of them',
+      })
+      .optional(),
+  ),
+  OTEL_TRACES_SAMPLER_ARG: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a ratio from 0 to 1' }).min(0).max(1).optional()),
+  TRACE_URL_TEMPLATE: optional.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine((url) => url.includes('{traceId}'), { error: 'must contain {traceId}, e.g. http://localhost:16686/trace/{traceId}' })
+      .optional(),
+  ),
 });
 
 /** Every environment variable the configuration reads (README's table and .env.example list them all). */
@@ -129,6 +151,15 @@ export class ConfigError extends Error {
 
 /** DNS_TIMEOUT's default: 5 s, or half the attempt's timeout when that is shorter than 10 s. */
 const dnsTimeoutFor = (deliveryTimeoutMs: number): number => Math.min(5_000, Math.max(1, Math.floor(deliveryTimeoutMs / 2)));
+
+/**
+ * Tracing is on when OTEL_TRACES_EXPORTER names an exporter, or, unset, when an OTLP endpoint is set; `none` turns it
+ * off whatever else is set. Off: no SDK, no exporter, no interceptor (src/observability/tracing.ts).
+ */
+const tracingOn = (env: { OTEL_TRACES_EXPORTER?: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string }): boolean =>
+  env.OTEL_TRACES_EXPORTER !== undefined
+    ? env.OTEL_TRACES_EXPORTER !== 'none'
+    : env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
 
 /** Validates the environment once, at start-up. Throws a ConfigError that lists every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -200,7 +231,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       autoDisableAfterMs: env.AUTO_DISABLE_AFTER,
       environmentShare: env.ENVIRONMENT_MAX_IN_FLIGHT_SHARE,
     },
-    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT, traceIds: tracingOn(env) },
+    tracing: {
+      enabled: tracingOn(env),
+      exporter: env.OTEL_TRACES_EXPORTER === 'console' ? 'console' : 'otlp',
+      serviceName: env.OTEL_SERVICE_NAME,
+      urlTemplate: env.TRACE_URL_TEMPLATE ?? null,
+    },
     warnings: [env.ENCRYPTION_KEY_FILE?.warning, env.ENCRYPTION_KEY_PREVIOUS_FILE?.warning].filter((line) => line !== undefined),
   };
 }

@@ -161,6 +161,8 @@ export interface NotificationDispatch {
   trigger: DeliveryTrigger;
   /** Delivered in its ordering key's order (issue 22): its workflow waits for its turn and passes the turn on. */
   ordered?: boolean;
+  /** The trace of the publish that stored its event (issue 24); absent or null: untraced. */
+  traceId?: string | null;
 }
 
 /** Where a recovery has got to: the last notification it looked at, by (created_at as PostgreSQL writes it, ID). */

@@ -5,6 +5,7 @@ import { RawJson, stringifyWithRaw } from '../domain/json-text';
 import type { EventEntity, NotificationEntity } from '../persistence/entities';
 import { EVENT_TYPE } from '../domain/event-type';
 import { ORDERING_KEY, ORDERING_KEY_MESSAGE } from '../domain/ordering';
+import { traceUrlOf } from '../domain/trace-url';
 import { NotificationSummary } from '../notifications/notification.dto';
 
 /** Notifications an event lists inline, and the most a page of GET /events/:id/notifications holds. */
@@ -82,6 +83,22 @@ export class EventResponse {
   orderingKey: string | null;
 
   @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'The W3C trace ID of the publish that stored the event (tracing on, README: Tracing); null when untraced',
+  })
+  traceId: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'http://localhost:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'The trace in the tracing UI, when TRACE_URL_TEMPLATE is set and the event was traced; null otherwise',
+  })
+  traceUrl: string | null;
+
+  @ApiProperty({
     type: [NotificationSummary],
     description: `The first ${NOTIFICATIONS_PAGE_MAX} notifications, by ID; the rest from GET /events/{id}/notifications`,
   })
@@ -98,13 +115,15 @@ export class EventResponse {
    * The response as JSON text, `data` spliced in as stored: parsing it into JS would reorder keys and round big
    * numbers. `page` is the first page of its notifications (NotificationPage.of).
    */
-  static json(event: EventEntity, page: NotificationPage): string {
+  static json(event: EventEntity, page: NotificationPage, traceUrlTemplate: string | null = null): string {
     return stringifyWithRaw({
       id: event.id,
       type: event.type,
       createdAt: event.createdAt.toISOString(),
       erasedAt: event.erasedAt ? event.erasedAt.toISOString() : null,
       orderingKey: event.orderingKey,
+      traceId: event.traceId,
+      traceUrl: traceUrlOf(traceUrlTemplate, event.traceId),
       // data just before notifications, as readers of the text find it (test/e2e/events/exact-data.e2e.spec.ts).
       data: new RawJson(event.dataJson),
       notifications: page.items,

@@ -8,6 +8,7 @@ import { isId, newId } from '../domain/ids';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { Metrics } from '../observability/metrics';
+import { activeTraceId, inSpan } from '../observability/tracing';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import {
   EventResponse,
@@ -46,16 +47,21 @@ export class EventsService {
     }
     const dataJson = eventDataJson(bodyText);
     await this.schemas.checkPublish(request.type, request.data);
-    const stored = await this.events.insertWithNotifications({
-      id: newId('evt'),
-      environmentId,
-      type: request.type,
-      dataJson,
-      idempotencyKey: idempotencyKey ?? null,
-      orderingKey: request.orderingKey ?? null,
-      policy: deliveryPolicyOf(this.config.delivery),
-      windowMs: this.config.delivery.windowMs,
-    });
+    // Tracing on: the commit is a span of the publish's trace, and the event keeps the trace's ID.
+    const traceId = activeTraceId();
+    const stored = await inSpan('outbox commit', { 'plude.environment_id': environmentId }, () =>
+      this.events.insertWithNotifications({
+        id: newId('evt'),
+        environmentId,
+        type: request.type,
+        dataJson,
+        idempotencyKey: idempotencyKey ?? null,
+        orderingKey: request.orderingKey ?? null,
+        policy: deliveryPolicyOf(this.config.delivery),
+        windowMs: this.config.delivery.windowMs,
+        traceId,
+      }),
+    );
     const { event, notifications } = stored;
     if (stored.created) this.metrics.published(notifications.length);
     if (stored.created && notifications.length > 0) {
@@ -72,6 +78,7 @@ export class EventsService {
           url: n.url,
           trigger: 'initial',
           ordered: n.ordered,
+          traceId: event.traceId,
         })),
       );
     }
@@ -81,7 +88,7 @@ export class EventsService {
   /** The EventResponse's JSON text (see EventResponse.json), with the first page of its notifications. */
   async get(environmentId: string, id: string): Promise<string> {
     const event = await this.find(environmentId, id);
-    return EventResponse.json(event, await this.notificationPage(event.id, NOTIFICATIONS_PAGE_MAX));
+    return EventResponse.json(event, await this.notificationPage(event.id, NOTIFICATIONS_PAGE_MAX), this.config.tracing.urlTemplate);
   }
 
   /** A page of the event's notifications, by ID, after the cursor. */

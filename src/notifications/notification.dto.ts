@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
 import type { LiveDelivery } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
+import { traceUrlOf } from '../domain/trace-url';
 import {
   DELIVERY_TRIGGERS,
   type DeliveryTrigger,
@@ -222,12 +223,29 @@ export class NotificationResponse {
   })
   waitsFor: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'The W3C trace ID of the publish that stored its event (tracing on, README: Tracing); null when untraced',
+  })
+  traceId: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'http://localhost:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'The trace in the tracing UI, when TRACE_URL_TEMPLATE is set and its event was traced; null otherwise',
+  })
+  traceUrl: string | null;
+
   static from(
     notification: NotificationEntity,
     attempts: AttemptEntity[],
     subscriptionStatus: SubscriptionStatus | null,
     live: LiveDelivery | null = null,
     waitsFor: string | null = null,
+    trace: { traceId: string | null; traceUrlTemplate: string | null } = { traceId: null, traceUrlTemplate: null },
   ): NotificationResponse {
     const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
@@ -248,6 +266,8 @@ export class NotificationResponse {
       temporal: live,
       orderingKey: notification.orderingKey,
       waitsFor,
+      traceId: trace.traceId,
+      traceUrl: traceUrlOf(trace.traceUrlTemplate, trace.traceId),
     };
   }
 }

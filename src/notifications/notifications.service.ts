@@ -34,13 +34,15 @@ export class NotificationsService {
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
     const pending = notification.status === 'pending';
-    const [attempts, subscriptionStatus, workflow, waitsFor] = await Promise.all([
+    const [attempts, subscriptionStatus, workflow, waitsFor, traceId] = await Promise.all([
       this.notifications.findAttempts(notification.id),
       pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
       pending ? this.inspector.inspect(notification.id) : null,
       this.notifications.waitsFor(notification),
+      this.notifications.traceIdOf(notification.eventId),
     ]);
-    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus), waitsFor);
+    const trace = { traceId, traceUrlTemplate: this.config.tracing.urlTemplate };
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus), waitsFor, trace);
   }
 
   /**

@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from '../config/config';
+import { activeTraceFields } from './tracing';
 
 export type AppLogger = Logger;
 
@@ -50,7 +51,8 @@ function prettyStream(destination?: NodeJS.WritableStream): DestinationStream {
 /**
  * The process's one logger (pino), for both roles and everything in them: Nest and its request logs, TypeORM
  * (src/persistence/query-logger.ts) and the Temporal SDK (src/runtime/temporal-runtime.ts). JSON lines with
- * LOG_FORMAT=json, readable lines otherwise; on stdout, or on `destination` (tests).
+ * LOG_FORMAT=json, readable lines otherwise; on stdout, or on `destination` (tests). With tracing on, every line
+ * logged while a span is active carries `traceId` and `spanId`.
  */
 export function createAppLogger(log: Config['log'], destination?: NodeJS.WritableStream): AppLogger {
   return pino(
@@ -58,6 +60,8 @@ export function createAppLogger(log: Config['log'], destination?: NodeJS.Writabl
       level: PINO_LEVELS[log.level],
       ...(log.format === 'json' ? {} : { base: null }),
       redact: { paths: [...REDACTED_PATHS, ...REQUEST_PATHS], censor: '[redacted]' },
+      // Tracing on: a line logged inside a traced request or attempt names its trace and span (in both formats).
+      ...(log.traceIds ? { mixin: activeTraceFields } : {}),
       hooks: {
         logMethod(args, method, level) {
           const first = args[0] as { context?: unknown } | undefined;

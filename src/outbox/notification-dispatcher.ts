@@ -33,6 +33,8 @@ export interface DispatcherOptions {
   /** Eager start: only when a worker for the task queue runs in this process on the same connection. */
   eager: boolean;
   searchAttributes: boolean;
+  /** TRACE_URL_TEMPLATE: a traced event's workflow details link its trace. */
+  traceUrlTemplate?: string | null;
   warn: (message: string) => void;
   startWaitMs?: number;
   maxConcurrentStarts?: number;
@@ -182,7 +184,7 @@ export class NotificationDispatcher {
         requestEagerStart: eager,
         priority: fairnessOf(d.environmentId),
         staticSummary: deliverySummary(d),
-        staticDetails: deliveryDetails(d),
+        staticDetails: deliveryDetails(d, this.options.traceUrlTemplate),
         typedSearchAttributes: searchAttributes
           ? new TypedSearchAttributes([
               { key: keys.environment, value: d.environmentId },

@@ -16,10 +16,11 @@ interface DispatchRow extends PolicyRow {
   url: string;
   redelivered: boolean;
   ordered: boolean;
+  trace_id: string | null;
 }
 
 const DISPATCH_COLUMNS = `n.id, n.subscription_id, n.environment_id, n.event_id, e.type, e.created_at, n.expires_at, n.url,
-  n.redelivered_at IS NOT NULL AS redelivered, n.ordering_key IS NOT NULL AS ordered, ${policyColumnList('n')}`;
+  n.redelivered_at IS NOT NULL AS redelivered, n.ordering_key IS NOT NULL AS ordered, e.trace_id, ${policyColumnList('n')}`;
 
 const toDispatch = (row: DispatchRow): NotificationDispatch => ({
   notificationId: row.id,
@@ -33,6 +34,7 @@ const toDispatch = (row: DispatchRow): NotificationDispatch => ({
   url: row.url,
   trigger: row.redelivered ? 'redeliver' : 'initial',
   ordered: row.ordered,
+  traceId: row.trace_id,
 });
 
 export type Redelivery =

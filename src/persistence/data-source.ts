@@ -23,6 +23,7 @@ import { EnvironmentGateDefaults1765110000000 } from './migrations/1765110000000
 import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-operational-webhooks';
 import { DataLifecycle1765300000000 } from './migrations/1765300000000-data-lifecycle';
 import { OrderedDelivery1765400000000 } from './migrations/1765400000000-ordered-delivery';
+import { EventTraceId1765500000000 } from './migrations/1765500000000-event-trace-id';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   OperationalWebhooks1765200000000,
   DataLifecycle1765300000000,
   OrderedDelivery1765400000000,
+  EventTraceId1765500000000,
 ];
 
 export interface DatabaseOptions {

@@ -44,6 +44,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     orderingRecheckMs: config.delivery.orderingRecheckMs,
     eager,
     searchAttributes,
+    traceUrlTemplate: config.tracing.urlTemplate,
     warn,
   });
   const signals = new NotificationSignals(client, warn, config.releaseSignalRate, config.releasePageSize);

@@ -5,7 +5,7 @@ import { ensureSearchAttributes } from '../temporal/search-attribute-registratio
 import { createDeliveryWorker } from './worker-role';
 import { type ApiRole, startApiRole } from './api-role';
 import type { Closers } from '../lib/closers';
-import type { RoleDeps } from './role-deps';
+import { clientTracing, type RoleDeps } from './role-deps';
 
 export interface CombinedRoles {
   api: ApiRole;
@@ -23,11 +23,11 @@ export async function startCombinedRoles(
   deps: RoleDeps,
   temporalAddress: string,
   closers: Closers,
-  options: { workflowBundlePath?: string } = {},
+  options: { workflowBundlePath?: string; tracedWorkflowBundlePath?: string | null } = {},
 ): Promise<CombinedRoles> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(deps.config.temporal, temporalAddress));
   closers.add(() => connection.close());
-  const client = new Client({ connection, namespace: deps.config.temporal.namespace });
+  const client = new Client({ connection, namespace: deps.config.temporal.namespace, ...clientTracing(deps.tracing) });
   // Checked once for both roles: each would otherwise describe (and perhaps register) them itself.
   const searchAttributes = await ensureSearchAttributes(client, deps.config.temporal.namespace, (message) => deps.logger.warn(message));
   const worker = await createDeliveryWorker(connection, deps, { ...options, searchAttributes });

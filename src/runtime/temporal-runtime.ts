@@ -19,6 +19,11 @@ export class TemporalLogger implements Logger {
   log(level: LogLevel, message: string, meta: LogMetadata = {}): void {
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(meta)) fields[key] = value instanceof Error ? value.message : value;
+    // The tracing interceptors name a workflow's or an activity's span in snake case: our logs say traceId, spanId.
+    if (typeof fields.trace_id === 'string') [fields.traceId, fields.spanId] = [fields.trace_id, fields.span_id];
+    delete fields.trace_id;
+    delete fields.span_id;
+    delete fields.trace_flags;
     if (fields.workflowType === DELIVERY_WORKFLOW_TYPE && typeof fields.workflowId === 'string') fields.notificationId = fields.workflowId;
     const context = `temporal${typeof fields.sdkComponent === 'string' ? `:${fields.sdkComponent}` : ''}`;
     const entry = { context, ...fields };

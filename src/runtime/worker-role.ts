@@ -14,14 +14,14 @@ import { OperationalEventRepository } from '../persistence/repositories/operatio
 import { OrderingRepository } from '../persistence/repositories/ordering.repository';
 import { PurgeRepository } from '../persistence/repositories/purge.repository';
 import { RecoveryRepository } from '../persistence/repositories/recovery.repository';
-import type { RoleDeps } from './role-deps';
+import { clientTracing, type RoleDeps } from './role-deps';
 import { OUTBOX_GRACE_MS } from '../outbox/outbox-relay';
 import { NotificationDispatcher } from '../outbox/notification-dispatcher';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { PurgeSchedule } from '../temporal/purge-schedule';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { turnSignals } from '../temporal/turn-signals';
-import { workflowSource } from './workflow-source';
+import { tracedWorkflowSource, workflowSource } from './workflow-source';
 
 /** The recovery activities' storage: the outbox pages its redeliveries, the recovery's row records its end. */
 const recoveryStore = (outbox: OutboxRepository, recoveries: RecoveryRepository): RecoveryStore => ({
@@ -65,9 +65,13 @@ export interface DeliveryWorker {
  */
 export async function createDeliveryWorker(
   connection: NativeConnection,
-  { config, db, keyRing, metrics, logger }: RoleDeps,
+  { config, db, keyRing, metrics, logger, tracing }: RoleDeps,
   /** `searchAttributes`: whether they are registered, when the caller has already made sure (npm start's one process). */
-  options: { workflowBundlePath?: string; searchAttributes?: boolean } = {},
+  /**
+   * `tracedWorkflowBundlePath`: the bundle with the tracing interceptors (tracing on), by default the build's; null:
+   * bundled at start-up.
+   */
+  options: { workflowBundlePath?: string; tracedWorkflowBundlePath?: string | null; searchAttributes?: boolean } = {},
 ): Promise<DeliveryWorker> {
   const warn = (message: string) => logger.warn(message);
   const sender = createHttpSender({
@@ -81,7 +85,7 @@ export async function createDeliveryWorker(
     // Receivers' names: c-ares with a deadline and a cache, never getaddrinfo on libuv's 4 threads (issue 20).
     resolver: new DnsResolver(config.dns),
   });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...clientTracing(tracing) });
   const outbox = new OutboxRepository(db);
   const dispatcher = new NotificationDispatcher({
     client,
@@ -91,6 +95,7 @@ export async function createDeliveryWorker(
     orderingRecheckMs: config.delivery.orderingRecheckMs,
     eager: false,
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
+    traceUrlTemplate: config.tracing.urlTemplate,
     warn,
   });
   const starter = {
@@ -120,7 +125,10 @@ export async function createDeliveryWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(options.workflowBundlePath),
+    // Tracing on: the traced bundle, the activity interceptors (a span per attempt) and the workflow spans' sink.
+    ...(tracing
+      ? { ...tracedWorkflowSource(options.tracedWorkflowBundlePath), interceptors: tracing.workerInterceptors, sinks: tracing.sinks }
+      : workflowSource(options.workflowBundlePath)),
     activities,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,

@@ -46,6 +46,10 @@ func main() {
 	project, err := loader.LoadWithContext(context.Background(), details, func(o *loader.Options) {
 		o.SetProjectName("plude-webhooks", true)
 		o.ResolvePaths = true
+		// The services of the profiles COMPOSE_PROFILES names, as `docker compose` reads it (none: those without a profile).
+		if profiles := env["COMPOSE_PROFILES"]; profiles != "" {
+			o.Profiles = strings.Split(profiles, ",")
+		}
 	})
 	if err != nil {
 		fail(err)

@@ -14,6 +14,8 @@ import { type AppLogger, createAppLogger } from '../../src/observability/logger'
 import { processMetrics } from '../../src/runtime/role-deps';
 import type { Metrics } from '../../src/observability/metrics';
 import { installTemporalRuntime, type TemporalRuntime } from '../../src/runtime/temporal-runtime';
+import { setupTracing } from '../../src/observability/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ApiClient } from './api-client';
 import { createEnvironment, type EnvironmentOptions, type TestEnvironment } from './environments';
 import { type ReceiverOptions, HttpsReceiver, type Responder } from './https-receiver';
@@ -49,7 +51,11 @@ let temporalRuntime: Promise<TemporalRuntime> | undefined;
 
 export async function startTestApp(
   overrides: Record<string, string> = {},
-  options: { logger?: AppLogger; configure?: (config: Config) => Config } = {},
+  /**
+   * `spanExporter`: tracing on (the app's configuration must say so, e.g. OTEL_TRACES_EXPORTER), its spans exported to
+   * this exporter (an in-memory one) as each ends; the traced workflow bundle is made at the worker's start.
+   */
+  options: { logger?: AppLogger; configure?: (config: Config) => Config; spanExporter?: SpanExporter } = {},
 ): Promise<TestApp> {
   const bootStartedAt = performance.now();
   const loaded = loadConfig({
@@ -71,13 +77,17 @@ export async function startTestApp(
   const config = options.configure ? options.configure(loaded) : loaded;
   const keyRing = new KeyRing(config.encryption.key as Buffer, config.encryption.previousKey);
   const closers = new Closers();
+  const tracing = options.spanExporter ? setupTracing(config.tracing, { exporter: options.spanExporter }) : null;
+  if (options.spanExporter && !tracing) throw new Error('a span exporter was given, but the configuration leaves tracing off');
+  if (tracing) closers.add(() => tracing.shutdown());
   const logger = options.logger ?? createAppLogger(config.log);
   const db = await openDatabase(config.database.url as string, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());
   temporalRuntime ??= installTemporalRuntime(config, logger);
   const metrics = processMetrics({ db, temporalSdkUrl: (await temporalRuntime).metricsUrl });
-  const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics }, config.temporal.address as string, closers, {
+  const { api, client } = await startCombinedRoles({ config, db, keyRing, logger, metrics, tracing }, config.temporal.address as string, closers, {
     workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
+    tracedWorkflowBundlePath: null,
   });
   // The purge schedule this app's worker made (one per task queue): gone with the app, as its task queue is.
   closers.add(() =>

@@ -18,6 +18,9 @@ interface EventView {
   createdAt: string;
   data: unknown;
   orderingKey?: string | null;
+  /** The publish's trace (README: Tracing), and its link with TRACE_URL_TEMPLATE; null when untraced. */
+  traceId?: string | null;
+  traceUrl?: string | null;
   notifications: { id: string; subscriptionId: string; status: NotificationStatus; attemptCount: number }[];
   /** Not null when the event has more notifications than the answer lists (GET /events/:id/notifications pages them). */
   notificationsNextCursor?: string | null;
@@ -63,6 +66,7 @@ export function registerEvents(program: Command, context: CliContext): void {
             ['type', event.type],
             ['created', event.createdAt],
             ...(event.orderingKey ? ([['ordering key', event.orderingKey]] as [string, unknown][]) : []),
+            ...(event.traceId ? ([['trace', event.traceUrl ? `${event.traceId} ${event.traceUrl}` : event.traceId]] as [string, unknown][]) : []),
             ['data', event.data],
           ]),
           '',

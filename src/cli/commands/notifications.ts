@@ -29,6 +29,9 @@ interface NotificationView {
   attempts: AttemptView[];
   orderingKey?: string | null;
   waitsFor?: string | null;
+  /** Its event's trace (README: Tracing), and its link with TRACE_URL_TEMPLATE; null when untraced. */
+  traceId?: string | null;
+  traceUrl?: string | null;
 }
 
 const outcome = (a: AttemptView) => (a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '-'));
@@ -45,6 +48,7 @@ function describe(n: NotificationView): string[] {
       ['completed', n.completedAt],
       ['expires', n.expiresAt],
       ...(n.orderingKey ? ([['ordering key', n.orderingKey]] as [string, unknown][]) : []),
+      ...(n.traceId ? ([['trace', n.traceUrl ? `${n.traceId} ${n.traceUrl}` : n.traceId]] as [string, unknown][]) : []),
       ...(n.waitsFor ? ([['waits for', `${n.waitsFor}, the first pending notification of its key`]] as [string, unknown][]) : []),
     ]),
     ...(n.attempts.length === 0

@@ -26,6 +26,10 @@ export class EventEntity {
   @Column({ name: 'ordering_key', type: 'text', nullable: true })
   orderingKey: string | null;
 
+  /** The W3C trace ID of the publish that stored it (issue 24); null when that process did not trace it. */
+  @Column({ name: 'trace_id', type: 'text', nullable: true })
+  traceId: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

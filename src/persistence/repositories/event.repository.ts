@@ -12,6 +12,8 @@ export interface NewEvent {
   idempotencyKey: string | null;
   /** Orders its notifications for subscriptions with `ordering: key` (null: unordered everywhere). */
   orderingKey?: string | null;
+  /** The publish's trace (tracing on, inside a sampled trace); null otherwise. */
+  traceId?: string | null;
   /** The delivery policy its notifications get and keep; they expire `windowMs` after the event. */
   policy: DeliveryPolicy;
   windowMs: number;
@@ -52,6 +54,7 @@ interface EventRow {
   data_json: string;
   idempotency_key: string | null;
   ordering_key: string | null;
+  trace_id: string | null;
   created_at: Date;
   erased_at: Date | null;
 }
@@ -59,7 +62,7 @@ interface EventRow {
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.created_at, e.erased_at, e.data::text AS data_json';
+const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.trace_id, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
@@ -74,6 +77,7 @@ const toEntity = (row: EventRow): EventEntity =>
     dataJson: row.data_json,
     idempotencyKey: row.idempotency_key,
     orderingKey: row.ordering_key,
+    traceId: row.trace_id ?? null,
     createdAt: row.created_at,
     erasedAt: row.erased_at ?? null,
   });
@@ -95,10 +99,10 @@ export class EventRepository {
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
     const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow)[]>(
       `WITH event AS (
-         INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key)
-         VALUES ($1, $2, $3, $4::json, $5, $11)
+         INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key, trace_id)
+         VALUES ($1, $2, $3, $4::json, $5, $11, $12)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, environment_id, type, idempotency_key, ordering_key, created_at, erased_at
+         RETURNING id, environment_id, type, idempotency_key, ordering_key, trace_id, created_at, erased_at
        ), matched AS (
          SELECT s.id, s.url, s.ordering FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
          WHERE s.deleted_at IS NULL
@@ -136,6 +140,7 @@ export class EventRepository {
         input.windowMs,
         ...policyValues(input.policy),
         input.orderingKey ?? null,
+        input.traceId ?? null,
       ],
     );
     if (rows.length > 0) {

@@ -9,6 +9,12 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).findOneBy({ id, environmentId });
   }
 
+  /** The trace ID stored with the notification's event (issue 24); null when untraced. */
+  async traceIdOf(eventId: string): Promise<string | null> {
+    const rows = await this.db.query<{ trace_id: string | null }[]>(`SELECT trace_id FROM events WHERE id = $1`, [eventId]);
+    return rows[0]?.trace_id ?? null;
+  }
+
   /** A page of an event's notifications, by ID, after the cursor (an ID) if given. */
   async findPageByEvent(eventId: string, limit: number, after?: string): Promise<NotificationEntity[]> {
     return this.db

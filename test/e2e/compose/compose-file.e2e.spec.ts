@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadConfig } from '../../../src/config/config';
 import { COMPOSE_FILE, ROOT, Service, loadCompose, removeComposeChecker } from './compose-loader';
 
 afterAll(removeComposeChecker);
@@ -22,6 +23,37 @@ describe('docker-compose.yml, read by the compose-spec loader', () => {
       await expect(loadCompose({}, join(dir, 'docker-compose.yml'))).rejects.toThrow(/restart/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the tracing profile: Jaeger only with it, the roles pointed at it by OTEL_EXPORTER_OTLP_ENDPOINT, tracing off without', async () => {
+    const plain = await loadCompose({});
+    expect(Object.keys(plain.services)).not.toContain('jaeger');
+    for (const role of ['api', 'worker']) {
+      expect(plain.services[role].environment).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: '', TRACE_URL_TEMPLATE: '' });
+      // Started after Jaeger when the profile is on, without it otherwise.
+      expect(plain.services[role].depends_on).toMatchObject({ jaeger: { condition: 'service_started', required: false } });
+    }
+    const traced = await loadCompose({
+      COMPOSE_PROFILES: 'tracing',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      TRACE_URL_TEMPLATE: 'http://localhost:16686/trace/{traceId}',
+    });
+    expect(traced.services.jaeger).toMatchObject({ profiles: ['tracing'], image: expect.stringMatching(/^jaegertracing\/all-in-one:1\.\d+\.\d+$/) });
+    expect(JSON.stringify(traced.services.jaeger.ports)).toContain('"host_ip":"127.0.0.1"');
+    for (const role of ['api', 'worker']) {
+      expect(traced.services[role].environment).toMatchObject({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+        TRACE_URL_TEMPLATE: 'http://localhost:16686/trace/{traceId}',
+      });
+      const environment = traced.services[role].environment ?? {};
+      // What the roles read of it is a valid configuration with tracing on.
+      const settings = Object.fromEntries(
+        Object.entries(environment)
+          .filter(([name]) => /^(OTEL_|TRACE_URL)/.test(name))
+          .map(([k, v]) => [k, v ?? '']),
+      );
+      expect(loadConfig(settings).tracing).toMatchObject({ enabled: true, urlTemplate: 'http://localhost:16686/trace/{traceId}' });
     }
   });
 

@@ -8,6 +8,7 @@ export const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
 
 export interface Service {
   image?: string;
+  profiles?: string[];
   entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string | null>;
