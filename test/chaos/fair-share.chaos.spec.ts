@@ -6,6 +6,7 @@ import {
   arrivedWithin,
   cpuByRole,
   cpuSpent,
+  historiesOf,
   meanLatencies,
   ReceiptClock,
   type Sample,
@@ -132,6 +133,10 @@ describe('fair share', () => {
       process.stderr.write(`[L4] ${summary}\n`);
       process.stderr.write(`[L4] B alone: ${partsOf(alone.latency.each, 2 * alone.latency.p95)}\n`);
       process.stderr.write(`[L4] B beside A: ${partsOf(beside.latency.each, 2 * alone.latency.p95)}\n`);
+      const slowest = [...beside.latency.each].sort((x, y) => y.ms - x.ms).slice(0, 6);
+      process.stderr.write(
+        `[L4] slowest histories:\n${await historiesOf(process.env.CHAOS_TEMPORAL_ADDRESS ?? '', slowest).catch((e: unknown) => String(e))}\n`,
+      );
       if (alone.unsettled || beside.unsettled) throw alone.unsettled ?? beside.unsettled;
       expect(alone.latency.samples).toBe(2 * B_EVENTS);
       expect(beside.latency.samples).toBe(2 * B_EVENTS);

@@ -1,3 +1,5 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
 import type { ReceiverFleet } from './fleet';
@@ -27,6 +29,9 @@ export async function workersMetric(workers: ServiceProcess[], name: string, lab
 /** Publish → receipt: from just before each publish was sent to the first arrival of its notification at a receiver. */
 /** One notification's publish → receipt, and the parts of it: to the event's commit, from there to its first attempt's start. */
 export interface Sample {
+  notificationId: string;
+  /** When the event was committed (the database's clock, the same machine's). */
+  committed: number;
   sent: number;
   ms: number;
   toCommit: number;
@@ -61,7 +66,14 @@ export class ReceiptClock {
       const at = firstArrival.get(row.id);
       const sent = this.sentAt.get(row.event_id);
       if (at !== undefined && sent !== undefined) {
-        each.push({ sent, ms: at - sent, toCommit: row.created.getTime() - sent, toAttempt: (row.attempted?.getTime() ?? NaN) - row.created.getTime() });
+        each.push({
+          notificationId: row.id,
+          committed: row.created.getTime(),
+          sent,
+          ms: at - sent,
+          toCommit: row.created.getTime() - sent,
+          toAttempt: (row.attempted?.getTime() ?? NaN) - row.created.getTime(),
+        });
       }
     }
     const ms = each.map((e) => e.ms);
@@ -169,4 +181,25 @@ export function meanLatencies(before: Awaited<ReturnType<typeof taskLatencies>>,
       return `${k.replace(/_latency$/, '')} ${mean.toFixed(0)} ms × ${count}`;
     })
     .join(', ');
+}
+
+/** The first events of each sample's workflow history, in ms after its event's commit: where a slow delivery waited. */
+export async function historiesOf(address: string, samples: Sample[]): Promise<string> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const lines: string[] = [];
+    for (const sample of samples) {
+      const history = await client.workflow.getHandle(sample.notificationId).fetchHistory();
+      const steps = (history.events ?? []).slice(0, 6).map((e) => {
+        const at = Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+        const type = temporal.api.enums.v1.EventType[e.eventType ?? 0].replace('EVENT_TYPE_', '').toLowerCase();
+        return `${type} +${at - sample.committed}`;
+      });
+      lines.push(`${sample.ms} ms: ${steps.join(', ')}`);
+    }
+    return lines.join('\n');
+  } finally {
+    await connection.close();
+  }
 }
