@@ -23,7 +23,7 @@ export interface Results {
   /** The delivery gate (issue 20), on a server of its own: its cost, and a rate limit holding a burst to one host. */
   /** `binding`: held and resumed like `held`, at a third of the unlimited capacity (a limit this box can exceed). */
   gate: { cost: GateCost; live: RateLimited; held: RateLimited; binding: RateLimited };
-  /** Publishing at 2 × plude-webhooks' capacity (npm start, a server of its own): issue 23's "publishes stay fast". */
+  /** Publishing at 2 × plude-webhooks' capacity (npm start, the capacity run's server, last): issue 23's "publishes stay fast". */
   saturation: Saturation;
 }
 
@@ -40,10 +40,10 @@ const refusedCount = (s: Saturation) => Object.values(s.refused).reduce((sum, n)
 export function saturationTable(s: Saturation): string[] {
   const offered = `${s.rate.toFixed(1)}/s (${s.factor} × capacity) for ${s.seconds} s`;
   return [
-    `### Publishing under saturation (open loop: ${offered}, npm start on a fresh server; p50 / p95 / p99)`,
-    '| published | publish → 202 | max | not 202 | delivered | delivered twice | backlog when publishing ended | last publish answered → backlog delivered | left to the outbox relay | relay starts | most starts queued | worst event-loop lag p99 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-    `| ${s.published} in ${s.sendSeconds.toFixed(1)} s | ${spread(s.ack, [50, 95, 99])} | ${ms(percentile(s.ack, 100))} | ${refusedText(s)} | ${s.delivered} of ${s.accepted} | ${s.duplicates} | ${s.backlog} (${(s.backlog / (s.rate / s.factor)).toFixed(0)} s of capacity) | ${ms(s.drainMs)} | ${s.leftToRelay} | ${s.relayStarts} | ${s.peakQueued} | ${ms(s.peakLoopLagMs)} |`,
+    `### Publishing under saturation (open loop: ${offered}, npm start, on its capacity run's server after its other runs; p50 / p95 / p99)`,
+    "| published | publish → 202 | max | not 202 | delivered | delivered twice | backlog when publishing ended | last publish answered → backlog delivered | left to the outbox relay | relay starts | most starts queued | worst event-loop lag p99 | the bench's own event-loop lag p99 |",
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| ${s.published} in ${s.sendSeconds.toFixed(1)} s | ${spread(s.ack, [50, 95, 99])} | ${ms(percentile(s.ack, 100))} | ${refusedText(s)} | ${s.delivered} of ${s.accepted} | ${s.duplicates} | ${s.backlog} (${(s.backlog / (s.rate / s.factor)).toFixed(0)} s of capacity) | ${ms(s.drainMs)} | ${s.leftToRelay} | ${s.relayStarts} | ${s.peakQueued} | ${ms(s.peakLoopLagMs)} | ${ms(s.benchLagP99Ms)} |`,
   ];
 }
 

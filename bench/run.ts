@@ -18,8 +18,9 @@ import { barePost, bareWorkflow, plude, type Target } from './targets';
  * `npm run bench [-- --write]`: every figure of BENCHMARKS.md in one run on this machine (see bench/markdown.ts).
  * BENCH_SECONDS (30), BENCH_LATENCY_EVENTS (200), BENCH_FANOUT (1000: also the events of the rate-limited run) shorten
  * or lengthen it; BENCH_RATE_LIMIT (100) is that run's rateLimit; BENCH_SATURATION_SECONDS (30) and
- * BENCH_SATURATION_FACTOR (2) are how long and at how many times the capacity the saturation run publishes, and
- * BENCH_SATURATION_DRAIN_LIMIT (600) how many seconds it waits after for the backlog to be delivered;
+ * BENCH_SATURATION_FACTOR (2) are how long and at how many times the capacity the saturation run publishes (to the
+ * capacity run's server, last), and BENCH_SATURATION_DRAIN_LIMIT (600) how many seconds it waits after for the
+ * backlog to be delivered;
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
  */
@@ -57,36 +58,26 @@ function temporalVersion(cliPath: string): string {
   return reported.includes('0.0.0-DEV') ? 'v1.5.1 (built with go install; Server 1.29.1)' : reported;
 }
 
-/** plude-webhooks (npm start) on a fresh server and database, publishing at SATURATION_FACTOR × `capacity` (issue 23). */
-async function saturated(cliPath: string, adminUrl: string, receiver: BenchReceiver, capacity: number): Promise<Saturation> {
+/** Publishing at SATURATION_FACTOR × `capacity` to `target`, whose capacity it is, right after it was measured (issue 23). */
+function saturated(target: Parameters<typeof publishUnderSaturation>[0], receiver: BenchReceiver, capacity: number): Promise<Saturation> {
   log(`plude-webhooks (npm start), publishing at ${SATURATION_FACTOR} × capacity (${(SATURATION_FACTOR * capacity).toFixed(1)}/s) for ${SATURATION_SECONDS} s`);
-  return withCleanup(async (cleanup) => {
+  return publishUnderSaturation(target, receiver, capacity, SATURATION_FACTOR, SATURATION_SECONDS, SATURATION_DRAIN_LIMIT);
+}
+
+/** `--saturation`: plude-webhooks' capacity (closed loop, BENCH_SECONDS), then the saturation run on the same server, printed. */
+async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  const saturation = await withCleanup(async (cleanup) => {
+    const adminUrl = await postgresAdminUrl(cleanup);
     const server = await temporalDevServer(cleanup, cliPath);
     const db = await createScratchDatabase(adminUrl, 'plude_bench');
     cleanup.push(() => db.drop());
     const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
     cleanup.push(() => target.stop());
-    await lowLoad(target, receiver, 20);
-    return publishUnderSaturation(target, receiver, capacity, SATURATION_FACTOR, SATURATION_SECONDS, SATURATION_DRAIN_LIMIT);
-  });
-}
-
-/** `--saturation`: plude-webhooks' capacity (closed loop, BENCH_SECONDS), then the saturation run, printed. */
-async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
-  const saturation = await withCleanup(async (outer) => {
-    const adminUrl = await postgresAdminUrl(outer);
     log('plude-webhooks (npm start): capacity');
-    const capacity = await withCleanup(async (cleanup) => {
-      const server = await temporalDevServer(cleanup, cliPath);
-      const db = await createScratchDatabase(adminUrl, 'plude_bench');
-      cleanup.push(() => db.drop());
-      const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
-      cleanup.push(() => target.stop());
-      await lowLoad(target, receiver, 20);
-      return closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
-    });
+    await lowLoad(target, receiver, 20);
+    const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
     log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s`);
-    return saturated(cliPath, adminUrl, receiver, capacity.perSecond);
+    return saturated(target, receiver, capacity.perSecond);
   });
   const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
     `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
@@ -147,10 +138,11 @@ async function main(): Promise<void> {
         const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
         const halfRate = capacity.perSecond / 2;
         const half = await openLoop(target, receiver, halfRate, SECONDS);
-        return { low, history, capacity, halfRate, half, fanOut: await fanOut(target, receiver, FANOUT) };
+        const fan = await fanOut(target, receiver, FANOUT);
+        // Last on this server: its backlog is delivered before the run ends, but Temporal and PostgreSQL keep its rows.
+        const saturation = await saturated(target, receiver, capacity.perSecond);
+        return { low, history, capacity, halfRate, half, fanOut: fan, saturation };
       });
-
-      const saturation = await saturated(cliPath, adminUrl, receiver, ours.capacity.perSecond);
 
       log('plude-webhooks (npm start), every attempt a regular activity: the shape before the first attempt went local');
       const pludeActivity = await withCleanup(async (cleanup) => {
@@ -220,7 +212,7 @@ async function main(): Promise<void> {
         pludeActivity,
         split,
         gate,
-        saturation,
+        saturation: ours.saturation,
       } satisfies Results;
     });
 
