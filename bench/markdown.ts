@@ -1,6 +1,6 @@
 import type { RateLimited } from './measure';
 import type { Results } from './report';
-import { tables, targets } from './report';
+import { SATURATED_PUBLISH_P95_MS, tables, targets } from './report';
 import { RATE_SLACK } from '../src/domain/gate';
 import { ms, percentile } from './stats';
 
@@ -36,6 +36,18 @@ function standingInTheWay(r: Results): string[] {
       '- **p99 at half load.** The tail tracks the machine: at half of a capacity that already uses both cores, the',
       '  load generator, the receiver, PostgreSQL, the Temporal server and the service share two cores, and a',
       '  delivery that arrives while the others run waits for a core. The bare workflow shows the same tail.',
+    );
+  }
+  const saturated = r.saturation;
+  if (percentile(saturated.ack, 95) > SATURATED_PUBLISH_P95_MS) {
+    notes.push(
+      `- **Publish p95 at ${saturated.factor} × capacity.** A publish waits for no workflow start any more: its answer is the HTTP`,
+      '  request, the token (cached), the schema check and one INSERT … RETURNING with fsync; the starts go on behind it.',
+      `  At ${saturated.factor} × what the box delivers, both cores are busy delivering, and the worker shares the process and its`,
+      `  event loop (its worst event-loop lag p99 was ${ms(saturated.peakLoopLagMs)}): a publish waits its turn for a core and for PostgreSQL.`,
+      `  The bench's own event loop, which sends the publishes and receives the POSTs, lagged ${ms(saturated.benchLagP99Ms)} at p99 meanwhile,`,
+      '  which every figure of that row includes. The API role run on machines of its own (`npm run start:api`) keeps',
+      "  the deliveries' CPU away from its answers.",
     );
   }
   if (r.plude.capacity.peakRssMb > 300) {

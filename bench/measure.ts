@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import type { ApiClient } from '../test/support/api-client';
 import { waitFor } from '../test/support/wait';
-import { notificationStateQuery } from '../workflows/definitions';
+import { workflowStateOf } from '../test/support/workflows';
 import { cpuSeconds, watchPeakRss } from './process-stats';
 import type { BenchReceiver } from './receiver';
 import { BENCH_TOKEN_SCOPES, type Target } from './targets';
@@ -222,10 +223,10 @@ export async function rateLimited(
   if (held) {
     await eachOf(events, 16, async (id) => {
       const notification = (await api.request('GET', `/events/${id}`)).body.notifications[0].id as string;
-      const handle = held.client.workflow.getHandle(notification);
+      // Its start may still be under way: the publish was answered once the event was stored.
       await waitFor(
-        () => handle.query(notificationStateQuery),
-        (state) => state.status === 'held',
+        () => workflowStateOf(held.client, notification),
+        (state) => state?.status === 'held',
         { timeoutMs: 120_000, what: `${notification} held` },
       );
     });
@@ -291,4 +292,132 @@ export async function gateCost(
   }
   await setRateLimit(null);
   return { neverBinding, unlimited: merged(unlimited), limited: merged(limited) };
+}
+
+export interface Saturation {
+  /** The offered rate, `factor` × the closed-loop capacity, for `seconds`. */
+  factor: number;
+  rate: number;
+  seconds: number;
+  /** Publishes sent, and the seconds the generator took to send them (more than `seconds`: it fell behind). */
+  published: number;
+  sendSeconds: number;
+  /** publish → answer, every publish, in ms. */
+  ack: number[];
+  /** Answers that were not 202, by status (0: the request failed). */
+  refused: Record<string, number>;
+  /** Events accepted (202), each with one notification, and how many of them the receiver got (at least once). */
+  accepted: number;
+  delivered: number;
+  /** Notifications the receiver got more than once. */
+  duplicates: number;
+  /** Accepted and not yet received when the last publish was answered. */
+  backlog: number;
+  /** The last publish's answer → the last of the backlog received (0 when nothing was left). */
+  drainMs: number;
+  /** What the process said during the run (from /metrics): the most starts queued at once, notifications left to the relay, the relay's starts, the worst event-loop lag p99 (ms). */
+  peakQueued: number;
+  leftToRelay: number;
+  relayStarts: number;
+  peakLoopLagMs: number;
+  /** The bench process's own event-loop delay p99 while it published (ms): its load generator and receiver share it, so a high one inflates every figure above. */
+  benchLagP99Ms: number;
+}
+
+/** The value of one sample of the Prometheus text `text` (0 when absent). */
+function metric(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+/**
+ * Publishing at `factor` × `capacity` for `seconds` (an open loop: each publish at its time, whatever the answers
+ * before it), then waiting up to `drainLimitSeconds` for every accepted event to arrive. Measures each publish's answer
+ * and status, the backlog when the publishing ended, and how long it took to deliver it. /metrics is scraped every
+ * second meanwhile.
+ */
+export async function publishUnderSaturation(
+  target: Target & { api: ApiClient; admin: ApiClient },
+  receiver: BenchReceiver,
+  capacity: number,
+  factor: number,
+  seconds: number,
+  drainLimitSeconds: number,
+): Promise<Saturation> {
+  const rate = capacity * factor;
+  const interval = 1000 / rate;
+  const count = Math.floor(rate * seconds);
+  const scrape = async () => (await fetch(`${target.admin.baseUrl}/metrics`)).text();
+  const before = await scrape();
+  let peakQueued = 0;
+  let peakLoopLagMs = 0;
+  const watch = async () => {
+    const text = await scrape().catch(() => '');
+    peakQueued = Math.max(peakQueued, metric(text, 'plude_outbox_starts_queued'));
+    peakLoopLagMs = Math.max(peakLoopLagMs, 1000 * metric(text, 'plude_nodejs_eventloop_lag_p99_seconds'));
+  };
+  const watcher = setInterval(() => void watch(), 1000);
+  const benchLag = monitorEventLoopDelay({ resolution: 10 });
+  benchLag.enable();
+  const ack: number[] = [];
+  const refused: Record<string, number> = {};
+  const accepted: string[] = [];
+  const answers: Promise<void>[] = [];
+  const started = now();
+  try {
+    for (let i = 0; i < count; i++) {
+      const wait = started + i * interval - now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const tag = nextTag();
+      const t0 = now();
+      answers.push(
+        target.api.publish('bench.event', { tag }).then(
+          (response) => {
+            ack.push(now() - t0);
+            if (response.status === 202) accepted.push(tag);
+            else refused[response.status] = (refused[response.status] ?? 0) + 1;
+          },
+          () => {
+            ack.push(now() - t0);
+            refused[0] = (refused[0] ?? 0) + 1;
+          },
+        ),
+      );
+    }
+    const sendSeconds = (now() - started) / 1000;
+    await Promise.all(answers);
+    benchLag.disable();
+    const publishedAt = now();
+    const backlog = accepted.filter((tag) => !receiver.seen(tag)).length;
+    let deadline: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (deadline = setTimeout(resolve, drainLimitSeconds * 1000)));
+    const arrivals: number[] = [];
+    await Promise.race([Promise.all(accepted.map((tag) => receiver.arrival(tag).then((at) => void arrivals.push(at)))), limit]);
+    clearTimeout(deadline);
+    const last = Math.max(publishedAt, ...arrivals);
+    await watch();
+    const after = await scrape();
+    return {
+      factor,
+      rate,
+      seconds,
+      published: count,
+      sendSeconds,
+      ack,
+      refused,
+      accepted: accepted.length,
+      delivered: arrivals.length,
+      duplicates: accepted.filter((tag) => receiver.times(tag) > 1).length,
+      backlog,
+      drainMs: last - publishedAt,
+      peakQueued,
+      leftToRelay: metric(after, 'plude_outbox_left_to_relay_total') - metric(before, 'plude_outbox_left_to_relay_total'),
+      relayStarts: metric(after, 'plude_outbox_relay_starts_total') - metric(before, 'plude_outbox_relay_starts_total'),
+      peakLoopLagMs,
+      benchLagP99Ms: benchLag.percentile(99) / 1e6,
+    };
+  } finally {
+    clearInterval(watcher);
+    benchLag.disable();
+  }
 }

@@ -54,6 +54,16 @@ export class BenchReceiver {
     return (await this.arrivals(tag, 1)).first;
   }
 
+  /** Whether a POST carrying `tag` has arrived. */
+  seen(tag: string): boolean {
+    return this.times(tag) > 0;
+  }
+
+  /** How many POSTs carrying `tag` have arrived. */
+  times(tag: string): number {
+    return this.tags.get(tag)?.count ?? 0;
+  }
+
   /** Resolves once `count` POSTs carrying `tag` arrived: the first and the last arrival times. */
   arrivals(tag: string, count: number): Promise<{ first: number; last: number }> {
     const tagged = this.tagged(tag);

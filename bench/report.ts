@@ -1,4 +1,4 @@
-import type { Capacity, FanOut, GateCost, Latency, RateLimited } from './measure';
+import type { Capacity, FanOut, GateCost, Latency, RateLimited, Saturation } from './measure';
 import { ms, percentile, spread } from './stats';
 
 export interface Results {
@@ -23,6 +23,57 @@ export interface Results {
   /** The delivery gate (issue 20), on a server of its own: its cost, and a rate limit holding a burst to one host. */
   /** `binding`: held and resumed like `held`, at a third of the unlimited capacity (a limit this box can exceed). */
   gate: { cost: GateCost; live: RateLimited; held: RateLimited; binding: RateLimited };
+  /** Publishing at 2 × plude-webhooks' capacity (npm start, the capacity run's server, last): issue 23's "publishes stay fast". */
+  saturation: Saturation;
+}
+
+/** The publish p95 a saturated box must keep (issue 23). */
+export const SATURATED_PUBLISH_P95_MS = 250;
+
+const refusedText = (s: Saturation) => {
+  const entries = Object.entries(s.refused);
+  return entries.length === 0 ? '0' : entries.map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`).join(', ');
+};
+const refusedCount = (s: Saturation) => Object.values(s.refused).reduce((sum, n) => sum + n, 0);
+
+/** The saturation table: what a publisher saw, and what became of the backlog. */
+export function saturationTable(s: Saturation): string[] {
+  const offered = `${s.rate.toFixed(1)}/s (${s.factor} × capacity) for ${s.seconds} s`;
+  return [
+    `### Publishing under saturation (open loop: ${offered}, npm start, on its capacity run's server after its other runs; p50 / p95 / p99)`,
+    "| published | publish → 202 | max | not 202 | delivered | delivered twice | backlog when publishing ended | last publish answered → backlog delivered | left to the outbox relay | relay starts | most starts queued | worst event-loop lag p99 | the bench's own event-loop lag p99 |",
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| ${s.published} in ${s.sendSeconds.toFixed(1)} s | ${spread(s.ack, [50, 95, 99])} | ${ms(percentile(s.ack, 100))} | ${refusedText(s)} | ${s.delivered} of ${s.accepted} | ${s.duplicates} | ${s.backlog} (${(s.backlog / (s.rate / s.factor)).toFixed(0)} s of capacity) | ${ms(s.drainMs)} | ${s.leftToRelay} | ${s.relayStarts} | ${s.peakQueued} | ${ms(s.peakLoopLagMs)} | ${ms(s.benchLagP99Ms)} |`,
+  ];
+}
+
+/** The targets of the saturation run: the publish p95, every publish answered 202, nothing lost. */
+export function saturationTargets(s: Saturation, row: (what: string, target: string, measured: string, met: boolean, short: string) => string): string[] {
+  const p95 = percentile(s.ack, 95);
+  const lost = s.accepted - s.delivered;
+  return [
+    row(
+      `publish p95 at ${s.factor} × capacity (${s.rate.toFixed(1)}/s, ${s.seconds} s)`,
+      `≤ ${SATURATED_PUBLISH_P95_MS} ms`,
+      ms(p95),
+      p95 <= SATURATED_PUBLISH_P95_MS,
+      `${((100 * (p95 - SATURATED_PUBLISH_P95_MS)) / SATURATED_PUBLISH_P95_MS).toFixed(0)} %`,
+    ),
+    row(
+      `publishes answered 202 at ${s.factor} × capacity`,
+      'every one',
+      `${refusedCount(s)} of ${s.published} not`,
+      refusedCount(s) === 0,
+      `${refusedCount(s)}`,
+    ),
+    row(
+      `nothing lost at ${s.factor} × capacity`,
+      'every accepted notification delivered',
+      `${s.delivered} of ${s.accepted}`,
+      lost === 0 && s.accepted > 0,
+      `${lost} lost`,
+    ),
+  ];
 }
 
 const rate = (c: Capacity) => `${c.perSecond.toFixed(1)}/s`;
@@ -92,6 +143,7 @@ export function tables(r: Results): string[] {
     limitedRow('published while paused, then resumed at once (start: the resume)', held),
     limitedRow('the same, at a third of the capacity (a limit this box can exceed)', binding),
   );
+  add(...saturationTable(r.saturation));
   add(
     '### Temporal history of a first-try delivery',
     '| bare, one regular activity | bare, first attempt local | plude-webhooks |',
@@ -153,6 +205,7 @@ export function targets(r: Results): string[] {
     ),
     resumeRow(held),
     resumeRow(binding),
+    ...saturationTargets(r.saturation, row),
     row('history of a first-try delivery', '≤ 6 events', `${r.plude.history} events`, r.plude.history <= 6, `${r.plude.history - 6} events`),
     row(
       'memory during capacity run',

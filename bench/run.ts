@@ -8,22 +8,29 @@ import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
-import { closedLoop, fanOut, gateCost, lowLoad, openLoop, rateLimited } from './measure';
+import { closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation } from './measure';
 import { BenchReceiver } from './receiver';
 import { type Cleanup, postgresAdminUrl, temporalDevServer, withCleanup } from './servers';
-import { type Results, tables, targets } from './report';
+import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 
 /**
  * `npm run bench [-- --write]`: every figure of BENCHMARKS.md in one run on this machine (see bench/markdown.ts).
  * BENCH_SECONDS (30), BENCH_LATENCY_EVENTS (200), BENCH_FANOUT (1000: also the events of the rate-limited run) shorten
- * or lengthen it; BENCH_RATE_LIMIT (100) is that run's rateLimit;
+ * or lengthen it; BENCH_RATE_LIMIT (100) is that run's rateLimit; BENCH_SATURATION_SECONDS (30) and
+ * BENCH_SATURATION_FACTOR (2) are how long and at how many times the capacity the saturation run publishes (to the
+ * capacity run's server, last), and BENCH_SATURATION_DRAIN_LIMIT (600) how many seconds it waits after for the
+ * backlog to be delivered;
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
+ * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
 const FANOUT = Number(process.env.BENCH_FANOUT ?? 1000);
 const RATE_LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 100);
+const SATURATION_SECONDS = Number(process.env.BENCH_SATURATION_SECONDS ?? 30);
+const SATURATION_FACTOR = Number(process.env.BENCH_SATURATION_FACTOR ?? 2);
+const SATURATION_DRAIN_LIMIT = Number(process.env.BENCH_SATURATION_DRAIN_LIMIT ?? 600);
 /** A rate limit far above any capacity of this box: it never makes a delivery wait, so only its statement costs. */
 const NEVER_BINDING = 100_000;
 const PUBLISHERS = 16;
@@ -51,10 +58,52 @@ function temporalVersion(cliPath: string): string {
   return reported.includes('0.0.0-DEV') ? 'v1.5.1 (built with go install; Server 1.29.1)' : reported;
 }
 
+/** Publishing at SATURATION_FACTOR × `capacity` to `target`, whose capacity it is, right after it was measured (issue 23). */
+function saturated(target: Parameters<typeof publishUnderSaturation>[0], receiver: BenchReceiver, capacity: number): Promise<Saturation> {
+  log(`plude-webhooks (npm start), publishing at ${SATURATION_FACTOR} × capacity (${(SATURATION_FACTOR * capacity).toFixed(1)}/s) for ${SATURATION_SECONDS} s`);
+  return publishUnderSaturation(target, receiver, capacity, SATURATION_FACTOR, SATURATION_SECONDS, SATURATION_DRAIN_LIMIT);
+}
+
+/** `--saturation`: plude-webhooks' capacity (closed loop, BENCH_SECONDS), then the saturation run on the same server, printed. */
+async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  const saturation = await withCleanup(async (cleanup) => {
+    const adminUrl = await postgresAdminUrl(cleanup);
+    const server = await temporalDevServer(cleanup, cliPath);
+    const db = await createScratchDatabase(adminUrl, 'plude_bench');
+    cleanup.push(() => db.drop());
+    const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
+    cleanup.push(() => target.stop());
+    log('plude-webhooks (npm start): capacity');
+    await lowLoad(target, receiver, 20);
+    const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
+    log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s`);
+    return saturated(target, receiver, capacity.perSecond);
+  });
+  const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
+    `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
+  for (const line of [
+    '',
+    '| target | goal | measured | result |',
+    '|---|---|---|---|',
+    ...saturationTargets(saturation, row),
+    '',
+    ...saturationTable(saturation),
+  ])
+    log(line);
+}
+
 async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
+  if (process.argv.includes('--saturation')) {
+    if (write) throw new Error('--saturation prints its figures only: BENCHMARKS.md is written by a whole run');
+    try {
+      return await saturationOnly(cliPath, receiver);
+    } finally {
+      await receiver.stop();
+    }
+  }
   const started = Date.now();
   const loadBefore = os.loadavg();
   try {
@@ -89,7 +138,10 @@ async function main(): Promise<void> {
         const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
         const halfRate = capacity.perSecond / 2;
         const half = await openLoop(target, receiver, halfRate, SECONDS);
-        return { low, history, capacity, halfRate, half, fanOut: await fanOut(target, receiver, FANOUT) };
+        const fan = await fanOut(target, receiver, FANOUT);
+        // Last on this server: its backlog is delivered before the run ends, but Temporal and PostgreSQL keep its rows.
+        const saturation = await saturated(target, receiver, capacity.perSecond);
+        return { low, history, capacity, halfRate, half, fanOut: fan, saturation };
       });
 
       log('plude-webhooks (npm start), every attempt a regular activity: the shape before the first attempt went local');
@@ -150,7 +202,18 @@ async function main(): Promise<void> {
         command: 'npm run bench -- --write',
         load: { before: loadBefore, after: os.loadavg() },
       };
-      return { machine, seconds: SECONDS, barePost: barePostResult, bareActivity, bareLocal, plude: ours, pludeActivity, split, gate } satisfies Results;
+      return {
+        machine,
+        seconds: SECONDS,
+        barePost: barePostResult,
+        bareActivity,
+        bareLocal,
+        plude: ours,
+        pludeActivity,
+        split,
+        gate,
+        saturation: ours.saturation,
+      } satisfies Results;
     });
 
     log('');

@@ -97,6 +97,11 @@ export interface Config {
   releaseSignalRate: number;
   /** Held notification IDs a resume reads per page: no variable sets it (500); a test sets a small one. */
   releasePageSize?: number;
+  /**
+   * Workflow starts that may wait in a process's queue before further notifications are left to the outbox relay: no
+   * variable sets it (5,000); a test sets a small one.
+   */
+  maxQueuedStarts?: number;
   worker: {
     /** HTTP port of a worker role started alone: /health/live, /health/ready and /metrics. */
     port: number;

@@ -35,9 +35,10 @@ export class EventsService {
 
   /**
    * Stores the event with one notification per matching subscription (atomically: the stored notifications are
-   * the outbox), then starts their workflows, a bounded number at a time, and answers once they are started or
-   * after the dispatcher's start wait; starts not done by then carry on in the background. If a start fails, the
-   * outbox row stays undispatched and OutboxRelay starts it later: an accepted event is never lost.
+   * the outbox) and answers once that commit is durable. Their workflows' starts begin at once, in the background,
+   * in the dispatcher's bounded queue: a publish never waits behind other publishes' starts. A start that fails, or
+   * that finds the queue full, leaves its outbox row undispatched and OutboxRelay starts it later: an accepted
+   * event is never lost.
    * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised. A declared
    * type's data must match its schema, and an archived type is refused (422, nothing stored).
    */
@@ -65,7 +66,7 @@ export class EventsService {
     const { event, notifications } = stored;
     if (stored.created) this.metrics.published(notifications.length);
     if (stored.created && notifications.length > 0) {
-      await this.dispatcher.dispatchAndRecord(
+      this.dispatcher.startInBackground(
         notifications.map((n) => ({
           notificationId: n.id,
           subscriptionId: n.subscriptionId,

@@ -73,8 +73,9 @@ export class NotificationsService {
   /**
    * Delivers a notification that succeeded, expired or was cancelled again: same webhook-id, a fresh window
    * (DELIVERY_WINDOW from now) and this process's retry policy, its attempts numbered on. It is recorded first (an
-   * outbox row), then its workflow's new run is started, so recovery starts it if the start fails. A pending
-   * notification (still being delivered) and one whose subscription was deleted are a 409.
+   * outbox row) and answered once that commit is durable; its workflow's new run is started in the background, and the
+   * outbox relay starts it if that start fails. A pending notification (still being delivered) and one whose
+   * subscription was deleted are a 409.
    */
   async redeliver(environmentId: string, id: string): Promise<RedeliveryResponse> {
     const redelivery = isId('ntf', id)
@@ -97,7 +98,7 @@ export class NotificationsService {
         throw conflict(`notification ${id} cannot be redelivered: its event's data was erased`);
     }
     const { dispatch } = redelivery;
-    await this.dispatcher.dispatchAndRecord([dispatch]);
+    this.dispatcher.startInBackground([dispatch]);
     return { id, status: 'pending', expiresAt: dispatch.expiresAt.toISOString(), policy: dispatch.policy };
   }
 

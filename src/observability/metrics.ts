@@ -74,6 +74,13 @@ export class Metrics implements DeliveryMetrics, PurgeMetrics {
     help: 'Workflows started by the outbox relay (their first start was not confirmed)',
     registers: [this.registry],
   });
+  private readonly leftToRelayCount = new Counter({
+    name: 'plude_outbox_left_to_relay_total',
+    help: 'Notifications whose workflow start this process left in the outbox for the relay: its start queue was full, or it was shutting down',
+    registers: [this.registry],
+  });
+  /** What each dispatcher of this process has waiting for a start slot (the API's, the worker's). */
+  private readonly startQueues: (() => number)[] = [];
 
   private readonly purgedRows = new Counter({
     name: 'plude_purged_total',
@@ -93,6 +100,15 @@ export class Metrics implements DeliveryMetrics, PurgeMetrics {
     for (const reason of GATE_REASONS) this.gatedWaits.inc({ reason }, 0);
     for (const to of BREAKER_STATES) this.breakerChanges.inc({ to }, 0);
     for (const kind of PURGED_KINDS) this.purgedRows.inc({ kind }, 0);
+    const startQueues = this.startQueues;
+    new Gauge({
+      name: 'plude_outbox_starts_queued',
+      help: 'Workflow starts waiting in this process for one of its start slots (a publish is answered before its starts)',
+      registers: [this.registry],
+      collect() {
+        this.set(startQueues.reduce((sum, queued) => sum + queued(), 0));
+      },
+    });
     if (options.pendingNotifications) {
       const pending = cachedFor(PENDING_COUNT_MAX_AGE_MS, options.pendingNotifications, options.now);
       new Gauge({
@@ -144,6 +160,16 @@ export class Metrics implements DeliveryMetrics, PurgeMetrics {
   /** An event's data erased. */
   erased(): void {
     this.eventsErased.inc();
+  }
+
+  /** Counts, in plude_outbox_starts_queued, the starts `queued()` says are waiting (a dispatcher's). */
+  watchStartQueue(queued: () => number): void {
+    this.startQueues.push(queued);
+  }
+
+  /** Notifications a dispatcher left in the outbox for the relay. */
+  leftToRelay(count: number): void {
+    this.leftToRelayCount.inc(count);
   }
 
   /** Workflows the outbox relay started. */

@@ -14,10 +14,14 @@ const keys = SEARCH_ATTRIBUTE_KEYS;
 
 /** How long confirmed starts wait to be recorded together. */
 const RECORD_DELAY_MS = 100;
-/** The longest a publish waits for its workflow starts; the rest go on in the background. */
-const START_WAIT_MS = 5_000;
 /** Starts in flight at once in this process, publishes and the outbox relay together: a fan-out to 1,000 queues here. */
 const MAX_CONCURRENT_STARTS = 32;
+/**
+ * Starts that may wait for one of those slots in this process. A notification that finds the queue this full is left
+ * in the outbox for the relay: memory stays bounded however far publishes outrun Temporal. Well above a fan-out to
+ * MAX_SUBSCRIPTIONS_PER_ENVIRONMENT's 1,000 subscriptions; a waiting start holds a few hundred bytes.
+ */
+const MAX_QUEUED_STARTS = 5_000;
 /** Deadline of one start call, counted from when it gets one of the MAX_CONCURRENT_STARTS slots. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -36,8 +40,9 @@ export interface DispatcherOptions {
   /** TRACE_URL_TEMPLATE: a traced event's workflow details link its trace. */
   traceUrlTemplate?: string | null;
   warn: (message: string) => void;
-  startWaitMs?: number;
   maxConcurrentStarts?: number;
+  /** Starts that may wait for a slot (MAX_QUEUED_STARTS); 0: a start goes ahead only when a slot is free. */
+  maxQueuedStarts?: number;
   startTimeoutMs?: number;
 }
 
@@ -48,51 +53,86 @@ class StartDeadlineError extends Error {
 
 /**
  * Starts one deliver-notification workflow per notification. The workflow ID is the notification ID. At most
- * `maxConcurrentStarts` starts are in flight at once; each has a deadline.
+ * `maxConcurrentStarts` starts are in flight at once, each with a deadline, and at most `maxQueuedStarts` wait for
+ * them; a notification whose start this process already holds is not started twice by it.
  */
 export class NotificationDispatcher {
   private unrecorded: string[] = [];
   private recordTimer: NodeJS.Timeout | undefined;
   private readonly slots: Slots;
-  /** Every start this process has begun and not yet seen settle, so that close() can wait for them. */
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly maxQueuedStarts: number;
+  /** The start of each notification this process holds (waiting for a slot or in flight), so that close() can wait for them. */
+  private readonly holding = new Map<string, Promise<void>>();
+  private readonly leftListeners: ((count: number) => void)[] = [];
+  /** Notifications left to the relay since the queue was last found full (0: it has room). */
+  private leftSinceFull = 0;
   private closing = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.slots = new Slots(options.maxConcurrentStarts ?? MAX_CONCURRENT_STARTS);
+    this.maxQueuedStarts = options.maxQueuedStarts ?? MAX_QUEUED_STARTS;
   }
 
-  /** Starts the workflows; returns the IDs whose workflow now certainly exists. Never throws. */
+  /** Starts waiting for a slot now (the plude_outbox_starts_queued gauge). */
+  get queuedStarts(): number {
+    return this.slots.waiting;
+  }
+
+  /**
+   * Tells `listener` how many notifications this process left in the outbox for the relay, each time it leaves some:
+   * its start queue was full, or it was shutting down.
+   */
+  onLeftToRelay(listener: (count: number) => void): void {
+    this.leftListeners.push(listener);
+  }
+
+  /**
+   * Starts the workflows and waits for them; returns the IDs whose workflow now certainly exists (the caller records
+   * them). Never throws. A notification whose start this process already holds (a publish's, still queued when the
+   * relay claims its row) is left to that start, which records it: it is neither returned nor started again.
+   */
   async dispatch(dispatches: NotificationDispatch[]): Promise<string[]> {
-    const results = await Promise.allSettled(dispatches.map((d) => this.startInSlot(d)));
+    const own = dispatches.filter((d) => !this.holding.has(d.notificationId));
+    const results = await Promise.allSettled(own.map((d) => this.startInSlot(d)));
     const started: string[] = [];
     results.forEach((result, i) => {
-      if (result.status === 'fulfilled') started.push(dispatches[i].notificationId);
-      else this.warnFailed(dispatches[i], result.reason);
+      if (result.status === 'fulfilled') started.push(own[i].notificationId);
+      else this.warnFailed(own[i], result.reason);
     });
     return started;
   }
 
   /**
-   * Starts the workflows and records each confirmed start in the outbox as it comes. The caller waits for the
-   * first batch of starts (as many as run at once), at most `startWaitMs`: the stored notifications are the durable
-   * outbox, so a fan-out to 1,000 subscriptions answers without waiting for 1,000 starts. The rest carry on in the
-   * background and are recorded when confirmed, so a big fan-out does not wait for the outbox relay either. Marks
-   * are batched (one UPDATE per RECORD_DELAY_MS); a mark that is never written only makes the outbox relay start the
-   * workflow again, which the server rejects as a duplicate.
+   * Starts the workflows in the background and returns at once: the stored notifications are the durable outbox, so
+   * the caller (a publish, a redelivery) answers as soon as they are committed, never behind other callers' starts.
+   * Each start begins now when one of the `maxConcurrentStarts` slots is free, else waits for one in order of
+   * arrival, and is recorded in the outbox once confirmed (one UPDATE per RECORD_DELAY_MS; a mark that is never
+   * written only makes the outbox relay start the workflow again, which the server rejects as a duplicate). While
+   * `maxQueuedStarts` already wait, further notifications are not queued: they stay in the outbox, untouched, and
+   * the outbox relay starts them (onLeftToRelay tells it to look soon). A failed start also stays in the outbox.
    */
-  async dispatchAndRecord(dispatches: NotificationDispatch[]): Promise<void> {
-    const starts = dispatches.map((d) =>
-      this.startInSlot(d).then(
+  startInBackground(dispatches: NotificationDispatch[]): void {
+    let left = 0;
+    for (const d of dispatches) {
+      if (this.holding.has(d.notificationId)) continue;
+      if (this.closing || (this.slots.full && this.slots.waiting >= this.maxQueuedStarts)) {
+        left++;
+        continue;
+      }
+      if (this.leftSinceFull > 0) {
+        this.options.warn(`the workflow start queue has room again: ${this.leftSinceFull} notifications were left to the outbox relay meanwhile`);
+        this.leftSinceFull = 0;
+      }
+      void this.startInSlot(d).then(
         () => this.record(d.notificationId),
         (err: unknown) => this.warnFailed(d, err),
-      ),
-    );
-    const all = Promise.all(starts.slice(0, this.slots.size));
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.startWaitMs ?? START_WAIT_MS)));
-    await Promise.race([all, waited]);
-    clearTimeout(timer);
+      );
+    }
+    if (left === 0) return;
+    if (!this.closing && this.leftSinceFull === 0)
+      this.options.warn(`${this.slots.waiting} workflow starts are waiting: new notifications are left in the outbox for the outbox relay to start`);
+    if (!this.closing) this.leftSinceFull += left;
+    this.left(left);
   }
 
   /** Writes the pending dispatch marks now. */
@@ -111,16 +151,27 @@ export class NotificationDispatcher {
   async close(): Promise<void> {
     this.closing = true;
     const notBegun = this.slots.close();
-    if (notBegun > 0) this.options.warn(`shutting down: ${notBegun} workflow starts not begun, the outbox relay will start them`);
-    await Promise.allSettled([...this.inFlight]);
+    if (notBegun > 0) {
+      this.options.warn(`shutting down: ${notBegun} workflow starts not begun, the outbox relay will start them`);
+      this.left(notBegun);
+    }
+    await Promise.allSettled([...this.holding.values()]);
     await this.flush();
   }
 
   private startInSlot(d: NotificationDispatch): Promise<void> {
     const started = this.slots.run(() => this.startWithDeadline(d));
-    this.inFlight.add(started);
-    void started.catch(() => undefined).finally(() => this.inFlight.delete(started));
+    this.holding.set(d.notificationId, started);
+    void started
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.holding.get(d.notificationId) === started) this.holding.delete(d.notificationId);
+      });
     return started;
+  }
+
+  private left(count: number): void {
+    for (const listener of this.leftListeners) listener(count);
   }
 
   /**

@@ -46,7 +46,10 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
     searchAttributes,
     traceUrlTemplate: config.tracing.urlTemplate,
     warn,
+    maxQueuedStarts: config.maxQueuedStarts,
   });
+  metrics.watchStartQueue(() => dispatcher.queuedStarts);
+  dispatcher.onLeftToRelay((count) => metrics.leftToRelay(count));
   const signals = new NotificationSignals(client, warn, config.releaseSignalRate, config.releasePageSize);
   const recoveryWorkflows = new RecoveryWorkflows({ client, temporal: config.temporal, recovery: config.recovery, searchAttributes });
   const inspector = new NotificationInspector(client);
@@ -85,7 +88,7 @@ export async function startApiRole(deps: RoleDeps, client: Client, eager: boolea
       const relayStopped = relay.stop(); // no new batch; the current one ends with the dispatcher below
       await adminListener?.close();
       await app.close(); // no new publishes
-      await dispatcher.close(); // queued starts left to the outbox relay, those in flight awaited, confirmed ones recorded
+      await dispatcher.close(); // queued starts left to the outbox relay (of any API process), those in flight awaited, confirmed ones recorded
       await signals.close(); // releases and cancels in flight awaited; the database already says what they say
       await relayStopped;
     },

@@ -97,7 +97,10 @@ export async function createDeliveryWorker(
     searchAttributes: options.searchAttributes ?? (await ensureSearchAttributes(client, config.temporal.namespace, warn)),
     traceUrlTemplate: config.tracing.urlTemplate,
     warn,
+    maxQueuedStarts: config.maxQueuedStarts,
   });
+  metrics.watchStartQueue(() => dispatcher.queuedStarts);
+  dispatcher.onLeftToRelay((count) => metrics.leftToRelay(count));
   const starter = {
     dispatch: (d: Parameters<NotificationDispatcher['dispatch']>[0]) => dispatcher.dispatch(d),
     markDispatched: (ids: string[]) => outbox.markDispatched(ids),
@@ -105,7 +108,7 @@ export async function createDeliveryWorker(
   // Operational events (a subscription disabled, a notification expired) get this worker's policy and window; their
   // workflows start as soon as they are committed, through this worker's dispatcher (the outbox relay otherwise).
   const operational = new OperationalEventRepository({ policy: deliveryPolicyOf(config.delivery), windowMs: config.delivery.windowMs });
-  const store = new DeliveryRepository(db, keyRing, { events: operational, raised: (dispatches) => void dispatcher.dispatchAndRecord(dispatches) });
+  const store = new DeliveryRepository(db, keyRing, { events: operational, raised: (dispatches) => dispatcher.startInBackground(dispatches) });
   // The delivery policy comes with each notification (its workflow's input), not from this worker's config.
   const activities = {
     ...createActivities({

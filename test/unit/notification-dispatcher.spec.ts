@@ -21,9 +21,10 @@ const dispatch = (id: string, trigger: NotificationDispatch['trigger'] = 'initia
 
 type Start = (options: { workflowId: string }) => Promise<unknown>;
 
-function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeoutMs?: number; startWaitMs?: number } = {}) {
+function setup(start: Start, options: { maxConcurrentStarts?: number; maxQueuedStarts?: number; startTimeoutMs?: number } = {}) {
   const marked: string[][] = [];
   const warnings: string[] = [];
+  const left: number[] = [];
   const deadlines: number[] = [];
   const client = {
     workflow: { start: jest.fn((_workflow: unknown, options: { workflowId: string }) => start(options)) },
@@ -41,11 +42,11 @@ function setup(start: Start, options: { maxConcurrentStarts?: number; startTimeo
     eager: true,
     searchAttributes: false,
     warn: (message) => warnings.push(message),
-    startWaitMs: 50,
     startTimeoutMs: 1_000,
     ...options,
   });
-  return { dispatcher, client, marked, warnings, deadlines };
+  dispatcher.onLeftToRelay((count) => left.push(count));
+  return { dispatcher, client, marked, warnings, deadlines, left };
 }
 
 /** A start that answers when the test says so. */
@@ -113,8 +114,11 @@ describe('NotificationDispatcher', () => {
     const { dispatcher, marked, warnings } = setup(async ({ workflowId }) => {
       throw new WorkflowExecutionAlreadyStartedError('exists', workflowId, 'deliverNotification');
     });
-    await dispatcher.dispatchAndRecord([dispatch('ntf_first'), dispatch('ntf_again', 'redeliver')]);
-    await dispatcher.flush();
+    dispatcher.startInBackground([dispatch('ntf_first'), dispatch('ntf_again', 'redeliver')]);
+    await waitFor(
+      async () => marked,
+      (m) => m.length === 1,
+    );
     expect(marked).toEqual([['ntf_first']]);
     expect(warnings).toEqual([expect.stringContaining('ntf_again failed, the outbox relay will retry')]);
   });
@@ -124,24 +128,23 @@ describe('NotificationDispatcher', () => {
       if (workflowId === 'ntf_dup') throw new WorkflowExecutionAlreadyStartedError('exists', workflowId, 'deliverNotification');
       if (workflowId === 'ntf_down') throw new Error('14 UNAVAILABLE: connection refused');
     });
-    await dispatcher.dispatchAndRecord([dispatch('ntf_new'), dispatch('ntf_dup'), dispatch('ntf_down')]);
-    await dispatcher.flush();
+    dispatcher.startInBackground([dispatch('ntf_new'), dispatch('ntf_dup'), dispatch('ntf_down')]);
+    await waitFor(
+      async () => marked,
+      (m) => m.length === 1,
+    );
     expect(marked).toEqual([['ntf_new', 'ntf_dup']]);
     expect(warnings).toEqual([expect.stringContaining('ntf_down failed, the outbox relay will retry: Error: 14 UNAVAILABLE')]);
   });
 
-  it('answers after startWaitMs when Temporal does not answer, and records nothing it did not see started', async () => {
-    // Fake timers: the answer comes at startWaitMs exactly, long before the start's own deadline could end it.
+  it('returns before any start answers, the start already begun; records nothing it did not see started', async () => {
+    // Fake timers: only the start's own deadline can end it.
     jest.useFakeTimers();
     try {
-      const { dispatcher, marked, warnings } = setup(() => new Promise(() => undefined), { startWaitMs: 500, startTimeoutMs: 10_000 });
-      let answered = false;
-      const answer = dispatcher.dispatchAndRecord([dispatch('ntf_stuck')]).then(() => (answered = true));
-      await jest.advanceTimersByTimeAsync(499);
-      expect(answered).toBe(false);
-      await jest.advanceTimersByTimeAsync(1);
-      expect(answered).toBe(true);
-      await answer;
+      const { dispatcher, client, marked, warnings } = setup(() => new Promise(() => undefined), { startTimeoutMs: 10_000 });
+      dispatcher.startInBackground([dispatch('ntf_stuck')]); // returns at once: the publish is answered now
+      expect(client.workflow.start).toHaveBeenCalledTimes(1); // and its start did not wait for anything
+      expect(marked).toEqual([]);
 
       const closed = dispatcher.close(); // waits for the start in flight, which its deadline ends
       await jest.advanceTimersByTimeAsync(10_000);
@@ -210,20 +213,22 @@ describe('NotificationDispatcher', () => {
     await expect(dispatcher.dispatch([dispatch('ntf_a')])).resolves.toEqual(['ntf_a']);
   });
 
-  it('keeps starting past the wait before the answer, and records each start once confirmed', async () => {
+  it('starts in the background in order of arrival, and records each start once confirmed', async () => {
     const { start, pending, open, openAll } = gate();
     const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2 });
-    await dispatcher.dispatchAndRecord(ids(4).map((id) => dispatch(id))); // answers after startWaitMs, nothing started yet
-    expect(marked).toEqual([]);
+    dispatcher.startInBackground(ids(4).map((id) => dispatch(id)));
+    expect([...pending.keys()]).toEqual(['ntf_0000', 'ntf_0001']); // as many as there are slots begin at the call
+    expect(dispatcher.queuedStarts).toBe(2);
     open('ntf_0000');
     await waitFor(
       async () => marked.flat(),
       (m) => m.includes('ntf_0000'),
-    ); // the batched mark, no recovery involved
+    ); // the batched mark, no relay involved
     await waitFor(
-      async () => pending.size,
-      (n) => n === 2,
-    ); // the queue moved on after the caller was answered
+      async () => [...pending.keys()],
+      (p) => p.join() === 'ntf_0001,ntf_0002',
+    ); // the queue moved on
+    expect(dispatcher.queuedStarts).toBe(1);
     openAll();
     await waitFor(
       async () => pending.size,
@@ -234,36 +239,73 @@ describe('NotificationDispatcher', () => {
       async () => marked.flat().sort(),
       (m) => m.length === 4,
     );
+    expect(dispatcher.queuedStarts).toBe(0);
   });
 
-  it('answers a fan-out once its first batch of starts is in, not after every start', async () => {
+  it('queues at most maxQueuedStarts: the rest stay in the outbox for the relay, never started here, and the relay is told', async () => {
     const { start, pending, openAll } = gate();
-    // startWaitMs of a minute: only the first batch can have released the caller.
-    const { dispatcher, marked } = setup(start, { maxConcurrentStarts: 2, startWaitMs: 60_000 });
-    const answered = dispatcher.dispatchAndRecord(ids(6).map((id) => dispatch(id)));
+    const { dispatcher, client, marked, warnings, left } = setup(start, { maxConcurrentStarts: 2, maxQueuedStarts: 3 });
+    dispatcher.startInBackground(ids(4, 'ntf_a').map((id) => dispatch(id))); // 2 in flight, 2 waiting
+    dispatcher.startInBackground(ids(6, 'ntf_b').map((id) => dispatch(id))); // 1 more waits, 5 are left
+    expect(client.workflow.start).toHaveBeenCalledTimes(2);
+    expect(dispatcher.queuedStarts).toBe(3);
+    expect(left).toEqual([5]);
+    expect(warnings).toEqual(['3 workflow starts are waiting: new notifications are left in the outbox for the outbox relay to start']);
+    dispatcher.startInBackground([dispatch('ntf_c')]); // still full: told again, not warned again
+    expect(left).toEqual([5, 1]);
+    expect(warnings).toHaveLength(1);
+
+    // Every start opened as it comes, until none is in flight or waiting.
+    while (dispatcher.queuedStarts + pending.size > 0) {
+      openAll();
+      await waitFor(async () => pending.size > 0 || dispatcher.queuedStarts === 0, Boolean);
+    }
     await waitFor(
-      async () => pending.size,
-      (n) => n === 2,
+      async () => marked.flat().sort(),
+      (m) => m.length === 5,
     );
-    openAll(); // the first two start
-    await answered;
-    expect(pending.size).toBe(2); // the next two are still in flight, the last two queued
+    expect(marked.flat().sort()).toEqual([...ids(4, 'ntf_a'), 'ntf_b0000']);
+    const startedIds = client.workflow.start.mock.calls.map(([, options]) => options.workflowId);
+    expect(startedIds).toEqual([...ids(4, 'ntf_a'), 'ntf_b0000']);
+
+    // Room again: the next notification is queued, and the log says how many were left meanwhile.
+    dispatcher.startInBackground([dispatch('ntf_d')]);
+    expect(client.workflow.start).toHaveBeenCalledTimes(6);
+    expect(warnings[1]).toBe('the workflow start queue has room again: 6 notifications were left to the outbox relay meanwhile');
     openAll();
-    await waitFor(
-      async () => pending.size,
-      (n) => n === 2,
-    );
-    openAll();
-    await waitFor(
-      async () => marked.flat().length,
-      (n) => n === 6,
-    );
   });
 
-  it('on close, leaves queued starts to recovery, waits for those in flight and records them', async () => {
+  it('with maxQueuedStarts 0, starts only while a slot is free', async () => {
+    const { start, openAll } = gate();
+    const { dispatcher, client, left } = setup(start, { maxConcurrentStarts: 2, maxQueuedStarts: 0 });
+    dispatcher.startInBackground(ids(3).map((id) => dispatch(id)));
+    expect(client.workflow.start).toHaveBeenCalledTimes(2);
+    expect(dispatcher.queuedStarts).toBe(0);
+    expect(left).toEqual([1]);
+    openAll();
+  });
+
+  it('starts a notification once while this process holds its start: a relay pass leaves a queued publish start alone', async () => {
     const { start, pending, open } = gate();
-    const { dispatcher, client, marked, warnings } = setup(start, { maxConcurrentStarts: 2 });
-    await dispatcher.dispatchAndRecord(ids(5).map((id) => dispatch(id)));
+    const { dispatcher, client, marked } = setup(start, { maxConcurrentStarts: 1 });
+    dispatcher.startInBackground([dispatch('ntf_published'), dispatch('ntf_queued')]); // one in flight, one waiting
+    const relayed = dispatcher.dispatch([dispatch('ntf_queued'), dispatch('ntf_stored')]); // the relay claimed both rows
+    dispatcher.startInBackground([dispatch('ntf_published')]); // and one already in flight is not queued again
+    expect(dispatcher.queuedStarts).toBe(2);
+    for (const id of ['ntf_published', 'ntf_queued', 'ntf_stored']) {
+      await waitFor(async () => pending.has(id), Boolean);
+      open(id);
+    }
+    await expect(relayed).resolves.toEqual(['ntf_stored']); // the relay marks what it started
+    await dispatcher.flush();
+    expect(marked.flat().sort()).toEqual(['ntf_published', 'ntf_queued']); // the queued start marked its own
+    expect(client.workflow.start.mock.calls.map(([, options]) => options.workflowId)).toEqual(['ntf_published', 'ntf_queued', 'ntf_stored']);
+  });
+
+  it('on close, leaves queued starts to the relay (and says how many), waits for those in flight and records them', async () => {
+    const { start, pending, open } = gate();
+    const { dispatcher, client, marked, warnings, left } = setup(start, { maxConcurrentStarts: 2 });
+    dispatcher.startInBackground(ids(5).map((id) => dispatch(id)));
     const closed = dispatcher.close();
     open('ntf_0000');
     open('ntf_0001');
@@ -271,7 +313,11 @@ describe('NotificationDispatcher', () => {
     expect(client.workflow.start).toHaveBeenCalledTimes(2);
     expect(marked.flat()).toEqual(['ntf_0000', 'ntf_0001']);
     expect(warnings).toEqual(['shutting down: 3 workflow starts not begun, the outbox relay will start them']);
+    expect(left).toEqual([3]);
     await expect(dispatcher.dispatch([dispatch('ntf_late')])).resolves.toEqual([]);
+    dispatcher.startInBackground([dispatch('ntf_later')]);
+    expect(left).toEqual([3, 1]);
     expect(pending.size).toBe(0);
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -28,6 +28,20 @@ describe('Slots', () => {
     expect(slots.idle).toBe(true);
   });
 
+  it('begins the work before returning when a slot is free, and counts those waiting', () => {
+    const slots = new Slots(1);
+    const log: string[] = [];
+    const [a, b] = ['a', 'b'].map((name) => work(log, name));
+    void slots.run(a.run);
+    expect(log).toEqual(['a']); // no turn of the event loop in between
+    expect(slots.full).toBe(true);
+    void slots.run(b.run);
+    expect(slots.waiting).toBe(1);
+    expect(log).toEqual(['a']);
+    a.finish();
+    b.finish();
+  });
+
   it('frees the slot when the work fails', async () => {
     const slots = new Slots(1);
     await expect(slots.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

@@ -2,6 +2,7 @@ import { notificationStateQuery } from '../../../workflows';
 import { newId } from '../../../src/domain/ids';
 import { DeliveryRepository } from '../../../src/persistence/repositories/delivery.repository';
 import { waitFor } from '../../support/wait';
+import { startedWorkflow } from '../../support/workflows';
 import { storeWithoutDispatch, useTestApp } from '../../support/test-app';
 
 const WINDOW_MS = 6_000;
@@ -45,7 +46,7 @@ describe('attempts until the end of the window', () => {
 
   /** The workflow's result, its query and the database agree. */
   async function finalState(api: Awaited<ReturnType<typeof publishTo>>['api'], id: string) {
-    const handle = t.app.client.workflow.getHandle(id);
+    const handle = await startedWorkflow(t.app.client, id);
     const result = await handle.result();
     const query = await handle.query(notificationStateQuery);
     const notification = await api.request('GET', `/notifications/${id}`);

@@ -1,4 +1,5 @@
 import { waitFor } from '../../support/wait';
+import { startedWorkflow } from '../../support/workflows';
 import { storeWithoutDispatch, useTestApp } from '../../support/test-app';
 
 const WINDOW_MS = 4_500;
@@ -20,7 +21,7 @@ describe('the delivery window', () => {
       (r) => r.body.notifications.length === 1,
     );
     const id = event.body.notifications[0].id as string;
-    const outcome = await t.app.client.workflow.getHandle(id).result();
+    const outcome = await (await startedWorkflow(t.app.client, id)).result();
     expect(outcome).toEqual({ notificationId: id, status: 'expired', expiresAt: new Date(deadline).toISOString() });
 
     const notification = await api.request('GET', `/notifications/${id}`);

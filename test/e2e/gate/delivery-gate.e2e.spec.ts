@@ -1,8 +1,8 @@
-import { notificationStateQuery } from '../../../workflows';
 import type { ApiClient } from '../../support/api-client';
 import type { ReceivedRequest } from '../../support/https-receiver';
 import { useTestApp } from '../../support/test-app';
 import { waitFor } from '../../support/wait';
+import { workflowStateOf } from '../../support/workflows';
 
 /** The most requests that arrived within one calendar second (by the receiver's clock). */
 const peakPerSecond = (requests: ReceivedRequest[]) => {
@@ -131,8 +131,8 @@ describe('the delivery gate: rate limits, the circuit breaker, paced releases (i
     // Every workflow has looked at its subscription and holds.
     for (const id of await notificationsOf(api, events))
       await waitFor(
-        () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
-        (state) => state.status === 'held',
+        () => workflowStateOf(t.app.client, id),
+        (state) => state?.status === 'held',
       );
     expect(t.receiver.forPath('/herd')).toHaveLength(0);
     const resumed = await api.request('PATCH', `/webhooks/subscriptions/${body.id}`, { status: 'active', rateLimit: 20 });

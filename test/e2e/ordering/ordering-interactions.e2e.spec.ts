@@ -89,7 +89,7 @@ describe('ordered delivery: pause, expiry, recovery, ordering changed', () => {
       });
       const [notification] = stored.notifications;
       ids.push(notification.id);
-      await t.app.api.http.get(NotificationDispatcher).dispatchAndRecord([
+      t.app.api.http.get(NotificationDispatcher).startInBackground([
         {
           notificationId: notification.id,
           subscriptionId,

@@ -1,6 +1,7 @@
 import { notificationStateQuery } from '../../../workflows';
 import { type ApiClient } from '../../support/api-client';
 import { waitFor } from '../../support/wait';
+import { workflowStateOf } from '../../support/workflows';
 import { useTestApp } from '../../support/test-app';
 
 const notificationIds = async (api: ApiClient, eventIds: string[]) =>
@@ -42,8 +43,8 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     );
     for (const id of ids)
       await waitFor(
-        () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
-        (s) => s.status === 'held',
+        () => workflowStateOf(t.app.client, id),
+        (s) => s?.status === 'held',
       );
     expect(t.receiver.forPath('/paged')).toHaveLength(0);
 
@@ -73,8 +74,8 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     // Each workflow has looked at its subscription and is waiting, not retrying.
     for (const id of ids)
       await waitFor(
-        () => t.app.client.workflow.getHandle(id).query(notificationStateQuery),
-        (s) => s.status === 'held',
+        () => workflowStateOf(t.app.client, id),
+        (s) => s?.status === 'held',
       );
     const held = await api.request('GET', `/notifications/${ids[0]}`);
     expect(held.body).toMatchObject({ status: 'pending', held: 'paused', attemptCount: 0, nextAttemptAt: null });
@@ -118,8 +119,8 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
     expect(second.body.notifications).toBe(1);
     const [secondId] = await notificationIds(api, [second.body.id]);
     await waitFor(
-      () => t.app.client.workflow.getHandle(secondId).query(notificationStateQuery),
-      (s) => s.status === 'held',
+      () => workflowStateOf(t.app.client, secondId),
+      (s) => s?.status === 'held',
     );
     expect(t.receiver.forPath('/gone')).toHaveLength(1);
 
