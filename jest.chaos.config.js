@@ -15,9 +15,6 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/chaos/**/*.chaos.spec.ts'],
-      // L4 (fair share between environments) is not in the suite until it holds on a 2-core machine: CHAOS_L4=1 runs
-      // it (README, "Fair share between environments").
-      testPathIgnorePatterns: process.env.CHAOS_L4 === '1' ? ['/node_modules/'] : ['/node_modules/', '/test/chaos/fair-share\\.chaos\\.spec\\.ts$'],
     },
     // Measurements on the chaos topologies, not cases: run only by `npm run test:chaos -- --shapes`.
     { displayName: 'chaos-shapes', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/chaos/**/*.shapes.ts'] },
