@@ -157,8 +157,11 @@ export function targets(r: Results): string[] {
   const local = r.bareLocal;
   const capacityTarget = 0.9 * local.capacity.perSecond;
   const p50 = percentile(r.plude.low.received, 50);
-  const p50Target = Math.min(20, 1.5 * percentile(local.low.received, 50));
+  // Issue 23: relative to the bare first-attempt-local workflow of the same run (the absolute 20 ms and 100 ms were
+  // below what the machine allows).
+  const p50Target = 1.5 * percentile(local.low.received, 50);
   const halfP99 = percentile(r.plude.half, 99);
+  const halfP99Target = 1.2 * percentile(local.half, 99);
   const fanTarget = (1.2 * r.plude.fanOut.subscriptions * 1000) / r.plude.capacity.perSecond;
   const { live, held, binding } = r.gate;
   const runs = [live, held, binding];
@@ -186,8 +189,14 @@ export function targets(r: Results): string[] {
       r.plude.capacity.perSecond >= capacityTarget,
       pct(capacityTarget, r.plude.capacity.perSecond),
     ),
-    row('publish → receive p50, low load', `≤ 1.5 × bare local and ≤ 20 ms (${ms(p50Target)})`, ms(p50), p50 <= p50Target, pct(p50, p50Target)),
-    row('publish → receive p99, half load', '≤ 100 ms', ms(halfP99), halfP99 <= 100, pct(halfP99, 100)),
+    row('publish → receive p50, low load', `≤ 1.5 × bare first-attempt-local (${ms(p50Target)})`, ms(p50), p50 <= p50Target, pct(p50, p50Target)),
+    row(
+      'publish → receive p99, half load',
+      `≤ 1.2 × bare first-attempt-local's (${ms(halfP99Target)})`,
+      ms(halfP99),
+      halfP99 <= halfP99Target,
+      pct(halfP99, halfP99Target),
+    ),
     row('fan-out: 202', '≤ 2 s', ms(r.plude.fanOut.acceptedMs), r.plude.fanOut.acceptedMs <= 2000, pct(r.plude.fanOut.acceptedMs, 2000)),
     row(
       'fan-out: all delivered',
