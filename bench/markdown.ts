@@ -52,9 +52,18 @@ function standingInTheWay(r: Results): string[] {
   }
   if (r.plude.capacity.peakRssMb > 300) {
     notes.push(
-      `- **Memory.** ${r.plude.capacity.peakRssMb.toFixed(0)} MB, against ${local.capacity.peakRssMb.toFixed(0)} MB for the bare workflow's process: most of it is the`,
-      "  Temporal worker itself (its Rust core and the workflow thread's V8 context with the 1.6 MB bundle), which the",
-      '  bare baseline pays too.',
+      `- **Memory.** ${r.plude.capacity.peakRssMb.toFixed(0)} MB, against ${local.capacity.peakRssMb.toFixed(0)} MB for the bare workflow's process (node's default heap settings). What the`,
+      '  peak is made of, from bench/memory-probe.ts in the capacity run (2026-12-06, 66/s, peak 293 MB): 66 MB of mapped',
+      "  files (the node binary about 50, the Temporal core's native library about 15); the main thread's V8 heap, 121 MB",
+      '  (old space 90, young 15, large objects 10, code 6), of which a heap snapshot finds 75 MB live: the code and',
+      '  strings of Nest, TypeORM, Swagger, pg, the Temporal client and worker, OpenTelemetry, with no one retainer above',
+      "  3 MB; the SDK's workflow thread's V8 heap, 46 MB (young 16, old 24; 25 MB live: the workflow bundle and its",
+      "  source map, the SDK's source-map consumer's 5 MB of WebAssembly memory, the protobuf definitions); and about",
+      '  60 MB of native memory outside both heaps: the Temporal core (Rust: its gRPC connection, threads, workflow',
+      "  state), buffers and malloc's arenas over 17 threads. With node's defaults (a 4 GB heap limit) the same run",
+      '  peaked at 405–451 MB: V8 let garbage pile up to 203 MB of main heap and 82 MB of workflow thread before',
+      "  collecting, hence `npm start`'s `--max-old-space-size=512 --max-semi-space-size=8`. `MALLOC_ARENA_MAX=2` took",
+      '  10–20 MB more off in alternating runs; `npm start` does not set it (an environment variable, glibc only).',
     );
   }
   return notes.length ? ['### What stands in the way', '', ...notes, ''] : [];

@@ -8,7 +8,7 @@ import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
-import { closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation } from './measure';
+import { type Capacity, closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation } from './measure';
 import { BenchReceiver } from './receiver';
 import { type Cleanup, postgresAdminUrl, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
@@ -23,6 +23,8 @@ import { barePost, bareWorkflow, plude, type Target } from './targets';
  * backlog to be delivered;
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
+ * `npm run bench -- --capacity`: only plude-webhooks' capacity run, printed with its CPU and peak RSS (BENCH_APP_NODE_ARGS
+ * passes node options to the service, e.g. `--require ./dist-bench/bench/memory-probe.js` with MEMORY_PROBE set).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
@@ -64,9 +66,16 @@ function saturated(target: Parameters<typeof publishUnderSaturation>[0], receive
   return publishUnderSaturation(target, receiver, capacity, SATURATION_FACTOR, SATURATION_SECONDS, SATURATION_DRAIN_LIMIT);
 }
 
-/** `--saturation`: plude-webhooks' capacity (closed loop, BENCH_SECONDS), then the saturation run on the same server, printed. */
-async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
-  const saturation = await withCleanup(async (cleanup) => {
+/**
+ * plude-webhooks' capacity alone (closed loop, BENCH_SECONDS, after a warm-up) on a fresh server, printed with its CPU
+ * and peak RSS; then `after` on the same server, if given.
+ */
+async function pludeCapacity<T>(
+  cliPath: string,
+  receiver: BenchReceiver,
+  after: (target: Awaited<ReturnType<typeof plude>>, capacity: Capacity) => Promise<T>,
+): Promise<T> {
+  return withCleanup(async (cleanup) => {
     const adminUrl = await postgresAdminUrl(cleanup);
     const server = await temporalDevServer(cleanup, cliPath);
     const db = await createScratchDatabase(adminUrl, 'plude_bench');
@@ -76,9 +85,15 @@ async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise
     log('plude-webhooks (npm start): capacity');
     await lowLoad(target, receiver, 20);
     const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
-    log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s`);
-    return saturated(target, receiver, capacity.perSecond);
+    const cpu = (capacity.cpuPerDelivery.target * 1000).toFixed(2);
+    log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s, ${cpu} ms CPU per delivery (own process), peak RSS ${capacity.peakRssMb.toFixed(0)} MB`);
+    return after(target, capacity);
   });
+}
+
+/** `--saturation`: plude-webhooks' capacity, then the saturation run on the same server, printed. */
+async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  const saturation = await pludeCapacity(cliPath, receiver, (target, capacity) => saturated(target, receiver, capacity.perSecond));
   const row = (what: string, target: string, measured: string, met: boolean, short: string) =>
     `| ${what} | ${target} | ${measured} | ${met ? 'met' : `missed by ${short}`} |`;
   for (const line of [
@@ -96,9 +111,11 @@ async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
-  if (process.argv.includes('--saturation')) {
-    if (write) throw new Error('--saturation prints its figures only: BENCHMARKS.md is written by a whole run');
+  const only = ['--saturation', '--capacity'].find((flag) => process.argv.includes(flag));
+  if (only) {
+    if (write) throw new Error(`${only} prints its figures only: BENCHMARKS.md is written by a whole run`);
     try {
+      if (only === '--capacity') return void (await pludeCapacity(cliPath, receiver, async () => undefined));
       return await saturationOnly(cliPath, receiver);
     } finally {
       await receiver.stop();

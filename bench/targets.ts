@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHttpSender } from '../activities/http/sender';
 import { generateSigningSecret, webhookHeaders } from '../src/domain/signature';
@@ -57,10 +58,28 @@ interface Child {
   stop(): Promise<void>;
 }
 
-/** A built role (`dist/src/<script>.js`) in its own process; ready once `readyLine` appears on its output. */
-async function startRole(script: string, env: Record<string, string>, readyLine: string): Promise<Child> {
-  const main = path.resolve(__dirname, `../../dist/src/${script}.js`);
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean), main], {
+const ROLE_SCRIPTS = { main: 'start', api: 'start:api', worker: 'start:worker' } as const;
+
+/**
+ * The node options that package.json's script for a role starts it with (`npm start`: `node <options> dist/src/main.js`),
+ * so that the bench measures the process as `npm start` runs it.
+ */
+function nodeOptionsOf(role: keyof typeof ROLE_SCRIPTS): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = scripts[ROLE_SCRIPTS[role]].split(/\s+/);
+  const script = words.indexOf(`dist/src/${role}.js`);
+  if (words[0] !== 'node' || script < 0) throw new Error(`package.json's ${ROLE_SCRIPTS[role]} script is not \`node [options] dist/src/${role}.js\``);
+  return words.slice(1, script);
+}
+
+/**
+ * A built role (`dist/src/<role>.js`) in its own process, with the node options of its npm script and then
+ * BENCH_APP_NODE_ARGS; ready once `readyLine` appears on its output.
+ */
+async function startRole(role: keyof typeof ROLE_SCRIPTS, env: Record<string, string>, readyLine: string): Promise<Child> {
+  const main = path.resolve(__dirname, `../../dist/src/${role}.js`);
+  const nodeArgs = [...nodeOptionsOf(role), ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, ...env, HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,7 +92,7 @@ async function startRole(script: string, env: Record<string, string>, readyLine:
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    void exited.then(([code]) => reject(new Error(`${script} exited with ${code} before it was ready:\n${output}`)));
+    void exited.then(([code]) => reject(new Error(`${role} exited with ${code} before it was ready:\n${output}`)));
   });
   return {
     pid: child.pid as number,
