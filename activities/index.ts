@@ -5,11 +5,12 @@ import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
-import type { GateReason, HoldingSubscriptionStatus } from '../src/domain/statuses';
+import type { GateReason } from '../src/domain/statuses';
 import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
 import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
 import type { SendRequest } from './http/sender';
 import { inAttemptSpan } from './attempt-span';
+import { held, notPendingAnyMore } from './failures';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
@@ -55,15 +56,8 @@ interface Answer {
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-const held = (subscriptionId: string, why: HoldingSubscriptionStatus) =>
-  ApplicationFailure.create({ message: `held: subscription ${subscriptionId} is ${why}`, type: NON_RETRYABLE.held, nonRetryable: true });
-
 /** How long an attempt counts as in flight beyond its HTTP timeout (signing, recording), should its worker die. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
-
-/** Retryable: the next try loads the notification again and returns its new status without an attempt. */
-const notPendingAnyMore = (notificationId: string) =>
-  ApplicationFailure.create({ message: `notification ${notificationId} stopped being pending before its attempt started`, nonRetryable: false });
 
 const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () => undefined, gated: () => undefined, breakerChanged: () => undefined };
 
