@@ -75,5 +75,10 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The portal's one script runs in the reader's browser.
+    files: ['src/portal/assets/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
   prettier,
 );

@@ -18,12 +18,24 @@ function carriesBody(request: IncomingMessage): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0);
 }
 
+/** The integrator portal's pages (src/portal) post HTML forms, not JSON. */
+const isPortalPath = (request: Request) => request.path === '/portal' || request.path.startsWith('/portal/');
+
+/** A portal form: `application/x-www-form-urlencoded`, else 415. */
+function requireFormBody(request: Request, next: NextFunction): void {
+  const { type } = parseContentType(request.headers['content-type'] ?? '');
+  if (type !== 'application/x-www-form-urlencoded')
+    return next(new DomainError('unsupported_media_type', `the portal takes HTML forms (got ${type || 'none'})`));
+  next();
+}
+
 /**
  * Every request that carries a body must say `application/json` (any letter case, optionally `charset=utf-8`):
  * anything else is a 415, before any parser reads it. The one check for every route that takes a body.
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   if (!carriesBody(request)) return next();
+  if (isPortalPath(request)) return requireFormBody(request, next);
   const { type, parameters } = parseContentType(request.headers['content-type'] ?? '');
   if (type !== 'application/json') return next(new DomainError('unsupported_media_type', `${JSON_ONLY} (got ${type || 'none'})`));
   const charset = parameters.charset?.toLowerCase();

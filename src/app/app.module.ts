@@ -5,6 +5,7 @@ import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OperationalWebhookModule } from '../operational-webhook/operational-webhook.module';
+import { PortalModule } from '../portal/portal.module';
 import { PurgeModule } from '../purge/purge.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
@@ -30,6 +31,7 @@ export class AppModule {
         RecoveriesModule,
         OperationalWebhookModule,
         PurgeModule,
+        PortalModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { urlencoded } from 'express';
 import type { Metrics } from '../observability/metrics';
 import { ObservabilityModule } from '../observability/observability.module';
 import type { ReadinessCheck } from '../observability/readiness';
@@ -45,6 +46,8 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<NestExpressAppli
   // In this order: an ID and a log line for every request (in createApp), 415 for bodies that are not JSON, then the parser.
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '1mb', verify: verifyJsonBody });
+  // The portal's forms (src/portal): small, flat, UTF-8.
+  app.use('/portal', urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.useGlobalPipes(new RequestValidationPipe());
   serveApiDocs(app);
   return app;

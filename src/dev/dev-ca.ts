@@ -152,7 +152,7 @@ async function generateCa(): Promise<{ cert: string; key: string }> {
       new BasicConstraintsExtension(true, 0, true),
       new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
       await SubjectKeyIdentifierExtension.create(keys.publicKey),
-      new Extension(NAME_CONSTRAINTS_OID, true, localhostNameConstraints()),
+      new Extension(NAME_CONSTRAINTS_OID, true, new Uint8Array(localhostNameConstraints())),
     ],
   });
   return { cert: cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Prefixed, time-sortable IDs: `${kind}_` + 26-char Crockford base32 ULID. */
-export type IdKind = 'evt' | 'sub' | 'ntf' | 'att' | 'tok' | 'key' | 'req' | 'rcv';
+export type IdKind = 'evt' | 'sub' | 'ntf' | 'att' | 'tok' | 'key' | 'req' | 'rcv' | 'pss';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MAX_TIME = 2 ** 48 - 1;

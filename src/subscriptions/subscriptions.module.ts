@@ -20,5 +20,6 @@ import { SubscriptionsService } from './subscriptions.service';
     subscriptionRepositoryProvider,
     ...provideRepositories(NotificationRepository, EnvironmentRepository),
   ],
+  exports: [SubscriptionsService],
 })
 export class SubscriptionsModule {}

@@ -1,3 +1,4 @@
+import { asBody } from '../support/api-client';
 import { promises as dns } from 'node:dns';
 import { hostname } from 'node:os';
 import fc from 'fast-check';
@@ -23,7 +24,7 @@ describe('hostile input', () => {
   /** Sends as given; fails on a 5xx or a 4xx without a message; the status. */
   async function send(method: string, path: string, headerValues: Record<string, string | undefined>, body?: string | Uint8Array, api = 0) {
     const defined = Object.fromEntries(Object.entries(headerValues).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    const response = await fetch(`${chaos.topology.apis[api % chaos.topology.apis.length].url}${path}`, { method, headers: defined, body });
+    const response = await fetch(`${chaos.topology.apis[api % chaos.topology.apis.length].url}${path}`, { method, headers: defined, body: asBody(body) });
     const text = await response.text();
     const context = `${method} ${path} ${JSON.stringify(defined)} body=${JSON.stringify(typeof body === 'string' ? body.slice(0, 200) : body)}`;
     if (response.status >= 500) throw new Error(`answered ${response.status} ${text} to ${context}`);

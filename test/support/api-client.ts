@@ -44,7 +44,7 @@ export class ApiClient {
     if (this.auth.token !== undefined) all.authorization = `Bearer ${this.auth.token}`;
     if (this.auth.environment !== undefined) all['x-environment'] = this.auth.environment;
     if (this.auth.version !== undefined) all['x-version'] = this.auth.version;
-    const response = await fetch(this.urlOf(path), { method, headers: all, body });
+    const response = await fetch(this.urlOf(path), { method, headers: all, body: asBody(body) });
     return { status: response.status, text: await response.text(), headers: response.headers };
   }
 
@@ -56,3 +56,10 @@ export class ApiClient {
     return this.request('POST', '/events', { type, data }, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
   }
 }
+
+/**
+ * A request body as fetch's types take it: a byte array is copied into one that owns a plain ArrayBuffer (the DOM's
+ * BodyInit, which the portal's Preact types bring in, does not take a view of a SharedArrayBuffer).
+ */
+export const asBody = (body: string | Uint8Array | undefined): string | Uint8Array<ArrayBuffer> | undefined =>
+  body === undefined || typeof body === 'string' ? body : new Uint8Array(body);

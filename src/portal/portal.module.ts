@@ -1,0 +1,35 @@
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { Config } from '../config/config';
+import { CONFIG } from '../config/injection';
+import { provideRepositories } from '../persistence/nest-providers';
+import { PortalSessionRepository } from '../persistence/repositories/portal-session.repository';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { PortalAssetsController } from './portal-assets.controller';
+import { PortalEntryController } from './portal-entry.controller';
+import { PortalHeadersMiddleware } from './portal-headers.middleware';
+import { PortalLinksController } from './portal-links.controller';
+import { PortalSessionGuard } from './portal-session.guard';
+import { PortalSessionsService } from './portal-sessions.service';
+import { PORTAL_SETTINGS, portalSettings } from './portal-settings';
+import { PortalSubscriptionsController } from './subscriptions/portal-subscriptions.controller';
+
+/**
+ * The integrator portal (issue 25): server-rendered pages under /portal, answered by the API's own services, in a
+ * session opened by a one-time link.
+ */
+@Module({
+  imports: [AuthModule, SubscriptionsModule],
+  controllers: [PortalLinksController, PortalAssetsController, PortalEntryController, PortalSubscriptionsController],
+  providers: [
+    PortalSessionsService,
+    PortalSessionGuard,
+    { provide: PORTAL_SETTINGS, useFactory: (config: Config) => portalSettings(config), inject: [CONFIG] },
+    ...provideRepositories(PortalSessionRepository),
+  ],
+})
+export class PortalModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(PortalHeadersMiddleware).forRoutes('portal', 'portal/{*path}');
+  }
+}

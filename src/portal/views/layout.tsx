@@ -1,0 +1,82 @@
+import type { ComponentChildren } from 'preact';
+import { CSRF_FIELD } from '../portal-session.guard';
+import type { PortalSession } from '../portal-sessions.service';
+
+/** The portal's sections, in the order the navigation shows them. */
+export const SECTIONS = [
+  { key: 'subscriptions', label: 'Subscriptions', href: '/portal/subscriptions' },
+  { key: 'catalog', label: 'Event catalog', href: '/portal/catalog' },
+  { key: 'notifications', label: 'Notifications', href: '/portal/notifications' },
+] as const;
+export type Section = (typeof SECTIONS)[number]['key'];
+
+export interface LayoutProps {
+  title: string;
+  /** Absent on the pages before sign-in. */
+  session?: PortalSession;
+  current?: Section;
+  /** A page that follows work in progress reloads itself every this many seconds (no script needed). */
+  refreshSeconds?: number;
+  children: ComponentChildren;
+}
+
+/** The hidden field that proves a form came from this session's pages. */
+export const CsrfField = ({ session }: { session: PortalSession }) => <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} />;
+
+/** A button that POSTs to `action` (with the session's CSRF token): every change in the portal is one. */
+export function PostButton(props: { session: PortalSession; action: string; label: string; danger?: boolean; fields?: Record<string, string> }) {
+  return (
+    <form method="post" action={props.action} class="inline">
+      <CsrfField session={props.session} />
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} key={name} />
+      ))}
+      <button type="submit" class={props.danger ? 'danger' : undefined}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+/** Every page: a skip link, the environment's header and navigation, and the page's main content. */
+export function Layout({ title, session, current, refreshSeconds, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+        <title>{`${title} · Webhooks`}</title>
+        <link rel="stylesheet" href="/portal/assets/portal.css" />
+        <script src="/portal/assets/portal.js" defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <span class="brand">Webhooks</span>
+          {session && (
+            <nav aria-label="Portal">
+              <ul>
+                {SECTIONS.map((section) => (
+                  <li key={section.key}>
+                    <a href={section.href} aria-current={section.key === current ? 'page' : undefined}>
+                      {section.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {session && <PostButton session={session} action="/portal/sign-out" label="Sign out" />}
+        </header>
+        <main id="main" tabIndex={-1}>
+          <h1>{title}</h1>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
