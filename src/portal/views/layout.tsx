@@ -17,6 +17,8 @@ export interface LayoutProps {
   current?: Section;
   /** A page that follows work in progress reloads itself every this many seconds (no script needed). */
   refreshSeconds?: number;
+  /** Where that refresh goes: the page itself unless given. */
+  refreshTo?: string;
   children: ComponentChildren;
 }
 
@@ -39,14 +41,14 @@ export function PostButton(props: { session: PortalSession; action: string; labe
 }
 
 /** Every page: a skip link, the environment's header and navigation, and the page's main content. */
-export function Layout({ title, session, current, refreshSeconds, children }: LayoutProps) {
+export function Layout({ title, session, current, refreshSeconds, refreshTo, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={refreshTo ? `${refreshSeconds}; url=${refreshTo}` : String(refreshSeconds)} />}
         <title>{`${title} · Webhooks`}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
         <script src="/portal/assets/portal.js" defer />
