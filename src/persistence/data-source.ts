@@ -24,6 +24,7 @@ import { OperationalWebhooks1765200000000 } from './migrations/1765200000000-ope
 import { DataLifecycle1765300000000 } from './migrations/1765300000000-data-lifecycle';
 import { OrderedDelivery1765400000000 } from './migrations/1765400000000-ordered-delivery';
 import { EventTraceId1765500000000 } from './migrations/1765500000000-event-trace-id';
+import { NotificationLists1765610000000 } from './migrations/1765610000000-notification-lists';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   DataLifecycle1765300000000,
   OrderedDelivery1765400000000,
   EventTraceId1765500000000,
+  NotificationLists1765610000000,
 ];
 
 export interface DatabaseOptions {
