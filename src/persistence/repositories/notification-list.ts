@@ -1,6 +1,6 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { NotificationStatus } from '../../domain/statuses';
-import { EventEntity, NotificationEntity } from '../entities';
+import { NotificationEntity } from '../entities';
 
 /** What GET /notifications filters on: each one optional; an environment's notifications only, always. */
 export interface NotificationListFilter {
@@ -21,8 +21,8 @@ export interface ListedNotification {
 /**
  * A page of an environment's notifications, newest first (IDs are time-sortable), before the cursor `before` (the
  * last ID of the previous page). Each filter has an index that ends with the ID (migration 1765610000000), so that
- * the page is a range of one index read backwards, whichever filters are given; the event is joined by its key for
- * the page's rows only.
+ * the page is read from an index whichever filters are given: a range read backwards, or for two or three filters
+ * the intersection of two (a bitmap), sorted. The query reads notifications alone; their events are read by key.
  */
 export function notificationListQuery(
   db: DataSource,
@@ -31,13 +31,7 @@ export function notificationListQuery(
   limit: number,
   before?: string,
 ): SelectQueryBuilder<NotificationEntity> {
-  const query = db
-    .getRepository(NotificationEntity)
-    .createQueryBuilder('n')
-    .innerJoin(EventEntity, 'e', 'e.id = n.eventId')
-    .addSelect('COALESCE(n.event_type, e.type)', 'listed_event_type')
-    .addSelect('e.test', 'listed_test')
-    .where('n.environmentId = :environmentId', { environmentId });
+  const query = db.getRepository(NotificationEntity).createQueryBuilder('n').where('n.environmentId = :environmentId', { environmentId });
   if (filter.status !== undefined) query.andWhere('n.status = :status', { status: filter.status });
   if (filter.eventType !== undefined) query.andWhere('n.eventType = :eventType', { eventType: filter.eventType });
   if (filter.subscriptionId !== undefined) query.andWhere('n.subscriptionId = :subscriptionId', { subscriptionId: filter.subscriptionId });
@@ -45,6 +39,7 @@ export function notificationListQuery(
   return query.orderBy('n.id', 'DESC').limit(limit);
 }
 
+/** The page (notificationListQuery), then what the list shows of its events, by their primary key. */
 export async function listNotifications(
   db: DataSource,
   environmentId: string,
@@ -52,14 +47,14 @@ export async function listNotifications(
   limit: number,
   before?: string,
 ): Promise<ListedNotification[]> {
-  const { entities, raw } = await notificationListQuery(db, environmentId, filter, limit, before).getRawAndEntities<{
-    n_id: string;
-    listed_event_type: string;
-    listed_test: boolean;
-  }>();
-  const byId = new Map(raw.map((row) => [row.n_id, row]));
-  return entities.map((notification) => {
-    const row = byId.get(notification.id);
-    return { notification, eventType: row?.listed_event_type ?? notification.eventType ?? '', test: row?.listed_test ?? false };
+  const notifications = await notificationListQuery(db, environmentId, filter, limit, before).getMany();
+  if (notifications.length === 0) return [];
+  const events = await db.query<{ id: string; type: string; test: boolean }[]>(`SELECT id, type, test FROM events WHERE id = ANY ($1::text[])`, [
+    [...new Set(notifications.map((n) => n.eventId))],
+  ]);
+  const byId = new Map(events.map((event) => [event.id, event]));
+  return notifications.map((notification) => {
+    const event = byId.get(notification.eventId);
+    return { notification, eventType: notification.eventType ?? event?.type ?? '', test: event?.test ?? false };
   });
 }
