@@ -13,13 +13,7 @@ import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { Metrics } from '../observability/metrics';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
-import {
-  AFTER_MESSAGE,
-  type ListNotificationsQuery,
-  NOTIFICATION_LIST_DEFAULT,
-  NotificationListPage,
-  SUBSCRIPTION_ID_MESSAGE,
-} from './notification-list.dto';
+import { AFTER_MESSAGE, type ListNotificationsQuery, NOTIFICATION_LIST_DEFAULT, NotificationListPage, SUBSCRIPTION_ID_MESSAGE } from './notification-list.dto';
 
 @Injectable()
 export class NotificationsService {

@@ -218,13 +218,16 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
 
   subscriptions
     .command('test <id> <type>')
-    .description("send a test event of a type to this subscription alone, its POST marked webhook-test: true (POST /webhooks/subscriptions/:id/test)")
+    .description('send a test event of a type to this subscription alone, its POST marked webhook-test: true (POST /webhooks/subscriptions/:id/test)')
     .option('--data <json>', "the event's data: a JSON object, or @file.json (the type's example in the catalog by default)")
     .action(
       action<[string, string], { data?: string }>(context, async ({ client, out, options }, id, type) => {
         const data = options.data === undefined ? '' : `,"data":${jsonOption('--data', options.data)}`;
         const sent = await client.api<TestEventView>('POST', `${path(id)}/test`, { jsonText: `{"type":${JSON.stringify(type)}${data}}` });
-        out.result(sent, () => [`test event ${sent.eventId} (${sent.type}) sent to ${sent.subscriptionId}`, `follow it: plude notifications get ${sent.notificationId}`]);
+        out.result(sent, () => [
+          `test event ${sent.eventId} (${sent.type}) sent to ${sent.subscriptionId}`,
+          `follow it: plude notifications get ${sent.notificationId}`,
+        ]);
       }),
     );
 

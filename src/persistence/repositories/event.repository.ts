@@ -68,7 +68,8 @@ interface EventRow {
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.trace_id, e.test, e.created_at, e.erased_at, e.data::text AS data_json';
+const EVENT_COLUMNS =
+  'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.trace_id, e.test, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
