@@ -17,7 +17,6 @@ import type { ClientInterceptors } from '@temporalio/client';
 import type { WorkerInterceptors } from '@temporalio/worker';
 import { activeTraceFields, TRACING_WORKFLOW_MODULES } from './trace-context';
 
-
 /** What a process with tracing on adds to its Temporal client and worker, and how it flushes its spans at the end. */
 export interface Tracing {
   provider: NodeTracerProvider;
@@ -61,7 +60,6 @@ export function startTracing(settings: Config['tracing'], options: { exporter?: 
   };
 }
 
-
 /**
  * The SDK logs an activity's end ("Activity completed", "Activity failed") after the interceptors' span has ended:
  * inside the span (this interceptor runs within OpenTelemetry's), the attempt's trace and span are kept, and every
@@ -81,4 +79,3 @@ const attemptLogTrace: ActivityInterceptorsFactory = () => {
     },
   };
 };
-

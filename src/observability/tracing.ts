@@ -17,4 +17,3 @@ export async function setupTracing(settings: Config['tracing'], options: { expor
   const { startTracing } = await import('./tracing-sdk');
   return startTracing(settings, options);
 }
-
