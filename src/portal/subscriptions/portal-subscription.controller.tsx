@@ -74,7 +74,10 @@ export class PortalSubscriptionController {
   async remove(@Session() session: PortalSession, @Param('id') id: string, @Body() body: FormBody, @Res() response: Response): Promise<void> {
     if (textField(body, 'confirmed') !== 'yes') {
       const subscription = await this.subscriptions.get(session.environmentId, id);
-      response.status(200).type('html').send(renderPage(<DeleteSubscriptionPage session={session} subscription={subscription} />));
+      response
+        .status(200)
+        .type('html')
+        .send(renderPage(<DeleteSubscriptionPage session={session} subscription={subscription} />));
       return;
     }
     await this.subscriptions.remove(session.environmentId, id);

@@ -106,7 +106,13 @@ describe('the portal: subscriptions', () => {
     expect(refused.html).toContain('name="otherEventTypes" value="invoice.*"');
 
     const url = t.receiver.url('/portal-edit-b');
-    const saved = await reader.post(`/portal/subscriptions/${id}`, { url, otherEventTypes: 'invoice.*, order.shipped', rateLimit: '2.5', maxInFlight: '3', ordering: 'key' });
+    const saved = await reader.post(`/portal/subscriptions/${id}`, {
+      url,
+      otherEventTypes: 'invoice.*, order.shipped',
+      rateLimit: '2.5',
+      maxInFlight: '3',
+      ordering: 'key',
+    });
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`/portal/subscriptions/${id}?done=saved`);
     const viewed = await api.request('GET', `/webhooks/subscriptions/${id}`);
@@ -159,7 +165,9 @@ describe('the portal: subscriptions', () => {
     const url = t.receiver.url('/portal-delete');
     const id = await create(reader, { url });
     const page = await reader.get(`/portal/subscriptions/${id}`);
-    expect(page.html).toMatch(new RegExp(`<form method="post" action="/portal/subscriptions/${id}/delete" class="inline" data-confirm="Delete the subscription to [^"]+">`));
+    expect(page.html).toMatch(
+      new RegExp(`<form method="post" action="/portal/subscriptions/${id}/delete" class="inline" data-confirm="Delete the subscription to [^"]+">`),
+    );
 
     const asked = await reader.post(`/portal/subscriptions/${id}/delete`);
     expect(asked.status).toBe(200);
