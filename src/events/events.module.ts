@@ -14,5 +14,6 @@ import { EventsService } from './events.service';
   imports: [AuthModule, EventTypesModule],
   controllers: [EventsController, EventErasureController],
   providers: [EventsService, EventErasureService, ...provideRepositories(EventRepository, NotificationRepository, EventErasureRepository)],
+  exports: [EventsService],
 })
 export class EventsModule {}

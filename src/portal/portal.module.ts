@@ -4,6 +4,9 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/injection';
 import { provideRepositories } from '../persistence/nest-providers';
 import { PortalSessionRepository } from '../persistence/repositories/portal-session.repository';
+import { EventsModule } from '../events/events.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PortalAssetsController } from './portal-assets.controller';
 import { PortalEntryController } from './portal-entry.controller';
@@ -13,17 +16,28 @@ import { PortalSessionGuard } from './portal-session.guard';
 import { PortalSessionsService } from './portal-sessions.service';
 import { PORTAL_SETTINGS, portalSettings } from './portal-settings';
 import { PortalSubscriptionsController } from './subscriptions/portal-subscriptions.controller';
+import { NotificationViews } from './notifications/notification-views.service';
+import { PortalNotificationsController } from './notifications/portal-notifications.controller';
+import { PortalRecoveriesController } from './recoveries/portal-recoveries.controller';
 
 /**
  * The integrator portal (issue 25): server-rendered pages under /portal, answered by the API's own services, in a
  * session opened by a one-time link.
  */
 @Module({
-  imports: [AuthModule, SubscriptionsModule],
-  controllers: [PortalLinksController, PortalAssetsController, PortalEntryController, PortalSubscriptionsController],
+  imports: [AuthModule, SubscriptionsModule, NotificationsModule, EventsModule, RecoveriesModule],
+  controllers: [
+    PortalLinksController,
+    PortalAssetsController,
+    PortalEntryController,
+    PortalSubscriptionsController,
+    PortalNotificationsController,
+    PortalRecoveriesController,
+  ],
   providers: [
     PortalSessionsService,
     PortalSessionGuard,
+    NotificationViews,
     { provide: PORTAL_SETTINGS, useFactory: (config: Config) => portalSettings(config), inject: [CONFIG] },
     ...provideRepositories(PortalSessionRepository),
   ],
