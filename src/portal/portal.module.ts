@@ -5,6 +5,7 @@ import { CONFIG } from '../config/injection';
 import { provideRepositories } from '../persistence/nest-providers';
 import { PortalSessionRepository } from '../persistence/repositories/portal-session.repository';
 import { EventsModule } from '../events/events.module';
+import { EventTypesModule } from '../event-types/event-types.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
@@ -16,7 +17,9 @@ import { PortalSessionGuard } from './portal-session.guard';
 import { PortalSessionsService } from './portal-sessions.service';
 import { PORTAL_SETTINGS, portalSettings } from './portal-settings';
 import { PortalSubscriptionsController } from './subscriptions/portal-subscriptions.controller';
+import { NotificationListViews } from './notifications/notification-list-views.service';
 import { NotificationViews } from './notifications/notification-views.service';
+import { PortalNotificationListController } from './notifications/portal-notification-list.controller';
 import { PortalNotificationsController } from './notifications/portal-notifications.controller';
 import { PortalRecoveriesController } from './recoveries/portal-recoveries.controller';
 
@@ -25,12 +28,13 @@ import { PortalRecoveriesController } from './recoveries/portal-recoveries.contr
  * session opened by a one-time link.
  */
 @Module({
-  imports: [AuthModule, SubscriptionsModule, NotificationsModule, EventsModule, RecoveriesModule],
+  imports: [AuthModule, SubscriptionsModule, NotificationsModule, EventsModule, EventTypesModule, RecoveriesModule],
   controllers: [
     PortalLinksController,
     PortalAssetsController,
     PortalEntryController,
     PortalSubscriptionsController,
+    PortalNotificationListController,
     PortalNotificationsController,
     PortalRecoveriesController,
   ],
@@ -38,6 +42,7 @@ import { PortalRecoveriesController } from './recoveries/portal-recoveries.contr
     PortalSessionsService,
     PortalSessionGuard,
     NotificationViews,
+    NotificationListViews,
     { provide: PORTAL_SETTINGS, useFactory: (config: Config) => portalSettings(config), inject: [CONFIG] },
     ...provideRepositories(PortalSessionRepository),
   ],

@@ -72,6 +72,7 @@ export function NotificationPage({ session, notification, event, subscription, n
         <dt>Event type</dt>
         <dd>
           <code>{event.type}</code>
+          {notification.test && <span class="badge">test</span>}
         </dd>
         <dt>Subscription</dt>
         <dd>

@@ -14,6 +14,7 @@ import { NotificationViews } from './notification-views.service';
 /** What `?done=` says on the page a change redirects to: fixed sentences, never the query's text. */
 const NOTICES: Record<string, string> = {
   redelivered: 'Redelivery started: its attempts appear below as they are made.',
+  'test-sent': 'Test event sent: its attempts appear below as they are made.',
 };
 
 @ApiExcludeController()
