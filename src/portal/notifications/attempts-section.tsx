@@ -1,22 +1,32 @@
 import type { AttemptResponse } from '../../notifications/notification.dto';
 import { Time } from '../views/time';
 
+/** The notification whose attempts these are. */
+export interface AttemptsOf {
+  id: string;
+  test: boolean;
+  attempts: AttemptResponse[];
+}
+
 /**
  * The headers an attempt's POST carried, as far as its record tells them: webhook-id is the notification's ID and
- * webhook-timestamp the attempt's start in seconds (activities/index.ts signs with both); the signature itself is not
- * recorded with the attempt.
+ * webhook-timestamp the attempt's start in seconds (activities/index.ts signs with both, src/domain/signature.ts
+ * webhookHeaders), and a test event's carries webhook-test; the signature itself is not recorded with the attempt.
  */
-function RequestHeaders({ notificationId, attempt }: { notificationId: string; attempt: AttemptResponse }) {
-  const timestamp = Math.floor(Date.parse(attempt.startedAt) / 1000);
-  return (
-    <pre aria-label={`Request headers of attempt ${attempt.number}`}>
-      {`POST ${attempt.url}\ncontent-type: application/json\nwebhook-id: ${notificationId}\nwebhook-timestamp: ${timestamp}\nwebhook-signature: (not recorded with the attempt)`}
-    </pre>
-  );
+function RequestHeaders({ notification, attempt }: { notification: AttemptsOf; attempt: AttemptResponse }) {
+  const lines = [
+    `POST ${attempt.url}`,
+    'content-type: application/json',
+    `webhook-id: ${notification.id}`,
+    `webhook-timestamp: ${Math.floor(Date.parse(attempt.startedAt) / 1000)}`,
+    'webhook-signature: (not recorded with the attempt)',
+    ...(notification.test ? ['webhook-test: true'] : []),
+  ];
+  return <pre aria-label={`Request headers of attempt ${attempt.number}`}>{lines.join('\n')}</pre>;
 }
 
 /** One attempt: when, how long, what was sent and what came back. */
-function Attempt({ notificationId, attempt }: { notificationId: string; attempt: AttemptResponse }) {
+function Attempt({ notification, attempt }: { notification: AttemptsOf; attempt: AttemptResponse }) {
   const outcome = attempt.succeeded ? 'succeeded' : 'failed';
   return (
     <section aria-labelledby={`attempt-${attempt.number}`}>
@@ -51,7 +61,7 @@ function Attempt({ notificationId, attempt }: { notificationId: string; attempt:
         </dd>
       </dl>
       <h4>Request headers</h4>
-      <RequestHeaders notificationId={notificationId} attempt={attempt} />
+      <RequestHeaders notification={notification} attempt={attempt} />
       <h4>Response body (excerpt)</h4>
       {attempt.responseBody === null || attempt.responseBody === '' ? <p class="hint">No body.</p> : <pre>{attempt.responseBody}</pre>}
     </section>
@@ -59,14 +69,15 @@ function Attempt({ notificationId, attempt }: { notificationId: string; attempt:
 }
 
 /** A notification's attempts, last first: the one a reader comes for. */
-export function AttemptsSection({ notificationId, attempts }: { notificationId: string; attempts: AttemptResponse[] }) {
+export function AttemptsSection({ notification }: { notification: AttemptsOf }) {
+  const { attempts } = notification;
   return (
     <section aria-labelledby="attempts">
       <h2 id="attempts">Attempts ({attempts.length})</h2>
       {attempts.length === 0 ? (
         <p>No attempt yet.</p>
       ) : (
-        [...attempts].reverse().map((attempt) => <Attempt key={attempt.number} notificationId={notificationId} attempt={attempt} />)
+        [...attempts].reverse().map((attempt) => <Attempt key={attempt.number} notification={notification} attempt={attempt} />)
       )}
     </section>
   );

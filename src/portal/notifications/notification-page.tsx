@@ -116,7 +116,7 @@ export function NotificationPage({ session, notification, event, subscription, n
         </p>
       )}
       <pre aria-labelledby="event-data">{event.prettyData}</pre>
-      <AttemptsSection notificationId={notification.id} attempts={notification.attempts} />
+      <AttemptsSection notification={notification} />
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import { declareType, typePrefix } from '../../support/catalog';
 import { publishDelivered } from '../../support/deliveries';
 import { signedInReader, type PortalReader } from '../../support/portal';
 import { storeWithoutDispatch, useTestApp } from '../../support/test-app';
+import { waitFor } from '../../support/wait';
 
 /** The notifications a list page shows, in its order. */
 const rowsOf = (html: string) => [...html.matchAll(/<a href="\/portal\/notifications\/(ntf_\w+)">/g)].map((match) => match[1]);
@@ -106,8 +107,15 @@ describe('the portal: the notifications list and test events', () => {
     expect(post.headers['webhook-test']).toBe('true');
     expect(JSON.parse(post.body).data).toEqual(example);
 
-    const page = await reader.get(location);
+    const page = await waitFor(
+      () => reader.get(location),
+      (answer) => answer.html.includes('Attempt 1'),
+      { what: 'the test notification’s attempt on its page' },
+    );
     expect(page.html).toContain('Test event sent');
+    expect(page.html).toContain(
+      `webhook-timestamp: ${post.headers['webhook-timestamp']}\nwebhook-signature: (not recorded with the attempt)\nwebhook-test: true`,
+    );
     expect(page.html).toContain(`<code>${created}</code><span class="badge">test</span>`);
     const listed = await reader.get('/portal/notifications');
     expect(rowsOf(listed.html)).toEqual([notificationId]);
