@@ -172,6 +172,13 @@ export const ScopeDocs = (scopes: readonly string[]) =>
 export const CatalogRouteDocs = (tag: string) =>
   applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['catalog']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
 
+/**
+ * The OpenAPI side of an environment's portal links (src/auth/routes.ts): the admin token, or a service token with
+ * `portal` that may use the route's environment.
+ */
+export const PortalLinkRouteDocs = (tag: string) =>
+  applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['portal']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
+
 /** The OpenAPI side of erasing an event's data (src/auth/routes.ts): a token with `publish`, or the admin token. */
 export const EraserRouteDocs = (tag: string) => applyDecorators(ApiTokenRouteDocs(tag), ApiSecurity(ADMIN_TOKEN));
 
