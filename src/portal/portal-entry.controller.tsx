@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../domain/errors';
 import { clearSessionCookie, setSessionCookie } from './portal-cookie';
-import { PortalErrorFilter } from './portal-error.filter';
+import { PortalErrorFilter, SESSION_ENDED } from './portal-error.filter';
 import { PortalSessionGuard, Session } from './portal-session.guard';
 import { type PortalSession, PortalSessionsService } from './portal-sessions.service';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
@@ -28,8 +28,8 @@ export class PortalEntryController {
   }
 
   @Get('sign-in')
-  signIn(): string {
-    return renderPage(<SignInPage />);
+  signIn(@Query('ended') ended: unknown): string {
+    return renderPage(<SignInPage notice={ended === undefined ? undefined : SESSION_ENDED} />);
   }
 
   /**

@@ -4,9 +4,14 @@ import { Layout } from './layout';
 export const TOKEN_FIELD = 'token';
 
 /** Where a reader without a session lands: the link's way in, or the form that takes the integrator's own API token. */
-export function SignInPage({ error }: { error?: string }) {
+export function SignInPage({ error, notice }: { error?: string; notice?: string }) {
   return (
     <Layout title="Sign in">
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
       <p>Open the portal with the link the platform gave you (each link works once), or sign in with your environment’s API token.</p>
       <form method="post" action="/portal/sign-in" class="stack">
         <label for="token">API token</label>
