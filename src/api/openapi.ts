@@ -200,7 +200,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         scheme: 'bearer',
         description:
           'An API token (`pwh_…`), with X-environment naming the environment: an environment’s token (the integrator’s; ' +
-          'scopes subscriptions and, if issued so, publish) or a service token (the platform’s; publish and catalog, in ' +
+          'scopes subscriptions and, if issued so, publish) or a service token (the platform’s; publish, catalog and portal, in ' +
           'the environments it lists). Each route states the scopes it accepts, any one of them, as its security requirements.',
       },
       API_TOKEN,
