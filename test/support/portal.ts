@@ -57,8 +57,8 @@ export class PortalReader {
 }
 
 /** A one-time link into `environmentId`'s portal, from the admin API. */
-export async function portalLink(app: TestApp, environmentId: string, ttl?: string): Promise<{ url: string; expiresAt: string }> {
-  const answer = await app.admin.request<{ url: string; expiresAt: string }>(
+export async function portalLink(app: TestApp, environmentId: string, ttl?: string): Promise<{ id: string; url: string; expiresAt: string }> {
+  const answer = await app.admin.request<{ id: string; url: string; expiresAt: string }>(
     'POST',
     `/admin/environments/${environmentId}/portal-sessions`,
     ttl ? { ttl } : {},

@@ -149,11 +149,19 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', `/admin/environments/${created}/portal-sessions`, { ttl: '5m' }));
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', `/admin/environments/${created}/portal-sessions`, { ttl: '25h' })); // 400
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', '/admin/environments/nowhere/portal-sessions', {})); // 404
-    const portalLink = await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', `/admin/environments/${created}/portal-sessions`, {}));
+    const portalLink = await check(
+      'POST',
+      '/admin/environments/{id}/portal-sessions',
+      admin.request('POST', `/admin/environments/${created}/portal-sessions`, {}),
+    );
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.as({ token }).request('POST', `/admin/environments/${created}/portal-sessions`, {})); // 403
     const oneSession = `/admin/environments/${created}/portal-sessions/${portalLink.body.id}`;
     await check('DELETE', '/admin/environments/{id}/portal-sessions/{sessionId}', admin.request('DELETE', oneSession));
-    await check('DELETE', '/admin/environments/{id}/portal-sessions/{sessionId}', admin.request('DELETE', `/admin/environments/${created}/portal-sessions/pss_nothing`)); // 404
+    await check(
+      'DELETE',
+      '/admin/environments/{id}/portal-sessions/{sessionId}',
+      admin.request('DELETE', `/admin/environments/${created}/portal-sessions/pss_nothing`),
+    ); // 404
     await check('DELETE', '/admin/environments/{id}/portal-sessions', admin.request('DELETE', `/admin/environments/${created}/portal-sessions`));
     await check('DELETE', '/admin/environments/{id}/portal-sessions', admin.request('DELETE', '/admin/environments/nowhere/portal-sessions')); // 404
     const branding = { displayName: 'OpenAPI', accentColor: '#0A7D52', logoUrl: 'https://cdn.example.com/logo.svg' };

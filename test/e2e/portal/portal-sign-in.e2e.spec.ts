@@ -58,7 +58,13 @@ describe('the portal: signing in by pasting an API token', () => {
 
   it('refuses a sign-in posted from another origin (login CSRF), with a page', async () => {
     const a = await t.app.newEnvironment();
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    const crossOrigin: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of crossOrigin) {
       const reader = new PortalReader(t.app.api.url);
       const answer = await reader.signIn(a.token, headers);
       expect([headers, answer.status]).toEqual([headers, 403]);
