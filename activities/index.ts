@@ -164,7 +164,7 @@ export function createActivities({
     const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
     const body = renderNotificationBody(delivery.event);
     const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
-    const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets });
+    const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets, test: delivery.event.test });
     let answer: Answer;
     try {
       // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.

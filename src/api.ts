@@ -24,7 +24,7 @@ async function main(closers: Closers): Promise<void> {
     (line) => log.info(line),
   );
   if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the admin API refuses every request');
-  const tracing = setupTracing(config.tracing);
+  const tracing = await setupTracing(config.tracing);
   if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());

@@ -37,7 +37,7 @@ async function main(closers: Closers): Promise<void> {
   // Name-constrained to localhost and loopback addresses: trusted only for environments that allow private targets.
   config = { ...config, delivery: { ...config.delivery, privateTargetCaFiles: [devCa.certFile] } };
 
-  const tracing = setupTracing(config.tracing);
+  const tracing = await setupTracing(config.tracing);
   if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const infrastructure = await startInfrastructure(config, log, (line) => main.debug(line));
   closers.add(() => infrastructure.stop());

@@ -30,7 +30,7 @@ async function main(closers: Closers): Promise<void> {
     () => closers.closeAll((line) => log.info(line)),
     (line) => log.info(line),
   );
-  const tracing = setupTracing(config.tracing);
+  const tracing = await setupTracing(config.tracing);
   if (tracing) closers.add(() => tracing.shutdown()); // last: the spans of everything else's shutdown are exported
   const db = await openDatabase(databaseUrl, keyRing, { logger: logger.child({ context: 'database' }) });
   closers.add(() => db.destroy());

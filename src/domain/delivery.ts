@@ -42,7 +42,8 @@ export interface DeliveryContext {
   gate: GateState;
   /** An ordered notification that is not its key's head yet: the head it waits for (null: its turn, or unordered). */
   waitsFor?: TurnWait | null;
-  event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string };
+  /** `test`: a test event (POST /webhooks/subscriptions/:id/test), sent with `webhook-test: true`. */
+  event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string; test?: boolean };
 }
 
 export interface AttemptRecord {

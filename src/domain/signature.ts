@@ -25,11 +25,16 @@ export function signatureHeader(secrets: string[], msgId: string, timestampSecon
   return secrets.map((s) => signPayload(s, msgId, timestampSeconds, body)).join(' ');
 }
 
-export function webhookHeaders(input: { msgId: string; timestampSeconds: number; body: string; secrets: string[] }): Record<string, string> {
+/**
+ * The headers of a notification's POST. `test`: a test event's (POST /webhooks/subscriptions/:id/test), which also
+ * carries `webhook-test: true`; like content-type, it is not signed (the signature covers id, timestamp and body).
+ */
+export function webhookHeaders(input: { msgId: string; timestampSeconds: number; body: string; secrets: string[]; test?: boolean }): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': input.msgId,
     'webhook-timestamp': String(input.timestampSeconds),
     'webhook-signature': signatureHeader(input.secrets, input.msgId, input.timestampSeconds, input.body),
+    ...(input.test ? { 'webhook-test': 'true' } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { EventTypeView } from './event-type.dto';
+import { exampleBody } from './example-body';
 
 /** The page sets its own style and runs no script: the Content-Security-Policy it is served with says so. */
 export const CATALOG_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -8,16 +9,12 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Text for HTML element content and quoted attribute values. */
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
-/** An ID of the right shape for the example bodies; receivers get the event's real one. */
-const EXAMPLE_EVENT_ID = 'evt_01KBZ7XQ8M3V5J2N4R6T8W0Y1A';
-
 const pretty = (value: unknown) => escapeHtml(JSON.stringify(value, null, 2));
 
-/** The example as a receiver would get it: the whole body (renderNotificationBody's fields, in its order). */
-function exampleBody(environmentId: string, type: EventTypeView): string {
-  if (type.example === null) return '<p class="none">No example declared.</p>';
-  const body = { id: EXAMPLE_EVENT_ID, type: type.name, createdAt: type.updatedAt, environment: environmentId, data: type.example };
-  return `<pre>${pretty(body)}</pre>`;
+/** The example as a receiver would get it: the whole body. */
+function exampleSection(environmentId: string, type: EventTypeView): string {
+  const body = exampleBody(environmentId, type);
+  return body === null ? '<p class="none">No example declared.</p>' : `<pre>${pretty(body)}</pre>`;
 }
 
 function section(environmentId: string, type: EventTypeView): string {
@@ -26,7 +23,7 @@ function section(environmentId: string, type: EventTypeView): string {
 <h2>${escapeHtml(type.name)}${type.archived ? ' <span class="archived">archived</span>' : ''}</h2>
 <p>${escapeHtml(type.description)}</p>
 <h3>Example body</h3>
-${exampleBody(environmentId, type)}
+${exampleSection(environmentId, type)}
 <h3>Schema of <code>data</code></h3>
 ${schema}
 </section>`;

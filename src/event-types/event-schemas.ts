@@ -19,6 +19,19 @@ export class EventSchemas {
 
   constructor(private readonly types: EventTypeRepository) {}
 
+  /**
+   * A declared type's example, as its exact text: the data of a test event sent without its own. An undeclared type,
+   * or one declared without an example, is a 422 (a test event of it must bring its data).
+   */
+  async exampleOf(type: string): Promise<string> {
+    const found = await this.types.findExample(type);
+    if (!found) throw unprocessable(`event type ${type} is not in the catalog: send the test event's data with it, or declare the type with an example`);
+    if (found.exampleJson === null || found.exampleJson === 'null') {
+      throw unprocessable(`event type ${type} has no example: send the test event's data with it, or declare the type with an example`);
+    }
+    return found.exampleJson;
+  }
+
   /** Throws a 422 for an archived type, or for data that does not match its type's schema (every violation listed). */
   async checkPublish(type: string, data: unknown): Promise<void> {
     const cached = this.cache.get(type);

@@ -12,6 +12,6 @@ import { EventTypesService } from './event-types.service';
   imports: [AuthModule],
   controllers: [EventTypesController, CatalogController],
   providers: [EventTypesService, EventSchemas, ...provideRepositories(EventTypeRepository)],
-  exports: [EventSchemas],
+  exports: [EventSchemas, EventTypesService],
 })
 export class EventTypesModule {}

@@ -5,6 +5,12 @@ import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
 import { EventTypeRepository } from '../persistence/repositories/event-type.repository';
 import { renderCatalogPage } from './catalog-page';
 import { type DeclareEventTypeRequest, type EventTypeList, EventTypeView } from './event-type.dto';
+import { exampleBody, type NotificationBodyExample } from './example-body';
+
+/** A catalog entry as a reader of one environment sees it: with its example as that environment's receivers get it. */
+export interface CatalogEntry extends EventTypeView {
+  exampleBody: NotificationBodyExample | null;
+}
 
 /** The platform's catalog: one set of event types, declared by the platform and read by every environment. */
 @Injectable()
@@ -34,6 +40,11 @@ export class EventTypesService {
 
   async list(): Promise<EventTypeList> {
     return { items: (await this.types.listAll()).map(EventTypeView.from) };
+  }
+
+  /** The catalog for a reader of `environmentId`: every type, archived ones included, with its example body. */
+  async catalog(environmentId: string): Promise<CatalogEntry[]> {
+    return (await this.list()).items.map((type) => ({ ...type, exampleBody: exampleBody(environmentId, type) }));
   }
 
   /** The catalog as a page for a reader of `environmentId` (its example bodies name that environment). */

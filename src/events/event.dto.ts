@@ -98,6 +98,9 @@ export class EventResponse {
   })
   traceUrl: string | null;
 
+  @ApiProperty({ description: 'A test sent to one subscription (POST /webhooks/subscriptions/{id}/test): its POSTs carry `webhook-test: true`' })
+  test: boolean;
+
   @ApiProperty({
     type: [NotificationSummary],
     description: `The first ${NOTIFICATIONS_PAGE_MAX} notifications, by ID; the rest from GET /events/{id}/notifications`,
@@ -124,6 +127,7 @@ export class EventResponse {
       orderingKey: event.orderingKey,
       traceId: event.traceId,
       traceUrl: traceUrlOf(traceUrlTemplate, event.traceId),
+      test: event.test,
       // data just before notifications, as readers of the text find it (test/e2e/events/exact-data.e2e.spec.ts).
       data: new RawJson(event.dataJson),
       notifications: page.items,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { EventTypesModule } from '../event-types/event-types.module';
-import { provideRepositories } from '../persistence/nest-providers';
+import { provideRepositories, signingKeyRepositoryProvider, subscriptionRepositoryProvider } from '../persistence/nest-providers';
 import { EventErasureRepository } from '../persistence/repositories/event-erasure.repository';
 import { EventRepository } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
@@ -9,10 +9,19 @@ import { EventErasureController } from './event-erasure.controller';
 import { EventErasureService } from './event-erasure.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { TestEventsController } from './test-events.controller';
+import { TestEventsService } from './test-events.service';
 
 @Module({
   imports: [AuthModule, EventTypesModule],
-  controllers: [EventsController, EventErasureController],
-  providers: [EventsService, EventErasureService, ...provideRepositories(EventRepository, NotificationRepository, EventErasureRepository)],
+  controllers: [EventsController, EventErasureController, TestEventsController],
+  providers: [
+    EventsService,
+    EventErasureService,
+    TestEventsService,
+    signingKeyRepositoryProvider,
+    subscriptionRepositoryProvider,
+    ...provideRepositories(EventRepository, NotificationRepository, EventErasureRepository),
+  ],
 })
 export class EventsModule {}

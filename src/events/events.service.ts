@@ -19,6 +19,7 @@ import {
   PublishedEventResponse,
 } from './event.dto';
 import type { EventEntity } from '../persistence/entities';
+import { initialDispatches } from './initial-dispatches';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -66,22 +67,7 @@ export class EventsService {
     const { event, notifications } = stored;
     if (stored.created) this.metrics.published(notifications.length);
     if (stored.created && notifications.length > 0) {
-      this.dispatcher.startInBackground(
-        notifications.map((n) => ({
-          notificationId: n.id,
-          subscriptionId: n.subscriptionId,
-          environmentId,
-          eventId: event.id,
-          eventType: event.type,
-          eventCreatedAt: event.createdAt,
-          expiresAt: n.expiresAt,
-          policy: n.policy,
-          url: n.url,
-          trigger: 'initial',
-          ordered: n.ordered,
-          traceId: event.traceId,
-        })),
-      );
+      this.dispatcher.startInBackground(initialDispatches(event, notifications));
     }
     return PublishedEventResponse.from(event, notifications.length);
   }

@@ -239,13 +239,16 @@ export class NotificationResponse {
   })
   traceUrl: string | null;
 
+  @ApiProperty({ description: 'Its event was a test sent to one subscription (POST /webhooks/subscriptions/{id}/test)' })
+  test: boolean;
+
   static from(
     notification: NotificationEntity,
     attempts: AttemptEntity[],
     subscriptionStatus: SubscriptionStatus | null,
     live: LiveDelivery | null = null,
     waitsFor: string | null = null,
-    trace: { traceId: string | null; traceUrlTemplate: string | null } = { traceId: null, traceUrlTemplate: null },
+    event: { traceId: string | null; traceUrlTemplate: string | null; test?: boolean } = { traceId: null, traceUrlTemplate: null },
   ): NotificationResponse {
     const held = notification.status === 'pending' && subscriptionStatus !== null && subscriptionStatus !== 'active' ? subscriptionStatus : null;
     return {
@@ -266,8 +269,9 @@ export class NotificationResponse {
       temporal: live,
       orderingKey: notification.orderingKey,
       waitsFor,
-      traceId: trace.traceId,
-      traceUrl: traceUrlOf(trace.traceUrlTemplate, trace.traceId),
+      traceId: event.traceId,
+      traceUrl: traceUrlOf(event.traceUrlTemplate, event.traceId),
+      test: event.test ?? false,
     };
   }
 }

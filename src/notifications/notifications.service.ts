@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../config/injection';
 import { type Config, deliveryPolicyOf } from '../config/config';
 import { liveDeliveryOf } from '../domain/delivery';
-import { conflict, notFound } from '../domain/errors';
+import { conflict, notFound, validationError } from '../domain/errors';
 import { isId } from '../domain/ids';
 import type { NotificationEntity } from '../persistence/entities';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
@@ -13,6 +13,7 @@ import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { Metrics } from '../observability/metrics';
 import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
+import { AFTER_MESSAGE, type ListNotificationsQuery, NOTIFICATION_LIST_DEFAULT, NotificationListPage, SUBSCRIPTION_ID_MESSAGE } from './notification-list.dto';
 
 @Injectable()
 export class NotificationsService {
@@ -34,15 +35,15 @@ export class NotificationsService {
   async get(environmentId: string, id: string): Promise<NotificationResponse> {
     const notification = await this.find(environmentId, id);
     const pending = notification.status === 'pending';
-    const [attempts, subscriptionStatus, workflow, waitsFor, traceId] = await Promise.all([
+    const [attempts, subscriptionStatus, workflow, waitsFor, event] = await Promise.all([
       this.notifications.findAttempts(notification.id),
       pending ? this.notifications.subscriptionStatusOf(notification.subscriptionId) : null,
       pending ? this.inspector.inspect(notification.id) : null,
       this.notifications.waitsFor(notification),
-      this.notifications.traceIdOf(notification.eventId),
+      this.notifications.eventOf(notification.eventId),
     ]);
-    const trace = { traceId, traceUrlTemplate: this.config.tracing.urlTemplate };
-    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus), waitsFor, trace);
+    const shown = { ...event, traceUrlTemplate: this.config.tracing.urlTemplate };
+    return NotificationResponse.from(notification, attempts, subscriptionStatus, workflow && liveDeliveryOf(workflow, subscriptionStatus), waitsFor, shown);
   }
 
   /**
@@ -63,6 +64,15 @@ export class NotificationsService {
       if (head) void this.signals.turn([head.id]);
     }
     return this.get(environmentId, id);
+  }
+
+  /** A page of the environment's notifications, newest first, filtered by status, event type and subscription. */
+  async list(environmentId: string, query: ListNotificationsQuery): Promise<NotificationListPage> {
+    if (query.after !== undefined && !isId('ntf', query.after)) throw validationError(AFTER_MESSAGE);
+    if (query.subscriptionId !== undefined && !isId('sub', query.subscriptionId)) throw validationError(SUBSCRIPTION_ID_MESSAGE);
+    const limit = query.limit ?? NOTIFICATION_LIST_DEFAULT;
+    const filter = { status: query.status, eventType: query.eventType, subscriptionId: query.subscriptionId };
+    return NotificationListPage.of(await this.notifications.listInEnvironment(environmentId, filter, limit + 1, query.after), limit);
   }
 
   async attempts(environmentId: string, id: string): Promise<AttemptResponse[]> {

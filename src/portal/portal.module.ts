@@ -4,6 +4,8 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/injection';
 import { provideRepositories } from '../persistence/nest-providers';
 import { PortalSessionRepository } from '../persistence/repositories/portal-session.repository';
+import { EventTypesModule } from '../event-types/event-types.module';
+import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PortalAssetsController } from './portal-assets.controller';
 import { PortalEntryController } from './portal-entry.controller';
@@ -12,18 +14,30 @@ import { PortalLinksController } from './portal-links.controller';
 import { PortalSessionGuard } from './portal-session.guard';
 import { PortalSessionsService } from './portal-sessions.service';
 import { PORTAL_SETTINGS, portalSettings } from './portal-settings';
+import { PortalCatalogController } from './catalog/portal-catalog.controller';
+import { PortalSubscriptionController } from './subscriptions/portal-subscription.controller';
 import { PortalSubscriptionsController } from './subscriptions/portal-subscriptions.controller';
+import { SubscriptionPages } from './subscriptions/subscription-pages';
 
 /**
  * The integrator portal (issue 25): server-rendered pages under /portal, answered by the API's own services, in a
  * session opened by a one-time link.
  */
 @Module({
-  imports: [AuthModule, SubscriptionsModule],
-  controllers: [PortalLinksController, PortalAssetsController, PortalEntryController, PortalSubscriptionsController],
+  imports: [AuthModule, SubscriptionsModule, SigningKeysModule, EventTypesModule],
+  controllers: [
+    PortalLinksController,
+    PortalAssetsController,
+    PortalEntryController,
+    // The list's routes (new among them) before one subscription's (:id).
+    PortalSubscriptionsController,
+    PortalSubscriptionController,
+    PortalCatalogController,
+  ],
   providers: [
     PortalSessionsService,
     PortalSessionGuard,
+    SubscriptionPages,
     { provide: PORTAL_SETTINGS, useFactory: (config: Config) => portalSettings(config), inject: [CONFIG] },
     ...provideRepositories(PortalSessionRepository),
   ],

@@ -4,5 +4,10 @@ import { signingKeyRepositoryProvider } from '../persistence/nest-providers';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysService } from './signing-keys.service';
 
-@Module({ imports: [AuthModule], controllers: [SigningKeysController], providers: [SigningKeysService, signingKeyRepositoryProvider] })
+@Module({
+  imports: [AuthModule],
+  controllers: [SigningKeysController],
+  providers: [SigningKeysService, signingKeyRepositoryProvider],
+  exports: [SigningKeysService],
+})
 export class SigningKeysModule {}

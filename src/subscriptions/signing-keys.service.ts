@@ -39,4 +39,11 @@ export class SigningKeysService {
       }
     }
   }
+
+  /** The subscription's newest live key: the one that signs first, as subscribe returns it (the portal reveals it). */
+  async current(environmentId: string, subscriptionId: string): Promise<SigningKeyResponse> {
+    const key = isId('sub', subscriptionId) ? await this.signingKeys.newestOfSubscription(environmentId, subscriptionId) : null;
+    if (!key) throw notFound('subscription', subscriptionId);
+    return SigningKeyResponse.from(key);
+  }
 }

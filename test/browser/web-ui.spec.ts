@@ -1,20 +1,9 @@
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { waitFor } from '../support/wait';
 import { useTestApp } from '../support/test-app';
 import { publishDelivered } from '../support/deliveries';
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it); never a downloaded browser. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/plude-web-ui-summary.png';
 const FAILURE_SCREENSHOT = '/tmp/plude-web-ui-failure.png';
 
@@ -34,7 +23,7 @@ describe('the Temporal Web UI, in a real browser', () => {
     const { published, notificationId } = await publishDelivered(api, 'invoice.paid', { invoice: 'in_42', amount: 4200 });
     const summary = `invoice.paid → ${new URL(t.receiver.url()).host}`;
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
       const query = `PludeSubscription="${subscription.id}"`;

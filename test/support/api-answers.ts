@@ -47,6 +47,31 @@ export const eventTypeView = (name: string, description: string, schema: object 
 /** GET /webhooks/event-types, 200. */
 export const eventTypeList = (...items: ReturnType<typeof eventTypeView>[]) => ({ items });
 
+/** GET /notifications, 200: a page of these notifications (a next page after the last when `more`). */
+export const notificationListPage = (items: { id: string; status: string; eventType: string; test?: boolean }[], more = false) => ({
+  items: items.map((item) => ({
+    eventId: 'evt_01KDDDDDDDDDDDDDDDDDDDDDDD',
+    subscriptionId: SUBSCRIPTION_ID,
+    attemptCount: 1,
+    createdAt: '2025-12-01T09:00:00.000Z',
+    lastAttemptAt: '2025-12-01T09:00:00.100Z',
+    completedAt: item.status === 'pending' ? null : '2025-12-01T09:00:00.100Z',
+    test: false,
+    ...item,
+  })),
+  nextCursor: more ? items[items.length - 1].id : null,
+});
+
+/** POST /webhooks/subscriptions/:id/test, 202. */
+export const testEventSent = (type: string) => ({
+  eventId: 'evt_01KDDDDDDDDDDDDDDDDDDDDDDD',
+  notificationId: NOTIFICATION_ID,
+  subscriptionId: SUBSCRIPTION_ID,
+  type,
+  createdAt: '2025-12-01T09:00:00.000Z',
+  test: true,
+});
+
 /** Every answer above with the route and status it stands for: what the OpenAPI test checks. */
 export const stubbedAnswers = (): { method: string; template: string; status: number; body: unknown }[] => [
   { method: 'POST', template: '/notifications/{id}/redeliver', status: 202, body: redeliveryAccepted() },
@@ -55,4 +80,11 @@ export const stubbedAnswers = (): { method: string; template: string; status: nu
   { method: 'GET', template: '/recoveries/{id}', status: 200, body: recoveryView({ status: 'completed', total: 4, started: 4, succeeded: 3, expired: 1 }) },
   { method: 'PUT', template: '/event-types/{name}', status: 200, body: eventTypeView('invoice.paid', 'Paid', { type: 'object' }, { amount: 42 }) },
   { method: 'GET', template: '/webhooks/event-types', status: 200, body: eventTypeList(eventTypeView('invoice.paid', 'An invoice was paid')) },
+  {
+    method: 'GET',
+    template: '/notifications',
+    status: 200,
+    body: notificationListPage([{ id: NOTIFICATION_ID, status: 'succeeded', eventType: 'invoice.paid', test: true }], true),
+  },
+  { method: 'POST', template: '/webhooks/subscriptions/{id}/test', status: 202, body: testEventSent('invoice.paid') },
 ];

@@ -77,7 +77,7 @@ export async function startTestApp(
   const config = options.configure ? options.configure(loaded) : loaded;
   const keyRing = new KeyRing(config.encryption.key as Buffer, config.encryption.previousKey);
   const closers = new Closers();
-  const tracing = options.spanExporter ? setupTracing(config.tracing, { exporter: options.spanExporter }) : null;
+  const tracing = options.spanExporter ? await setupTracing(config.tracing, { exporter: options.spanExporter }) : null;
   if (options.spanExporter && !tracing) throw new Error('a span exporter was given, but the configuration leaves tracing off');
   if (tracing) closers.add(() => tracing.shutdown());
   const logger = options.logger ?? createAppLogger(config.log);

@@ -15,6 +15,8 @@ interface SetupOptions {
   subscriptionDeleted?: boolean;
   /** The notification stopped being pending between the load and the attempt's start (its subscription deleted). */
   cancelledBeforeStart?: boolean;
+  /** A test event's notification (POST /webhooks/subscriptions/:id/test). */
+  test?: boolean;
 }
 
 function setup(answer: SendResult, options: SetupOptions = {}) {
@@ -38,7 +40,7 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       subscriptionDeleted: options.subscriptionDeleted ?? false,
       secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
       gate: OPEN_GATE,
-      event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}' },
+      event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}', test: options.test },
     }),
     recordAttempt: async (record) => {
       recorded.push(record);
@@ -92,6 +94,14 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 describe('the delivery activity (stubbed store and sender)', () => {
+  it.each([[true], [false]])('a test event’s POST says webhook-test: true, and only a test event’s (test: %s)', async (test) => {
+    const t = setup({ statusCode: 200, body: 'ok', retryAfter: null }, { test });
+    await t.run();
+    const [request] = t.requests;
+    expect(request.headers['webhook-test']).toBe(test ? 'true' : undefined);
+    expect(request.headers['webhook-signature']).toMatch(/^v1,/);
+  });
+
   it('a 410 disables the subscription, says so at warn level, and holds instead of scheduling a retry', async () => {
     const t = setup({ statusCode: 410, body: 'gone', retryAfter: null });
     const failure = await failureOf(t.run());

@@ -53,6 +53,12 @@ describe('signature (Standard Webhooks)', () => {
       });
     });
 
+    it('a test event’s carry webhook-test: true, unsigned: the same signature verifies', () => {
+      const tested = webhookHeaders({ msgId: 'ntf_01', timestampSeconds: now, body, secrets: [secret], test: true });
+      expect(tested).toEqual({ ...headers, 'webhook-test': 'true' });
+      expect(new Webhook(secret).verify(body, tested)).toEqual({ type: 'invoice.paid', data: { id: 42 } });
+    });
+
     it('is accepted with the right key', () => {
       expect(new Webhook(secret).verify(body, headers)).toEqual({ type: 'invoice.paid', data: { id: 42 } });
     });

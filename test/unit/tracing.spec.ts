@@ -29,6 +29,12 @@ jest.mock('@opentelemetry/sdk-trace-node', () => {
   };
 });
 
+// The SDK's own module, loaded only when tracing is on: its loading is counted too.
+jest.mock('../../src/observability/tracing-sdk', () => {
+  mockConstructed.push('tracing-sdk loaded');
+  return jest.requireActual<typeof import('../../src/observability/tracing-sdk')>('../../src/observability/tracing-sdk');
+});
+
 beforeEach(() => (mockConstructed.length = 0));
 
 describe('tracing unconfigured', () => {
@@ -36,11 +42,15 @@ describe('tracing unconfigured', () => {
     ['no OTEL_* variable', {}],
     ['OTEL_TRACES_EXPORTER=none, whatever the endpoint', { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }],
     ['an empty endpoint (compose passes it empty)', { OTEL_EXPORTER_OTLP_ENDPOINT: '' }],
-  ])('%s: off, and setupTracing creates no provider, no exporter, no interceptor', (_, env) => {
+  ])('%s: off, and setupTracing loads no SDK and creates no provider, no exporter, no interceptor', async (_, env) => {
     const config = loadConfig(env);
     expect(config.tracing.enabled).toBe(false);
     expect(config.log.traceIds).toBe(false);
-    expect(setupTracing(config.tracing)).toBeNull();
+    // A module registry of its own, so that a test that turned tracing on before this one cannot have loaded the SDK in it.
+    await jest.isolateModulesAsync(async () => {
+      const isolated = jest.requireActual<typeof import('../../src/observability/tracing')>('../../src/observability/tracing');
+      expect(await isolated.setupTracing(config.tracing)).toBeNull();
+    });
     expect(mockConstructed).toEqual([]);
     // The API stays the no-op one: spans record nothing, and no traceparent goes out.
     const span = trace.getTracer('t').startSpan('s');
@@ -60,9 +70,9 @@ describe('tracing configured', () => {
     ]) {
       expect(loadConfig(env).tracing).toMatchObject({ enabled: true, exporter: 'otlp', serviceName: 'plude-webhooks' });
     }
-    const tracing = setupTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/' }).tracing);
+    const tracing = await setupTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/' }).tracing);
     expect(tracing).not.toBeNull();
-    expect(mockConstructed).toEqual(['OTLPTraceExporter', 'NodeTracerProvider']);
+    expect(mockConstructed.filter((what) => what !== 'tracing-sdk loaded')).toEqual(['OTLPTraceExporter', 'NodeTracerProvider']);
     expect(tracing?.workerInterceptors.workflowModules).toHaveLength(1);
     await tracing?.shutdown(); // nothing buffered: nothing sent
     expect(trace.getTracer('t').startSpan('s').isRecording()).toBe(false);
@@ -70,7 +80,7 @@ describe('tracing configured', () => {
 
   it('a given exporter gets the spans, with W3C propagation', async () => {
     const exporter = new InMemorySpanExporter();
-    const tracing = setupTracing(loadConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'plude-test' }).tracing, { exporter });
+    const tracing = await setupTracing(loadConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'plude-test' }).tracing, { exporter });
     const span = trace.getTracer('t').startSpan('s');
     const carrier: Record<string, string> = {};
     propagation.inject(trace.setSpan(context.active(), span), carrier);

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
-import type { HoldingSubscriptionStatus, NotificationStatus } from '../../domain/statuses';
+import { type HoldingSubscriptionStatus, NOTIFICATION_STATUSES, type NotificationStatus } from '../../domain/statuses';
+import { parseLimit } from './subscriptions';
 
 interface AttemptView {
   number: number;
@@ -32,7 +33,45 @@ interface NotificationView {
   /** Its event's trace (README: Tracing), and its link with TRACE_URL_TEMPLATE; null when untraced. */
   traceId?: string | null;
   traceUrl?: string | null;
+  /** Its event was a test sent to one subscription. */
+  test?: boolean;
 }
+
+/** An item of GET /notifications. */
+export interface NotificationListItemView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  subscriptionId: string;
+  status: NotificationStatus;
+  attemptCount: number;
+  createdAt: string;
+  test: boolean;
+}
+
+interface NotificationListPageView {
+  items: NotificationListItemView[];
+  nextCursor: string | null;
+}
+
+interface ListOptions {
+  status?: NotificationStatus;
+  eventType?: string;
+  subscription?: string;
+  limit: number;
+  after?: string;
+}
+
+function parseStatus(value: string): NotificationStatus {
+  if (!(NOTIFICATION_STATUSES as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of ${NOTIFICATION_STATUSES.join(', ')}`);
+  return value as NotificationStatus;
+}
+
+/** The same filters again, for the command that prints the next page. */
+const filterFlags = (o: ListOptions) =>
+  [o.status && `--status ${o.status}`, o.eventType && `--event-type ${o.eventType}`, o.subscription && `--subscription ${o.subscription}`]
+    .filter(Boolean)
+    .join(' ');
 
 const outcome = (a: AttemptView) => (a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '-'));
 
@@ -40,7 +79,7 @@ function describe(n: NotificationView): string[] {
   return [
     ...fields([
       ['notification', n.id],
-      ['event', n.eventId],
+      ['event', n.test ? `${n.eventId} (a test)` : n.eventId],
       ['subscription', n.subscriptionId],
       ['status', n.held ? `${n.status}, held (${n.held})` : n.status],
       ['attempts', n.attemptCount],
@@ -65,6 +104,34 @@ function describe(n: NotificationView): string[] {
 
 export function registerNotifications(program: Command, context: CliContext): void {
   const notifications = program.command('notifications').description('one event for one subscription, and its attempts (API token)');
+
+  notifications
+    .command('list')
+    .description("the environment's notifications, newest first, filtered (GET /notifications)")
+    .option('--status <status>', `only this status: ${NOTIFICATION_STATUSES.join(', ')}`, parseStatus)
+    .option('--event-type <type>', 'only notifications of events of this type')
+    .option('--subscription <id>', 'only notifications to this subscription')
+    .option('--limit <n>', 'at most this many (1-100)', parseLimit, 50)
+    .option('--after <cursor>', 'the page after this cursor (printed under a full page)')
+    .action(
+      action<[], ListOptions>(context, async ({ client, out, options }) => {
+        const query = new URLSearchParams({ limit: String(options.limit) });
+        if (options.status) query.set('status', options.status);
+        if (options.eventType) query.set('eventType', options.eventType);
+        if (options.subscription) query.set('subscriptionId', options.subscription);
+        if (options.after) query.set('after', options.after);
+        const page = await client.api<NotificationListPageView>('GET', `/notifications?${query}`);
+        out.result(page, () => [
+          ...(page.items.length === 0
+            ? ['no notifications']
+            : table(
+                ['ID', 'STATUS', 'ATTEMPTS', 'EVENT TYPE', 'SUBSCRIPTION', 'CREATED'],
+                page.items.map((n) => [n.id, n.test ? `${n.status} (test)` : n.status, n.attemptCount, n.eventType, n.subscriptionId, n.createdAt]),
+              )),
+          ...(page.nextCursor ? ['', `more: plude notifications list ${filterFlags(options)} --after ${page.nextCursor}`.replace(/ {2,}/g, ' ')] : []),
+        ]);
+      }),
+    );
 
   notifications
     .command('get <id>')

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
+import { jsonOption } from '../json-input';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
 import {
@@ -53,6 +54,14 @@ interface SigningKeyView {
   id: string;
   signatureKey: string;
   createdAt: string;
+}
+
+/** What POST /webhooks/subscriptions/:id/test answers. */
+interface TestEventView {
+  eventId: string;
+  notificationId: string;
+  subscriptionId: string;
+  type: string;
 }
 
 const path = (id: string) => `/webhooks/subscriptions/${segment(id)}`;
@@ -204,6 +213,21 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
       action<[string]>(context, async ({ client, out }, id) => {
         await client.api('DELETE', path(id));
         out.result({ id, deleted: true }, () => `subscription ${id} deleted`);
+      }),
+    );
+
+  subscriptions
+    .command('test <id> <type>')
+    .description('send a test event of a type to this subscription alone, its POST marked webhook-test: true (POST /webhooks/subscriptions/:id/test)')
+    .option('--data <json>', "the event's data: a JSON object, or @file.json (the type's example in the catalog by default)")
+    .action(
+      action<[string, string], { data?: string }>(context, async ({ client, out, options }, id, type) => {
+        const data = options.data === undefined ? '' : `,"data":${jsonOption('--data', options.data)}`;
+        const sent = await client.api<TestEventView>('POST', `${path(id)}/test`, { jsonText: `{"type":${JSON.stringify(type)}${data}}` });
+        out.result(sent, () => [
+          `test event ${sent.eventId} (${sent.type}) sent to ${sent.subscriptionId}`,
+          `follow it: plude notifications get ${sent.notificationId}`,
+        ]);
       }),
     );
 

@@ -30,6 +30,10 @@ export class EventEntity {
   @Column({ name: 'trace_id', type: 'text', nullable: true })
   traceId: string | null;
 
+  /** A test sent to one subscription (POST /webhooks/subscriptions/:id/test): its POSTs carry `webhook-test: true`. */
+  @Column({ type: 'boolean', default: false })
+  test: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

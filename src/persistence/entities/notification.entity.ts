@@ -30,6 +30,10 @@ export class NotificationEntity {
   @Column({ name: 'subscription_id', type: 'text' })
   subscriptionId: string;
 
+  /** Its event's type, copied at insert (the event-type filter's index); null only if a previous release stored it. */
+  @Column({ name: 'event_type', type: 'text', nullable: true })
+  eventType: string | null;
+
   @Column({ name: 'environment_id', type: 'text' })
   environmentId: string;
 

@@ -48,7 +48,7 @@ export class DeliveryRepository implements DeliveryStore {
         slotInMs: row.slot_in_ms,
         consecutiveFailures: row.consecutive_failures,
       },
-      event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json },
+      event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json, test: row.test },
       waitsFor: row.turn_head === null ? null : { headId: row.turn_head },
     };
   }

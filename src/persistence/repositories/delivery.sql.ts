@@ -31,6 +31,7 @@ export interface DeliveryRow {
   environment_id: string;
   created_at: Date;
   data_json: string;
+  test: boolean;
 }
 
 /** Milliseconds from the database's now until a timestamp column (negative once past; null for null). */
@@ -106,7 +107,7 @@ export const LOAD_DELIVERY = `SELECT n.status, n.attempt_count, s.url, env.allow
           COALESCE(s.rate_limit, env.default_rate_limit) AS rate_limit, COALESCE(s.max_in_flight, env.default_max_in_flight) AS max_in_flight,
           s.breaker_state, s.consecutive_failures,
           ${msFromNow('s.breaker_until')} AS breaker_in_ms, ${msFromNow('s.release_until')} AS release_in_ms, ${msFromNow('n.gate_slot')} AS slot_in_ms,
-          e.created_at, e.data::text AS data_json,
+          e.created_at, e.data::text AS data_json, e.test,
           -- Ordered (issue 22): the earliest notification of its key still pending before it (the partial index).
           (SELECT p.id FROM notifications p
             WHERE n.ordering_key IS NOT NULL AND p.subscription_id = n.subscription_id AND p.ordering_key = n.ordering_key

@@ -85,6 +85,15 @@ export class EventTypeRepository {
     return rows.map(toEntity);
   }
 
+  /** A declared type's example as its exact text (null: none declared), and whether it is archived; null: undeclared. */
+  async findExample(name: string): Promise<{ exampleJson: string | null; archived: boolean } | null> {
+    const [row] = await this.db.query<{ example_json: string | null; archived: boolean }[]>(
+      `SELECT example::text AS example_json, archived_at IS NOT NULL AS archived FROM event_types WHERE name = $1`,
+      [name],
+    );
+    return row ? { exampleJson: row.example_json, archived: row.archived } : null;
+  }
+
   /**
    * The type as a publish sees it, or null for an undeclared type. The schema comes back only when its version is
    * not `knownVersion` (the one the caller has compiled), so a cached schema costs one small indexed read.

@@ -14,6 +14,11 @@ export interface NewEvent {
   orderingKey?: string | null;
   /** The publish's trace (tracing on, inside a sampled trace); null otherwise. */
   traceId?: string | null;
+  /**
+   * A test event (POST /webhooks/subscriptions/:id/test): its one notification goes to `subscriptionId` alone,
+   * whatever that subscription's event types, and its POSTs say it is a test.
+   */
+  test?: { subscriptionId: string };
   /** The delivery policy its notifications get and keep; they expire `windowMs` after the event. */
   policy: DeliveryPolicy;
   windowMs: number;
@@ -55,6 +60,7 @@ interface EventRow {
   idempotency_key: string | null;
   ordering_key: string | null;
   trace_id: string | null;
+  test: boolean;
   created_at: Date;
   erased_at: Date | null;
 }
@@ -62,12 +68,21 @@ interface EventRow {
 type NotificationsRow = { notifications: NotificationJson[] | null };
 
 /** `data::text` is the stored text as it is; selecting `data` would have the pg driver parse it into JS. */
-const EVENT_COLUMNS = 'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.trace_id, e.created_at, e.erased_at, e.data::text AS data_json';
+const EVENT_COLUMNS =
+  'e.id, e.environment_id, e.type, e.idempotency_key, e.ordering_key, e.trace_id, e.test, e.created_at, e.erased_at, e.data::text AS data_json';
 
 /** The notification columns as JSON, so one statement returns the event with its notifications. */
 const NOTIFICATION_JSON = (n: string) =>
   `json_build_object('id', ${n}.id, 'subscriptionId', ${n}.subscription_id, 'url', ${n}.url, 'expiresAt', ${n}.expires_at, 'policy', ${policyJson(n)},
                      'ordered', ${n}.ordering_key IS NOT NULL)`;
+
+/** The subscriptions an event of type `event.type` goes to: those with no filter, or a filter that matches. */
+const SUBSCRIBED_TO_TYPE = `(cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types)
+   -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
+   OR EXISTS (SELECT 1 FROM unnest(s.event_types) p WHERE right(p, 2) = '.*' AND starts_with(event.type, left(p, -1))))`;
+
+/** A test event's one subscription ($14), whatever its filter (src/events/test-events.service.ts). */
+const TEST_SUBSCRIPTION = `s.id = $14`;
 
 const toEntity = (row: EventRow): EventEntity =>
   Object.assign(new EventEntity(), {
@@ -78,6 +93,7 @@ const toEntity = (row: EventRow): EventEntity =>
     idempotencyKey: row.idempotency_key,
     orderingKey: row.ordering_key,
     traceId: row.trace_id ?? null,
+    test: row.test ?? false,
     createdAt: row.created_at,
     erasedAt: row.erased_at ?? null,
   });
@@ -99,16 +115,13 @@ export class EventRepository {
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
     const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow)[]>(
       `WITH event AS (
-         INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key, trace_id)
-         VALUES ($1, $2, $3, $4::json, $5, $11, $12)
+         INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key, trace_id, test)
+         VALUES ($1, $2, $3, $4::json, $5, $11, $12, $13)
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id, environment_id, type, idempotency_key, ordering_key, trace_id, created_at, erased_at
+         RETURNING id, environment_id, type, idempotency_key, ordering_key, trace_id, test, created_at, erased_at
        ), matched AS (
          SELECT s.id, s.url, s.ordering FROM event JOIN subscriptions s ON s.environment_id = event.environment_id
-         WHERE s.deleted_at IS NULL
-           AND (cardinality(s.event_types) = 0 OR event.type = ANY (s.event_types)
-                -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
-                OR EXISTS (SELECT 1 FROM unnest(s.event_types) p WHERE right(p, 2) = '.*' AND starts_with(event.type, left(p, -1))))
+         WHERE s.deleted_at IS NULL AND ${input.test ? TEST_SUBSCRIPTION : SUBSCRIBED_TO_TYPE}
          -- Against a concurrent delete (subscription.repository.ts softDelete, which locks the row FOR UPDATE first):
          -- a subscription deleted meanwhile is read again once the delete commits and left out; one locked here first
          -- makes the delete wait until this commits, and then its cancel sees this notification.
@@ -122,8 +135,9 @@ export class EventRepository {
          ON CONFLICT (subscription_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + 1
          RETURNING subscription_id, last_seq
        ), notification AS (
-         INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ordering_key, ordering_seq, ${policyColumnList()})
-         SELECT plude_new_id('ntf'), event.id, matched.id, event.environment_id, matched.url, event.created_at,
+         INSERT INTO notifications (id, event_id, event_type, subscription_id, environment_id, url, created_at, expires_at, ordering_key, ordering_seq,
+                                    ${policyColumnList()})
+         SELECT plude_new_id('ntf'), event.id, event.type, matched.id, event.environment_id, matched.url, event.created_at,
                 event.created_at + make_interval(secs => $6::float8 / 1000),
                 CASE WHEN place.last_seq IS NOT NULL THEN event.ordering_key END, place.last_seq, $7, $8, $9, $10
          FROM event CROSS JOIN matched LEFT JOIN place ON place.subscription_id = matched.id
@@ -141,6 +155,8 @@ export class EventRepository {
         ...policyValues(input.policy),
         input.orderingKey ?? null,
         input.traceId ?? null,
+        input.test !== undefined,
+        ...(input.test ? [input.test.subscriptionId] : []),
       ],
     );
     if (rows.length > 0) {

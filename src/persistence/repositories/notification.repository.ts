@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { NotificationStatus, SubscriptionStatus } from '../../domain/statuses';
 import { AttemptEntity, NotificationEntity } from '../entities';
+import { type ListedNotification, listNotifications, type NotificationListFilter } from './notification-list';
 
 export class NotificationRepository {
   constructor(private readonly db: DataSource) {}
@@ -9,10 +10,15 @@ export class NotificationRepository {
     return this.db.getRepository(NotificationEntity).findOneBy({ id, environmentId });
   }
 
-  /** The trace ID stored with the notification's event (issue 24); null when untraced. */
-  async traceIdOf(eventId: string): Promise<string | null> {
-    const rows = await this.db.query<{ trace_id: string | null }[]>(`SELECT trace_id FROM events WHERE id = $1`, [eventId]);
-    return rows[0]?.trace_id ?? null;
+  /** What the notification shows of its event: its trace ID (issue 24; null when untraced), and whether it was a test. */
+  async eventOf(eventId: string): Promise<{ traceId: string | null; test: boolean }> {
+    const rows = await this.db.query<{ trace_id: string | null; test: boolean }[]>(`SELECT trace_id, test FROM events WHERE id = $1`, [eventId]);
+    return { traceId: rows[0]?.trace_id ?? null, test: rows[0]?.test ?? false };
+  }
+
+  /** A page of the environment's notifications, newest first, before the cursor (an ID) if given (notification-list.ts). */
+  async listInEnvironment(environmentId: string, filter: NotificationListFilter, limit: number, before?: string): Promise<ListedNotification[]> {
+    return listNotifications(this.db, environmentId, filter, limit, before);
   }
 
   /** A page of an event's notifications, by ID, after the cursor (an ID) if given. */

@@ -51,8 +51,8 @@ const STORE = `
     INSERT INTO events (id, environment_id, type, data) VALUES (plude_new_id('evt'), '${OPERATIONS_ENVIRONMENT_ID}', $1, $2::json)
     RETURNING id, created_at
   )
-  INSERT INTO notifications (id, event_id, subscription_id, environment_id, url, created_at, expires_at, ${policyColumnList()})
-  SELECT plude_new_id('ntf'), event.id, $3, '${OPERATIONS_ENVIRONMENT_ID}', $4, event.created_at,
+  INSERT INTO notifications (id, event_id, event_type, subscription_id, environment_id, url, created_at, expires_at, ${policyColumnList()})
+  SELECT plude_new_id('ntf'), event.id, $1, $3, '${OPERATIONS_ENVIRONMENT_ID}', $4, event.created_at,
          event.created_at + make_interval(secs => $5::float8 / 1000), $6, $7, $8, $9
   FROM event
   RETURNING id, event_id, created_at, expires_at`;

@@ -75,6 +75,21 @@ export class SigningKeyRepository {
   }
 
   /**
+   * The newest live key of a live subscription of `environmentId` (the one a subscribe call returns), or null when
+   * the environment holds no such subscription.
+   */
+  async newestOfSubscription(environmentId: string, subscriptionId: string): Promise<SigningKey | null> {
+    const [row] = await this.db.query<(StoredSigningKey & { createdAt: Date })[]>(
+      `SELECT ${STORED_COLUMNS}, k.created_at AS "createdAt" FROM signing_keys k
+       JOIN subscriptions s ON s.id = k.subscription_id AND s.environment_id = $2 AND s.deleted_at IS NULL
+       WHERE k.subscription_id = $1 AND (k.expires_at IS NULL OR k.expires_at > now())
+       ORDER BY k.created_at DESC, k.id DESC LIMIT 1`,
+      [subscriptionId, environmentId],
+    );
+    return row ? { id: row.id, subscriptionId, secret: openSigningKey(this.keyRing, row), createdAt: row.createdAt } : null;
+  }
+
+  /**
    * Adds `key` as the subscription's newest key and caps every older one at now + overlap (0: retired at once).
    * Keys already expired are deleted. Refused, changing nothing, when more than `maxLive` keys would then sign.
    * The subscription row is locked, so concurrent rotations of one subscription take turns.

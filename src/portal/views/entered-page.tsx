@@ -7,7 +7,7 @@ import { Layout } from './layout';
  */
 export function EnteredPage() {
   return (
-    <Layout title="Signed in" refreshSeconds={0}>
+    <Layout title="Signed in" refreshSeconds={0} refreshTo="/portal/subscriptions">
       <p>
         You are signed in. <a href="/portal/subscriptions">Continue to your subscriptions</a>.
       </p>

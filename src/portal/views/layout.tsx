@@ -17,6 +17,8 @@ export interface LayoutProps {
   current?: Section;
   /** A page that follows work in progress reloads itself every this many seconds (no script needed). */
   refreshSeconds?: number;
+  /** Where that refresh goes: the page itself unless given. */
+  refreshTo?: string;
   children: ComponentChildren;
 }
 
@@ -46,7 +48,7 @@ export function PostButton(props: { session: PortalSession; action: string; labe
 export const accentSheet = (accentColor: string | null) => (accentColor ? `/portal/assets/accent-${accentColor.slice(1)}.css` : null);
 
 /** Every page: a skip link, the environment's header (its branding) and navigation, and the page's main content. */
-export function Layout({ title, session, current, refreshSeconds, children }: LayoutProps) {
+export function Layout({ title, session, current, refreshSeconds, refreshTo, children }: LayoutProps) {
   const branding = session?.branding;
   const name = branding?.displayName ?? 'Webhooks';
   const accent = accentSheet(branding?.accentColor ?? null);
@@ -56,7 +58,7 @@ export function Layout({ title, session, current, refreshSeconds, children }: La
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
+        {refreshSeconds !== undefined && <meta http-equiv="refresh" content={refreshTo ? `${refreshSeconds}; url=${refreshTo}` : String(refreshSeconds)} />}
         <title>{`${title} · ${name}`}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
         {accent && <link rel="stylesheet" href={accent} />}

@@ -86,6 +86,8 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     expect(scopesOf('/events/{id}', 'get')).toEqual(['subscriptions', 'publish']);
     expect(scopesOf('/notifications/{id}', 'get')).toEqual(['subscriptions', 'publish']);
     expect(scopesOf('/notifications/{id}/redeliver', 'post')).toEqual(['subscriptions']);
+    expect(scopesOf('/notifications', 'get')).toEqual(['subscriptions', 'publish']);
+    expect(scopesOf('/webhooks/subscriptions/{id}/test', 'post')).toEqual(['subscriptions']);
     expect(scopesOf('/webhooks/subscribe', 'put')).toEqual(['subscriptions']);
     expect(scopesOf('/webhooks/subscriptions/{id}/rotate-key', 'post')).toEqual(['subscriptions']);
     expect(scopesOf('/webhooks/subscriptions/{id}/recover', 'post')).toEqual(['subscriptions']);
@@ -247,6 +249,17 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       () => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${notification}`)),
       (r) => r.body.status === 'succeeded' && r.body.attempts.at(-1)?.trigger === 'redeliver',
     );
+    // The list of an environment's notifications, and a test event (issue 25).
+    await check('GET', '/notifications', api.request('GET', `/notifications?limit=2&status=succeeded&eventType=${ns}.checked&subscriptionId=${id}`));
+    await check('GET', '/notifications', api.request('GET', '/notifications?status=nope')); // 400
+    const testRoute = '/webhooks/subscriptions/{id}/test';
+    const tested = await check('POST', testRoute, api.request('POST', `/webhooks/subscriptions/${id}/test`, { type: `${ns}.checked` }));
+    await check('POST', testRoute, api.request('POST', `/webhooks/subscriptions/${id}/test`, { type: `${ns}.archived` })); // 422: no example
+    await check('POST', testRoute, api.request('POST', '/webhooks/subscriptions/sub_nothing/test', { type: `${ns}.checked` })); // 404
+    await waitFor(
+      () => check('GET', '/notifications/{id}', api.request('GET', `/notifications/${tested.body.notificationId}`)),
+      (r) => r.body.status === 'succeeded' && r.body.test === true,
+    );
     // A notification its paused subscription holds: pending, with what Temporal knows of it, and not redelivered (409).
     await check('PATCH', '/webhooks/subscriptions/{id}', api.request('PATCH', `/webhooks/subscriptions/${id}`, { status: 'paused' }));
     const heldEvent = await check('POST', '/events', api.publish(`${ns}.checked`, { n: 2 }));
@@ -256,6 +269,7 @@ describe('OpenAPI: /openapi.json and /docs', () => {
       (r) => r.body.temporal !== null,
     );
     await check('POST', '/notifications/{id}/redeliver', api.request('POST', `/notifications/${held}/redeliver`)); // 409
+    await check('POST', testRoute, api.request('POST', `/webhooks/subscriptions/${id}/test`, { type: `${ns}.checked` })); // 409: paused
     // Ordering keys and skip (issue 22): the held notification is skipped, and then cannot be again (409).
     await check('GET', '/webhooks/subscriptions/{id}/ordering/{key}', api.request('GET', `/webhooks/subscriptions/${id}/ordering/in_42`));
     await check(
@@ -314,7 +328,7 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     const checker = new ResponseChecker(document);
     const headers = new Headers({ 'content-type': 'application/json', 'x-request-id': 'req_stubbed' });
     for (const { method, template, status, body } of stubbedAnswers()) checker.check(method, template, { status, body, headers });
-    expect(checker.seen.size).toBe(5);
+    expect(checker.seen.size).toBe(7);
   });
 
   it('the response check can fail: a body that does not match its schema is refused', () => {

@@ -147,12 +147,14 @@ describe('migrations upgrade a database that holds data', () => {
         type: event.type,
         dataJson: event.data,
         createdAt: event.createdAt,
+        test: false,
       });
     }
     for (const expected of release.notifications) {
       const event = release.events.find((e) => e.id === expected.eventId)!;
       const notification = await notifications.findInEnvironment(release.environmentId, expected.id);
       expect(notification).toMatchObject({ status: expected.status, attemptCount: expected.attempts, url: release.url, redeliveredAt: null });
+      expect(notification!.eventType).toBe(event.type); // copied from its event by migration 1765610000000
       // The defaults the first release delivered with: a 72-hour window, 5 s doubling to 1 h, 10 s per attempt.
       expect(notification!.expiresAt.getTime()).toBe(event.createdAt.getTime() + 72 * 3_600_000);
       expect(notification!.policy).toEqual({ initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 });
