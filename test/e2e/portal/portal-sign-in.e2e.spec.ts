@@ -63,6 +63,9 @@ describe('the portal: signing in by pasting an API token', () => {
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'none' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' },
     ];
     for (const headers of crossOrigin) {
       const reader = new PortalReader(t.app.api.url);
@@ -73,6 +76,9 @@ describe('the portal: signing in by pasting an API token', () => {
     }
     const sameSite = await new PortalReader(t.app.api.url).signIn(a.token, { ...sameOrigin(), 'sec-fetch-site': 'same-origin' });
     expect(sameSite.status).toBe(303);
+    // What a browser sends from the portal's page, whose Referrer-Policy is no-referrer: Origin null, Sec-Fetch-Site same-origin.
+    const noReferrer = await new PortalReader(t.app.api.url).signIn(a.token, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(noReferrer.status).toBe(303);
   });
 
   it('ends a session signed in with a token once that token is revoked', async () => {
