@@ -23,5 +23,6 @@ import { TestEventsService } from './test-events.service';
     subscriptionRepositoryProvider,
     ...provideRepositories(EventRepository, NotificationRepository, EventErasureRepository),
   ],
+  exports: [EventsService, TestEventsService],
 })
 export class EventsModule {}

@@ -10,5 +10,6 @@ import { NotificationsService } from './notifications.service';
   imports: [AuthModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, ...provideRepositories(NotificationRepository, OutboxRepository)],
+  exports: [NotificationsService],
 })
 export class NotificationsModule {}

@@ -4,7 +4,10 @@ import type { Config } from '../config/config';
 import { CONFIG } from '../config/injection';
 import { provideRepositories } from '../persistence/nest-providers';
 import { PortalSessionRepository } from '../persistence/repositories/portal-session.repository';
+import { EventsModule } from '../events/events.module';
 import { EventTypesModule } from '../event-types/event-types.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { RecoveriesModule } from '../recoveries/recoveries.module';
 import { SigningKeysModule } from '../subscriptions/signing-keys.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PortalAssetsController } from './portal-assets.controller';
@@ -18,26 +21,36 @@ import { PortalCatalogController } from './catalog/portal-catalog.controller';
 import { PortalSubscriptionController } from './subscriptions/portal-subscription.controller';
 import { PortalSubscriptionsController } from './subscriptions/portal-subscriptions.controller';
 import { SubscriptionPages } from './subscriptions/subscription-pages';
+import { NotificationListViews } from './notifications/notification-list-views.service';
+import { NotificationViews } from './notifications/notification-views.service';
+import { PortalNotificationListController } from './notifications/portal-notification-list.controller';
+import { PortalNotificationsController } from './notifications/portal-notifications.controller';
+import { PortalRecoveriesController } from './recoveries/portal-recoveries.controller';
 
 /**
  * The integrator portal (issue 25): server-rendered pages under /portal, answered by the API's own services, in a
  * session opened by a one-time link.
  */
 @Module({
-  imports: [AuthModule, SubscriptionsModule, SigningKeysModule, EventTypesModule],
+  imports: [AuthModule, SubscriptionsModule, SigningKeysModule, NotificationsModule, EventsModule, EventTypesModule, RecoveriesModule],
   controllers: [
     PortalLinksController,
     PortalAssetsController,
     PortalEntryController,
-    // The list's routes (new among them) before one subscription's (:id).
+    // The lists' routes (new, test among them) before one item's (:id).
     PortalSubscriptionsController,
     PortalSubscriptionController,
     PortalCatalogController,
+    PortalNotificationListController,
+    PortalNotificationsController,
+    PortalRecoveriesController,
   ],
   providers: [
     PortalSessionsService,
     PortalSessionGuard,
     SubscriptionPages,
+    NotificationViews,
+    NotificationListViews,
     { provide: PORTAL_SETTINGS, useFactory: (config: Config) => portalSettings(config), inject: [CONFIG] },
     ...provideRepositories(PortalSessionRepository),
   ],

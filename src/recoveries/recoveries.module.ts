@@ -5,5 +5,10 @@ import { RecoveryRepository } from '../persistence/repositories/recovery.reposit
 import { RecoveriesController } from './recoveries.controller';
 import { RecoveriesService } from './recoveries.service';
 
-@Module({ imports: [AuthModule], controllers: [RecoveriesController], providers: [RecoveriesService, ...provideRepositories(RecoveryRepository)] })
+@Module({
+  imports: [AuthModule],
+  controllers: [RecoveriesController],
+  providers: [RecoveriesService, ...provideRepositories(RecoveryRepository)],
+  exports: [RecoveriesService],
+})
 export class RecoveriesModule {}
