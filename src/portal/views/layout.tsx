@@ -53,8 +53,18 @@ function LiveNote() {
   );
 }
 
-/** Every page: a skip link, the environment's header and navigation, and the page's main content. */
+/**
+ * The environment's accent colour, as a style sheet of its own: `/portal/assets/accent-rrggbb.css` sets --accent
+ * (the CSP allows no inline style). The colour is in the name, checked there again, so the sheet needs no session
+ * nor query, and is the same for everyone who has that colour.
+ */
+export const accentSheet = (accentColor: string | null) => (accentColor ? `/portal/assets/accent-${accentColor.slice(1)}.css` : null);
+
+/** Every page: a skip link, the environment's header (its branding) and navigation, and the page's main content. */
 export function Layout({ title, session, current, liveSeconds, moveTo, children }: LayoutProps) {
+  const branding = session?.branding;
+  const name = branding?.displayName ?? 'Webhooks';
+  const accent = accentSheet(branding?.accentColor ?? null);
   return (
     <html lang="en">
       <head>
@@ -62,8 +72,9 @@ export function Layout({ title, session, current, liveSeconds, moveTo, children 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         {moveTo !== undefined && <meta http-equiv="refresh" content={`0; url=${moveTo}`} />}
-        <title>{`${title} · Webhooks`}</title>
+        <title>{`${title} · ${name}`}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
+        {accent && <link rel="stylesheet" href={accent} />}
         <script src="/portal/assets/portal.js" defer />
       </head>
       <body data-live-seconds={liveSeconds}>
@@ -71,7 +82,10 @@ export function Layout({ title, session, current, liveSeconds, moveTo, children 
           Skip to content
         </a>
         <header class="top">
-          <span class="brand">Webhooks</span>
+          <span class="brand">
+            {branding?.logoUrl && <img src={branding.logoUrl} alt={`${name} logo`} />}
+            {name}
+          </span>
           {session && (
             <nav aria-label="Portal">
               <ul>
