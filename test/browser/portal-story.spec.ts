@@ -171,6 +171,16 @@ describe('the portal’s main story, in a real browser', () => {
     await expectAccessible();
     await shoot('notifications');
 
+    // Recover the last hour of the subscription: the form, then the recovery's page until it is done.
+    await page.goto(new URL('/portal/recoveries/new', page.url()).toString());
+    await page.getByLabel('Since (UTC, inclusive)').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 19));
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Recover' }).click();
+    await page.waitForURL(/\/portal\/recoveries\/rcv_/);
+    await page.getByText('Done.').waitFor();
+    await expectAccessible();
+    await shoot('recovery');
+
     // Pause, resume, delete.
     await page.getByRole('link', { name: 'Subscriptions' }).click();
     await page.getByRole('link', { name: url }).click();
