@@ -1,8 +1,5 @@
+import { inReadingOrder } from '../../domain/signature';
 import type { AttemptResponse } from '../../notifications/attempt.dto';
-
-/** The order a reader of a webhook expects its headers in; any other header follows, by name. */
-const ORDER = ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'webhook-test', 'traceparent', 'tracestate'];
-const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
 
 /**
  * An attempt's request line and headers, one per line. The headers it recorded, as sent (the signature included); an
@@ -13,8 +10,7 @@ const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORD
 export function requestHeaderLines(notification: { id: string; test: boolean }, attempt: AttemptResponse): string[] {
   const recorded = attempt.requestHeaders;
   if (recorded) {
-    const names = Object.keys(recorded).sort((a, b) => rank(a.toLowerCase()) - rank(b.toLowerCase()) || (a < b ? -1 : a > b ? 1 : 0));
-    return [`POST ${attempt.url}`, ...names.map((name) => `${name}: ${recorded[name]}`)];
+    return [`POST ${attempt.url}`, ...inReadingOrder(recorded).map(([name, value]) => `${name}: ${value}`)];
   }
   return [
     `POST ${attempt.url}`,
