@@ -172,6 +172,13 @@ export const ScopeDocs = (scopes: readonly string[]) =>
 export const CatalogRouteDocs = (tag: string) =>
   applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['catalog']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
 
+/**
+ * The OpenAPI side of an environment's portal links (src/auth/routes.ts): the admin token, or a service token with
+ * `portal` that may use the route's environment.
+ */
+export const PortalLinkRouteDocs = (tag: string) =>
+  applyDecorators(ApiTags(tag), ApiSecurity(ADMIN_TOKEN), ScopeDocs(['portal']), RequestIdHeader(), ApiErrors(400, 401, 403, 429, 500));
+
 /** The OpenAPI side of erasing an event's data (src/auth/routes.ts): a token with `publish`, or the admin token. */
 export const EraserRouteDocs = (tag: string) => applyDecorators(ApiTokenRouteDocs(tag), ApiSecurity(ADMIN_TOKEN));
 
@@ -193,7 +200,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         scheme: 'bearer',
         description:
           'An API token (`pwh_…`), with X-environment naming the environment: an environment’s token (the integrator’s; ' +
-          'scopes subscriptions and, if issued so, publish) or a service token (the platform’s; publish and catalog, in ' +
+          'scopes subscriptions and, if issued so, publish) or a service token (the platform’s; publish, catalog and portal, in ' +
           'the environments it lists). Each route states the scopes it accepts, any one of them, as its security requirements.',
       },
       API_TOKEN,

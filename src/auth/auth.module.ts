@@ -7,6 +7,7 @@ import { AuthFailureLimiter } from './auth-failure-limiter';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
 import { EventEraserGuard } from './event-eraser.guard';
+import { PortalLinkGuard } from './portal-link.guard';
 import { RateLimiter } from './rate-limiter';
 import { RequestAuthenticator } from './request-authenticator';
 import { TokenAuthGuard } from './token-auth.guard';
@@ -28,6 +29,7 @@ import { TokenAuthenticator } from './token-authenticator';
     ApiVersionGuard,
     CatalogWriterGuard,
     EventEraserGuard,
+    PortalLinkGuard,
   ],
   exports: [
     TokenAuthenticator,
@@ -39,6 +41,7 @@ import { TokenAuthenticator } from './token-authenticator';
     ApiVersionGuard,
     CatalogWriterGuard,
     EventEraserGuard,
+    PortalLinkGuard,
   ],
 })
 export class AuthModule {}

@@ -1,15 +1,16 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import { AdminRouteDocs, ApiTokenRouteDocs, CatalogRouteDocs, EraserRouteDocs } from '../api/openapi';
+import { AdminRouteDocs, ApiTokenRouteDocs, CatalogRouteDocs, EraserRouteDocs, PortalLinkRouteDocs } from '../api/openapi';
 import type { Scope } from '../domain/scopes';
 import { AdminGuard } from './admin.guard';
 import { ApiVersionGuard } from './api-version.guard';
 import { CatalogWriterGuard } from './catalog-writer.guard';
 import { EventEraserGuard } from './event-eraser.guard';
+import { PortalLinkGuard } from './portal-link.guard';
 import { scopeEveryRoute } from './route-scopes';
 import { TokenAuthGuard } from './token-auth.guard';
 
 /**
- * The three kinds of route, each declared once with its guards and its OpenAPI description. A controller takes one;
+ * The kinds of route, each declared once with its guards and its OpenAPI description. A controller takes one;
  * its module imports AuthModule.
  */
 
@@ -27,6 +28,12 @@ export const AdminRoutes = (tag: string) => applyDecorators(UseGuards(AdminGuard
 
 /** Writes to the platform's catalog: the ADMIN_TOKEN, or a service token with the catalog scope (CatalogWriterGuard). */
 export const CatalogRoutes = (tag: string) => applyDecorators(UseGuards(CatalogWriterGuard), CatalogRouteDocs(tag));
+
+/**
+ * An environment's portal links and sessions: the ADMIN_TOKEN, or a service token with the portal scope allowed in
+ * the route's environment (PortalLinkGuard).
+ */
+export const PortalLinkRoutes = (tag: string) => applyDecorators(UseGuards(PortalLinkGuard), PortalLinkRouteDocs(tag));
 
 /**
  * Erasing an event's data: the ADMIN_TOKEN with X-environment, or an API token with `publish` in that environment

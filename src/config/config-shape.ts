@@ -118,6 +118,12 @@ export interface Config {
    * `urlTemplate` (TRACE_URL_TEMPLATE) turns a stored traceId into a link, tracing on or off in this process.
    */
   tracing: { enabled: boolean; exporter: 'otlp' | 'console'; serviceName: string; urlTemplate: string | null };
+  /**
+   * The integrator portal (src/portal): `publicUrl` (PUBLIC_URL), the API's external base URL that links are made of
+   * and whose scheme says whether cookies are Secure, null to use each request's own; `frameAncestors`
+   * (PORTAL_FRAME_ANCESTORS), the CSP's frame-ancestors sources, "'none'" by default.
+   */
+  portal: { publicUrl: string | null; frameAncestors: string };
   /** What the configuration accepted but each process logs as a warning once its logger is up (a key file others may read). */
   warnings: string[];
 }

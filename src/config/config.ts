@@ -2,7 +2,21 @@ import { z } from 'zod';
 import { type Config, logFormats, logLevels } from './config-shape';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { defaultDataDir } from '../lib/data-files';
-import { duration, durationOrOff, rateLimit, dnsServers, allowedPorts, bool, port, optional, masterKey, masterKeyFile, optionalDuration } from './fields';
+import {
+  duration,
+  durationOrOff,
+  rateLimit,
+  dnsServers,
+  allowedPorts,
+  bool,
+  port,
+  optional,
+  masterKey,
+  masterKeyFile,
+  optionalDuration,
+  publicUrl,
+  frameAncestors,
+} from './fields';
 
 export type { Config, ServerLimits } from './config-shape';
 
@@ -91,6 +105,8 @@ const variables = z.object({
       .optional(),
   ),
   OTEL_TRACES_SAMPLER_ARG: optional.pipe(z.coerce.number<string | undefined>({ error: 'must be a ratio from 0 to 1' }).min(0).max(1).optional()),
+  PUBLIC_URL: publicUrl,
+  PORTAL_FRAME_ANCESTORS: frameAncestors,
   TRACE_URL_TEMPLATE: optional.pipe(
     z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -238,6 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       serviceName: env.OTEL_SERVICE_NAME,
       urlTemplate: env.TRACE_URL_TEMPLATE ?? null,
     },
+    portal: { publicUrl: env.PUBLIC_URL ?? null, frameAncestors: env.PORTAL_FRAME_ANCESTORS },
     warnings: [env.ENCRYPTION_KEY_FILE?.warning, env.ENCRYPTION_KEY_PREVIOUS_FILE?.warning].filter((line) => line !== undefined),
   };
 }

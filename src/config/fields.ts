@@ -111,3 +111,48 @@ export const masterKeyFile = (variable: string) =>
     }
     return read;
   });
+
+const isLocalhost = (hostname: string) => hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+
+/**
+ * PUBLIC_URL: the API's external base URL, as integrators reach it (portal links are made of it): an https:// URL, or
+ * http:// for localhost only; no query nor fragment; its path, if any, without the trailing slash.
+ */
+export const publicUrl = optional.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL like https://webhooks.example.com` });
+    return z.NEVER;
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLocalhost(url.hostname));
+  if (!secure || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'must be an https:// URL with no query, fragment or credentials (http:// for localhost only)' });
+    return z.NEVER;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+});
+
+/** One origin a page may be framed by: a scheme, a host (a leading *. allowed) and maybe a port; nothing else. */
+const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+
+/**
+ * PORTAL_FRAME_ANCESTORS: who may embed the portal, as the CSP's frame-ancestors: `none` (the default), `self`, or
+ * origins like https://app.example.com, separated by spaces. Anything else (a `;`, quotes, a path) is refused, so
+ * the value can never add a directive to the policy.
+ */
+export const frameAncestors = optional.transform((value, ctx) => {
+  if (value === undefined || value === 'none') return "'none'";
+  const sources = value.split(/\s+/);
+  const bad = sources.filter((source) => source !== 'self' && !FRAME_ORIGIN.test(source));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be none, or origins like https://app.example.com (or self) separated by spaces; refused: ${bad.map((source) => JSON.stringify(source)).join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return sources.map((source) => (source === 'self' ? "'self'" : source)).join(' ');
+});

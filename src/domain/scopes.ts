@@ -4,16 +4,22 @@
  *   read events, notifications and attempts; redeliver; recover.
  * - `publish`: the platform's services: POST /events, and read events and notifications.
  * - `catalog`: declare and archive event types.
+ * - `portal`: the platform's: open (and revoke) integrator portal sessions of the environments a service token may
+ *   use. Apart from `publish`: a portal session holds `subscriptions` (it reveals signing keys), which a service
+ *   token never holds, so only a token its issuer meant for that may hand one out.
  */
-export const SCOPES = ['subscriptions', 'publish', 'catalog'] as const;
+export const SCOPES = ['subscriptions', 'publish', 'catalog', 'portal'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What an environment's token gets when its issuer names none: the integrator's token. */
 export const DEFAULT_ENVIRONMENT_SCOPES: readonly Scope[] = ['subscriptions'];
 /** An environment's token may hold these; `catalog` belongs to the platform (service tokens). */
 export const ENVIRONMENT_SCOPES: readonly Scope[] = ['subscriptions', 'publish'];
-/** A service token may hold these: it publishes and declares, never subscribes (so it never sees a signing key). */
-export const SERVICE_SCOPES: readonly Scope[] = ['publish', 'catalog'];
+/**
+ * A service token may hold these: it publishes, declares and hands out portal links, never subscribes itself (so it
+ * never sees a signing key).
+ */
+export const SERVICE_SCOPES: readonly Scope[] = ['publish', 'catalog', 'portal'];
 
 export const isScope = (value: unknown): value is Scope => (SCOPES as readonly unknown[]).includes(value);
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ENVIRONMENT_ID } from '../domain/environment-id';
 import type { EnvironmentEntity } from '../persistence/entities';
 
@@ -33,6 +33,52 @@ const DefaultMaxInFlight = () => (target: object, key: string) => {
   Max(MAX_LIMIT, { message: IN_FLIGHT_MESSAGE })(target, key);
 };
 
+const DISPLAY_NAME_DESCRIPTION = 'The name the integrator portal shows in its header (1-100 characters); null: the environment’s ID';
+const ACCENT_COLOR_DESCRIPTION = 'The integrator portal’s accent colour, #rrggbb (stored in lower case); null: the portal’s own';
+const LOGO_URL_DESCRIPTION = 'An https:// image the integrator portal shows in its header (the reader’s browser fetches it); null: none';
+const ACCENT_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** The portal's branding of an environment (src/portal): set by PATCH; each null to go back to the portal's own. */
+const Branding = {
+  displayName: () => (target: object, key: string) => {
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      minLength: 1,
+      maxLength: 100,
+      description: `${DISPLAY_NAME_DESCRIPTION}; left out: unchanged`,
+      example: 'Acme Billing',
+    })(target, key);
+    IsOptional()(target, key);
+    IsString({ message: 'displayName must be a string of 1-100 characters, or null' })(target, key);
+    Length(1, 100, { message: 'displayName must be a string of 1-100 characters, or null' })(target, key);
+  },
+  accentColor: () => (target: object, key: string) => {
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      pattern: ACCENT_COLOR.source,
+      description: `${ACCENT_COLOR_DESCRIPTION}; left out: unchanged`,
+      example: '#0a7d52',
+    })(target, key);
+    IsOptional()(target, key);
+    Matches(ACCENT_COLOR, { message: 'accentColor must be a colour like #0a7d52 (#rrggbb), or null' })(target, key);
+  },
+  logoUrl: () => (target: object, key: string) => {
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      format: 'uri',
+      maxLength: 2048,
+      description: `${LOGO_URL_DESCRIPTION}; left out: unchanged`,
+      example: 'https://cdn.example.com/acme.svg',
+    })(target, key);
+    IsOptional()(target, key);
+    IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'logoUrl must be an https:// URL, or null' })(target, key);
+    MaxLength(2048, { message: 'logoUrl must be at most 2048 characters' })(target, key);
+  },
+};
+
 export class CreateEnvironmentRequest {
   @ApiProperty({ pattern: ENVIRONMENT_ID.source, example: 'production', description: '1-63 characters of a-z, 0-9, _ and -' })
   @Matches(ENVIRONMENT_ID, { message: 'id must be 1-63 characters of a-z, 0-9, _ and -, starting with a letter or digit' })
@@ -61,6 +107,15 @@ export class UpdateEnvironmentRequest {
 
   @DefaultMaxInFlight()
   defaultMaxInFlight?: number | null;
+
+  @Branding.displayName()
+  displayName?: string | null;
+
+  @Branding.accentColor()
+  accentColor?: string | null;
+
+  @Branding.logoUrl()
+  logoUrl?: string | null;
 }
 
 export class EnvironmentResponse {
@@ -76,6 +131,15 @@ export class EnvironmentResponse {
   @ApiProperty({ type: 'integer', nullable: true, description: IN_FLIGHT_DESCRIPTION })
   defaultMaxInFlight: number | null;
 
+  @ApiProperty({ type: String, nullable: true, description: DISPLAY_NAME_DESCRIPTION })
+  displayName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, pattern: '^#[0-9a-f]{6}$', description: ACCENT_COLOR_DESCRIPTION })
+  accentColor: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uri', description: LOGO_URL_DESCRIPTION })
+  logoUrl: string | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -85,6 +149,9 @@ export class EnvironmentResponse {
       allowPrivateTargets: environment.allowPrivateTargets,
       defaultRateLimit: environment.defaultRateLimit,
       defaultMaxInFlight: environment.defaultMaxInFlight,
+      displayName: environment.displayName,
+      accentColor: environment.accentColor,
+      logoUrl: environment.logoUrl,
       createdAt: environment.createdAt.toISOString(),
     };
   }

@@ -26,8 +26,10 @@ export class EnvironmentsService {
   }
 
   async updateEnvironment(id: string, request: UpdateEnvironmentRequest): Promise<EnvironmentResponse> {
-    const { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight } = request;
-    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.update(id, { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight }) : null;
+    const { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight, displayName, logoUrl } = request;
+    const accentColor = request.accentColor?.toLowerCase() ?? request.accentColor;
+    const settings = { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight, displayName, accentColor, logoUrl };
+    const environment = ENVIRONMENT_ID.test(id) ? await this.environments.update(id, settings) : null;
     if (!environment) throw notFound('environment', id);
     return EnvironmentResponse.from(environment);
   }

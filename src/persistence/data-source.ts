@@ -26,6 +26,7 @@ import { OrderedDelivery1765400000000 } from './migrations/1765400000000-ordered
 import { EventTraceId1765500000000 } from './migrations/1765500000000-event-trace-id';
 import { PortalSessions1765600000000 } from './migrations/1765600000000-portal-sessions';
 import { NotificationLists1765610000000 } from './migrations/1765610000000-notification-lists';
+import { EnvironmentBranding1765620000000 } from './migrations/1765620000000-environment-branding';
 import { AttemptRequestHeaders1765630000000 } from './migrations/1765630000000-attempt-request-headers';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   EventTraceId1765500000000,
   PortalSessions1765600000000,
   NotificationLists1765610000000,
+  EnvironmentBranding1765620000000,
   AttemptRequestHeaders1765630000000,
 ];
 

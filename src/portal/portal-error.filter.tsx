@@ -6,6 +6,10 @@ import { PortalSignInRequired } from './portal-session.guard';
 import { ErrorPage } from './views/error-page';
 import { renderPage } from './views/render';
 
+/** What a reader whose session ended is told, wherever it ended. */
+export const SESSION_ENDED =
+  'Your portal session has ended: it was signed out, idle for an hour, 12 hours old, revoked by the platform, or its API token was revoked.';
+
 const TITLES: Record<number, string> = {
   400: 'That was not accepted',
   401: 'Signed out',
@@ -29,7 +33,7 @@ export class PortalErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof PortalSignInRequired && request.method === 'GET') {
-      response.redirect(303, '/portal/sign-in');
+      response.redirect(303, exception.ended ? '/portal/sign-in?ended=1' : '/portal/sign-in');
       return;
     }
     const { status, message } = this.describe(exception);
@@ -38,7 +42,7 @@ export class PortalErrorFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; message: string } {
-    if (exception instanceof PortalSignInRequired) return { status: 401, message: 'Your portal session has ended, or this page needs one.' };
+    if (exception instanceof PortalSignInRequired) return { status: 401, message: exception.ended ? SESSION_ENDED : 'This page needs a portal session.' };
     if (exception instanceof DomainError) return { status: statusFor(exception.code), message: exception.message };
     if (exception instanceof HttpException && exception.getStatus() < 500) return { status: exception.getStatus(), message: exception.message };
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -1,16 +1,16 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiErrors, Answers, TakesJson } from '../api/openapi';
-import { AdminRoutes } from '../auth/routes';
+import { PortalLinkRoutes } from '../auth/routes';
 import { parseDuration } from '../config/duration';
 import { DomainError } from '../domain/errors';
 import { CreatePortalLinkRequest, PortalLinkResponse } from './portal-link.dto';
 import { PortalSessionsService } from './portal-sessions.service';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
 
-/** The platform asks for a one-time link into an integrator's portal. */
+/** The platform asks for a one-time link into an integrator's portal, and ends its sessions. */
 @Controller('admin/environments/:id/portal-sessions')
-@AdminRoutes('portal')
+@PortalLinkRoutes('portal')
 export class PortalLinksController {
   constructor(
     private readonly sessions: PortalSessionsService,
@@ -24,9 +24,28 @@ export class PortalLinksController {
   @ApiErrors(400, 404)
   async create(@Param('id') environmentId: string, @Body() body: CreatePortalLinkRequest, @Req() request: Request): Promise<PortalLinkResponse> {
     const ttlMs = body.ttl === undefined ? this.settings.linkTtlMs : parseDuration(body.ttl);
-    if (ttlMs === undefined || ttlMs > this.settings.linkMaxTtlMs) throw new DomainError('validation', 'ttl must be a duration from 1s to 24h, like "15m"');
+    if (ttlMs === undefined || ttlMs < this.settings.linkMinTtlMs || ttlMs > this.settings.linkMaxTtlMs) {
+      throw new DomainError('validation', 'ttl must be a duration from 1s to 24h, like "15m"');
+    }
     const link = await this.sessions.createLink(environmentId, ttlMs);
-    const base = `${request.protocol}://${request.get('host')}`;
-    return { url: `${base}/portal/enter?link=${link.token}`, expiresAt: link.expiresAt.toISOString() };
+    // PUBLIC_URL, else the request's own origin: behind ADMIN_PORT that is the admin listener's, not the integrator's.
+    const base = this.settings.publicUrl ?? `${request.protocol}://${request.get('host')}`;
+    return { id: link.id, url: `${base}/portal/enter?link=${link.token}`, expiresAt: link.expiresAt.toISOString() };
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @Answers(204, null, 'Every session and unused link of the environment is ended')
+  @ApiErrors(404)
+  async revokeAll(@Param('id') environmentId: string): Promise<void> {
+    await this.sessions.revokeEnvironment(environmentId);
+  }
+
+  @Delete(':sessionId')
+  @HttpCode(204)
+  @Answers(204, null, 'The session (or the link, if unused) is ended')
+  @ApiErrors(404)
+  async revoke(@Param('id') environmentId: string, @Param('sessionId') sessionId: string): Promise<void> {
+    await this.sessions.revokeOne(environmentId, sessionId);
   }
 }

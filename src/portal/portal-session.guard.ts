@@ -15,9 +15,9 @@ export interface PortalRequest extends Request {
   portal: PortalSession;
 }
 
-/** No live session: a page asks the reader to sign in (PortalErrorFilter). */
+/** No live session: a page asks the reader to sign in (PortalErrorFilter); `ended` when the cookie named one that ended. */
 export class PortalSignInRequired extends Error {
-  constructor() {
+  constructor(readonly ended = false) {
     super('sign in to the portal');
   }
 }
@@ -47,7 +47,7 @@ export class PortalSessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<PortalRequest>();
     const token = parse(request.headers.cookie ?? '')[PORTAL_COOKIE];
     const session = token ? await this.sessions.authenticate(token) : null;
-    if (!session) throw new PortalSignInRequired();
+    if (!session) throw new PortalSignInRequired(Boolean(token));
     if (!isSafeMethod(request.method) && !sameText(csrfTokenOf(request), session.csrfToken)) {
       throw new DomainError(
         'forbidden',

@@ -5,19 +5,35 @@ export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');
 
 /** What the portal needs of the process's configuration. */
 export interface PortalSettings {
-  /** Whether the cookie says Secure: the API is reached over HTTPS (in front of it, a proxy's TLS). */
+  /**
+   * The API's external base URL (PUBLIC_URL) that links are made of, and whose origin a sign-in form must come from;
+   * null: each request's own (what the listener that answered it was called: behind ADMIN_PORT, the admin listener).
+   */
+  publicUrl: string | null;
+  /** Whether the cookie says Secure: PUBLIC_URL is https:// (in front of the API, a proxy's TLS). */
   secureCookie: boolean;
-  /** CSP frame-ancestors: who may embed the portal ('none' by default). */
+  /** CSP frame-ancestors: who may embed the portal ('none' by default; PORTAL_FRAME_ANCESTORS). */
   frameAncestors: string;
   sessionIdleMs: number;
   sessionMaxAgeMs: number;
-  /** A link's lifetime when its request names none, and the longest one may ask for. */
+  /** A link's lifetime when its request names none, and the shortest and longest one may ask for. */
   linkTtlMs: number;
+  linkMinTtlMs: number;
   linkMaxTtlMs: number;
 }
 
 export const HOUR = 3_600_000;
 
-export function portalSettings(_config: Config): PortalSettings {
-  return { secureCookie: false, frameAncestors: "'none'", sessionIdleMs: HOUR, sessionMaxAgeMs: 12 * HOUR, linkTtlMs: 15 * 60_000, linkMaxTtlMs: 24 * HOUR };
+export function portalSettings(config: Config): PortalSettings {
+  const { publicUrl, frameAncestors } = config.portal;
+  return {
+    publicUrl,
+    secureCookie: publicUrl !== null && publicUrl.startsWith('https://'),
+    frameAncestors,
+    sessionIdleMs: HOUR,
+    sessionMaxAgeMs: 12 * HOUR,
+    linkTtlMs: 15 * 60_000,
+    linkMinTtlMs: 1_000,
+    linkMaxTtlMs: 24 * HOUR,
+  };
 }

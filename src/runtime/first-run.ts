@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { issueApiToken, issueServiceToken } from '../auth/api-token';
 import { TokenAuthenticator } from '../auth/token-authenticator';
 import { ConfigError } from '../config/config';
-import { DEFAULT_ENVIRONMENT_SCOPES, SERVICE_SCOPES } from '../domain/scopes';
+import { DEFAULT_ENVIRONMENT_SCOPES, type Scope } from '../domain/scopes';
 import { generateMasterKey, parseMasterKey } from '../crypto/key-ring';
 import { ApiTokenRepository } from '../persistence/repositories/api-token.repository';
 import { EnvironmentRepository } from '../persistence/repositories/environment.repository';
@@ -94,6 +94,9 @@ export async function ensureSandbox(db: DataSource, dataDir: string): Promise<Ke
 /** The name of the service token that ensureServiceToken issues. */
 export const FIRST_RUN_SERVICE = 'npm start';
 
+/** The first run's service token publishes and declares; a portal link is asked for with the admin token or a token made for it. */
+const FIRST_RUN_SERVICE_SCOPES: readonly Scope[] = ['publish', 'catalog'];
+
 /**
  * A live service token with `publish` and `catalog` for every environment (those created later included), kept in
  * the data folder: what the platform's own services use to publish events and declare their types, beside the
@@ -105,7 +108,7 @@ export async function ensureServiceToken(db: DataSource, dataDir: string): Promi
   const kept = await readSecret(file);
   const access = kept ? await new TokenAuthenticator(tokens, new EnvironmentRepository(db)).liveAccess(kept) : null;
   if (kept && access?.kind === 'service') return { value: kept, file, created: false };
-  const { token } = await issueServiceToken(tokens, { name: FIRST_RUN_SERVICE, scopes: SERVICE_SCOPES, environments: null });
+  const { token } = await issueServiceToken(tokens, { name: FIRST_RUN_SERVICE, scopes: FIRST_RUN_SERVICE_SCOPES, environments: null });
   await writeSecret(file, token);
   return { value: token, file, created: true };
 }

@@ -39,8 +39,13 @@ export class PortalReader {
     return this.send('POST', path, form);
   }
 
-  private async send(method: string, path: string, form?: URLSearchParams): Promise<PortalAnswer> {
-    const headers: Record<string, string> = {};
+  /** Posts the sign-in form with `token` (no session yet, so no CSRF token), with the headers a browser adds (Origin). */
+  async signIn(token: string, headers: Record<string, string> = {}): Promise<PortalAnswer> {
+    return this.send('POST', '/portal/sign-in', new URLSearchParams({ token }), headers);
+  }
+
+  private async send(method: string, path: string, form?: URLSearchParams, extra: Record<string, string> = {}): Promise<PortalAnswer> {
+    const headers: Record<string, string> = { ...extra };
     if (this.cookie) headers.cookie = this.cookie;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: form, redirect: 'manual' });
     const setCookie = response.headers.getSetCookie().find((line) => line.startsWith('plude_portal='));
@@ -52,8 +57,8 @@ export class PortalReader {
 }
 
 /** A one-time link into `environmentId`'s portal, from the admin API. */
-export async function portalLink(app: TestApp, environmentId: string, ttl?: string): Promise<{ url: string; expiresAt: string }> {
-  const answer = await app.admin.request<{ url: string; expiresAt: string }>(
+export async function portalLink(app: TestApp, environmentId: string, ttl?: string): Promise<{ id: string; url: string; expiresAt: string }> {
+  const answer = await app.admin.request<{ id: string; url: string; expiresAt: string }>(
     'POST',
     `/admin/environments/${environmentId}/portal-sessions`,
     ttl ? { ttl } : {},

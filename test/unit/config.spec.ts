@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/config';
+import { portalSettings } from '../../src/portal/portal-settings';
 import { requireRoleSettings } from '../../src/runtime/role-settings';
 
 describe('loadConfig', () => {
@@ -80,6 +81,41 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUTH_FAILURE_LIMIT: '2/s,burst=3' }).http.authFailureLimit).toEqual({ perSecond: 2, burst: 3 });
     expect(loadConfig({ AUTH_FAILURE_LIMIT: 'off' }).http.authFailureLimit).toBeNull();
     expect(() => loadConfig({ AUTH_FAILURE_LIMIT: 'lots' })).toThrow(/AUTH_FAILURE_LIMIT: "lots" is not a rate like 100\/s/);
+  });
+
+  it('reads PUBLIC_URL as an https:// base (http:// for localhost only), and the portal’s Secure cookies from its scheme', () => {
+    expect(loadConfig({}).portal.publicUrl).toBeNull();
+    expect(portalSettings(loadConfig({})).secureCookie).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://Webhooks.Example.com/' }).portal.publicUrl).toBe('https://webhooks.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/hooks/api//' }).portal.publicUrl).toBe('https://example.com/hooks/api');
+    expect(portalSettings(loadConfig({ PUBLIC_URL: 'https://example.com' })).secureCookie).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).portal.publicUrl).toBe('http://localhost:3000');
+    expect(portalSettings(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' })).secureCookie).toBe(false);
+    for (const bad of ['http://webhooks.example.com', 'ftp://example.com', 'https://example.com/?x=1', 'https://example.com/#top', 'https://u:p@example.com']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL: must be an https:\/\/ URL with no query, fragment or credentials/);
+    }
+    expect(() => loadConfig({ PUBLIC_URL: 'webhooks' })).toThrow(/PUBLIC_URL: "webhooks" is not a URL/);
+  });
+
+  it('reads PORTAL_FRAME_ANCESTORS as none, self or origins, and refuses anything that could add to the CSP', () => {
+    expect(loadConfig({}).portal.frameAncestors).toBe("'none'");
+    expect(loadConfig({ PORTAL_FRAME_ANCESTORS: 'none' }).portal.frameAncestors).toBe("'none'");
+    expect(loadConfig({ PORTAL_FRAME_ANCESTORS: ' self  https://app.example.com http://localhost:8080 https://*.example.org ' }).portal.frameAncestors).toBe(
+      "'self' https://app.example.com http://localhost:8080 https://*.example.org",
+    );
+    for (const bad of [
+      'https://app.example.com; script-src *',
+      "'unsafe-inline'",
+      "'self'",
+      '"https://app.example.com"',
+      'https://app.example.com/path',
+      'app.example.com',
+      '*',
+      'none https://app.example.com',
+      'https://app.example.com,https://b.example.com',
+    ]) {
+      expect(() => loadConfig({ PORTAL_FRAME_ANCESTORS: bad })).toThrow(/PORTAL_FRAME_ANCESTORS: must be none, or origins like https:\/\/app\.example\.com/);
+    }
   });
 
   it('wants the mTLS certificate and key together', () => {

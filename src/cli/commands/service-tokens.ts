@@ -35,7 +35,7 @@ export function registerServiceTokens(program: Command, context: CliContext): vo
   tokens
     .command('create <name>')
     .description('issue a service token, shown once (POST /admin/tokens)')
-    .option('--scopes <scopes>', 'comma-separated: publish, catalog', 'publish,catalog')
+    .option('--scopes <scopes>', 'comma-separated: publish, catalog, portal', 'publish,catalog')
     .option('--environments <ids>', 'comma-separated environments it may use; default: every environment, those created later included')
     .action(
       action<[string], { scopes: string; environments?: string }>(context, async ({ client, out, options }, name) => {

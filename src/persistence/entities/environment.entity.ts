@@ -17,6 +17,16 @@ export class EnvironmentEntity {
   @Column({ name: 'default_max_in_flight', type: 'integer', nullable: true })
   defaultMaxInFlight: number | null;
 
+  /** The portal's branding (issue 25): a display name, an accent colour (#rrggbb) and a logo's https:// URL; null: none. */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName: string | null;
+
+  @Column({ name: 'accent_color', type: 'text', nullable: true })
+  accentColor: string | null;
+
+  @Column({ name: 'logo_url', type: 'text', nullable: true })
+  logoUrl: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -7,6 +7,10 @@ export interface EnvironmentSettings {
   /** The gate's defaults for its subscriptions that set none (null: the platform's; 0: no limit). */
   defaultRateLimit?: number | null;
   defaultMaxInFlight?: number | null;
+  /** The portal's branding (undefined: unchanged; null: none). */
+  displayName?: string | null;
+  accentColor?: string | null;
+  logoUrl?: string | null;
 }
 
 interface EnvironmentRow {
@@ -14,10 +18,13 @@ interface EnvironmentRow {
   allow_private_targets: boolean;
   default_rate_limit: number | null;
   default_max_in_flight: number | null;
+  display_name: string | null;
+  accent_color: string | null;
+  logo_url: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, allow_private_targets, default_rate_limit, default_max_in_flight, created_at';
+const COLUMNS = 'id, allow_private_targets, default_rate_limit, default_max_in_flight, display_name, accent_color, logo_url, created_at';
 
 const toEntity = (row: EnvironmentRow) =>
   Object.assign(new EnvironmentEntity(), {
@@ -25,11 +32,14 @@ const toEntity = (row: EnvironmentRow) =>
     allowPrivateTargets: row.allow_private_targets,
     defaultRateLimit: row.default_rate_limit,
     defaultMaxInFlight: row.default_max_in_flight,
+    displayName: row.display_name,
+    accentColor: row.accent_color,
+    logoUrl: row.logo_url,
     createdAt: row.created_at,
   });
 
 /** `$n` sets the column when `set` says so (undefined: unchanged; null: back to the platform's default). */
-const settable = (value: number | null | undefined) => [value !== undefined, value ?? null];
+const settable = (value: number | string | null | undefined) => [value !== undefined, value ?? null];
 
 export class EnvironmentRepository {
   constructor(private readonly db: DataSource) {}
@@ -55,10 +65,21 @@ export class EnvironmentRepository {
       `UPDATE environments
        SET allow_private_targets = COALESCE($2, allow_private_targets),
            default_rate_limit = CASE WHEN $3 THEN $4::double precision ELSE default_rate_limit END,
-           default_max_in_flight = CASE WHEN $5 THEN $6::integer ELSE default_max_in_flight END
+           default_max_in_flight = CASE WHEN $5 THEN $6::integer ELSE default_max_in_flight END,
+           display_name = CASE WHEN $7 THEN $8::text ELSE display_name END,
+           accent_color = CASE WHEN $9 THEN $10::text ELSE accent_color END,
+           logo_url = CASE WHEN $11 THEN $12::text ELSE logo_url END
        WHERE id = $1
        RETURNING ${COLUMNS}`,
-      [id, settings.allowPrivateTargets ?? null, ...settable(settings.defaultRateLimit), ...settable(settings.defaultMaxInFlight)],
+      [
+        id,
+        settings.allowPrivateTargets ?? null,
+        ...settable(settings.defaultRateLimit),
+        ...settable(settings.defaultMaxInFlight),
+        ...settable(settings.displayName),
+        ...settable(settings.accentColor),
+        ...settable(settings.logoUrl),
+      ],
     );
     return rows[0][0] ? toEntity(rows[0][0]) : null;
   }

@@ -1,17 +1,38 @@
 import type { DataSource } from 'typeorm';
 
-/** A live portal session: the environment it may see (and the API token it signed in with, if any). */
+/** How the portal shows an environment (null: the portal's own look). */
+export interface PortalBranding {
+  displayName: string | null;
+  accentColor: string | null;
+  logoUrl: string | null;
+}
+
+/** A live portal session: the environment it may see, and how that environment is shown. */
 export interface PortalSessionRow {
   id: string;
   environmentId: string;
+  branding: PortalBranding;
 }
 
 interface Row {
   id: string;
   environment_id: string;
+  display_name: string | null;
+  accent_color: string | null;
+  logo_url: string | null;
 }
 
-const toSession = (rows: Row[]): PortalSessionRow | null => (rows[0] ? { id: rows[0].id, environmentId: rows[0].environment_id } : null);
+const toSession = (rows: Row[]): PortalSessionRow | null => {
+  const row = rows[0];
+  if (!row) return null;
+  return { id: row.id, environmentId: row.environment_id, branding: { displayName: row.display_name, accentColor: row.accent_color, logoUrl: row.logo_url } };
+};
+
+/** What a statement that makes or finds a session returns: the session, its environment's branding joined. */
+const RETURNING = `RETURNING s.id, s.environment_id, e.display_name, e.accent_color, e.logo_url`;
+
+/** A session signed in with an API token lives only as long as that token does. */
+const TOKEN_LIVE = `(s.api_token_id IS NULL OR EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = s.api_token_id AND t.revoked_at IS NULL))`;
 
 /** The portal's sessions and one-time links: only the SHA-256 hashes of their tokens are stored. */
 export class PortalSessionRepository {
@@ -32,24 +53,46 @@ export class PortalSessionRepository {
    */
   async openLink(linkHash: string, sessionHash: string, maxAgeMs: number): Promise<PortalSessionRow | null> {
     const [rows] = await this.db.query<[Row[], number]>(
-      `UPDATE portal_sessions
+      `UPDATE portal_sessions s
           SET link_hash = NULL, session_hash = $2, opened_at = now(), last_seen_at = now(), expires_at = now() + $3 * interval '1 millisecond'
-        WHERE link_hash = $1 AND link_expires_at > now() AND revoked_at IS NULL
-        RETURNING id, environment_id`,
+         FROM environments e
+        WHERE e.id = s.environment_id AND s.link_hash = $1 AND s.link_expires_at > now() AND s.revoked_at IS NULL
+        ${RETURNING}`,
       [linkHash, sessionHash, maxAgeMs],
     );
     return toSession(rows);
   }
 
   /**
-   * The live session of a cookie's hash, its idle clock restarted; null when unknown, revoked, idle for `idleMs` or
-   * past its end.
+   * A session signed in with the live environment token whose hash is `tokenHash` (its ID kept, so that revoking the
+   * token ends the session); null when there is no such token.
+   */
+  async openSignedIn(session: { id: string; tokenHash: string; sessionHash: string; maxAgeMs: number }): Promise<PortalSessionRow | null> {
+    const rows = await this.db.query<Row[]>(
+      `WITH token AS (
+         SELECT id, environment_id FROM api_tokens WHERE token_hash = $2 AND revoked_at IS NULL AND kind = 'environment'
+       ), s AS (
+         INSERT INTO portal_sessions (id, environment_id, api_token_id, session_hash, opened_at, last_seen_at, expires_at)
+         SELECT $1, environment_id, id, $3, now(), now(), now() + $4 * interval '1 millisecond' FROM token
+         RETURNING id, environment_id
+       )
+       SELECT s.id, s.environment_id, e.display_name, e.accent_color, e.logo_url FROM s JOIN environments e ON e.id = s.environment_id`,
+      [session.id, session.tokenHash, session.sessionHash, session.maxAgeMs],
+    );
+    return toSession(rows);
+  }
+
+  /**
+   * The live session of a cookie's hash, its idle clock restarted, with its environment's branding; null when
+   * unknown, revoked, idle for `idleMs`, past its end, or signed in with a token since revoked.
    */
   async touch(sessionHash: string, idleMs: number): Promise<PortalSessionRow | null> {
     const [rows] = await this.db.query<[Row[], number]>(
-      `UPDATE portal_sessions SET last_seen_at = now()
-        WHERE session_hash = $1 AND revoked_at IS NULL AND expires_at > now() AND last_seen_at > now() - $2 * interval '1 millisecond'
-        RETURNING id, environment_id`,
+      `UPDATE portal_sessions s SET last_seen_at = now()
+         FROM environments e
+        WHERE e.id = s.environment_id AND s.session_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND s.last_seen_at > now() - $2 * interval '1 millisecond' AND ${TOKEN_LIVE}
+        ${RETURNING}`,
       [sessionHash, idleMs],
     );
     return toSession(rows);
@@ -58,5 +101,24 @@ export class PortalSessionRepository {
   /** Ends a session (signing out). */
   async revoke(id: string): Promise<void> {
     await this.db.query(`UPDATE portal_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+  }
+
+  /** Ends `id` (a session, or a link not used yet) if it is `environmentId`'s; false when it has no such one. */
+  async revokeOfEnvironment(environmentId: string, id: string): Promise<boolean> {
+    const rows = await this.db.query<[unknown[], number]>(
+      `UPDATE portal_sessions SET revoked_at = COALESCE(revoked_at, now()) WHERE environment_id = $1 AND id = $2 RETURNING id`,
+      [environmentId, id],
+    );
+    return rows[1] === 1;
+  }
+
+  /** Ends every session and unused link of `environmentId`; false when there is no such environment. */
+  async revokeEnvironment(environmentId: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `WITH revoked AS (UPDATE portal_sessions SET revoked_at = now() WHERE environment_id = $1 AND revoked_at IS NULL)
+       SELECT id FROM environments WHERE id = $1`,
+      [environmentId],
+    );
+    return rows.length === 1;
   }
 }

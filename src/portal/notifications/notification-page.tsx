@@ -28,7 +28,7 @@ export interface NotificationPageProps {
   error?: string;
 }
 
-/** A pending notification's page reloads itself this often, so that its attempts appear as they are made. */
+/** A pending notification's page updates itself this often (the Layout's liveSeconds), so that its attempts appear as they are made. */
 export const PENDING_REFRESH_SECONDS = 5;
 
 function NextAttempt({ notification }: { notification: NotificationResponse }) {
@@ -57,7 +57,7 @@ function Actions({ session, notification, subscription }: Pick<NotificationPageP
 export function NotificationPage({ session, notification, event, subscription, notice, error }: NotificationPageProps) {
   const pending = notification.status === 'pending';
   return (
-    <Layout title={`Notification ${notification.id}`} session={session} current="notifications" refreshSeconds={pending ? PENDING_REFRESH_SECONDS : undefined}>
+    <Layout title={`Notification ${notification.id}`} session={session} current="notifications" liveSeconds={pending ? PENDING_REFRESH_SECONDS : undefined}>
       {notice && (
         <p class="notice" role="status">
           {notice}
@@ -68,47 +68,49 @@ export function NotificationPage({ session, notification, event, subscription, n
           {error}
         </p>
       )}
-      <dl>
-        <dt>Event type</dt>
-        <dd>
-          <code>{event.type}</code>
-          {notification.test && <span class="badge">test</span>}
-        </dd>
-        <dt>Subscription</dt>
-        <dd>
-          <code>{notification.subscriptionId}</code>{' '}
-          {subscription ? (
+      <div id="notification-state" data-live>
+        <dl>
+          <dt>Event type</dt>
+          <dd>
+            <code>{event.type}</code>
+            {notification.test && <span class="badge">test</span>}
+          </dd>
+          <dt>Subscription</dt>
+          <dd>
+            <code>{notification.subscriptionId}</code>{' '}
+            {subscription ? (
+              <>
+                → <code>{subscription.url}</code> ({subscription.status})
+              </>
+            ) : (
+              <span class="hint">(deleted)</span>
+            )}
+          </dd>
+          <dt>Status</dt>
+          <dd class={`status status-${notification.status}`}>{notification.status}</dd>
+          <dt>Created</dt>
+          <dd>
+            <Time at={notification.createdAt} />
+          </dd>
+          <dt>Next attempt</dt>
+          <dd>
+            <NextAttempt notification={notification} />
+          </dd>
+          <dt>Delivery window closes</dt>
+          <dd>
+            <Time at={notification.expiresAt} />
+          </dd>
+          {notification.redeliveredAt && (
             <>
-              → <code>{subscription.url}</code> ({subscription.status})
+              <dt>Last redelivered</dt>
+              <dd>
+                <Time at={notification.redeliveredAt} />
+              </dd>
             </>
-          ) : (
-            <span class="hint">(deleted)</span>
           )}
-        </dd>
-        <dt>Status</dt>
-        <dd class={`status status-${notification.status}`}>{notification.status}</dd>
-        <dt>Created</dt>
-        <dd>
-          <Time at={notification.createdAt} />
-        </dd>
-        <dt>Next attempt</dt>
-        <dd>
-          <NextAttempt notification={notification} />
-        </dd>
-        <dt>Delivery window closes</dt>
-        <dd>
-          <Time at={notification.expiresAt} />
-        </dd>
-        {notification.redeliveredAt && (
-          <>
-            <dt>Last redelivered</dt>
-            <dd>
-              <Time at={notification.redeliveredAt} />
-            </dd>
-          </>
-        )}
-      </dl>
-      <Actions session={session} notification={notification} subscription={subscription} />
+        </dl>
+        <Actions session={session} notification={notification} subscription={subscription} />
+      </div>
       <h2 id="event-data">Event data</h2>
       {event.erasedAt && (
         <p class="hint">
@@ -116,7 +118,9 @@ export function NotificationPage({ session, notification, event, subscription, n
         </p>
       )}
       <pre aria-labelledby="event-data">{event.prettyData}</pre>
-      <AttemptsSection notification={notification} />
+      <div id="notification-attempts" data-live>
+        <AttemptsSection notification={notification} />
+      </div>
     </Layout>
   );
 }

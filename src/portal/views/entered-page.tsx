@@ -7,7 +7,7 @@ import { Layout } from './layout';
  */
 export function EnteredPage() {
   return (
-    <Layout title="Signed in" refreshSeconds={0} refreshTo="/portal/subscriptions">
+    <Layout title="Signed in" moveTo="/portal/subscriptions">
       <p>
         You are signed in. <a href="/portal/subscriptions">Continue to your subscriptions</a>.
       </p>

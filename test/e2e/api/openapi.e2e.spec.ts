@@ -95,7 +95,10 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     expect(scopesOf('/event-types/{name}', 'delete')).toEqual(['catalog']);
     // The catalog's writes also take the admin token: the catalog belongs to the platform, not to an environment.
     expect((document.paths['/event-types/{name}'].put as unknown as { security: object[] }).security).toEqual([{ adminToken: [] }, { apiToken: ['catalog'] }]);
-    expect(scopesOf('/webhooks/event-types', 'get')).toEqual(['subscriptions', 'publish', 'catalog']);
+    expect(scopesOf('/webhooks/event-types', 'get')).toEqual(['subscriptions', 'publish', 'catalog', 'portal']);
+    // Portal links: the admin token, or a service token with portal.
+    const links = document.paths['/admin/environments/{id}/portal-sessions'].post as unknown as { security: object[] };
+    expect(links.security).toEqual([{ adminToken: [] }, { apiToken: ['portal'] }]);
     const apiRoutes = Object.entries(document.paths).flatMap(([path, operations]) =>
       Object.entries(operations as Record<string, { security?: Record<string, string[]>[] }>)
         .filter(([, operation]) => operation.security?.some((requirement) => 'apiToken' in requirement))
@@ -148,6 +151,24 @@ describe('OpenAPI: /openapi.json and /docs', () => {
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', `/admin/environments/${created}/portal-sessions`, { ttl: '5m' }));
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', `/admin/environments/${created}/portal-sessions`, { ttl: '25h' })); // 400
     await check('POST', '/admin/environments/{id}/portal-sessions', admin.request('POST', '/admin/environments/nowhere/portal-sessions', {})); // 404
+    const portalLink = await check(
+      'POST',
+      '/admin/environments/{id}/portal-sessions',
+      admin.request('POST', `/admin/environments/${created}/portal-sessions`, {}),
+    );
+    await check('POST', '/admin/environments/{id}/portal-sessions', admin.as({ token }).request('POST', `/admin/environments/${created}/portal-sessions`, {})); // 403
+    const oneSession = `/admin/environments/${created}/portal-sessions/${portalLink.body.id}`;
+    await check('DELETE', '/admin/environments/{id}/portal-sessions/{sessionId}', admin.request('DELETE', oneSession));
+    await check(
+      'DELETE',
+      '/admin/environments/{id}/portal-sessions/{sessionId}',
+      admin.request('DELETE', `/admin/environments/${created}/portal-sessions/pss_nothing`),
+    ); // 404
+    await check('DELETE', '/admin/environments/{id}/portal-sessions', admin.request('DELETE', `/admin/environments/${created}/portal-sessions`));
+    await check('DELETE', '/admin/environments/{id}/portal-sessions', admin.request('DELETE', '/admin/environments/nowhere/portal-sessions')); // 404
+    const branding = { displayName: 'OpenAPI', accentColor: '#0A7D52', logoUrl: 'https://cdn.example.com/logo.svg' };
+    await check('PATCH', '/admin/environments/{id}', admin.request('PATCH', `/admin/environments/${created}`, branding));
+    await check('PATCH', '/admin/environments/{id}', admin.request('PATCH', `/admin/environments/${created}`, { accentColor: 'green' })); // 400
     await check('GET', '/admin/environments/{id}/tokens', admin.request('GET', `/admin/environments/${created}/tokens`));
     await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/${issued.body.id}`));
     await check('DELETE', '/admin/environments/{id}/tokens/{tokenId}', admin.request('DELETE', `/admin/environments/${created}/tokens/tok_nothing`)); // 404

@@ -12,7 +12,16 @@ describe('private targets, an environment at a time (ALLOW_PRIVATE_TARGETS off)'
 
   it('the admin API creates, shows and changes whether an environment allows them', async () => {
     const loose = await environment(true);
-    expect(loose.created).toEqual({ id: loose.id, allowPrivateTargets: true, defaultRateLimit: null, defaultMaxInFlight: null, createdAt: expect.any(String) });
+    expect(loose.created).toEqual({
+      id: loose.id,
+      allowPrivateTargets: true,
+      defaultRateLimit: null,
+      defaultMaxInFlight: null,
+      displayName: null,
+      accentColor: null,
+      logoUrl: null,
+      createdAt: expect.any(String),
+    });
     const strict = await environment();
     expect(strict.created).toMatchObject({ allowPrivateTargets: false });
 

@@ -59,7 +59,7 @@ describe('the portal: a notification’s page, its attempts and redelivery', () 
     expect(shown).toContain(`user-agent: ${received.headers['user-agent']}`);
     expect(page.html).not.toContain('not recorded');
     // An ended notification's page stands still.
-    expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).not.toContain('data-live-seconds');
   });
 
   it('shows an attempt recorded before headers were as its record tells, its signature "not recorded"', async () => {
@@ -95,8 +95,8 @@ describe('the portal: a notification’s page, its attempts and redelivery', () 
     expect(failed.html).toContain('receiver answered HTTP 503');
     expect(failed.html).toContain('down for a moment');
     expect(failed.html).toMatch(/class="status status-pending">pending</);
-    // Pending: the page reloads itself, and says when the next attempt is due.
-    expect(failed.html).toContain('http-equiv="refresh"');
+    // Pending: the page updates itself (its live regions), and says when the next attempt is due.
+    expect(failed.html).toContain('data-live-seconds="5"');
     expect(failed.html).toMatch(/<dt>Next attempt<\/dt><dd><time datetime="[^"]+"/);
 
     const retried = await pageWhen(reader, notificationId, (html) => html.includes('Attempt 2'), 'the retry on the page');
