@@ -8,11 +8,10 @@ import { webhookHeaders } from '../src/domain/signature';
 import type { GateReason } from '../src/domain/statuses';
 import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
 import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
-import type { SendRequest } from './http/sender';
 import { inAttemptSpan } from './attempt-span';
 import { held, notPendingAnyMore } from './failures';
 import { renderNotificationBody } from './notification-body';
-import { HttpSendError } from './http/sender';
+import { HttpSendError, type SendRequest, withUserAgent } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
 
 export interface ActivityDeps {
@@ -52,6 +51,8 @@ interface Answer {
   retryAfter: string | null;
   error: string | null;
   timedOut: boolean;
+  /** The POST's headers (signed ones, the span's traceparent, user-agent): the very object sent, and recorded. */
+  requestHeaders: Record<string, string>;
 }
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
@@ -139,13 +140,14 @@ export function createActivities({
   }
 
   async function post(request: SendRequest): Promise<Answer> {
+    const requestHeaders = request.headers;
     try {
-      const response = await sender.send(request);
-      const error = isSuccess(response.statusCode) ? null : `receiver answered HTTP ${response.statusCode}`;
-      return { statusCode: response.statusCode, responseBody: response.body, retryAfter: response.retryAfter, error, timedOut: false };
+      const { statusCode, body, retryAfter } = await sender.send(request);
+      const error = isSuccess(statusCode) ? null : `receiver answered HTTP ${statusCode}`;
+      return { statusCode, responseBody: body, retryAfter, error, timedOut: false, requestHeaders };
     } catch (err) {
       const timedOut = err instanceof HttpSendError && err.code === 'TIMEOUT';
-      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err), timedOut };
+      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err), timedOut, requestHeaders };
     }
   }
 
@@ -171,7 +173,7 @@ export function createActivities({
       if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
       const ids = { notificationId, subscriptionId: delivery.subscriptionId, eventId: delivery.event.id, attempt: delivery.attemptCount + 1 };
       answer = await inAttemptSpan(ids, headers, (traced) =>
-        post({ url: delivery.url, headers: traced, body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
+        post({ url: delivery.url, headers: withUserAgent(traced), body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
       );
     } finally {
       if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
@@ -203,6 +205,7 @@ export function createActivities({
       retryAfterMs,
       nextAttemptAt: next,
       trigger: request.trigger ?? 'initial',
+      requestHeaders: answer.requestHeaders,
     });
     metrics.attempt(attemptOutcome(answer.statusCode, answer.timedOut));
     if (succeeded && recorded.status === 'succeeded') metrics.delivered(endedAt.getTime() - delivery.event.createdAt.getTime());

@@ -164,6 +164,13 @@ function assertSafeHeaders(headers: Record<string, string>): void {
 }
 const hasHeader = (h: Record<string, string>, name: string) => Object.keys(h).some((k) => k.toLowerCase() === name);
 
+/**
+ * The headers a POST goes with: `headers` itself when it names a user-agent, else a copy with ours. The delivery
+ * activity calls it before `send`, so that the object it records is the very one the request is made with.
+ */
+export const withUserAgent = (headers: Record<string, string>): Record<string, string> =>
+  hasHeader(headers, 'user-agent') ? headers : { 'user-agent': USER_AGENT, ...headers };
+
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_/;
 
 function toSendError(err: unknown, timedOut: boolean, timeoutMs: number): HttpSendError {
@@ -268,7 +275,7 @@ export function createHttpSender(opts: SenderOptions): HttpSender {
         origin: url.origin,
         path: url.pathname + url.search,
         method: 'POST',
-        headers: hasHeader(req.headers, 'user-agent') ? req.headers : { 'user-agent': USER_AGENT, ...req.headers },
+        headers: withUserAgent(req.headers),
         body: req.body,
         signal,
         headersTimeout: req.timeoutMs,

@@ -64,6 +64,8 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
   /** The first delivery of the notification, or a redelivery (numbering goes on across both). */
   trigger: DeliveryTrigger;
+  /** The headers of the POST, the very object handed to the sender (signature included); never logged. */
+  requestHeaders: Record<string, string>;
 }
 
 export interface RecordedAttempt {

@@ -38,3 +38,15 @@ export function webhookHeaders(input: { msgId: string; timestampSeconds: number;
     ...(input.test ? { 'webhook-test': 'true' } : {}),
   };
 }
+
+/** The order a reader of a webhook expects its headers in; any other header follows, by name. */
+const READING_ORDER = ['content-type', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'webhook-test', 'traceparent', 'tracestate'];
+const rank = (name: string) => {
+  const at = READING_ORDER.indexOf(name.toLowerCase());
+  return at === -1 ? READING_ORDER.length : at;
+};
+
+/** A POST's headers (an attempt's, as recorded) as `[name, value]` pairs in reading order: the portal and the CLI show them so. */
+export function inReadingOrder(headers: Record<string, string>): [string, string][] {
+  return Object.entries(headers).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AttemptEntity, NotificationEntity } from '../persistence/entities';
+import { AttemptResponse } from './attempt.dto';
 import type { LiveDelivery } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { traceUrlOf } from '../domain/trace-url';
 import {
-  DELIVERY_TRIGGERS,
-  type DeliveryTrigger,
   HOLDING_SUBSCRIPTION_STATUSES,
   type HoldingSubscriptionStatus,
   NOTIFICATION_STATUSES,
@@ -34,69 +33,6 @@ export class NotificationSummary {
       subscriptionId: notification.subscriptionId,
       status: notification.status,
       attemptCount: notification.attemptCount,
-    };
-  }
-}
-
-export class AttemptResponse {
-  @ApiProperty({ type: 'integer', minimum: 1, description: '1, 2, 3 …' })
-  number: number;
-
-  @ApiProperty({ type: String, format: 'uri', description: 'Where the POST went: the subscription’s URL when the attempt started' })
-  url: string;
-
-  @ApiProperty({ format: 'date-time' })
-  startedAt: string;
-
-  @ApiProperty({ format: 'date-time' })
-  endedAt: string;
-
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  durationMs: number;
-
-  @ApiProperty({ description: 'A 2xx within the delivery window' })
-  succeeded: boolean;
-
-  @ApiProperty({ type: 'integer', nullable: true, description: 'The receiver’s HTTP status; null when none came (timeout, network error)' })
-  statusCode: number | null;
-
-  @ApiProperty({ type: String, nullable: true, example: 'timeout after 10000ms' })
-  error: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: 'The first RESPONSE_BODY_LIMIT bytes of what the receiver answered' })
-  responseBody: string | null;
-
-  @ApiProperty({ type: 'integer', nullable: true, description: 'What the receiver asked for with Retry-After on a 429 or 503, in milliseconds' })
-  retryAfterMs: number | null;
-
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description: 'When this attempt’s failure scheduled the next one; null after a success or after the last attempt',
-  })
-  nextAttemptAt: string | null;
-
-  @ApiProperty({
-    enum: [...DELIVERY_TRIGGERS],
-    description: 'What the attempt delivered for: initial, the event’s publish, or redeliver, a redelivery (numbering goes on across both)',
-  })
-  trigger: DeliveryTrigger;
-
-  static from(attempt: AttemptEntity): AttemptResponse {
-    return {
-      number: attempt.number,
-      url: attempt.url,
-      startedAt: attempt.startedAt.toISOString(),
-      endedAt: attempt.endedAt.toISOString(),
-      durationMs: attempt.durationMs,
-      succeeded: attempt.succeeded,
-      statusCode: attempt.statusCode,
-      error: attempt.error,
-      responseBody: attempt.responseBody,
-      retryAfterMs: attempt.retryAfterMs,
-      nextAttemptAt: iso(attempt.nextAttemptAt),
-      trigger: attempt.trigger,
     };
   }
 }

@@ -3,7 +3,8 @@ import { ApiErrors, Answers } from '../api/openapi';
 import { RequiresScope } from '../auth/route-scopes';
 import { ApiTokenRoutes } from '../auth/routes';
 import { EnvironmentId } from '../auth/environment-id.decorator';
-import { AttemptResponse, NotificationResponse, RedeliveryResponse } from './notification.dto';
+import { AttemptResponse } from './attempt.dto';
+import { NotificationResponse, RedeliveryResponse } from './notification.dto';
 import { ListNotificationsQuery, NotificationListPage } from './notification-list.dto';
 import { NotificationsService } from './notifications.service';
 

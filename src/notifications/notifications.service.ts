@@ -12,7 +12,8 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { NotificationInspector } from '../temporal/notification-inspector';
 import { NotificationSignals } from '../temporal/notification-signals';
 import { Metrics } from '../observability/metrics';
-import { AttemptResponse, NotificationResponse, type RedeliveryResponse } from './notification.dto';
+import { AttemptResponse } from './attempt.dto';
+import { NotificationResponse, type RedeliveryResponse } from './notification.dto';
 import { AFTER_MESSAGE, type ListNotificationsQuery, NOTIFICATION_LIST_DEFAULT, NotificationListPage, SUBSCRIPTION_ID_MESSAGE } from './notification-list.dto';
 
 @Injectable()

@@ -27,6 +27,7 @@ import { EventTraceId1765500000000 } from './migrations/1765500000000-event-trac
 import { PortalSessions1765600000000 } from './migrations/1765600000000-portal-sessions';
 import { NotificationLists1765610000000 } from './migrations/1765610000000-notification-lists';
 import { EnvironmentBranding1765620000000 } from './migrations/1765620000000-environment-branding';
+import { AttemptRequestHeaders1765630000000 } from './migrations/1765630000000-attempt-request-headers';
 import { QueryLogger } from './query-logger';
 import { type SealReport, SigningKeyRepository } from './repositories/signing-key.repository';
 
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   PortalSessions1765600000000,
   NotificationLists1765610000000,
   EnvironmentBranding1765620000000,
+  AttemptRequestHeaders1765630000000,
 ];
 
 export interface DatabaseOptions {

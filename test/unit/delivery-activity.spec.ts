@@ -102,6 +102,21 @@ describe('the delivery activity (stubbed store and sender)', () => {
     expect(request.headers['webhook-signature']).toMatch(/^v1,/);
   });
 
+  it('records the very headers object it sent (signed headers, user-agent, webhook-test), on a 2xx and on a network error', async () => {
+    const ok = setup({ statusCode: 200, body: 'ok', retryAfter: null }, { test: true });
+    await ok.run();
+    const refused = setup({ statusCode: 0, body: '', retryAfter: null }, { throws: new HttpSendError('connect ECONNREFUSED', 'ECONNREFUSED') });
+    await failureOf(refused.run());
+    for (const t of [ok, refused]) {
+      const [request] = t.requests;
+      expect(t.recorded[0].requestHeaders).toBe(request.headers);
+      expect(Object.keys(request.headers).sort()).toEqual(
+        ['content-type', 'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp', ...(t === ok ? ['webhook-test'] : [])].sort(),
+      );
+      expect(request.headers).toMatchObject({ 'user-agent': 'plude-webhooks', 'webhook-id': 'ntf_1', 'webhook-signature': expect.stringMatching(/^v1,/) });
+    }
+  });
+
   it('a 410 disables the subscription, says so at warn level, and holds instead of scheduling a retry', async () => {
     const t = setup({ statusCode: 410, body: 'gone', retryAfter: null });
     const failure = await failureOf(t.run());

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { buildCaList, createHttpSender, fitUtf8, type HttpSender, type LookupFunction } from '../../activities/http/sender';
+import { buildCaList, createHttpSender, fitUtf8, type HttpSender, type LookupFunction, withUserAgent } from '../../activities/http/sender';
 import { checkTargetUrl } from '../../src/domain/url-policy';
 import { issueLocalhostCertificate, loadOrCreateDevCa } from '../../src/dev/dev-ca';
 import { createCertificate } from '../support/certificates';
@@ -123,6 +123,16 @@ describe('createHttpSender (real local HTTPS)', () => {
     expect(received?.body).toBe('{"hello":"world"}');
     expect(received?.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'ntf_1' });
     expect(main.hits).toContain('POST /ok');
+  });
+
+  it('sends our user-agent unless the headers name one; withUserAgent keeps a headers object that does as it is', async () => {
+    await post(sender, `${main.url}/ok`);
+    expect(received?.headers['user-agent']).toBe('plude-webhooks');
+    const own = { 'User-Agent': 'theirs', 'webhook-id': 'ntf_1' };
+    expect(withUserAgent(own)).toBe(own);
+    await sender.send({ url: `${main.url}/ok`, headers: own, body: '{}', timeoutMs: 5000 });
+    expect(received?.headers['user-agent']).toBe('theirs');
+    expect(withUserAgent({ 'webhook-id': 'ntf_1' })).toEqual({ 'user-agent': 'plude-webhooks', 'webhook-id': 'ntf_1' });
   });
 
   it('refuses a port ALLOWED_PORTS does not name before connecting (EPORTREFUSED), and sends to an allowed one', async () => {

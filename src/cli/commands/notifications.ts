@@ -3,6 +3,7 @@ import { segment } from '../client';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
 import { type HoldingSubscriptionStatus, NOTIFICATION_STATUSES, type NotificationStatus } from '../../domain/statuses';
+import { inReadingOrder } from '../../domain/signature';
 import { parseLimit } from './subscriptions';
 
 interface AttemptView {
@@ -14,6 +15,8 @@ interface AttemptView {
   statusCode: number | null;
   error: string | null;
   nextAttemptAt: string | null;
+  /** The headers the POST carried; null for an attempt recorded before they were (absent from an older API). */
+  requestHeaders?: Record<string, string> | null;
 }
 
 interface NotificationView {
@@ -75,7 +78,15 @@ const filterFlags = (o: ListOptions) =>
 
 const outcome = (a: AttemptView) => (a.statusCode !== null ? `HTTP ${a.statusCode}` : (a.error ?? '-'));
 
-function describe(n: NotificationView): string[] {
+/** Each attempt's request headers (`--headers`), the signature included, in reading order. */
+const headerLines = (attempts: AttemptView[]): string[] =>
+  attempts.flatMap((a) => [
+    '',
+    a.requestHeaders ? `attempt ${a.number} request headers:` : `attempt ${a.number} request headers: not recorded`,
+    ...inReadingOrder(a.requestHeaders ?? {}).map(([name, value]) => `  ${name}: ${value}`),
+  ]);
+
+function describe(n: NotificationView, withHeaders = false): string[] {
   return [
     ...fields([
       ['notification', n.id],
@@ -98,6 +109,7 @@ function describe(n: NotificationView): string[] {
             ['#', 'STARTED', 'TOOK', 'OUTCOME', 'NEXT ATTEMPT', 'URL'],
             n.attempts.map((a) => [a.number, a.startedAt, `${a.durationMs}ms`, outcome(a), a.nextAttemptAt, a.url]),
           ),
+          ...(withHeaders ? headerLines(n.attempts) : []),
         ]),
   ];
 }
@@ -136,10 +148,11 @@ export function registerNotifications(program: Command, context: CliContext): vo
   notifications
     .command('get <id>')
     .description('show a notification and its attempts (GET /notifications/:id)')
+    .option('--headers', "also print each attempt's request headers, the signature included")
     .action(
-      action<[string]>(context, async ({ client, out }, id) => {
+      action<[string], { headers?: boolean }>(context, async ({ client, out, options }, id) => {
         const notification = await client.api<NotificationView>('GET', `/notifications/${segment(id)}`);
-        out.result(notification, () => describe(notification));
+        out.result(notification, () => describe(notification, options.headers === true));
       }),
     );
 

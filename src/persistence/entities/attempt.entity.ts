@@ -51,6 +51,13 @@ export class AttemptEntity {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
 
+  /**
+   * The headers the POST carried (header name to value, the signature included), as the sender was given them; null
+   * for the attempts recorded before this column existed.
+   */
+  @Column({ name: 'request_headers', type: 'jsonb', nullable: true })
+  requestHeaders: Record<string, string> | null;
+
   /** What made the attempt: the event's publish (`initial`) or a redelivery of the notification. */
   @Column('text')
   trigger: DeliveryTrigger;

@@ -47,7 +47,7 @@ const storable = (text: string | null) => (text === null ? null : text.replace(/
 const bytes = (base64: string | null) => (base64 === null ? null : Buffer.from(base64, 'base64'));
 export const fromJson = (key: StoredKeyJson): StoredSigningKey => ({ ...key, iv: bytes(key.iv), ciphertext: bytes(key.ciphertext), tag: bytes(key.tag) });
 
-/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $13). */
+/** The columns of one attempt row, in the order of RECORD_ATTEMPT's parameters ($1 … $14). */
 export function attemptParameters(record: AttemptRecord): unknown[] {
   const row = {
     id: record.attemptId,
@@ -63,6 +63,8 @@ export function attemptParameters(record: AttemptRecord): unknown[] {
     retryAfterMs: record.retryAfterMs,
     trigger: record.trigger,
     url: record.url,
+    // jsonb: one object of header names to values (which, like text, cannot hold NUL; the sender refuses one anyway).
+    requestHeaders: JSON.stringify(record.requestHeaders, (_name, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
   };
   return Object.values(row);
 }
@@ -91,8 +93,8 @@ export const RECORD_ATTEMPT = `
     WHERE $8 AND id = (SELECT subscription_id FROM notification) AND failing_since IS NOT NULL
   ), attempt AS (
     INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
-                          response_body, next_attempt_at, retry_after_ms, trigger, url)
-    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM notification
+                          response_body, next_attempt_at, retry_after_ms, trigger, url, request_headers)
+    SELECT $1, $2, notification.attempt_count, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb FROM notification
     RETURNING number
   )
   SELECT attempt.number, notification.status FROM attempt, notification`;

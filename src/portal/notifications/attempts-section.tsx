@@ -1,5 +1,6 @@
-import type { AttemptResponse } from '../../notifications/notification.dto';
+import type { AttemptResponse } from '../../notifications/attempt.dto';
 import { Time } from '../views/time';
+import { requestHeaderLines } from './request-headers';
 
 /** The notification whose attempts these are. */
 export interface AttemptsOf {
@@ -8,21 +9,9 @@ export interface AttemptsOf {
   attempts: AttemptResponse[];
 }
 
-/**
- * The headers an attempt's POST carried, as far as its record tells them: webhook-id is the notification's ID and
- * webhook-timestamp the attempt's start in seconds (activities/index.ts signs with both, src/domain/signature.ts
- * webhookHeaders), and a test event's carries webhook-test; the signature itself is not recorded with the attempt.
- */
+/** The headers an attempt's POST carried: recorded with it, or, for an older attempt, what its record tells. */
 function RequestHeaders({ notification, attempt }: { notification: AttemptsOf; attempt: AttemptResponse }) {
-  const lines = [
-    `POST ${attempt.url}`,
-    'content-type: application/json',
-    `webhook-id: ${notification.id}`,
-    `webhook-timestamp: ${Math.floor(Date.parse(attempt.startedAt) / 1000)}`,
-    'webhook-signature: (not recorded with the attempt)',
-    ...(notification.test ? ['webhook-test: true'] : []),
-  ];
-  return <pre aria-label={`Request headers of attempt ${attempt.number}`}>{lines.join('\n')}</pre>;
+  return <pre aria-label={`Request headers of attempt ${attempt.number}`}>{requestHeaderLines(notification, attempt).join('\n')}</pre>;
 }
 
 /** One attempt: when, how long, what was sent and what came back. */

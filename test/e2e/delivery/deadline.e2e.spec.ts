@@ -111,6 +111,7 @@ describe('attempts until the end of the window', () => {
       retryAfterMs: null,
       nextAttemptAt: null,
       trigger: 'initial' as const,
+      requestHeaders: { 'content-type': 'application/json', 'webhook-id': notificationId },
     });
 
     it('a success that ends after expiresAt does not make the notification succeeded', async () => {

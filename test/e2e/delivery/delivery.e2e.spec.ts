@@ -50,6 +50,11 @@ describe('subscribe → publish → signed HTTPS delivery (real API, Temporal, P
     ]);
     const attempts = await api.request('GET', `/notifications/${notificationId}/attempts`);
     expect(attempts.body).toEqual(notification.body.attempts);
+    // The attempt records the headers the receiver got, and they verify the body it got.
+    const recorded = attempts.body[0].requestHeaders as Record<string, string>;
+    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'user-agent'])
+      expect(recorded[name]).toBe(request.headers[name]);
+    expect(new Webhook(subscribed.body.signatureKey).verify(request.body, recorded)).toEqual(verified);
 
     // Operators see the same delivery in Temporal: one workflow per notification, its ID the notification ID.
     const handle = t.app.client.workflow.getHandle(notificationId);

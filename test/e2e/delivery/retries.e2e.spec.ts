@@ -55,6 +55,32 @@ describe('retries with exponential backoff', () => {
     expect(t.receiver.forPath('/flaky')).toHaveLength(3);
   });
 
+  it('records with each attempt the headers its POST carried: the receiver got the same id, timestamp and signature', async () => {
+    const { api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/headers'));
+    const { notificationId } = await publishDelivered(api, 'payment.failed', { payment: 'p_2' });
+    const received = t.receiver.forPath('/headers');
+    const { status, body: attempts } = await api.request('GET', `/notifications/${notificationId}/attempts`);
+    expect(status).toBe(200);
+    expect(attempts).toHaveLength(3);
+    expect(received).toHaveLength(3);
+    attempts.forEach((attempt: { number: number; requestHeaders: Record<string, string> }, i: number) => {
+      const got = received[i].headers;
+      expect(attempt.requestHeaders).toEqual({
+        'content-type': 'application/json',
+        'user-agent': 'plude-webhooks',
+        'webhook-id': notificationId,
+        'webhook-timestamp': got['webhook-timestamp'],
+        'webhook-signature': got['webhook-signature'],
+      });
+      // Every recorded header is one the receiver got, with the value it got.
+      for (const [name, value] of Object.entries(attempt.requestHeaders)) expect([attempt.number, name, got[name]]).toEqual([attempt.number, name, value]);
+    });
+    // Each attempt is signed anew (its own timestamp), and each records its own.
+    expect(new Set(attempts.map((a: { requestHeaders: Record<string, string> }) => a.requestHeaders['webhook-timestamp'])).size).toBe(3);
+    expect(new Set(attempts.map((a: { requestHeaders: Record<string, string> }) => a.requestHeaders['webhook-signature'])).size).toBe(3);
+  });
+
   it('shows the predicted next attempt while a notification is pending', async () => {
     const { api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/held'));

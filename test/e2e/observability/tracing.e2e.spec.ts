@@ -129,6 +129,10 @@ describe('tracing: one trace from the publish to every attempt', () => {
     expect(event.body).toMatchObject({ traceId: TRACE_ID, traceUrl: `http://jaeger.example:16686/trace/${TRACE_ID}` });
     const notification = await api.request('GET', `/notifications/${notificationId}`);
     expect(notification.body).toMatchObject({ traceId: TRACE_ID, traceUrl: `http://jaeger.example:16686/trace/${TRACE_ID}` });
+    // Each attempt records the traceparent its POST carried, with the rest of its headers.
+    const recorded = (notification.body.attempts as { requestHeaders: Record<string, string> }[]).map((a) => a.requestHeaders);
+    expect(recorded.map((h) => h.traceparent)).toEqual(received.map((r) => r.headers.traceparent));
+    expect(recorded.map((h) => h['webhook-signature'])).toEqual(received.map((r) => r.headers['webhook-signature']));
     const described = await app.client.workflow.getHandle(notificationId).describe();
     expect((await described.staticDetails()) ?? '').toContain(`- trace: [\`${TRACE_ID}\`](http://jaeger.example:16686/trace/${TRACE_ID})`);
 
@@ -144,6 +148,9 @@ describe('tracing: one trace from the publish to every attempt', () => {
     expect(ends.map((line) => [line.msg, line.traceId, line.spanId])).toEqual(
       posts.map((p, i) => [i === 0 ? 'Activity failed' : 'Activity completed', TRACE_ID, p.parentSpanId]),
     );
+    // The headers an attempt sent and recorded are never logged.
+    const logged = JSON.stringify(lines);
+    for (const r of received) expect(logged).not.toContain(r.headers['webhook-signature']);
   });
 
   it('a publish without traceparent starts a trace of its own, stored with the event', async () => {

@@ -160,6 +160,8 @@ describe('migrations upgrade a database that holds data', () => {
       expect(notification!.policy).toEqual({ initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 });
       const attempts = await notifications.findAttempts(expected.id);
       // Each attempt went to its notification's URL then: the one it records.
+      // Recorded before request headers were (migration 1765630000000): none.
+      expect(attempts.map((a) => a.requestHeaders)).toEqual(attempts.map(() => null));
       expect(attempts.map((a) => [a.number, a.url, a.statusCode, a.error, a.responseBody, a.succeeded, a.trigger])).toEqual(
         Array.from({ length: expected.attempts }, (_, i) => {
           const ok = expected.status === 'succeeded' && i + 1 === expected.attempts;
@@ -196,6 +198,41 @@ describe('migrations upgrade a database that holds data', () => {
       windowMs: 3_600_000,
     });
     expect(stored.notifications).toEqual([expect.objectContaining({ subscriptionId: release.subscriptionId, url: release.url })]);
+  });
+
+  it('records an old notification’s next attempt with its request headers, and the previous release’s INSERT, which names none, still works', async () => {
+    const pending = release.notifications.find((n) => n.status === 'pending')!;
+    const sent = { 'content-type': 'application/json', 'user-agent': 'plude-webhooks', 'webhook-id': pending.id, 'webhook-signature': 'v1,c2lnbmVk' };
+    const at = new Date();
+    const recorded = await new DeliveryRepository(db, keyRing).recordAttempt({
+      attemptId: newId('att'),
+      notificationId: pending.id,
+      url: release.url,
+      startedAt: at,
+      endedAt: at,
+      statusCode: 500,
+      error: 'HTTP 500',
+      responseBody: null,
+      succeeded: false,
+      retryAfterMs: null,
+      nextAttemptAt: null,
+      trigger: 'initial',
+      requestHeaders: sent,
+    });
+    expect(recorded).toEqual({ number: 2, status: 'pending' });
+    // As the previous release's RECORD_ATTEMPT wrote one, while a deployment is replaced: no request_headers.
+    await db.query(
+      `INSERT INTO attempts (id, notification_id, number, started_at, ended_at, duration_ms, status_code, error, succeeded,
+                             response_body, next_attempt_at, retry_after_ms, trigger, url)
+       VALUES ($1, $2, 3, now(), now(), 0, 500, 'HTTP 500', false, null, null, null, 'initial', $3)`,
+      [newId('att'), pending.id, release.url],
+    );
+    const attempts = await new NotificationRepository(db).findAttempts(pending.id);
+    expect(attempts.map((a) => [a.number, a.requestHeaders])).toEqual([
+      [1, null],
+      [2, sent],
+      [3, null],
+    ]);
   });
 });
 

@@ -114,7 +114,7 @@ describe('the portal: the notifications list and test events', () => {
     );
     expect(page.html).toContain('Test event sent');
     expect(page.html).toContain(
-      `webhook-timestamp: ${post.headers['webhook-timestamp']}\nwebhook-signature: (not recorded with the attempt)\nwebhook-test: true`,
+      `webhook-timestamp: ${post.headers['webhook-timestamp']}\nwebhook-signature: ${post.headers['webhook-signature']}\nwebhook-test: true`,
     );
     expect(page.html).toContain(`<code>${created}</code><span class="badge">test</span>`);
     const listed = await reader.get('/portal/notifications');

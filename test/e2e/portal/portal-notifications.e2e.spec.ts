@@ -50,11 +50,33 @@ describe('the portal: a notification’s page, its attempts and redelivery', () 
     expect(page.html).toContain('&quot;amount&quot;: 12345678901234567890,\n  &quot;order&quot;: &quot;A-1&quot;');
     expect(page.html).toContain('Attempt 1');
     expect(page.html).toMatch(/<dt>Status code<\/dt><dd>200<\/dd>/);
+    // The headers recorded with the attempt: exactly those the receiver got, the signature included.
     expect(page.html).toContain(`webhook-id: ${received.headers['webhook-id']}`);
     expect(page.html).toContain(`webhook-timestamp: ${received.headers['webhook-timestamp']}`);
-    expect(page.html).toContain('webhook-signature:');
+    expect(received.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    const shown = /<pre aria-label="Request headers of attempt 1">([^<]*)<\/pre>/.exec(page.html)![1].split('\n');
+    expect(shown).toContain(`webhook-signature: ${received.headers['webhook-signature']}`);
+    expect(shown).toContain(`user-agent: ${received.headers['user-agent']}`);
+    expect(page.html).not.toContain('not recorded');
     // An ended notification's page stands still.
     expect(page.html).not.toContain('data-live-seconds');
+  });
+
+  it('shows an attempt recorded before headers were as its record tells, its signature "not recorded"', async () => {
+    const { id: environmentId, api } = await t.app.newEnvironment();
+    await api.subscribe(t.receiver.url('/older'));
+    const { notificationId } = await publishDelivered(api, 'order.paid', { n: 1 });
+    const [received] = t.receiver.forPath('/older');
+    // As the previous release's worker recorded it: no request_headers.
+    await t.app.db.query(`UPDATE attempts SET request_headers = NULL WHERE notification_id = $1`, [notificationId]);
+    const reader = await signedInReader(t.app, environmentId);
+
+    const page = await reader.get(`/portal/notifications/${notificationId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`webhook-id: ${received.headers['webhook-id']}`);
+    expect(page.html).toContain(`webhook-timestamp: ${received.headers['webhook-timestamp']}`);
+    expect(page.html).toContain('webhook-signature: (not recorded with the attempt)');
+    expect(page.html).not.toContain(received.headers['webhook-signature']);
   });
 
   it('shows a failing receiver’s failed attempt, then the retry as it appears', async () => {

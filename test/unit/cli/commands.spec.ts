@@ -162,6 +162,54 @@ describe('plude commands (stub API)', () => {
     expect(stdout).toMatch(/#  STARTED  TOOK  OUTCOME   NEXT ATTEMPT  URL\n1  t1       12ms  HTTP 503  t2            https:\/\/receiver.example\/hooks/);
   });
 
+  it('prints each attempt’s request headers with --headers, the signature included, and says when an older one has none', async () => {
+    const attempt = {
+      url: 'https://receiver.example/hooks',
+      startedAt: 't1',
+      durationMs: 12,
+      succeeded: false,
+      statusCode: 503,
+      error: null,
+      nextAttemptAt: 't2',
+    };
+    const sent = { 'webhook-signature': 'v1,c2lnbmVk', 'webhook-id': 'ntf_1', 'webhook-timestamp': '1765630000', 'content-type': 'application/json' };
+    api.on('GET', '/notifications/ntf_1', {
+      status: 200,
+      body: {
+        id: 'ntf_1',
+        eventId: 'evt_1',
+        subscriptionId: SUB,
+        status: 'pending',
+        held: null,
+        attemptCount: 2,
+        createdAt: 't0',
+        nextAttemptAt: 't2',
+        completedAt: null,
+        expiresAt: 't9',
+        attempts: [
+          { ...attempt, number: 1, requestHeaders: null },
+          { ...attempt, number: 2, requestHeaders: sent },
+        ],
+      },
+    });
+    const { code, stdout } = await plude('notifications', 'get', 'ntf_1', '--headers');
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      [
+        '',
+        'attempt 1 request headers: not recorded',
+        '',
+        'attempt 2 request headers:',
+        '  content-type: application/json',
+        '  webhook-id: ntf_1',
+        '  webhook-timestamp: 1765630000',
+        '  webhook-signature: v1,c2lnbmVk',
+        '',
+      ].join('\n'),
+    );
+    expect((await plude('notifications', 'get', 'ntf_1')).stdout).not.toContain('request headers');
+  });
+
   it('creates, shows and changes environments with the admin token', async () => {
     const environment = { id: 'production', allowPrivateTargets: false, defaultRateLimit: null, defaultMaxInFlight: 3, createdAt: 'now' };
     api.on('POST', '/admin/environments', { status: 201, body: environment });
