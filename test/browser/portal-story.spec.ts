@@ -50,7 +50,7 @@ describe('the portal’s main story, in a real browser', () => {
     expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
   }
 
-  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `portal-${name}.png`), fullPage: true });
+  const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `portal-${name}.png`) });
 
   /** Describes the focused element: its tag, role, and accessible text (label, value or content). */
   const focused = () =>
@@ -63,7 +63,7 @@ describe('the portal’s main story, in a real browser', () => {
             .map((label) => label.textContent ?? '')
             .join(' ')
         : '';
-      return `${element.tagName.toLowerCase()} ${labels} ${element.getAttribute('aria-label') ?? ''} ${element.textContent ?? ''}`.replace(/\s+/g, ' ');
+      return `${element.tagName.toLowerCase()}#${element.id} ${labels} ${element.getAttribute('aria-label') ?? ''} ${element.textContent ?? ''}`.replace(/\s+/g, ' ');
     });
 
   /** Presses Tab until the focused element's description includes `what` (at most 60 presses): reachable by keyboard. */
@@ -101,10 +101,13 @@ describe('the portal’s main story, in a real browser', () => {
     await tabTo('Notifications');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/portal\/notifications$/);
+    await tabTo('select#test-type');
+    await page.keyboard.type(type); // a select's type-ahead picks the story's type
     await tabTo('Send test event');
     await page.keyboard.press('Enter');
     const [arrived] = await t.receiver.arrived('/story-keyboard');
     expect(arrived.headers['webhook-test']).toBe('true');
+    expect(JSON.parse(arrived.body)).toMatchObject({ type, data: { invoice: 'in_1', amount: 4200 } });
     await page.getByRole('heading', { name: /Attempts \(1\)/ }).waitFor();
     await page.getByText('200', { exact: true }).first().waitFor();
     expect(await page.textContent('main')).toContain(arrived.headers['webhook-id']);
@@ -132,6 +135,7 @@ describe('the portal’s main story, in a real browser', () => {
     // A failing receiver: the first attempt fails, and a retry appears on the notification's page as it happens.
     receiverState.failing = true;
     await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.locator('#test-type').selectOption(type);
     await page.getByRole('button', { name: 'Send test event' }).click();
     await t.receiver.arrived(path, 2);
     // The page of a pending notification reloads itself: the retry appears without the reader doing anything.
@@ -158,6 +162,7 @@ describe('the portal’s main story, in a real browser', () => {
     expect(newKey).not.toBe(firstKey);
     const sent = t.receiver.forPath(path).length;
     await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.locator('#test-type').selectOption(type);
     await page.getByRole('button', { name: 'Send test event' }).click();
     const afterRotation = (await t.receiver.arrived(path, sent + 1)).slice(-1);
     expect(verified(afterRotation, newKey)).toHaveLength(1);
