@@ -63,7 +63,10 @@ describe('the portal’s main story, in a real browser', () => {
             .map((label) => label.textContent ?? '')
             .join(' ')
         : '';
-      return `${element.tagName.toLowerCase()}#${element.id} ${labels} ${element.getAttribute('aria-label') ?? ''} ${element.textContent ?? ''}`.replace(/\s+/g, ' ');
+      return `${element.tagName.toLowerCase()}#${element.id} ${labels} ${element.getAttribute('aria-label') ?? ''} ${element.textContent ?? ''}`.replace(
+        /\s+/g,
+        ' ',
+      );
     });
 
   /** Presses Tab until the focused element's description includes `what` (at most 60 presses): reachable by keyboard. */
