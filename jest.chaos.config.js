@@ -3,7 +3,7 @@
  * real processes (2 × start:api, 2 × start:worker) on a PostgreSQL-backed Temporal server; see test/chaos/ and
  * RELIABILITY.md. `npm run test:chaos -- --report` rewrites RELIABILITY.md from the run.
  */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const transform = require('./test/jest-transform');
 
 module.exports = {
   testTimeout: 300000,

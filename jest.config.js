@@ -6,18 +6,7 @@
  * UI; `--selectProjects unit e2e` leaves it out. The replay project needs no server: it replays recorded histories in
  * process (test/replay).
  */
-// .tsx (the portal's pages) parses as TSX with Preact's automatic runtime; .ts stays plain TypeScript (.swcrc).
-const tsx = {
-  jsc: {
-    parser: { syntax: 'typescript', tsx: true, decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic', importSource: 'preact' } },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-};
-const transform = { '^.+\\.ts$': ['@swc/jest'], '^.+\\.tsx$': ['@swc/jest', tsx] };
+const transform = require('./test/jest-transform');
 const withServers = { globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts' };
 
 module.exports = {

@@ -136,7 +136,7 @@ export const publicUrl = optional.transform((value, ctx) => {
 });
 
 /** One origin a page may be framed by: a scheme, a host (a leading *. allowed) and maybe a port; nothing else. */
-const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+const frameOriginPattern = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
 
 /**
  * PORTAL_FRAME_ANCESTORS: who may embed the portal, as the CSP's frame-ancestors: `none` (the default), `self`, or
@@ -146,7 +146,7 @@ const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9
 export const frameAncestors = optional.transform((value, ctx) => {
   if (value === undefined || value === 'none') return "'none'";
   const sources = value.split(/\s+/);
-  const bad = sources.filter((source) => source !== 'self' && !FRAME_ORIGIN.test(source));
+  const bad = sources.filter((source) => source !== 'self' && !frameOriginPattern.test(source));
   if (bad.length > 0) {
     ctx.addIssue({
       code: 'custom',

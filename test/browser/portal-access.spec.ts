@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, seriousViolations } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { expectAccessible, launchChromium, watchedPage } from '../support/browser';
 import { issueToken } from '../support/environments';
 import { useTestApp } from '../support/test-app';
 
@@ -15,19 +15,6 @@ describe('the integrator portal’s way in, in a real browser', () => {
     await browser?.close();
   });
 
-  async function newPage(): Promise<{ page: Page; refusals: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const refusals: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
-    });
-    return { page, refusals };
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
-  }
-
   it('signs in with a pasted token by keyboard, shows the branding, and ends with a revocation that the next page explains', async () => {
     const { id, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/browser-sign-in'));
@@ -38,7 +25,7 @@ describe('the integrator portal’s way in, in a real browser', () => {
       logoUrl: 'https://logo.invalid/acme.svg',
     });
     expect(branded.status).toBe(200);
-    const { page, refusals } = await newPage();
+    const { page, refusals } = await watchedPage(browser);
     try {
       await page.goto(`${t.app.api.url}/portal/sign-in`);
       await expectAccessible(page);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { axeViolations, launchChromium, seriousViolations } from '../support/browser';
+import { expectAccessible, launchChromium, watchedPage } from '../support/browser';
 import { declareType, typePrefix } from '../support/catalog';
 import type { ReceivedRequest } from '../support/https-receiver';
 import { portalLink } from '../support/portal';
@@ -24,7 +24,7 @@ describe('the portal’s main story, in a real browser', () => {
   const t = useTestApp({ responder: () => (receiverState.failing ? { status: 503, body: 'down for <b>maintenance</b>' } : 200) });
   let browser: Browser;
   let page: Page;
-  const refusals: string[] = [];
+  let refusals: string[];
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -35,20 +35,12 @@ describe('the portal’s main story, in a real browser', () => {
   });
   beforeEach(async () => {
     receiverState.failing = false;
-    refusals.length = 0;
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
-    });
+    ({ page, refusals } = await watchedPage(browser, { width: 1280, height: 900 }));
   });
   afterEach(async () => {
     await page.close();
     expect(refusals).toEqual([]);
   });
-
-  async function expectAccessible(): Promise<void> {
-    expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
-  }
 
   const shoot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `portal-${name}.png`) });
 
@@ -130,7 +122,7 @@ describe('the portal’s main story, in a real browser', () => {
     await page.getByLabel(type).check();
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.getByText('Subscribed.').waitFor();
-    await expectAccessible();
+    await expectAccessible(page);
     await shoot('subscription');
     await page.getByRole('button', { name: 'Reveal signing key' }).click();
     const firstKey = (await page.locator('#signing-key-value').textContent()) as string;
@@ -144,7 +136,7 @@ describe('the portal’s main story, in a real browser', () => {
     // The page of a pending notification reloads itself: the retry appears without the reader doing anything.
     await page.getByRole('heading', { name: /Attempts \(([2-9]|\d\d+)\)/ }).waitFor();
     expect(await page.textContent('main')).toContain('down for <b>maintenance</b>'); // the receiver's body, as text
-    await expectAccessible();
+    await expectAccessible(page);
     await shoot('notification');
 
     // The receiver recovers; redeliver sends the notification again, signed with the first key.
@@ -176,17 +168,17 @@ describe('the portal’s main story, in a real browser', () => {
     await page.getByLabel('Status').selectOption('succeeded');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/status=succeeded/);
-    await expectAccessible();
+    await expectAccessible(page);
     await shoot('notifications');
 
     // Recover the last hour of the subscription: the form, then the recovery's page until it is done.
     await page.goto(new URL('/portal/recoveries/new', page.url()).toString());
     await page.getByLabel('Since (UTC, inclusive)').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 19));
-    await expectAccessible();
+    await expectAccessible(page);
     await page.getByRole('button', { name: 'Recover' }).click();
     await page.waitForURL(/\/portal\/recoveries\/rcv_/);
     await page.getByText('Done.').waitFor();
-    await expectAccessible();
+    await expectAccessible(page);
     await shoot('recovery');
 
     // Pause, resume, delete.
@@ -201,7 +193,7 @@ describe('the portal’s main story, in a real browser', () => {
     await page.getByText('Deleted: its pending notifications were cancelled.').waitFor();
     await page.getByRole('link', { name: 'Event catalog' }).click();
     await page.getByRole('heading', { level: 2, name: type }).waitFor();
-    await expectAccessible();
+    await expectAccessible(page);
     await shoot('catalog');
   });
 
@@ -216,7 +208,7 @@ describe('the portal’s main story, in a real browser', () => {
     const response = await page.goto(new URL(`/portal/subscriptions/${their.id}`, link.url).toString());
     expect(response?.status()).toBe(404);
     expect(await page.textContent('main')).not.toContain('story-theirs');
-    await expectAccessible();
+    await expectAccessible(page);
 
     const again = await page.goto(link.url);
     expect(again?.status()).toBe(403);

@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, seriousViolations } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { expectAccessible, launchChromium, watchedPage } from '../support/browser';
 import { declareType, typePrefix } from '../support/catalog';
 import { portalLink } from '../support/portal';
 import { useTestApp } from '../support/test-app';
@@ -15,20 +15,11 @@ describe('the portal’s subscription and catalog pages, in a real browser', () 
     await browser?.close();
   });
 
-  /** axe-core finds no serious or critical violation on the page as it is. */
-  async function expectAccessible(page: Page): Promise<void> {
-    expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
-  }
-
   it('create (refused, then accepted), reveal, rotate, pause, resume, the catalog, delete with the dialog: accessible, no CSP refusal', async () => {
     const { id, api } = await t.app.newEnvironment();
     const type = `${typePrefix()}.invoice.paid`;
     await declareType(t.app.admin, type, { description: 'An invoice was paid', example: { invoice: 'in_1' } });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const refusals: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
-    });
+    const { page, refusals } = await watchedPage(browser);
     try {
       await page.goto((await portalLink(t.app, id)).url);
       await page.waitForURL(/\/portal\/subscriptions$/);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, seriousViolations } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { axeViolations, expectAccessible, launchChromium, seriousViolations, watchedPage } from '../support/browser';
 import { portalLink } from '../support/portal';
 import { useTestApp } from '../support/test-app';
 
@@ -23,26 +23,11 @@ describe('the integrator portal, in a real browser', () => {
     await browser?.close();
   });
 
-  /** A page whose CSP refusals (inline script or style, a foreign source) fail the test. */
-  async function newPage(): Promise<{ page: Page; refusals: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const refusals: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
-    });
-    return { page, refusals };
-  }
-
-  /** axe-core finds no serious or critical violation on the page as it is. */
-  async function expectAccessible(page: Page): Promise<void> {
-    expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
-  }
-
   it('a link opens the environment’s portal once: its subscriptions, accessible, with no CSP refusal; the used link is refused', async () => {
     const { id, api } = await t.app.newEnvironment();
     await api.subscribe(t.receiver.url('/browser-portal'));
     const link = await portalLink(t.app, id);
-    const { page, refusals } = await newPage();
+    const { page, refusals } = await watchedPage(browser);
     try {
       await page.goto(link.url);
       await page.waitForURL(/\/portal\/subscriptions$/);
@@ -63,7 +48,7 @@ describe('the integrator portal, in a real browser', () => {
   });
 
   it('the accessibility check can fail: axe-core reports an image without text and an unlabelled field as serious or critical', async () => {
-    const { page } = await newPage();
+    const { page } = await watchedPage(browser);
     try {
       await page.setContent(
         '<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="x.png"><input type="text"></main></body></html>',

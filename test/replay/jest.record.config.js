@@ -6,7 +6,7 @@ module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
   testTimeout: 120000,
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: require('../jest-transform'),
   testMatch: ['<rootDir>/test/replay/record.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -45,3 +45,18 @@ export const seriousViolations = (violations: AxeViolation[]): string[] =>
   violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+
+/** A new page whose Content-Security-Policy refusals (an inline script or style, a foreign source) are collected. */
+export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 860 }): Promise<{ page: Page; refusals: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const refusals: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
+  });
+  return { page, refusals };
+}
+
+/** axe-core finds no serious or critical violation on the page as it is now (the failure names the page and each one). */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect({ url: page.url(), violations: seriousViolations(await axeViolations(page)) }).toEqual({ url: page.url(), violations: [] });
+}

@@ -37,6 +37,9 @@ describe('plude against the real stack', () => {
       allowPrivateTargets: false,
       defaultRateLimit: null,
       defaultMaxInFlight: null,
+      displayName: null,
+      accentColor: null,
+      logoUrl: null,
       createdAt: expect.any(String),
     });
     expect((await admin('environments', 'update', id, '--allow-private-targets')).stdout).toContain('private targets:  allowed');
