@@ -32,16 +32,25 @@ const toSession = (rows: Row[]): PortalSessionRow | null => {
 const RETURNING = `RETURNING s.id, s.environment_id, e.display_name, e.accent_color, e.logo_url`;
 
 /** A session signed in with an API token lives only as long as that token does. */
+/** A session or link that ended more than a day ago: revoked, past its 12 hours, or a link never used and expired. */
+const ENDED_A_DAY_AGO = `(revoked_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'
+  OR (session_hash IS NULL AND link_expires_at < now() - interval '1 day'))`;
+
 const TOKEN_LIVE = `(s.api_token_id IS NULL OR EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = s.api_token_id AND t.revoked_at IS NULL))`;
 
 /** The portal's sessions and one-time links: only the SHA-256 hashes of their tokens are stored. */
 export class PortalSessionRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** A one-time link of `environmentId`, usable until `expiresAt`; false when there is no such environment. */
+  /**
+   * A one-time link of `environmentId`, usable until `expiresAt`; false when there is no such environment. The same
+   * statement forgets the environment's sessions and links that ended more than a day ago, so that the table holds
+   * about what is live.
+   */
   async insertLink(link: { id: string; environmentId: string; linkHash: string; expiresAt: Date }): Promise<boolean> {
     const rows = await this.db.query<{ id: string }[]>(
-      `INSERT INTO portal_sessions (id, environment_id, link_hash, link_expires_at) SELECT $1, id, $3, $4 FROM environments WHERE id = $2 RETURNING id`,
+      `WITH forgotten AS (DELETE FROM portal_sessions WHERE environment_id = $2 AND ${ENDED_A_DAY_AGO})
+       INSERT INTO portal_sessions (id, environment_id, link_hash, link_expires_at) SELECT $1, id, $3, $4 FROM environments WHERE id = $2 RETURNING id`,
       [link.id, link.environmentId, link.linkHash, link.expiresAt],
     );
     return rows.length === 1;

@@ -133,6 +133,32 @@ describe('the portal: who may make links, how long links and sessions live, revo
     expect(change.html).toContain('Your portal session has ended');
   });
 
+  it('forgets sessions and links that ended more than a day ago when the environment gets its next link, and keeps the rest', async () => {
+    const { id } = await t.app.newEnvironment();
+    const other = await t.app.newEnvironment();
+    const ids = async (environmentId: string) =>
+      (await t.app.db.query<{ id: string }[]>(`SELECT id FROM portal_sessions WHERE environment_id = $1 ORDER BY id`, [environmentId])).map((row) => row.id);
+    const setOne = (sessionId: string, assignment: string) => t.app.db.query(`UPDATE portal_sessions SET ${assignment} WHERE id = $1`, [sessionId]);
+    const [revokedLong, revokedRecently, expiredLong, expiredRecently, unusedLinkLong] = await Promise.all([1, 2, 3, 4, 5].map(() => portalLink(t.app, id)));
+    const otherEnvironments = await portalLink(t.app, other.id);
+    await setOne(revokedLong.id, `revoked_at = now() - interval '1 day 1 second'`);
+    await setOne(revokedRecently.id, `revoked_at = now() - interval '23 hours 59 minutes'`);
+    await setOne(
+      expiredLong.id,
+      `session_hash = 'x', opened_at = now() - interval '2 days', last_seen_at = now() - interval '2 days', expires_at = now() - interval '1 day 1 second'`,
+    );
+    await setOne(
+      expiredRecently.id,
+      `session_hash = 'y', opened_at = now() - interval '2 days', last_seen_at = now() - interval '2 days', expires_at = now() - interval '23 hours'`,
+    );
+    await setOne(unusedLinkLong.id, `link_expires_at = now() - interval '1 day 1 second'`);
+    await t.app.db.query(`UPDATE portal_sessions SET revoked_at = now() - interval '2 days' WHERE id = $1`, [otherEnvironments.id]);
+
+    const next = await portalLink(t.app, id);
+    expect(await ids(id)).toEqual([revokedRecently.id, expiredRecently.id, next.id].sort());
+    expect(await ids(other.id)).toEqual([otherEnvironments.id]); // another environment's wait for its own next link
+  });
+
   it('revokes every session and unused link of an environment, or one of them, and no other environment’s', async () => {
     const a = await t.app.newEnvironment();
     const b = await t.app.newEnvironment();
