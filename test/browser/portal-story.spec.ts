@@ -109,7 +109,7 @@ describe('the portal’s main story, in a real browser', () => {
   });
 
   it('a retry appears for a failing receiver; redeliver; rotate the key and the receiver verifies the new one; pause, resume, delete', async () => {
-    const { id } = await t.app.newEnvironment();
+    const { id, api } = await t.app.newEnvironment();
     const type = `${typePrefix()}.order.shipped`;
     await declareType(t.app.admin, type, { description: 'An order was shipped', example: { order: 'or_7' } });
     const path = '/story-mouse';
@@ -118,6 +118,14 @@ describe('the portal’s main story, in a real browser', () => {
     await page.goto((await portalLink(t.app, id)).url);
     await page.waitForURL(/\/portal\/subscriptions$/);
     await page.getByRole('link', { name: 'New subscription' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New subscription' }).waitFor();
+    await expectAccessible(page);
+    // The URL policy's refusal beside the field, what was typed kept.
+    await page.getByLabel('URL').fill('http://receiver.example/hooks');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByText('url must use https (got http:)').waitFor();
+    expect(await page.getByLabel('URL').inputValue()).toBe('http://receiver.example/hooks');
+    await expectAccessible(page);
     await page.getByLabel('URL').fill(url);
     await page.getByLabel(type).check();
     await page.getByRole('button', { name: 'Subscribe' }).click();
@@ -188,9 +196,10 @@ describe('the portal’s main story, in a real browser', () => {
     await page.getByText('Paused: notifications are held').waitFor();
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByText('Resumed: held notifications are on their way.').waitFor();
-    page.once('dialog', (dialog) => void dialog.accept());
+    page.once('dialog', (dialog) => void dialog.accept()); // the script's confirm dialog
     await page.getByRole('button', { name: 'Delete subscription' }).click();
     await page.getByText('Deleted: its pending notifications were cancelled.').waitFor();
+    expect((await api.request('GET', '/webhooks/subscriptions')).body.items).toEqual([]);
     await page.getByRole('link', { name: 'Event catalog' }).click();
     await page.getByRole('heading', { level: 2, name: type }).waitFor();
     await expectAccessible(page);

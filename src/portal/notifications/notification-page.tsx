@@ -29,7 +29,7 @@ export interface NotificationPageProps {
 }
 
 /** A pending notification's page updates itself this often (the Layout's liveSeconds), so that its attempts appear as they are made. */
-export const PENDING_REFRESH_SECONDS = 5;
+export const PENDING_REFRESH_SECONDS = 3;
 
 function NextAttempt({ notification }: { notification: NotificationResponse }) {
   if (notification.status !== 'pending') return <span class="hint">none: it has ended</span>;

@@ -96,7 +96,7 @@ describe('the portal: a notification’s page, its attempts and redelivery', () 
     expect(failed.html).toContain('down for a moment');
     expect(failed.html).toMatch(/class="status status-pending">pending</);
     // Pending: the page updates itself (its live regions), and says when the next attempt is due.
-    expect(failed.html).toContain('data-live-seconds="5"');
+    expect(failed.html).toContain('data-live-seconds="3"');
     expect(failed.html).toMatch(/<dt>Next attempt<\/dt><dd><time datetime="[^"]+"/);
 
     const retried = await pageWhen(reader, notificationId, (html) => html.includes('Attempt 2'), 'the retry on the page');
