@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE, EVENT_TYPE_MESSAGE } from '../domain/event-type';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from '../domain/statuses';
 import type { ListedNotification } from '../persistence/repositories/notification-list';
+import { NotificationResponse } from './notification.dto';
 
 /** GET /notifications: a page holds this many unless `limit` says otherwise, and at most NOTIFICATION_LIST_MAX. */
 export const NOTIFICATION_LIST_DEFAULT = 50;
@@ -44,36 +45,20 @@ export class ListNotificationsQuery {
   after?: string;
 }
 
-export class NotificationListItem {
-  @ApiProperty({ example: 'ntf_01J…' })
-  id: string;
-
-  @ApiProperty({ example: 'evt_01J…' })
-  eventId: string;
-
+/** A listed notification: the fields of GET /notifications/{id} that a list shows (their schema is that answer's), and its event's type. */
+export class NotificationListItem extends PickType(NotificationResponse, [
+  'id',
+  'eventId',
+  'subscriptionId',
+  'status',
+  'attemptCount',
+  'createdAt',
+  'lastAttemptAt',
+  'completedAt',
+  'test',
+] as const) {
   @ApiProperty({ example: 'invoice.paid' })
   eventType: string;
-
-  @ApiProperty({ example: 'sub_01J…' })
-  subscriptionId: string;
-
-  @ApiProperty({ enum: [...NOTIFICATION_STATUSES] })
-  status: NotificationStatus;
-
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  attemptCount: number;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  lastAttemptAt: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  completedAt: string | null;
-
-  @ApiProperty({ description: 'Its event was a test sent to one subscription (POST /webhooks/subscriptions/{id}/test)' })
-  test: boolean;
 
   static from({ notification: n, eventType, test }: ListedNotification): NotificationListItem {
     return {

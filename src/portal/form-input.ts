@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DomainError, type DomainErrorCode } from '../domain/errors';
+import { DomainError, type DomainErrorCode, validationError } from '../domain/errors';
 
 /** A portal form as the urlencoded parser gives it: a repeated field is an array. */
 export type FormBody = Record<string, string | string[] | undefined> | undefined;
@@ -38,6 +38,17 @@ export async function checkRequest<T extends object>(dto: new () => T, request: 
   if (found.length === 0) return null;
   const errors = Object.fromEntries(found.map((error) => [error.property, Object.values(error.constraints ?? {})[0] ?? `${error.property} is not valid`]));
   return { errors, code: 'validation' };
+}
+
+/**
+ * The API's own checks of a request (its DTO's class-validator rules) on what a form gave: the request as its DTO, or
+ * the first problem thrown as the validation error the API would answer with.
+ */
+export async function checkedRequest<T extends object>(dto: new () => T, plain: object): Promise<T> {
+  const request = plainToInstance(dto, plain);
+  const [problem] = await validate(request, { stopAtFirstError: true });
+  if (problem) throw validationError(Object.values(problem.constraints ?? {})[0] ?? `${problem.property} is not valid`);
+  return request;
 }
 
 /** The domain error codes that say the reader's input is wrong: the form is shown again with the message beside it. */

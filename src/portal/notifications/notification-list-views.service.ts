@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { validationError } from '../../domain/errors';
 import { EventTypesService } from '../../event-types/event-types.service';
 import { ListNotificationsQuery, type NotificationListPage } from '../../notifications/notification-list.dto';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { SubscriptionsService } from '../../subscriptions/subscriptions.service';
+import { checkedRequest } from '../form-input';
 import type { ListPlace } from './list-paging';
 import type { NotificationFilters, NotificationsPageProps } from './notifications-page';
 
@@ -41,9 +39,7 @@ export class NotificationListViews {
 
   /** A page of the list, newest first; filters the API refuses are a validation error (its message). */
   async page(environmentId: string, filters: NotificationFilters, place: ListPlace): Promise<{ page: NotificationListPage }> {
-    const query = plainToInstance(ListNotificationsQuery, queryOf(filters, place));
-    const [problem] = await validate(query, { stopAtFirstError: true });
-    if (problem) throw validationError(Object.values(problem.constraints ?? {})[0] ?? `${problem.property} is not valid`);
+    const query = await checkedRequest(ListNotificationsQuery, queryOf(filters, place));
     return { page: await this.notifications.list(environmentId, query) };
   }
 }

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Response } from 'express';
 import { statusFor } from '../../api/error.filter';
-import { DomainError, validationError } from '../../domain/errors';
+import { DomainError } from '../../domain/errors';
 import { SendTestEventRequest } from '../../events/test-event.dto';
 import { TestEventsService } from '../../events/test-events.service';
+import { checkedRequest } from '../form-input';
 import { PortalErrorFilter } from '../portal-error.filter';
 import { PortalSessionGuard, Session } from '../portal-session.guard';
 import type { PortalSession } from '../portal-sessions.service';
@@ -55,9 +54,7 @@ export class PortalNotificationListController {
   async sendTest(@Session() session: PortalSession, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const fields: TestEventFields = { type: text(body?.type), subscription: text(body?.subscription) };
     try {
-      const request = plainToInstance(SendTestEventRequest, { type: fields.type });
-      const [problem] = await validate(request, { stopAtFirstError: true });
-      if (problem) throw validationError(Object.values(problem.constraints ?? {})[0] ?? 'type is not valid');
+      const request = await checkedRequest(SendTestEventRequest, { type: fields.type });
       const sent = await this.tests.send(session.environmentId, fields.subscription ?? '', request, JSON.stringify({ type: fields.type }));
       response.redirect(303, `${LIST}/${sent.notificationId}?done=test-sent`);
     } catch (err) {

@@ -1,7 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { validationError } from '../../domain/errors';
 import { RecoverRequest } from '../../recoveries/recovery.dto';
+import { checkedRequest } from '../form-input';
 
 /** The recovery form's fields as posted (urlencoded): every value a string, or absent. */
 export interface RecoveryFormFields {
@@ -22,8 +20,6 @@ const asUtc = (value: string): string => (value === '' || /(Z|[+-]\d\d:\d\d)$/i.
 export async function recoverRequestOf(fields: RecoveryFormFields): Promise<{ subscriptionId: string; request: RecoverRequest }> {
   const until = asUtc(text(fields.until));
   const plain = until === '' ? { since: asUtc(text(fields.since)) } : { since: asUtc(text(fields.since)), until };
-  const request = plainToInstance(RecoverRequest, plain);
-  const [problem] = await validate(request, { stopAtFirstError: true });
-  if (problem) throw validationError(Object.values(problem.constraints ?? {})[0] ?? `${problem.property} is not valid`);
+  await checkedRequest(RecoverRequest, plain);
   return { subscriptionId: text(fields.subscription), request: plain };
 }
