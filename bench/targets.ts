@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHttpSender } from '../activities/http/sender';
 import { generateSigningSecret, webhookHeaders } from '../src/domain/signature';
@@ -85,6 +85,12 @@ async function startRole(role: keyof typeof ROLE_SCRIPTS, env: Record<string, st
   });
   let output = '';
   const exited = once(child, 'exit');
+  // BENCH_APP_OUTPUT: the processes' output is appended to that file (e.g. their spans with OTEL_TRACES_EXPORTER=console).
+  if (process.env.BENCH_APP_OUTPUT) {
+    const file = createWriteStream(process.env.BENCH_APP_OUTPUT, { flags: 'a' });
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');

@@ -37,6 +37,15 @@ const HOST = '127.0.0.1';
 const STOP_GRACE_MS = 10_000;
 const STDERR_TAIL = 40;
 
+/**
+ * The dev server's environment: this process's, without the OpenTelemetry variables. They configure the service's own
+ * tracing (README, Tracing); the Temporal server reads them too and refuses to start on `OTEL_TRACES_EXPORTER=console`,
+ * which only the service supports.
+ */
+export function devServerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('OTEL_')));
+}
+
 /** Command-line arguments for `temporal server start-dev`. */
 export function devServerArgs(opts: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(opts.port), '--log-level', 'warn'];
@@ -98,7 +107,7 @@ async function launchDevServer(opts: DevServerOptions): Promise<DevServerHandle>
   const firstLines: string[] = []; // where a panic says why (its tail is only the stack)
   let muted = false; // shutdown produces a burst of harmless connection warnings
   const [cmd, args] = withParentDeathSignal(opts.cliPath, devServerArgs(opts));
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: devServerEnv(process.env) });
 
   const state: { exit?: { code: number | null; signal: NodeJS.Signals | null }; spawnError?: Error } = {};
   const exitPromise = new Promise<void>((res) => {
