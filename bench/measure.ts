@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { ApiClient } from '../test/support/api-client';
 import { waitFor } from '../test/support/wait';
 import { workflowStateOf } from '../test/support/workflows';
-import { cpuSeconds, watchPeakRss } from './process-stats';
+import { cpuSeconds, treeCpuSeconds, watchPeakRss } from './process-stats';
 import type { BenchReceiver } from './receiver';
 import { BENCH_TOKEN_SCOPES, type Target } from './targets';
 
@@ -37,11 +37,17 @@ export async function lowLoad(target: Target, receiver: BenchReceiver, events: n
   return result;
 }
 
+/** The servers whose CPU a closed loop counts apart from the target's: Temporal's, and PostgreSQL's when the target uses it. */
+export interface ServerPids {
+  temporal?: number;
+  postgres?: number;
+}
+
 export interface Capacity {
   perSecond: number;
   latencies: number[];
-  /** CPU seconds per delivery: the target's own processes, and the Temporal server. */
-  cpuPerDelivery: { target: number; temporal: number };
+  /** CPU seconds per delivery: the target's own processes, the Temporal server, and PostgreSQL (null: not measured, or not used). */
+  cpuPerDelivery: { target: number; temporal: number; postgres: number | null };
   peakRssMb: number;
 }
 
@@ -52,12 +58,13 @@ export interface Capacity {
 export async function closedLoop(
   target: Target,
   receiver: BenchReceiver,
-  temporalPid: number | undefined,
+  servers: ServerPids,
   publishers: number,
   seconds: number,
 ): Promise<Capacity> {
   const cpuBefore = target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const temporalBefore = cpuSeconds(temporalPid);
+  const temporalBefore = cpuSeconds(servers.temporal);
+  const postgresBefore = treeCpuSeconds(servers.postgres);
   const peak = watchPeakRss(target.pids[0]);
   const latencies: number[] = [];
   const started = now();
@@ -79,7 +86,8 @@ export async function closedLoop(
     latencies,
     cpuPerDelivery: {
       target: (target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore) / delivered,
-      temporal: (cpuSeconds(temporalPid) - temporalBefore) / delivered,
+      temporal: (cpuSeconds(servers.temporal) - temporalBefore) / delivered,
+      postgres: servers.postgres === undefined ? null : (treeCpuSeconds(servers.postgres) - postgresBefore) / delivered,
     },
     peakRssMb: peak(),
   };
@@ -256,7 +264,11 @@ function merged(runs: Capacity[]): Capacity {
   return {
     perSecond: delivered / elapsed,
     latencies: runs.flatMap((c) => c.latencies),
-    cpuPerDelivery: { target: perDelivery((c) => c.cpuPerDelivery.target), temporal: perDelivery((c) => c.cpuPerDelivery.temporal) },
+    cpuPerDelivery: {
+      target: perDelivery((c) => c.cpuPerDelivery.target),
+      temporal: perDelivery((c) => c.cpuPerDelivery.temporal),
+      postgres: runs.some((c) => c.cpuPerDelivery.postgres === null) ? null : perDelivery((c) => c.cpuPerDelivery.postgres ?? 0),
+    },
     peakRssMb: Math.max(...runs.map((c) => c.peakRssMb)),
   };
 }
@@ -272,7 +284,7 @@ const ROUNDS = 4;
 export async function gateCost(
   target: Target & { api: ApiClient; subscriptionId: string },
   receiver: BenchReceiver,
-  temporalPid: number | undefined,
+  servers: ServerPids,
   publishers: number,
   seconds: number,
   neverBinding: number,
@@ -286,9 +298,9 @@ export async function gateCost(
   const limited: Capacity[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     await setRateLimit(null);
-    unlimited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
+    unlimited.push(await closedLoop(target, receiver, servers, publishers, seconds / ROUNDS));
     await setRateLimit(neverBinding);
-    limited.push(await closedLoop(target, receiver, temporalPid, publishers, seconds / ROUNDS));
+    limited.push(await closedLoop(target, receiver, servers, publishers, seconds / ROUNDS));
   }
   await setRateLimit(null);
   return { neverBinding, unlimited: merged(unlimited), limited: merged(limited) };

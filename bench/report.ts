@@ -78,6 +78,8 @@ export function saturationTargets(s: Saturation, row: (what: string, target: str
 
 const rate = (c: Capacity) => `${c.perSecond.toFixed(1)}/s`;
 const cpu = (seconds: number) => (seconds > 0 ? `${(seconds * 1000).toFixed(2)} ms` : '–');
+/** PostgreSQL's CPU per delivery: – for the targets that do not use it (or when BENCH_DATABASE_ADMIN_URL names a server the bench cannot see). */
+const pgCpu = (c: Capacity) => (c.cpuPerDelivery.postgres === null ? '–' : cpu(c.cpuPerDelivery.postgres));
 
 export function tables(r: Results): string[] {
   const rows: string[] = [];
@@ -93,11 +95,11 @@ export function tables(r: Results): string[] {
     `| plude-webhooks, every attempt a regular activity | ${spread(r.pludeActivity.low.ack)} | ${spread(r.pludeActivity.low.received)} |`,
   );
   const capRow = (name: string, c: Capacity) =>
-    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${pgCpu(c)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
   add(
     `### Capacity (closed loop: 16 publishers, each waits for its event to arrive; ${r.seconds} s)`,
-    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | peak RSS |',
-    '|---|---|---|---|---|---|---|',
+    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | CPU per delivery, PostgreSQL | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
     capRow('bare signed POST loop', r.barePost.capacity),
     capRow('bare workflow, one regular activity', r.bareActivity.capacity),
     capRow('bare workflow, first attempt local', r.bareLocal.capacity),
@@ -124,14 +126,14 @@ export function tables(r: Results): string[] {
   const { cost, live, held, binding } = r.gate;
   const change = (a: number, b: number) => `${b >= a ? '+' : '−'}${Math.abs((100 * (b - a)) / a).toFixed(0)} %`;
   const gateRow = (name: string, c: Capacity) =>
-    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} |`;
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${pgCpu(c)} |`;
   add(
     `### The cost of the delivery gate (closed loop as above, one subscription; alternating rounds, ${r.seconds} s each in all)`,
-    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server |',
-    '|---|---|---|---|---|---|',
+    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | CPU per delivery, PostgreSQL |',
+    '|---|---|---|---|---|---|---|',
     gateRow('no rate limit (as shipped: decided from the row the attempt loads)', cost.unlimited),
     gateRow(`\`rateLimit: ${cost.neverBinding}\` (never binds: each attempt reserves its slot)`, cost.limited),
-    `| change | ${change(cost.unlimited.perSecond, cost.limited.perSecond)} | ${change(percentile(cost.unlimited.latencies, 50), percentile(cost.limited.latencies, 50))} | ${change(percentile(cost.unlimited.latencies, 99), percentile(cost.limited.latencies, 99))} | ${change(cost.unlimited.cpuPerDelivery.target, cost.limited.cpuPerDelivery.target)} | ${change(cost.unlimited.cpuPerDelivery.temporal, cost.limited.cpuPerDelivery.temporal)} |`,
+    `| change | ${change(cost.unlimited.perSecond, cost.limited.perSecond)} | ${change(percentile(cost.unlimited.latencies, 50), percentile(cost.limited.latencies, 50))} | ${change(percentile(cost.unlimited.latencies, 99), percentile(cost.limited.latencies, 99))} | ${change(cost.unlimited.cpuPerDelivery.target, cost.limited.cpuPerDelivery.target)} | ${change(cost.unlimited.cpuPerDelivery.temporal, cost.limited.cpuPerDelivery.temporal)} | ${cost.unlimited.cpuPerDelivery.postgres && cost.limited.cpuPerDelivery.postgres ? change(cost.unlimited.cpuPerDelivery.postgres, cost.limited.cpuPerDelivery.postgres) : '–'} |`,
   );
   const limitedRow = (name: string, l: RateLimited) =>
     `| ${name} | ${l.events} | ${l.rateLimit}/s | ${ms(l.publishedMs)} | ${l.peakInAnySecond} | ${l.peakPerClockSecond} | ${ms(l.lastReceivedMs)} | ${ms((1000 * l.events) / l.rateLimit)} | ${l.rateWaits} |`;

@@ -10,7 +10,7 @@ import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
 import { type Capacity, closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation } from './measure';
 import { BenchReceiver } from './receiver';
-import { type Cleanup, postgresAdminUrl, temporalDevServer, withCleanup } from './servers';
+import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 
@@ -76,17 +76,21 @@ async function pludeCapacity<T>(
   after: (target: Awaited<ReturnType<typeof plude>>, capacity: Capacity) => Promise<T>,
 ): Promise<T> {
   return withCleanup(async (cleanup) => {
-    const adminUrl = await postgresAdminUrl(cleanup);
+    const pg = await benchPostgres(cleanup);
     const server = await temporalDevServer(cleanup, cliPath);
-    const db = await createScratchDatabase(adminUrl, 'plude_bench');
+    const db = await createScratchDatabase(pg.adminUrl, 'plude_bench');
     cleanup.push(() => db.drop());
     const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
     cleanup.push(() => target.stop());
     log('plude-webhooks (npm start): capacity');
     await lowLoad(target, receiver, 20);
-    const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
-    const cpu = (capacity.cpuPerDelivery.target * 1000).toFixed(2);
-    log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s, ${cpu} ms CPU per delivery (own process), peak RSS ${capacity.peakRssMb.toFixed(0)} MB`);
+    const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
+    const cpu = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
+    const { target: own, temporal, postgres } = capacity.cpuPerDelivery;
+    log(
+      `capacity: ${capacity.perSecond.toFixed(1)} deliveries/s; CPU per delivery: ${cpu(own)} ms own process, ${cpu(temporal)} ms Temporal server, ` +
+        `${cpu(postgres)} ms PostgreSQL; peak RSS ${capacity.peakRssMb.toFixed(0)} MB`,
+    );
     return after(target, capacity);
   });
 }
@@ -125,15 +129,15 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   try {
     const r = await withCleanup(async (outer) => {
-      const adminUrl = await postgresAdminUrl(outer);
+      const pg = await benchPostgres(outer);
       const database = async (cleanup: Cleanup) => {
-        const db = await createScratchDatabase(adminUrl, 'plude_bench');
+        const db = await createScratchDatabase(pg.adminUrl, 'plude_bench');
         cleanup.push(() => db.drop());
         return db.url;
       };
       log('bare signed POST loop');
       const post = barePost(receiver);
-      const barePostResult = { low: await lowLoad(post, receiver, LATENCY_EVENTS), capacity: await closedLoop(post, receiver, undefined, PUBLISHERS, SECONDS) };
+      const barePostResult = { low: await lowLoad(post, receiver, LATENCY_EVENTS), capacity: await closedLoop(post, receiver, {}, PUBLISHERS, SECONDS) };
       await post.stop();
 
       log('bare workflow, one regular activity');
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
         const target = await bareWorkflow('activity', server.address, receiver);
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
-        return { low, history: await historyOf(target, server, receiver), capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS) };
+        return { low, history: await historyOf(target, server, receiver), capacity: await closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS) };
       });
 
       log('plude-webhooks (npm start)');
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
         const history = await historyOf(target, server, receiver);
-        const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
+        const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
         const halfRate = capacity.perSecond / 2;
         const half = await openLoop(target, receiver, halfRate, SECONDS);
         const fan = await fanOut(target, receiver, FANOUT);
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined', env });
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS / 2);
-        return { low, capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS / 2) };
+        return { low, capacity: await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS / 2) };
       });
 
       log('bare workflow, first attempt local');
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
         const history = await historyOf(target, server, receiver);
-        const capacity = await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS);
+        const capacity = await closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS);
         return { low, history, capacity, half: await openLoop(target, receiver, ours.halfRate, SECONDS) };
       });
 
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'split', workers: WORKERS });
         cleanup.push(() => target.stop());
         await lowLoad(target, receiver, 20);
-        return { capacity: await closedLoop(target, receiver, server.pid, PUBLISHERS, SECONDS), workers: WORKERS };
+        return { capacity: await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS), workers: WORKERS };
       });
 
       log(`plude-webhooks (npm start), the delivery gate: rateLimit ${NEVER_BINDING} against none, then ${FANOUT} events at rateLimit ${RATE_LIMIT}`);
@@ -197,7 +201,7 @@ async function main(): Promise<void> {
         const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
         cleanup.push(() => target.stop());
         await lowLoad(target, receiver, 20);
-        const cost = await gateCost(target, receiver, server.pid, PUBLISHERS, SECONDS, NEVER_BINDING);
+        const cost = await gateCost(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS, NEVER_BINDING);
         const live = await rateLimited(target, receiver, FANOUT, RATE_LIMIT);
         const connection = await Connection.connect({ address: server.address });
         cleanup.push(() => connection.close());

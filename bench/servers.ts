@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
@@ -35,8 +35,14 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
   }
 }
 
-export async function postgresAdminUrl(cleanup: Cleanup): Promise<string> {
-  if (process.env.BENCH_DATABASE_ADMIN_URL) return process.env.BENCH_DATABASE_ADMIN_URL;
+/** The bench's PostgreSQL: a superuser URL, and its postmaster's PID when the bench started it (none for BENCH_DATABASE_ADMIN_URL). */
+export interface BenchPostgres {
+  adminUrl: string;
+  pid?: number;
+}
+
+export async function benchPostgres(cleanup: Cleanup): Promise<BenchPostgres> {
+  if (process.env.BENCH_DATABASE_ADMIN_URL) return { adminUrl: process.env.BENCH_DATABASE_ADMIN_URL };
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plude-bench-pg-'));
   await chmod(dataDir, 0o755); // as root, PostgreSQL runs as user postgres, who must be able to enter it
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -44,5 +50,11 @@ export async function postgresAdminUrl(cleanup: Cleanup): Promise<string> {
   cleanup.push(() => pg.stop());
   const url = new URL(pg.url);
   url.pathname = '/postgres';
-  return url.toString();
+  // postmaster.pid's first line is the postmaster's PID (its backends are its children).
+  const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || undefined;
+  return { adminUrl: url.toString(), pid };
+}
+
+export async function postgresAdminUrl(cleanup: Cleanup): Promise<string> {
+  return (await benchPostgres(cleanup)).adminUrl;
 }
