@@ -5,7 +5,7 @@ import { eventDataJson } from '../domain/event-data';
 import { EventSchemas } from '../event-types/event-schemas';
 import { notFound, validationError } from '../domain/errors';
 import { isId, newId } from '../domain/ids';
-import { EventRepository } from '../persistence/repositories/event.repository';
+import { EventRepository, type NewEvent } from '../persistence/repositories/event.repository';
 import { NotificationRepository } from '../persistence/repositories/notification.repository';
 import { Metrics } from '../observability/metrics';
 import { activeTraceId, inSpan } from '../observability/tracing';
@@ -42,34 +42,42 @@ export class EventsService {
    * event is never lost.
    * `bodyText` is the request body as sent: `data` is stored as its exact text, never re-serialised. A declared
    * type's data must match its schema, and an archived type is refused (422, nothing stored).
+   * A type this process knows is checked here and the event stored in one statement, on condition that the type is
+   * still at the version checked against; the type's lookup comes first only for a type not known here, for data that
+   * fails the check held here (a 422 only if that version is still current), or when the condition finds it changed.
    */
   async publish(environmentId: string, request: PublishEventRequest, bodyText: string, idempotencyKey?: string): Promise<PublishedEventResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationError('Idempotency-Key must be 1-255 printable ASCII characters');
     }
-    const dataJson = eventDataJson(bodyText);
-    await this.schemas.checkPublish(request.type, request.data);
-    // Tracing on: the commit is a span of the publish's trace, and the event keeps the trace's ID.
-    const traceId = activeTraceId();
-    const stored = await inSpan('outbox commit', { 'plude.environment_id': environmentId }, () =>
-      this.events.insertWithNotifications({
-        id: newId('evt'),
-        environmentId,
-        type: request.type,
-        dataJson,
-        idempotencyKey: idempotencyKey ?? null,
-        orderingKey: request.orderingKey ?? null,
-        policy: deliveryPolicyOf(this.config.delivery),
-        windowMs: this.config.delivery.windowMs,
-        traceId,
-      }),
-    );
+    const input: NewEvent = {
+      id: newId('evt'),
+      environmentId,
+      type: request.type,
+      dataJson: eventDataJson(bodyText),
+      idempotencyKey: idempotencyKey ?? null,
+      orderingKey: request.orderingKey ?? null,
+      policy: deliveryPolicyOf(this.config.delivery),
+      windowMs: this.config.delivery.windowMs,
+      // Tracing on: the commit is a span of the publish's trace, and the event keeps the trace's ID.
+      traceId: activeTraceId(),
+    };
+    const checked = this.schemas.checkedVersion(request.type, request.data);
+    let stored = checked && (await this.commit(input, () => this.events.insertIfTypeAt(input, checked.version)));
+    if (!stored) {
+      await this.schemas.checkPublish(request.type, request.data);
+      stored = await this.commit(input, () => this.events.insertWithNotifications(input));
+    }
     const { event, notifications } = stored;
     if (stored.created) this.metrics.published(notifications.length);
     if (stored.created && notifications.length > 0) {
       this.dispatcher.startInBackground(initialDispatches(event, notifications));
     }
     return PublishedEventResponse.from(event, notifications.length);
+  }
+
+  private commit<T>(input: NewEvent, insert: () => Promise<T>): Promise<T> {
+    return inSpan('outbox commit', { 'plude.environment_id': input.environmentId }, insert);
   }
 
   /** The EventResponse's JSON text (see EventResponse.json), with the first page of its notifications. */

@@ -81,6 +81,15 @@ const SUBSCRIBED_TO_TYPE = `(cardinality(s.event_types) = 0 OR event.type = ANY 
    -- a trailing wildcard: invoice.* matches every type that starts with "invoice." (src/domain/event-type.ts)
    OR EXISTS (SELECT 1 FROM unnest(s.event_types) p WHERE right(p, 2) = '.*' AND starts_with(event.type, left(p, -1))))`;
 
+/**
+ * Whether the event's type ($3) is still as a publish checked it: at the version in parameter `version` and not
+ * archived, or, `version` null, undeclared (not even archived). One indexed read of event_types' primary key.
+ */
+const TYPE_AT = (version: number | null) =>
+  version === null
+    ? `NOT EXISTS (SELECT 1 FROM event_types WHERE name = $3)`
+    : `EXISTS (SELECT 1 FROM event_types WHERE name = $3 AND updated_at::text = $${version} AND archived_at IS NULL)`;
+
 /** A test event's one subscription ($14), whatever its filter (src/events/test-events.service.ts). */
 const TEST_SUBSCRIPTION = `s.id = $14`;
 
@@ -113,10 +122,41 @@ export class EventRepository {
    * returned instead.
    */
   async insertWithNotifications(input: NewEvent): Promise<StoredEvent> {
-    const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow)[]>(
-      `WITH event AS (
+    // null only for a condition, which this has not.
+    return (await this.insert(input)) as StoredEvent;
+  }
+
+  /**
+   * insertWithNotifications, on condition that the event's type is still at `typeVersion` (its updated_at as text:
+   * declared and not archived) or, when `typeVersion` is null, still undeclared: the check the caller made with the
+   * schema it holds of that version is then the one a lookup would have made, and the condition is read in the
+   * insert's own snapshot (a lookup before it would be a snapshot older). null when the type has changed: nothing was
+   * stored, and the caller looks the type up (EventTypeRepository.findForPublish) and checks again.
+   */
+  async insertIfTypeAt(input: NewEvent, typeVersion: string | null): Promise<StoredEvent | null> {
+    return this.insert(input, { typeVersion });
+  }
+
+  private async insert(input: NewEvent, condition?: { typeVersion: string | null }): Promise<StoredEvent | null> {
+    const parameters: unknown[] = [
+      input.id,
+      input.environmentId,
+      input.type,
+      input.dataJson,
+      input.idempotencyKey,
+      input.windowMs,
+      ...policyValues(input.policy),
+      input.orderingKey ?? null,
+      input.traceId ?? null,
+      input.test !== undefined,
+      ...(input.test ? [input.test.subscriptionId] : []),
+    ];
+    if (typeof condition?.typeVersion === 'string') parameters.push(condition.typeVersion);
+    const guard = condition ? `guard AS (SELECT ${TYPE_AT(condition.typeVersion === null ? null : parameters.length)} AS type_current), ` : '';
+    const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow & { type_current?: boolean })[]>(
+      `WITH ${guard}event AS (
          INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key, trace_id, test)
-         VALUES ($1, $2, $3, $4::json, $5, $11, $12, $13)
+         ${condition ? `SELECT $1, $2, $3, $4::json, $5, $11, $12, $13::boolean FROM guard WHERE guard.type_current` : `VALUES ($1, $2, $3, $4::json, $5, $11, $12, $13)`}
          ON CONFLICT (environment_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, environment_id, type, idempotency_key, ordering_key, trace_id, test, created_at, erased_at
        ), matched AS (
@@ -143,23 +183,14 @@ export class EventRepository {
          FROM event CROSS JOIN matched LEFT JOIN place ON place.subscription_id = matched.id
          RETURNING *
        )
-       SELECT event.*, (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
-       FROM event`,
-      [
-        input.id,
-        input.environmentId,
-        input.type,
-        input.dataJson,
-        input.idempotencyKey,
-        input.windowMs,
-        ...policyValues(input.policy),
-        input.orderingKey ?? null,
-        input.traceId ?? null,
-        input.test !== undefined,
-        ...(input.test ? [input.test.subscriptionId] : []),
-      ],
+       SELECT ${condition ? 'guard.type_current, ' : ''}event.*,
+              (SELECT json_agg(${NOTIFICATION_JSON('notification')} ORDER BY id) FROM notification) AS notifications
+       ${condition ? 'FROM guard LEFT JOIN event ON true' : 'FROM event'}`,
+      parameters,
     );
-    if (rows.length > 0) {
+    // With a condition there is always one row (the guard's): no event in it is a changed type or a taken key.
+    if (rows[0]?.type_current === false) return null;
+    if (rows[0]?.id) {
       // The stored text is the input text: no need to send it back.
       const event = toEntity({ ...rows[0], data_json: input.dataJson });
       return { event, notifications: toNotifications(rows[0]), created: true };
