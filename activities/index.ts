@@ -151,8 +151,81 @@ export function createActivities({
     }
   }
 
+  /**
+   * What the load says before an attempt: an outcome with no attempt (not pending any more, its subscription deleted),
+   * a throw (not found, its turn to come, held, the window closed), or the delivery with the time left before the gate.
+   */
+  async function readyToAttempt(
+    notificationId: string,
+    delivery: DeliveryContext | null,
+    expiresAt: Date,
+  ): Promise<{ outcome: DeliveryOutcome } | { delivery: DeliveryContext; beforeGate: number }> {
+    if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
+    if (delivery.status !== 'pending') return { outcome: { status: delivery.status, attempt: null } };
+    if (delivery.subscriptionDeleted) return { outcome: { status: (await store.markCancelled(notificationId)) ?? 'cancelled', attempt: null } };
+    // Ordered, and an earlier notification of its key has not ended: no attempt, no gate; its workflow waits its turn.
+    if (delivery.waitsFor) {
+      metrics.waitedForTurn?.();
+      throw ApplicationFailure.create({
+        message: `waiting for its turn: ${delivery.waitsFor.headId}, the first pending notification of its ordering key, must end first`,
+        type: WAITING_FOR_TURN,
+        details: [delivery.waitsFor],
+        nonRetryable: true,
+      });
+    }
+    if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
+    const beforeGate = remainingMs(expiresAt, new Date());
+    if (beforeGate <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+    return { delivery, beforeGate };
+  }
+
+  /**
+   * An attempt whose run names its environment: its fair share is taken before the load (a refusal costs no query),
+   * and the load starts the attempt in the same statement when nothing stands before the POST (a free gate, its
+   * turn): one round trip and one commit fewer than startAttempt after the load. Should it then make no POST after
+   * all (the window closed, the gate disagreed), the mark is ended, so that a delete does not wait for it.
+   */
+  async function attemptInNamedEnvironment(request: AttemptRequest, environmentId: string, firstAttempt: boolean, leftNow: number): Promise<DeliveryOutcome> {
+    const { notificationId, policy } = request;
+    if (!share.tryTake(environmentId, firstAttempt)) {
+      const wait = turns.refused(environmentId, Date.now(), random);
+      throw gated(wait.reason, wait.wait, leftNow);
+    }
+    const taken = Date.now();
+    let attempted = false;
+    const mark = { held: false };
+    try {
+      // As makeAttempt's timeout (the policy's, within the window) will be at most, plus startAttempt's margin.
+      const forMs = Math.min(policy.attemptTimeoutMs, leftNow) + IN_FLIGHT_MARGIN_MS;
+      const loaded = await store.loadDelivery(notificationId, { forMs, gate });
+      mark.held = loaded?.started === true;
+      const ready = await readyToAttempt(notificationId, loaded, new Date(request.expiresAt));
+      if ('outcome' in ready) return ready.outcome;
+      waitingForShare.forget(notificationId);
+      attempted = true;
+      return await makeAttempt(request, ready.delivery, ready.beforeGate, mark);
+    } finally {
+      share.release(environmentId, firstAttempt);
+      if (attempted) turns.ended(environmentId, Date.now() - taken);
+      if (mark.held) await endAttempt(notificationId);
+    }
+  }
+
+  /** A failure to end the mark must not hide why there was no POST: the mark runs out by itself (forMs). */
+  async function endAttempt(notificationId: string): Promise<void> {
+    try {
+      await store.endAttempt(notificationId);
+    } catch (err) {
+      warn(`notification ${notificationId}: its attempt's in-flight mark could not be ended`, { notificationId, error: String(err) });
+    }
+  }
+
   /** The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record. */
-  async function makeAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number): Promise<DeliveryOutcome> {
+  /**
+   * `mark.held`: the load already started the attempt (no startAttempt then); it stays held, for the caller to end,
+   * on every path that makes no POST.
+   */
+  async function makeAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number, mark = { held: false }): Promise<DeliveryOutcome> {
     const { notificationId, policy } = request;
     const expiresAt = new Date(request.expiresAt);
     const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
@@ -170,7 +243,9 @@ export function createActivities({
     let answer: Answer;
     try {
       // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
-      if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
+      // Started by the load already: the POST goes, and its record ends the mark.
+      if (mark.held) mark.held = false;
+      else if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
       const ids = { notificationId, subscriptionId: delivery.subscriptionId, eventId: delivery.event.id, attempt: delivery.attemptCount + 1 };
       answer = await inAttemptSpan(ids, headers, (traced) =>
         post({ url: delivery.url, headers: withUserAgent(traced), body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
@@ -239,32 +314,18 @@ export function createActivities({
       const { notificationId } = request;
       const expiresAt = new Date(request.expiresAt);
       const firstAttempt = isLocal();
-      // A notification whose environment is known (told to wait for its share before, or named by its run's input)
-      // and still at its cap: refused with no query. A fan-out to an environment at its cap costs no loads.
-      const known = waitingForShare.get(notificationId) ?? request.environmentId;
       const leftNow = remainingMs(expiresAt, new Date());
+      if (request.environmentId !== undefined && leftNow > 0) return attemptInNamedEnvironment(request, request.environmentId, firstAttempt, leftNow);
+      // A notification whose environment is known (told to wait for its share before, or named by its run's input)
+      // and still at its cap: refused with no query.
+      const known = waitingForShare.get(notificationId) ?? request.environmentId;
       if (known !== undefined && leftNow > 0 && share.isFull(known, firstAttempt)) {
         const wait = turns.refused(known, Date.now(), random);
         throw gated(wait.reason, wait.wait, leftNow);
       }
-      const delivery = await store.loadDelivery(notificationId);
-      if (!delivery) throw ApplicationFailure.nonRetryable(`notification ${notificationId} not found`, NON_RETRYABLE.notFound);
-      if (delivery.status !== 'pending') return { status: delivery.status, attempt: null };
-      if (delivery.subscriptionDeleted) return { status: (await store.markCancelled(notificationId)) ?? 'cancelled', attempt: null };
-      // Ordered, and an earlier notification of its key has not ended: no attempt, no gate; its workflow waits its turn.
-      if (delivery.waitsFor) {
-        metrics.waitedForTurn?.();
-        throw ApplicationFailure.create({
-          message: `waiting for its turn: ${delivery.waitsFor.headId}, the first pending notification of its ordering key, must end first`,
-          type: WAITING_FOR_TURN,
-          details: [delivery.waitsFor],
-          nonRetryable: true,
-        });
-      }
-      if (delivery.subscriptionStatus !== 'active') throw held(delivery.subscriptionId, delivery.subscriptionStatus);
-
-      const beforeGate = remainingMs(expiresAt, new Date());
-      if (beforeGate <= 0) throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
+      const ready = await readyToAttempt(notificationId, await store.loadDelivery(notificationId), expiresAt);
+      if ('outcome' in ready) return ready.outcome;
+      const { delivery, beforeGate } = ready;
       // The environment's fair share of this worker, before the subscription's own gate (in memory, no query).
       const environmentId = delivery.event.environmentId;
       if (!share.tryTake(environmentId, firstAttempt)) {

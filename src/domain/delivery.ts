@@ -4,7 +4,7 @@
  * none of them imports another.
  */
 
-import type { BreakerChange, BreakerSnapshot, GateState } from './gate';
+import type { BreakerChange, BreakerSnapshot, GateSettings, GateState } from './gate';
 import type { TurnWait } from './ordering';
 import type { DeliveryPolicy } from './retry-schedule';
 import {
@@ -44,6 +44,17 @@ export interface DeliveryContext {
   waitsFor?: TurnWait | null;
   /** `test`: a test event (POST /webhooks/subscriptions/:id/test), sent with `webhook-test: true`. */
   event: { id: string; type: string; environmentId: string; createdAt: Date; dataJson: string; test?: boolean };
+  /** The load also started the attempt (loadDelivery's `start`): marked in flight as startAttempt would have. */
+  started?: boolean;
+}
+
+/**
+ * Asks loadDelivery to start the attempt in the same statement, for `forMs`, when it will go straight to its POST:
+ * pending, its turn, its subscription active, and the gate free under these defaults (src/domain/gate.ts gateIsFree).
+ */
+export interface DeliveryStart {
+  forMs: number;
+  gate: Pick<GateSettings, 'defaultRateLimit' | 'defaultMaxInFlight' | 'releaseRate'>;
 }
 
 export interface AttemptRecord {
@@ -84,12 +95,15 @@ export interface BreakerAttempt {
 }
 
 export interface DeliveryStore {
-  loadDelivery(notificationId: string): Promise<DeliveryContext | null>;
+  /** With `start`, also starts the attempt when nothing stands before its POST (`started` says whether it did). */
+  loadDelivery(notificationId: string, start?: DeliveryStart): Promise<DeliveryContext | null>;
   /**
    * Marks an attempt of a still-pending notification as in flight for up to `forMs` (a delete of its subscription
    * waits for it); false when the notification is no longer pending (cancelled meanwhile): no POST may be made then.
    */
   startAttempt(notificationId: string, forMs: number): Promise<boolean>;
+  /** Ends the mark of an attempt started (by the load) that makes no POST after all: a delete then need not wait. */
+  endAttempt(notificationId: string): Promise<void>;
   /** Stores the attempt (which ends its time in flight) and updates the notification in one statement. */
   recordAttempt(record: AttemptRecord): Promise<RecordedAttempt>;
   /**

@@ -110,6 +110,12 @@ export function gateStep(state: GateState, settings: GateSettings, random: () =>
   return { go: true, sleepMs: 0, reserveEveryMs: slotIntervalMs(rate), leaseOf };
 }
 
+/**
+ * The gate lets the attempt go at once, with no query and no wait: what lets the load start the attempt in the same
+ * statement. LOAD_AND_START (src/persistence/repositories/delivery.sql.ts) states this in SQL; change both together.
+ */
+export const gateIsFree = (step: GateStep): boolean => 'go' in step && step.sleepMs === 0 && step.reserveEveryMs === null && step.leaseOf === null;
+
 /** After reserving a slot `slotInMs` from now: attempt after a short wait, or come back just before the slot. */
 export function afterReserve(slotInMs: number): { sleepMs: number } | { wait: number; reason: GateReason } {
   if (slotInMs <= EARLY_MS) return { sleepMs: Math.max(0, slotInMs) };

@@ -3,7 +3,7 @@ import { createActivities } from '../../activities';
 import type { AttemptRecord, DeliveryContext, DeliveryStore, DisabledReason } from '../../activities/ports';
 import { HttpSendError, type SendRequest, type SendResult } from '../../activities/http/sender';
 import { attemptOutcome } from '../../src/domain/delivery';
-import { OPEN_GATE } from '../../src/domain/gate';
+import { gateIsFree, gateStep, type GateState, OPEN_GATE } from '../../src/domain/gate';
 
 const policy = { initialIntervalMs: 5_000, maximumIntervalMs: 3_600_000, backoffCoefficient: 2, attemptTimeoutMs: 10_000 };
 
@@ -17,6 +17,14 @@ interface SetupOptions {
   cancelledBeforeStart?: boolean;
   /** A test event's notification (POST /webhooks/subscriptions/:id/test). */
   test?: boolean;
+  /** The request names the notification's environment (a run started since it could): the load may start the attempt. */
+  environmentId?: string;
+  gate?: GateState;
+  /** The load says it started the attempt whatever the gate (as if the SQL and gateStep disagreed). */
+  startedByLoad?: boolean;
+  /** The load returns only once the window has closed. */
+  loadPastWindow?: boolean;
+  expiresInMs?: number;
 }
 
 function setup(answer: SendResult, options: SetupOptions = {}) {
@@ -28,21 +36,28 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
   const requests: SendRequest[] = [];
   const cancelled: string[] = [];
   const started: { notificationId: string; forMs: number }[] = [];
+  /** The store's calls in order: the load (with what it was asked to start), the gate's, the start, the end, the record. */
+  const calls: string[] = [];
+  const expiresAt = new Date(Date.now() + (options.expiresInMs ?? 3_600_000));
+  const subscriptionStatus = options.subscriptionStatus ?? 'active';
+  const gate = options.gate ?? OPEN_GATE;
   const store: DeliveryStore = {
-    loadDelivery: async (notificationId) => ({
-      notificationId,
-      status: 'pending',
-      attemptCount: 2,
-      url: 'https://receiver.example/hooks',
-      allowPrivateTargets: options.allowPrivateTargets ?? false,
-      subscriptionId: 'sub_1',
-      subscriptionStatus: options.subscriptionStatus ?? 'active',
-      subscriptionDeleted: options.subscriptionDeleted ?? false,
-      secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
-      gate: OPEN_GATE,
-      event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}', test: options.test },
-    }),
+    loadDelivery: async (notificationId, start) => {
+      calls.push(start ? `load and start for ${start.forMs}` : 'load');
+      if (options.loadPastWindow) await waitUntil(() => Date.now() > expiresAt.getTime());
+      // What LOAD_AND_START decides, in memory: pending and its turn, the subscription active, the gate free.
+      const free =
+        start !== undefined &&
+        subscriptionStatus === 'active' &&
+        !options.subscriptionDeleted &&
+        gateIsFree(gateStep(gate, { ...start.gate, failureThreshold: 0, openForMs: 0, maxOpenMs: 0 }));
+      return { ...loaded(notificationId), started: options.startedByLoad ?? free };
+    },
+    endAttempt: async () => {
+      calls.push('end');
+    },
     recordAttempt: async (record) => {
+      calls.push('record');
       recorded.push(record);
       return { number: 3, status: record.succeeded ? 'succeeded' : 'pending' };
     },
@@ -52,6 +67,7 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       return 'cancelled';
     },
     startAttempt: async (notificationId, forMs) => {
+      calls.push('start');
       started.push({ notificationId, forMs });
       return !options.cancelledBeforeStart;
     },
@@ -60,13 +76,30 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
       return options.disables ?? (failure.gone ? 'gone' : null);
     },
     claimProbe: async () => true,
-    reserveSlot: async () => 0,
+    reserveSlot: async () => {
+      calls.push('reserve');
+      return 0;
+    },
     acquireLease: async () => true,
     releaseLease: async () => undefined,
     updateBreaker: async () => null,
   };
+  const loaded = (notificationId: string): DeliveryContext => ({
+    notificationId,
+    status: 'pending',
+    attemptCount: 2,
+    url: 'https://receiver.example/hooks',
+    allowPrivateTargets: options.allowPrivateTargets ?? false,
+    subscriptionId: 'sub_1',
+    subscriptionStatus,
+    subscriptionDeleted: options.subscriptionDeleted ?? false,
+    secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+    gate,
+    event: { id: 'evt_1', type: 'order.paid', environmentId: 'sandbox', createdAt: new Date(), dataJson: '{"a":1}', test: options.test },
+  });
   const sender = {
     send: async (req: SendRequest) => {
+      calls.push('POST');
       sent.push(req.url);
       requests.push(req);
       if (options.throws) throw options.throws;
@@ -80,8 +113,14 @@ function setup(answer: SendResult, options: SetupOptions = {}) {
     breakerChanged: (to: string) => counted.push(`breaker: ${to}`),
   };
   const activities = createActivities({ store, sender, metrics, autoDisableAfterMs: 60_000, warn: (message, fields) => warnings.push({ message, fields }) });
-  const request = { notificationId: 'ntf_1', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy };
-  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests, cancelled, started };
+  const named = options.environmentId === undefined ? {} : { environmentId: options.environmentId };
+  const request = { notificationId: 'ntf_1', expiresAt: expiresAt.toISOString(), policy, ...named };
+  return { run: () => activities.deliverAttempt(request), recorded, warnings, failures, sent, counted, requests, cancelled, started, calls };
+}
+
+/** Until `done` holds, looking again on each turn of the event loop. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -183,6 +222,46 @@ describe('the delivery activity (stubbed store and sender)', () => {
     await loose.run();
     expect(strict.requests.map((r) => r.allowPrivateTargets)).toEqual([false]);
     expect(loose.requests.map((r) => r.allowPrivateTargets)).toEqual([true]);
+  });
+});
+
+describe('the load that starts the attempt (a run whose input names its environment)', () => {
+  const ok = { statusCode: 200, body: '', retryAfter: null };
+
+  it('a free gate: the load starts it, for the timeout and the margin, and the POST follows with no other call', async () => {
+    const t = setup(ok, { environmentId: 'sandbox' });
+    await expect(t.run()).resolves.toEqual({ status: 'succeeded', attempt: 3 });
+    expect(t.calls).toEqual(['load and start for 15000', 'POST', 'record']);
+  });
+
+  it('a run without its environment keeps the load, then the start', async () => {
+    const t = setup(ok);
+    await t.run();
+    expect(t.calls).toEqual(['load', 'start', 'POST', 'record']);
+  });
+
+  it('a rate-limited subscription: the load does not start it; the slot is reserved, then the attempt started', async () => {
+    const t = setup(ok, { environmentId: 'sandbox', gate: { ...OPEN_GATE, rateLimit: 5 } });
+    await t.run();
+    expect(t.calls).toEqual(['load and start for 15000', 'reserve', 'start', 'POST', 'record']);
+  });
+
+  it('started by the load, then the window closed: no POST, and the mark is ended', async () => {
+    const t = setup(ok, { environmentId: 'sandbox', expiresInMs: 30, loadPastWindow: true });
+    expect(await failureOf(t.run())).toMatchObject({ type: 'DeliveryWindowClosed', nonRetryable: true });
+    expect(t.calls).toEqual([expect.stringMatching(/^load and start for 50\d\d$/), 'end']);
+  });
+
+  it('started by the load, but the gate says wait (the breaker): Gated, no POST, and the mark is ended', async () => {
+    const t = setup(ok, { environmentId: 'sandbox', startedByLoad: true, gate: { ...OPEN_GATE, breakerState: 'open', breakerInMs: 5_000 } });
+    expect(await failureOf(t.run())).toMatchObject({ type: 'Gated' });
+    expect(t.calls).toEqual(['load and start for 15000', 'end']);
+  });
+
+  it('a paused subscription is not started by the load: held, nothing to end', async () => {
+    const t = setup(ok, { environmentId: 'sandbox', subscriptionStatus: 'paused' });
+    expect(await failureOf(t.run())).toMatchObject({ type: 'SubscriptionHeld' });
+    expect(t.calls).toEqual(['load and start for 15000']);
   });
 });
 

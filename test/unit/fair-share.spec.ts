@@ -120,6 +120,7 @@ function setup(caps = { attempts: 2, firstAttempts: 1 }) {
       };
     },
     startAttempt: async () => true,
+    endAttempt: async () => undefined,
     recordAttempt: async (record: { succeeded: boolean }) => ({ number: 1, status: record.succeeded ? 'succeeded' : 'pending' }),
     noteFailure: async () => null,
   } as unknown as DeliveryStore;

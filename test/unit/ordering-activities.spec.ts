@@ -33,6 +33,7 @@ function storeWith(delivery: Partial<DeliveryContext>): { store: DeliveryStore; 
     markExpired: touch('markExpired'),
     markCancelled: touch('markCancelled'),
     startAttempt: touch('startAttempt'),
+    endAttempt: touch('endAttempt'),
     noteFailure: touch('noteFailure'),
     claimProbe: touch('claimProbe'),
     reserveSlot: touch('reserveSlot'),

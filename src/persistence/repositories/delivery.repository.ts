@@ -1,12 +1,20 @@
 import type { DataSource } from 'typeorm';
-import type { AttemptRecord, BreakerAttempt, DeliveryContext, DeliveryStore, NotificationDispatch, RecordedAttempt } from '../../domain/delivery';
+import type {
+  AttemptRecord,
+  BreakerAttempt,
+  DeliveryContext,
+  DeliveryStart,
+  DeliveryStore,
+  NotificationDispatch,
+  RecordedAttempt,
+} from '../../domain/delivery';
 import type { BreakerChange, BreakerSnapshot } from '../../domain/gate';
 import type { ExpiryReason, OperationalEvent } from '../../domain/operational-events';
 import type { BreakerState, DisabledReason, NotificationStatus, RecoverableNotificationStatus } from '../../domain/statuses';
 import type { KeyRing } from '../../crypto/key-ring';
 import type { OperationalEventRepository, Queryable } from './operational-event.repository';
 import { openSigningKey } from './signing-key.repository';
-import { type DeliveryRow, msFromNow, inMs, NOW_MS, fromJson, attemptParameters, RECORD_ATTEMPT, LOAD_DELIVERY } from './delivery.sql';
+import { type DeliveryRow, msFromNow, inMs, NOW_MS, fromJson, attemptParameters, RECORD_ATTEMPT, LOAD_DELIVERY, LOAD_AND_START } from './delivery.sql';
 
 /** Operational events raised by the delivery's storage (issue 20): a subscription disabled, a notification expired. */
 export interface OperationalHooks {
@@ -24,9 +32,21 @@ export class DeliveryRepository implements DeliveryStore {
     private readonly operational?: OperationalHooks,
   ) {}
 
-  /** The notification with its subscription as it is now: its current URL, status and keys. */
-  async loadDelivery(notificationId: string): Promise<DeliveryContext | null> {
-    const rows = await this.db.query<DeliveryRow[]>(LOAD_DELIVERY, [notificationId]);
+  /**
+   * The notification with its subscription as it is now: its current URL, status and keys. With `start`, one
+   * statement also starts the attempt when nothing stands before its POST (LOAD_AND_START): startAttempt's guarantees,
+   * without its round trip and its commit.
+   */
+  async loadDelivery(notificationId: string, start?: DeliveryStart): Promise<DeliveryContext | null> {
+    const rows = start
+      ? await this.db.query<DeliveryRow[]>(LOAD_AND_START, [
+          notificationId,
+          start.forMs,
+          start.gate.defaultRateLimit,
+          start.gate.defaultMaxInFlight,
+          start.gate.releaseRate,
+        ])
+      : await this.db.query<DeliveryRow[]>(LOAD_DELIVERY, [notificationId]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -50,6 +70,7 @@ export class DeliveryRepository implements DeliveryStore {
       },
       event: { id: row.event_id, type: row.type, environmentId: row.environment_id, createdAt: row.created_at, dataJson: row.data_json, test: row.test },
       waitsFor: row.turn_head === null ? null : { headId: row.turn_head },
+      started: row.started,
     };
   }
 
@@ -65,6 +86,10 @@ export class DeliveryRepository implements DeliveryStore {
       [notificationId, forMs],
     );
     return started === 1;
+  }
+
+  async endAttempt(notificationId: string): Promise<void> {
+    await this.db.query(`UPDATE notifications SET attempt_in_flight_until = NULL WHERE id = $1 AND attempt_in_flight_until IS NOT NULL`, [notificationId]);
   }
 
   async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {

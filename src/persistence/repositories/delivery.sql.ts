@@ -32,6 +32,8 @@ export interface DeliveryRow {
   created_at: Date;
   data_json: string;
   test: boolean;
+  /** LOAD_AND_START marked the attempt in flight (always false from LOAD_DELIVERY). */
+  started: boolean;
 }
 
 /** Milliseconds from the database's now until a timestamp column (negative once past; null for null). */
@@ -99,11 +101,8 @@ export const RECORD_ATTEMPT = `
   )
   SELECT attempt.number, notification.status FROM attempt, notification`;
 
-/**
- * One delivery, in one query: the notification with its subscription as it is now (its current URL, status, limits
- * and breaker, its live keys), its event, and, for an ordered notification, its key's head while one is pending.
- */
-export const LOAD_DELIVERY = `SELECT n.status, n.attempt_count, s.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status,
+/** The notification with its subscription, its event and its environment, as LOAD_DELIVERY and LOAD_AND_START read them. */
+const DELIVERY_COLUMNS = `n.status, n.attempt_count, s.url, env.allow_private_targets, n.subscription_id, s.status AS subscription_status,
           s.deleted_at IS NOT NULL AS subscription_deleted, e.id AS event_id, e.type, e.environment_id,
           -- The subscription's own limits, else its environment's defaults (null: the platform's, from config).
           COALESCE(s.rate_limit, env.default_rate_limit) AS rate_limit, COALESCE(s.max_in_flight, env.default_max_in_flight) AS max_in_flight,
@@ -119,9 +118,46 @@ export const LOAD_DELIVERY = `SELECT n.status, n.attempt_count, s.url, env.allow
                                              'iv', encode(k.iv, 'base64'), 'ciphertext', encode(k.ciphertext, 'base64'),
                                              'tag', encode(k.auth_tag, 'base64')) ORDER BY k.created_at DESC, k.id DESC)
              FROM signing_keys k
-            WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys
-   FROM notifications n
+            WHERE k.subscription_id = s.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys`;
+
+const DELIVERY_FROM = `FROM notifications n
    JOIN subscriptions s ON s.id = n.subscription_id
    JOIN events e ON e.id = n.event_id
    JOIN environments env ON env.id = e.environment_id
    WHERE n.id = $1`;
+
+/**
+ * One delivery, in one query: the notification with its subscription as it is now (its current URL, status, limits
+ * and breaker, its live keys), its event, and, for an ordered notification, its key's head while one is pending.
+ */
+export const LOAD_DELIVERY = `SELECT ${DELIVERY_COLUMNS}, false AS started
+   ${DELIVERY_FROM}`;
+
+/**
+ * LOAD_DELIVERY that also starts the attempt (startAttempt's mark, for `$2` ms) when nothing stands between the load
+ * and the POST: the notification pending and its turn, its subscription active and not deleted, and the gate free.
+ * "Free" is gateStep's plain go with no sleep, no slot and no lease (src/domain/gate.ts gateIsFree): the breaker
+ * closed, no rate (the subscription's own, else its environment's default, else the config's `$3`, and no release
+ * paced at `$5` under way) and no cap on attempts in flight (likewise, the config's `$4`). Change both together:
+ * test/e2e/persistence/load-and-start.e2e.spec.ts checks that they agree.
+ *
+ * The mark is taken on the notification's row like startAttempt's, so a delete's cancel (softDelete) and an erasure
+ * meet it the same way: either they changed the row first and this finds it no longer pending (no mark), or this
+ * commits first and they see the attempt in flight. The subscription's row is read, not locked. `started` says
+ * whether it marked; the rest of the row is the statement's snapshot, as LOAD_DELIVERY's.
+ */
+export const LOAD_AND_START = `WITH started AS (
+     UPDATE notifications n SET attempt_in_flight_until = now() + make_interval(secs => $2::float8 / 1000)
+     FROM subscriptions s JOIN environments env ON env.id = s.environment_id
+     WHERE n.id = $1 AND n.status = 'pending' AND s.id = n.subscription_id AND s.deleted_at IS NULL AND s.status = 'active'
+       AND s.breaker_state = 'closed'
+       AND COALESCE(s.rate_limit, env.default_rate_limit, $3::float8) <= 0
+       AND ($5::float8 <= 0 OR s.release_until IS NULL OR s.release_until <= clock_timestamp())
+       AND COALESCE(s.max_in_flight, env.default_max_in_flight, $4::int) <= 0
+       AND NOT EXISTS (SELECT 1 FROM notifications p
+            WHERE n.ordering_key IS NOT NULL AND p.subscription_id = n.subscription_id AND p.ordering_key = n.ordering_key
+              AND p.status = 'pending' AND p.ordering_seq < n.ordering_seq)
+     RETURNING n.id
+   )
+   SELECT ${DELIVERY_COLUMNS}, EXISTS (SELECT 1 FROM started) AS started
+   ${DELIVERY_FROM}`;
