@@ -220,8 +220,8 @@ export function createActivities({
     }
   }
 
-  /** The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record. */
   /**
+   * The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record.
    * `mark.held`: the load already started the attempt (no startAttempt then); it stays held, for the caller to end,
    * on every path that makes no POST.
    */
