@@ -22,6 +22,9 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 # Runtime: production dependencies and dist/ only, run as the image's unprivileged "node" user.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# glibc's malloc keeps up to 8 arenas per core for a process's threads (the Temporal core's, libuv's): two hold the
+# same work with tens of MB less resident memory (README, Memory).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules

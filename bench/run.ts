@@ -13,6 +13,7 @@ import { BenchReceiver } from './receiver';
 import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
+import { ms, percentile } from './stats';
 
 /**
  * `npm run bench [-- --write]`: every figure of BENCHMARKS.md in one run on this machine (see bench/markdown.ts).
@@ -37,6 +38,8 @@ const SATURATION_DRAIN_LIMIT = Number(process.env.BENCH_SATURATION_DRAIN_LIMIT ?
 const NEVER_BINDING = 100_000;
 const PUBLISHERS = 16;
 const WORKERS = 2;
+/** `--capacity`: events published one at a time before the closed loop, their latency printed. */
+const CAPACITY_WARM_UP = Number(process.env.BENCH_WARM_UP_EVENTS ?? 50);
 const ROOT = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -83,7 +86,10 @@ async function pludeCapacity<T>(
     const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
     cleanup.push(() => target.stop());
     log('plude-webhooks (npm start): capacity');
-    await lowLoad(target, receiver, 20);
+    const low = await lowLoad(target, receiver, CAPACITY_WARM_UP);
+    log(
+      `low load (${CAPACITY_WARM_UP} events, the warm-up): publish → POST received p50 ${ms(percentile(low.received, 50))}, p90 ${ms(percentile(low.received, 90))}`,
+    );
     const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
     const cpu = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
     const { target: own, temporal, postgres } = capacity.cpuPerDelivery;
@@ -146,7 +152,11 @@ async function main(): Promise<void> {
         const target = await bareWorkflow('activity', server.address, receiver);
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
-        return { low, history: await historyOf(target, server, receiver), capacity: await closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS) };
+        return {
+          low,
+          history: await historyOf(target, server, receiver),
+          capacity: await closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS),
+        };
       });
 
       log('plude-webhooks (npm start)');

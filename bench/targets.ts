@@ -61,26 +61,30 @@ interface Child {
 const ROLE_SCRIPTS = { main: 'start', api: 'start:api', worker: 'start:worker' } as const;
 
 /**
- * The node options that package.json's script for a role starts it with (`npm start`: `node <options> dist/src/main.js`),
- * so that the bench measures the process as `npm start` runs it.
+ * How package.json's script for a role starts it (`npm start`: `[NAME=value …] node <options> dist/src/main.js`): its
+ * environment assignments and node options, so that the bench measures the process as `npm start` runs it.
  */
-function nodeOptionsOf(role: keyof typeof ROLE_SCRIPTS): string[] {
+function scriptOf(role: keyof typeof ROLE_SCRIPTS): { env: Record<string, string>; nodeArgs: string[] } {
   const { scripts } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = scripts[ROLE_SCRIPTS[role]].split(/\s+/);
+  const node = words.indexOf('node');
   const script = words.indexOf(`dist/src/${role}.js`);
-  if (words[0] !== 'node' || script < 0) throw new Error(`package.json's ${ROLE_SCRIPTS[role]} script is not \`node [options] dist/src/${role}.js\``);
-  return words.slice(1, script);
+  const assignments = words.slice(0, Math.max(node, 0)).map((word) => /^([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(word));
+  if (node < 0 || script < node || assignments.some((a) => a === null))
+    throw new Error(`package.json's ${ROLE_SCRIPTS[role]} script is not \`[NAME=value …] node [options] dist/src/${role}.js\``);
+  return { env: Object.fromEntries(assignments.map((a) => [a![1], a![2]])), nodeArgs: words.slice(node + 1, script) };
 }
 
 /**
- * A built role (`dist/src/<role>.js`) in its own process, with the node options of its npm script and then
+ * A built role (`dist/src/<role>.js`) in its own process, with the environment and node options of its npm script, then
  * BENCH_APP_NODE_ARGS; ready once `readyLine` appears on its output.
  */
 async function startRole(role: keyof typeof ROLE_SCRIPTS, env: Record<string, string>, readyLine: string): Promise<Child> {
   const main = path.resolve(__dirname, `../../dist/src/${role}.js`);
-  const nodeArgs = [...nodeOptionsOf(role), ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const script = scriptOf(role);
+  const nodeArgs = [...script.nodeArgs, ...(process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
-    env: { ...process.env, ...env, HOST: '127.0.0.1' },
+    env: { ...process.env, ...script.env, ...env, HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
