@@ -11,24 +11,36 @@ import { ms, percentile } from './stats';
 function standingInTheWay(r: Results): string[] {
   const local = r.bareLocal;
   const notes: string[] = [];
-  const cpuOurs = (r.plude.capacity.cpuPerDelivery.target + r.plude.capacity.cpuPerDelivery.temporal) * 1000;
-  const cpuBare = (local.capacity.cpuPerDelivery.target + local.capacity.cpuPerDelivery.temporal) * 1000;
+  const ours = r.plude.capacity.cpuPerDelivery;
+  const bare = local.capacity.cpuPerDelivery;
+  const [own, temporal, postgres] = [ours.target * 1000, ours.temporal * 1000, (ours.postgres ?? 0) * 1000];
+  const [bareOwn, bareTemporal] = [bare.target * 1000, bare.temporal * 1000];
+  const [cpuOurs, cpuBare] = [own + temporal + postgres, bareOwn + bareTemporal];
   if (r.plude.capacity.perSecond < 0.9 * local.capacity.perSecond) {
+    const gap = cpuOurs - cpuBare;
+    const part = (ms: number) => `${ms.toFixed(1)} ms (${((100 * ms) / gap).toFixed(0)} % of the gap)`;
     notes.push(
-      `- **Capacity.** Both cores are busy in the closed loop, so capacity is CPU per delivery: ${cpuOurs.toFixed(1)} ms`,
-      `  (service + Temporal server) against ${cpuBare.toFixed(1)} ms for the bare first-attempt-local workflow, plus`,
-      "  PostgreSQL, which the bare workflow does not have. The service's main thread is more than half idle in the",
-      '  profile; no function stands out. Its extra cost is spread over the HTTP request (Express, Nest guards and',
-      '  validation, the exact-bytes body handling), three PostgreSQL round trips per delivery (the publish statement,',
-      '  loading the notification with its sealed keys, recording the attempt) plus the batched dispatch mark, and the',
-      '  workflow start call. Each of those is the durability the bare workflow does without.',
+      `- **Capacity.** Both cores are busy in the closed loop, so capacity is CPU per delivery: ${cpuOurs.toFixed(1)} ms for`,
+      `  plude-webhooks (the service ${own.toFixed(1)}, the Temporal server ${temporal.toFixed(1)}, PostgreSQL ${postgres.toFixed(1)}) against ${cpuBare.toFixed(1)} ms for the bare`,
+      `  first-attempt-local workflow (its process ${bareOwn.toFixed(1)}, the Temporal server ${bareTemporal.toFixed(1)}), which keeps nothing. Of the ${gap.toFixed(1)} ms more:`,
+      `  PostgreSQL ${part(postgres)}: three statements per delivery, each its own commit with fsync (the publish,`,
+      '  the load that also marks the attempt in flight, the record of the attempt), plus the batched dispatch mark.',
+      `  The Temporal server ${part(temporal - bareTemporal)}: the same six-event history, with four search attributes, a`,
+      `  summary, details and a fairness key to index. The service's own ${part(own - bareOwn)}: the HTTP request (Express,`,
+      "  Nest's guards and validation, the exact-bytes body), the pg driver's three round trips, the dispatcher. In a",
+      "  `--cpu-prof` profile of the service's main thread no function stands out: the Temporal SDK (its core bridge,",
+      '  the hand-over to the workflow thread, protobuf) is the largest part, as in the bare process. To be within 0.9 ×,',
+      `  a delivery could cost ${(cpuBare / 0.9).toFixed(1)} ms: less than the bare workflow's cost plus PostgreSQL's share alone. With`,
+      '  every delivery durable in PostgreSQL on the same two cores, the target is out of reach; PostgreSQL on a machine',
+      `  of its own would take its ${postgres.toFixed(1)} ms off this box (derived, not measured here: about ${((r.plude.capacity.perSecond * cpuOurs) / (own + temporal)).toFixed(0)} deliveries/s).`,
     );
   }
   if (percentile(r.plude.low.received, 50) > Math.min(20, 1.5 * percentile(local.low.received, 50))) {
     notes.push(
       '- **Latency at low load.** An event waits for the API (token, validation, one INSERT … RETURNING with fsync),',
-      "  the start call, then the local activity's own read of the notification before its POST. The bare workflow",
-      '  gets its payload in its input and writes nothing; the service reads and writes PostgreSQL around every POST.',
+      "  the start call, then the local activity's load (one statement, which also marks the attempt in flight: a commit",
+      '  with fsync) before its POST. The bare workflow gets its payload in its input and writes nothing; the service',
+      '  writes PostgreSQL before and after every POST.',
     );
   }
   const [halfP99, bareHalfP99] = [percentile(r.plude.half, 99), percentile(r.bareLocal.half, 99)];
@@ -65,8 +77,8 @@ function standingInTheWay(r: Results): string[] {
       '  60 MB of native memory outside both heaps: the Temporal core (Rust: its gRPC connection, threads, workflow',
       "  state), buffers and malloc's arenas over 17 threads. With node's defaults (a 4 GB heap limit) the same run",
       '  peaked at 405–451 MB: V8 let garbage pile up to 203 MB of main heap and 82 MB of workflow thread before',
-      "  collecting, hence `npm start`'s `--max-old-space-size=512 --max-semi-space-size=8`. `MALLOC_ARENA_MAX=2` took",
-      '  10–20 MB more off in alternating runs; `npm start` does not set it (an environment variable, glibc only).',
+      "  collecting, hence `npm start`'s `--max-old-space-size=512 --max-semi-space-size=8`, and its `MALLOC_ARENA_MAX=2`",
+      "  (glibc's arenas for those 17 threads: 20–40 MB less in alternating runs).",
     );
   }
   return notes.length ? ['### What stands in the way', '', ...notes, ''] : [];

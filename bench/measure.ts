@@ -51,20 +51,39 @@ export interface Capacity {
   peakRssMb: number;
 }
 
+/** Starts counting CPU now: the returned function gives each one's CPU seconds per delivery since, for `delivered`. */
+function cpuMeter(target: Target, servers: ServerPids): (delivered: number) => Capacity['cpuPerDelivery'] {
+  const own = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const before = { own: own(), temporal: cpuSeconds(servers.temporal), postgres: treeCpuSeconds(servers.postgres) };
+  return (delivered) => ({
+    target: (own() - before.own) / delivered,
+    temporal: (cpuSeconds(servers.temporal) - before.temporal) / delivered,
+    postgres: servers.postgres === undefined ? null : (treeCpuSeconds(servers.postgres) - before.postgres) / delivered,
+  });
+}
+
+/**
+ * CPU per delivery at a steady rate well below capacity (an open loop at `ratePerSecond` for `seconds`): with cores to
+ * spare, less of it is the cost of waiting for one (contention) than in the closed loop, so two builds compare better.
+ */
+export async function steadyCost(
+  target: Target,
+  receiver: BenchReceiver,
+  servers: ServerPids,
+  ratePerSecond: number,
+  seconds: number,
+): Promise<{ latencies: number[]; cpuPerDelivery: Capacity['cpuPerDelivery'] }> {
+  const cpu = cpuMeter(target, servers);
+  const latencies = await openLoop(target, receiver, ratePerSecond, seconds);
+  return { latencies, cpuPerDelivery: cpu(latencies.length) };
+}
+
 /**
  * Closed loop: `publishers` publishers, each publishing its next event only once its previous one was received,
  * for `seconds`. No backlog builds, so the rate is what the box sustains.
  */
-export async function closedLoop(
-  target: Target,
-  receiver: BenchReceiver,
-  servers: ServerPids,
-  publishers: number,
-  seconds: number,
-): Promise<Capacity> {
-  const cpuBefore = target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const temporalBefore = cpuSeconds(servers.temporal);
-  const postgresBefore = treeCpuSeconds(servers.postgres);
+export async function closedLoop(target: Target, receiver: BenchReceiver, servers: ServerPids, publishers: number, seconds: number): Promise<Capacity> {
+  const cpu = cpuMeter(target, servers);
   const peak = watchPeakRss(target.pids[0]);
   const latencies: number[] = [];
   const started = now();
@@ -84,11 +103,7 @@ export async function closedLoop(
   return {
     perSecond: delivered / elapsed,
     latencies,
-    cpuPerDelivery: {
-      target: (target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore) / delivered,
-      temporal: (cpuSeconds(servers.temporal) - temporalBefore) / delivered,
-      postgres: servers.postgres === undefined ? null : (treeCpuSeconds(servers.postgres) - postgresBefore) / delivered,
-    },
+    cpuPerDelivery: cpu(delivered),
     peakRssMb: peak(),
   };
 }

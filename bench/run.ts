@@ -8,7 +8,7 @@ import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
-import { type Capacity, closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation } from './measure';
+import { type Capacity, closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation, steadyCost } from './measure';
 import { BenchReceiver } from './receiver';
 import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
@@ -40,6 +40,8 @@ const PUBLISHERS = 16;
 const WORKERS = 2;
 /** `--capacity`: events published one at a time before the closed loop, their latency printed. */
 const CAPACITY_WARM_UP = Number(process.env.BENCH_WARM_UP_EVENTS ?? 50);
+/** `--cost`: the steady rate of its open loop, events/s. */
+const COST_RATE = Number(process.env.BENCH_COST_RATE ?? 10);
 const ROOT = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -101,6 +103,25 @@ async function pludeCapacity<T>(
   });
 }
 
+/** `--cost`: plude-webhooks' CPU per delivery at a steady BENCH_COST_RATE, after the warm-up, printed. */
+async function costOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  await withCleanup(async (cleanup) => {
+    const pg = await benchPostgres(cleanup);
+    const server = await temporalDevServer(cleanup, cliPath);
+    const db = await createScratchDatabase(pg.adminUrl, 'plude_bench');
+    cleanup.push(() => db.drop());
+    const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
+    cleanup.push(() => target.stop());
+    const low = await lowLoad(target, receiver, CAPACITY_WARM_UP);
+    const { latencies, cpuPerDelivery } = await steadyCost(target, receiver, { temporal: server.pid, postgres: pg.pid }, COST_RATE, SECONDS);
+    const cpu = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
+    log(
+      `warm-up p50 ${ms(percentile(low.received, 50))}; at ${COST_RATE}/s for ${SECONDS} s: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ` +
+        `CPU per delivery: ${cpu(cpuPerDelivery.target)} ms own process, ${cpu(cpuPerDelivery.temporal)} ms Temporal server, ${cpu(cpuPerDelivery.postgres)} ms PostgreSQL`,
+    );
+  });
+}
+
 /** `--saturation`: plude-webhooks' capacity, then the saturation run on the same server, printed. */
 async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
   const saturation = await pludeCapacity(cliPath, receiver, (target, capacity) => saturated(target, receiver, capacity.perSecond));
@@ -121,11 +142,12 @@ async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
-  const only = ['--saturation', '--capacity'].find((flag) => process.argv.includes(flag));
+  const only = ['--saturation', '--capacity', '--cost'].find((flag) => process.argv.includes(flag));
   if (only) {
     if (write) throw new Error(`${only} prints its figures only: BENCHMARKS.md is written by a whole run`);
     try {
       if (only === '--capacity') return void (await pludeCapacity(cliPath, receiver, async () => undefined));
+      if (only === '--cost') return await costOnly(cliPath, receiver);
       return await saturationOnly(cliPath, receiver);
     } finally {
       await receiver.stop();
