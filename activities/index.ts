@@ -1,18 +1,18 @@
 import { ApplicationFailure, asyncLocalStorage, log } from '@temporalio/activity';
 import { attemptOutcome, type DeliveryContext } from '../src/domain/delivery';
 import { EnvironmentShare, NO_FAIR_SHARE, RememberedEnvironments, ShareTurns, type FairShareCaps } from '../src/domain/fair-share';
-import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
+import type { GateSettings } from '../src/domain/gate';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
-import type { GateReason } from '../src/domain/statuses';
-import { ATTEMPT_FAILED, GATED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
-import type { AttemptFailureDetails, AttemptRequest, GatedDetails } from '../workflows/types';
+import { ATTEMPT_FAILED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
+import type { AttemptFailureDetails, AttemptRequest } from '../workflows/types';
 import { inAttemptSpan } from './attempt-span';
 import { held, notPendingAnyMore } from './failures';
 import { renderNotificationBody } from './notification-body';
 import { HttpSendError, type SendRequest, withUserAgent } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
+import { createSubscriptionGate } from './subscription-gate';
 
 export interface ActivityDeps {
   store: DeliveryStore;
@@ -65,8 +65,6 @@ const NO_METRICS: DeliveryMetrics = { attempt: () => undefined, delivered: () =>
 /** Time an attempt's lease (in flight, or the breaker's probe) covers beyond its HTTP timeout. */
 const LEASE_OVERHEAD_MS = 5_000;
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createActivities({
   store,
   sender,
@@ -78,66 +76,10 @@ export function createActivities({
   fairShare = NO_FAIR_SHARE,
   isLocal = localFromContext,
 }: ActivityDeps) {
+  const { gated, passGate, noteBreaker } = createSubscriptionGate({ store, gate, random, metrics, warn });
   const share = new EnvironmentShare(fairShare);
   const waitingForShare = new RememberedEnvironments();
   const turns = new ShareTurns(fairShare);
-
-  /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
-  function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
-    metrics.gated(reason);
-    const wait = Math.max(1, Math.min(waitMs, leftMs));
-    const details: GatedDetails = { reason, waitMs: wait };
-    return ApplicationFailure.create({
-      message: `gated (${reason}): not attempted, looks again in ${wait} ms`,
-      type: GATED,
-      details: [details],
-      nextRetryDelay: wait,
-    });
-  }
-
-  /**
-   * The subscription's gate, before an attempt: an open breaker, the rate's next slot, a lease in flight. Throws
-   * `Gated` when the notification is to wait; returns whether it holds a lease (released after the POST). An
-   * unlimited subscription with a closed breaker passes without a query.
-   */
-  async function passGate(delivery: DeliveryContext, leftMs: number, leaseMs: number): Promise<{ leased: boolean }> {
-    const { subscriptionId, notificationId } = delivery;
-    const step = gateStep(delivery.gate, gate, random);
-    if ('wait' in step) throw gated(step.reason, step.wait, leftMs);
-    if ('probe' in step) {
-      if (!(await store.claimProbe(subscriptionId, leaseMs))) throw gated('breaker', HALF_OPEN_POLL_MS * (1 + random()), leftMs);
-      metrics.breakerChanged('half-open');
-      return { leased: false };
-    }
-    let sleepMs = step.sleepMs;
-    if (step.reserveEveryMs !== null) {
-      const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, step.reserveEveryMs));
-      if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
-      sleepMs = next.sleepMs;
-    }
-    if (sleepMs > 0) await pause(sleepMs);
-    if (step.leaseOf === null) return { leased: false };
-    if (!(await store.acquireLease(subscriptionId, notificationId, step.leaseOf, leaseMs))) {
-      const wait = leaseWait(random);
-      throw gated(wait.reason, wait.wait, leftMs);
-    }
-    return { leased: true };
-  }
-
-  /** The breaker after an attempt: a 2xx closes it (after failures), a failure counts and may open it. */
-  async function noteBreaker(delivery: DeliveryContext, succeeded: boolean, retryAfterMs: number | null): Promise<void> {
-    const { gate: state, subscriptionId } = delivery;
-    if (succeeded && state.breakerState === 'closed' && state.consecutiveFailures === 0) return;
-    if (!succeeded && state.breakerState === 'closed' && gate.failureThreshold === 0 && !(retryAfterMs !== null && retryAfterMs > 0)) return;
-    const changed = await store.updateBreaker(
-      subscriptionId,
-      (current) => (succeeded ? breakerAfterSuccess(current, gate) : breakerAfterFailure(current, retryAfterMs, gate)),
-      { notificationId: delivery.notificationId, retryAfter: retryAfterMs !== null && retryAfterMs > 0 },
-    );
-    if (!changed || changed.before === changed.after) return;
-    metrics.breakerChanged(changed.after);
-    if (changed.after === 'open') warn(`subscription ${subscriptionId} breaker opened`, { subscriptionId, notificationId: delivery.notificationId });
-  }
 
   async function post(request: SendRequest): Promise<Answer> {
     const requestHeaders = request.headers;

@@ -1,0 +1,82 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { DeliveryContext, DeliveryStore } from '../src/domain/delivery';
+import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
+import type { GateReason } from '../src/domain/statuses';
+import { GATED } from '../workflows/definitions';
+import type { GatedDetails } from '../workflows/types';
+import type { DeliveryMetrics } from './ports';
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SubscriptionGateDeps {
+  store: Pick<DeliveryStore, 'claimProbe' | 'reserveSlot' | 'acquireLease' | 'updateBreaker'>;
+  gate: GateSettings;
+  random: () => number;
+  metrics: DeliveryMetrics;
+  warn: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * A subscription's delivery gate as the delivery activity meets it (src/domain/gate.ts decides; this asks the store):
+ * before an attempt (passGate), after it (noteBreaker), and the `Gated` failure that sends a notification away to wait.
+ */
+export function createSubscriptionGate({ store, gate, random, metrics, warn }: SubscriptionGateDeps) {
+  /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
+  function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
+    metrics.gated(reason);
+    const wait = Math.max(1, Math.min(waitMs, leftMs));
+    const details: GatedDetails = { reason, waitMs: wait };
+    return ApplicationFailure.create({
+      message: `gated (${reason}): not attempted, looks again in ${wait} ms`,
+      type: GATED,
+      details: [details],
+      nextRetryDelay: wait,
+    });
+  }
+
+  /**
+   * The subscription's gate, before an attempt: an open breaker, the rate's next slot, a lease in flight. Throws
+   * `Gated` when the notification is to wait; returns whether it holds a lease (released after the POST). An
+   * unlimited subscription with a closed breaker passes without a query.
+   */
+  async function passGate(delivery: DeliveryContext, leftMs: number, leaseMs: number): Promise<{ leased: boolean }> {
+    const { subscriptionId, notificationId } = delivery;
+    const step = gateStep(delivery.gate, gate, random);
+    if ('wait' in step) throw gated(step.reason, step.wait, leftMs);
+    if ('probe' in step) {
+      if (!(await store.claimProbe(subscriptionId, leaseMs))) throw gated('breaker', HALF_OPEN_POLL_MS * (1 + random()), leftMs);
+      metrics.breakerChanged('half-open');
+      return { leased: false };
+    }
+    let sleepMs = step.sleepMs;
+    if (step.reserveEveryMs !== null) {
+      const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, step.reserveEveryMs));
+      if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
+      sleepMs = next.sleepMs;
+    }
+    if (sleepMs > 0) await pause(sleepMs);
+    if (step.leaseOf === null) return { leased: false };
+    if (!(await store.acquireLease(subscriptionId, notificationId, step.leaseOf, leaseMs))) {
+      const wait = leaseWait(random);
+      throw gated(wait.reason, wait.wait, leftMs);
+    }
+    return { leased: true };
+  }
+
+  /** The breaker after an attempt: a 2xx closes it (after failures), a failure counts and may open it. */
+  async function noteBreaker(delivery: DeliveryContext, succeeded: boolean, retryAfterMs: number | null): Promise<void> {
+    const { gate: state, subscriptionId } = delivery;
+    if (succeeded && state.breakerState === 'closed' && state.consecutiveFailures === 0) return;
+    if (!succeeded && state.breakerState === 'closed' && gate.failureThreshold === 0 && !(retryAfterMs !== null && retryAfterMs > 0)) return;
+    const changed = await store.updateBreaker(
+      subscriptionId,
+      (current) => (succeeded ? breakerAfterSuccess(current, gate) : breakerAfterFailure(current, retryAfterMs, gate)),
+      { notificationId: delivery.notificationId, retryAfter: retryAfterMs !== null && retryAfterMs > 0 },
+    );
+    if (!changed || changed.before === changed.after) return;
+    metrics.breakerChanged(changed.after);
+    if (changed.after === 'open') warn(`subscription ${subscriptionId} breaker opened`, { subscriptionId, notificationId: delivery.notificationId });
+  }
+
+  return { gated, passGate, noteBreaker };
+}
