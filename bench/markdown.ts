@@ -1,4 +1,4 @@
-import type { RateLimited } from './measure';
+import type { Capacity, RateLimited } from './measure';
 import type { Results } from './report';
 import { SATURATED_PUBLISH_P95_MS, tables, targets } from './report';
 import { RATE_SLACK } from '../src/domain/gate';
@@ -95,12 +95,12 @@ function gateNotes(r: Results): string[] {
   const perSecond = (l: RateLimited, ms: number) => ((1000 * l.events) / ms).toFixed(0);
   const liveRate = (1000 * live.events) / live.publishedMs;
   const pacedMs = (l: RateLimited) => (1000 * l.events * RATE_SLACK) / l.rateLimit;
-  const extraCpu =
-    (cost.limited.cpuPerDelivery.target +
-      cost.limited.cpuPerDelivery.temporal -
-      cost.unlimited.cpuPerDelivery.target -
-      cost.unlimited.cpuPerDelivery.temporal) *
-    1000;
+  const allCpu = (c: Capacity) => c.cpuPerDelivery.target + c.cpuPerDelivery.temporal + (c.cpuPerDelivery.postgres ?? 0);
+  const extraCpu = (allCpu(cost.limited) - allCpu(cost.unlimited)) * 1000;
+  const counted =
+    cost.unlimited.cpuPerDelivery.postgres === null
+      ? 'own processes + Temporal server, PostgreSQL not counted'
+      : 'own processes + Temporal server + PostgreSQL';
   const noise = (100 * (cost.unlimited.perSecond - r.plude.capacity.perSecond)) / r.plude.capacity.perSecond;
   const paced = (l: RateLimited) =>
     l.lastReceivedMs <= 1.2 * pacedMs(l) && l.rateWaits > 0
@@ -131,11 +131,12 @@ function gateNotes(r: Results): string[] {
       : '  Within a sliding one-second window a run did exceed its limit: slots leave 10 % apart, but on a loaded box POSTs are\n' +
         '  delayed unevenly on the way (the worker, the TLS stack, the receiver in the busy bench process), and a late one can\n' +
         '  land next to the ones after it. The slack absorbs about 100 ms of such jitter, not more.',
-    `- **The cost of the gate.** A subscription without a limit is decided from the row each attempt loads anyway: no`,
-    `  statement more. A rate limit, even one that never binds (\`rateLimit: ${cost.neverBinding}\`: a slot every millisecond), adds one more`,
-    "  statement per attempt, which moves the subscription's next free slot on and writes it on the notification: every",
-    '  delivery of that subscription takes its turn on that one row.',
-    `  Here that cost ${extraCpu >= 0 ? `${extraCpu.toFixed(2)} ms more` : `${(-extraCpu).toFixed(2)} ms less`} CPU per delivery (own processes + Temporal server, PostgreSQL not counted)`,
+    `- **The cost of the gate.** A subscription without a limit is decided from the row each attempt loads anyway, and`,
+    '  that load also starts the attempt: one statement before the POST. A rate limit, even one that never binds',
+    `  (\`rateLimit: ${cost.neverBinding}\`: a slot every millisecond), adds two: one moves the subscription's next free slot on and`,
+    '  writes it on the notification (every delivery of that subscription takes its turn on that one row), the other',
+    '  starts the attempt once its slot is known.',
+    `  Here that cost ${extraCpu >= 0 ? `${extraCpu.toFixed(2)} ms more` : `${(-extraCpu).toFixed(2)} ms less`} CPU per delivery (${counted})`,
     `  and changed capacity by ${(((cost.limited.perSecond - cost.unlimited.perSecond) * 100) / cost.unlimited.perSecond).toFixed(0)} %. The unlimited rounds run the configuration of the capacity table's`,
     `  plude-webhooks row on a server of their own: the two differ by ${noise.toFixed(0)} %, which is this machine's noise.`,
     '',
