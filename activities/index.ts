@@ -10,7 +10,8 @@ import type { AttemptFailureDetails, AttemptRequest } from '../workflows/types';
 import { inAttemptSpan } from './attempt-span';
 import { held, notPendingAnyMore } from './failures';
 import { renderNotificationBody } from './notification-body';
-import { HttpSendError, type SendRequest, withUserAgent } from './http/sender';
+import { type Answer, postTo } from './http/answer';
+import { withUserAgent } from './http/sender';
 import type { DeliveryMetrics, DeliverySender, DeliveryStore, NotificationStatus } from './ports';
 import { createSubscriptionGate } from './subscription-gate';
 
@@ -45,18 +46,6 @@ export interface DeliveryOutcome {
   attempt: number | null;
 }
 
-interface Answer {
-  statusCode: number | null;
-  responseBody: string | null;
-  retryAfter: string | null;
-  error: string | null;
-  timedOut: boolean;
-  /** The POST's headers (signed ones, the span's traceparent, user-agent): the very object sent, and recorded. */
-  requestHeaders: Record<string, string>;
-}
-
-const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
-
 /** How long an attempt counts as in flight beyond its HTTP timeout (signing, recording), should its worker die. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
 
@@ -80,18 +69,6 @@ export function createActivities({
   const share = new EnvironmentShare(fairShare);
   const waitingForShare = new RememberedEnvironments();
   const turns = new ShareTurns(fairShare);
-
-  async function post(request: SendRequest): Promise<Answer> {
-    const requestHeaders = request.headers;
-    try {
-      const { statusCode, body, retryAfter } = await sender.send(request);
-      const error = isSuccess(statusCode) ? null : `receiver answered HTTP ${statusCode}`;
-      return { statusCode, responseBody: body, retryAfter, error, timedOut: false, requestHeaders };
-    } catch (err) {
-      const timedOut = err instanceof HttpSendError && err.code === 'TIMEOUT';
-      return { statusCode: null, responseBody: null, retryAfter: null, error: err instanceof Error ? err.message : String(err), timedOut, requestHeaders };
-    }
-  }
 
   /**
    * What the load says before an attempt: an outcome with no attempt (not pending any more, its subscription deleted),
@@ -190,7 +167,7 @@ export function createActivities({
       else if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
       const ids = { notificationId, subscriptionId: delivery.subscriptionId, eventId: delivery.event.id, attempt: delivery.attemptCount + 1 };
       answer = await inAttemptSpan(ids, headers, (traced) =>
-        post({ url: delivery.url, headers: withUserAgent(traced), body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
+        postTo(sender, { url: delivery.url, headers: withUserAgent(traced), body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
       );
     } finally {
       if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);

@@ -14,7 +14,8 @@ import type { BreakerState, DisabledReason, NotificationStatus, RecoverableNotif
 import type { KeyRing } from '../../crypto/key-ring';
 import type { OperationalEventRepository, Queryable } from './operational-event.repository';
 import { openSigningKey } from './signing-key.repository';
-import { type DeliveryRow, msFromNow, inMs, NOW_MS, fromJson, attemptParameters, RECORD_ATTEMPT, LOAD_DELIVERY, LOAD_AND_START } from './delivery.sql';
+import { type DeliveryRow, attemptParameters, fromJson, inMs, msFromNow, NOW_MS } from './delivery.sql';
+import { LOAD_AND_START, LOAD_DELIVERY, NOTE_FAILURE, RECORD_ATTEMPT } from './delivery.sql';
 
 /** Operational events raised by the delivery's storage (issue 20): a subscription disabled, a notification expired. */
 export interface OperationalHooks {
@@ -121,23 +122,12 @@ export class DeliveryRepository implements DeliveryStore {
     failure: { at: Date; gone: boolean; autoDisableAfterMs: number; notificationId?: string },
   ): Promise<DisabledReason | null> {
     return this.withOperationalEvents(async (tx, raise) => {
-      const rows = await tx.query<[{ reason: DisabledReason | null; environment_id: string }[], number]>(
-        `WITH disabling AS (
-           SELECT CASE WHEN $3 THEN 'gone'
-                       WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
-                  END AS reason
-           FROM subscriptions WHERE id = $1 AND status = 'active'
-         )
-         UPDATE subscriptions s
-         SET failing_since = COALESCE(s.failing_since, $2),
-             status = CASE WHEN d.reason IS NULL THEN s.status ELSE 'disabled' END,
-             disabled_reason = COALESCE(d.reason, s.disabled_reason),
-             updated_at = CASE WHEN d.reason IS NULL THEN s.updated_at ELSE now() END
-         FROM disabling d
-         WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
-         RETURNING d.reason, s.environment_id`,
-        [subscriptionId, failure.at, failure.gone, failure.autoDisableAfterMs],
-      );
+      const rows = await tx.query<[{ reason: DisabledReason | null; environment_id: string }[], number]>(NOTE_FAILURE, [
+        subscriptionId,
+        failure.at,
+        failure.gone,
+        failure.autoDisableAfterMs,
+      ]);
       const disabled = rows[0]?.[0];
       if (!disabled?.reason) return null;
       await raise({

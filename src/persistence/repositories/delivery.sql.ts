@@ -161,3 +161,22 @@ export const LOAD_AND_START = `WITH started AS (
    )
    SELECT ${DELIVERY_COLUMNS}, EXISTS (SELECT 1 FROM started) AS started
    ${DELIVERY_FROM}`;
+
+/**
+ * A failed attempt's note on its subscription ($1, still active): its failing streak starts at $2 unless one runs, and
+ * it is disabled when the receiver said 410 Gone ($3) or has failed for $4 ms (0: never). Returns the reason, if so.
+ */
+export const NOTE_FAILURE = `WITH disabling AS (
+     SELECT CASE WHEN $3 THEN 'gone'
+                 WHEN $4 > 0 AND COALESCE(failing_since, $2) <= $2::timestamptz - make_interval(secs => $4::float8 / 1000) THEN 'failing'
+            END AS reason
+     FROM subscriptions WHERE id = $1 AND status = 'active'
+   )
+   UPDATE subscriptions s
+   SET failing_since = COALESCE(s.failing_since, $2),
+       status = CASE WHEN d.reason IS NULL THEN s.status ELSE 'disabled' END,
+       disabled_reason = COALESCE(d.reason, s.disabled_reason),
+       updated_at = CASE WHEN d.reason IS NULL THEN s.updated_at ELSE now() END
+   FROM disabling d
+   WHERE s.id = $1 AND s.status = 'active' AND (s.failing_since IS NULL OR d.reason IS NOT NULL)
+   RETURNING d.reason, s.environment_id`;
