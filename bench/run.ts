@@ -8,7 +8,19 @@ import { obtainTemporalCli } from '../src/dev/temporal-cli';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
-import { type Capacity, closedLoop, fanOut, gateCost, lowLoad, openLoop, publishUnderSaturation, rateLimited, type Saturation, steadyCost } from './measure';
+import {
+  type Capacity,
+  closedLoop,
+  fanOut,
+  gateCost,
+  lowLoad,
+  openLoop,
+  publishUnderSaturation,
+  rateLimited,
+  type Saturation,
+  type ServerPids,
+  steadyCost,
+} from './measure';
 import { BenchReceiver } from './receiver';
 import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
@@ -71,15 +83,18 @@ function saturated(target: Parameters<typeof publishUnderSaturation>[0], receive
   return publishUnderSaturation(target, receiver, capacity, SATURATION_FACTOR, SATURATION_SECONDS, SATURATION_DRAIN_LIMIT);
 }
 
+type Plude = Awaited<ReturnType<typeof plude>>;
+
+/** CPU seconds per delivery as milliseconds, for a printed line. */
+const cpuText = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
+const cpuLine = ({ target, temporal, postgres }: Capacity['cpuPerDelivery']) =>
+  `CPU per delivery: ${cpuText(target)} ms own process, ${cpuText(temporal)} ms Temporal server, ${cpuText(postgres)} ms PostgreSQL`;
+
 /**
- * plude-webhooks' capacity alone (closed loop, BENCH_SECONDS, after a warm-up) on a fresh server, printed with its CPU
- * and peak RSS; then `after` on the same server, if given.
+ * `npm start`'s plude-webhooks on a fresh Temporal server and database, warmed up by BENCH_WARM_UP_EVENTS events one at
+ * a time (their latency printed); then `work` on it.
  */
-async function pludeCapacity<T>(
-  cliPath: string,
-  receiver: BenchReceiver,
-  after: (target: Awaited<ReturnType<typeof plude>>, capacity: Capacity) => Promise<T>,
-): Promise<T> {
+async function onFreshPlude<T>(cliPath: string, receiver: BenchReceiver, work: (target: Plude, servers: ServerPids) => Promise<T>): Promise<T> {
   return withCleanup(async (cleanup) => {
     const pg = await benchPostgres(cleanup);
     const server = await temporalDevServer(cleanup, cliPath);
@@ -87,38 +102,32 @@ async function pludeCapacity<T>(
     cleanup.push(() => db.drop());
     const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
     cleanup.push(() => target.stop());
-    log('plude-webhooks (npm start): capacity');
     const low = await lowLoad(target, receiver, CAPACITY_WARM_UP);
     log(
       `low load (${CAPACITY_WARM_UP} events, the warm-up): publish → POST received p50 ${ms(percentile(low.received, 50))}, p90 ${ms(percentile(low.received, 90))}`,
     );
-    const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
-    const cpu = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
-    const { target: own, temporal, postgres } = capacity.cpuPerDelivery;
-    log(
-      `capacity: ${capacity.perSecond.toFixed(1)} deliveries/s; CPU per delivery: ${cpu(own)} ms own process, ${cpu(temporal)} ms Temporal server, ` +
-        `${cpu(postgres)} ms PostgreSQL; peak RSS ${capacity.peakRssMb.toFixed(0)} MB`,
-    );
+    return work(target, { temporal: server.pid, postgres: pg.pid });
+  });
+}
+
+/**
+ * plude-webhooks' capacity alone (closed loop, BENCH_SECONDS, after a warm-up) on a fresh server, printed with its CPU
+ * and peak RSS; then `after` on the same server, if given.
+ */
+function pludeCapacity<T>(cliPath: string, receiver: BenchReceiver, after: (target: Plude, capacity: Capacity) => Promise<T>): Promise<T> {
+  return onFreshPlude(cliPath, receiver, async (target, servers) => {
+    log('plude-webhooks (npm start): capacity');
+    const capacity = await closedLoop(target, receiver, servers, PUBLISHERS, SECONDS);
+    log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s; ${cpuLine(capacity.cpuPerDelivery)}; peak RSS ${capacity.peakRssMb.toFixed(0)} MB`);
     return after(target, capacity);
   });
 }
 
 /** `--cost`: plude-webhooks' CPU per delivery at a steady BENCH_COST_RATE, after the warm-up, printed. */
-async function costOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
-  await withCleanup(async (cleanup) => {
-    const pg = await benchPostgres(cleanup);
-    const server = await temporalDevServer(cleanup, cliPath);
-    const db = await createScratchDatabase(pg.adminUrl, 'plude_bench');
-    cleanup.push(() => db.drop());
-    const target = await plude({ temporalAddress: server.address, databaseUrl: db.url, receiver, topology: 'combined' });
-    cleanup.push(() => target.stop());
-    const low = await lowLoad(target, receiver, CAPACITY_WARM_UP);
-    const { latencies, cpuPerDelivery } = await steadyCost(target, receiver, { temporal: server.pid, postgres: pg.pid }, COST_RATE, SECONDS);
-    const cpu = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
-    log(
-      `warm-up p50 ${ms(percentile(low.received, 50))}; at ${COST_RATE}/s for ${SECONDS} s: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ` +
-        `CPU per delivery: ${cpu(cpuPerDelivery.target)} ms own process, ${cpu(cpuPerDelivery.temporal)} ms Temporal server, ${cpu(cpuPerDelivery.postgres)} ms PostgreSQL`,
-    );
+function costOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  return onFreshPlude(cliPath, receiver, async (target, servers) => {
+    const { latencies, cpuPerDelivery } = await steadyCost(target, receiver, servers, COST_RATE, SECONDS);
+    log(`at ${COST_RATE}/s for ${SECONDS} s: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}; ${cpuLine(cpuPerDelivery)}`);
   });
 }
 
