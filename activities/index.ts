@@ -235,9 +235,9 @@ export function createActivities({
       const firstAttempt = isLocal();
       const leftNow = remainingMs(expiresAt, new Date());
       if (request.environmentId !== undefined && leftNow > 0) return attemptInNamedEnvironment(request, request.environmentId, firstAttempt, leftNow);
-      // A notification whose environment is known (told to wait for its share before, or named by its run's input)
-      // and still at its cap: refused with no query.
-      const known = waitingForShare.get(notificationId) ?? request.environmentId;
+      // A run that names no environment (older runs' input): one told to wait for its share before, whose environment
+      // is still at its cap, is refused with no query.
+      const known = waitingForShare.get(notificationId);
       if (known !== undefined && leftNow > 0 && share.isFull(known, firstAttempt)) {
         const wait = turns.refused(known, Date.now(), random);
         throw gated(wait.reason, wait.wait, leftNow);
