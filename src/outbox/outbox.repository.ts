@@ -3,6 +3,7 @@ import type { NotificationDispatch, RecoveryCursor } from '../domain/delivery';
 import type { DeliveryPolicy } from '../domain/retry-schedule';
 import { RECOVERABLE } from '../persistence/repositories/recovery.repository';
 import { type PolicyRow, policyAssignments, policyColumnList, policyColumnsOf, policyOf, policyParameters, policyValues } from '../persistence/policy-columns';
+import { prepared } from '../persistence/prepared';
 
 /** The columns DISPATCH_COLUMNS selects (n: notifications, e: events). */
 interface DispatchRow extends PolicyRow {
@@ -195,7 +196,7 @@ export class OutboxRepository {
   /** Records that these notifications' workflows exist, so recovery no longer needs to start them. */
   async markDispatched(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(`UPDATE notifications SET dispatched_at = now() WHERE id = ANY ($1::text[]) AND dispatched_at IS NULL`, [ids]);
+    await prepared(this.db, `UPDATE notifications SET dispatched_at = now() WHERE id = ANY ($1::text[]) AND dispatched_at IS NULL`, [ids]);
   }
 
   /** The database's clock: claims are compared with it, never with this process's. */

@@ -16,6 +16,7 @@ import type { OperationalEventRepository, Queryable } from './operational-event.
 import { openSigningKey } from './signing-key.repository';
 import { type DeliveryRow, attemptParameters, fromJson, inMs, msFromNow, NOW_MS } from './delivery.sql';
 import { LOAD_AND_START, LOAD_DELIVERY, NOTE_FAILURE, RECORD_ATTEMPT } from './delivery.sql';
+import { prepared } from '../prepared';
 
 /** Operational events raised by the delivery's storage (issue 20): a subscription disabled, a notification expired. */
 export interface OperationalHooks {
@@ -40,14 +41,14 @@ export class DeliveryRepository implements DeliveryStore {
    */
   async loadDelivery(notificationId: string, start?: DeliveryStart): Promise<DeliveryContext | null> {
     const rows = start
-      ? await this.db.query<DeliveryRow[]>(LOAD_AND_START, [
+      ? await prepared<DeliveryRow>(this.db, LOAD_AND_START, [
           notificationId,
           start.forMs,
           start.gate.defaultRateLimit,
           start.gate.defaultMaxInFlight,
           start.gate.releaseRate,
         ])
-      : await this.db.query<DeliveryRow[]>(LOAD_DELIVERY, [notificationId]);
+      : await prepared<DeliveryRow>(this.db, LOAD_DELIVERY, [notificationId]);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -94,7 +95,7 @@ export class DeliveryRepository implements DeliveryStore {
   }
 
   async recordAttempt(record: AttemptRecord): Promise<RecordedAttempt> {
-    const rows = await this.db.query<RecordedAttempt[]>(RECORD_ATTEMPT, attemptParameters(record));
+    const rows = await prepared<RecordedAttempt>(this.db, RECORD_ATTEMPT, attemptParameters(record));
     const recorded = rows[0];
     if (!recorded) throw new Error(`notification ${record.notificationId} not found while recording an attempt`);
     return recorded;

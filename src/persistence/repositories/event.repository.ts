@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { DeliveryPolicy } from '../../domain/retry-schedule';
 import { EventEntity } from '../entities';
 import { policyColumnList, policyJson, policyValues } from '../policy-columns';
+import { prepared } from '../prepared';
 
 export interface NewEvent {
   id: string;
@@ -153,7 +154,8 @@ export class EventRepository {
     ];
     if (typeof condition?.typeVersion === 'string') parameters.push(condition.typeVersion);
     const guard = condition ? `guard AS (SELECT ${TYPE_AT(condition.typeVersion === null ? null : parameters.length)} AS type_current), ` : '';
-    const rows = await this.db.query<(Omit<EventRow, 'data_json'> & NotificationsRow & { type_current?: boolean })[]>(
+    const rows = await prepared<Omit<EventRow, 'data_json'> & NotificationsRow & { type_current?: boolean }>(
+      this.db,
       `WITH ${guard}event AS (
          INSERT INTO events (id, environment_id, type, data, idempotency_key, ordering_key, trace_id, test)
          ${condition ? `SELECT $1, $2, $3, $4::json, $5, $11, $12, $13::boolean FROM guard WHERE guard.type_current` : `VALUES ($1, $2, $3, $4::json, $5, $11, $12, $13)`}

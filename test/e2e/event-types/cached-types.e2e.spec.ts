@@ -1,5 +1,6 @@
 import { EventTypeRepository } from '../../../src/persistence/repositories/event-type.repository';
 import { declareType, typePrefix } from '../../support/catalog';
+import { countStatements } from '../../support/statements';
 import { useTestApp } from '../../support/test-app';
 
 /**
@@ -16,12 +17,12 @@ const eventsOf = async (environmentId: string) =>
 
 /** The statements a publish makes on its path (the type's lookup, the insert), counted as the app's DataSource runs them. */
 async function statementsOf(publish: () => Promise<unknown>): Promise<string[]> {
-  const query = jest.spyOn(t.app.db, 'query');
+  const counter = countStatements(t.app.db);
   try {
     await publish();
-    return query.mock.calls.map(([sql]) => sql).filter((sql) => /FROM event_types|INSERT INTO events\b/.test(sql));
+    return counter.texts().filter((sql) => /FROM event_types|INSERT INTO events\b/.test(sql));
   } finally {
-    query.mockRestore();
+    counter.stop();
   }
 }
 

@@ -1,25 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { DataSource, QueryRunner } from 'typeorm';
 import { createActivities, NO_GATE } from '../../../activities';
 import { createHttpSender, type HttpSender } from '../../../activities/http/sender';
-import { KeyRing } from '../../../src/crypto/key-ring';
 import { gateIsFree, gateStep, type GateSettings } from '../../../src/domain/gate';
-import { newId } from '../../../src/domain/ids';
-import { generateSigningSecret } from '../../../src/domain/signature';
-import { openDatabase } from '../../../src/persistence/data-source';
 import { DeliveryRepository } from '../../../src/persistence/repositories/delivery.repository';
-import { EventRepository } from '../../../src/persistence/repositories/event.repository';
-import { SigningKeyRepository } from '../../../src/persistence/repositories/signing-key.repository';
-import { SubscriptionRepository, type SubscriptionWithKey } from '../../../src/persistence/repositories/subscription.repository';
 import { localhostCertificate } from '../../support/certificates';
-import { createScratchDatabase, type ScratchDatabase, suiteAdminUrl } from '../../support/scratch-database';
-import { waitFor } from '../../support/wait';
+import { POLICY, useOwnDatabase } from '../../support/own-database';
+import { countStatements } from '../../support/statements';
 
-const keyRing = new KeyRing(createHash('sha256').update('load and start test master key').digest());
-const APPLICATION = `load-and-start-${randomBytes(4).toString('hex')}`;
-const POLICY = { initialIntervalMs: 1_000, maximumIntervalMs: 60_000, backoffCoefficient: 2, attemptTimeoutMs: 5_000 };
 const SETTINGS: GateSettings = { ...NO_GATE, releaseRate: 10 };
 
 /**
@@ -27,58 +15,18 @@ const SETTINGS: GateSettings = { ...NO_GATE, releaseRate: 10 };
  * when gateStep lets the attempt go at once, and it meets a delete's cancel as startAttempt does.
  */
 describe('the load that starts the attempt (real PostgreSQL)', () => {
-  let scratch: ScratchDatabase;
-  let db: DataSource;
-  let subscriptions: SubscriptionRepository;
-  let deliveries: DeliveryRepository;
-  const open: QueryRunner[] = [];
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(suiteAdminUrl(), 'plude_load_and_start');
-    db = await openDatabase(scratch.url, keyRing, { poolSize: 4, applicationName: APPLICATION });
-    subscriptions = new SubscriptionRepository(db, new SigningKeyRepository(db, keyRing));
-    deliveries = new DeliveryRepository(db, keyRing);
-  });
-
-  afterEach(async () => {
-    for (const runner of open.splice(0)) await runner.release();
-  });
-
-  afterAll(async () => {
-    await db?.destroy();
-    await scratch?.drop();
-  });
-
-  async function subscribed(url = 'https://receiver.example/hooks', ordering: 'none' | 'key' = 'none') {
-    const environmentId = `env-${randomBytes(4).toString('hex')}`;
-    await db.query(`INSERT INTO environments (id, allow_private_targets) VALUES ($1, true)`, [environmentId]);
-    const { subscription } = (await subscriptions.upsertByUrl({
-      id: newId('sub'),
-      environmentId,
-      url,
-      ordering,
-      signingKey: { id: newId('key'), secret: generateSigningSecret() },
-    })) as SubscriptionWithKey;
-    return { environmentId, subscriptionId: subscription.id };
-  }
-
-  async function published(environmentId: string, orderingKey: string | null = null) {
-    const stored = await new EventRepository(db).insertWithNotifications({
-      id: newId('evt'),
-      environmentId,
-      type: 'order.paid',
-      dataJson: '{}',
-      idempotencyKey: null,
-      orderingKey,
-      policy: POLICY,
-      windowMs: 3_600_000,
-    });
-    return stored.notifications[0].id;
-  }
+  const database = useOwnDatabase('load-and-start');
+  const { subscribed: subscribedTo, transaction, someoneWaitsForALock } = database;
+  const subscribed = (url?: string, ordering?: 'none' | 'key') => subscribedTo({ url, ordering });
+  const published = async (environmentId: string, orderingKey: string | null = null) =>
+    (await database.publish(environmentId, { orderingKey })).notifications[0].id;
 
   const inFlight = async (notificationId: string) =>
-    (await db.query<{ in_flight: boolean }[]>(`SELECT attempt_in_flight_until > now() AS in_flight FROM notifications WHERE id = $1`, [notificationId]))[0]
-      .in_flight === true;
+    (
+      await database.db.query<{ in_flight: boolean }[]>(`SELECT attempt_in_flight_until > now() AS in_flight FROM notifications WHERE id = $1`, [
+        notificationId,
+      ])
+    )[0].in_flight === true;
 
   const start = (settings: GateSettings = SETTINGS) => ({ forMs: 5_000, gate: settings });
 
@@ -110,12 +58,12 @@ describe('the load that starts the attempt (real PostgreSQL)', () => {
 
   it.each(cases)('%s: starts exactly when gateStep says go at once', async (_what, own, environment, config, free) => {
     const { environmentId, subscriptionId } = await subscribed();
-    if (Object.keys(own).length > 0) await db.query(`UPDATE subscriptions SET ${assignments(own)} WHERE id = $1`, [subscriptionId]);
-    if (Object.keys(environment).length > 0) await db.query(`UPDATE environments SET ${assignments(environment)} WHERE id = $1`, [environmentId]);
+    if (Object.keys(own).length > 0) await database.db.query(`UPDATE subscriptions SET ${assignments(own)} WHERE id = $1`, [subscriptionId]);
+    if (Object.keys(environment).length > 0) await database.db.query(`UPDATE environments SET ${assignments(environment)} WHERE id = $1`, [environmentId]);
     const notificationId = await published(environmentId);
     const settings = { ...SETTINGS, ...config };
 
-    const delivery = await deliveries.loadDelivery(notificationId, start(settings));
+    const delivery = await database.deliveries.loadDelivery(notificationId, start(settings));
 
     expect(delivery?.started).toBe(free);
     expect(gateIsFree(gateStep(delivery!.gate, settings, () => 0))).toBe(free);
@@ -126,47 +74,39 @@ describe('the load that starts the attempt (real PostgreSQL)', () => {
     const ordered = await subscribed('https://receiver.example/hooks', 'key');
     const head = await published(ordered.environmentId, 'k');
     const behind = await published(ordered.environmentId, 'k');
-    expect((await deliveries.loadDelivery(behind, start()))?.started).toBe(false);
-    expect((await deliveries.loadDelivery(head, start()))?.started).toBe(true);
+    expect((await database.deliveries.loadDelivery(behind, start()))?.started).toBe(false);
+    expect((await database.deliveries.loadDelivery(head, start()))?.started).toBe(true);
 
     const paused = await subscribed();
     const ofPaused = await published(paused.environmentId);
-    await db.query(`UPDATE subscriptions SET status = 'paused' WHERE id = $1`, [paused.subscriptionId]);
-    expect((await deliveries.loadDelivery(ofPaused, start()))?.started).toBe(false);
+    await database.db.query(`UPDATE subscriptions SET status = 'paused' WHERE id = $1`, [paused.subscriptionId]);
+    expect((await database.deliveries.loadDelivery(ofPaused, start()))?.started).toBe(false);
 
     const deleted = await subscribed();
     const ofDeleted = await published(deleted.environmentId);
-    await subscriptions.softDelete(deleted.environmentId, deleted.subscriptionId);
-    expect(await deliveries.loadDelivery(ofDeleted, start())).toMatchObject({ started: false, subscriptionDeleted: true, status: 'cancelled' });
+    await database.subscriptions.softDelete(deleted.environmentId, deleted.subscriptionId);
+    expect(await database.deliveries.loadDelivery(ofDeleted, start())).toMatchObject({ started: false, subscriptionDeleted: true, status: 'cancelled' });
     expect([await inFlight(behind), await inFlight(ofPaused), await inFlight(ofDeleted)]).toEqual([false, false, false]);
   });
 
   it('started, then ended (no POST after all): a delete finds nothing in flight', async () => {
     const { environmentId, subscriptionId } = await subscribed();
     const notificationId = await published(environmentId);
-    expect((await deliveries.loadDelivery(notificationId, start()))?.started).toBe(true);
-    await deliveries.endAttempt(notificationId);
-    expect(await subscriptions.softDelete(environmentId, subscriptionId)).toEqual({ cancelled: 1, inFlightUntil: null });
+    expect((await database.deliveries.loadDelivery(notificationId, start()))?.started).toBe(true);
+    await database.deliveries.endAttempt(notificationId);
+    expect(await database.subscriptions.softDelete(environmentId, subscriptionId)).toEqual({ cancelled: 1, inFlightUntil: null });
   });
 
   it('a delete’s cancel that holds the row first: the load waits for it, then starts nothing', async () => {
     const { environmentId, subscriptionId } = await subscribed();
     const notificationId = await published(environmentId);
-    const cancelling = db.createQueryRunner();
-    open.push(cancelling);
-    await cancelling.connect();
-    await cancelling.startTransaction();
+    const cancelling = await transaction();
     await cancelling.query(`UPDATE notifications SET status = 'cancelled', completed_at = now() WHERE subscription_id = $1 AND status = 'pending'`, [
       subscriptionId,
     ]);
 
-    const loading = deliveries.loadDelivery(notificationId, start());
-    await waitFor(
-      () =>
-        db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [APPLICATION]),
-      ([row]) => row.n > 0,
-      { what: 'the load waiting for the cancel’s row lock' },
-    );
+    const loading = database.deliveries.loadDelivery(notificationId, start());
+    await someoneWaitsForALock();
     await cancelling.commitTransaction();
 
     expect((await loading)?.started).toBe(false);
@@ -198,29 +138,18 @@ describe('the load that starts the attempt (real PostgreSQL)', () => {
       const url = `https://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
       const { environmentId, subscriptionId } = await subscribed(url);
       const notificationId = await published(environmentId);
-      const statements: string[] = [];
-      const counting = new Proxy(db, {
-        get: (target, name) =>
-          name === 'query'
-            ? (sql: string, parameters?: unknown[]) => {
-                statements.push(sql);
-                return target.query(sql, parameters);
-              }
-            : Reflect.get(target, name, target),
-      });
-      const activities = createActivities({ store: new DeliveryRepository(counting, keyRing), sender, autoDisableAfterMs: 0, isLocal: () => true });
+      const counter = countStatements(database.db);
+      const activities = createActivities({ store: new DeliveryRepository(database.db, database.keyRing), sender, autoDisableAfterMs: 0, isLocal: () => true });
       const seen: { statements: number; inFlight: boolean; deleteWaitsUntil: Date | null }[] = [];
       onPost = async () => {
-        const deleted = await subscriptions.softDelete(environmentId, subscriptionId);
-        seen.push({ statements: statements.length, inFlight: await inFlight(notificationId), deleteWaitsUntil: deleted?.inFlightUntil ?? null });
+        const statements = counter.texts().length; // before this test's own statements below
+        const deleted = await database.subscriptions.softDelete(environmentId, subscriptionId);
+        seen.push({ statements, inFlight: await inFlight(notificationId), deleteWaitsUntil: deleted?.inFlightUntil ?? null });
       };
 
-      const outcome = await activities.deliverAttempt({
-        notificationId,
-        environmentId,
-        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        policy: POLICY,
-      });
+      const outcome = await activities
+        .deliverAttempt({ notificationId, environmentId, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), policy: POLICY })
+        .finally(() => counter.stop());
 
       expect(seen).toEqual([{ statements: 1, inFlight: true, deleteWaitsUntil: expect.any(Date) }]);
       expect(seen[0].deleteWaitsUntil!.getTime()).toBeGreaterThan(Date.now());
