@@ -140,15 +140,26 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     // all but one exit ("Failed to apply cluster metadata"). So the front end starts alone until the record exists.
     frontend.start();
     const deadline = Date.now() + readyTimeoutMs;
-    for (;;) {
-      const { rows } = await pool.query('SELECT 1 FROM cluster_metadata_info LIMIT 1');
-      if (rows.length > 0) break;
-      const exit = running.get('frontend')?.exit;
-      if (exit) throw new Error(`the Temporal front end exited before it was ready:\n${tail}`);
-      if (Date.now() > deadline) throw new Error(`the Temporal front end wrote no cluster metadata in ${readyTimeoutMs} ms:\n${tail}`);
-      await sleep(100);
-    }
-    for (const m of [matching, worker, ...historyHosts]) m.start();
+    // A member finds the others through the rows of cluster_membership (its membership port in rpc_port). Started
+    // before any row is there, two history hosts can each form a ring of their own and never take shards from each
+    // other (seen once in CI: 8 shards, all on one host, for 120 s). So the front end comes first, with its cluster
+    // metadata and its row; then matching, the worker and the first history host; the second once the first has its
+    // row, so that it joins the first's ring and takes its share of the shards.
+    const untilListed = async (m: ClusterMember, what: string, listed: () => Promise<boolean>) => {
+      while (!(await listed())) {
+        const exit = running.get(m.name)?.exit;
+        if (exit) throw new Error(`Temporal's ${m.name} exited before it was ready:\n${tail}`);
+        if (Date.now() > deadline) throw new Error(`Temporal's ${m.name} ${what} in ${readyTimeoutMs} ms:\n${tail}`);
+        await sleep(100);
+      }
+    };
+    const hasRows = async (sql: string, parameters: unknown[] = []) => (await pool.query(sql, parameters)).rows.length > 0;
+    const inMembership = (port: number) => () => hasRows('SELECT 1 FROM cluster_membership WHERE rpc_port = $1 LIMIT 1', [port]);
+    await untilListed(frontend, 'wrote no cluster metadata', () => hasRows('SELECT 1 FROM cluster_metadata_info LIMIT 1'));
+    await untilListed(frontend, 'had no row in cluster_membership', inMembership(frontendMembership));
+    for (const m of [matching, worker, historyHosts[0]]) m.start();
+    await untilListed(historyHosts[0], 'had no row in cluster_membership', inMembership(h1[1]));
+    historyHosts[1].start();
     const anyExit = {
       get exit() {
         return [...running.values()].find((p) => p.exit)?.exit;
