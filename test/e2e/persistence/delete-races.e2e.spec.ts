@@ -10,13 +10,12 @@ import { useOwnDatabase } from '../../support/own-database';
 describe('a subscription’s delete against a publish and an attempt (real PostgreSQL)', () => {
   const own = useOwnDatabase('delete-races');
   const { subscribed, transaction, someoneWaitsForALock } = own;
-  const publish = (events: EventRepository, environmentId: string) => own.publish(environmentId, { events });
   const cancelledPage = (subscriptionId: string, limit: number) => new NotificationRepository(own.db).cancelledByDeletePage(subscriptionId, null, limit);
 
   it('a publish that read the subscription first makes the delete wait, and the delete then cancels its notification', async () => {
     const { environmentId, subscriptionId } = await subscribed();
     const publishing = await transaction();
-    const stored = await publish(new EventRepository(publishing.manager as unknown as DataSource), environmentId);
+    const stored = await own.publish(environmentId, { events: new EventRepository(publishing.manager as unknown as DataSource) });
     expect(stored.notifications).toHaveLength(1);
 
     const deleting = own.subscriptions.softDelete(environmentId, subscriptionId);
@@ -36,7 +35,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
     await deleting.query(`SELECT id FROM subscriptions WHERE id = $1 FOR UPDATE`, [subscriptionId]);
     await deleting.query(`UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1`, [subscriptionId]);
 
-    const publishing = publish(new EventRepository(own.db), environmentId);
+    const publishing = own.publish(environmentId);
     await someoneWaitsForALock();
     await deleting.commitTransaction();
 
@@ -45,9 +44,8 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
 
   it('an attempt started before the delete is reported in flight until it is recorded; after it, none can start', async () => {
     const { environmentId, subscriptionId } = await subscribed();
-    const events = new EventRepository(own.db);
-    const [inFlight] = (await publish(events, environmentId)).notifications;
-    const [notStarted] = (await publish(events, environmentId)).notifications;
+    const [inFlight] = (await own.publish(environmentId)).notifications;
+    const [notStarted] = (await own.publish(environmentId)).notifications;
     expect(await own.deliveries.startAttempt(inFlight.id, 5_000)).toBe(true);
 
     const deleted = await own.subscriptions.softDelete(environmentId, subscriptionId);
@@ -62,7 +60,7 @@ describe('a subscription’s delete against a publish and an attempt (real Postg
 
   it('loads the subscription’s current URL, not the one the notification was created with', async () => {
     const { environmentId, subscriptionId } = await subscribed();
-    const [notification] = (await publish(new EventRepository(own.db), environmentId)).notifications;
+    const [notification] = (await own.publish(environmentId)).notifications;
     await own.subscriptions.update(environmentId, subscriptionId, { url: 'https://elsewhere.example/hooks' }, 50);
     expect(await own.deliveries.loadDelivery(notification.id)).toMatchObject({ url: 'https://elsewhere.example/hooks', subscriptionDeleted: false });
   });
