@@ -17,6 +17,8 @@ const now = () => performance.now();
 export interface Latency {
   ack: number[];
   received: number[];
+  /** Each event's tag, and when it was published and its POST received, in epoch ms (for bench/stages.ts). */
+  timed: { tag: string; sentAt: number; receivedAt: number }[];
 }
 
 /** Events published one at a time: publish → the call returned, and publish → the POST arrived. */
@@ -26,13 +28,15 @@ export async function lowLoad(target: Target, receiver: BenchReceiver, events: n
     await target.publish(tag);
     await receiver.arrival(tag);
   }
-  const result: Latency = { ack: [], received: [] };
+  const result: Latency = { ack: [], received: [], timed: [] };
   for (let i = 0; i < events; i++) {
     const tag = nextTag();
     const started = now();
     await target.publish(tag);
     result.ack.push(now() - started);
-    result.received.push((await receiver.arrival(tag)) - started);
+    const arrived = await receiver.arrival(tag);
+    result.received.push(arrived - started);
+    result.timed.push({ tag, sentAt: performance.timeOrigin + started, receivedAt: performance.timeOrigin + arrived });
   }
   return result;
 }

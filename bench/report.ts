@@ -1,4 +1,5 @@
 import type { Capacity, FanOut, GateCost, Latency, RateLimited, Saturation } from './measure';
+import { median, type Stages } from './stages';
 import { ms, percentile, spread } from './stats';
 
 export interface Results {
@@ -15,8 +16,8 @@ export interface Results {
   seconds: number;
   barePost: { low: Latency; capacity: Capacity };
   bareActivity: { low: Latency; capacity: Capacity; history: number };
-  bareLocal: { low: Latency; capacity: Capacity; half: number[]; history: number };
-  plude: { low: Latency; capacity: Capacity; half: number[]; halfRate: number; history: number; fanOut: FanOut };
+  bareLocal: { low: Latency; stages: Stages; capacity: Capacity; half: number[]; history: number };
+  plude: { low: Latency; stages: Stages; capacity: Capacity; half: number[]; halfRate: number; history: number; fanOut: FanOut };
   /** The service with DELIVERY_FIRST_ATTEMPT=activity: every attempt a regular activity (half the events and time). */
   pludeActivity: { low: Latency; capacity: Capacity };
   split: { capacity: Capacity; workers: number };
@@ -81,6 +82,27 @@ const cpu = (seconds: number) => (seconds > 0 ? `${(seconds * 1000).toFixed(2)} 
 /** PostgreSQL's CPU per delivery: – for the targets that do not use it (or when BENCH_DATABASE_ADMIN_URL names a server the bench cannot see). */
 const pgCpu = (c: Capacity) => (c.cpuPerDelivery.postgres === null ? '–' : cpu(c.cpuPerDelivery.postgres));
 
+/** Where the low-load p50 goes: each stage's median, plude-webhooks beside the bare first-attempt-local workflow. */
+function stagesTable(ours: Stages, bare: Stages): string[] {
+  const m = (values: number[] | undefined) => (values ? ms(median(values)) : '–');
+  const p = ours.parts;
+  return [
+    "### Where a low-load delivery's time goes (the same events; median of each stage)",
+    "Read from what each step leaves behind, on one machine's clock: the bench's publish and the POST's arrival, the workflow's",
+    "first history event (the Temporal server's write of the start), and for plude-webhooks the event's row (PostgreSQL's",
+    "now() at its INSERT) and the first attempt's row (the worker's clock just before it signs). Medians do not add up exactly.",
+    '',
+    '| stage | plude-webhooks (npm start) | bare workflow, first attempt local |',
+    '|---|---|---|',
+    `| publish → the event's row (HTTP, the token, validation, the INSERT begun) | ${m(p?.toRow)} | – |`,
+    `| the event's row → the workflow's first event (the commit, the start call) | ${m(p?.rowToWorkflow)} | – |`,
+    `| **publish (bare: the start call) → the workflow's first event** | **${m(ours.toWorkflow)}** | **${m(bare.toWorkflow)}** |`,
+    `| the workflow's first event → the attempt (the eager task, its activation, the local activity, its load) | ${m(p?.workflowToAttempt)} | – |`,
+    `| the attempt → the POST received (signing, the request) | ${m(p?.attemptToReceived)} | – |`,
+    `| **the workflow's first event → the POST received** | **${m(ours.fromWorkflow)}** | **${m(bare.fromWorkflow)}** |`,
+  ];
+}
+
 export function tables(r: Results): string[] {
   const rows: string[] = [];
   const add = (...lines: string[]) => rows.push(...lines, '');
@@ -94,6 +116,7 @@ export function tables(r: Results): string[] {
     `| **plude-webhooks** (npm start) | ${spread(r.plude.low.ack)} | ${spread(r.plude.low.received)} |`,
     `| plude-webhooks, every attempt a regular activity | ${spread(r.pludeActivity.low.ack)} | ${spread(r.pludeActivity.low.received)} |`,
   );
+  add(...stagesTable(r.plude.stages, r.bareLocal.stages));
   const capRow = (name: string, c: Capacity) =>
     `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${pgCpu(c)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
   add(

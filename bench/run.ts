@@ -24,6 +24,7 @@ import {
 import { BenchReceiver } from './receiver';
 import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
+import { bareStages, pludeStages, stagesLine } from './stages';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 import { ms, percentile } from './stats';
 
@@ -106,6 +107,7 @@ async function onFreshPlude<T>(cliPath: string, receiver: BenchReceiver, work: (
     log(
       `low load (${CAPACITY_WARM_UP} events, the warm-up): publish → POST received p50 ${ms(percentile(low.received, 50))}, p90 ${ms(percentile(low.received, 90))}`,
     );
+    log(`  its stages (medians): ${stagesLine(await pludeStages(low, server.address, db.url, (tag) => target.workflowIdOf(tag)))}`);
     return work(target, { temporal: server.pid, postgres: pg.pid });
   });
 }
@@ -193,9 +195,11 @@ async function main(): Promise<void> {
       log('plude-webhooks (npm start)');
       const ours = await withCleanup(async (cleanup) => {
         const server = await temporalDevServer(cleanup, cliPath);
-        const target = await plude({ temporalAddress: server.address, databaseUrl: await database(cleanup), receiver, topology: 'combined' });
+        const databaseUrl = await database(cleanup);
+        const target = await plude({ temporalAddress: server.address, databaseUrl, receiver, topology: 'combined' });
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
+        const stages = await pludeStages(low, server.address, databaseUrl, (tag) => target.workflowIdOf(tag));
         const history = await historyOf(target, server, receiver);
         const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
         const halfRate = capacity.perSecond / 2;
@@ -203,7 +207,7 @@ async function main(): Promise<void> {
         const fan = await fanOut(target, receiver, FANOUT);
         // Last on this server: its backlog is delivered before the run ends, but Temporal and PostgreSQL keep its rows.
         const saturation = await saturated(target, receiver, capacity.perSecond);
-        return { low, history, capacity, halfRate, half, fanOut: fan, saturation };
+        return { low, stages, history, capacity, halfRate, half, fanOut: fan, saturation };
       });
 
       log('plude-webhooks (npm start), every attempt a regular activity: the shape before the first attempt went local');
@@ -222,9 +226,10 @@ async function main(): Promise<void> {
         const target = await bareWorkflow('local', server.address, receiver);
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
+        const stages = await bareStages(low, server.address, (tag) => target.workflowIdOf!(tag));
         const history = await historyOf(target, server, receiver);
         const capacity = await closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS);
-        return { low, history, capacity, half: await openLoop(target, receiver, ours.halfRate, SECONDS) };
+        return { low, stages, history, capacity, half: await openLoop(target, receiver, ours.halfRate, SECONDS) };
       });
 
       log(`plude-webhooks (start:api + ${WORKERS} × start:worker)`);

@@ -1,0 +1,102 @@
+import { Client, Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import type { Latency } from './measure';
+import { ms, percentile } from './stats';
+
+/**
+ * Where a low-load delivery's time goes, read from what each step leaves behind rather than from instrumentation:
+ * the bench's clock when it published and when the POST arrived, the workflow's first history event (the Temporal
+ * server's clock when it wrote the start), and for plude-webhooks the event's row (PostgreSQL's now() at its
+ * INSERT) and the first attempt's row (the worker's clock just before it signs the POST). One machine, one clock.
+ */
+export interface Stages {
+  /** Publish (or the bare workflow's start call) → the workflow's first history event, ms per delivery. */
+  toWorkflow: number[];
+  /** The workflow's first history event → the POST received. */
+  fromWorkflow: number[];
+  /** plude-webhooks only: how `toWorkflow` and `fromWorkflow` divide, at the event's row and at the attempt's. */
+  parts?: {
+    /** Publish → the event's row: HTTP, the token, validation, the INSERT under way. */
+    toRow: number[];
+    /** The event's row → the workflow's first event: the commit, the start call up to the server's write. */
+    rowToWorkflow: number[];
+    /** The workflow's first event → the attempt: the eager task, its activation, the local activity, its load. */
+    workflowToAttempt: number[];
+    /** The attempt → the POST received: signing and the request. */
+    attemptToReceived: number[];
+  };
+}
+
+/** A history event's time in epoch milliseconds, to the microsecond. */
+const eventMs = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
+
+/** When the Temporal server wrote each workflow's first history event (WorkflowExecutionStarted), by workflow ID. */
+async function workflowStarts(temporalAddress: string, workflowIds: string[]): Promise<Map<string, number>> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const client = new Client({ connection });
+    const starts = new Map<string, number>();
+    for (const id of workflowIds) {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      starts.set(id, eventMs(history.events?.[0]?.eventTime));
+    }
+    return starts;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The bare workflow's stages: its start call → its first event → the POST received. */
+export async function bareStages(low: Latency, temporalAddress: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
+  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
+  const starts = await workflowStarts(temporalAddress, ids);
+  const started = low.timed.map((t, i) => ({ ...t, workflow: starts.get(ids[i])! }));
+  return { toWorkflow: started.map((t) => t.workflow - t.sentAt), fromWorkflow: started.map((t) => t.receivedAt - t.workflow) };
+}
+
+/** plude-webhooks' stages, with the event's and the first attempt's rows between them. */
+export async function pludeStages(low: Latency, temporalAddress: string, databaseUrl: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
+  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
+  const starts = await workflowStarts(temporalAddress, ids);
+  const db = new PgClient({ connectionString: databaseUrl });
+  await db.connect();
+  const rows = new Map<string, { created: number; attempted: number }>();
+  try {
+    const { rows: found } = await db.query<{ id: string; created: string; attempted: string }>(
+      `SELECT n.id, (extract(epoch FROM e.created_at) * 1000)::text AS created, (extract(epoch FROM a.started_at) * 1000)::text AS attempted
+         FROM notifications n JOIN events e ON e.id = n.event_id JOIN attempts a ON a.notification_id = n.id AND a.number = 1
+        WHERE n.id = ANY($1)`,
+      [ids],
+    );
+    for (const row of found) rows.set(row.id, { created: Number(row.created), attempted: Number(row.attempted) });
+  } finally {
+    await db.end();
+  }
+  const timed = low.timed.map((t, i) => {
+    const row = rows.get(ids[i]);
+    if (!row) throw new Error(`no first attempt recorded for ${ids[i]}`);
+    return { ...t, workflow: starts.get(ids[i])!, ...row };
+  });
+  return {
+    toWorkflow: timed.map((t) => t.workflow - t.sentAt),
+    fromWorkflow: timed.map((t) => t.receivedAt - t.workflow),
+    parts: {
+      toRow: timed.map((t) => t.created - t.sentAt),
+      rowToWorkflow: timed.map((t) => t.workflow - t.created),
+      workflowToAttempt: timed.map((t) => t.attempted - t.workflow),
+      attemptToReceived: timed.map((t) => t.receivedAt - t.attempted),
+    },
+  };
+}
+
+/** A stage's median in ms. */
+export const median = (values: number[]) => percentile(values, 50);
+
+/** One line of medians, for a printed log. */
+export function stagesLine(s: Stages): string {
+  const m = (values: number[]) => ms(median(values));
+  const parts = s.parts
+    ? ` (publish → event row ${m(s.parts.toRow)}, → workflow ${m(s.parts.rowToWorkflow)}; workflow → attempt ${m(s.parts.workflowToAttempt)}, → received ${m(s.parts.attemptToReceived)})`
+    : '';
+  return `→ workflow's first event ${m(s.toWorkflow)}, → POST received ${m(s.fromWorkflow)}${parts}`;
+}
