@@ -30,7 +30,9 @@ export interface PurgeStore {
   /**
    * Looks at the next `limit` events by ID after `after` (those created `retentionMs` ago at least) and deletes, with
    * their notifications and attempts, the ones none of whose notifications is pending or ended less than
-   * `retentionMs` ago. Rows another purge holds are skipped, never waited for.
+   * `retentionMs` ago. Rows another purge holds are skipped, never waited for. The place counters of the ordering
+   * keys whose notifications it deleted go too, once no notification of the key is pending (skipped while a publish
+   * or a redelivery holds one).
    */
   purgeEvents(retentionMs: number, after: string | null, limit: number): Promise<PurgeEventsBatch>;
   /** Clears the response bodies of up to `limit` attempts that ended `retentionMs` ago or more; how many it cleared. */

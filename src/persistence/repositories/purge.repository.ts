@@ -20,6 +20,27 @@ const count = async (tx: EntityManager, sql: string, parameters: unknown[]): Pro
   (await tx.query<{ n: number }[]>(`WITH done AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM done`, parameters))[0].n;
 
 /**
+ * Deletes the place counters (ordering_keys) of the (subscription, key) pairs given as two arrays ($1, $2) that no
+ * pending notification uses any more: the batch that deleted a key's notifications frees its counter too, and the
+ * key's next notification starts again at place 1, which only orders it after the pending ones of its key (none).
+ * A counter another transaction holds (a publish or a redelivery taking a place, uncommitted) is skipped, never waited
+ * for; one that such a transaction changed since this statement's snapshot (its pending notification not seen here) is
+ * skipped too: the lock, made on the newest version, checks last_seq against the one the snapshot saw.
+ */
+const FREE_ORDERING_KEYS = `
+  WITH keyed AS (
+    SELECT DISTINCT subscription_id, ordering_key FROM unnest($1::text[], $2::text[]) AS t(subscription_id, ordering_key)
+  ), idle AS (
+    SELECT k.subscription_id, k.ordering_key, k.last_seq FROM ordering_keys k JOIN keyed USING (subscription_id, ordering_key)
+    WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.subscription_id = k.subscription_id AND n.ordering_key = k.ordering_key
+                       AND n.status = 'pending')
+  ), locked AS (
+    SELECT k.subscription_id, k.ordering_key FROM ordering_keys k JOIN idle USING (subscription_id, ordering_key)
+    WHERE k.last_seq = idle.last_seq FOR UPDATE OF k SKIP LOCKED
+  )
+  DELETE FROM ordering_keys k USING locked WHERE k.subscription_id = locked.subscription_id AND k.ordering_key = locked.ordering_key`;
+
+/**
  * The purge's statements (issue 21): short transactions over bounded batches, rows locked with SKIP LOCKED so that
  * two purges at once (two deployments, two schedules) take different rows and never wait for each other.
  */
@@ -48,8 +69,8 @@ export class PurgeRepository implements PurgeStore {
       const next = scan.seen < limit ? null : scan.last;
       const candidates = scan.ids ?? [];
       if (candidates.length === 0) return { deleted: { events: 0, notifications: 0, attempts: 0 }, next };
-      const notifications = await tx.query<{ id: string; event_id: string; ended: boolean }[]>(
-        `SELECT n.id, n.event_id, (n.status <> 'pending' AND n.completed_at < ${before('$2')}) AS ended
+      const notifications = await tx.query<{ id: string; event_id: string; subscription_id: string; ordering_key: string | null; ended: boolean }[]>(
+        `SELECT n.id, n.event_id, n.subscription_id, n.ordering_key, (n.status <> 'pending' AND n.completed_at < ${before('$2')}) AS ended
          FROM notifications n WHERE n.event_id = ANY ($1) ORDER BY n.id FOR UPDATE SKIP LOCKED`,
         [candidates, retentionMs],
       );
@@ -65,11 +86,14 @@ export class PurgeRepository implements PurgeStore {
       }
       for (const { event_id, total } of totals) if ((locked.get(event_id) ?? 0) < total) kept.add(event_id);
       const events = candidates.filter((id) => !kept.has(id));
-      const notificationIds = notifications.filter((n) => !kept.has(n.event_id)).map((n) => n.id);
+      const deleting = notifications.filter((n) => !kept.has(n.event_id));
+      const notificationIds = deleting.map((n) => n.id);
       if (events.length === 0) return { deleted: { events: 0, notifications: 0, attempts: 0 }, next };
       const attempts = await count(tx, `DELETE FROM attempts WHERE notification_id = ANY ($1)`, [notificationIds]);
       const deletedNotifications = await count(tx, `DELETE FROM notifications WHERE id = ANY ($1)`, [notificationIds]);
       const deletedEvents = await count(tx, `DELETE FROM events WHERE id = ANY ($1)`, [events]);
+      const keyed = deleting.filter((n) => n.ordering_key !== null);
+      if (keyed.length > 0) await tx.query(FREE_ORDERING_KEYS, [keyed.map((n) => n.subscription_id), keyed.map((n) => n.ordering_key)]);
       return { deleted: { events: deletedEvents, notifications: deletedNotifications, attempts }, next };
     });
   }
