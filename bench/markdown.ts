@@ -1,9 +1,8 @@
 import type { Capacity, RateLimited } from './measure';
 import type { Results } from './report';
-import { median } from './stages';
 import { SATURATED_PUBLISH_P95_MS, tables, targets } from './report';
 import { RATE_SLACK } from '../src/domain/gate';
-import { ms, percentile } from './stats';
+import { median, ms, percentile } from './stats';
 
 /**
  * For each target this run missed, what the profile shows stands in the way. From a `--cpu-prof` profile of the
@@ -54,8 +53,8 @@ function standingInTheWay(r: Results): string[] {
       `  writes PostgreSQL before and after every POST. The stages (table below) place the difference: ${ms(before)} more up to the`,
       `  workflow's first event (the publish's request up to its INSERT, ${ms(median(ours.parts!.toRow))}, and its commit, which the bare workflow does not`,
       `  have, then the start call), and ${ms(after)} more from it to the POST (the first attempt's load, its UPDATE and commit, and the`,
-      "  worker's hand-over). Timing marks in a throwaway build, at 10 deliveries/s apart from this run, put the publish's commit at",
-      "  2.4 ms, the load at 1.8 ms, and the start call at 7.9-9.0 ms against the bare workflow's 6.0-7.1 ms. What would remove most",
+      "  worker's hand-over). Timing marks in a throwaway build, at 10 deliveries/s apart from this run, put the publish's INSERT and",
+      "  commit at 2.4-2.5 ms, the load at 1.7-1.8 ms, and the start call at 7.9-9.0 ms against the bare workflow's 6.0-7.1 ms. What would remove most",
       '  of the gap is a publish and a first attempt that wait for no commit, which the durability promises rule out (fsync,',
       '  synchronous commit, every attempt marked in flight before its POST).',
     );

@@ -1,6 +1,6 @@
 import type { Capacity, FanOut, GateCost, Latency, RateLimited, Saturation } from './measure';
-import { median, type Stages } from './stages';
-import { ms, percentile, spread } from './stats';
+import type { Stages } from './stages';
+import { median, ms, percentile, spread } from './stats';
 
 export interface Results {
   machine: {
@@ -96,7 +96,7 @@ function stagesTable(ours: Stages, bare: Stages): string[] {
     '|---|---|---|',
     `| publish → the event's row (HTTP, the token, validation, the INSERT begun) | ${m(p?.toRow)} | – |`,
     `| the event's row → the workflow's first event (the commit, the start call) | ${m(p?.rowToWorkflow)} | – |`,
-    `| **publish (bare: the start call) → the workflow's first event** | **${m(ours.toWorkflow)}** | **${m(bare.toWorkflow)}** |`,
+    `| **publish (bare: the message to its process and the start call) → the workflow's first event** | **${m(ours.toWorkflow)}** | **${m(bare.toWorkflow)}** |`,
     `| the workflow's first event → the attempt (the eager task, its activation, the local activity, its load) | ${m(p?.workflowToAttempt)} | – |`,
     `| the attempt → the POST received (signing, the request) | ${m(p?.attemptToReceived)} | – |`,
     `| **the workflow's first event → the POST received** | **${m(ours.fromWorkflow)}** | **${m(bare.fromWorkflow)}** |`,

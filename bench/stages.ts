@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import type { Latency } from './measure';
-import { ms, percentile } from './stats';
+import { median, ms } from './stats';
 
 /**
  * Where a low-load delivery's time goes, read from what each step leaves behind rather than from instrumentation:
@@ -30,34 +30,37 @@ export interface Stages {
 /** A history event's time in epoch milliseconds, to the microsecond. */
 const eventMs = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
 
-/** When the Temporal server wrote each workflow's first history event (WorkflowExecutionStarted), by workflow ID. */
-async function workflowStarts(temporalAddress: string, workflowIds: string[]): Promise<Map<string, number>> {
+/** Each low-load event with when the Temporal server wrote its workflow's first history event (WorkflowExecutionStarted). */
+async function withFirstEvents(low: Latency, temporalAddress: string, workflowIdOf: (tag: string) => Promise<string>) {
+  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const client = new Client({ connection });
-    const starts = new Map<string, number>();
-    for (const id of workflowIds) {
-      const history = await client.workflow.getHandle(id).fetchHistory();
-      starts.set(id, eventMs(history.events?.[0]?.eventTime));
+    const timed = [];
+    for (const [i, t] of low.timed.entries()) {
+      const history = await client.workflow.getHandle(ids[i]).fetchHistory();
+      timed.push({ ...t, id: ids[i], workflow: eventMs(history.events?.[0]?.eventTime) });
     }
-    return starts;
+    return timed;
   } finally {
     await connection.close();
   }
 }
 
+/** Publish → the workflow's first event → the POST received. */
+const aroundTheStart = (timed: { sentAt: number; workflow: number; receivedAt: number }[]): Stages => ({
+  toWorkflow: timed.map((t) => t.workflow - t.sentAt),
+  fromWorkflow: timed.map((t) => t.receivedAt - t.workflow),
+});
+
 /** The bare workflow's stages: its start call → its first event → the POST received. */
 export async function bareStages(low: Latency, temporalAddress: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
-  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
-  const starts = await workflowStarts(temporalAddress, ids);
-  const started = low.timed.map((t, i) => ({ ...t, workflow: starts.get(ids[i])! }));
-  return { toWorkflow: started.map((t) => t.workflow - t.sentAt), fromWorkflow: started.map((t) => t.receivedAt - t.workflow) };
+  return aroundTheStart(await withFirstEvents(low, temporalAddress, workflowIdOf));
 }
 
 /** plude-webhooks' stages, with the event's and the first attempt's rows between them. */
 export async function pludeStages(low: Latency, temporalAddress: string, databaseUrl: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
-  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
-  const starts = await workflowStarts(temporalAddress, ids);
+  const started = await withFirstEvents(low, temporalAddress, workflowIdOf);
   const db = new PgClient({ connectionString: databaseUrl });
   await db.connect();
   const rows = new Map<string, { created: number; attempted: number }>();
@@ -66,20 +69,19 @@ export async function pludeStages(low: Latency, temporalAddress: string, databas
       `SELECT n.id, (extract(epoch FROM e.created_at) * 1000)::text AS created, (extract(epoch FROM a.started_at) * 1000)::text AS attempted
          FROM notifications n JOIN events e ON e.id = n.event_id JOIN attempts a ON a.notification_id = n.id AND a.number = 1
         WHERE n.id = ANY($1)`,
-      [ids],
+      [started.map((t) => t.id)],
     );
     for (const row of found) rows.set(row.id, { created: Number(row.created), attempted: Number(row.attempted) });
   } finally {
     await db.end();
   }
-  const timed = low.timed.map((t, i) => {
-    const row = rows.get(ids[i]);
-    if (!row) throw new Error(`no first attempt recorded for ${ids[i]}`);
-    return { ...t, workflow: starts.get(ids[i])!, ...row };
+  const timed = started.map((t) => {
+    const row = rows.get(t.id);
+    if (!row) throw new Error(`no first attempt recorded for ${t.id}`);
+    return { ...t, ...row };
   });
   return {
-    toWorkflow: timed.map((t) => t.workflow - t.sentAt),
-    fromWorkflow: timed.map((t) => t.receivedAt - t.workflow),
+    ...aroundTheStart(timed),
     parts: {
       toRow: timed.map((t) => t.created - t.sentAt),
       rowToWorkflow: timed.map((t) => t.workflow - t.created),
@@ -88,9 +90,6 @@ export async function pludeStages(low: Latency, temporalAddress: string, databas
     },
   };
 }
-
-/** A stage's median in ms. */
-export const median = (values: number[]) => percentile(values, 50);
 
 /** One line of medians, for a printed log. */
 export function stagesLine(s: Stages): string {
