@@ -1,12 +1,27 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DeliveryContext, DeliveryStore } from '../src/domain/delivery';
-import { afterReserve, breakerAfterFailure, breakerAfterSuccess, gateStep, HALF_OPEN_POLL_MS, leaseWait, type GateSettings } from '../src/domain/gate';
+import {
+  afterReserve,
+  breakerAfterFailure,
+  breakerAfterSuccess,
+  effectiveRate,
+  gateStep,
+  HALF_OPEN_POLL_MS,
+  leaseWait,
+  slotIntervalMs,
+  LATE_WAKE_MS,
+  type GateSettings,
+} from '../src/domain/gate';
 import type { GateReason } from '../src/domain/statuses';
 import { GATED } from '../workflows/definitions';
 import type { GatedDetails } from '../workflows/types';
 import type { DeliveryMetrics } from './ports';
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** How often an attempt woken late for its slot reserves a new one before it goes all the same. */
+const LATE_WAKES = 3;
+
+/** The real clock: what a test replaces to wake an attempt late. */
+const REAL_CLOCK = { now: () => Date.now(), pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
 export interface SubscriptionGateDeps {
   store: Pick<DeliveryStore, 'claimProbe' | 'reserveSlot' | 'acquireLease' | 'updateBreaker'>;
@@ -14,13 +29,14 @@ export interface SubscriptionGateDeps {
   random: () => number;
   metrics: DeliveryMetrics;
   warn: (message: string, fields: Record<string, unknown>) => void;
+  clock?: { now: () => number; pause: (ms: number) => Promise<void> };
 }
 
 /**
  * A subscription's delivery gate as the delivery activity meets it (src/domain/gate.ts decides; this asks the store):
  * before an attempt (passGate), after it (noteBreaker), and the `Gated` failure that sends a notification away to wait.
  */
-export function createSubscriptionGate({ store, gate, random, metrics, warn }: SubscriptionGateDeps) {
+export function createSubscriptionGate({ store, gate, random, metrics, warn, clock = REAL_CLOCK }: SubscriptionGateDeps) {
   /** Not an attempt: look again in `waitMs`, but never past the window's end (the notification then expires). */
   function gated(reason: GateReason, waitMs: number, leftMs: number): ApplicationFailure {
     metrics.gated(reason);
@@ -48,13 +64,21 @@ export function createSubscriptionGate({ store, gate, random, metrics, warn }: S
       metrics.breakerChanged('half-open');
       return { leased: false };
     }
-    let sleepMs = step.sleepMs;
-    if (step.reserveEveryMs !== null) {
-      const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, step.reserveEveryMs));
-      if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
-      sleepMs = next.sleepMs;
+    let { sleepMs, reserveEveryMs } = step;
+    for (let wakes = 0; ; wakes++) {
+      if (reserveEveryMs !== null) {
+        const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, reserveEveryMs));
+        if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
+        sleepMs = next.sleepMs;
+      }
+      if (sleepMs <= 0) break;
+      const due = clock.now() + sleepMs;
+      await clock.pause(sleepMs);
+      // Woken late for the slot (a busy event loop wakes several waits at once): going now would crowd the next
+      // slots' POSTs into the same second. A new slot, after the ones already taken, keeps them apart.
+      if (clock.now() - due <= LATE_WAKE_MS || wakes + 1 >= LATE_WAKES) break;
+      reserveEveryMs = slotIntervalMs(effectiveRate(delivery.gate, gate));
     }
-    if (sleepMs > 0) await pause(sleepMs);
     if (step.leaseOf === null) return { leased: false };
     if (!(await store.acquireLease(subscriptionId, notificationId, step.leaseOf, leaseMs))) {
       const wait = leaseWait(random);

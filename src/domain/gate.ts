@@ -65,6 +65,11 @@ export const EARLY_MS = 800;
  * would crowd the next slot's POST, and the slack between slots (RATE_SLACK) covers only a little lateness.
  */
 export const STALE_SLOT_MS = 20;
+/**
+ * An attempt whose wait for its slot ends this much late (a busy event loop wakes several waits at once) takes a new
+ * slot instead of going: half of the 100 ms that RATE_SLACK covers, the other half left for the way to the receiver.
+ */
+export const LATE_WAKE_MS = 50;
 /** While the probe is out, the others look again this often (plus jitter), so that they follow soon after its 2xx. */
 export const HALF_OPEN_POLL_MS = 1_000;
 /** A notification refused a lease (the cap is reached) looks again after this much, plus as much again of jitter. */
