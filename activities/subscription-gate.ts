@@ -17,7 +17,7 @@ import { GATED } from '../workflows/definitions';
 import type { GatedDetails } from '../workflows/types';
 import type { DeliveryMetrics } from './ports';
 
-/** How often an attempt woken late for its slot reserves a new one before it goes all the same. */
+/** The waits for a slot an attempt makes at most: woken late from the last one, it goes all the same. */
 const LATE_WAKES = 3;
 
 /** The real clock: what a test replaces to wake an attempt late. */
@@ -65,7 +65,7 @@ export function createSubscriptionGate({ store, gate, random, metrics, warn, clo
       return { leased: false };
     }
     let { sleepMs, reserveEveryMs } = step;
-    for (let wakes = 0; ; wakes++) {
+    for (let wait = 1; ; wait++) {
       if (reserveEveryMs !== null) {
         const next = afterReserve(await store.reserveSlot(subscriptionId, notificationId, reserveEveryMs));
         if ('wait' in next) throw gated(next.reason, next.wait, leftMs);
@@ -76,7 +76,7 @@ export function createSubscriptionGate({ store, gate, random, metrics, warn, clo
       await clock.pause(sleepMs);
       // Woken late for the slot (a busy event loop wakes several waits at once): going now would crowd the next
       // slots' POSTs into the same second. A new slot, after the ones already taken, keeps them apart.
-      if (clock.now() - due <= LATE_WAKE_MS || wakes + 1 >= LATE_WAKES) break;
+      if (clock.now() - due <= LATE_WAKE_MS || wait >= LATE_WAKES) break;
       reserveEveryMs = slotIntervalMs(effectiveRate(delivery.gate, gate));
     }
     if (step.leaseOf === null) return { leased: false };

@@ -107,7 +107,7 @@ async function onFreshPlude<T>(cliPath: string, receiver: BenchReceiver, work: (
     log(
       `low load (${CAPACITY_WARM_UP} events, the warm-up): publish → POST received p50 ${ms(percentile(low.received, 50))}, p90 ${ms(percentile(low.received, 90))}`,
     );
-    log(`  its stages (medians): ${stagesLine(await pludeStages(low, server.address, db.url, (tag) => target.workflowIdOf(tag)))}`);
+    log(`  its stages (medians): ${stagesLine(await pludeStages(low, server.address, db.url))}`);
     return work(target, { temporal: server.pid, postgres: pg.pid });
   });
 }
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
         const target = await plude({ temporalAddress: server.address, databaseUrl, receiver, topology: 'combined' });
         cleanup.push(() => target.stop());
         const low = await lowLoad(target, receiver, LATENCY_EVENTS);
-        const stages = await pludeStages(low, server.address, databaseUrl, (tag) => target.workflowIdOf(tag));
+        const stages = await pludeStages(low, server.address, databaseUrl);
         const history = await historyOf(target, server, receiver);
         const capacity = await closedLoop(target, receiver, { temporal: server.pid, postgres: pg.pid }, PUBLISHERS, SECONDS);
         const halfRate = capacity.perSecond / 2;

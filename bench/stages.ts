@@ -30,18 +30,14 @@ export interface Stages {
 /** A history event's time in epoch milliseconds, to the microsecond. */
 const eventMs = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
 
-/** Each low-load event with when the Temporal server wrote its workflow's first history event (WorkflowExecutionStarted). */
-async function withFirstEvents(low: Latency, temporalAddress: string, workflowIdOf: (tag: string) => Promise<string>) {
-  const ids = await Promise.all(low.timed.map((t) => workflowIdOf(t.tag)));
+/** When the Temporal server wrote each workflow's first history event (WorkflowExecutionStarted), in the order given. */
+async function firstEvents(temporalAddress: string, workflowIds: string[]): Promise<number[]> {
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const client = new Client({ connection });
-    const timed = [];
-    for (const [i, t] of low.timed.entries()) {
-      const history = await client.workflow.getHandle(ids[i]).fetchHistory();
-      timed.push({ ...t, id: ids[i], workflow: eventMs(history.events?.[0]?.eventTime) });
-    }
-    return timed;
+    const times: number[] = [];
+    for (const id of workflowIds) times.push(eventMs((await client.workflow.getHandle(id).fetchHistory()).events?.[0]?.eventTime));
+    return times;
   } finally {
     await connection.close();
   }
@@ -55,31 +51,40 @@ const aroundTheStart = (timed: { sentAt: number; workflow: number; receivedAt: n
 
 /** The bare workflow's stages: its start call → its first event → the POST received. */
 export async function bareStages(low: Latency, temporalAddress: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
-  return aroundTheStart(await withFirstEvents(low, temporalAddress, workflowIdOf));
+  const workflows = await firstEvents(temporalAddress, await Promise.all(low.timed.map((t) => workflowIdOf(t.tag))));
+  return aroundTheStart(low.timed.map((t, i) => ({ ...t, workflow: workflows[i] })));
 }
 
-/** plude-webhooks' stages, with the event's and the first attempt's rows between them. */
-export async function pludeStages(low: Latency, temporalAddress: string, databaseUrl: string, workflowIdOf: (tag: string) => Promise<string>): Promise<Stages> {
-  const started = await withFirstEvents(low, temporalAddress, workflowIdOf);
+/**
+ * plude-webhooks' stages, with the event's and the first attempt's rows between them: each event found by its tag (its
+ * data), with its one notification (the workflow's ID) and that notification's first attempt.
+ */
+export async function pludeStages(low: Latency, temporalAddress: string, databaseUrl: string): Promise<Stages> {
   const db = new PgClient({ connectionString: databaseUrl });
   await db.connect();
-  const rows = new Map<string, { created: number; attempted: number }>();
+  const rows = new Map<string, { id: string; created: number; attempted: number }>();
   try {
-    const { rows: found } = await db.query<{ id: string; created: string; attempted: string }>(
-      `SELECT n.id, (extract(epoch FROM e.created_at) * 1000)::text AS created, (extract(epoch FROM a.started_at) * 1000)::text AS attempted
-         FROM notifications n JOIN events e ON e.id = n.event_id JOIN attempts a ON a.notification_id = n.id AND a.number = 1
-        WHERE n.id = ANY($1)`,
-      [started.map((t) => t.id)],
+    const { rows: found } = await db.query<{ tag: string; id: string; created: string; attempted: string }>(
+      `SELECT e.data->>'tag' AS tag, n.id, (extract(epoch FROM e.created_at) * 1000)::text AS created,
+              (extract(epoch FROM a.started_at) * 1000)::text AS attempted
+         FROM events e JOIN notifications n ON n.event_id = e.id JOIN attempts a ON a.notification_id = n.id AND a.number = 1
+        WHERE e.data->>'tag' = ANY($1)`,
+      [low.timed.map((t) => t.tag)],
     );
-    for (const row of found) rows.set(row.id, { created: Number(row.created), attempted: Number(row.attempted) });
+    for (const row of found) rows.set(row.tag, { id: row.id, created: Number(row.created), attempted: Number(row.attempted) });
   } finally {
     await db.end();
   }
-  const timed = started.map((t) => {
-    const row = rows.get(t.id);
-    if (!row) throw new Error(`no first attempt recorded for ${t.id}`);
+  const recorded = low.timed.map((t) => {
+    const row = rows.get(t.tag);
+    if (!row) throw new Error(`no first attempt recorded for the event tagged ${t.tag}`);
     return { ...t, ...row };
   });
+  const workflows = await firstEvents(
+    temporalAddress,
+    recorded.map((t) => t.id),
+  );
+  const timed = recorded.map((t, i) => ({ ...t, workflow: workflows[i] }));
   return {
     ...aroundTheStart(timed),
     parts: {

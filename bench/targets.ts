@@ -130,9 +130,7 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export const BENCH_TOKEN_SCOPES = { scopes: ['subscriptions', 'publish'] };
 
 /** plude-webhooks as users run it, with one environment `bench` subscribed to the receiver. */
-export async function plude(
-  options: PludeOptions,
-): Promise<Target & { api: ApiClient; admin: ApiClient; subscriptionId: string; workflowIdOf(tag: string): Promise<string> }> {
+export async function plude(options: PludeOptions): Promise<Target & { api: ApiClient; admin: ApiClient; subscriptionId: string }> {
   const port = await freePort();
   const env = {
     DATABASE_URL: options.databaseUrl,

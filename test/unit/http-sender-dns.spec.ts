@@ -20,9 +20,8 @@ describe('createHttpSender with the bounded resolver', () => {
   let port: number;
   let connections = 0;
   let sender: HttpSender;
-  /** A sender of its own, through a resolver whose lookups wait up to `timeoutMs`; closed after the test file. */
+  /** A sender through a resolver of its own, whose lookups wait up to `timeoutMs`. */
   let senderWith: (timeoutMs: number) => HttpSender;
-  const others: HttpSender[] = [];
 
   beforeAll(async () => {
     dns = await LoopbackDnsServer.start({ silent: (name) => name.endsWith('.silent.test') });
@@ -44,14 +43,13 @@ describe('createHttpSender with the bounded resolver', () => {
   });
   afterAll(async () => {
     await sender.close();
-    for (const other of others) await other.close();
     receiver.closeAllConnections();
     await new Promise((resolve) => receiver.close(resolve));
     await dns.stop();
   });
 
-  const post = (host: string, allowPrivateTargets: boolean) =>
-    sender.send({ url: `https://${host}:${port}/hook`, headers: {}, body: '{}', timeoutMs: 5_000, allowPrivateTargets });
+  const post = (host: string, allowPrivateTargets: boolean, via = sender) =>
+    via.send({ url: `https://${host}:${port}/hook`, headers: {}, body: '{}', timeoutMs: 5_000, allowPrivateTargets });
 
   it('reaches a name its DNS server resolves (an environment that allows private targets)', async () => {
     await expect(post('receiver.test', true)).resolves.toMatchObject({ statusCode: 200, body: 'ok' });
@@ -71,19 +69,21 @@ describe('createHttpSender with the bounded resolver', () => {
 
   it('keeps resolving other names while lookups of silent names wait (no pool of 4 threads to fill)', async () => {
     const own = senderWith(LONG_DNS_TIMEOUT_MS);
-    others.push(own);
-    const send = (host: string) => own.send({ url: `https://${host}:${port}/hook`, headers: {}, body: '{}', timeoutMs: 5_000, allowPrivateTargets: true });
-    let silentSettled = 0;
-    const silent = Array.from({ length: 12 }, (_, n) =>
-      send(`n${n}.silent.test`).then(
-        () => 'answered',
-        (err: Error) => (silentSettled++, err.message),
-      ),
-    );
-    await expect(send('receiver.test')).resolves.toMatchObject({ statusCode: 200 });
-    // Behind 4 threads blocked by the silent names, the lookup would have waited for their deadline.
-    expect(silentSettled).toBe(0);
-    expect(await Promise.all(silent)).toEqual(Array.from({ length: 12 }, (_, n) => `dns timeout after ${LONG_DNS_TIMEOUT_MS}ms resolving n${n}.silent.test`));
+    try {
+      let silentSettled = 0;
+      const silent = Array.from({ length: 12 }, (_, n) =>
+        post(`n${n}.silent.test`, true, own).then(
+          () => 'answered',
+          (err: Error) => (silentSettled++, err.message),
+        ),
+      );
+      await expect(post('receiver.test', true, own)).resolves.toMatchObject({ statusCode: 200 });
+      // Behind 4 threads blocked by the silent names, the lookup would have waited for their deadline.
+      expect(silentSettled).toBe(0);
+      expect(await Promise.all(silent)).toEqual(Array.from({ length: 12 }, (_, n) => `dns timeout after ${LONG_DNS_TIMEOUT_MS}ms resolving n${n}.silent.test`));
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses, on the answer its connection would use, a name resolving to a private address (one lookup, no connection)', async () => {
