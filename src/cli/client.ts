@@ -59,6 +59,11 @@ export class PludeClient {
     return this.send<T>(method, path, { authorization: `Bearer ${this.settings.adminToken()}`, ...options.headers }, options);
   }
 
+  /** An /admin route that a service token may also call (portal links, with the `portal` scope): with the service token. */
+  adminAsService<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.send<T>(method, path, { authorization: `Bearer ${this.settings.serviceToken()}`, ...options.headers }, options);
+  }
+
   private async send<T>(method: string, path: string, headers: Record<string, string>, options: RequestOptions): Promise<T> {
     const url = `${this.settings.url}${path}`;
     const body = encode(options);

@@ -4,6 +4,8 @@ import { registerEnvironments } from './commands/environments';
 import { registerEvents } from './commands/events';
 import { registerEventTypes } from './commands/event-types';
 import { registerNotifications } from './commands/notifications';
+import { registerOperationalWebhook } from './commands/operational-webhook';
+import { registerPortal } from './commands/portal';
 import { registerPurge } from './commands/purge';
 import { registerRecover } from './commands/recover';
 import { registerSubscriptions } from './commands/subscriptions';
@@ -18,8 +20,10 @@ Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_SERVICE_TOKEN, PLUDE_E
 DATA_DIR. With none set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that
 npm start keeps in ./data (admin-token, sandbox-token, service-token).
 
-Tokens: events publish, events erase and event-types put use the service token (scopes publish, catalog); purge the admin token; listen, subscriptions,
-notifications, recover and the other reads use the integrator token (scope subscriptions).
+Tokens: events publish, events erase and event-types put use the service token (scopes publish, catalog);
+environments, tokens, service-tokens, portal, operational-webhook and purge the admin token (portal
+--with-service-token: a service token holding the portal scope); listen, subscriptions, notifications, recover and
+the other reads the integrator token (scope subscriptions).
 
 Exit codes: 0 done, 1 failed (the API refused or could not be reached), 2 wrong usage.`;
 
@@ -46,6 +50,8 @@ export function buildProgram(context: CliContext): Command {
   registerEnvironments(program, context);
   registerTokens(program, context);
   registerServiceTokens(program, context);
+  registerPortal(program, context);
+  registerOperationalWebhook(program, context);
   registerPurge(program, context);
   return program;
 }

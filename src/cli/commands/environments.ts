@@ -10,6 +10,10 @@ export interface Environment {
   allowPrivateTargets: boolean;
   defaultRateLimit: number | null;
   defaultMaxInFlight: number | null;
+  /** The integrator portal's branding (null: the portal's own). */
+  displayName?: string | null;
+  accentColor?: string | null;
+  logoUrl?: string | null;
   createdAt: string;
 }
 
@@ -30,8 +34,23 @@ const describe = (environment: Environment) =>
     ['private targets', environment.allowPrivateTargets ? 'allowed' : 'refused (unless ALLOW_PRIVATE_TARGETS=true)'],
     ['default rate', gateDefault(environment.defaultRateLimit, 'a second')],
     ['default cap', gateDefault(environment.defaultMaxInFlight, 'in flight')],
+    ['portal name', environment.displayName ?? `the environment's ID`],
+    ['portal colour', environment.accentColor ?? "the portal's own"],
+    ['portal logo', environment.logoUrl ?? 'none'],
     ['created', environment.createdAt],
   ]);
+
+/** What `environments update` may change, as its flags give it (PATCH /admin/environments/:id's fields). */
+interface EnvironmentChanges {
+  allowPrivateTargets?: boolean;
+  defaultRateLimit?: number | 'default';
+  defaultMaxInFlight?: number | 'default';
+  displayName?: string;
+  accentColor?: string;
+  logoUrl?: string;
+}
+
+const CHANGES: (keyof EnvironmentChanges)[] = ['allowPrivateTargets', 'defaultRateLimit', 'defaultMaxInFlight', 'displayName', 'accentColor', 'logoUrl'];
 
 export function registerEnvironments(program: Command, context: CliContext): void {
   const environments = program.command('environments').description('create and inspect environments (admin token)');
@@ -73,19 +92,20 @@ export function registerEnvironments(program: Command, context: CliContext): voi
       "attempts in flight to each subscription without a maxInFlight of its own (0: none; default: the platform's)",
       parseGateDefault,
     )
+    .option('--display-name <name>', 'the name its integrator portal shows, 1-100 characters ("default": its ID again)')
+    .option('--accent-color <#rrggbb>', 'its portal\'s accent colour ("default": the portal\'s own again)')
+    .option('--logo-url <url>', 'an https:// image its portal shows in the header ("default": none again)')
     .action(
-      action<[string], { allowPrivateTargets?: boolean; defaultRateLimit?: number | 'default'; defaultMaxInFlight?: number | 'default' }>(
-        context,
-        async ({ client, out, options }, id) => {
-          const { allowPrivateTargets, defaultRateLimit, defaultMaxInFlight } = options;
-          const given = Object.entries({ allowPrivateTargets, defaultRateLimit, defaultMaxInFlight }).filter(([, value]) => value !== undefined);
-          // `default` is sent as null: the platform's default again.
-          const body = Object.fromEntries(given.map(([name, value]) => [name, value === 'default' ? null : value]));
-          if (Object.keys(body).length === 0)
-            throw usageError('nothing to change: give --allow-private-targets, --no-allow-private-targets, --default-rate-limit or --default-max-in-flight');
-          const environment = await client.admin<Environment>('PATCH', `/admin/environments/${segment(id)}`, { body });
-          out.result(environment, () => describe(environment));
-        },
-      ),
+      action<[string], EnvironmentChanges>(context, async ({ client, out, options }, id) => {
+        const given = CHANGES.filter((name) => options[name] !== undefined);
+        // `default` is sent as null: the platform's default (the portal's own look) again.
+        const body = Object.fromEntries(given.map((name) => [name, options[name] === 'default' ? null : options[name]]));
+        if (Object.keys(body).length === 0)
+          throw usageError(
+            'nothing to change: give --[no-]allow-private-targets, --default-rate-limit, --default-max-in-flight, --display-name, --accent-color or --logo-url',
+          );
+        const environment = await client.admin<Environment>('PATCH', `/admin/environments/${segment(id)}`, { body });
+        out.result(environment, () => describe(environment));
+      }),
     );
 }

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { waitFor } from '../../support/wait';
 import { BUILT, ensureBuilt, ROOT } from '../../support/built';
 import { runCli } from '../../support/cli-harness';
+import { PortalReader } from '../../support/portal';
 import { ADMIN_TOKEN, useTestApp } from '../../support/test-app';
 
 /** plude's commands against the real API, worker, Temporal and PostgreSQL (run in this process, and once as a process). */
@@ -85,6 +86,54 @@ describe('plude against the real stack', () => {
     expect((await admin('service-tokens', 'list')).stdout).toMatch(new RegExp(`\\n${issued.id} +cli ${id} +pwh_\\S+ +publish,catalog +${id} `));
     expect(await admin('service-tokens', 'revoke', issued.id)).toMatchObject({ code: 0, stdout: `service token ${issued.id} revoked\n` });
     expect(await service('events', 'publish', 'cli.declared')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 401 unauthorized') });
+  });
+
+  it("an operator brands an environment's portal, hands out a link, and ends the session it opened", async () => {
+    const { id } = await t.app.newEnvironment();
+    const admin = as(id);
+    const branded = await json(admin('environments', 'update', id, '--display-name', 'CLI Billing', '--accent-color', '#0A7D52', '--json'));
+    expect(branded).toMatchObject({ displayName: 'CLI Billing', accentColor: '#0a7d52', logoUrl: null });
+    expect(await admin('environments', 'update', id, '--accent-color', 'green')).toMatchObject({
+      code: 1,
+      stderr: 'plude: HTTP 400 validation: accentColor must be a colour like #0a7d52 (#rrggbb), or null\n',
+    });
+
+    const link = await json(admin('portal', 'link', '--ttl', '5m', '--json'));
+    expect(link.url).toMatch(new RegExp(`^${t.app.api.url}/portal/enter\\?link=ppl_`));
+    const reader = new PortalReader(t.app.api.url);
+    expect((await reader.open(link.url)).status).toBe(200);
+    const page = await reader.get('/portal/subscriptions');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('CLI Billing');
+
+    expect(await admin('portal', 'revoke', link.id)).toMatchObject({ code: 0, stdout: `portal session ${link.id} ended\n` });
+    const ended = await reader.get('/portal/subscriptions');
+    expect([ended.status, ended.headers.get('location')]).toEqual([303, '/portal/sign-in?ended=1']);
+    // A service token without the portal scope gets the API's refusal; the name goes back to the environment's ID.
+    const publisher = await json(admin('service-tokens', 'create', `cli portal ${id}`, '--environments', id, '--json'));
+    const refused = await as(id, undefined, publisher.token)('portal', 'link', '--with-service-token');
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^plude: HTTP 403 forbidden: .*lacks the portal scope/) });
+    expect((await json(admin('environments', 'update', id, '--display-name', 'default', '--json'))).displayName).toBeNull();
+  });
+
+  it('an operator registers the operational webhook, moves it keeping its key, and deletes it', async () => {
+    const admin = as('sandbox');
+    expect(await admin('operational-webhook', 'set', 'http://platform.example/ops')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^plude: HTTP 400 \S+: .*https/),
+    });
+    const registered = await json(admin('operational-webhook', 'set', t.receiver.url('/cli-ops'), '--allow-private-targets', '--json'));
+    expect(registered).toMatchObject({
+      url: t.receiver.url('/cli-ops'),
+      signatureKey: expect.stringMatching(/^whsec_/),
+      allowPrivateTargets: true,
+      status: 'active',
+    });
+    const moved = await json(admin('operational-webhook', 'set', t.receiver.url('/cli-ops-moved'), '--allow-private-targets', '--json'));
+    expect(moved).toMatchObject({ url: t.receiver.url('/cli-ops-moved'), signatureKey: registered.signatureKey });
+    expect((await admin('operational-webhook', 'get')).stdout).toMatch(new RegExp(`^url: +${t.receiver.url('/cli-ops-moved')}\nstatus: +active\n`));
+    expect(await admin('operational-webhook', 'delete')).toMatchObject({ code: 0, stdout: 'operational webhook deleted\n' });
+    expect(await admin('operational-webhook', 'get')).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 404') });
   });
 
   it('an integrator subscribes, a service publishes, and both follow the notification', async () => {

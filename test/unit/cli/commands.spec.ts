@@ -235,6 +235,78 @@ describe('plude commands (stub API)', () => {
     expect(api.requests.every((r) => r.headers['x-environment'] === undefined)).toBe(true);
   });
 
+  it("brands an environment's portal, and puts each setting back with default", async () => {
+    const environment = { id: 'production', allowPrivateTargets: false, defaultRateLimit: null, defaultMaxInFlight: null, createdAt: 'now' };
+    const branded = { ...environment, displayName: 'Acme Billing', accentColor: '#0a7d52', logoUrl: 'https://cdn.example/acme.svg' };
+    api.on('PATCH', '/admin/environments/production', { status: 200, body: branded });
+    const shown = await plude(
+      'environments',
+      'update',
+      'production',
+      '--logo-url',
+      'https://cdn.example/acme.svg',
+      '--display-name',
+      'Acme Billing',
+      '--accent-color',
+      '#0a7d52',
+    );
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('portal name:      Acme Billing\nportal colour:    #0a7d52\nportal logo:      https://cdn.example/acme.svg\n');
+    api.on('PATCH', '/admin/environments/production', { status: 200, body: { ...environment, displayName: null, accentColor: null, logoUrl: null } });
+    const reset = await plude('environments', 'update', 'production', '--display-name', 'default', '--accent-color', 'default', '--logo-url', 'default');
+    expect(reset.stdout).toContain("portal name:      the environment's ID\nportal colour:    the portal's own\nportal logo:      none\n");
+    expect(api.requests.map((r) => [r.headers.authorization, r.body])).toEqual([
+      [`Bearer ${ADMIN}`, '{"displayName":"Acme Billing","accentColor":"#0a7d52","logoUrl":"https://cdn.example/acme.svg"}'],
+      [`Bearer ${ADMIN}`, '{"displayName":null,"accentColor":null,"logoUrl":null}'],
+    ]);
+  });
+
+  it('makes a portal link for --environment and ends its sessions, with the admin token or a service token', async () => {
+    const link = { id: 'pss_1', url: 'https://webhooks.example/portal/enter?link=ppl_secret', expiresAt: '2026-12-06T15:00:00.000Z' };
+    api.on('POST', '/admin/environments/staging/portal-sessions', { status: 201, body: link });
+    api.on('DELETE', '/admin/environments/staging/portal-sessions', { status: 204 });
+    api.on('DELETE', '/admin/environments/staging/portal-sessions/pss_1', { status: 204 });
+    const made = await plude('portal', 'link', '--ttl', '5m');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/^link: +https:\/\/webhooks\.example\/portal\/enter\?link=ppl_secret\nsession: +pss_1\nexpires: +2026-12-06T15:00:00\.000Z\n/);
+    expect(made.stdout).toContain('plude portal revoke pss_1 ends it');
+    expect(JSON.parse((await plude('portal', 'link', '--with-service-token', '--json')).stdout)).toEqual(link);
+    expect(await plude('portal', 'revoke', 'pss_1')).toMatchObject({ code: 0, stdout: 'portal session pss_1 ended\n' });
+    expect(await plude('portal', 'revoke', '--with-service-token')).toMatchObject({
+      code: 0,
+      stdout: 'every portal session and unused link of environment staging ended\n',
+    });
+    expect(api.requests.map((r) => [r.method, r.path, r.headers.authorization, r.body])).toEqual([
+      ['POST', '/admin/environments/staging/portal-sessions', `Bearer ${ADMIN}`, '{"ttl":"5m"}'],
+      ['POST', '/admin/environments/staging/portal-sessions', `Bearer ${SERVICE_TOKEN}`, '{}'],
+      ['DELETE', '/admin/environments/staging/portal-sessions/pss_1', `Bearer ${ADMIN}`, ''],
+      ['DELETE', '/admin/environments/staging/portal-sessions', `Bearer ${SERVICE_TOKEN}`, ''],
+    ]);
+  });
+
+  it('registers, shows and deletes the operational webhook with the admin token', async () => {
+    const registered = {
+      url: 'https://platform.example/ops',
+      signatureKey: 'whsec_ops',
+      allowPrivateTargets: false,
+      status: 'disabled',
+      disabledReason: 'gone',
+      createdAt: 'then',
+    };
+    api.on('PUT', '/admin/operational-webhook', { status: 200, body: registered });
+    api.on('GET', '/admin/operational-webhook', { status: 200, body: { ...registered, status: 'active', disabledReason: null } });
+    api.on('DELETE', '/admin/operational-webhook', { status: 204 });
+    const set = await plude('operational-webhook', 'set', 'https://platform.example/ops', '--allow-private-targets');
+    expect(set.stdout).toMatch(/^url: +https:\/\/platform\.example\/ops\nstatus: +disabled \(gone\)\nsignature key: +whsec_ops\n/);
+    expect((await plude('operational-webhook', 'get')).stdout).toMatch(/^status: +active$/m);
+    expect(await plude('operational-webhook', 'delete')).toMatchObject({ code: 0, stdout: 'operational webhook deleted\n' });
+    expect(api.requests.map((r) => [r.method, r.headers.authorization, r.body])).toEqual([
+      ['PUT', `Bearer ${ADMIN}`, '{"url":"https://platform.example/ops","allowPrivateTargets":true}'],
+      ['GET', `Bearer ${ADMIN}`, ''],
+      ['DELETE', `Bearer ${ADMIN}`, ''],
+    ]);
+  });
+
   it("issues, lists and revokes the environment's tokens", async () => {
     const issued = { token: 'pwh_new', id: 'tok_1', environmentId: 'staging', scopes: ['subscriptions'], createdAt: 'now' };
     api.on('POST', '/admin/environments/staging/tokens', { status: 201, body: issued });
@@ -322,6 +394,8 @@ describe('plude commands (stub API)', () => {
       ['event-types', 'put'],
       ['tokens', 'revoke'],
       ['service-tokens', 'create'],
+      ['portal', 'link'],
+      ['operational-webhook', 'set'],
     ]) {
       const { code, stdout } = await plude(...argv, '--help');
       expect([argv, code]).toEqual([argv, 0]);
