@@ -46,6 +46,16 @@ export interface DeliveryOutcome {
   attempt: number | null;
 }
 
+/** An attempt the gate and the window let go: its signed request, and whether it holds a lease to give back. */
+interface ClearedAttempt {
+  delivery: DeliveryContext;
+  leased: boolean;
+  startedAt: Date;
+  timeoutMs: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** How long an attempt counts as in flight beyond its HTTP timeout (signing, recording), should its worker die. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
 
@@ -112,21 +122,25 @@ export function createActivities({
     }
     const taken = Date.now();
     let attempted = false;
-    const mark = { held: false };
+    // The load's in-flight mark, until the POST goes (its record then ends it).
+    let markToEnd = false;
     try {
       // As makeAttempt's timeout (the policy's, within the window) will be at most, plus startAttempt's margin.
       const forMs = Math.min(policy.attemptTimeoutMs, leftNow) + IN_FLIGHT_MARGIN_MS;
       const loaded = await store.loadDelivery(notificationId, { forMs, gate });
-      mark.held = loaded?.started === true;
+      const startedByLoad = loaded?.started === true;
+      markToEnd = startedByLoad;
       const ready = await readyToAttempt(notificationId, loaded, new Date(request.expiresAt));
       if ('outcome' in ready) return ready.outcome;
       waitingForShare.forget(notificationId);
       attempted = true;
-      return await makeAttempt(request, ready.delivery, ready.beforeGate, mark);
+      const cleared = await clearAttempt(request, ready.delivery, ready.beforeGate);
+      markToEnd = false;
+      return await postAndRecord(request, cleared, startedByLoad);
     } finally {
       share.release(environmentId, firstAttempt);
       if (attempted) turns.ended(environmentId, Date.now() - taken);
-      if (mark.held) await endAttempt(notificationId);
+      if (markToEnd) await endAttempt(notificationId);
     }
   }
 
@@ -139,32 +153,42 @@ export function createActivities({
     }
   }
 
-  /**
-   * The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record.
-   * `mark.held`: the load already started the attempt (no startAttempt then); it stays held, for the caller to end,
-   * on every path that makes no POST.
-   */
-  async function makeAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number, mark = { held: false }): Promise<DeliveryOutcome> {
-    const { notificationId, policy } = request;
-    const expiresAt = new Date(request.expiresAt);
-    const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
+  /** The attempt itself, once the environment's share allows it: the subscription's gate, the POST, the record. */
+  async function makeAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number): Promise<DeliveryOutcome> {
+    return postAndRecord(request, await clearAttempt(request, delivery, beforeGate), false);
+  }
 
+  /**
+   * The subscription's gate passed (its lease taken, if it has a cap) and the window still open: the attempt's
+   * signed request, ready to go. Throws when it must not go (gated, the window closed).
+   */
+  async function clearAttempt(request: AttemptRequest, delivery: DeliveryContext, beforeGate: number): Promise<ClearedAttempt> {
+    const { notificationId, policy } = request;
+    const { leased } = await passGate(delivery, beforeGate, Math.min(policy.attemptTimeoutMs, beforeGate) + LEASE_OVERHEAD_MS);
     const startedAt = new Date();
-    const leftMs = remainingMs(expiresAt, startedAt);
+    const leftMs = remainingMs(new Date(request.expiresAt), startedAt);
     if (leftMs <= 0) {
       if (leased) await store.releaseLease(delivery.subscriptionId, notificationId);
       throw ApplicationFailure.nonRetryable('the delivery window has closed', NON_RETRYABLE.windowClosed);
     }
-    const timeoutMs = Math.min(policy.attemptTimeoutMs, leftMs);
     const body = renderNotificationBody(delivery.event);
     const timestampSeconds = Math.floor(startedAt.getTime() / 1000);
     const headers = webhookHeaders({ msgId: notificationId, timestampSeconds, body, secrets: delivery.secrets, test: delivery.event.test });
+    return { delivery, leased, startedAt, timeoutMs: Math.min(policy.attemptTimeoutMs, leftMs), body, headers };
+  }
+
+  /**
+   * The POST of a cleared attempt, and its record. `startedByLoad`: the load already marked it in flight; otherwise
+   * startAttempt marks it now, and a notification cancelled since the load (its subscription deleted) gets no POST.
+   * Either way a delete waits until this is recorded.
+   */
+  async function postAndRecord(request: AttemptRequest, cleared: ClearedAttempt, startedByLoad: boolean): Promise<DeliveryOutcome> {
+    const { notificationId, policy } = request;
+    const expiresAt = new Date(request.expiresAt);
+    const { delivery, leased, startedAt, timeoutMs, body, headers } = cleared;
     let answer: Answer;
     try {
-      // Cancelled since the load (its subscription deleted): no POST. Otherwise a delete waits until this is recorded.
-      // Started by the load already: the POST goes, and its record ends the mark.
-      if (mark.held) mark.held = false;
-      else if (!(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
+      if (!startedByLoad && !(await store.startAttempt(notificationId, timeoutMs + IN_FLIGHT_MARGIN_MS))) throw notPendingAnyMore(notificationId);
       const ids = { notificationId, subscriptionId: delivery.subscriptionId, eventId: delivery.event.id, attempt: delivery.attemptCount + 1 };
       answer = await inAttemptSpan(ids, headers, (traced) =>
         postTo(sender, { url: delivery.url, headers: withUserAgent(traced), body, timeoutMs, allowPrivateTargets: delivery.allowPrivateTargets }),
