@@ -66,7 +66,13 @@ function standingInTheWay(r: Results): string[] {
       "  same rate is half of the service's capacity but only about a third of the bare workflow's: each of the",
       "  service's deliveries costs more CPU (above) and PostgreSQL besides, so at that rate its two cores are busier,",
       '  and a delivery that arrives while the others run waits for a core more often. The tail follows the CPU per',
-      '  delivery: what would lower the capacity gap would lower it too.',
+      '  delivery: what would lower the capacity gap would lower it too. Where the tail grows (`npm run bench -- --tail`,',
+      "  30 events/s, fresh servers on the machine's own PostgreSQL, apart from this run, two runs): the slowest 5 % took",
+      "  41 ms against a median of 18-20 ms, in the worker's stretch (the workflow's first event → the attempt: 21-25 ms",
+      '  against 8.4-11 ms) and in the commit and start (7.0-11 ms against 4.3-4.4 ms), not in the HTTP publish nor the',
+      "  POST. With PostgreSQL's `synchronous_commit` off (an experiment only) the tail stayed (p99 59 and 81 ms against",
+      "  53 and 52 ms): not the commits' fsync, but the stretches where the worker's threads and the Temporal server wait",
+      '  for a core.',
     );
   }
   const saturated = r.saturation;

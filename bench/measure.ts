@@ -112,8 +112,11 @@ export async function closedLoop(target: Target, receiver: BenchReceiver, server
   };
 }
 
-/** Open loop: events published at a fixed rate for `seconds`, each one's publish → receive latency. */
-export async function openLoop(target: Target, receiver: BenchReceiver, ratePerSecond: number, seconds: number): Promise<number[]> {
+/**
+ * Open loop: events published at a fixed rate for `seconds`, each one's publish → receive latency (in publishing
+ * order); `timed`, when given, gets each one's tag and times as lowLoad's do (for bench/stages.ts).
+ */
+export async function openLoop(target: Target, receiver: BenchReceiver, ratePerSecond: number, seconds: number, timed?: Latency['timed']): Promise<number[]> {
   const interval = 1000 / ratePerSecond;
   const count = Math.floor(ratePerSecond * seconds);
   const started = now();
@@ -124,7 +127,13 @@ export async function openLoop(target: Target, receiver: BenchReceiver, ratePerS
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const tag = nextTag();
     const t0 = now();
-    pending.push(target.publish(tag).then(async () => (await receiver.arrival(tag)) - t0));
+    pending.push(
+      target.publish(tag).then(async () => {
+        const arrived = await receiver.arrival(tag);
+        timed?.push({ tag, sentAt: performance.timeOrigin + t0, receivedAt: performance.timeOrigin + arrived });
+        return arrived - t0;
+      }),
+    );
   }
   return Promise.all(pending);
 }

@@ -13,6 +13,7 @@ import {
   closedLoop,
   fanOut,
   gateCost,
+  type Latency,
   lowLoad,
   openLoop,
   publishUnderSaturation,
@@ -24,7 +25,7 @@ import {
 import { BenchReceiver } from './receiver';
 import { benchPostgres, type Cleanup, temporalDevServer, withCleanup } from './servers';
 import { type Results, saturationTable, saturationTargets, tables, targets } from './report';
-import { bareStages, pludeStages, stagesLine } from './stages';
+import { bareStages, pludeStages, stagesLine, tailLines } from './stages';
 import { barePost, bareWorkflow, plude, type Target } from './targets';
 import { ms, percentile } from './stats';
 
@@ -37,6 +38,7 @@ import { ms, percentile } from './stats';
  * backlog to be delivered;
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
+ * `npm run bench -- --tail`: only an open loop at BENCH_TAIL_RATE (30/s), and the stages of its slowest 5 %, printed.
  * `npm run bench -- --capacity`: only plude-webhooks' capacity run, printed with its CPU and peak RSS (BENCH_APP_NODE_ARGS
  * passes node options to the service, e.g. `--require ./dist-bench/bench/memory-probe.js` with MEMORY_PROBE set).
  */
@@ -55,6 +57,9 @@ const WORKERS = 2;
 const CAPACITY_WARM_UP = Number(process.env.BENCH_WARM_UP_EVENTS ?? 50);
 /** `--cost`: the steady rate of its open loop, events/s. */
 const COST_RATE = Number(process.env.BENCH_COST_RATE ?? 10);
+/** `--tail`: the rate of its open loop, events/s (about half this box's capacity), and the slowest share it looks at. */
+const TAIL_RATE = Number(process.env.BENCH_TAIL_RATE ?? 30);
+const TAIL_SHARE = 0.05;
 const ROOT = path.resolve(__dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -95,7 +100,11 @@ const cpuLine = ({ target, temporal, postgres }: Capacity['cpuPerDelivery']) =>
  * `npm start`'s plude-webhooks on a fresh Temporal server and database, warmed up by BENCH_WARM_UP_EVENTS events one at
  * a time (their latency printed); then `work` on it.
  */
-async function onFreshPlude<T>(cliPath: string, receiver: BenchReceiver, work: (target: Plude, servers: ServerPids) => Promise<T>): Promise<T> {
+async function onFreshPlude<T>(
+  cliPath: string,
+  receiver: BenchReceiver,
+  work: (target: Plude, servers: ServerPids, where: { temporalAddress: string; databaseUrl: string }) => Promise<T>,
+): Promise<T> {
   return withCleanup(async (cleanup) => {
     const pg = await benchPostgres(cleanup);
     const server = await temporalDevServer(cleanup, cliPath);
@@ -108,7 +117,7 @@ async function onFreshPlude<T>(cliPath: string, receiver: BenchReceiver, work: (
       `low load (${CAPACITY_WARM_UP} events, the warm-up): publish → POST received p50 ${ms(percentile(low.received, 50))}, p90 ${ms(percentile(low.received, 90))}`,
     );
     log(`  its stages (medians): ${stagesLine(await pludeStages(low, server.address, db.url))}`);
-    return work(target, { temporal: server.pid, postgres: pg.pid });
+    return work(target, { temporal: server.pid, postgres: pg.pid }, { temporalAddress: server.address, databaseUrl: db.url });
   });
 }
 
@@ -133,6 +142,20 @@ function costOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
   });
 }
 
+/**
+ * `--tail`: plude-webhooks at BENCH_TAIL_RATE for BENCH_SECONDS after the warm-up, as the half-load run publishes: its
+ * p50 and p99, and the stages of its slowest 5 % beside the median of all, printed (which stage the tail grows in).
+ */
+function tailOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  return onFreshPlude(cliPath, receiver, async (target, _servers, where) => {
+    const timed: Latency['timed'] = [];
+    const received = await openLoop(target, receiver, TAIL_RATE, SECONDS, timed);
+    log(`at ${TAIL_RATE}/s for ${SECONDS} s: p50 ${ms(percentile(received, 50))}, p99 ${ms(percentile(received, 99))}`);
+    const stages = await pludeStages({ ack: [], received, timed }, where.temporalAddress, where.databaseUrl);
+    for (const line of tailLines(stages, TAIL_SHARE)) log(line);
+  });
+}
+
 /** `--saturation`: plude-webhooks' capacity, then the saturation run on the same server, printed. */
 async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
   const saturation = await pludeCapacity(cliPath, receiver, (target, capacity) => saturated(target, receiver, capacity.perSecond));
@@ -153,12 +176,13 @@ async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
-  const only = ['--saturation', '--capacity', '--cost'].find((flag) => process.argv.includes(flag));
+  const only = ['--saturation', '--capacity', '--cost', '--tail'].find((flag) => process.argv.includes(flag));
   if (only) {
     if (write) throw new Error(`${only} prints its figures only: BENCHMARKS.md is written by a whole run`);
     try {
       if (only === '--capacity') return void (await pludeCapacity(cliPath, receiver, async () => undefined));
       if (only === '--cost') return await costOnly(cliPath, receiver);
+      if (only === '--tail') return await tailOnly(cliPath, receiver);
       return await saturationOnly(cliPath, receiver);
     } finally {
       await receiver.stop();

@@ -104,3 +104,31 @@ export function stagesLine(s: Stages): string {
     : '';
   return `→ workflow's first event ${m(s.toWorkflow)}, → POST received ${m(s.fromWorkflow)}${parts}`;
 }
+
+/**
+ * The stages of the slowest `share` of the deliveries (by publish → POST received) beside the median of all: which
+ * stage the tail grows in. plude-webhooks' stages only (they have parts).
+ */
+export function tailLines(s: Stages, share: number): string[] {
+  const total = s.toWorkflow.map((toWorkflow, i) => toWorkflow + s.fromWorkflow[i]);
+  const slowest = total
+    .map((value, i) => ({ value, i }))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, Math.max(1, Math.round(total.length * share)))
+    .map(({ i }) => i);
+  const pick = (values: number[]) => slowest.map((i) => values[i]);
+  const parts = s.parts;
+  const row = (name: string, values: number[]) => `  ${name.padEnd(44)} ${ms(median(values)).padStart(9)} ${ms(median(pick(values))).padStart(9)}`;
+  return [
+    `  ${'stage (medians)'.padEnd(44)} ${'all'.padStart(9)} ${`slowest ${(share * 100).toFixed(0)} %`.padStart(9)}`,
+    row('publish → POST received', total),
+    ...(parts
+      ? [
+          row('publish → the event row', parts.toRow),
+          row('the event row → the workflow (commit, start)', parts.rowToWorkflow),
+          row('the workflow → the attempt (task, load)', parts.workflowToAttempt),
+          row('the attempt → the POST received', parts.attemptToReceived),
+        ]
+      : []),
+  ];
+}
