@@ -5,10 +5,10 @@ import type { GateSettings } from '../src/domain/gate';
 import { newId } from '../src/domain/ids';
 import { nextAttemptAt, parseRetryAfter, remainingMs, RETRY_AFTER_STATUSES } from '../src/domain/retry-schedule';
 import { webhookHeaders } from '../src/domain/signature';
-import { ATTEMPT_FAILED, NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
-import type { AttemptFailureDetails, AttemptRequest } from '../workflows/types';
+import { NON_RETRYABLE, WAITING_FOR_TURN } from '../workflows/definitions';
+import type { AttemptRequest } from '../workflows/types';
 import { inAttemptSpan } from './attempt-span';
-import { held, notPendingAnyMore } from './failures';
+import { attemptFailed, held, notPendingAnyMore } from './failures';
 import { renderNotificationBody } from './notification-body';
 import { type Answer, postTo } from './http/answer';
 import { withUserAgent } from './http/sender';
@@ -230,19 +230,7 @@ export function createActivities({
     if (succeeded || recorded.status !== 'pending') return { status: recorded.status, attempt: recorded.number };
     if (isHeld) throw held(delivery.subscriptionId, 'disabled');
 
-    const details: AttemptFailureDetails = { attempt: recorded.number, nextAttemptAt: next ? next.toISOString() : null };
-    const message = `attempt ${recorded.number} → ${answer.statusCode === null ? answer.error : `HTTP ${answer.statusCode}`}`;
-    if (next === null) {
-      throw ApplicationFailure.create({
-        message: `${message}; no attempt fits before the window closes`,
-        type: NON_RETRYABLE.exhausted,
-        nonRetryable: true,
-        details: [details],
-      });
-    }
-    // At least 1 ms: Temporal reads a zero delay as "use the retry policy's own backoff".
-    const nextRetryDelay = Math.max(1, next.getTime() - Date.now());
-    throw ApplicationFailure.create({ message, type: ATTEMPT_FAILED, details: [details], nextRetryDelay });
+    throw attemptFailed(recorded.number, answer, next);
   }
 
   return {
