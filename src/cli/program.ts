@@ -20,7 +20,7 @@ Settings: flags first, then PLUDE_URL, PLUDE_TOKEN, PLUDE_SERVICE_TOKEN, PLUDE_E
 DATA_DIR. With none set, plude talks to http://127.0.0.1:3000 in environment "sandbox" and reads the tokens that
 npm start keeps in ./data (admin-token, sandbox-token, service-token).
 
-Tokens: events publish, events erase and event-types put use the service token (scopes publish, catalog);
+Tokens: events publish, events erase, event-types put and archive use the service token (scopes publish, catalog);
 environments, tokens, service-tokens, portal, operational-webhook and purge the admin token (portal
 --with-service-token: a service token holding the portal scope); listen, subscriptions, notifications, recover and
 the other reads the integrator token (scope subscriptions).

@@ -15,7 +15,7 @@ interface EventTypeView {
 export function registerEventTypes(program: Command, context: CliContext): void {
   const eventTypes = program
     .command('event-types')
-    .description("the platform's catalog of event types, the same in every environment (list: integrator token; put: service token)");
+    .description("the platform's catalog of event types, the same in every environment (list: integrator token; put, archive: service token)");
 
   eventTypes
     .command('list')
@@ -37,7 +37,7 @@ export function registerEventTypes(program: Command, context: CliContext): void 
 
   eventTypes
     .command('put <name>')
-    .description('describe an event type for every environment, creating or replacing it (PUT /event-types/:name, admin token)')
+    .description('describe an event type for every environment, creating or replacing it (PUT /event-types/:name, service token)')
     .requiredOption('--description <text>', 'what the event means, for integrators')
     .option('--schema <json>', "a JSON Schema of the event's data, or @schema.json")
     .option('--example <json>', 'an example of its data, or @example.json')
@@ -53,6 +53,16 @@ export function registerEventTypes(program: Command, context: CliContext): void 
             ['description', saved?.description ?? options.description],
           ]),
         );
+      }),
+    );
+
+  eventTypes
+    .command('archive <name>')
+    .description('archive an event type: it stays listed, and publishing it is refused (422) until it is put again (DELETE /event-types/:name, service token)')
+    .action(
+      action<[string]>(context, async ({ client, out }, name) => {
+        await client.service('DELETE', `/event-types/${segment(name)}`);
+        out.result({ name, archived: true }, () => `event type ${name} archived: publishing it is refused until plude event-types put ${name}`);
       }),
     );
 }

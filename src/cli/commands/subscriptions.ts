@@ -1,8 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { segment } from '../client';
+import { usageError } from '../errors';
 import { jsonOption } from '../json-input';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
+import { parseGateDefault } from './environments';
 import {
   SUBSCRIPTION_ORDERINGS,
   type BreakerState,
@@ -101,6 +103,15 @@ const describe = (s: SubscriptionView) =>
     ['updated', s.updatedAt],
   ]);
 
+/** What `subscriptions update` may change, as its flags give it. */
+interface SubscriptionChanges {
+  notificationUrl?: string;
+  eventType?: string[];
+  everyType?: boolean;
+  rateLimit?: number | 'default';
+  maxInFlight?: number | 'default';
+}
+
 export function parseLimit(value: string): number {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidArgumentError('an integer from 1 to 100');
@@ -177,6 +188,33 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
         }),
       );
   }
+
+  subscriptions
+    .command('update <id>')
+    .description("change a subscription's URL, event types, rate limit or cap in flight (PATCH /webhooks/subscriptions/:id)")
+    .option('--notification-url <url>', 'a new URL: the next attempt of every notification goes there, pending ones included')
+    .option('--event-type <type...>', 'only these event types from now on')
+    .option('--every-type', 'every event type from now on')
+    .option('--rate-limit <perSecond>', "deliveries a second, across all workers (0: no limit; default: the environment's)", parseGateDefault)
+    .option('--max-in-flight <n>', "attempts in flight at once, across all workers (0: no cap; default: the environment's)", parseGateDefault)
+    .action(
+      action<[string], SubscriptionChanges>(context, async ({ client, out, options }, id) => {
+        // Not --url: that is every command's API base URL.
+        const { notificationUrl: url, eventType, everyType, rateLimit, maxInFlight } = options;
+        if (eventType && everyType) throw usageError('give --event-type or --every-type, not both');
+        const limits = Object.entries({ rateLimit, maxInFlight }).filter(([, value]) => value !== undefined);
+        const body = {
+          ...(url === undefined ? {} : { url }),
+          ...(everyType ? { eventTypes: [] } : eventType ? { eventTypes: eventType } : {}),
+          // `default` is sent as null: the environment's default again.
+          ...Object.fromEntries(limits.map(([name, value]) => [name, value === 'default' ? null : value])),
+        };
+        if (Object.keys(body).length === 0)
+          throw usageError('nothing to change: give --notification-url, --event-type, --every-type, --rate-limit or --max-in-flight');
+        const subscription = await client.api<SubscriptionView>('PATCH', path(id), { body });
+        out.result(subscription, () => describe(subscription));
+      }),
+    );
 
   subscriptions
     .command('set-ordering <id> <ordering>')

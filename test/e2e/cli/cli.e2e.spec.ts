@@ -179,6 +179,39 @@ describe('plude against the real stack', () => {
     });
   });
 
+  it("changes a subscription's URL, event types and rate limit, and archives an event type", async () => {
+    const environment = await t.app.newEnvironment();
+    const plude = as(environment.id, environment.token, (await environment.service()).auth.token);
+    const { id: subscriptionId } = await json(plude('subscriptions', 'create', t.receiver.url('/cli-update'), '--json'));
+    const updated = await json(
+      plude(
+        'subscriptions',
+        'update',
+        subscriptionId,
+        '--notification-url',
+        t.receiver.url('/cli-updated'),
+        '--event-type',
+        'cli.updated',
+        '--rate-limit',
+        '5',
+        '--json',
+      ),
+    );
+    expect(updated).toMatchObject({ url: t.receiver.url('/cli-updated'), eventTypes: ['cli.updated'], rateLimit: 5 });
+    expect((await plude('subscriptions', 'update', subscriptionId, '--every-type', '--rate-limit', 'default')).stdout).toMatch(/^event types: +every type$/m);
+    expect(await json(plude('subscriptions', 'get', subscriptionId, '--json'))).toMatchObject({ eventTypes: [], rateLimit: null });
+    expect(await plude('subscriptions', 'update', subscriptionId, '--notification-url', 'http://plain.example/hooks')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^plude: HTTP 400 \S+: .*https/),
+    });
+
+    const type = `cli.archived.${environment.id.replace(/[^a-z0-9]/g, '')}`;
+    expect((await plude('event-types', 'put', type, '--description', 'Archived by the CLI test')).code).toBe(0);
+    expect((await plude('events', 'publish', type)).code).toBe(0);
+    expect((await plude('event-types', 'archive', type)).code).toBe(0);
+    expect(await plude('events', 'publish', type)).toMatchObject({ code: 1, stderr: expect.stringContaining('HTTP 422') });
+  });
+
   it('runs as a process: bin/plude.js, its output and its exit codes', async () => {
     const { id, token } = await t.app.newEnvironment();
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, PLUDE_URL: t.app.api.url, PLUDE_TOKEN: token, PLUDE_ENVIRONMENT: id };

@@ -98,6 +98,43 @@ describe('plude commands (stub API)', () => {
     expect(JSON.parse(withOverlap.body)).toEqual({ overlap: '0s' });
   });
 
+  it("changes a subscription's URL, event types and limits, each limit back to the environment's default with default", async () => {
+    const limited = { ...subscription, url: 'https://hooks.example/moved', eventTypes: ['invoice.paid'], rateLimit: 2.5, maxInFlight: 4 };
+    api.on('PATCH', `/webhooks/subscriptions/${SUB}`, { status: 200, body: limited });
+    const shown = await plude(
+      'subscriptions',
+      'update',
+      SUB,
+      '--notification-url',
+      'https://hooks.example/moved',
+      '--event-type',
+      'invoice.paid',
+      '--rate-limit',
+      '2.5',
+      '--max-in-flight',
+      '4',
+    );
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^url: +https:\/\/hooks\.example\/moved$/m);
+    expect(shown.stdout).toMatch(/^rate limit: +2\.5 a second$/m);
+    expect(shown.stdout).toMatch(/^in flight: +at most 4$/m);
+    await plude('subscriptions', 'update', SUB, '--every-type', '--rate-limit', 'default', '--max-in-flight', '0');
+    expect(api.requests.map((r) => JSON.parse(r.body))).toEqual([
+      { url: 'https://hooks.example/moved', eventTypes: ['invoice.paid'], rateLimit: 2.5, maxInFlight: 4 },
+      { eventTypes: [], rateLimit: null, maxInFlight: 0 },
+    ]);
+    expect(api.requests.every((r) => r.method === 'PATCH' && r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('archives an event type with the service token', async () => {
+    api.on('DELETE', '/event-types/invoice.paid', { status: 204 });
+    expect(await plude('event-types', 'archive', 'invoice.paid')).toMatchObject({
+      code: 0,
+      stdout: 'event type invoice.paid archived: publishing it is refused until plude event-types put invoice.paid\n',
+    });
+    expect(api.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['DELETE', '/event-types/invoice.paid', `Bearer ${SERVICE_TOKEN}`]]);
+  });
+
   it("publishes an event with the service token, the user's data exactly as typed, and an idempotency key", async () => {
     api.on('POST', '/events', { status: 202, body: { id: 'evt_1', type: 'invoice.paid', createdAt: 'now', notifications: 2 } });
     const data = '{"amount": 12345678901234567890, "b": 1, "a": 2}';
@@ -375,6 +412,9 @@ describe('plude commands (stub API)', () => {
     [['events', 'publish', 'a.b', '--data', '[1]'], /--data must be a JSON object/],
     [['events', 'publish', 'a.b', '--data', '{'], /--data is not valid JSON/],
     [['environments', 'update', 'x'], /nothing to change/],
+    [['subscriptions', 'update', SUB], /nothing to change/],
+    [['subscriptions', 'update', SUB, '--every-type', '--event-type', 'a.b'], /--event-type or --every-type, not both/],
+    [['subscriptions', 'update', SUB, '--max-in-flight', '-1'], /a number ≥ 0 \(0: no limit\), or "default"/],
     [['subscriptions'], /Usage: plude subscriptions/],
     [[], /Usage: plude /],
   ])('exits 2 for wrong usage: plude %j', async (argv, message) => {
@@ -395,6 +435,8 @@ describe('plude commands (stub API)', () => {
       ['tokens', 'revoke'],
       ['service-tokens', 'create'],
       ['portal', 'link'],
+      ['subscriptions', 'update'],
+      ['event-types', 'archive'],
       ['operational-webhook', 'set'],
     ]) {
       const { code, stdout } = await plude(...argv, '--help');
