@@ -92,4 +92,17 @@ describe('prepared statements (real PostgreSQL)', () => {
       logged.mockRestore();
     }
   });
+
+  it('through a transaction’s EntityManager runs in that transaction, unnamed, and answers rows, an UPDATE’s too', async () => {
+    const { subscriptionId } = await database.subscribed();
+    const runner = await database.transaction();
+    const rows = await prepared<{ id: string }>(runner.manager, `UPDATE subscriptions SET url = 'https://held.example/hooks' WHERE id = $1 RETURNING id`, [
+      subscriptionId,
+    ]);
+    expect(rows).toEqual([{ id: subscriptionId }]);
+    const urlOf = async (db: { query: (text: string, values: unknown[]) => Promise<{ url: string }[]> }) =>
+      (await db.query(`SELECT url FROM subscriptions WHERE id = $1`, [subscriptionId]))[0].url;
+    expect([await urlOf(runner.manager), await urlOf(database.db)]).toEqual(['https://held.example/hooks', 'https://receiver.example/hooks']);
+    await runner.rollbackTransaction();
+  });
 });
