@@ -56,12 +56,16 @@ export class PludeClient {
 
   /** An /admin route, with the admin token. */
   admin<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    return this.send<T>(method, path, { authorization: `Bearer ${this.settings.adminToken()}`, ...options.headers }, options);
+    return this.adminRoute<T>(this.settings.adminToken(), method, path, options);
   }
 
   /** An /admin route that a service token may also call (portal links, with the `portal` scope): with the service token. */
   adminAsService<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    return this.send<T>(method, path, { authorization: `Bearer ${this.settings.serviceToken()}`, ...options.headers }, options);
+    return this.adminRoute<T>(this.settings.serviceToken(), method, path, options);
+  }
+
+  private adminRoute<T>(token: string, method: string, path: string, options: RequestOptions): Promise<T> {
+    return this.send<T>(method, path, { authorization: `Bearer ${token}`, ...options.headers }, options);
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, options: RequestOptions): Promise<T> {

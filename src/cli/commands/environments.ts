@@ -25,6 +25,15 @@ export function parseGateDefault(value: string): number | 'default' {
   return limit;
 }
 
+/**
+ * A PATCH body of the `names` whose flags were given: `default` sent as null (the platform's, or the environment's,
+ * default again), the others as they are.
+ */
+export function patchOf<O extends object>(options: O, names: readonly (keyof O & string)[]): Record<string, unknown> {
+  const given = names.filter((name) => options[name] !== undefined);
+  return Object.fromEntries(given.map((name) => [name, options[name] === 'default' ? null : options[name]]));
+}
+
 const gateDefault = (value: number | null | undefined, unit: string) =>
   value === null || value === undefined ? 'the platform default' : value === 0 ? 'none' : `${value} ${unit}`;
 
@@ -97,9 +106,7 @@ export function registerEnvironments(program: Command, context: CliContext): voi
     .option('--logo-url <url>', 'an https:// image its portal shows in the header ("default": none again)')
     .action(
       action<[string], EnvironmentChanges>(context, async ({ client, out, options }, id) => {
-        const given = CHANGES.filter((name) => options[name] !== undefined);
-        // `default` is sent as null: the platform's default (the portal's own look) again.
-        const body = Object.fromEntries(given.map((name) => [name, options[name] === 'default' ? null : options[name]]));
+        const body = patchOf(options, CHANGES);
         if (Object.keys(body).length === 0)
           throw usageError(
             'nothing to change: give --[no-]allow-private-targets, --default-rate-limit, --default-max-in-flight, --display-name, --accent-color or --logo-url',

@@ -4,7 +4,7 @@ import { usageError } from '../errors';
 import { jsonOption } from '../json-input';
 import { fields, table } from '../output';
 import { action, type CliContext } from '../action';
-import { parseGateDefault } from './environments';
+import { parseGateDefault, patchOf } from './environments';
 import {
   SUBSCRIPTION_ORDERINGS,
   type BreakerState,
@@ -200,14 +200,12 @@ export function registerSubscriptions(program: Command, context: CliContext): vo
     .action(
       action<[string], SubscriptionChanges>(context, async ({ client, out, options }, id) => {
         // Not --url: that is every command's API base URL.
-        const { notificationUrl: url, eventType, everyType, rateLimit, maxInFlight } = options;
+        const { notificationUrl: url, eventType, everyType } = options;
         if (eventType && everyType) throw usageError('give --event-type or --every-type, not both');
-        const limits = Object.entries({ rateLimit, maxInFlight }).filter(([, value]) => value !== undefined);
         const body = {
           ...(url === undefined ? {} : { url }),
           ...(everyType ? { eventTypes: [] } : eventType ? { eventTypes: eventType } : {}),
-          // `default` is sent as null: the environment's default again.
-          ...Object.fromEntries(limits.map(([name, value]) => [name, value === 'default' ? null : value])),
+          ...patchOf(options, ['rateLimit', 'maxInFlight']),
         };
         if (Object.keys(body).length === 0)
           throw usageError('nothing to change: give --notification-url, --event-type, --every-type, --rate-limit or --max-in-flight');
