@@ -26,6 +26,11 @@ describe('the purge and the ordering keys’ counters (real PostgreSQL)', () => 
     await own.db.query(`UPDATE events SET created_at = now() - interval '1 hour' WHERE id = ANY ($1)`, [ids]);
     await own.db.query(`UPDATE notifications SET status = 'succeeded', completed_at = now() - interval '1 hour' WHERE event_id = ANY ($1)`, [ids]);
   };
+  // Each test counts what its own purge deletes: what an earlier test left past the retention (a failed one stops
+  // before its purge) goes first.
+  beforeEach(async () => {
+    await purge();
+  });
 
   it('frees a key’s counter with the key’s last notifications, and the key’s next publish takes place 1', async () => {
     const { environmentId, subscriptionId } = await own.subscribed({ ordering: 'key' });
