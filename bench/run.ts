@@ -40,7 +40,8 @@ import { ms, percentile } from './stats';
  * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
  * `npm run bench -- --tail`: only an open loop at BENCH_TAIL_RATE (30/s), and the stages of its slowest 5 %, printed.
  * `npm run bench -- --capacity`: only plude-webhooks' capacity run, printed with its CPU and peak RSS (BENCH_APP_NODE_ARGS
- * passes node options to the service, e.g. `--require ./dist-bench/bench/memory-probe.js` with MEMORY_PROBE set).
+ * passes node options to the service, e.g. `--require ./dist-bench/bench/memory-probe.js` with MEMORY_PROBE set, or
+ * `--cpu-prof --cpu-prof-dir=<dir>` for bench/profile-summary.ts).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 200);
