@@ -31,9 +31,19 @@ function standingInTheWay(r: Results): string[] {
       '  and planning them was 43 %, and PostgreSQL took 1.9 × the CPU per delivery.',
       `  The Temporal server ${part(temporal - bareTemporal)}: the same six-event history; what the service adds to it (four search attributes, a`,
       `  summary, details, a fairness key) is not measured apart. The service's own ${part(own - bareOwn)}: the HTTP request (Express,`,
-      "  Nest's guards and validation, the exact-bytes body), the pg driver's round trips, the dispatcher. In a",
-      "  `--cpu-prof` profile of the service's main thread no function stands out: the Temporal SDK (its core bridge,",
-      '  the hand-over to the workflow thread, protobuf) is the largest part after the socket writes to PostgreSQL. To be within 0.9 ×,',
+      "  Nest's guards and validation, the exact-bytes body), the pg driver's round trips, the dispatcher. A `--cpu-prof`",
+      '  profile of its two threads in a capacity run (2026-12-06, apart from this run; `node dist-bench/bench/profile-summary.js',
+      "  <dir>` sums one by package, Node's own frames counted for their caller) puts the main thread's time in pg and its",
+      "  sockets (19 %), the Temporal SDK (worker 12 %, core bridge 7 %, common 3.5 %, protobuf 3 %), the service's own code",
+      '  (10 %), undici (the POST, 5 %), Express with its router and body parsers (7 %, the response writes included: the most',
+      '  the Fastify adapter could take off, about 1 ms per delivery, less what Fastify itself spends) and jsonc-parser',
+      "  (0.4 %: one tokenizer pass for the publish body would save less than that). The SDK's workflow thread spends 54 % of",
+      "  its sampled time inside Node's `vm` calls themselves: the SDK gives each one a `timeout` (its deadlock detector),",
+      '  which Node enforces with a thread created and joined for each call (nodejs/node#47739), about 10 calls per',
+      "  delivery. Run without it (bench/no-vm-watchdog.ts, an experiment), the service's process took 1.6-1.8 ms less CPU per",
+      '  delivery (10/s, three alternating rounds) and its capacity rose 8 % on average (four alternating rounds: 55-72/s',
+      '  against 53-65/s); but the bare workflow gains more (one whole run with both without it: 100.5/s against the',
+      "  service's 68.6/s, 0.68 ×), so it does not close the gap, and the detector stays on. To be within 0.9 ×,",
       `  a delivery could cost ${(cpuBare / 0.9).toFixed(1)} ms: ${
         cpuBare + postgres > cpuBare / 0.9
           ? "less than the bare workflow's cost plus PostgreSQL's share alone. With every delivery durable in PostgreSQL on the same two cores, the target is out of reach;"
@@ -72,7 +82,9 @@ function standingInTheWay(r: Results): string[] {
       '  against 8.4-11 ms) and in the commit and start (7.0-11 ms against 4.3-4.4 ms), not in the HTTP publish nor the',
       "  POST. With PostgreSQL's `synchronous_commit` off (an experiment only) the tail stayed (p99 59 and 81 ms against",
       "  53 and 52 ms): not the commits' fsync, but the stretches where the worker's threads and the Temporal server wait",
-      '  for a core.',
+      "  for a core. Part of that wait is the SDK's deadlock detector (see capacity): each of a delivery's ten or so `vm`",
+      '  calls starts and joins a thread, and on busy cores waits for it. Without it (the same experiment, four alternating',
+      '  rounds of `--tail`), p99 was 48-74 ms against 59-133 ms, the median 16-19 ms against 19-20 ms.',
     );
   }
   const saturated = r.saturation;
