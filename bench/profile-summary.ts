@@ -6,6 +6,8 @@ import path from 'node:path';
  * by owner: each npm package (`node_modules/<name>`), the service's own code (src/, workflows/, activities/), the
  * engine's own entries ((garbage collector), (program)) apart. A sample whose frame is Node's own (`node:…`) counts for
  * the nearest caller that is not, so a socket write the pg driver asks for counts as pg's. Idle samples are left out.
+ * The workflow bundle is one of the service's files, the SDK's workflow code in it included. Then the five functions
+ * with the most samples of their own, where a native one (Node's `vm` call itself, say) shows as what it is.
  * Made to bound a candidate before building it: what Express and Nest's router cost is at most what they own here.
  */
 
@@ -58,6 +60,23 @@ export function summarise(profile: CpuProfile): Share[] {
   return [...totals.entries()].map(([owner, ms]) => ({ owner, ms, share: busy > 0 ? ms / busy : 0 })).sort((a, b) => b.ms - a.ms);
 }
 
+/** The `count` functions with the most samples of their own (native ones such as `runInContext` included). */
+export function heaviest(profile: CpuProfile, count: number): Share[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { functionName, url } = byId.get(id)!;
+    if (functionName === '(idle)') return;
+    const name = `${functionName || '(anonymous)'}${url ? ` ${url.replace(/^.*\/node_modules\//, '')}` : ''}`;
+    totals.set(name, (totals.get(name) ?? 0) + profile.timeDeltas[i] / 1000);
+  });
+  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+  return [...totals.entries()]
+    .map(([owner, ms]) => ({ owner, ms, share: busy > 0 ? ms / busy : 0 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
+}
+
 async function profilesIn(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
@@ -69,12 +88,14 @@ async function profilesIn(paths: string[]): Promise<string[]> {
 
 async function main(): Promise<void> {
   for (const file of await profilesIn(process.argv.slice(2))) {
-    const shares = summarise(JSON.parse(await readFile(file, 'utf8')) as CpuProfile);
+    const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+    const shares = summarise(profile);
     const busy = shares.reduce((a, s) => a + s.ms, 0);
     process.stdout.write(`${path.basename(file)}: ${busy.toFixed(0)} ms busy\n`);
-    for (const s of shares.filter((s) => s.share >= 0.005)) {
-      process.stdout.write(`  ${s.owner.padEnd(40)} ${s.ms.toFixed(0).padStart(7)} ms  ${(s.share * 100).toFixed(1).padStart(5)} %\n`);
-    }
+    const line = (s: Share) => `  ${s.owner.padEnd(40)} ${s.ms.toFixed(0).padStart(7)} ms  ${(s.share * 100).toFixed(1).padStart(5)} %\n`;
+    for (const s of shares.filter((s) => s.share >= 0.005)) process.stdout.write(line(s));
+    process.stdout.write('  the heaviest functions, by samples of their own:\n');
+    for (const s of heaviest(profile, 5)) process.stdout.write(line(s));
   }
 }
 

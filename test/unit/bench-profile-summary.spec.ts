@@ -1,4 +1,4 @@
-import { type CpuProfile, ownerOf, summarise } from '../../bench/profile-summary';
+import { type CpuProfile, heaviest, ownerOf, summarise } from '../../bench/profile-summary';
 
 /** The bench's profile summary: a --cpu-prof profile's samples by owner, Node's own frames counted for their caller. */
 describe('profile summary', () => {
@@ -29,6 +29,10 @@ describe('profile summary', () => {
     expect(summarise(profile)).toEqual([
       { owner: 'pg', ms: 3, share: 0.75 },
       { owner: 'service', ms: 1, share: 0.25 },
+    ]);
+    expect(heaviest(profile, 2)).toEqual([
+      { owner: 'writev', ms: 2, share: 0.5 },
+      { owner: 'f pg/lib/client.js', ms: 1, share: 0.25 },
     ]);
   });
 });
