@@ -39,7 +39,7 @@ function standingInTheWay(r: Results): string[] {
       '  the Fastify adapter could take off, about 1 ms per delivery, less what Fastify itself spends) and jsonc-parser',
       "  (0.4 %: one tokenizer pass for the publish body would save less than that). The SDK's workflow thread spends 54 % of",
       "  its sampled time inside Node's `vm` calls themselves: the SDK gives each one a `timeout` (its deadlock detector),",
-      '  which Node enforces with a thread created and joined for each call (nodejs/node#47739), about 10 calls per',
+      '  which Node enforces with a thread created and joined for each call (nodejs/node#47739), 9 calls per',
       "  delivery. Run without it (bench/no-vm-watchdog.ts, an experiment), the service's process took 1.6-1.8 ms less CPU per",
       '  delivery (10/s, three alternating rounds) and its capacity rose 8 % on average (four alternating rounds: 55-72/s',
       '  against 53-65/s). In one whole bench with it off for both, the bare workflow reached 100.5/s and the service',
@@ -82,7 +82,7 @@ function standingInTheWay(r: Results): string[] {
       '  against 8.4-11 ms) and in the commit and start (7.0-11 ms against 4.3-4.4 ms), not in the HTTP publish nor the',
       "  POST. With PostgreSQL's `synchronous_commit` off (an experiment only) the tail stayed (p99 59 and 81 ms against",
       "  53 and 52 ms): not the commits' fsync, but the stretches where the worker's threads and the Temporal server wait",
-      "  for a core. Part of that wait is the SDK's deadlock detector (see capacity): each of a delivery's ten or so `vm`",
+      "  for a core. Part of that wait is the SDK's deadlock detector (see capacity): each of a delivery's nine `vm`",
       '  calls starts and joins a thread, and on busy cores waits for it. Without it (the same experiment, four alternating',
       '  rounds of `--tail`), p99 was 48-74 ms against 59-133 ms, the median 16-19 ms against 19-20 ms.',
     );

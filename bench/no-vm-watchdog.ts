@@ -5,8 +5,8 @@ import vm from 'node:vm';
  * <dist-bench>/bench/no-vm-watchdog.js"`, and `node --require … dist-bench/bench/run.js` for the bare workflows, which
  * the bench forks with its own node options), it runs the Temporal SDK's workflow code without the `timeout` the SDK
  * passes to every `vm` call. That timeout is the SDK's deadlock detector (a workflow task stuck for 5 s fails), and
- * Node enforces it by creating and joining a thread of its own for each call (nodejs/node#47739): about 10 calls per
- * delivery. Measuring without it tells what that costs, and so what a cheaper detector would give back; the
+ * Node enforces it by creating and joining a thread of its own for each call (nodejs/node#47739): 9 calls per
+ * first-try delivery. Measuring without it tells what that costs, and so what a cheaper detector would give back; the
  * detector is the SDK's and stays on in every shipped configuration.
  */
 const { prototype } = vm.Script;

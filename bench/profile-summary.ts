@@ -36,6 +36,17 @@ export function ownerOf(url: string, functionName: string): string | null {
   return 'service';
 }
 
+/** The busy (non-idle) samples' milliseconds by the key each is given, largest first, with each key's share. */
+function sharesBy(profile: CpuProfile, keyOf: (id: number) => string | null): Share[] {
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const key = keyOf(id);
+    if (key !== null) totals.set(key, (totals.get(key) ?? 0) + profile.timeDeltas[i] / 1000);
+  });
+  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+  return [...totals.entries()].map(([owner, ms]) => ({ owner, ms, share: busy > 0 ? ms / busy : 0 })).sort((a, b) => b.ms - a.ms);
+}
+
 /** Milliseconds per owner, largest first, with each one's share of the busy (non-idle) time. */
 export function summarise(profile: CpuProfile): Share[] {
   const parent = new Map<number, number>();
@@ -51,30 +62,20 @@ export function summarise(profile: CpuProfile): Share[] {
     owners.set(id, owner);
     return owner;
   };
-  const totals = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
+  return sharesBy(profile, (id) => {
     const owner = ownerOfNode(id);
-    if (owner !== '(idle)') totals.set(owner, (totals.get(owner) ?? 0) + profile.timeDeltas[i] / 1000);
+    return owner === '(idle)' ? null : owner;
   });
-  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-  return [...totals.entries()].map(([owner, ms]) => ({ owner, ms, share: busy > 0 ? ms / busy : 0 })).sort((a, b) => b.ms - a.ms);
 }
 
 /** The `count` functions with the most samples of their own (native ones such as `runInContext` included). */
 export function heaviest(profile: CpuProfile, count: number): Share[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
-  const totals = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
+  return sharesBy(profile, (id) => {
     const { functionName, url } = byId.get(id)!;
-    if (functionName === '(idle)') return;
-    const name = `${functionName || '(anonymous)'}${url ? ` ${url.replace(/^.*\/node_modules\//, '')}` : ''}`;
-    totals.set(name, (totals.get(name) ?? 0) + profile.timeDeltas[i] / 1000);
-  });
-  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-  return [...totals.entries()]
-    .map(([owner, ms]) => ({ owner, ms, share: busy > 0 ? ms / busy : 0 }))
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, count);
+    if (functionName === '(idle)') return null;
+    return `${functionName || '(anonymous)'}${url ? ` ${url.replace(/^.*\/node_modules\//, '')}` : ''}`;
+  }).slice(0, count);
 }
 
 async function profilesIn(paths: string[]): Promise<string[]> {
