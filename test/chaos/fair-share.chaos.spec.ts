@@ -20,6 +20,8 @@ import type { ChaosEnvironment } from './support/topology';
 
 /** Each worker's activity slots: a quarter of the default, so that 50 tarpits fill them at a rate this machine can publish. */
 const SLOTS = 50;
+/** A's share: half of each worker's activity slots (ENVIRONMENT_MAX_IN_FLIGHT_SHARE's 0.5), on both workers. */
+const SHARE = 2 * SLOTS * 0.5;
 const ATTEMPT_TIMEOUT_MS = 5_000;
 /** A tarpit answers only after the attempt has timed out: the worker has given up by then. */
 const tarpit: Behaviour = () => ({ status: 200, delayMs: ATTEMPT_TIMEOUT_MS + 1_000 });
@@ -112,7 +114,7 @@ describe('fair share', () => {
       chaos.onStop(() => publisher.stop());
       const inFlight = () => arrivedWithin(tarpits, '/l4-a-', ATTEMPT_TIMEOUT_MS);
       // A takes what the cap lets it: its activity share on both workers (its local first attempts come on top).
-      await tarpits.until(() => inFlight() >= SLOTS, 90_000, `environment A at its cap (${inFlight()} in flight)`);
+      await tarpits.until(() => inFlight() >= SHARE, 90_000, `environment A at its cap (${inFlight()} in flight)`);
       const gatedBefore = await workersMetric(topology.workers, 'plude_notifications_gated_total', 'reason="environment"');
       const aRequestsBefore = tarpits.count;
       const sampling = sampler(inFlight);
@@ -127,7 +129,7 @@ describe('fair share', () => {
       await publisher.stop();
 
       const summary =
-        `B's p95 publish → receipt ${alone.latency.p95.toFixed(0)} ms alone (load ${aloneLoad}), ${beside.latency.p95.toFixed(0)} ms beside A (load ${besideLoad}); ` +
+        `B's p95 publish → receipt ${alone.latency.p95.toFixed(0)} ms alone (load ${aloneLoad}), ${beside.latency.p95.toFixed(0)} ms beside A (${(beside.latency.p95 / alone.latency.p95).toFixed(1)} ×; load ${besideLoad}); ` +
         `p50 ${alone.latency.p50.toFixed(0)} → ${beside.latency.p50.toFixed(0)} ms; ${alone.latency.samples} and ${beside.latency.samples} samples; ` +
         `A: ${ledgerA.accepted.size} notifications, in flight median ${held.median} (max ${held.max}), ${aAttempts} attempts and ${gated} waits for its share in ${seconds.toFixed(0)} s`;
       process.stderr.write(`[L4] ${summary}\n`);
@@ -140,9 +142,15 @@ describe('fair share', () => {
       if (alone.unsettled || beside.unsettled) throw alone.unsettled ?? beside.unsettled;
       expect(alone.latency.samples).toBe(2 * B_EVENTS);
       expect(beside.latency.samples).toBe(2 * B_EVENTS);
-      // A held its share all along: the comparison is with A at its cap, not with A idle.
-      expect(held.median).toBeGreaterThanOrEqual(SLOTS * 0.8);
-      expect(beside.latency.p95).toBeLessThanOrEqual(2 * alone.latency.p95);
+      // A held its share all along, and no more: the comparison is with A at its cap, not with A idle, and the cap held
+      // (without it A holds every slot of both workers: a median of 100 in flight, its turns none).
+      expect(held.median).toBeGreaterThanOrEqual(SHARE * 0.8);
+      expect(held.median).toBeLessThanOrEqual(SHARE);
+      expect(gated).toBeGreaterThan(0);
+      // None of B's waited behind one of A's timeouts. B's p95 beside A against B's alone (1.5-2.2 × with the cap,
+      // 3.6 × without it, 3.2 × with it on a busy machine) is the CPU that A's attempts take from both: reported, not
+      // asserted, as the standards keep timed ratios out of tests.
+      expect(beside.latency.p95).toBeLessThan(ATTEMPT_TIMEOUT_MS / 2);
       const counted = await settleAndCount(topology, mergeLedgers(alone.phase, beside.phase), fleet, healthy.keys, 60_000);
       return row(counted, summary);
     },
