@@ -244,6 +244,7 @@ export function createActivities({
     async deliverAttempt(request: AttemptRequest): Promise<DeliveryOutcome> {
       const { notificationId } = request;
       const expiresAt = new Date(request.expiresAt);
+      // A local try (attempt 1, or the try after a release) holds a workflow-task slot: it counts in that share.
       const firstAttempt = isLocal();
       const leftNow = remainingMs(expiresAt, new Date());
       if (request.environmentId !== undefined && leftNow > 0) return attemptInNamedEnvironment(request, request.environmentId, firstAttempt, leftNow);

@@ -34,6 +34,12 @@ const TURN_RECHECK_MAX_MS = 900_000;
  * 'ordered-delivery', added in 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
  */
 const ORDERED_DELIVERY = 'ordered-delivery';
+/**
+ * The patch that makes a released notification's next try local, as a first attempt is: a resumed backlog then costs
+ * what new notifications cost (no activity task, its six history events fewer). Patch 'local-after-hold', added in
+ * 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
+ */
+const LOCAL_AFTER_HOLD = 'local-after-hold';
 
 const { expireNotification, cancelNotification } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30s',
@@ -79,12 +85,19 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
 
 const doneOf = (status: NotificationStatus): Step => (status === 'pending' ? { over: true } : { done: status });
 
-/** Attempt 1 as a local activity: it runs inside the workflow task that eager start hands to the worker. */
-async function firstAttemptLocally(request: AttemptRequest): Promise<Step> {
+/** What the Web UI shows of a local try: attempt 1 (also an ordered notification's, on its turn), or one after a hold. */
+const FIRST_ATTEMPT = 'attempt 1, inside the first workflow task';
+const AFTER_RELEASE = 'the next attempt, inside the workflow task that saw the release';
+
+/**
+ * One try as a local activity: attempt 1, inside the workflow task that eager start hands to the worker, or the try
+ * after a hold, inside the task that saw the release.
+ */
+async function attemptLocally(request: AttemptRequest, summary: string): Promise<Step> {
   const { deliverAttempt } = proxyLocalActivities<DeliveryActivities>({
     startToCloseTimeout: request.policy.attemptTimeoutMs + ATTEMPT_OVERHEAD_MS,
     retry: { maximumAttempts: 1 },
-    summary: 'attempt 1, inside the first workflow task',
+    summary,
   });
   try {
     return doneOf((await deliverAttempt(request)).status);
@@ -148,12 +161,13 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
   };
 
   try {
-    let local = input.firstAttempt === 'local';
+    // The summary of the next try when it runs locally, else undefined: the retrying activity.
+    let local: string | undefined = input.firstAttempt === 'local' ? FIRST_ATTEMPT : undefined;
     while (Date.now() < expiresAt) {
       released = false;
       turn = false;
-      const step = local ? await firstAttemptLocally(request) : await retryingAttempts(request, expiresAt);
-      local = false;
+      const step = local ? await attemptLocally(request, local) : await retryingAttempts(request, expiresAt);
+      local = undefined;
       if ('done' in step) {
         state.status = step.done;
         await passTheTurn();
@@ -172,13 +186,16 @@ export async function deliverNotification(input: DeliverNotificationInput): Prom
         delete state.waitsFor;
         // Its turn: the next try runs as a first attempt does (local, in this workflow task), so the key's next
         // notification follows as soon as this one's turn comes.
-        local = input.firstAttempt === 'local';
+        local = input.firstAttempt === 'local' ? FIRST_ATTEMPT : undefined;
         continue;
       }
       if ('held' in step) {
         state.status = 'held';
         await condition(() => released, Math.max(1, Math.min(expiresAt - Date.now(), HOLD_RECHECK_MS)));
         state.status = 'delivering';
+        // Released (or its hourly look): the next try runs as a first attempt does, local, in the workflow task that
+        // saw the release. Runs from before the patch retry with the regular activity, as they did.
+        local = input.firstAttempt === 'local' && patched(LOCAL_AFTER_HOLD) ? AFTER_RELEASE : undefined;
       } else if (step.nextAttemptAt > Date.now()) {
         await sleep(step.nextAttemptAt - Date.now());
       }

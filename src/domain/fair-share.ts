@@ -10,7 +10,10 @@
 export interface FairShareCaps {
   /** Attempts in flight at once, of either kind. */
   attempts: number;
-  /** Of those, local first attempts (each also holds one of the worker's workflow-task slots while it runs). */
+  /**
+   * Of those, local tries: attempt 1, and the try after a release (each also holds one of the worker's workflow-task
+   * slots while it runs).
+   */
   firstAttempts: number;
 }
 

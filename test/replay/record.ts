@@ -152,6 +152,13 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
     await activate(api, subscriptionId);
     return [await closed(apps.local.client, 'held-by-pause-then-released', id)];
   },
+  async 'held-then-released-locally'() {
+    // Recorded after patch 'local-after-hold': the try after the release is a local activity, after the patch's marker.
+    const { api, subscriptionId, id } = await publishTo(apps.local, '/paused-then-local', pause);
+    await held(apps.local, id);
+    await activate(api, subscriptionId);
+    return [await closed(apps.local.client, 'held-then-released-locally', id)];
+  },
   async 'held-then-expired'() {
     const { id } = await publishTo(apps.short, '/paused-until-expiry', pause);
     return [await closed(apps.short.client, 'held-then-expired', id)];

@@ -1,4 +1,5 @@
 import { type Client, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { notificationStateQuery, type NotificationWorkflowState } from '../../workflows';
 import { waitFor, type WaitOptions } from './wait';
 
@@ -33,4 +34,10 @@ export async function workflowStateOf(client: Client, id: string): Promise<Notif
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
+}
+
+/** What the Web UI shows of a history event: its summary (user metadata), if it has one. */
+export function summaryOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const data = event.userMetadata?.summary?.data;
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined;
 }

@@ -1,8 +1,11 @@
+import { temporal } from '@temporalio/proto';
 import { notificationStateQuery } from '../../../workflows';
 import { type ApiClient } from '../../support/api-client';
 import { waitFor } from '../../support/wait';
-import { startedWorkflow, workflowStateOf } from '../../support/workflows';
+import { startedWorkflow, summaryOf, workflowStateOf } from '../../support/workflows';
 import { useTestApp } from '../../support/test-app';
+
+const { EventType } = temporal.api.enums.v1;
 
 const notificationIds = async (api: ApiClient, eventIds: string[]) =>
   Promise.all(
@@ -95,6 +98,16 @@ describe('pause holds, resume releases; disable by 410 and by failing', () => {
       );
       expect(await t.app.client.workflow.getHandle(id).result()).toMatchObject({ status: 'succeeded' });
     }
+    // The try after the release ran as a first attempt does: a local activity in the task that saw the release (after
+    // the patch's marker), named so in the Web UI, and no activity task at all.
+    const history = (await t.app.client.workflow.getHandle(ids[0]).fetchHistory()).events ?? [];
+    expect(history.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toEqual([]);
+    const markers = history.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+    expect(markers.map((e) => [e.markerRecordedEventAttributes?.markerName, summaryOf(e)])).toEqual([
+      ['core_local_activity', 'attempt 1, inside the first workflow task'],
+      ['core_patch', undefined],
+      ['core_local_activity', 'the next attempt, inside the workflow task that saw the release'],
+    ]);
   });
 
   it('a 410 Gone disables the subscription and holds its notifications; re-enabling releases them', async () => {

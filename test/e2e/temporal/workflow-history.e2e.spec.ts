@@ -2,14 +2,9 @@ import { temporal } from '@temporalio/proto';
 import { HttpsReceiver } from '../../support/https-receiver';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { publishDelivered } from '../../support/deliveries';
+import { summaryOf } from '../../support/workflows';
 
 const { EventType } = temporal.api.enums.v1;
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-const summaryOf = (event: HistoryEvent): string | undefined => {
-  const data = event.userMetadata?.summary?.data;
-  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined;
-};
 
 /** What an operator reads in the Web UI: the workflow's history, event by event. */
 describe("a notification's workflow history", () => {
