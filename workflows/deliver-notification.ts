@@ -40,6 +40,14 @@ const ORDERED_DELIVERY = 'ordered-delivery';
  * 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
  */
 const LOCAL_AFTER_HOLD = 'local-after-hold';
+/**
+ * The patch that hands a local try's wait for its rate slot to the retrying activity at once, instead of a timer in
+ * the workflow: Temporal's retry timer brings the activity back just before the slot, while a workflow timer starts
+ * only when the task that ran the local try completes, and its end goes through one more workflow task. Behind a
+ * released backlog (hundreds of tasks at once) that came back late for 70 of 239 slots, each then reserved again.
+ * Patch 'rate-wait-by-retry', added in 0.1.0: deprecatePatch() from the first release 10 days after the one that ships it.
+ */
+const RATE_WAIT_BY_RETRY = 'rate-wait-by-retry';
 
 const { expireNotification, cancelNotification } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30s',
@@ -75,8 +83,11 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
     // The local try waited at its subscription's gate (no attempt was made): look again when the gate said. (A new
     // failure type, so only new histories hold one: no patch needed.) From the retrying activity, a Gated failure
     // means its retries ran out at the deadline, like any other.
+    // A wait for a rate slot goes on in the retrying activity, now: its slot stands, and the gate sends it back there.
     const gate = cause.details?.[0] as GatedDetails | undefined;
-    if (local && cause.type === GATED && gate) return { nextAttemptAt: Date.now() + gate.waitMs };
+    if (local && cause.type === GATED && gate) {
+      return { nextAttemptAt: Date.now() + (gate.reason === 'rate' && patched(RATE_WAIT_BY_RETRY) ? 0 : gate.waitMs) };
+    }
   }
   // No attempt was recorded (the database was unreachable, or the local try timed out): the retrying activity takes
   // over after the initial interval. For the retrying activity itself, its retries ran out at the deadline.

@@ -111,7 +111,12 @@ export function gateStep(state: GateState, settings: GateSettings, random: () =>
   const leaseOf = max > 0 ? max : null;
   if (rate <= 0) return { go: true, sleepMs: 0, reserveEveryMs: null, leaseOf };
   const slot = state.slotInMs;
-  if (slot !== null && slot <= EARLY_MS && slot >= -STALE_SLOT_MS) return { go: true, sleepMs: Math.max(0, slot), reserveEveryMs: null, leaseOf };
+  if (slot !== null && slot >= -STALE_SLOT_MS) {
+    if (slot <= EARLY_MS) return { go: true, sleepMs: Math.max(0, slot), reserveEveryMs: null, leaseOf };
+    // Back before its slot (a local try's wait goes on in the retrying activity): the slot stands, as every later
+    // reservation comes after it; a new one would leave it empty and come later still.
+    return { wait: Math.ceil(slot - EARLY_MS / 2), reason: 'rate' };
+  }
   return { go: true, sleepMs: 0, reserveEveryMs: slotIntervalMs(rate), leaseOf };
 }
 

@@ -114,6 +114,23 @@ async function publishOrdered(app: TestApp, path: string, count: number) {
   return { api, subscriptionId: subscription.id as string, ids };
 }
 
+/**
+ * rateLimit 1: the third of three quick events gets a slot over 0.8 s away, so its local first attempt is gated and
+ * waits for the slot; its notification's run, once closed.
+ */
+async function gatedFirstAttempt(name: string, path: string): Promise<Recorded[]> {
+  const { api } = await apps.local.newEnvironment();
+  const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url(path), rateLimit: 1 });
+  if (subscription.rateLimit !== 1) throw new Error(`subscribe did not take rateLimit: ${JSON.stringify(subscription)}`);
+  let last = '';
+  for (let i = 0; i < 3; i++) last = (await api.publish('replay.recorded', { path, i })).body.id as string;
+  const event = await waitFor(
+    () => api.request('GET', `/events/${last}`),
+    (r) => r.body.notifications.length === 1,
+  );
+  return [await closed(apps.local.client, name, event.body.notifications[0].id as string)];
+}
+
 const paths: Record<string, () => Promise<Recorded[]>> = {
   async 'first-try-local'() {
     const { id } = await publishTo(apps.local, '/first-try');
@@ -127,21 +144,11 @@ const paths: Record<string, () => Promise<Recorded[]>> = {
     const { id } = await publishTo(apps.local, '/flaky');
     return [await closed(apps.local.client, 'retries-then-success', id)];
   },
-  async 'gated-first-attempt-local'() {
-    // rateLimit 1: the third of three quick events gets a slot over 0.8 s away, so its local first attempt is gated
-    // and the workflow sleeps until the slot.
-    const { api } = await apps.local.newEnvironment();
-    const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url('/gated'), rateLimit: 1 });
-    let last = '';
-    for (let i = 0; i < 3; i++) last = (await api.publish('replay.recorded', { path: '/gated', i })).body.id as string;
-    const event = await waitFor(
-      () => api.request('GET', `/events/${last}`),
-      (r) => r.body.notifications.length === 1,
-    );
-    const id = event.body.notifications[0].id as string;
-    if (subscription.rateLimit !== 1) throw new Error(`subscribe did not take rateLimit: ${JSON.stringify(subscription)}`);
-    return [await closed(apps.local.client, 'gated-first-attempt-local', id)];
-  },
+  // Recorded before the patch 'rate-wait-by-retry': the workflow sleeps until the slot, then the regular activity.
+  // Re-recorded today, it takes the patched shape below.
+  'gated-first-attempt-local': () => gatedFirstAttempt('gated-first-attempt-local', '/gated'),
+  // The patch's marker, then the regular activity at once, which the gate sends back (its retry) just before the slot.
+  'gated-first-attempt-by-retry': () => gatedFirstAttempt('gated-first-attempt-by-retry', '/gated-by-retry'),
   async 'retry-after'() {
     const { id } = await publishTo(apps.local, '/retry-after');
     return [await closed(apps.local.client, 'retry-after', id)];

@@ -85,7 +85,12 @@ describe('the delivery gate: rate', () => {
     expect(gateStep(state({ rateLimit: 5, slotInMs: -10 }), settings)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
     expect(gateStep(state({ rateLimit: 5, slotInMs: -200 }), settings)).toMatchObject({ reserveEveryMs: 220 });
     expect(gateStep(state({ rateLimit: 5, slotInMs: -5_000 }), settings)).toMatchObject({ reserveEveryMs: 220 });
-    expect(gateStep(state({ rateLimit: 5, slotInMs: 5_000 }), settings)).toMatchObject({ reserveEveryMs: 220 });
+  });
+
+  it('a notification back before its slot waits for it again, keeping it (a new one would come later still)', () => {
+    expect(gateStep(state({ rateLimit: 5, slotInMs: 5_000 }), settings)).toEqual({ wait: 5_000 - EARLY_MS / 2, reason: 'rate' });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: EARLY_MS + 1 }), settings)).toEqual({ wait: EARLY_MS / 2 + 1, reason: 'rate' });
+    expect(gateStep(state({ rateLimit: 5, slotInMs: EARLY_MS }), settings)).toEqual({ go: true, sleepMs: EARLY_MS, reserveEveryMs: null, leaseOf: null });
   });
 
   it('a cap in flight asks for a lease, the subscription’s own or the default', () => {

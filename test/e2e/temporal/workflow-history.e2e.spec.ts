@@ -2,7 +2,9 @@ import { temporal } from '@temporalio/proto';
 import { HttpsReceiver } from '../../support/https-receiver';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { publishDelivered } from '../../support/deliveries';
+import { waitFor } from '../../support/wait';
 import { summaryOf } from '../../support/workflows';
+import { GATED } from '../../../workflows/definitions';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -72,6 +74,34 @@ describe("a notification's workflow history", () => {
       [2, 500],
       [3, 204],
     ]);
+  });
+
+  it('a local first attempt given a later rate slot hands its wait to the retrying activity at once: no workflow timer', async () => {
+    // rateLimit 1: the third of three quick events gets a slot about 2.2 s away.
+    const { api } = await apps.local.newEnvironment();
+    const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url('/slot'), rateLimit: 1 });
+    expect(subscription.rateLimit).toBe(1);
+    let last = '';
+    for (let i = 0; i < 3; i++) last = (await api.publish('history.test', { path: '/slot', i })).body.id as string;
+    const event = await waitFor(
+      () => api.request('GET', `/events/${last}`),
+      (r) => r.body.notifications.length === 1,
+    );
+    const handle = apps.local.client.workflow.getHandle(event.body.notifications[0].id as string);
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const marker = events.find((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && summaryOf(e) !== undefined);
+    expect(summaryOf(marker!)).toBe('attempt 1, inside the first workflow task');
+    expect(marker!.markerRecordedEventAttributes?.failure?.applicationFailureInfo?.type).toBe(GATED);
+    expect(events.some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)).toBe(false);
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(1);
+    // The activity's first try found the slot still ahead, kept it and was sent back (its retry) just before it.
+    const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    expect(started!.activityTaskStartedEventAttributes?.attempt).toBe(2);
+    expect(started!.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type).toBe(GATED);
+    const times = receiver.forPath('/slot').map((r) => r.at);
+    expect(times).toHaveLength(3);
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(1000);
   });
 
   it('DELIVERY_FIRST_ATTEMPT=activity runs every attempt as the regular activity', async () => {
