@@ -138,7 +138,7 @@ function gateNotes(r: Results): string[] {
   const noise = (100 * (cost.unlimited.perSecond - r.plude.capacity.perSecond)) / r.plude.capacity.perSecond;
   const paced = (l: RateLimited) =>
     l.lastReceivedMs <= 1.2 * pacedMs(l) && l.rateWaits > 0
-      ? `the gate set the pace: ${l.rateWaits} were sent away to wait for their slot, and the ${l.events.toLocaleString('en')} took ${ms(l.lastReceivedMs)} against the ${ms(pacedMs(l))} of its slots`
+      ? `the gate set the pace: it sent them away ${l.rateWaits} times to wait for their slot (a local try's wait goes on in the retrying activity, which is sent back just before the slot: two for most), and the ${l.events.toLocaleString('en')} took ${ms(l.lastReceivedMs)} against the ${ms(pacedMs(l))} of its slots`
       : `the box delivered them at ${perSecond(l, l.lastReceivedMs)}/s${l.rateWaits === 0 ? ' and none was sent away to wait for a slot' : ` (${l.rateWaits} sent away to wait for a slot)`}: the box, not the gate, set the pace`;
   return [
     "### Reading the delivery gate's figures",

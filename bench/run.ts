@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DevServerHandle } from '../src/dev/dev-server';
 import { obtainTemporalCli } from '../src/dev/temporal-cli';
+import { RATE_SLACK } from '../src/domain/gate';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { latencyChart } from './chart';
 import { benchmarksMarkdown } from './markdown';
@@ -157,6 +158,31 @@ function tailOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
   });
 }
 
+/**
+ * `--gate`: the two held runs of the gate's section on a fresh server, printed: FANOUT held at RATE_LIMIT, then
+ * BENCH_GATE_RATE (20) × 10 held at that rate, each delivered after one resume (how long, how many sent away).
+ */
+function gateOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  return onFreshPlude(cliPath, receiver, async (target, _servers, where) => {
+    const connection = await Connection.connect({ address: where.temporalAddress });
+    try {
+      const client = new Client({ connection });
+      const rate = Number(process.env.BENCH_GATE_RATE ?? 20);
+      for (const [count, limit] of [
+        [FANOUT, RATE_LIMIT],
+        [rate * 10, rate],
+      ]) {
+        const r = await rateLimited(target, receiver, count, limit, { client });
+        log(
+          `${count} held at rateLimit ${limit}: delivered ${ms(r.lastReceivedMs)} after the resume (its slots: ${ms((1000 * count * RATE_SLACK) / limit)}); sent away ${r.rateWaits} times to wait for a slot`,
+        );
+      }
+    } finally {
+      await connection.close();
+    }
+  });
+}
+
 /** `--saturation`: plude-webhooks' capacity, then the saturation run on the same server, printed. */
 async function saturationOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
   const saturation = await pludeCapacity(cliPath, receiver, (target, capacity) => saturated(target, receiver, capacity.perSecond));
@@ -177,13 +203,14 @@ async function main(): Promise<void> {
   const write = process.argv.includes('--write');
   const cliPath = await obtainTemporalCli((line) => process.stderr.write(`${line}\n`));
   const receiver = await BenchReceiver.start();
-  const only = ['--saturation', '--capacity', '--cost', '--tail'].find((flag) => process.argv.includes(flag));
+  const only = ['--saturation', '--capacity', '--cost', '--tail', '--gate'].find((flag) => process.argv.includes(flag));
   if (only) {
     if (write) throw new Error(`${only} prints its figures only: BENCHMARKS.md is written by a whole run`);
     try {
       if (only === '--capacity') return void (await pludeCapacity(cliPath, receiver, async () => undefined));
       if (only === '--cost') return await costOnly(cliPath, receiver);
       if (only === '--tail') return await tailOnly(cliPath, receiver);
+      if (only === '--gate') return await gateOnly(cliPath, receiver);
       return await saturationOnly(cliPath, receiver);
     } finally {
       await receiver.stop();
