@@ -43,7 +43,7 @@ function standingInTheWay(r: Results): string[] {
       "  delivery. Run without it (bench/no-vm-watchdog.ts, an experiment), the service's process took 1.6-1.8 ms less CPU per",
       '  delivery (10/s, three alternating rounds) and its capacity rose 8 % on average (four alternating rounds: 55-72/s',
       '  against 53-65/s). In one whole bench with it off for both, the bare workflow reached 100.5/s and the service',
-      `  68.6/s: 0.68 ×, against ${(r.plude.capacity.perSecond / local.capacity.perSecond).toFixed(2)} × in this run. It does not close the gap, and the detector stays on. To be within 0.9 ×,`,
+      `  68.6/s: 0.68 ×, against 0.62 × for the shipped build minutes later on that machine (${(r.plude.capacity.perSecond / local.capacity.perSecond).toFixed(2)} × in this run). It does not close the gap, and the detector stays on. To be within 0.9 ×,`,
       `  a delivery could cost ${(cpuBare / 0.9).toFixed(1)} ms: ${
         cpuBare + postgres > cpuBare / 0.9
           ? "less than the bare workflow's cost plus PostgreSQL's share alone. With every delivery durable in PostgreSQL on the same two cores, the target is out of reach;"
