@@ -80,10 +80,10 @@ function stepOf(err: unknown, request: AttemptRequest, local: boolean): Step {
     const details = cause.details?.[0] as AttemptFailureDetails | undefined;
     if (cause.type === ATTEMPT_FAILED && details?.nextAttemptAt) return { nextAttemptAt: Date.parse(details.nextAttemptAt) };
     if (Object.values(NON_RETRYABLE).includes(cause.type as never)) return { over: true };
-    // The local try waited at its subscription's gate (no attempt was made): look again when the gate said. (A new
-    // failure type, so only new histories hold one: no patch needed.) From the retrying activity, a Gated failure
-    // means its retries ran out at the deadline, like any other.
-    // A wait for a rate slot goes on in the retrying activity, now: its slot stands, and the gate sends it back there.
+    // The local try waited at its subscription's gate (no attempt was made): look again when the gate said; a wait
+    // for a rate slot goes on in the retrying activity at once, which keeps the slot and is sent back just before it.
+    // (Gated is a newer failure type than the first histories: the wait needs no patch; the hand-over does.) From the
+    // retrying activity, a Gated failure means its retries ran out at the deadline, like any other.
     const gate = cause.details?.[0] as GatedDetails | undefined;
     if (local && cause.type === GATED && gate) {
       return { nextAttemptAt: Date.now() + (gate.reason === 'rate' && patched(RATE_WAIT_BY_RETRY) ? 0 : gate.waitMs) };
