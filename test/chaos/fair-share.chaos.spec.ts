@@ -147,8 +147,8 @@ describe('fair share', () => {
       expect(held.median).toBeGreaterThanOrEqual(SHARE * 0.8);
       expect(held.median).toBeLessThanOrEqual(SHARE);
       expect(gated).toBeGreaterThan(0);
-      // None of B's waited behind one of A's timeouts. B's p95 beside A against B's alone (1.5-2.2 × with the cap,
-      // 3.6 × without it, 3.2 × with it on a busy machine) is the CPU that A's attempts take from both: reported, not
+      // None of B's waited behind one of A's timeouts. B's p95 beside A against B's alone (1.5-2.7 × with the cap, up
+      // to 3.9 × on a busy machine, 3.6 × without the cap) is the CPU that A's attempts take from both: reported, not
       // asserted, as the standards keep timed ratios out of tests.
       expect(beside.latency.p95).toBeLessThan(ATTEMPT_TIMEOUT_MS / 2);
       const counted = await settleAndCount(topology, mergeLedgers(alone.phase, beside.phase), fleet, healthy.keys, 60_000);

@@ -115,8 +115,9 @@ async function publishOrdered(app: TestApp, path: string, count: number) {
 }
 
 /**
- * rateLimit 1: the third of three quick events gets a slot over 0.8 s away, so its local first attempt is gated and
- * waits for the slot; its notification's run, once closed.
+ * rateLimit 1: three quick events take slots 1.1 s apart, in the order their first attempts run; the third published
+ * gets the second or the third, so its local first attempt is gated (as the recorded histories show) and waits for
+ * the slot. Its notification's run, once closed.
  */
 async function gatedFirstAttempt(name: string, path: string): Promise<Recorded[]> {
   const { api } = await apps.local.newEnvironment();
