@@ -50,19 +50,29 @@ export interface ServerPids {
 export interface Capacity {
   perSecond: number;
   latencies: number[];
-  /** CPU seconds per delivery: the target's own processes, the Temporal server, and PostgreSQL (null: not measured, or not used). */
-  cpuPerDelivery: { target: number; temporal: number; postgres: number | null };
+  /**
+   * CPU seconds per delivery: the target's own processes, the Temporal server, PostgreSQL (null: not measured, or not
+   * used), and the bench process itself (the load generator and the receiver), which shares the same cores.
+   */
+  cpuPerDelivery: { target: number; temporal: number; postgres: number | null; bench: number };
   peakRssMb: number;
+}
+
+/** This process's CPU seconds so far (user and system, every thread). */
+function benchCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /** Starts counting CPU now: the returned function gives each one's CPU seconds per delivery since, for `delivered`. */
 function cpuMeter(target: Target, servers: ServerPids): (delivered: number) => Capacity['cpuPerDelivery'] {
   const own = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const before = { own: own(), temporal: cpuSeconds(servers.temporal), postgres: treeCpuSeconds(servers.postgres) };
+  const before = { own: own(), temporal: cpuSeconds(servers.temporal), postgres: treeCpuSeconds(servers.postgres), bench: benchCpuSeconds() };
   return (delivered) => ({
     target: (own() - before.own) / delivered,
     temporal: (cpuSeconds(servers.temporal) - before.temporal) / delivered,
     postgres: servers.postgres === undefined ? null : (treeCpuSeconds(servers.postgres) - before.postgres) / delivered,
+    bench: (benchCpuSeconds() - before.bench) / delivered,
   });
 }
 
@@ -296,6 +306,7 @@ function merged(runs: Capacity[]): Capacity {
       target: perDelivery((c) => c.cpuPerDelivery.target),
       temporal: perDelivery((c) => c.cpuPerDelivery.temporal),
       postgres: runs.some((c) => c.cpuPerDelivery.postgres === null) ? null : perDelivery((c) => c.cpuPerDelivery.postgres ?? 0),
+      bench: perDelivery((c) => c.cpuPerDelivery.bench),
     },
     peakRssMb: Math.max(...runs.map((c) => c.peakRssMb)),
   };

@@ -118,11 +118,13 @@ export function tables(r: Results): string[] {
   );
   add(...stagesTable(r.plude.stages, r.bareLocal.stages));
   const capRow = (name: string, c: Capacity) =>
-    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${pgCpu(c)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
+    `| ${name} | ${rate(c)} | ${ms(percentile(c.latencies, 50))} | ${ms(percentile(c.latencies, 99))} | ${cpu(c.cpuPerDelivery.target)} | ${cpu(c.cpuPerDelivery.temporal)} | ${pgCpu(c)} | ${cpu(c.cpuPerDelivery.bench)} | ${c.peakRssMb ? `${c.peakRssMb.toFixed(0)} MB` : '–'} |`;
   add(
     `### Capacity (closed loop: 16 publishers, each waits for its event to arrive; ${r.seconds} s)`,
-    '| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | CPU per delivery, PostgreSQL | peak RSS |',
-    '|---|---|---|---|---|---|---|---|',
+    "The bench's own column is the bench process: the load generator (HTTP publishes to plude-webhooks, a message over IPC to a bare workflow's process) and the receiver, on the same cores.",
+    '',
+    "| | deliveries/s | p50 | p99 | CPU per delivery, own processes | CPU per delivery, Temporal server | CPU per delivery, PostgreSQL | CPU per delivery, the bench's own | peak RSS |",
+    '|---|---|---|---|---|---|---|---|---|',
     capRow('bare signed POST loop', r.barePost.capacity),
     capRow('bare workflow, one regular activity', r.bareActivity.capacity),
     capRow('bare workflow, first attempt local', r.bareLocal.capacity),

@@ -40,7 +40,8 @@ import { ms, percentile } from './stats';
  * BENCH_DATABASE_ADMIN_URL uses an existing PostgreSQL instead of an embedded one.
  * `npm run bench -- --saturation`: only plude-webhooks' capacity and the saturation run, printed (not written).
  * `npm run bench -- --tail`: only an open loop at BENCH_TAIL_RATE (30/s), and the stages of its slowest 5 %, printed.
- * `npm run bench -- --capacity`: only plude-webhooks' capacity run, printed with its CPU and peak RSS (BENCH_APP_NODE_ARGS
+ * `npm run bench -- --capacity`: only the bare first-attempt-local workflow's capacity run and plude-webhooks', printed
+ * with their CPU (each process's, the bench's own included), plude-webhooks' peak RSS and the ratio (BENCH_APP_NODE_ARGS
  * passes node options to the service, e.g. `--require ./dist-bench/bench/memory-probe.js` with MEMORY_PROBE set, or
  * `--cpu-prof --cpu-prof-dir=<dir>` for bench/profile-summary.ts).
  */
@@ -95,8 +96,8 @@ type Plude = Awaited<ReturnType<typeof plude>>;
 
 /** CPU seconds per delivery as milliseconds, for a printed line. */
 const cpuText = (seconds: number | null) => (seconds === null ? '–' : (seconds * 1000).toFixed(2));
-const cpuLine = ({ target, temporal, postgres }: Capacity['cpuPerDelivery']) =>
-  `CPU per delivery: ${cpuText(target)} ms own process, ${cpuText(temporal)} ms Temporal server, ${cpuText(postgres)} ms PostgreSQL`;
+const cpuLine = ({ target, temporal, postgres, bench }: Capacity['cpuPerDelivery']) =>
+  `CPU per delivery: ${cpuText(target)} ms own process, ${cpuText(temporal)} ms Temporal server, ${cpuText(postgres)} ms PostgreSQL, ${cpuText(bench)} ms the bench (load and receiver)`;
 
 /**
  * `npm start`'s plude-webhooks on a fresh Temporal server and database, warmed up by BENCH_WARM_UP_EVENTS events one at
@@ -134,6 +135,24 @@ function pludeCapacity<T>(cliPath: string, receiver: BenchReceiver, after: (targ
     log(`capacity: ${capacity.perSecond.toFixed(1)} deliveries/s; ${cpuLine(capacity.cpuPerDelivery)}; peak RSS ${capacity.peakRssMb.toFixed(0)} MB`);
     return after(target, capacity);
   });
+}
+
+/**
+ * `--capacity`: the bare first-attempt-local workflow's capacity on a fresh server, then plude-webhooks' (as
+ * pludeCapacity), each printed with its CPU, then the ratio the capacity target is about.
+ */
+async function capacityOnly(cliPath: string, receiver: BenchReceiver): Promise<void> {
+  log('bare workflow, first attempt local: capacity');
+  const bare = await withCleanup(async (cleanup) => {
+    const server = await temporalDevServer(cleanup, cliPath);
+    const target = await bareWorkflow('local', server.address, receiver);
+    cleanup.push(() => target.stop());
+    await lowLoad(target, receiver, CAPACITY_WARM_UP);
+    return closedLoop(target, receiver, { temporal: server.pid }, PUBLISHERS, SECONDS);
+  });
+  log(`capacity: ${bare.perSecond.toFixed(1)} deliveries/s; ${cpuLine(bare.cpuPerDelivery)}`);
+  const ours = await pludeCapacity(cliPath, receiver, async (_target, capacity) => capacity);
+  log(`plude-webhooks / bare: ${(ours.perSecond / bare.perSecond).toFixed(2)} × (the target: ≥ 0.9 ×)`);
 }
 
 /** `--cost`: plude-webhooks' CPU per delivery at a steady BENCH_COST_RATE, after the warm-up, printed. */
@@ -207,7 +226,7 @@ async function main(): Promise<void> {
   if (only) {
     if (write) throw new Error(`${only} prints its figures only: BENCHMARKS.md is written by a whole run`);
     try {
-      if (only === '--capacity') return void (await pludeCapacity(cliPath, receiver, async () => undefined));
+      if (only === '--capacity') return await capacityOnly(cliPath, receiver);
       if (only === '--cost') return await costOnly(cliPath, receiver);
       if (only === '--tail') return await tailOnly(cliPath, receiver);
       if (only === '--gate') return await gateOnly(cliPath, receiver);

@@ -8,6 +8,7 @@ import { generateSigningSecret, webhookHeaders } from '../src/domain/signature';
 import { freePort } from '../src/lib/free-port';
 import { ApiClient } from '../test/support/api-client';
 import { type BareShape, startBareProcess } from './bare/driver';
+import { BenchPublisher } from './publisher';
 import type { BenchReceiver } from './receiver';
 
 /** What the load generator drives: one publish per tag, then it waits for the receiver to see that tag. */
@@ -164,6 +165,7 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
   const { body } = await admin.request('POST', '/admin/environments/bench/tokens', BENCH_TOKEN_SCOPES);
   const api = new ApiClient(admin.baseUrl, { token: body.token, environment: 'bench', version: '2022-03' });
   const subscribed = await api.subscribe(options.receiver.url(`/plude-${options.topology}`));
+  const publisher = new BenchPublisher(admin.baseUrl, { token: body.token, environment: 'bench', version: '2022-03' });
   const events = new Map<string, string>();
   return {
     name: options.name ?? (options.topology === 'combined' ? 'plude-webhooks (npm start)' : `plude-webhooks (api + ${options.workers ?? 2} workers)`),
@@ -172,8 +174,9 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
     admin,
     subscriptionId: subscribed.body.id as string,
     async publish(tag) {
-      const response = await api.publish('bench.event', { tag });
-      if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${JSON.stringify(response.body)}`);
+      const response = await publisher.publish('bench.event', { tag });
+      if (response.status !== 202 || typeof response.body.id !== 'string')
+        throw new Error(`publish answered ${response.status}: ${JSON.stringify(response.body)}`);
       events.set(tag, response.body.id);
     },
     async workflowIdOf(tag) {
@@ -181,6 +184,7 @@ export async function plude(options: PludeOptions): Promise<Target & { api: ApiC
       return event.body.notifications[0].id as string;
     },
     async stop() {
+      await publisher.close();
       for (const child of children.reverse()) await child.stop();
     },
   };
