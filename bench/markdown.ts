@@ -147,7 +147,7 @@ function gateNotes(r: Results): string[] {
   const noise = (100 * (cost.unlimited.perSecond - r.plude.capacity.perSecond)) / r.plude.capacity.perSecond;
   const paced = (l: RateLimited) =>
     l.lastReceivedMs <= 1.2 * pacedMs(l) && l.rateWaits > 0
-      ? `the gate set the pace: it sent them away ${l.rateWaits} times to wait for their slot (a local try's wait goes on in the retrying activity, which is sent back just before the slot: two for most), and the ${l.events.toLocaleString('en')} took ${ms(l.lastReceivedMs)} against the ${ms(pacedMs(l))} of its slots`
+      ? `the gate set the pace: it sent them away ${l.rateWaits} times to wait for their slot (a local try's wait goes on in the retrying activity, which is sent back 0.8 s before the slot: two for each notification whose slot was over 1.6 s off), and the ${l.events.toLocaleString('en')} took ${ms(l.lastReceivedMs)} against the ${ms(pacedMs(l))} of its slots`
       : `the box delivered them at ${perSecond(l, l.lastReceivedMs)}/s${l.rateWaits === 0 ? ' and none was sent away to wait for a slot' : ` (${l.rateWaits} sent away to wait for a slot)`}: the box, not the gate, set the pace`;
   return [
     "### Reading the delivery gate's figures",
@@ -159,7 +159,7 @@ function gateNotes(r: Results): string[] {
     '  So the bench also publishes them while the subscription is paused, waits until every workflow holds, and resumes',
     '  it: all of them wake at once, the thundering herd the limit has to pace. The receiver counts every POST on that',
     '  path, within any one second (a sliding window) and within each second of its clock. "Sent away to wait" counts',
-    '  the notifications whose slot was more than 0.8 s off (`plude_notifications_gated_total{reason="rate"}`); a nearer',
+    '  the notifications whose slot was more than 1.6 s off (`plude_notifications_gated_total{reason="rate"}`); a nearer',
     '  slot is waited for inside the attempt and not counted. The gate spaces slots 10 % wider than the rate',
     '  (`RATE_SLACK`, so that 100 ms of jitter on the way never puts more than the limit in one second at the receiver):',
     `  at ${held.rateLimit}/s, the ${n} take ${ms(pacedMs(held))}, against ${ms((1000 * held.events) / held.rateLimit)} at exactly the limit.`,

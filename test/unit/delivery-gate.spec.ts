@@ -93,6 +93,17 @@ describe('the delivery gate: rate', () => {
     expect(gateStep(state({ rateLimit: 5, slotInMs: EARLY_MS }), settings)).toEqual({ go: true, sleepMs: EARLY_MS, reserveEveryMs: null, leaseOf: null });
   });
 
+  it('a notification sent away for its slot may come back up to 0.8 s late and keep it (the dev server returned some 1 s late)', () => {
+    const sentAway = afterReserve(5_000);
+    expect(sentAway).toEqual({ wait: 4_200, reason: 'rate' });
+    // Back on time it waits the rest inside the attempt; up to 820 ms late it goes at once; 821 ms late its slot is given up.
+    const backAfter = (lateMs: number) => gateStep(state({ rateLimit: 5, slotInMs: 5_000 - 4_200 - lateMs }), settings);
+    expect(backAfter(0)).toEqual({ go: true, sleepMs: 800, reserveEveryMs: null, leaseOf: null });
+    expect(backAfter(800)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
+    expect(backAfter(820)).toEqual({ go: true, sleepMs: 0, reserveEveryMs: null, leaseOf: null });
+    expect(backAfter(821)).toMatchObject({ reserveEveryMs: 220 });
+  });
+
   it('a cap in flight asks for a lease, the subscription’s own or the default', () => {
     expect(gateStep(state({ maxInFlight: 2 }), settings)).toMatchObject({ go: true, leaseOf: 2 });
     expect(gateStep(state({}), { ...settings, defaultMaxInFlight: 3 })).toMatchObject({ leaseOf: 3 });

@@ -77,7 +77,7 @@ describe("a notification's workflow history", () => {
 
   it('a local first attempt given a later rate slot hands its wait to the retrying activity at once: no workflow timer', async () => {
     // rateLimit 1: four quick events take slots 1.1 s apart, in whatever order their first attempts reserve them; the
-    // one that arrives last had its slot about 3.3 s away, far beyond the 0.8 s an attempt waits for inside itself.
+    // one that arrives last had its slot about 3.3 s away, far beyond the 1.6 s an attempt waits for inside itself.
     const { api } = await apps.local.newEnvironment();
     const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url('/slot'), rateLimit: 1 });
     expect(subscription.rateLimit).toBe(1);
