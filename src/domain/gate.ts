@@ -61,8 +61,11 @@ export const RATE_SLACK = 1.1;
  * Half of it is how late a notification may come back and keep its slot. Under a released backlog on the dev server,
  * returns came back up to 1.05 s after they were due: with 0.4 s of it, 22 of 180 notifications at rateLimit 18 missed
  * their slot and took one at the end (12.7 s for 11 s of slots); with 0.8 s, none (11.2 s), and a third as many were
- * sent away, as more slots fall within reach of the first attempt. The price: a limited subscription keeps up to
- * rate × 0.8 s of its attempts waiting inside their activity (80 at 100 a second) instead of half that.
+ * sent away, as more slots fall within reach of the first attempt. The price: twice as many of a limited
+ * subscription's attempts wait inside their activity. Slots come 1.1 / rate s apart, so when a backlog is released,
+ * every first attempt whose slot is within 1.6 s waits at once (about 1.45 × the rate: 145 at 100 a second, against
+ * 73 before), and then each one sent away waits up to 0.8 s (about 0.73 × the rate). They count against their
+ * environment's share of the worker (ENVIRONMENT_MAX_IN_FLIGHT_SHARE), so other environments keep theirs.
  */
 export const EARLY_MS = 1_600;
 /**

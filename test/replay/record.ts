@@ -115,21 +115,17 @@ async function publishOrdered(app: TestApp, path: string, count: number) {
 }
 
 /**
- * rateLimit 1: three quick events take slots 1.1 s apart, in the order their first attempts run; the third published
- * gets the second or the third, so its local first attempt is gated (as the recorded histories show) and waits for
- * the slot. Its notification's run, once closed.
+ * rateLimit 1: four quick events take slots 1.1 s apart, in the order their first attempts run; the one that arrives
+ * last had its slot about 3.3 s away, beyond the 1.6 s an attempt waits for inside itself (EARLY_MS), so its local first
+ * attempt was gated and waited for the slot. Its notification's run, once closed.
  */
 async function gatedFirstAttempt(name: string, path: string): Promise<Recorded[]> {
   const { api } = await apps.local.newEnvironment();
   const { body: subscription } = await api.request('PUT', '/webhooks/subscribe', { url: receiver.url(path), rateLimit: 1 });
   if (subscription.rateLimit !== 1) throw new Error(`subscribe did not take rateLimit: ${JSON.stringify(subscription)}`);
-  let last = '';
-  for (let i = 0; i < 3; i++) last = (await api.publish('replay.recorded', { path, i })).body.id as string;
-  const event = await waitFor(
-    () => api.request('GET', `/events/${last}`),
-    (r) => r.body.notifications.length === 1,
-  );
-  return [await closed(apps.local.client, name, event.body.notifications[0].id as string)];
+  for (let i = 0; i < 4; i++) await api.publish('replay.recorded', { path, i });
+  const arrivals = await receiver.arrived(path, 4, { timeoutMs: 20_000 });
+  return [await closed(apps.local.client, name, arrivals[3].headers['webhook-id'])];
 }
 
 const paths: Record<string, () => Promise<Recorded[]>> = {
